@@ -1,0 +1,62 @@
+package io.heraldmq.protocol;
+
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * ACK: settle delivered messages of one consumer. With a correlation id other than 0 the broker answers OK once the
+ * settlement is applied. Body:
+ * <pre>
+ * int32 consumerId
+ * byte  outcome     {@link #CONSUMED}: done with it; {@link #RELEASED}: put it back for redelivery (delivery count
+ *                   goes up); {@link #REJECTED}: poison, never deliver again
+ * int32 count
+ * count times:
+ *   int32 partition
+ *   int64 offset
+ * </pre>
+ */
+public record Ack(int consumerId, byte outcome, int[] partitions, long[] offsets) {
+    public static final byte CONSUMED = 0;
+    public static final byte RELEASED = 1;
+    public static final byte REJECTED = 2;
+
+    public Ack {
+        if (partitions.length != offsets.length) {
+            throw new IllegalArgumentException("partitions and offsets differ in length");
+        }
+    }
+
+    public int count() {
+        return offsets.length;
+    }
+
+    public Buffer encode(int correlationId) {
+        Buffer b = Frame.start(FrameType.ACK, correlationId, 9 + 12 * offsets.length);
+        b.appendInt(consumerId).appendByte(outcome).appendInt(offsets.length);
+        for (int i = 0; i < offsets.length; i++) {
+            b.appendInt(partitions[i]).appendLong(offsets[i]);
+        }
+        return Frame.finish(b);
+    }
+
+    public static Ack decode(Buffer body) {
+        Wire.Cursor c = new Wire.Cursor(body);
+        int consumerId = c.readInt();
+        byte outcome = c.readByte();
+        if (outcome < CONSUMED || outcome > REJECTED) {
+            throw new ProtocolException("unknown ACK outcome " + outcome);
+        }
+        int count = c.readInt();
+        if (count < 0 || count > c.remaining() / 12) {
+            throw new ProtocolException("bad ACK count " + count);
+        }
+        int[] partitions = new int[count];
+        long[] offsets = new long[count];
+        for (int i = 0; i < count; i++) {
+            partitions[i] = c.readInt();
+            offsets[i] = c.readLong();
+        }
+        c.expectEnd();
+        return new Ack(consumerId, outcome, partitions, offsets);
+    }
+}
