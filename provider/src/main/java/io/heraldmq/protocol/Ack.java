@@ -8,7 +8,8 @@ import io.vertx.core.buffer.Buffer;
  * <pre>
  * int32 consumerId
  * byte  outcome     {@link #CONSUMED}: done with it; {@link #RELEASED}: put it back for redelivery (delivery count
- *                   goes up); {@link #REJECTED}: poison, never deliver again
+ *                   goes up); {@link #REJECTED}: poison, never deliver again; {@link #RETURNED}: never given to
+ *                   the application (it sat in the client's prefetch buffer), put back with its delivery count as is
  * int32 count
  * count times:
  *   int32 partition
@@ -19,6 +20,7 @@ public record Ack(int consumerId, byte outcome, int[] partitions, long[] offsets
     public static final byte CONSUMED = 0;
     public static final byte RELEASED = 1;
     public static final byte REJECTED = 2;
+    public static final byte RETURNED = 3;
 
     public Ack {
         if (partitions.length != offsets.length) {
@@ -43,7 +45,7 @@ public record Ack(int consumerId, byte outcome, int[] partitions, long[] offsets
         Wire.Cursor c = new Wire.Cursor(body);
         int consumerId = c.readInt();
         byte outcome = c.readByte();
-        if (outcome < CONSUMED || outcome > REJECTED) {
+        if (outcome < CONSUMED || outcome > RETURNED) {
             throw new ProtocolException("unknown ACK outcome " + outcome);
         }
         int count = c.readInt();

@@ -1,0 +1,109 @@
+package io.heraldmq.server;
+
+import io.heraldmq.protocol.FrameType;
+import io.heraldmq.server.handler.AckHandler;
+import io.heraldmq.server.handler.CloseHandler;
+import io.heraldmq.server.handler.ConnectHandler;
+import io.heraldmq.server.handler.CreditHandler;
+import io.heraldmq.server.handler.ProduceHandler;
+import io.heraldmq.server.handler.SubscribeHandler;
+import io.heraldmq.server.meta.MetaStore;
+import io.heraldmq.server.meta.MetaStoreOptions;
+import io.heraldmq.server.net.ClientListener;
+import io.heraldmq.server.net.RequestHandler;
+import io.heraldmq.server.partition.TopicRegistry;
+import io.heraldmq.server.subscription.SubscriptionRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A running broker: wires the metadata store, the destinations, the subscriptions, the request handlers and the
+ * client listener, and takes them down in the reverse order.
+ */
+public final class Broker {
+    private final BrokerConfig config;
+    private final Vertx vertx;
+    private final ExecutorService flushExecutor;
+    private MetaStore meta;
+    private TopicRegistry topics;
+    private SubscriptionRegistry subscriptions;
+    private ClientListener listener;
+    private int port;
+
+    private Broker(BrokerConfig config) {
+        this.config = config;
+        this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
+        AtomicInteger n = new AtomicInteger();
+        // fsync blocks for its whole duration: it gets threads of its own, never an event loop or the shared pool.
+        this.flushExecutor = Executors.newFixedThreadPool(4, r -> {
+            Thread t = new Thread(r, "heraldmq-flush-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts a broker; the future completes when it accepts connections. */
+    public static Future<Broker> start(BrokerConfig config) {
+        Broker b = new Broker(config);
+        return b.startUp().map(b).recover(e -> b.close().transform(v -> Future.failedFuture(e)));
+    }
+
+    private Future<Void> startUp() {
+        String brokerId = UUID.randomUUID().toString().substring(0, 8);
+        return vertx.executeBlocking(() -> {
+            java.nio.file.Files.createDirectories(config.dataDir());
+            return null;
+        }).compose(v -> MetaStore.open(vertx, config.dataDir(), MetaStoreOptions.defaults())).compose(m -> {
+            meta = m;
+            topics = new TopicRegistry(vertx, config, meta, flushExecutor);
+            subscriptions = new SubscriptionRegistry(meta);
+            return topics.load();
+        }).compose(v -> {
+            ConnectHandler connect = new ConnectHandler(brokerId, config.maxMessageBytes());
+            Map<FrameType, RequestHandler> handlers = new EnumMap<>(FrameType.class);
+            handlers.put(FrameType.CONNECT, connect);
+            handlers.put(FrameType.PRODUCE, new ProduceHandler(topics, config.maxMessageBytes()));
+            handlers.put(FrameType.SUBSCRIBE, new SubscribeHandler(topics, subscriptions));
+            handlers.put(FrameType.CREDIT, new CreditHandler());
+            handlers.put(FrameType.ACK, new AckHandler());
+            handlers.put(FrameType.CLOSE, new CloseHandler());
+            listener = new ClientListener(vertx, handlers, config.maxFrameBytes(), connect::disconnected);
+            return listener.listen(config.host(), config.port());
+        }).map(p -> {
+            port = p;
+            return null;
+        });
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String url() {
+        return "tcp://" + config.host() + ":" + port;
+    }
+
+    public BrokerConfig config() {
+        return config;
+    }
+
+    /** Stops accepting, closes connections, flushes and closes every log and the metadata store. */
+    public Future<Void> close() {
+        Future<Void> f = listener == null ? Future.succeededFuture() : listener.close();
+        return f.transform(v -> subscriptions == null ? Future.succeededFuture() : subscriptions.close())
+                .transform(v -> topics == null ? Future.succeededFuture() : topics.close())
+                .transform(v -> meta == null ? Future.succeededFuture() : meta.close())
+                .transform(v -> {
+                    flushExecutor.shutdown();
+                    return vertx.close();
+                });
+    }
+}

@@ -1,0 +1,140 @@
+package io.heraldmq.server;
+
+import io.heraldmq.server.log.FlushPolicy;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * The broker's whole configuration, immutable and validated when built. Every field has a default, so a broker
+ * starts with none: one node, data under {@code ./data}, listening on 127.0.0.1:{@value #DEFAULT_PORT}.
+ * <p>
+ * A config file is a Java properties file with the keys named in {@link #KEYS}; command-line options override it.
+ *
+ * @param host             address the client listener binds
+ * @param port             client port; 0 = any free port
+ * @param dataDir          where logs and metadata live
+ * @param maxMessageBytes  largest accepted record (encoded message); larger sends are refused
+ * @param segmentBytes     a log segment rolls at this size
+ * @param flushPolicy      when PERSISTENT sends are acknowledged relative to fsync
+ * @param flushIntervalMs  with {@link FlushPolicy#INTERVAL}: how often to fsync
+ * @param tailCacheBytes   per partition, recent batches kept in memory so live consumers never read the disk
+ * @param defaultPartitions partitions of an auto-created topic (queues always start with 1)
+ */
+public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBytes, long segmentBytes,
+                           FlushPolicy flushPolicy, long flushIntervalMs, long tailCacheBytes,
+                           int defaultPartitions) {
+    public static final int DEFAULT_PORT = 7440;
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
+
+    static final Set<String> KEYS = Set.of("host", "port", "data.dir", "max.message.bytes", "log.segment.bytes",
+            "log.flush.policy", "log.flush.interval.ms", "log.tail.cache.bytes", "topic.default.partitions");
+
+    public BrokerConfig {
+        if (host == null || host.isBlank()) {
+            throw new IllegalArgumentException("host must not be empty");
+        }
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be 0-65535, was " + port);
+        }
+        if (dataDir == null) {
+            throw new IllegalArgumentException("data.dir must be set");
+        }
+        if (maxMessageBytes < 1024) {
+            throw new IllegalArgumentException("max.message.bytes must be at least 1024, was " + maxMessageBytes);
+        }
+        if (segmentBytes < 4096) {
+            throw new IllegalArgumentException("log.segment.bytes must be at least 4096, was " + segmentBytes);
+        }
+        if (flushPolicy == null) {
+            throw new IllegalArgumentException("log.flush.policy must be always, interval or never");
+        }
+        if (flushIntervalMs < 1) {
+            throw new IllegalArgumentException("log.flush.interval.ms must be positive, was " + flushIntervalMs);
+        }
+        if (tailCacheBytes < 0) {
+            throw new IllegalArgumentException("log.tail.cache.bytes must not be negative");
+        }
+        if (defaultPartitions < 1) {
+            throw new IllegalArgumentException("topic.default.partitions must be at least 1");
+        }
+    }
+
+    public static BrokerConfig defaults() {
+        return new BrokerConfig("127.0.0.1", DEFAULT_PORT, Path.of("data"), DEFAULT_MAX_MESSAGE_BYTES, 64L << 20,
+                FlushPolicy.ALWAYS, 1000, 16L << 20, 1);
+    }
+
+    /** The largest frame the broker accepts: a batch of one maximal message plus headroom for the frame fields. */
+    public int maxFrameBytes() {
+        return maxMessageBytes + 64 * 1024;
+    }
+
+    /** Reads a properties file over the defaults. Unknown keys are errors, so typos do not pass silently. */
+    public static BrokerConfig load(Path file) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            p.load(r);
+        }
+        return defaults().with(p);
+    }
+
+    /** These settings with the given keys replaced. */
+    public BrokerConfig with(Map<?, ?> settings) {
+        for (Object k : settings.keySet()) {
+            if (!KEYS.contains(k.toString())) {
+                throw new IllegalArgumentException("unknown configuration key '" + k + "'; known keys: "
+                        + new java.util.TreeSet<>(KEYS));
+            }
+        }
+        return new BrokerConfig(
+                str(settings, "host", host),
+                (int) num(settings, "port", port),
+                settings.containsKey("data.dir") ? Path.of(settings.get("data.dir").toString().trim()) : dataDir,
+                (int) num(settings, "max.message.bytes", maxMessageBytes),
+                num(settings, "log.segment.bytes", segmentBytes),
+                settings.containsKey("log.flush.policy") ? policy(settings.get("log.flush.policy").toString())
+                        : flushPolicy,
+                num(settings, "log.flush.interval.ms", flushIntervalMs),
+                num(settings, "log.tail.cache.bytes", tailCacheBytes),
+                (int) num(settings, "topic.default.partitions", defaultPartitions));
+    }
+
+    public BrokerConfig withPort(int newPort) {
+        return with(Map.of("port", String.valueOf(newPort)));
+    }
+
+    public BrokerConfig withDataDir(Path dir) {
+        return with(Map.of("data.dir", dir.toString()));
+    }
+
+    private static String str(Map<?, ?> s, String key, String dflt) {
+        Object v = s.get(key);
+        return v == null ? dflt : v.toString().trim();
+    }
+
+    private static long num(Map<?, ?> s, String key, long dflt) {
+        Object v = s.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            return Long.parseLong(v.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a number, was '" + v + "'");
+        }
+    }
+
+    private static FlushPolicy policy(String v) {
+        try {
+            return FlushPolicy.valueOf(v.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("log.flush.policy must be always, interval or never, was '" + v + "'");
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.heraldmq.server;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import sun.misc.Signal;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code java -jar heraldmq-server.jar [--port N] [--data-dir DIR] [--config FILE]}: runs a broker until SIGTERM,
+ * then shuts it down cleanly (connections closed, logs flushed and closed) and exits 0.
+ */
+@Command(name = "heraldmq", mixinStandardHelpOptions = true, version = "HeraldMQ 0.1.0",
+        description = "Runs a HeraldMQ broker. With no options: one node, data under ./data, 127.0.0.1:7440.")
+public final class Main implements Callable<Integer> {
+    @Option(names = "--port", description = "client port; 0 = any free port (default 7440)")
+    Integer port;
+
+    @Option(names = "--data-dir", description = "data directory (default ./data)")
+    Path dataDir;
+
+    @Option(names = "--config", description = "configuration file (Java properties)")
+    Path configFile;
+
+    @Override
+    public Integer call() throws Exception {
+        BrokerConfig config = configFile == null ? BrokerConfig.defaults() : BrokerConfig.load(configFile);
+        Map<String, String> overrides = new HashMap<>();
+        if (port != null) {
+            overrides.put("port", port.toString());
+        }
+        if (dataDir != null) {
+            overrides.put("data.dir", dataDir.toString());
+        }
+        config = config.with(overrides);
+        Broker broker = Broker.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        CountDownLatch stop = new CountDownLatch(1);
+        // SIGTERM and Ctrl-C end the wait below, so shutdown runs on this thread and the process exits 0 rather
+        // than with the signal's status.
+        for (String name : new String[]{"TERM", "INT"}) {
+            Signal.handle(new Signal(name), sig -> stop.countDown());
+        }
+        System.out.println("HeraldMQ ready on " + broker.url());
+        System.out.flush();
+        stop.await();
+        broker.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        System.out.println("HeraldMQ stopped");
+        return 0;
+    }
+
+    public static void main(String[] args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            System.err.println("HeraldMQ failed to start: " + e.getMessage());
+            return 1;
+        });
+        int code = cli.execute(args);
+        System.exit(code);
+    }
+}

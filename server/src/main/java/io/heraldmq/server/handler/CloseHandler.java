@@ -1,0 +1,28 @@
+package io.heraldmq.server.handler;
+
+import io.heraldmq.protocol.Close;
+import io.heraldmq.protocol.Frame;
+import io.heraldmq.protocol.Ok;
+import io.heraldmq.server.net.ClientConnection;
+import io.heraldmq.server.net.RequestHandler;
+import io.heraldmq.server.subscription.ServerConsumer;
+
+/** CLOSE: closes one consumer (answered once its deliveries are returned), or the whole connection. */
+public final class CloseHandler implements RequestHandler {
+    @Override
+    public void handle(ClientConnection connection, Frame frame) {
+        Close close = Close.decode(frame.body());
+        int correlationId = frame.correlationId();
+        if (close.what() == Close.CONNECTION) {
+            connection.send(Ok.encode(correlationId));
+            connection.close();
+            return;
+        }
+        ServerConsumer consumer = connection.removeConsumer(close.id());
+        if (consumer == null) {
+            connection.send(Ok.encode(correlationId));
+            return;
+        }
+        consumer.close().onComplete(ar -> connection.send(Ok.encode(correlationId)));
+    }
+}

@@ -1,0 +1,57 @@
+package io.heraldmq.server.handler;
+
+import io.heraldmq.protocol.ErrorCode;
+import io.heraldmq.protocol.Frame;
+import io.heraldmq.protocol.Produce;
+import io.heraldmq.protocol.ProduceAck;
+import io.heraldmq.protocol.RecordBatch;
+import io.heraldmq.server.net.ClientConnection;
+import io.heraldmq.server.net.RequestHandler;
+import io.heraldmq.server.partition.Partition;
+import io.heraldmq.server.partition.TopicRegistry;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * PRODUCE: validates the batch on the connection's event loop (so checksum work spreads over connections), routes it
+ * to a partition and appends it there. The batch bytes go to the log as they came. A persistent batch is answered
+ * once it is durable.
+ */
+public final class ProduceHandler implements RequestHandler {
+    private final TopicRegistry topics;
+    private final int maxMessageBytes;
+
+    public ProduceHandler(TopicRegistry topics, int maxMessageBytes) {
+        this.topics = topics;
+        this.maxMessageBytes = maxMessageBytes;
+    }
+
+    @Override
+    public void handle(ClientConnection connection, Frame frame) {
+        Produce produce = Produce.decode(frame.body());
+        Buffer batch = produce.batch();
+        RecordBatch.validate(batch, maxMessageBytes);
+        int correlationId = frame.correlationId();
+        String key = RecordBatch.recordCount(batch) > 0
+                ? RecordBatch.recordKey(batch.slice(RecordBatch.HEADER_BYTES, batch.length())) : null;
+        topics.get(produce.kind(), produce.destination()).onComplete(ar -> {
+            if (ar.failed()) {
+                connection.replyFailure(correlationId, ar.cause());
+                return;
+            }
+            Partition partition = ar.result().choose(produce.partition(), key);
+            if (partition == null) {
+                connection.replyError(correlationId, ErrorCode.INVALID_DESTINATION, "partition "
+                        + produce.partition() + " does not exist in " + ar.result());
+                return;
+            }
+            boolean durable = RecordBatch.isPersistent(batch);
+            partition.run(() -> partition.append(batch, durable).onComplete(appended -> {
+                if (appended.failed()) {
+                    connection.replyFailure(correlationId, appended.cause());
+                } else if (produce.ackRequested()) {
+                    connection.send(new ProduceAck(partition.id(), appended.result()).encode(correlationId));
+                }
+            }));
+        });
+    }
+}

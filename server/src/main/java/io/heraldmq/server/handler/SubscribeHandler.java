@@ -1,0 +1,79 @@
+package io.heraldmq.server.handler;
+
+import io.heraldmq.protocol.ErrorCode;
+import io.heraldmq.protocol.Frame;
+import io.heraldmq.protocol.Ok;
+import io.heraldmq.protocol.ProtocolException;
+import io.heraldmq.protocol.Subscribe;
+import io.heraldmq.server.net.ClientConnection;
+import io.heraldmq.server.partition.Topic;
+import io.heraldmq.server.partition.TopicRegistry;
+import io.heraldmq.server.net.RequestHandler;
+import io.heraldmq.server.subscription.MessageFilter;
+import io.heraldmq.server.subscription.MessageFilters;
+import io.heraldmq.server.subscription.Subscription;
+import io.heraldmq.server.subscription.SubscriptionRegistry;
+import io.vertx.core.Future;
+
+/**
+ * SUBSCRIBE: finds or creates the subscription the request names and attaches a consumer to it. Queues have one
+ * implicit subscription; topic consumers get a private subscription unless they name a durable or shared one.
+ */
+public final class SubscribeHandler implements RequestHandler {
+    private final TopicRegistry topics;
+    private final SubscriptionRegistry subscriptions;
+
+    public SubscribeHandler(TopicRegistry topics, SubscriptionRegistry subscriptions) {
+        this.topics = topics;
+        this.subscriptions = subscriptions;
+    }
+
+    @Override
+    public void handle(ClientConnection connection, Frame frame) {
+        Subscribe s = Subscribe.decode(frame.body());
+        int correlationId = frame.correlationId();
+        if (connection.hasConsumer(s.consumerId())) {
+            throw new ProtocolException("consumer id " + s.consumerId() + " is already in use");
+        }
+        if (s.initialCredit() < 0) {
+            throw new ProtocolException("negative initial credit " + s.initialCredit());
+        }
+        MessageFilter filter = MessageFilters.create(s.selector(), s.noLocal() ? connection.connectionId() : null);
+        topics.get(s.kind(), s.destination())
+                .compose(topic -> subscription(connection, s, topic, filter))
+                .compose(sub -> sub.attach(s.consumerId(), connection.sender(), s.initialCredit()))
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        connection.replyFailure(correlationId, ar.cause());
+                    } else if (connection.isClosed()) {
+                        ar.result().close();
+                    } else {
+                        connection.addConsumer(ar.result());
+                        connection.send(Ok.encode(correlationId));
+                    }
+                });
+    }
+
+    private Future<Subscription> subscription(ClientConnection connection, Subscribe s, Topic topic,
+                                              MessageFilter filter) {
+        if (topic.isQueue()) {
+            return subscriptions.queue(topic);
+        }
+        String name = s.subscriptionName();
+        if (name == null) {
+            return subscriptions.nonDurable(topic, "nd:" + connection.connectionId() + ":" + s.consumerId(), filter);
+        }
+        String clientId = connection.clientId() == null ? "" : connection.clientId();
+        if (s.durable() && !s.shared()) {
+            if (clientId.isEmpty()) {
+                return Future.failedFuture(new ProtocolException(ErrorCode.ILLEGAL_STATE,
+                        "an unshared durable subscription needs a client id"));
+            }
+            return subscriptions.durable(topic, "durable:" + clientId + ":" + name, filter);
+        }
+        if (s.durable()) {
+            return subscriptions.durable(topic, "shared-durable:" + clientId + ":" + name, filter);
+        }
+        return subscriptions.sharedNonDurable(topic, "shared:" + clientId + ":" + name, filter);
+    }
+}

@@ -1,0 +1,192 @@
+package io.heraldmq.server.net;
+
+import io.heraldmq.protocol.ErrorCode;
+import io.heraldmq.protocol.ErrorFrame;
+import io.heraldmq.protocol.Frame;
+import io.heraldmq.protocol.FrameDecoder;
+import io.heraldmq.protocol.FrameType;
+import io.heraldmq.protocol.ProtocolException;
+import io.heraldmq.server.subscription.ServerConsumer;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetSocket;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One client socket: reassembles frames, hands each to the handler for its type, and keeps the connection's state
+ * (identity, consumers). Everything runs on the socket's event loop; {@link #send} is safe from any thread, which is
+ * how partitions deliver.
+ * <p>
+ * Input that breaks the protocol closes this connection only, after an ERROR frame and a log line.
+ */
+public final class ClientConnection {
+    private static final Logger LOG = Logger.getLogger(ClientConnection.class.getName());
+
+    private final NetSocket socket;
+    private final Context context;
+    private final Map<FrameType, RequestHandler> handlers;
+    private final Consumer<ClientConnection> onClose;
+    private final FrameDecoder decoder;
+    private final Map<Integer, ServerConsumer> consumers = new HashMap<>();
+    private final Consumer<Buffer> sender;
+    private String connectionId;
+    private String clientId;
+    private String user;
+    private boolean closed;
+
+    ClientConnection(NetSocket socket, Context context, Map<FrameType, RequestHandler> handlers, int maxFrameBytes,
+                     Consumer<ClientConnection> onClose) {
+        this.socket = socket;
+        this.context = context;
+        this.handlers = handlers;
+        this.onClose = onClose;
+        this.decoder = new FrameDecoder(maxFrameBytes, this::onFrame);
+        this.sender = this::send;
+    }
+
+    void start() {
+        socket.handler(chunk -> {
+            try {
+                decoder.feed(chunk);
+            } catch (ProtocolException e) {
+                fail(e);
+            }
+        });
+        socket.closeHandler(v -> cleanUp());
+        socket.exceptionHandler(e -> LOG.log(Level.FINE, "socket error on " + describe(), e));
+    }
+
+    private void onFrame(Frame frame) {
+        if (closed) {
+            return;
+        }
+        if (connectionId == null && frame.type() != FrameType.CONNECT) {
+            throw new ProtocolException("expected CONNECT, got " + frame.type());
+        }
+        RequestHandler handler = handlers.get(frame.type());
+        if (handler == null) {
+            throw new ProtocolException("a client may not send " + frame.type());
+        }
+        try {
+            handler.handle(this, frame);
+        } catch (ProtocolException e) {
+            if (e.code() == ErrorCode.PROTOCOL_ERROR) {
+                throw e;
+            }
+            replyError(frame.correlationId(), e.code(), e.getMessage());
+        }
+    }
+
+    /** Closes the connection for broken input: ERROR frame, log line, close. */
+    public void fail(ProtocolException e) {
+        if (closed) {
+            return;
+        }
+        LOG.warning("closing " + describe() + ": " + e.getMessage());
+        socket.write(new ErrorFrame(e.code(), e.getMessage()).encode(0));
+        socket.close();
+        cleanUp();
+    }
+
+    public void send(Buffer frame) {
+        if (!closed) {
+            socket.write(frame);
+        }
+    }
+
+    /** A reusable reference to {@link #send}, for consumers' deliveries. */
+    public Consumer<Buffer> sender() {
+        return sender;
+    }
+
+    public void replyError(int correlationId, ErrorCode code, String message) {
+        send(new ErrorFrame(code, message).encode(correlationId));
+    }
+
+    /** Replies to a failed request: a ProtocolException keeps its code, anything else is INTERNAL. */
+    public void replyFailure(int correlationId, Throwable cause) {
+        if (cause instanceof ProtocolException pe) {
+            if (pe.code() == ErrorCode.PROTOCOL_ERROR) {
+                fail(pe);
+            } else {
+                replyError(correlationId, pe.code(), pe.getMessage());
+            }
+        } else {
+            LOG.log(Level.WARNING, "request failed on " + describe(), cause);
+            replyError(correlationId, ErrorCode.INTERNAL, String.valueOf(cause.getMessage()));
+        }
+    }
+
+    public Context context() {
+        return context;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public String connectionId() {
+        return connectionId;
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    /** Called once by the CONNECT handler. */
+    public void connected(String connectionId, String clientId, String user) {
+        this.connectionId = connectionId;
+        this.clientId = clientId;
+        this.user = user;
+    }
+
+    public ServerConsumer consumer(int id) {
+        return consumers.get(id);
+    }
+
+    public boolean hasConsumer(int id) {
+        return consumers.containsKey(id);
+    }
+
+    public void addConsumer(ServerConsumer consumer) {
+        consumers.put(consumer.id(), consumer);
+    }
+
+    public ServerConsumer removeConsumer(int id) {
+        return consumers.remove(id);
+    }
+
+    /** Closes the socket after what was written so far; clean-up runs from the close handler. */
+    public void close() {
+        socket.close();
+    }
+
+    private void cleanUp() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<Future<Void>> closing = new ArrayList<>();
+        for (ServerConsumer c : consumers.values()) {
+            closing.add(c.close());
+        }
+        consumers.clear();
+        onClose.accept(this);
+    }
+
+    String describe() {
+        return "connection " + (connectionId == null ? "" : connectionId + " ") + "from " + socket.remoteAddress();
+    }
+}

@@ -1,0 +1,64 @@
+package io.heraldmq.server.partition;
+
+import io.heraldmq.protocol.DestinationKind;
+
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A destination: a queue or a topic, and its partitions. A queue is a topic with one implicit shared subscription.
+ * Immutable but for the round-robin counter; safe to use from any context.
+ */
+public final class Topic {
+    private final DestinationKind kind;
+    private final String name;
+    private final List<Partition> partitions;
+    private final AtomicInteger roundRobin = new AtomicInteger();
+
+    Topic(DestinationKind kind, String name, List<Partition> partitions) {
+        this.kind = kind;
+        this.name = name;
+        this.partitions = List.copyOf(partitions);
+    }
+
+    public DestinationKind kind() {
+        return kind;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public boolean isQueue() {
+        return kind.isQueue();
+    }
+
+    public List<Partition> partitions() {
+        return partitions;
+    }
+
+    /**
+     * Where a batch goes: the explicit partition if the producer named one, else the hash of its key so that one key
+     * keeps its order, else round robin.
+     *
+     * @return the partition, or null if {@code explicit} is out of range
+     */
+    public Partition choose(int explicit, String key) {
+        int n = partitions.size();
+        if (explicit >= 0) {
+            return explicit < n ? partitions.get(explicit) : null;
+        }
+        if (n == 1) {
+            return partitions.get(0);
+        }
+        if (key != null) {
+            return partitions.get(Math.floorMod(key.hashCode(), n));
+        }
+        return partitions.get(Math.floorMod(roundRobin.getAndIncrement(), n));
+    }
+
+    @Override
+    public String toString() {
+        return (isQueue() ? "queue " : "topic ") + name;
+    }
+}

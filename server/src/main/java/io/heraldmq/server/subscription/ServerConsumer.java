@@ -1,0 +1,100 @@
+package io.heraldmq.server.subscription;
+
+import io.heraldmq.protocol.Ack;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * A client's consumer as the broker sees it: its links into every partition of its subscription and the way back
+ * to its connection. Created and used on the connection's context; work on a partition hops to that partition's
+ * context.
+ */
+public final class ServerConsumer {
+    private final int id;
+    private final Subscription subscription;
+    private final Consumer<Buffer> out;
+    private final ConsumerLink[] links;
+
+    ServerConsumer(int id, Subscription subscription, Consumer<Buffer> out, int partitions) {
+        this.id = id;
+        this.subscription = subscription;
+        this.out = out;
+        this.links = new ConsumerLink[partitions];
+    }
+
+    public int id() {
+        return id;
+    }
+
+    public Subscription subscription() {
+        return subscription;
+    }
+
+    void link(int partition, ConsumerLink link) {
+        links[partition] = link;
+    }
+
+    void send(Buffer frame) {
+        out.accept(frame);
+    }
+
+    /** Grants {@code messages} more credit in every partition (see the architecture notes on multi-partition credit). */
+    public void credit(int messages) {
+        for (ConsumerLink link : links) {
+            link.subscription.partition().run(() -> link.subscription.addCredit(link, messages));
+        }
+    }
+
+    /** Settles deliveries; entries are grouped so each partition is visited once. */
+    public void settle(Ack ack) {
+        int[] partitions = ack.partitions();
+        long[] offsets = ack.offsets();
+        for (int p = 0; p < links.length; p++) {
+            int count = 0;
+            for (int partition : partitions) {
+                if (partition == p) {
+                    count++;
+                }
+            }
+            if (count == 0) {
+                continue;
+            }
+            long[] mine = new long[count];
+            int n = 0;
+            for (int i = 0; i < partitions.length; i++) {
+                if (partitions[i] == p) {
+                    mine[n++] = offsets[i];
+                }
+            }
+            ConsumerLink link = links[p];
+            link.subscription.partition().run(() -> {
+                for (long offset : mine) {
+                    link.subscription.settle(link, offset, ack.outcome());
+                }
+                link.subscription.dispatch();
+            });
+        }
+    }
+
+    /** Detaches from every partition; unsettled deliveries return to the subscription. */
+    public Future<Void> close() {
+        List<Future<Void>> detached = new ArrayList<>();
+        for (ConsumerLink link : links) {
+            if (link == null) {
+                continue;
+            }
+            Promise<Void> p = Promise.promise();
+            link.subscription.partition().run(() -> {
+                link.subscription.detach(link);
+                p.complete();
+            });
+            detached.add(p.future());
+        }
+        return Future.all(detached).compose(v -> subscription.consumerClosed());
+    }
+}

@@ -1,0 +1,149 @@
+package io.heraldmq.server.subscription;
+
+import io.heraldmq.server.meta.MetaStore;
+import io.heraldmq.server.meta.Position;
+import io.heraldmq.server.partition.Partition;
+import io.heraldmq.server.partition.Topic;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+/**
+ * A subscription to a topic (or a queue's implicit one): one {@link PartitionSubscription} per partition, a filter,
+ * and whether its position is durable. Durable subscriptions (queues, durable topic subscriptions) commit their
+ * positions to the metadata store; non-durable ones live only as long as their consumers.
+ */
+public final class Subscription {
+    /** Where a subscription with no stored position starts. */
+    public enum Start { LOG_START, LOG_END }
+
+    private final String id;
+    private final Topic topic;
+    private final boolean durable;
+    private final MessageFilter filter;
+    private final MetaStore meta;
+    private final Runnable onLastConsumerGone;
+    private final PartitionSubscription[] parts;
+    private final AtomicInteger consumers = new AtomicInteger();
+
+    private Subscription(String id, Topic topic, boolean durable, MessageFilter filter, MetaStore meta,
+                         Runnable onLastConsumerGone) {
+        this.id = id;
+        this.topic = topic;
+        this.durable = durable;
+        this.filter = filter;
+        this.meta = meta;
+        this.onLastConsumerGone = onLastConsumerGone;
+        this.parts = new PartitionSubscription[topic.partitions().size()];
+    }
+
+    /**
+     * Opens a subscription at its stored positions, or at {@code start} in partitions it has none for.
+     *
+     * @param onLastConsumerGone called when the last consumer closes (non-durable subscriptions delete themselves)
+     */
+    public static Future<Subscription> open(String id, Topic topic, boolean durable, MessageFilter filter,
+                                            Start start, MetaStore meta, Runnable onLastConsumerGone) {
+        Subscription s = new Subscription(id, topic, durable, filter, meta, onLastConsumerGone);
+        Future<Map<Integer, Position>> stored = durable ? meta.loadPositions(id) : Future.succeededFuture(Map.of());
+        return stored.compose(positions -> {
+            List<Future<Void>> opened = new ArrayList<>();
+            for (Partition p : topic.partitions()) {
+                Promise<Void> done = Promise.promise();
+                p.run(() -> {
+                    Position pos = positions.get(p.id());
+                    if (pos == null) {
+                        long at = start == Start.LOG_START ? p.logStartOffset() : p.logEndOffset();
+                        pos = new Position(at, new long[0]);
+                        if (durable) {
+                            // Recorded now so that a restart resumes here, not at a later log end.
+                            meta.commitPosition(id, p.id(), pos);
+                        }
+                    }
+                    PartitionSubscription ps = new PartitionSubscription(s, p, pos);
+                    s.parts[p.id()] = ps;
+                    p.addListener(ps);
+                    done.complete();
+                });
+                opened.add(done.future());
+            }
+            return Future.all(opened).map(s);
+        });
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Topic topic() {
+        return topic;
+    }
+
+    boolean durable() {
+        return durable;
+    }
+
+    MessageFilter filter() {
+        return filter;
+    }
+
+    public int consumerCount() {
+        return consumers.get();
+    }
+
+    void commit(int partition, Position position) {
+        meta.commitPosition(id, partition, position);
+    }
+
+    /**
+     * Attaches a consumer to every partition with {@code credit} messages of credit in each.
+     *
+     * @param out where the consumer's DELIVER frames go (thread-safe)
+     */
+    public Future<ServerConsumer> attach(int consumerId, Consumer<Buffer> out, int credit) {
+        consumers.incrementAndGet();
+        ServerConsumer consumer = new ServerConsumer(consumerId, this, out, parts.length);
+        List<Future<Void>> attached = new ArrayList<>();
+        for (PartitionSubscription ps : parts) {
+            ConsumerLink link = new ConsumerLink(consumer, ps, credit);
+            consumer.link(ps.partition().id(), link);
+            Promise<Void> done = Promise.promise();
+            ps.partition().run(() -> {
+                ps.attach(link);
+                done.complete();
+            });
+            attached.add(done.future());
+        }
+        return Future.all(attached).map(consumer);
+    }
+
+    Future<Void> consumerClosed() {
+        if (consumers.decrementAndGet() == 0) {
+            onLastConsumerGone.run();
+        }
+        return Future.succeededFuture();
+    }
+
+    /** Stops dispatch in every partition; the stored position (if durable) stays. */
+    public Future<Void> close() {
+        List<Future<Void>> closed = new ArrayList<>();
+        for (PartitionSubscription ps : parts) {
+            if (ps == null) {
+                continue;
+            }
+            Promise<Void> done = Promise.promise();
+            ps.partition().run(() -> {
+                ps.close();
+                done.complete();
+            });
+            closed.add(done.future());
+        }
+        return Future.all(closed).mapEmpty();
+    }
+}

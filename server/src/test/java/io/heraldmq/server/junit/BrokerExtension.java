@@ -1,0 +1,151 @@
+package io.heraldmq.server.junit;
+
+import io.heraldmq.server.Broker;
+import io.heraldmq.server.BrokerConfig;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/**
+ * Starts a real broker on 127.0.0.1, port 0, with a fresh temporary data directory, in the style of Artemis's
+ * {@code EmbeddedActiveMQExtension}. Register it as a static field for one broker per class, or as an instance field
+ * for one per test:
+ * <pre>
+ * &#64;RegisterExtension
+ * static final BrokerExtension broker = new BrokerExtension();
+ * ... new HeraldConnectionFactory(broker.url()) ...
+ * </pre>
+ * {@link #restart()} stops the broker and starts it again on the same port and data directory.
+ */
+public final class BrokerExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
+        AfterEachCallback {
+    private final UnaryOperator<BrokerConfig> customizer;
+    private Path dataDir;
+    private Broker broker;
+    private boolean perClass;
+
+    public BrokerExtension() {
+        this(UnaryOperator.identity());
+    }
+
+    /** @param customizer adjusts the configuration (port and data directory are set afterwards) */
+    public BrokerExtension(UnaryOperator<BrokerConfig> customizer) {
+        this.customizer = customizer;
+    }
+
+    /** A broker whose configuration has these keys set (see {@link BrokerConfig}). */
+    public static BrokerExtension withSettings(Map<String, String> settings) {
+        return new BrokerExtension(c -> c.with(settings));
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        perClass = true;
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        stop();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        if (!perClass) {
+            start();
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        if (!perClass) {
+            stop();
+        }
+    }
+
+    /** Starts the broker (a no-op if it runs). */
+    public void start() {
+        if (broker != null) {
+            return;
+        }
+        try {
+            if (dataDir == null) {
+                dataDir = Files.createTempDirectory("heraldmq-test-");
+            }
+            BrokerConfig config = customizer.apply(BrokerConfig.defaults()).withPort(0).withDataDir(dataDir);
+            broker = await(Broker.start(config));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stops the broker cleanly, keeping its data directory for {@link #restart()}. */
+    public void shutdown() {
+        if (broker != null) {
+            Broker b = broker;
+            broker = null;
+            await(b.close());
+        }
+    }
+
+    /** Stops the broker and starts it again with the same data directory and port. */
+    public void restart() {
+        int port = broker.port();
+        shutdown();
+        BrokerConfig config = customizer.apply(BrokerConfig.defaults()).withPort(port).withDataDir(dataDir);
+        broker = await(Broker.start(config));
+    }
+
+    private void stop() {
+        shutdown();
+        if (dataDir != null) {
+            deleteTree(dataDir);
+            dataDir = null;
+        }
+    }
+
+    public Broker broker() {
+        return broker;
+    }
+
+    public int port() {
+        return broker.port();
+    }
+
+    /** {@code tcp://127.0.0.1:PORT}, for a connection factory. */
+    public String url() {
+        return broker.url();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    private static <T> T await(io.vertx.core.Future<T> f) {
+        try {
+            return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("broker operation failed: " + e.getMessage(), e);
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp dir left behind is harmless
+        }
+    }
+}
