@@ -1,9 +1,352 @@
 package io.heraldmq.jms;
 
+import io.heraldmq.client.BrokerConnection;
+import io.heraldmq.client.ClientVertx;
+import io.heraldmq.client.ConnectionListener;
+import io.heraldmq.protocol.Close;
+import io.heraldmq.protocol.Connect;
+import io.heraldmq.protocol.Deliver;
+import io.heraldmq.protocol.ErrorFrame;
+import io.vertx.core.buffer.Buffer;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionConsumer;
+import jakarta.jms.ConnectionMetaData;
+import jakarta.jms.Destination;
+import jakarta.jms.ExceptionListener;
+import jakarta.jms.IllegalStateException;
 import jakarta.jms.JMSException;
+import jakarta.jms.Queue;
+import jakarta.jms.QueueConnection;
+import jakarta.jms.QueueSession;
+import jakarta.jms.ServerSessionPool;
+import jakarta.jms.Session;
+import jakarta.jms.Topic;
+import jakarta.jms.TopicConnection;
+import jakarta.jms.TopicSession;
 
-/** Placeholder while the client is being written. */
-public class HeraldConnection {
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A JMS connection over one {@link BrokerConnection}. It does JMS semantics (start/stop, sessions, client id,
+ * exception listener) and routes deliveries from the transport's single listener to consumers by id.
+ */
+public class HeraldConnection implements Connection, QueueConnection, TopicConnection, ConnectionListener {
+    private final HeraldConnectionFactory factory;
+    private final BrokerConnection broker;
+    private final String clientId;
+    private final List<HeraldSession> sessions = new CopyOnWriteArrayList<>();
+    private final Map<Integer, HeraldMessageConsumer> consumers = new ConcurrentHashMap<>();
+    private final AtomicInteger consumerIds = new AtomicInteger();
+    private final AtomicLong messageIds = new AtomicLong();
+    private final Object startLock = new Object();
+    private volatile boolean started;
+    private volatile boolean closed;
+    private volatile ExceptionListener exceptionListener;
+
+    private HeraldConnection(HeraldConnectionFactory factory, String clientId, BrokerConnection broker) {
+        this.factory = factory;
+        this.clientId = clientId;
+        this.broker = broker;
+    }
+
+    static HeraldConnection open(HeraldConnectionFactory factory, String user, String password) throws JMSException {
+        var vertx = ClientVertx.acquire();
+        String clientId = factory.getClientID();
+        Forwarder forwarder = new Forwarder();
+        try {
+            BrokerConnection broker = JmsExceptions.await(BrokerConnection.open(vertx, factory.uri(),
+                    new Connect(Connect.PROTOCOL_VERSION, clientId, user, password), forwarder,
+                    factory.connectTimeoutMs()), factory.getRequestTimeout() + factory.connectTimeoutMs());
+            HeraldConnection c = new HeraldConnection(factory, clientId, broker);
+            forwarder.target = c;
+            return c;
+        } catch (JMSException e) {
+            ClientVertx.release();
+            throw e;
+        }
+    }
+
+    /** Lets the transport start before the connection object exists; events before that are dropped. */
+    private static final class Forwarder implements ConnectionListener {
+        volatile HeraldConnection target;
+
+        @Override
+        public void onDeliver(Buffer body) {
+            if (target != null) {
+                target.onDeliver(body);
+            }
+        }
+
+        @Override
+        public void onError(ErrorFrame error) {
+            if (target != null) {
+                target.onError(error);
+            }
+        }
+
+        @Override
+        public void onClosed(Throwable cause) {
+            if (target != null) {
+                target.onClosed(cause);
+            }
+        }
+    }
+
+    // ---- transport events ----
+
+    @Override
+    public void onDeliver(Buffer body) {
+        Deliver.read(body, (consumerId, partition, offset, deliveryCount, record) -> {
+            HeraldMessageConsumer c = consumers.get(consumerId);
+            if (c != null) {
+                c.enqueue(partition, offset, deliveryCount, record);
+            }
+        });
+    }
+
+    @Override
+    public void onError(ErrorFrame error) {
+        ExceptionListener l = exceptionListener;
+        if (l != null) {
+            l.onException(new JMSException(error.message(), error.code().name()));
+        }
+    }
+
+    @Override
+    public void onClosed(Throwable cause) {
+        if (cause == null || closed) {
+            return;
+        }
+        for (HeraldMessageConsumer c : consumers.values()) {
+            c.brokerGone();
+        }
+        ExceptionListener l = exceptionListener;
+        if (l != null) {
+            JMSException e = new JMSException("connection to the broker lost: " + cause.getMessage());
+            e.setLinkedException(cause instanceof Exception x ? x : new Exception(cause));
+            l.onException(e);
+        }
+    }
+
+    // ---- for sessions, producers, consumers ----
+
+    BrokerConnection broker() {
+        return broker;
+    }
+
+    HeraldConnectionFactory factory() {
+        return factory;
+    }
+
+    long requestTimeoutMs() {
+        return factory.getRequestTimeout();
+    }
+
+    String connectionId() {
+        return broker.connected().connectionId();
+    }
+
+    int maxMessageBytes() {
+        return broker.connected().maxMessageBytes();
+    }
+
+    String nextMessageId() {
+        return "ID:" + connectionId() + "-" + messageIds.incrementAndGet();
+    }
+
+    int register(HeraldMessageConsumer consumer) {
+        int id = consumerIds.incrementAndGet();
+        consumers.put(id, consumer);
+        return id;
+    }
+
+    void unregister(int consumerId) {
+        consumers.remove(consumerId);
+    }
+
+    void sessionClosed(HeraldSession session) {
+        sessions.remove(session);
+    }
+
+    boolean isStarted() {
+        return started;
+    }
+
+    void checkClosed() throws IllegalStateException {
+        if (closed) {
+            throw new IllegalStateException("the connection is closed");
+        }
+    }
+
     void deleteTemporaryDestination(HeraldDestination destination) throws JMSException {
+        throw new JMSException("temporary destinations are not implemented yet");
+    }
+
+    // ---- jakarta.jms.Connection ----
+
+    @Override
+    public Session createSession(boolean transacted, int acknowledgeMode) throws JMSException {
+        checkClosed();
+        int mode = transacted ? Session.SESSION_TRANSACTED : acknowledgeMode;
+        if (mode == Session.SESSION_TRANSACTED) {
+            throw new JMSException("transacted sessions are not implemented yet");
+        }
+        if (mode != Session.AUTO_ACKNOWLEDGE && mode != Session.CLIENT_ACKNOWLEDGE
+                && mode != Session.DUPS_OK_ACKNOWLEDGE) {
+            throw new JMSException("invalid acknowledge mode " + acknowledgeMode);
+        }
+        HeraldSession s = new HeraldSession(this, mode);
+        sessions.add(s);
+        return s;
+    }
+
+    @Override
+    public Session createSession(int sessionMode) throws JMSException {
+        return createSession(sessionMode == Session.SESSION_TRANSACTED, sessionMode);
+    }
+
+    @Override
+    public Session createSession() throws JMSException {
+        return createSession(false, Session.AUTO_ACKNOWLEDGE);
+    }
+
+    @Override
+    public QueueSession createQueueSession(boolean transacted, int acknowledgeMode) throws JMSException {
+        return (QueueSession) createSession(transacted, acknowledgeMode);
+    }
+
+    @Override
+    public TopicSession createTopicSession(boolean transacted, int acknowledgeMode) throws JMSException {
+        return (TopicSession) createSession(transacted, acknowledgeMode);
+    }
+
+    @Override
+    public String getClientID() throws JMSException {
+        checkClosed();
+        return clientId;
+    }
+
+    @Override
+    public void setClientID(String clientID) throws JMSException {
+        checkClosed();
+        throw new IllegalStateException(clientId != null ? "the client id is already set"
+                : "set the client id on the connection factory (clientID URL option); setting it on the connection"
+                + " is not implemented yet");
+    }
+
+    @Override
+    public ConnectionMetaData getMetaData() throws JMSException {
+        checkClosed();
+        return HeraldConnectionMetaData.INSTANCE;
+    }
+
+    @Override
+    public ExceptionListener getExceptionListener() throws JMSException {
+        checkClosed();
+        return exceptionListener;
+    }
+
+    @Override
+    public void setExceptionListener(ExceptionListener listener) throws JMSException {
+        checkClosed();
+        this.exceptionListener = listener;
+    }
+
+    @Override
+    public void start() throws JMSException {
+        checkClosed();
+        synchronized (startLock) {
+            started = true;
+        }
+        for (HeraldSession s : sessions) {
+            s.connectionStarted();
+        }
+    }
+
+    @Override
+    public void stop() throws JMSException {
+        checkClosed();
+        synchronized (startLock) {
+            started = false;
+        }
+    }
+
+    @Override
+    public void close() throws JMSException {
+        if (closed) {
+            return;
+        }
+        started = false;
+        JMSException first = null;
+        for (HeraldSession s : sessions) {
+            try {
+                s.close();
+            } catch (JMSException e) {
+                first = first == null ? e : first;
+            }
+        }
+        closed = true;
+        try {
+            if (broker.isOpen()) {
+                broker.request(id -> new Close(Close.CONNECTION, 0).encode(id))
+                        .get(requestTimeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            }
+        } catch (Exception ignored) {
+            // the socket is closed below whatever the broker said
+        } finally {
+            broker.close();
+            ClientVertx.release();
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    @Override
+    public ConnectionConsumer createConnectionConsumer(Destination destination, String messageSelector,
+                                                       ServerSessionPool sessionPool, int maxMessages)
+            throws JMSException {
+        throw new JMSException("connection consumers (application server facility) are not supported");
+    }
+
+    @Override
+    public ConnectionConsumer createSharedConnectionConsumer(Topic topic, String subscriptionName,
+                                                             String messageSelector, ServerSessionPool sessionPool,
+                                                             int maxMessages) throws JMSException {
+        throw new JMSException("connection consumers (application server facility) are not supported");
+    }
+
+    @Override
+    public ConnectionConsumer createDurableConnectionConsumer(Topic topic, String subscriptionName,
+                                                              String messageSelector, ServerSessionPool sessionPool,
+                                                              int maxMessages) throws JMSException {
+        throw new JMSException("connection consumers (application server facility) are not supported");
+    }
+
+    @Override
+    public ConnectionConsumer createSharedDurableConnectionConsumer(Topic topic, String subscriptionName,
+                                                                    String messageSelector,
+                                                                    ServerSessionPool sessionPool, int maxMessages)
+            throws JMSException {
+        throw new JMSException("connection consumers (application server facility) are not supported");
+    }
+
+    @Override
+    public ConnectionConsumer createConnectionConsumer(Queue queue, String messageSelector,
+                                                       ServerSessionPool sessionPool, int maxMessages)
+            throws JMSException {
+        return createConnectionConsumer((Destination) queue, messageSelector, sessionPool, maxMessages);
+    }
+
+    @Override
+    public ConnectionConsumer createConnectionConsumer(Topic topic, String messageSelector,
+                                                       ServerSessionPool sessionPool, int maxMessages)
+            throws JMSException {
+        return createConnectionConsumer((Destination) topic, messageSelector, sessionPool, maxMessages);
     }
 }

@@ -1,20 +1,64 @@
 package io.heraldmq.jms;
 
 import io.heraldmq.client.BrokerUri;
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSException;
+import jakarta.jms.JMSRuntimeException;
+import jakarta.jms.QueueConnection;
+import jakarta.jms.QueueConnectionFactory;
+import jakarta.jms.TopicConnection;
+import jakarta.jms.TopicConnectionFactory;
 
 import java.io.Serializable;
+import java.util.Map;
 
-/** Placeholder while the client is being written; the constructor and getters are final API. */
-public class HeraldConnectionFactory implements Serializable {
+/**
+ * The entry point: {@code new HeraldConnectionFactory("tcp://127.0.0.1:7440")}, or bound in JNDI. URL options:
+ * <ul>
+ *   <li>{@code clientID} — client id of every connection it creates;</li>
+ *   <li>{@code prefetch} — messages a consumer may have buffered ahead of the application (default 1000);</li>
+ *   <li>{@code requestTimeout} — ms a synchronous call waits for the broker (default 30000);</li>
+ *   <li>{@code connectTimeout} — ms to wait for a TCP connection (default 10000).</li>
+ * </ul>
+ */
+public class HeraldConnectionFactory implements ConnectionFactory, QueueConnectionFactory, TopicConnectionFactory,
+        Serializable {
     private static final long serialVersionUID = 1L;
+
     private final String brokerUrl;
+    private final BrokerUri uri;
     private String clientID;
+    private int prefetch;
+    private long requestTimeoutMs;
+    private int connectTimeoutMs;
 
     /** @param brokerUrl {@code tcp://host:port[,host:port][?clientID=...]} */
     public HeraldConnectionFactory(String brokerUrl) {
-        BrokerUri uri = BrokerUri.parse(brokerUrl);
+        this.uri = BrokerUri.parse(brokerUrl);
         this.brokerUrl = brokerUrl;
-        this.clientID = uri.options().get("clientID");
+        Map<String, String> o = uri.options();
+        this.clientID = o.get("clientID");
+        this.prefetch = intOption(o, "prefetch", 1000, 1);
+        this.requestTimeoutMs = intOption(o, "requestTimeout", 30_000, 1);
+        this.connectTimeoutMs = intOption(o, "connectTimeout", 10_000, 1);
+    }
+
+    private static int intOption(Map<String, String> o, String key, int dflt, int min) {
+        String v = o.get(key);
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n < min) {
+                throw new IllegalArgumentException(key + " must be at least " + min + ", was " + v);
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a number, was '" + v + "'");
+        }
     }
 
     public String getBrokerUrl() {
@@ -27,5 +71,88 @@ public class HeraldConnectionFactory implements Serializable {
 
     public void setClientID(String clientID) {
         this.clientID = clientID;
+    }
+
+    public int getPrefetch() {
+        return prefetch;
+    }
+
+    public void setPrefetch(int prefetch) {
+        this.prefetch = prefetch;
+    }
+
+    public long getRequestTimeout() {
+        return requestTimeoutMs;
+    }
+
+    public void setRequestTimeout(long ms) {
+        this.requestTimeoutMs = ms;
+    }
+
+    BrokerUri uri() {
+        return uri;
+    }
+
+    int connectTimeoutMs() {
+        return connectTimeoutMs;
+    }
+
+    @Override
+    public Connection createConnection() throws JMSException {
+        return createConnection(null, null);
+    }
+
+    @Override
+    public Connection createConnection(String userName, String password) throws JMSException {
+        return HeraldConnection.open(this, userName, password);
+    }
+
+    @Override
+    public QueueConnection createQueueConnection() throws JMSException {
+        return createQueueConnection(null, null);
+    }
+
+    @Override
+    public QueueConnection createQueueConnection(String userName, String password) throws JMSException {
+        return HeraldConnection.open(this, userName, password);
+    }
+
+    @Override
+    public TopicConnection createTopicConnection() throws JMSException {
+        return createTopicConnection(null, null);
+    }
+
+    @Override
+    public TopicConnection createTopicConnection(String userName, String password) throws JMSException {
+        return HeraldConnection.open(this, userName, password);
+    }
+
+    @Override
+    public JMSContext createContext() {
+        throw notYet();
+    }
+
+    @Override
+    public JMSContext createContext(String userName, String password) {
+        throw notYet();
+    }
+
+    @Override
+    public JMSContext createContext(String userName, String password, int sessionMode) {
+        throw notYet();
+    }
+
+    @Override
+    public JMSContext createContext(int sessionMode) {
+        throw notYet();
+    }
+
+    private static JMSRuntimeException notYet() {
+        return new JMSRuntimeException("the simplified API (JMSContext) is not implemented yet");
+    }
+
+    @Override
+    public String toString() {
+        return "HeraldConnectionFactory[" + brokerUrl + "]";
     }
 }

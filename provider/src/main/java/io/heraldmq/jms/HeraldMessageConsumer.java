@@ -1,0 +1,422 @@
+package io.heraldmq.jms;
+
+import io.heraldmq.client.BrokerConnection;
+import io.heraldmq.jms.message.HeraldMessage;
+import io.heraldmq.protocol.Ack;
+import io.heraldmq.protocol.Close;
+import io.heraldmq.protocol.Credit;
+import io.heraldmq.protocol.ProtocolException;
+import io.heraldmq.protocol.RecordBatch;
+import io.heraldmq.protocol.Subscribe;
+import io.heraldmq.protocol.WireMessage;
+import io.vertx.core.buffer.Buffer;
+import jakarta.jms.IllegalStateException;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageListener;
+import jakarta.jms.Queue;
+import jakarta.jms.QueueReceiver;
+import jakarta.jms.Session;
+import jakarta.jms.Topic;
+import jakarta.jms.TopicSubscriber;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A consumer: the broker pushes up to {@code prefetch} messages ahead into this consumer's buffer (credit-based flow
+ * control); {@code receive} takes from the buffer and a listener is fed from it on the session's thread, so pull and
+ * push share one mechanism. Records are decoded into messages only when the application takes them, off the
+ * connection's event loop. Acknowledgements and new credit are coalesced into few frames.
+ */
+public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, TopicSubscriber {
+    private static final Logger LOG = Logger.getLogger(HeraldMessageConsumer.class.getName());
+    /** AUTO/DUPS_OK acks are sent once this many are pending, or as soon as the buffer runs dry. */
+    private static final int ACK_BATCH = 64;
+
+    private record Delivery(int partition, long offset, int deliveryCount, Buffer record) {
+    }
+
+    private final HeraldSession session;
+    private final HeraldConnection connection;
+    private final HeraldDestination destination;
+    private final String subscriptionName;
+    private final byte flags;
+    private final String selector;
+    private final int prefetch;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final ArrayDeque<Delivery> buffer = new ArrayDeque<>();
+    private final AtomicBoolean listenerScheduled = new AtomicBoolean();
+    private final Object ackLock = new Object();
+    private final List<Delivery> pendingAcks = new ArrayList<>();
+    private final List<Delivery> unacknowledged = new ArrayList<>();
+    private int consumedSinceCredit;
+    private int id;
+    private volatile MessageListener listener;
+    private volatile boolean closed;
+    private volatile boolean brokerGone;
+
+    HeraldMessageConsumer(HeraldSession session, HeraldDestination destination, String subscriptionName, byte flags,
+                          String selector) {
+        this.session = session;
+        this.connection = session.connection();
+        this.destination = destination;
+        this.subscriptionName = subscriptionName;
+        this.flags = flags;
+        this.selector = selector;
+        this.prefetch = connection.factory().getPrefetch();
+    }
+
+    void open() throws JMSException {
+        id = connection.register(this);
+        Subscribe subscribe = new Subscribe(id, destination.kind(), destination.name(), subscriptionName, flags,
+                selector, prefetch);
+        try {
+            JmsExceptions.await(connection.broker().request(subscribe::encode), connection.requestTimeoutMs());
+        } catch (JMSException e) {
+            connection.unregister(id);
+            throw e;
+        }
+    }
+
+    private void checkClosed() throws IllegalStateException {
+        if (closed) {
+            throw new IllegalStateException("the consumer is closed");
+        }
+        session.checkClosed();
+    }
+
+    // ---- from the connection's event loop ----
+
+    void enqueue(int partition, long offset, int deliveryCount, Buffer record) {
+        lock.lock();
+        try {
+            buffer.add(new Delivery(partition, offset, deliveryCount, record));
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (listener != null) {
+            scheduleListener();
+        }
+    }
+
+    void brokerGone() {
+        brokerGone = true;
+        wakeUp();
+    }
+
+    /** The connection started or something else changed that waiting receivers should look at. */
+    void wakeUp() {
+        lock.lock();
+        try {
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (listener != null) {
+            scheduleListener();
+        }
+    }
+
+    // ---- receive ----
+
+    @Override
+    public Message receive() throws JMSException {
+        return receive(-1);
+    }
+
+    @Override
+    public Message receive(long timeout) throws JMSException {
+        return take(timeout <= 0 ? -1 : timeout);
+    }
+
+    @Override
+    public Message receiveNoWait() throws JMSException {
+        return take(0);
+    }
+
+    /** @param timeoutMs -1 = wait forever, 0 = do not wait */
+    private Message take(long timeoutMs) throws JMSException {
+        checkClosed();
+        if (listener != null) {
+            throw new IllegalStateException("this consumer has a message listener; it cannot also receive");
+        }
+        long deadline = timeoutMs > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs) : 0;
+        while (true) {
+            Delivery d;
+            boolean drained;
+            lock.lock();
+            try {
+                while (!closed && !brokerGone && (buffer.isEmpty() || !connection.isStarted())) {
+                    if (timeoutMs == 0) {
+                        return null;
+                    }
+                    if (timeoutMs < 0) {
+                        changed.await();
+                    } else {
+                        long left = deadline - System.nanoTime();
+                        if (left <= 0) {
+                            return null;
+                        }
+                        changed.awaitNanos(left);
+                    }
+                }
+                if (closed || brokerGone && buffer.isEmpty()) {
+                    return null;
+                }
+                d = buffer.poll();
+                drained = buffer.isEmpty();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw JmsExceptions.of(e);
+            } finally {
+                lock.unlock();
+            }
+            HeraldMessage m = toMessage(d);
+            if (m != null) {
+                consumed(d, m, drained);
+                return m;
+            }
+        }
+    }
+
+    /** Decodes a delivery, or settles it and returns null if it expired or cannot be read. */
+    private HeraldMessage toMessage(Delivery d) {
+        HeraldMessage m;
+        try {
+            m = HeraldMessage.fromWire(WireMessage.decode(RecordBatch.message(d.record)), d.partition, d.offset,
+                    d.deliveryCount);
+        } catch (ProtocolException e) {
+            LOG.log(Level.WARNING, "dropping unreadable message at " + destination + " partition " + d.partition
+                    + " offset " + d.offset, e);
+            settle(List.of(d), Ack.REJECTED);
+            return null;
+        }
+        long expiration = wireExpiration(d);
+        if (expiration != 0 && expiration <= System.currentTimeMillis()) {
+            settle(List.of(d), Ack.CONSUMED);
+            return null;
+        }
+        return m;
+    }
+
+    private static long wireExpiration(Delivery d) {
+        return WireMessage.expiration(RecordBatch.message(d.record));
+    }
+
+    /** Bookkeeping after the application got a message: acknowledgement per session mode, and credit. */
+    private void consumed(Delivery d, HeraldMessage m, boolean bufferDrained) {
+        synchronized (ackLock) {
+            consumedSinceCredit++;
+            if (session.ackMode() == Session.CLIENT_ACKNOWLEDGE) {
+                unacknowledged.add(d);
+                m.setAcknowledgeCallback(session::acknowledgeAll);
+            } else {
+                pendingAcks.add(d);
+            }
+            flushAcks(bufferDrained);
+        }
+    }
+
+    /** Sends coalesced acks and credit: when enough piled up, or when the buffer ran dry. Holds ackLock. */
+    private void flushAcks(boolean force) {
+        BrokerConnection broker = connection.broker();
+        if (!pendingAcks.isEmpty() && (force || pendingAcks.size() >= ACK_BATCH)) {
+            broker.send(ack(pendingAcks, Ack.CONSUMED).encode(0));
+            pendingAcks.clear();
+        }
+        if (consumedSinceCredit >= Math.max(1, prefetch / 2)) {
+            broker.send(new Credit(id, consumedSinceCredit).encode());
+            consumedSinceCredit = 0;
+        }
+    }
+
+    private Ack ack(List<Delivery> deliveries, byte outcome) {
+        int[] partitions = new int[deliveries.size()];
+        long[] offsets = new long[deliveries.size()];
+        for (int i = 0; i < partitions.length; i++) {
+            partitions[i] = deliveries.get(i).partition;
+            offsets[i] = deliveries.get(i).offset;
+        }
+        return new Ack(id, outcome, partitions, offsets);
+    }
+
+    private void settle(List<Delivery> deliveries, byte outcome) {
+        synchronized (ackLock) {
+            connection.broker().send(ack(deliveries, outcome).encode(0));
+            consumedSinceCredit += deliveries.size();
+            flushAcks(false);
+        }
+    }
+
+    /** CLIENT_ACKNOWLEDGE: settles every message this consumer delivered, and waits for the broker. */
+    void acknowledgeDelivered() throws JMSException {
+        Ack ack;
+        synchronized (ackLock) {
+            if (unacknowledged.isEmpty()) {
+                return;
+            }
+            ack = ack(unacknowledged, Ack.CONSUMED);
+            unacknowledged.clear();
+        }
+        JmsExceptions.await(connection.broker().request(ack::encode), connection.requestTimeoutMs());
+    }
+
+    // ---- listener ----
+
+    @Override
+    public MessageListener getMessageListener() throws JMSException {
+        checkClosed();
+        return listener;
+    }
+
+    @Override
+    public void setMessageListener(MessageListener l) throws JMSException {
+        checkClosed();
+        listener = l;
+        if (l != null) {
+            scheduleListener();
+        }
+    }
+
+    private void scheduleListener() {
+        if (closed || !connection.isStarted()) {
+            return;
+        }
+        if (listenerScheduled.compareAndSet(false, true)) {
+            try {
+                session.listenerThread().execute(this::runListener);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                listenerScheduled.set(false);
+            }
+        }
+    }
+
+    /** Feeds buffered messages to the listener, on the session's thread. */
+    private void runListener() {
+        try {
+            while (true) {
+                MessageListener l = listener;
+                if (l == null || closed || !connection.isStarted()) {
+                    return;
+                }
+                Delivery d;
+                boolean drained;
+                lock.lock();
+                try {
+                    d = buffer.poll();
+                    drained = buffer.isEmpty();
+                } finally {
+                    lock.unlock();
+                }
+                if (d == null) {
+                    return;
+                }
+                HeraldMessage m = toMessage(d);
+                if (m == null) {
+                    continue;
+                }
+                if (session.ackMode() == Session.CLIENT_ACKNOWLEDGE) {
+                    m.setAcknowledgeCallback(session::acknowledgeAll);
+                }
+                try {
+                    l.onMessage(m);
+                } catch (RuntimeException e) {
+                    // The specification: with AUTO/DUPS_OK the message is redelivered at once.
+                    LOG.log(Level.WARNING, "message listener threw; the message will be redelivered", e);
+                    if (session.ackMode() != Session.CLIENT_ACKNOWLEDGE) {
+                        settle(List.of(d), Ack.RELEASED);
+                        continue;
+                    }
+                }
+                consumed(d, m, drained);
+            }
+        } finally {
+            listenerScheduled.set(false);
+            boolean more;
+            lock.lock();
+            try {
+                more = !buffer.isEmpty();
+            } finally {
+                lock.unlock();
+            }
+            if (more && listener != null && !closed && connection.isStarted()) {
+                scheduleListener();
+            }
+        }
+    }
+
+    // ---- close ----
+
+    @Override
+    public void close() throws JMSException {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        List<Delivery> undelivered;
+        lock.lock();
+        try {
+            undelivered = new ArrayList<>(buffer);
+            buffer.clear();
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        try {
+            if (connection.broker().isOpen()) {
+                synchronized (ackLock) {
+                    if (!pendingAcks.isEmpty()) {
+                        connection.broker().send(ack(pendingAcks, Ack.CONSUMED).encode(0));
+                        pendingAcks.clear();
+                    }
+                }
+                if (!undelivered.isEmpty()) {
+                    // Never shown to the application: back to the subscription without counting a delivery.
+                    connection.broker().send(ack(undelivered, Ack.RETURNED).encode(0));
+                }
+                JmsExceptions.await(connection.broker().request(corr -> new Close(Close.CONSUMER, id).encode(corr)),
+                        connection.requestTimeoutMs());
+            }
+        } finally {
+            connection.unregister(id);
+            session.consumerClosed(this);
+        }
+    }
+
+    // ---- accessors ----
+
+    @Override
+    public String getMessageSelector() throws JMSException {
+        checkClosed();
+        return selector;
+    }
+
+    @Override
+    public Queue getQueue() throws JMSException {
+        checkClosed();
+        return (Queue) destination;
+    }
+
+    @Override
+    public Topic getTopic() throws JMSException {
+        checkClosed();
+        return (Topic) destination;
+    }
+
+    @Override
+    public boolean getNoLocal() throws JMSException {
+        checkClosed();
+        return (flags & Subscribe.FLAG_NO_LOCAL) != 0;
+    }
+}

@@ -1,0 +1,308 @@
+package io.heraldmq.jms;
+
+import io.heraldmq.jms.message.HeraldMessage;
+import io.heraldmq.protocol.Produce;
+import io.heraldmq.protocol.RecordBatch;
+import io.heraldmq.protocol.WireMessage;
+import io.vertx.core.buffer.Buffer;
+import jakarta.jms.CompletionListener;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.Destination;
+import jakarta.jms.IllegalStateException;
+import jakarta.jms.InvalidDestinationException;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageFormatException;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Queue;
+import jakarta.jms.QueueSender;
+import jakarta.jms.Topic;
+import jakarta.jms.TopicPublisher;
+
+/**
+ * Sends messages: stamps the JMS headers, encodes the message once into a record batch and hands it to the
+ * connection. A PERSISTENT send returns once the broker has the message on disk; a NON_PERSISTENT send does not wait.
+ */
+public class HeraldMessageProducer implements MessageProducer, QueueSender, TopicPublisher {
+    /** Message property naming the partition to write to, overriding key hashing and round robin. */
+    public static final String PARTITION_PROPERTY = "JMS_HeraldPartition";
+
+    private final HeraldSession session;
+    private final HeraldDestination destination;
+    private volatile boolean closed;
+    private boolean disableMessageID;
+    private boolean disableTimestamp;
+    private int deliveryMode = DeliveryMode.PERSISTENT;
+    private int priority = Message.DEFAULT_PRIORITY;
+    private long timeToLive = Message.DEFAULT_TIME_TO_LIVE;
+    private long deliveryDelay = Message.DEFAULT_DELIVERY_DELAY;
+
+    HeraldMessageProducer(HeraldSession session, HeraldDestination destination) {
+        this.session = session;
+        this.destination = destination;
+    }
+
+    private void checkClosed() throws IllegalStateException {
+        if (closed) {
+            throw new IllegalStateException("the producer is closed");
+        }
+        session.checkClosed();
+    }
+
+    private void doSend(Destination target, Message message, int mode, int prio, long ttl,
+                        CompletionListener completionListener) throws JMSException {
+        checkClosed();
+        if (message == null) {
+            throw new MessageFormatException("message must not be null");
+        }
+        HeraldDestination d;
+        if (destination != null) {
+            if (target != null) {
+                throw new UnsupportedOperationException("this producer was created with destination " + destination
+                        + "; use a producer without one to send elsewhere");
+            }
+            d = destination;
+        } else {
+            if (target == null) {
+                throw new InvalidDestinationException("this producer has no destination: name one in send()");
+            }
+            d = HeraldSession.toHerald(target, false);
+        }
+        if (mode != DeliveryMode.PERSISTENT && mode != DeliveryMode.NON_PERSISTENT) {
+            throw new JMSException("invalid delivery mode " + mode);
+        }
+        if (prio < 0 || prio > 9) {
+            throw new JMSException("priority must be 0-9, was " + prio);
+        }
+        HeraldConnection connection = session.connection();
+        long now = System.currentTimeMillis();
+        message.setJMSDestination(d);
+        message.setJMSDeliveryMode(mode);
+        message.setJMSPriority(prio);
+        message.setJMSExpiration(ttl > 0 ? now + ttl : 0);
+        message.setJMSTimestamp(disableTimestamp ? 0 : now);
+        message.setJMSMessageID(disableMessageID ? null : connection.nextMessageId());
+        message.setJMSDeliveryTime(now + deliveryDelay);
+
+        HeraldMessage herald = message instanceof HeraldMessage h ? h : HeraldMessage.copyOf(message);
+        WireMessage wire = herald.toWire();
+        wire.originConnection = connection.connectionId();
+        Object group = wire.properties.get("JMSXGroupID");
+        Object partition = wire.properties.get(PARTITION_PROPERTY);
+        RecordBatch.Builder batch = new RecordBatch.Builder(
+                mode == DeliveryMode.PERSISTENT ? RecordBatch.ATTR_PERSISTENT : 0, 256);
+        int size = batch.add(now, group instanceof String s ? s : null, wire.encode());
+        if (size > connection.maxMessageBytes()) {
+            throw new JMSException("message of " + size + " bytes exceeds the maximum message size of "
+                    + connection.maxMessageBytes() + " bytes (broker setting max.message.bytes)");
+        }
+        Produce produce = new Produce(mode == DeliveryMode.PERSISTENT ? Produce.FLAG_ACK : 0, d.kind(), d.name(),
+                partition instanceof Integer p ? p : -1, -1, batch.build());
+        if (mode == DeliveryMode.PERSISTENT) {
+            JmsExceptions.await(connection.broker().request(produce::encode), connection.requestTimeoutMs());
+        } else {
+            Buffer frame = produce.encode(connection.broker().nextCorrelationId());
+            connection.broker().send(frame);
+        }
+        if (completionListener != null) {
+            completionListener.onCompletion(message);
+        }
+    }
+
+    // ---- send variants ----
+
+    @Override
+    public void send(Message message) throws JMSException {
+        doSend(null, message, deliveryMode, priority, timeToLive, null);
+    }
+
+    @Override
+    public void send(Message message, int mode, int prio, long ttl) throws JMSException {
+        doSend(null, message, mode, prio, ttl, null);
+    }
+
+    @Override
+    public void send(Destination target, Message message) throws JMSException {
+        doSend(requireTarget(target), message, deliveryMode, priority, timeToLive, null);
+    }
+
+    @Override
+    public void send(Destination target, Message message, int mode, int prio, long ttl) throws JMSException {
+        doSend(requireTarget(target), message, mode, prio, ttl, null);
+    }
+
+    @Override
+    public void send(Message message, CompletionListener completionListener) throws JMSException {
+        doSend(null, message, deliveryMode, priority, timeToLive, requireListener(completionListener));
+    }
+
+    @Override
+    public void send(Message message, int mode, int prio, long ttl, CompletionListener completionListener)
+            throws JMSException {
+        doSend(null, message, mode, prio, ttl, requireListener(completionListener));
+    }
+
+    @Override
+    public void send(Destination target, Message message, CompletionListener completionListener)
+            throws JMSException {
+        doSend(requireTarget(target), message, deliveryMode, priority, timeToLive,
+                requireListener(completionListener));
+    }
+
+    @Override
+    public void send(Destination target, Message message, int mode, int prio, long ttl,
+                     CompletionListener completionListener) throws JMSException {
+        doSend(requireTarget(target), message, mode, prio, ttl, requireListener(completionListener));
+    }
+
+    private Destination requireTarget(Destination target) throws JMSException {
+        if (target == null && destination == null) {
+            throw new InvalidDestinationException("destination must not be null");
+        }
+        if (target == null) {
+            throw new UnsupportedOperationException("this producer was created with destination " + destination);
+        }
+        return target;
+    }
+
+    private static CompletionListener requireListener(CompletionListener l) {
+        if (l == null) {
+            throw new IllegalArgumentException("completion listener must not be null");
+        }
+        return l;
+    }
+
+    @Override
+    public void send(Queue queue, Message message) throws JMSException {
+        send((Destination) queue, message);
+    }
+
+    @Override
+    public void send(Queue queue, Message message, int mode, int prio, long ttl) throws JMSException {
+        send((Destination) queue, message, mode, prio, ttl);
+    }
+
+    @Override
+    public void publish(Message message) throws JMSException {
+        send(message);
+    }
+
+    @Override
+    public void publish(Message message, int mode, int prio, long ttl) throws JMSException {
+        send(message, mode, prio, ttl);
+    }
+
+    @Override
+    public void publish(Topic topic, Message message) throws JMSException {
+        send(topic, message);
+    }
+
+    @Override
+    public void publish(Topic topic, Message message, int mode, int prio, long ttl) throws JMSException {
+        send(topic, message, mode, prio, ttl);
+    }
+
+    // ---- settings ----
+
+    @Override
+    public void setDisableMessageID(boolean value) throws JMSException {
+        checkClosed();
+        disableMessageID = value;
+    }
+
+    @Override
+    public boolean getDisableMessageID() throws JMSException {
+        checkClosed();
+        return disableMessageID;
+    }
+
+    @Override
+    public void setDisableMessageTimestamp(boolean value) throws JMSException {
+        checkClosed();
+        disableTimestamp = value;
+    }
+
+    @Override
+    public boolean getDisableMessageTimestamp() throws JMSException {
+        checkClosed();
+        return disableTimestamp;
+    }
+
+    @Override
+    public void setDeliveryMode(int mode) throws JMSException {
+        checkClosed();
+        if (mode != DeliveryMode.PERSISTENT && mode != DeliveryMode.NON_PERSISTENT) {
+            throw new JMSException("invalid delivery mode " + mode);
+        }
+        deliveryMode = mode;
+    }
+
+    @Override
+    public int getDeliveryMode() throws JMSException {
+        checkClosed();
+        return deliveryMode;
+    }
+
+    @Override
+    public void setPriority(int defaultPriority) throws JMSException {
+        checkClosed();
+        if (defaultPriority < 0 || defaultPriority > 9) {
+            throw new JMSException("priority must be 0-9, was " + defaultPriority);
+        }
+        priority = defaultPriority;
+    }
+
+    @Override
+    public int getPriority() throws JMSException {
+        checkClosed();
+        return priority;
+    }
+
+    @Override
+    public void setTimeToLive(long ttl) throws JMSException {
+        checkClosed();
+        timeToLive = ttl;
+    }
+
+    @Override
+    public long getTimeToLive() throws JMSException {
+        checkClosed();
+        return timeToLive;
+    }
+
+    @Override
+    public void setDeliveryDelay(long delay) throws JMSException {
+        checkClosed();
+        deliveryDelay = delay;
+    }
+
+    @Override
+    public long getDeliveryDelay() throws JMSException {
+        checkClosed();
+        return deliveryDelay;
+    }
+
+    @Override
+    public Destination getDestination() throws JMSException {
+        checkClosed();
+        return destination;
+    }
+
+    @Override
+    public Queue getQueue() throws JMSException {
+        return (Queue) getDestination();
+    }
+
+    @Override
+    public Topic getTopic() throws JMSException {
+        return (Topic) getDestination();
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            session.producerClosed(this);
+        }
+    }
+}

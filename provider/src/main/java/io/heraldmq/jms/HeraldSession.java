@@ -1,0 +1,453 @@
+package io.heraldmq.jms;
+
+import io.heraldmq.jms.message.HeraldBytesMessage;
+import io.heraldmq.jms.message.HeraldMapMessage;
+import io.heraldmq.jms.message.HeraldMessage;
+import io.heraldmq.jms.message.HeraldObjectMessage;
+import io.heraldmq.jms.message.HeraldStreamMessage;
+import io.heraldmq.jms.message.HeraldTextMessage;
+import io.heraldmq.protocol.Subscribe;
+import jakarta.jms.BytesMessage;
+import jakarta.jms.Destination;
+import jakarta.jms.IllegalStateException;
+import jakarta.jms.InvalidDestinationException;
+import jakarta.jms.JMSException;
+import jakarta.jms.MapMessage;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageListener;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.ObjectMessage;
+import jakarta.jms.Queue;
+import jakarta.jms.QueueBrowser;
+import jakarta.jms.QueueReceiver;
+import jakarta.jms.QueueSender;
+import jakarta.jms.QueueSession;
+import jakarta.jms.Session;
+import jakarta.jms.StreamMessage;
+import jakarta.jms.TemporaryQueue;
+import jakarta.jms.TemporaryTopic;
+import jakarta.jms.TextMessage;
+import jakarta.jms.Topic;
+import jakarta.jms.TopicPublisher;
+import jakarta.jms.TopicSession;
+import jakarta.jms.TopicSubscriber;
+
+import java.io.Serializable;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A JMS session: creates producers, consumers and messages, and owns the thread that runs its consumers' message
+ * listeners (JMS sessions are single-threaded, so one thread per session serialises them).
+ */
+public class HeraldSession implements Session, QueueSession, TopicSession {
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final HeraldConnection connection;
+    private final int acknowledgeMode;
+    private final List<HeraldMessageConsumer> consumers = new CopyOnWriteArrayList<>();
+    private final List<HeraldMessageProducer> producers = new CopyOnWriteArrayList<>();
+    private volatile ExecutorService listenerThread;
+    private volatile boolean closed;
+    private MessageListener sessionListener;
+
+    HeraldSession(HeraldConnection connection, int acknowledgeMode) {
+        this.connection = connection;
+        this.acknowledgeMode = acknowledgeMode;
+    }
+
+    HeraldConnection connection() {
+        return connection;
+    }
+
+    void checkClosed() throws IllegalStateException {
+        if (closed) {
+            throw new IllegalStateException("the session is closed");
+        }
+        connection.checkClosed();
+    }
+
+    /** The listener thread, created when the first listener is set. */
+    ExecutorService listenerThread() {
+        ExecutorService e = listenerThread;
+        if (e == null) {
+            synchronized (this) {
+                e = listenerThread;
+                if (e == null) {
+                    e = Executors.newSingleThreadExecutor(r -> {
+                        Thread t = new Thread(r, "heraldmq-session-" + THREADS.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+                    listenerThread = e;
+                }
+            }
+        }
+        return e;
+    }
+
+    boolean onListenerThread() {
+        return Thread.currentThread().getName().startsWith("heraldmq-session-") && listenerThread != null;
+    }
+
+    void connectionStarted() {
+        for (HeraldMessageConsumer c : consumers) {
+            c.wakeUp();
+        }
+    }
+
+    void consumerClosed(HeraldMessageConsumer c) {
+        consumers.remove(c);
+    }
+
+    void producerClosed(HeraldMessageProducer p) {
+        producers.remove(p);
+    }
+
+    /** CLIENT_ACKNOWLEDGE: acknowledges every message this session's consumers have delivered. */
+    void acknowledgeAll() throws JMSException {
+        checkClosed();
+        for (HeraldMessageConsumer c : consumers) {
+            c.acknowledgeDelivered();
+        }
+    }
+
+    // ---- messages ----
+
+    @Override
+    public BytesMessage createBytesMessage() throws JMSException {
+        checkClosed();
+        return new HeraldBytesMessage();
+    }
+
+    @Override
+    public MapMessage createMapMessage() throws JMSException {
+        checkClosed();
+        return new HeraldMapMessage();
+    }
+
+    @Override
+    public Message createMessage() throws JMSException {
+        checkClosed();
+        return new HeraldMessage();
+    }
+
+    @Override
+    public ObjectMessage createObjectMessage() throws JMSException {
+        checkClosed();
+        return new HeraldObjectMessage();
+    }
+
+    @Override
+    public ObjectMessage createObjectMessage(Serializable object) throws JMSException {
+        ObjectMessage m = createObjectMessage();
+        m.setObject(object);
+        return m;
+    }
+
+    @Override
+    public StreamMessage createStreamMessage() throws JMSException {
+        checkClosed();
+        return new HeraldStreamMessage();
+    }
+
+    @Override
+    public TextMessage createTextMessage() throws JMSException {
+        checkClosed();
+        return new HeraldTextMessage();
+    }
+
+    @Override
+    public TextMessage createTextMessage(String text) throws JMSException {
+        TextMessage m = createTextMessage();
+        m.setText(text);
+        return m;
+    }
+
+    // ---- transactions, acknowledgement ----
+
+    @Override
+    public boolean getTransacted() throws JMSException {
+        checkClosed();
+        return acknowledgeMode == SESSION_TRANSACTED;
+    }
+
+    @Override
+    public int getAcknowledgeMode() throws JMSException {
+        checkClosed();
+        return acknowledgeMode;
+    }
+
+    int ackMode() {
+        return acknowledgeMode;
+    }
+
+    @Override
+    public void commit() throws JMSException {
+        checkClosed();
+        throw new IllegalStateException("the session is not transacted");
+    }
+
+    @Override
+    public void rollback() throws JMSException {
+        checkClosed();
+        throw new IllegalStateException("the session is not transacted");
+    }
+
+    @Override
+    public void recover() throws JMSException {
+        checkClosed();
+        throw new JMSException("Session.recover is not implemented yet");
+    }
+
+    @Override
+    public MessageListener getMessageListener() throws JMSException {
+        checkClosed();
+        return sessionListener;
+    }
+
+    @Override
+    public void setMessageListener(MessageListener listener) throws JMSException {
+        checkClosed();
+        throw new JMSException("session message listeners (application server facility) are not supported");
+    }
+
+    @Override
+    public void run() {
+        throw new UnsupportedOperationException("session run() (application server facility) is not supported");
+    }
+
+    @Override
+    public void close() throws JMSException {
+        if (closed) {
+            return;
+        }
+        JMSException first = null;
+        for (HeraldMessageConsumer c : consumers) {
+            try {
+                c.close();
+            } catch (JMSException e) {
+                first = first == null ? e : first;
+            }
+        }
+        for (HeraldMessageProducer p : producers) {
+            p.close();
+        }
+        closed = true;
+        ExecutorService e = listenerThread;
+        if (e != null) {
+            e.shutdown();
+            if (!onListenerThread()) {
+                try {
+                    e.awaitTermination(connection.requestTimeoutMs(), TimeUnit.MILLISECONDS);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        connection.sessionClosed(this);
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    // ---- producers and consumers ----
+
+    @Override
+    public MessageProducer createProducer(Destination destination) throws JMSException {
+        checkClosed();
+        HeraldMessageProducer p = new HeraldMessageProducer(this, toHerald(destination, true));
+        producers.add(p);
+        return p;
+    }
+
+    @Override
+    public QueueSender createSender(Queue queue) throws JMSException {
+        return (QueueSender) createProducer(queue);
+    }
+
+    @Override
+    public TopicPublisher createPublisher(Topic topic) throws JMSException {
+        return (TopicPublisher) createProducer(topic);
+    }
+
+    @Override
+    public MessageConsumer createConsumer(Destination destination) throws JMSException {
+        return createConsumer(destination, null, false);
+    }
+
+    @Override
+    public MessageConsumer createConsumer(Destination destination, String messageSelector) throws JMSException {
+        return createConsumer(destination, messageSelector, false);
+    }
+
+    @Override
+    public MessageConsumer createConsumer(Destination destination, String messageSelector, boolean noLocal)
+            throws JMSException {
+        HeraldDestination d = toHerald(destination, false);
+        byte flags = noLocal && !d.kind().isQueue() ? Subscribe.FLAG_NO_LOCAL : 0;
+        return subscribe(d, null, flags, messageSelector);
+    }
+
+    @Override
+    public QueueReceiver createReceiver(Queue queue) throws JMSException {
+        return (QueueReceiver) createConsumer(queue);
+    }
+
+    @Override
+    public QueueReceiver createReceiver(Queue queue, String messageSelector) throws JMSException {
+        return (QueueReceiver) createConsumer(queue, messageSelector);
+    }
+
+    @Override
+    public TopicSubscriber createSubscriber(Topic topic) throws JMSException {
+        return (TopicSubscriber) createConsumer(topic);
+    }
+
+    @Override
+    public TopicSubscriber createSubscriber(Topic topic, String messageSelector, boolean noLocal)
+            throws JMSException {
+        return (TopicSubscriber) createConsumer(topic, messageSelector, noLocal);
+    }
+
+    @Override
+    public MessageConsumer createSharedConsumer(Topic topic, String sharedSubscriptionName) throws JMSException {
+        return createSharedConsumer(topic, sharedSubscriptionName, null);
+    }
+
+    @Override
+    public MessageConsumer createSharedConsumer(Topic topic, String sharedSubscriptionName, String messageSelector)
+            throws JMSException {
+        return subscribe(toHerald(topic, false), name(sharedSubscriptionName), Subscribe.FLAG_SHARED,
+                messageSelector);
+    }
+
+    @Override
+    public TopicSubscriber createDurableSubscriber(Topic topic, String name) throws JMSException {
+        return createDurableSubscriber(topic, name, null, false);
+    }
+
+    @Override
+    public TopicSubscriber createDurableSubscriber(Topic topic, String name, String messageSelector,
+                                                   boolean noLocal) throws JMSException {
+        return (TopicSubscriber) createDurableConsumer(topic, name, messageSelector, noLocal);
+    }
+
+    @Override
+    public MessageConsumer createDurableConsumer(Topic topic, String name) throws JMSException {
+        return createDurableConsumer(topic, name, null, false);
+    }
+
+    @Override
+    public MessageConsumer createDurableConsumer(Topic topic, String name, String messageSelector, boolean noLocal)
+            throws JMSException {
+        checkClosed();
+        if (connection.getClientID() == null) {
+            throw new IllegalStateException("an unshared durable subscription needs a client id");
+        }
+        byte flags = (byte) (Subscribe.FLAG_DURABLE | (noLocal ? Subscribe.FLAG_NO_LOCAL : 0));
+        return subscribe(toHerald(topic, false), name(name), flags, messageSelector);
+    }
+
+    @Override
+    public MessageConsumer createSharedDurableConsumer(Topic topic, String name) throws JMSException {
+        return createSharedDurableConsumer(topic, name, null);
+    }
+
+    @Override
+    public MessageConsumer createSharedDurableConsumer(Topic topic, String name, String messageSelector)
+            throws JMSException {
+        return subscribe(toHerald(topic, false), name(name), (byte) (Subscribe.FLAG_DURABLE | Subscribe.FLAG_SHARED),
+                messageSelector);
+    }
+
+    private HeraldMessageConsumer subscribe(HeraldDestination d, String subscriptionName, byte flags,
+                                            String selector) throws JMSException {
+        checkClosed();
+        HeraldMessageConsumer c = new HeraldMessageConsumer(this, d, subscriptionName, flags,
+                selector == null || selector.isBlank() ? null : selector);
+        consumers.add(c);
+        try {
+            c.open();
+        } catch (JMSException e) {
+            consumers.remove(c);
+            throw e;
+        }
+        return c;
+    }
+
+    private static String name(String subscriptionName) throws JMSException {
+        if (subscriptionName == null || subscriptionName.isEmpty()) {
+            throw new jakarta.jms.JMSException("a subscription name must not be null or empty");
+        }
+        return subscriptionName;
+    }
+
+    // ---- destinations ----
+
+    @Override
+    public Queue createQueue(String queueName) throws JMSException {
+        checkClosed();
+        return new HeraldQueue(queueName);
+    }
+
+    @Override
+    public Topic createTopic(String topicName) throws JMSException {
+        checkClosed();
+        return new HeraldTopic(topicName);
+    }
+
+    @Override
+    public QueueBrowser createBrowser(Queue queue) throws JMSException {
+        return createBrowser(queue, null);
+    }
+
+    @Override
+    public QueueBrowser createBrowser(Queue queue, String messageSelector) throws JMSException {
+        checkClosed();
+        throw new JMSException("queue browsers are not implemented yet");
+    }
+
+    @Override
+    public TemporaryQueue createTemporaryQueue() throws JMSException {
+        checkClosed();
+        throw new JMSException("temporary queues are not implemented yet");
+    }
+
+    @Override
+    public TemporaryTopic createTemporaryTopic() throws JMSException {
+        checkClosed();
+        throw new JMSException("temporary topics are not implemented yet");
+    }
+
+    @Override
+    public void unsubscribe(String name) throws JMSException {
+        checkClosed();
+        throw new JMSException("unsubscribe is not implemented yet");
+    }
+
+    /** Our destination for any JMS destination: ours as is, another provider's by name. */
+    static HeraldDestination toHerald(Destination d, boolean nullAllowed) throws JMSException {
+        if (d == null) {
+            if (nullAllowed) {
+                return null;
+            }
+            throw new InvalidDestinationException("destination must not be null");
+        }
+        if (d instanceof HeraldDestination h) {
+            return h;
+        }
+        if (d instanceof Queue q) {
+            return new HeraldQueue(q.getQueueName());
+        }
+        if (d instanceof Topic t) {
+            return new HeraldTopic(t.getTopicName());
+        }
+        throw new InvalidDestinationException("unsupported destination " + d);
+    }
+}
