@@ -133,9 +133,9 @@ public class HeraldMessage implements Message {
         HeraldMessage m = switch (wire.bodyType) {
             case WireMessage.BODY_TEXT -> new HeraldTextMessage();
             case WireMessage.BODY_BYTES -> new HeraldBytesMessage();
-            
-            
-            
+            case WireMessage.BODY_MAP -> new HeraldMapMessage();
+            case WireMessage.BODY_STREAM -> new HeraldStreamMessage();
+            case WireMessage.BODY_OBJECT -> new HeraldObjectMessage();
             default -> new HeraldMessage();
         };
         m.deliveryMode = wire.persistent ? DeliveryMode.PERSISTENT : DeliveryMode.NON_PERSISTENT;
@@ -187,6 +187,12 @@ public class HeraldMessage implements Message {
             m = new HeraldTextMessage();
         } else if (foreign instanceof BytesMessage) {
             m = new HeraldBytesMessage();
+        } else if (foreign instanceof MapMessage) {
+            m = new HeraldMapMessage();
+        } else if (foreign instanceof StreamMessage) {
+            m = new HeraldStreamMessage();
+        } else if (foreign instanceof ObjectMessage) {
+            m = new HeraldObjectMessage();
         } else {
             m = new HeraldMessage();
         }

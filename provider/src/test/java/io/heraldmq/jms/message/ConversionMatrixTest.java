@@ -127,6 +127,149 @@ class ConversionMatrixTest {
         };
     }
 
+    static Access map() {
+        HeraldMapMessage m = new HeraldMapMessage();
+        return new Access() {
+            @Override
+            public void set(T type, Object v) throws JMSException {
+                switch (type) {
+                    case BOOLEAN -> m.setBoolean("k", (Boolean) v);
+                    case BYTE -> m.setByte("k", (Byte) v);
+                    case SHORT -> m.setShort("k", (Short) v);
+                    case CHAR -> m.setChar("k", (Character) v);
+                    case INT -> m.setInt("k", (Integer) v);
+                    case LONG -> m.setLong("k", (Long) v);
+                    case FLOAT -> m.setFloat("k", (Float) v);
+                    case DOUBLE -> m.setDouble("k", (Double) v);
+                    case STRING -> m.setString("k", (String) v);
+                    case BYTES -> m.setBytes("k", (byte[]) v);
+                }
+            }
+
+            @Override
+            public Object get(T type) throws JMSException {
+                return switch (type) {
+                    case BOOLEAN -> m.getBoolean("k");
+                    case BYTE -> m.getByte("k");
+                    case SHORT -> m.getShort("k");
+                    case CHAR -> m.getChar("k");
+                    case INT -> m.getInt("k");
+                    case LONG -> m.getLong("k");
+                    case FLOAT -> m.getFloat("k");
+                    case DOUBLE -> m.getDouble("k");
+                    case STRING -> m.getString("k");
+                    case BYTES -> m.getBytes("k");
+                };
+            }
+        };
+    }
+
+    /** Like {@link #map()} but the value is set with setObject. */
+    static Access mapByObject() {
+        return new Access() {
+            final HeraldMapMessage m = new HeraldMapMessage();
+
+            @Override
+            public void set(T type, Object v) throws JMSException {
+                m.setObject("k", v);
+            }
+
+            @Override
+            public Object get(T type) throws JMSException {
+                return switch (type) {
+                    case BOOLEAN -> m.getBoolean("k");
+                    case BYTE -> m.getByte("k");
+                    case SHORT -> m.getShort("k");
+                    case CHAR -> m.getChar("k");
+                    case INT -> m.getInt("k");
+                    case LONG -> m.getLong("k");
+                    case FLOAT -> m.getFloat("k");
+                    case DOUBLE -> m.getDouble("k");
+                    case STRING -> m.getString("k");
+                    case BYTES -> m.getBytes("k");
+                };
+            }
+        };
+    }
+
+    static Access stream() {
+        HeraldStreamMessage m = new HeraldStreamMessage();
+        return new Access() {
+            @Override
+            public void set(T type, Object v) throws JMSException {
+                switch (type) {
+                    case BOOLEAN -> m.writeBoolean((Boolean) v);
+                    case BYTE -> m.writeByte((Byte) v);
+                    case SHORT -> m.writeShort((Short) v);
+                    case CHAR -> m.writeChar((Character) v);
+                    case INT -> m.writeInt((Integer) v);
+                    case LONG -> m.writeLong((Long) v);
+                    case FLOAT -> m.writeFloat((Float) v);
+                    case DOUBLE -> m.writeDouble((Double) v);
+                    case STRING -> m.writeString((String) v);
+                    case BYTES -> m.writeBytes((byte[]) v);
+                }
+                m.reset();
+            }
+
+            @Override
+            public Object get(T type) throws JMSException {
+                return switch (type) {
+                    case BOOLEAN -> m.readBoolean();
+                    case BYTE -> m.readByte();
+                    case SHORT -> m.readShort();
+                    case CHAR -> m.readChar();
+                    case INT -> m.readInt();
+                    case LONG -> m.readLong();
+                    case FLOAT -> m.readFloat();
+                    case DOUBLE -> m.readDouble();
+                    case STRING -> m.readString();
+                    case BYTES -> {
+                        byte[] buf = new byte[100];
+                        int n = m.readBytes(buf);
+                        yield java.util.Arrays.copyOf(buf, n);
+                    }
+                };
+            }
+        };
+    }
+
+    /** Stream values read after an encode/decode through the wire (received message). */
+    static Access receivedStream() {
+        return new Access() {
+            HeraldStreamMessage received;
+
+            @Override
+            public void set(T type, Object v) throws JMSException {
+                HeraldStreamMessage m = new HeraldStreamMessage();
+                m.writeObject(v);
+                received = (HeraldStreamMessage) HeraldMessageTest.received(m, 1);
+            }
+
+            @Override
+            public Object get(T type) throws JMSException {
+                return switch (type) {
+                    case BOOLEAN -> received.readBoolean();
+                    case BYTE -> received.readByte();
+                    case SHORT -> received.readShort();
+                    case CHAR -> received.readChar();
+                    case INT -> received.readInt();
+                    case LONG -> received.readLong();
+                    case FLOAT -> received.readFloat();
+                    case DOUBLE -> received.readDouble();
+                    case STRING -> received.readString();
+                    case BYTES -> {
+                        byte[] buf = new byte[100];
+                        int n = received.readBytes(buf);
+                        yield java.util.Arrays.copyOf(buf, n);
+                    }
+                };
+            }
+        };
+    }
+
+    static final Set<T> ALL_TYPES = EnumSet.allOf(T.class);
+
     static int checkMatrix(Set<T> types, java.util.function.Supplier<Access> accessFactory) throws JMSException {
         int cells = 0;
         for (T from : types) {
@@ -154,6 +297,18 @@ class ConversionMatrixTest {
     @Test
     void propertyTableEveryPair() throws JMSException {
         assertEquals(64, checkMatrix(PROPERTY_TYPES, ConversionMatrixTest::properties));
+    }
+
+    @Test
+    void mapTableEveryPair() throws JMSException {
+        assertEquals(100, checkMatrix(ALL_TYPES, ConversionMatrixTest::map));
+        assertEquals(100, checkMatrix(ALL_TYPES, ConversionMatrixTest::mapByObject));
+    }
+
+    @Test
+    void streamTableEveryPair() throws JMSException {
+        assertEquals(100, checkMatrix(ALL_TYPES, ConversionMatrixTest::stream));
+        assertEquals(100, checkMatrix(ALL_TYPES, ConversionMatrixTest::receivedStream));
     }
 
     @Test
