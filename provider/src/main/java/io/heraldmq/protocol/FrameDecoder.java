@@ -17,6 +17,8 @@ public final class FrameDecoder {
     private final Consumer<Frame> sink;
     private Buffer pending = Buffer.buffer(0);
     private int readPos;
+    /** True when {@link #pending} is this decoder's own reassembly buffer rather than a chunk it was fed. */
+    private boolean owned;
     private boolean failed;
 
     /**
@@ -36,11 +38,17 @@ public final class FrameDecoder {
             // Nothing buffered: parse the chunk in place.
             pending = chunk;
             readPos = 0;
+            owned = false;
+        } else if (owned && readPos == 0) {
+            // Still assembling the first frame of our own buffer: no slice of it has been handed out, so it can grow
+            // in place (amortized), instead of being copied again for every chunk of a large frame.
+            pending.appendBuffer(chunk);
         } else {
             Buffer merged = Buffer.buffer(pending.length() - readPos + chunk.length());
             merged.appendBuffer(pending, readPos, pending.length() - readPos).appendBuffer(chunk);
             pending = merged;
             readPos = 0;
+            owned = true;
         }
         try {
             drain();
