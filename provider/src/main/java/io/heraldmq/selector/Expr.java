@@ -10,6 +10,17 @@ import java.util.Set;
  */
 abstract class Expr {
 
+    /** Height of this tree: 1 for a leaf. */
+    final int depth;
+
+    Expr(Expr... children) {
+        int max = 0;
+        for (Expr child : children) {
+            max = Math.max(max, child.depth);
+        }
+        this.depth = max + 1;
+    }
+
     /** What an expression is known to yield before any message is seen. */
     enum Type {
         /** A conditional expression (comparison, logical operation, boolean literal). */
@@ -108,6 +119,7 @@ abstract class Expr {
         private final Expr operand;
 
         Not(Expr operand) {
+            super(operand);
             this.operand = operand;
         }
 
@@ -132,6 +144,7 @@ abstract class Expr {
         private final Expr right;
 
         And(Expr left, Expr right) {
+            super(left, right);
             this.left = left;
             this.right = right;
         }
@@ -161,6 +174,7 @@ abstract class Expr {
         private final Expr right;
 
         Or(Expr left, Expr right) {
+            super(left, right);
             this.left = left;
             this.right = right;
         }
@@ -226,6 +240,7 @@ abstract class Expr {
         private final Expr right;
 
         Compare(CompareOp op, Expr left, Expr right) {
+            super(left, right);
             this.op = op;
             this.left = left;
             this.right = right;
@@ -267,6 +282,7 @@ abstract class Expr {
         private final Expr right;
 
         Arith(ArithOp op, Expr left, Expr right) {
+            super(left, right);
             this.op = op;
             this.left = left;
             this.right = right;
@@ -296,6 +312,7 @@ abstract class Expr {
         private final Expr operand;
 
         Negate(Expr operand) {
+            super(operand);
             this.operand = operand;
         }
 
@@ -320,6 +337,7 @@ abstract class Expr {
         private final Expr operand;
 
         Plus(Expr operand) {
+            super(operand);
             this.operand = operand;
         }
 
@@ -351,6 +369,7 @@ abstract class Expr {
         private final boolean negated;
 
         Between(Expr operand, Expr low, Expr high, boolean negated) {
+            super(operand, low, high);
             this.operand = operand;
             this.low = low;
             this.high = high;
@@ -393,6 +412,7 @@ abstract class Expr {
         private final boolean negated;
 
         In(Identifier operand, Set<String> values, String text, boolean negated) {
+            super(operand);
             this.operand = operand;
             this.values = values;
             this.text = text;
@@ -430,6 +450,7 @@ abstract class Expr {
         private final boolean negated;
 
         Like(Identifier operand, LikePattern pattern, boolean negated) {
+            super(operand);
             this.operand = operand;
             this.pattern = pattern;
             this.negated = negated;
@@ -461,6 +482,7 @@ abstract class Expr {
         private final boolean negated;
 
         IsNull(Identifier operand, boolean negated) {
+            super(operand);
             this.operand = operand;
             this.negated = negated;
         }

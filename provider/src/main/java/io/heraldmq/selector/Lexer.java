@@ -381,11 +381,14 @@ final class Lexer {
         return new Token(Kind.APPROXIMATE, start, t, value, false);
     }
 
-    /** A number must not run straight into letters, digits or a dot (as in 12abc, 1.2.3 or 5L5). */
+    /**
+     * A number must not run straight into digits, a dot or an underscore (as in 1.2.3 or 5L5). A letter may follow
+     * (as in {@code a=1AND b=2}, where it starts the next token; {@code 12abc} then fails as two operands in a row).
+     */
     private void checkEnd(int start) throws SelectorParseException {
         if (pos < text.length()) {
             char c = text.charAt(pos);
-            if (c == '.' || Character.isJavaIdentifierPart(text.codePointAt(pos))) {
+            if (c == '.' || c == '_' || isDigit(c)) {
                 throw error(start, "malformed number " + text.substring(start, Math.min(text.length(), pos + 1)));
             }
         }

@@ -39,9 +39,15 @@ final class Parser {
     private static final Set<String> UNSELECTABLE_HEADERS =
             Set.of("JMSDestination", "JMSReplyTo", "JMSExpiration", "JMSRedelivered", "JMSDeliveryTime");
 
+    /** Most nested parentheses, NOTs and unary signs: bounds the parser's recursion. */
+    static final int MAX_NESTING = 200;
+    /** Deepest expression tree: bounds the evaluator's recursion (chains like a AND b AND ... nest too). */
+    static final int MAX_DEPTH = 1000;
+
     private final String text;
     private final List<Token> tokens;
     private int index;
+    private int nesting;
 
     private Parser(String text, List<Token> tokens) {
         this.text = text;
@@ -56,6 +62,9 @@ final class Parser {
             throw p.error(p.peek(), "expected end of selector but found " + p.peek().describe());
         }
         p.requireConditional(e, start, "the selector");
+        if (e.depth > MAX_DEPTH) {
+            throw p.error(start, "the selector is nested too deeply (more than " + MAX_DEPTH + " levels of operators)");
+        }
         return e;
     }
 
@@ -99,6 +108,13 @@ final class Parser {
 
     private SelectorParseException error(int at, String reason) {
         return new SelectorParseException(text, at, reason);
+    }
+
+    private void enter(Token at) throws SelectorParseException {
+        if (++nesting > MAX_NESTING) {
+            throw error(at, "the selector is nested too deeply (more than " + MAX_NESTING
+                    + " levels of parentheses, NOT or unary signs)");
+        }
     }
 
     // ---- static type checks ----
@@ -156,10 +172,11 @@ final class Parser {
 
     private Expr not() throws SelectorParseException {
         if (peek().kind == Kind.NOT) {
-            advance();
+            enter(advance());
             int start = peek().position;
             Expr operand = not();
             requireConditional(operand, start, "the operand of NOT");
+            nesting--;
             return new Expr.Not(operand);
         }
         return comparison();
@@ -334,14 +351,17 @@ final class Parser {
         Token t = peek();
         if (t.kind == Kind.MINUS) {
             advance();
+            enter(t);
             Token next = peek();
             if (next.kind == Kind.EXACT && next.longMinMagnitude) {
                 advance();
+                nesting--;
                 return new Expr.Literal(Long.MIN_VALUE, Type.NUMERIC);
             }
             int start = next.position;
             Expr operand = unary();
             requireArithmetic(operand, start, "the operand of unary -");
+            nesting--;
             if (operand instanceof Expr.Literal lit) {
                 Object v = Numbers.negate(lit.value);
                 if (v != null) {
@@ -351,9 +371,10 @@ final class Parser {
             return new Expr.Negate(operand);
         }
         if (t.kind == Kind.PLUS) {
-            advance();
+            enter(advance());
             int start = peek().position;
             Expr operand = unary();
+            nesting--;
             requireArithmetic(operand, start, "the operand of unary +");
             return operand instanceof Expr.Literal ? operand : new Expr.Plus(operand);
         }
@@ -387,9 +408,10 @@ final class Parser {
                 return new Expr.Identifier(name, UNSELECTABLE_HEADERS.contains(name));
             }
             case LPAREN: {
-                advance();
+                enter(advance());
                 Expr inner = or();
                 expect(Kind.RPAREN, "')'");
+                nesting--;
                 return inner;
             }
             case NULL:
