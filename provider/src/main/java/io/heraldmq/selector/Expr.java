@@ -139,14 +139,13 @@ abstract class Expr {
         }
     }
 
+    /** {@code a AND b AND ...}, evaluated left to right, stopping at the first FALSE. */
     static final class And extends Expr {
-        private final Expr left;
-        private final Expr right;
+        private final Expr[] operands;
 
-        And(Expr left, Expr right) {
-            super(left, right);
-            this.left = left;
-            this.right = right;
+        And(Expr[] operands) {
+            super(operands);
+            this.operands = operands;
         }
 
         @Override
@@ -156,27 +155,30 @@ abstract class Expr {
 
         @Override
         Object eval(SelectorContext context) {
-            Boolean l = truth(left.eval(context));
-            if (l == Boolean.FALSE) {
-                return Boolean.FALSE;
+            Boolean result = Boolean.TRUE;
+            for (Expr operand : operands) {
+                Boolean v = truth(operand.eval(context));
+                if (v == Boolean.FALSE) {
+                    return Boolean.FALSE;
+                }
+                result = and(result, v);
             }
-            return and(l, truth(right.eval(context)));
+            return result;
         }
 
         @Override
         public String toString() {
-            return "(" + left + " AND " + right + ")";
+            return join(operands, " AND ");
         }
     }
 
+    /** {@code a OR b OR ...}, evaluated left to right, stopping at the first TRUE. */
     static final class Or extends Expr {
-        private final Expr left;
-        private final Expr right;
+        private final Expr[] operands;
 
-        Or(Expr left, Expr right) {
-            super(left, right);
-            this.left = left;
-            this.right = right;
+        Or(Expr[] operands) {
+            super(operands);
+            this.operands = operands;
         }
 
         @Override
@@ -186,17 +188,29 @@ abstract class Expr {
 
         @Override
         Object eval(SelectorContext context) {
-            Boolean l = truth(left.eval(context));
-            if (l == Boolean.TRUE) {
-                return Boolean.TRUE;
+            Boolean result = Boolean.FALSE;
+            for (Expr operand : operands) {
+                Boolean v = truth(operand.eval(context));
+                if (v == Boolean.TRUE) {
+                    return Boolean.TRUE;
+                }
+                result = or(result, v);
             }
-            return or(l, truth(right.eval(context)));
+            return result;
         }
 
         @Override
         public String toString() {
-            return "(" + left + " OR " + right + ")";
+            return join(operands, " OR ");
         }
+    }
+
+    private static String join(Expr[] operands, String separator) {
+        StringBuilder sb = new StringBuilder("(");
+        for (int i = 0; i < operands.length; i++) {
+            sb.append(i == 0 ? "" : separator).append(operands[i]);
+        }
+        return sb.append(')').toString();
     }
 
     enum CompareOp {

@@ -41,7 +41,10 @@ final class Parser {
 
     /** Most nested parentheses, NOTs and unary signs: bounds the parser's recursion. */
     static final int MAX_NESTING = 200;
-    /** Deepest expression tree: bounds the evaluator's recursion (chains like a AND b AND ... nest too). */
+    /**
+     * Deepest expression tree: bounds the evaluator's recursion (AND and OR chains are flat, but chains of
+     * arithmetic operators such as 1 + 1 + ... nest).
+     */
     static final int MAX_DEPTH = 1000;
 
     private final String text;
@@ -144,30 +147,38 @@ final class Parser {
 
     private Expr or() throws SelectorParseException {
         int start = peek().position;
-        Expr left = and();
-        while (peek().kind == Kind.OR) {
-            advance();
-            requireConditional(left, start, "the left operand of OR");
+        Expr first = and();
+        if (peek().kind != Kind.OR) {
+            return first;
+        }
+        requireConditional(first, start, "the left operand of OR");
+        List<Expr> operands = new ArrayList<>();
+        operands.add(first);
+        while (accept(Kind.OR)) {
             int rightStart = peek().position;
             Expr right = and();
             requireConditional(right, rightStart, "the right operand of OR");
-            left = new Expr.Or(left, right);
+            operands.add(right);
         }
-        return left;
+        return new Expr.Or(operands.toArray(new Expr[0]));
     }
 
     private Expr and() throws SelectorParseException {
         int start = peek().position;
-        Expr left = not();
-        while (peek().kind == Kind.AND) {
-            advance();
-            requireConditional(left, start, "the left operand of AND");
+        Expr first = not();
+        if (peek().kind != Kind.AND) {
+            return first;
+        }
+        requireConditional(first, start, "the left operand of AND");
+        List<Expr> operands = new ArrayList<>();
+        operands.add(first);
+        while (accept(Kind.AND)) {
             int rightStart = peek().position;
             Expr right = not();
             requireConditional(right, rightStart, "the right operand of AND");
-            left = new Expr.And(left, right);
+            operands.add(right);
         }
-        return left;
+        return new Expr.And(operands.toArray(new Expr[0]));
     }
 
     private Expr not() throws SelectorParseException {
