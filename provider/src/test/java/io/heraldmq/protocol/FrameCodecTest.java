@@ -256,7 +256,7 @@ class FrameCodecTest {
 
     @Test
     void unknownAckOutcome() {
-        for (byte outcome : new byte[]{3, -1, 100}) {
+        for (byte outcome : new byte[]{4, -1, 100}) {
             Buffer b = body(FrameType.ACK, x -> x.appendInt(1).appendByte(outcome).appendInt(0));
             ProtocolException e = assertThrows(ProtocolException.class, () -> Ack.decode(b));
             assertTrue(e.getMessage().contains("outcome"), e.getMessage());
