@@ -446,6 +446,14 @@ public final class PartitionLog implements AutoCloseable {
         return recovered;
     }
 
+    /** Tests: simulates a crash by closing the files without flushing, trimming or writing the marker. */
+    void abandon() {
+        synchronized (structureLock) {
+            closed = true;
+            closeAll(Arrays.asList(segments));
+        }
+    }
+
     /** Flushes, trims preallocated space, syncs indexes and writes the clean-shutdown marker. Owner thread. */
     @Override
     public void close() throws IOException {
