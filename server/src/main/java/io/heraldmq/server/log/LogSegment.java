@@ -284,7 +284,7 @@ final class LogSegment implements AutoCloseable {
         return -1;
     }
 
-    /** Base offset of the first batch at or after {@code position} whose maxTimestamp is {@code >= timestamp}. */
+    /** Base offset of the first batch whose maxTimestamp is {@code >= timestamp}, or -1 if this segment has none. */
     long findTimestamp(long timestamp) throws IOException {
         int limit = size;
         int relative = timeIndex.lookupBelow(timestamp);
