@@ -1,4 +1,11 @@
 package io.heraldmq.server.log;
 
-// STAND-IN: replaced by helper/log at merge.
-public enum FlushPolicy { ALWAYS, INTERVAL, NEVER }
+/** When {@link GroupCommit} considers an appended batch durable. */
+public enum FlushPolicy {
+    /** After an fsync that covers it; batches appended while an fsync runs share the next one. */
+    ALWAYS,
+    /** At once; the log is fsynced periodically in the background. */
+    INTERVAL,
+    /** At once; the log is fsynced only on close (and by the operating system when it pleases). */
+    NEVER
+}

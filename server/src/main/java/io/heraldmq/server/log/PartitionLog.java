@@ -4,113 +4,477 @@ import io.heraldmq.protocol.RecordBatch;
 import io.vertx.core.buffer.Buffer;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.nio.channels.ClosedChannelException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Clock;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
 
-// STAND-IN: replaced by helper/log at merge. One file, no segments, full scan on open.
+/**
+ * The append-only log of one partition: a directory of {@link LogSegment}s, the last of which (the active segment)
+ * takes appends.
+ * <p>
+ * Threads: {@link #append} and {@link #close} on the owner thread; {@link #read}, {@link #offsetForTimestamp} and
+ * the offset getters on any thread; {@link #flush} on one flusher thread at a time. The segment list is an immutable
+ * array replaced under a lock by the rare structural changes (roll, retention, close); the append path takes no lock.
+ * Visibility is ordered by volatile writes: the batch bytes and index entries, then the segment's size, then
+ * {@link #logEndOffset}. A reader that reads {@code logEndOffset} first therefore finds every offset below it.
+ * <p>
+ * Recovery. Besides the segments, the directory holds two {@link OffsetCheckpointFile}s:
+ * <ul>
+ * <li>{@code .clean-shutdown}: written by {@link #close} after everything is synced and trimmed, with the log end
+ * offset. {@link #open} deletes it (durably) before returning, so a later crash is detected. With it, open scans
+ * nothing but the tail of each segment after its last index entry.</li>
+ * <li>{@code recovery-point}: a base offset below which every segment is durable, trimmed and indexed. {@link #flush}
+ * writes it as the base of the active segment whenever it has just synced segments closed by a roll, and writes it
+ * after syncing those segments but before syncing the active one.</li>
+ * </ul>
+ * How far back an unclean start scans: every segment whose base offset is at or above the recovery point, which is
+ * normally only the active segment (or the active segment and the one rolled just before the crash). Older segments
+ * are trusted (tail checked only), because the recovery point proves they were synced whole; scanning them would
+ * make startup time grow with the retained log, not with the unsynced data. Because the recovery point is written
+ * before the active segment is synced, no flush has ever reported an offset in a segment above the recovery point
+ * unless that segment was active at the time; a bad batch in a scanned segment is therefore treated as a torn tail:
+ * the segment is cut there and later segments are deleted. Damage in a trusted segment is corruption: open (tail
+ * check) or read (CRC of every batch read) throws {@link CorruptLogException}, and the partition is fenced.
+ */
 public final class PartitionLog implements AutoCloseable {
-    private final FileChannel channel;
-    private final ConcurrentSkipListMap<Long, long[]> positions = new ConcurrentSkipListMap<>();
-    private volatile long end;
-    private volatile long filePos;
-    private volatile long durable;
+    static final String CLEAN_SHUTDOWN_FILE = ".clean-shutdown";
+    static final String RECOVERY_POINT_FILE = "recovery-point";
 
-    private PartitionLog(FileChannel channel) {
-        this.channel = channel;
+    private final Path dir;
+    private final LogConfig config;
+    private final Clock clock;
+    private final OffsetCheckpointFile cleanShutdown;
+    private final OffsetCheckpointFile recoveryPoint;
+    private final Object structureLock = new Object();
+    private final Object flushLock = new Object();
+
+    private volatile LogSegment[] segments;
+    private volatile long logStartOffset;
+    private volatile long logEndOffset;
+    private volatile long durableOffset;
+    /** A segment file was created since the directory was last synced. */
+    private volatile boolean directoryDirty;
+    private volatile boolean closed;
+    /** Whether open() ran a recovery scan; for tests and metrics. */
+    private final boolean recovered;
+
+    // owner thread only
+    private LogSegment active;
+
+    private PartitionLog(Path dir, LogConfig config, Clock clock, List<LogSegment> segments, boolean recovered) {
+        this.dir = dir;
+        this.config = config;
+        this.clock = clock;
+        this.cleanShutdown = new OffsetCheckpointFile(dir.resolve(CLEAN_SHUTDOWN_FILE));
+        this.recoveryPoint = new OffsetCheckpointFile(dir.resolve(RECOVERY_POINT_FILE));
+        this.segments = segments.toArray(new LogSegment[0]);
+        this.active = this.segments[this.segments.length - 1];
+        this.logStartOffset = this.segments[0].baseOffset();
+        this.logEndOffset = active.nextOffset();
+        this.durableOffset = logEndOffset;
+        this.recovered = recovered;
     }
 
+    /** Opens or creates the log in dir, running recovery if the last shutdown was not clean. */
     public static PartitionLog open(Path dir, LogConfig config, Clock clock) throws IOException {
         Files.createDirectories(dir);
-        FileChannel ch = FileChannel.open(dir.resolve("00000000000000000000.log"), StandardOpenOption.CREATE,
-                StandardOpenOption.READ, StandardOpenOption.WRITE);
-        PartitionLog log = new PartitionLog(ch);
-        long pos = 0;
-        long size = ch.size();
-        while (pos + 12 <= size) {
-            ByteBuffer head = ByteBuffer.allocate(12);
-            ch.read(head, pos);
-            int len = head.getInt(8) + 12;
-            if (len < RecordBatch.HEADER_BYTES || pos + len > size) {
-                break;
+        List<Long> bases = listSegments(dir);
+        OffsetCheckpointFile cleanShutdown = new OffsetCheckpointFile(dir.resolve(CLEAN_SHUTDOWN_FILE));
+        OffsetCheckpointFile recoveryPoint = new OffsetCheckpointFile(dir.resolve(RECOVERY_POINT_FILE));
+        List<LogSegment> segments = new ArrayList<>();
+        boolean recovered = false;
+        try {
+            if (bases.isEmpty()) {
+                segments.add(LogSegment.create(dir, 0, config, clock.millis()));
+            } else {
+                OptionalLong cleanEnd = cleanShutdown.read();
+                if (cleanEnd.isPresent() && loadClean(dir, config, bases, segments, cleanEnd.getAsLong())) {
+                    recovered = false;
+                } else {
+                    closeAll(segments);
+                    segments.clear();
+                    recover(dir, config, clock, bases, recoveryPoint.read().orElse(0), segments);
+                    recovered = true;
+                }
             }
-            ByteBuffer all = ByteBuffer.allocate(len);
-            ch.read(all, pos);
-            Buffer b = Buffer.buffer(all.array());
-            if (RecordBatch.check(b) != null) {
-                break;
+            for (LogSegment segment : segments.subList(0, segments.size() - 1)) {
+                segment.closeForAppend();
             }
-            log.positions.put(RecordBatch.baseOffset(b), new long[]{pos, len});
-            log.end = RecordBatch.nextOffset(b);
-            pos += len;
+            for (int i = 0; i < segments.size(); i++) {
+                LogSegment segment = segments.get(i);
+                boolean closedSegment = i < segments.size() - 1;
+                if (segment.isTrusted() && closedSegment) {
+                    segment.markDurableClosed();
+                } else if (!segment.isTrusted()) {
+                    // make the repaired state the durable baseline before anything else is appended
+                    if (closedSegment) {
+                        segment.flushClosed();
+                    } else {
+                        segment.syncAll();
+                    }
+                }
+            }
+            IoUtil.forceDirectory(dir);
+            recoveryPoint.write(segments.get(segments.size() - 1).baseOffset());
+            cleanShutdown.delete();
+        } catch (IOException | RuntimeException e) {
+            closeAll(segments);
+            throw e;
         }
-        ch.truncate(pos);
-        log.filePos = pos;
-        log.durable = log.end;
-        return log;
+        return new PartitionLog(dir, config, clock, segments, recovered);
     }
 
+    private static boolean loadClean(Path dir, LogConfig config, List<Long> bases, List<LogSegment> out, long end)
+            throws IOException {
+        for (int i = 0; i < bases.size(); i++) {
+            LogSegment segment = LogSegment.openExisting(dir, bases.get(i), config);
+            out.add(segment);
+            segment.loadTrusted();
+            checkContinuity(segment, i + 1 < bases.size() ? bases.get(i + 1) : -1);
+        }
+        // a marker that does not match the files (e.g. copied around) is not trusted: scan instead
+        return out.get(out.size() - 1).nextOffset() == end;
+    }
+
+    private static void recover(Path dir, LogConfig config, Clock clock, List<Long> bases, long recoveryPoint,
+            List<LogSegment> out) throws IOException {
+        int last = bases.size() - 1;
+        for (int i = 0; i <= last; i++) {
+            LogSegment segment = LogSegment.openExisting(dir, bases.get(i), config);
+            out.add(segment);
+            if (bases.get(i) < recoveryPoint && i < last) {
+                segment.loadTrusted();
+                checkContinuity(segment, bases.get(i + 1));
+                continue;
+            }
+            long cut = segment.recover(clock.millis());
+            boolean continues = i == last || segment.nextOffset() == bases.get(i + 1);
+            if (i < last && (cut > 0 || !continues)) {
+                // the tail of this segment was never synced, so nothing after it was reported durable either
+                for (int j = i + 1; j <= last; j++) {
+                    LogSegment.openExisting(dir, bases.get(j), config).delete();
+                }
+                return;
+            }
+        }
+    }
+
+    private static void checkContinuity(LogSegment segment, long nextBase) throws CorruptLogException {
+        if (nextBase >= 0 && segment.nextOffset() != nextBase) {
+            throw new CorruptLogException(segment.file(), segment.size(), "segment ends at offset "
+                    + segment.nextOffset() + " but the next segment starts at " + nextBase);
+        }
+    }
+
+    private static List<Long> listSegments(Path dir) throws IOException {
+        List<Long> bases = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(".tmp") || name.endsWith(".deleted")) {
+                    Files.deleteIfExists(file);
+                } else if (name.endsWith(LogSegment.LOG_SUFFIX)) {
+                    bases.add(Long.parseLong(name.substring(0, name.length() - LogSegment.LOG_SUFFIX.length())));
+                }
+            }
+        }
+        bases.sort(null);
+        return bases;
+    }
+
+    private static void closeAll(List<LogSegment> segments) {
+        for (LogSegment segment : segments) {
+            try {
+                segment.close();
+            } catch (IOException ignored) {
+                // already failing; the first exception is the one to report
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- append (owner thread)
+
+    /**
+     * Owner thread only. Sets baseOffset and leaderEpoch in the batch buffer in place, writes it to the active segment
+     * (rolling first if needed), updates the indexes. No fsync.
+     *
+     * @return the base offset assigned
+     */
     public long append(Buffer batch, int leaderEpoch) throws IOException {
-        long base = end;
+        int length = batch.length();
+        if (length < RecordBatch.HEADER_BYTES || RecordBatch.sizeAt(batch, 0) != length) {
+            throw new IllegalArgumentException("not one record batch: " + length + " bytes");
+        }
+        if (closed) {
+            throw new IllegalStateException("log closed: " + dir);
+        }
+        long base = logEndOffset;
         RecordBatch.setBaseOffset(batch, base);
         RecordBatch.setLeaderEpoch(batch, leaderEpoch);
-        ByteBuffer nio = batch.getByteBuf().nioBuffer();
-        long pos = filePos;
-        while (nio.hasRemaining()) {
-            pos += channel.write(nio, pos);
+        long last = RecordBatch.lastOffset(batch);
+        LogSegment segment = active;
+        if (segment.size() > 0 && (segment.size() + (long) length > config.segmentBytes()
+                || clock.millis() - segment.rollTimeMs() >= config.segmentMs()
+                || last - segment.baseOffset() > Integer.MAX_VALUE)) {
+            segment = roll(base);
         }
-        positions.put(base, new long[]{filePos, batch.length()});
-        filePos = pos;
-        end = RecordBatch.nextOffset(batch);
+        segment.append(batch);
+        logEndOffset = last + 1;
         return base;
     }
 
+    private LogSegment roll(long base) throws IOException {
+        synchronized (structureLock) {
+            LogSegment old = active;
+            old.closeForAppend();
+            LogSegment fresh = LogSegment.create(dir, base, config, clock.millis());
+            directoryDirty = true;
+            LogSegment[] current = segments;
+            LogSegment[] next = Arrays.copyOf(current, current.length + 1);
+            next[current.length] = fresh;
+            segments = next;
+            active = fresh;
+            return fresh;
+        }
+    }
+
+    // ---------------------------------------------------------------- read (any thread)
+
+    /**
+     * Whole batches starting with the one that contains {@code offset}, up to about {@code maxBytes} (at least one
+     * batch if any exists at or after offset), from one segment. Empty at the log end. Offsets below the log start
+     * read from the log start.
+     */
     public Buffer read(long offset, int maxBytes) throws IOException {
-        var e = positions.floorEntry(offset);
-        if (e == null) {
-            e = positions.ceilingEntry(offset);
-        }
-        if (e == null || offset >= end) {
-            return Buffer.buffer(0);
-        }
-        Buffer out = Buffer.buffer();
-        for (var entry : positions.tailMap(e.getKey(), true).values()) {
-            ByteBuffer bb = ByteBuffer.allocate((int) entry[1]);
-            channel.read(bb, entry[0]);
-            out.appendBytes(bb.array());
-            if (out.length() >= maxBytes) {
-                break;
+        for (int attempt = 0; attempt < 100; attempt++) {
+            long from = Math.max(offset, logStartOffset);
+            if (from >= logEndOffset) {
+                return Buffer.buffer();
+            }
+            LogSegment[] current = segments;
+            int i = floor(current, from);
+            if (i < 0) {
+                continue; // retention moved the start between our two reads
+            }
+            try {
+                for (; i < current.length; i++) {
+                    Buffer batches = current[i].read(from, maxBytes);
+                    if (batches.length() > 0) {
+                        return batches;
+                    }
+                }
+            } catch (ClosedChannelException e) {
+                if (closed || !current[Math.min(i, current.length - 1)].isDeleted()) {
+                    throw e;
+                }
+                // retention deleted the segment under us: start again from the new log start
             }
         }
-        return out;
+        return Buffer.buffer();
     }
 
-    public long flush() throws IOException {
-        long e = end;
-        channel.force(false);
-        durable = e;
-        return e;
+    private static int floor(LogSegment[] segments, long offset) {
+        int lo = 0;
+        int hi = segments.length - 1;
+        int found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (segments[mid].baseOffset() <= offset) {
+                found = mid;
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return found;
     }
 
-    public long logStartOffset() {
-        return 0;
-    }
-
-    public long logEndOffset() {
+    /**
+     * The base offset of the first batch whose maxTimestamp is at least {@code timestampMs}; {@link #logEndOffset()}
+     * if there is none.
+     */
+    public long offsetForTimestamp(long timestampMs) throws IOException {
+        long end = logEndOffset;
+        LogSegment[] current = segments;
+        for (LogSegment segment : current) {
+            if (segment.maxTimestamp() >= timestampMs) {
+                try {
+                    long found = segment.findTimestamp(timestampMs);
+                    if (found >= 0 && found < end) {
+                        return found;
+                    }
+                } catch (ClosedChannelException e) {
+                    if (!segment.isDeleted()) {
+                        throw e;
+                    }
+                }
+            }
+        }
         return end;
     }
 
-    public long durableOffset() {
-        return durable;
+    // ---------------------------------------------------------------- flush (one flusher thread)
+
+    /**
+     * Forces to disk everything appended before the call: fdatasync of the active segment, and a full sync (metadata
+     * and indexes) of segments rolled since the last flush plus the directory when segments were created.
+     *
+     * @return the end offset that is now durable
+     */
+    public long flush() throws IOException {
+        synchronized (flushLock) {
+            if (closed) {
+                return durableOffset;
+            }
+            long end = logEndOffset;
+            boolean dirty = directoryDirty;
+            LogSegment[] current = segments;
+            boolean rolled = false;
+            for (int i = 0; i < current.length - 1; i++) {
+                LogSegment segment = current[i];
+                if (!segment.isDurableClosed()) {
+                    try {
+                        segment.flushClosed();
+                    } catch (ClosedChannelException e) {
+                        if (!segment.isDeleted()) {
+                            throw e;
+                        }
+                    }
+                    rolled = true;
+                }
+            }
+            if (end == durableOffset && !rolled && !dirty) {
+                return end;
+            }
+            if (dirty) {
+                directoryDirty = false;
+                IoUtil.forceDirectory(dir);
+            }
+            LogSegment last = current[current.length - 1];
+            if (rolled) {
+                recoveryPoint.write(last.baseOffset());
+            }
+            last.flushActive();
+            durableOffset = end;
+            return end;
+        }
     }
 
+    // ---------------------------------------------------------------- retention
+
+    /**
+     * Deletes whole closed segments, oldest first, while the policy allows; never the active segment.
+     *
+     * @return how many segments were deleted
+     */
+    public int applyRetention(RetentionPolicy policy) throws IOException {
+        synchronized (structureLock) {
+            if (closed) {
+                return 0;
+            }
+            LogSegment[] current = segments;
+            long now = clock.millis();
+            long total = sizeInBytes();
+            int n = 0;
+            while (n < current.length - 1) {
+                LogSegment segment = current[n];
+                long lastOffset = current[n + 1].baseOffset() - 1;
+                if (lastOffset >= policy.deletableBelowOffset()) {
+                    break;
+                }
+                boolean expired = policy.retentionMs() >= 0 && now - segment.maxTimestamp() > policy.retentionMs();
+                boolean oversized = policy.retentionBytes() >= 0
+                        && total - segment.size() >= policy.retentionBytes();
+                if (!expired && !oversized) {
+                    break;
+                }
+                total -= segment.size();
+                n++;
+            }
+            if (n == 0) {
+                return 0;
+            }
+            // readers move past the doomed segments before their files close
+            logStartOffset = current[n].baseOffset();
+            segments = Arrays.copyOfRange(current, n, current.length);
+            for (int i = 0; i < n; i++) {
+                current[i].delete();
+            }
+            IoUtil.forceDirectory(dir);
+            return n;
+        }
+    }
+
+    // ---------------------------------------------------------------- state
+
+    public long logStartOffset() {
+        return logStartOffset;
+    }
+
+    public long logEndOffset() {
+        return logEndOffset;
+    }
+
+    public long durableOffset() {
+        return durableOffset;
+    }
+
+    public long sizeInBytes() {
+        long total = 0;
+        for (LogSegment segment : segments) {
+            total += segment.size();
+        }
+        return total;
+    }
+
+    public int segmentCount() {
+        return segments.length;
+    }
+
+    public Path directory() {
+        return dir;
+    }
+
+    /** Whether {@link #open} had to scan because the last shutdown was not clean. */
+    public boolean recoveredOnOpen() {
+        return recovered;
+    }
+
+    /** Tests: simulates a crash by closing the files without flushing, trimming or writing the marker. */
+    void abandon() {
+        synchronized (structureLock) {
+            closed = true;
+            closeAll(Arrays.asList(segments));
+        }
+    }
+
+    /** Flushes, trims preallocated space, syncs indexes and writes the clean-shutdown marker. Owner thread. */
     @Override
     public void close() throws IOException {
-        flush();
-        channel.close();
+        synchronized (structureLock) {
+            if (closed) {
+                return;
+            }
+            flush();
+            synchronized (flushLock) {
+                closed = true;
+                LogSegment last = active;
+                try {
+                    last.closeForAppend();
+                    last.flushClosed();
+                    recoveryPoint.write(last.baseOffset());
+                    cleanShutdown.write(logEndOffset);
+                    durableOffset = logEndOffset;
+                } finally {
+                    closeAll(Arrays.asList(segments));
+                }
+            }
+        }
     }
 }

@@ -1,0 +1,447 @@
+package io.heraldmq.server.log;
+
+import io.heraldmq.protocol.RecordBatch;
+import io.netty.buffer.Unpooled;
+import io.vertx.core.buffer.Buffer;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * One segment of a partition log: {@code %020d.log} (record batches back to back, exactly as appended, see
+ * {@link RecordBatch}) with its {@link OffsetIndex} and {@link TimeIndex}; the number is the base offset of its first
+ * batch.
+ * <p>
+ * Written by the owner thread only, read by any thread: {@link #size} is the end of the last fully written batch and
+ * is published (volatile) after the batch and its index entries, so a reader bounded by it never sees a partial
+ * batch. A segment takes appends until {@link #closeForAppend}, which trims it to its real length.
+ * <p>
+ * Preallocation: with {@link LogConfig#preallocate()} the file is zero-filled ahead of the write position in steps of
+ * {@link #PREALLOCATE_STEP} (capped at the segment size). Java cannot call fallocate, and a sparse extension
+ * ({@code setLength}) or unwritten extents still make the next fdatasync commit block allocation; overwriting blocks
+ * that already hold zeros does not. The price is writing each byte twice, once as zero, in exchange for syncs that
+ * touch data blocks only. Recovery stops at the zeros: a zero length field is no valid batch.
+ */
+final class LogSegment implements AutoCloseable {
+    static final int PREALLOCATE_STEP = 1 << 20;
+    static final String LOG_SUFFIX = ".log";
+    static final String INDEX_SUFFIX = ".index";
+    static final String TIME_INDEX_SUFFIX = ".timeindex";
+    /** Bytes of a batch header that seeking needs: up to and including maxTimestamp. */
+    private static final int SEEK_HEADER_BYTES = 43;
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(PREALLOCATE_STEP).asReadOnlyBuffer();
+
+    private final long baseOffset;
+    private final Path logFile;
+    private final FileChannel channel;
+    private final OffsetIndex index;
+    private final TimeIndex timeIndex;
+    private final LogConfig config;
+
+    private volatile int size;
+    private volatile long nextOffset;
+    private volatile long maxTimestamp = -1;
+    private volatile boolean closedForAppend;
+    private volatile boolean durableClosed;
+    private volatile boolean deleted;
+    /** Loaded without a scan because it is below the recovery point or the shutdown was clean. */
+    private boolean trusted;
+    /** A new file: its first sync must include metadata. */
+    private volatile boolean created;
+
+    // owner thread only
+    private long allocated;
+    private int bytesSinceIndexEntry;
+    private int relativeOffsetOfMaxTimestamp;
+    private long rollTimeMs;
+
+    private LogSegment(long baseOffset, Path dir, LogConfig config) throws IOException {
+        this.baseOffset = baseOffset;
+        this.config = config;
+        this.logFile = dir.resolve(fileName(baseOffset, LOG_SUFFIX));
+        this.channel = FileChannel.open(logFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        this.index = OffsetIndex.open(dir.resolve(fileName(baseOffset, INDEX_SUFFIX)));
+        this.timeIndex = TimeIndex.open(dir.resolve(fileName(baseOffset, TIME_INDEX_SUFFIX)));
+        this.nextOffset = baseOffset;
+        this.allocated = channel.size();
+    }
+
+    static String fileName(long baseOffset, String suffix) {
+        return String.format("%020d%s", baseOffset, suffix);
+    }
+
+    /** A new, empty segment; any files left under its name are replaced. */
+    static LogSegment create(Path dir, long baseOffset, LogConfig config, long nowMs) throws IOException {
+        for (String suffix : new String[] {LOG_SUFFIX, INDEX_SUFFIX, TIME_INDEX_SUFFIX}) {
+            Files.deleteIfExists(dir.resolve(fileName(baseOffset, suffix)));
+        }
+        LogSegment segment = new LogSegment(baseOffset, dir, config);
+        segment.created = true;
+        segment.rollTimeMs = nowMs;
+        return segment;
+    }
+
+    /** An existing segment; call {@link #loadTrusted} or {@link #recover} before use. */
+    static LogSegment openExisting(Path dir, long baseOffset, LogConfig config) throws IOException {
+        return new LogSegment(baseOffset, dir, config);
+    }
+
+    long baseOffset() {
+        return baseOffset;
+    }
+
+    Path file() {
+        return logFile;
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** Offset after the last batch. */
+    long nextOffset() {
+        return nextOffset;
+    }
+
+    long maxTimestamp() {
+        return maxTimestamp;
+    }
+
+    long rollTimeMs() {
+        return rollTimeMs;
+    }
+
+    boolean isDeleted() {
+        return deleted;
+    }
+
+    boolean isDurableClosed() {
+        return durableClosed;
+    }
+
+    OffsetIndex index() {
+        return index;
+    }
+
+    // ---------------------------------------------------------------- append (owner thread)
+
+    /** Writes a batch whose baseOffset is already set; the caller has decided that it fits. */
+    void append(Buffer batch) throws IOException {
+        int position = size;
+        int length = batch.length();
+        long batchBase = RecordBatch.baseOffset(batch);
+        ensureAllocated((long) position + length);
+        IoUtil.writeFully(channel, batch.getByteBuf().nioBuffer(), position);
+        if (position == 0 && rollTimeMs == 0) {
+            rollTimeMs = RecordBatch.maxTimestamp(batch);
+        }
+        indexBatch(batchBase, position, length, RecordBatch.maxTimestamp(batch));
+        size = position + length;
+        nextOffset = RecordBatch.nextOffset(batch);
+    }
+
+    private void indexBatch(long batchBase, int position, int length, long batchMaxTimestamp) throws IOException {
+        int relative = (int) (batchBase - baseOffset);
+        if (batchMaxTimestamp > maxTimestamp) {
+            maxTimestamp = batchMaxTimestamp;
+            relativeOffsetOfMaxTimestamp = relative;
+        }
+        // An entry for the batch that crosses the interval, not the first one: position 0 is implicit.
+        if (bytesSinceIndexEntry >= config.indexIntervalBytes()) {
+            index.append(relative, position);
+            timeIndex.maybeAppend(maxTimestamp, relativeOffsetOfMaxTimestamp);
+            bytesSinceIndexEntry = 0;
+        }
+        bytesSinceIndexEntry += length;
+    }
+
+    private void ensureAllocated(long end) throws IOException {
+        if (!config.preallocate() || end <= allocated) {
+            return;
+        }
+        long target = Math.max(end, Math.min(allocated + PREALLOCATE_STEP, config.segmentBytes()));
+        long pos = end;
+        while (pos < target) {
+            ByteBuffer zeros = ZEROS.duplicate();
+            zeros.limit((int) Math.min(zeros.capacity(), target - pos));
+            IoUtil.writeFully(channel, zeros, pos);
+            pos += zeros.limit();
+        }
+        allocated = Math.max(target, end);
+    }
+
+    /** Owner thread: no more appends; records the final timestamp entry and gives back preallocated space. */
+    void closeForAppend() throws IOException {
+        if (closedForAppend) {
+            return;
+        }
+        if (maxTimestamp >= 0) {
+            timeIndex.maybeAppend(maxTimestamp, relativeOffsetOfMaxTimestamp);
+        }
+        channel.truncate(size);
+        allocated = size;
+        closedForAppend = true;
+    }
+
+    // ---------------------------------------------------------------- flush (flusher thread)
+
+    /** Forces the data appended so far; metadata too on the first sync of a new file. */
+    void flushActive() throws IOException {
+        boolean metadata = created;
+        channel.force(metadata);
+        if (metadata) {
+            created = false;
+        }
+    }
+
+    /** Forces a closed segment completely (trimmed length and indexes included), once. */
+    void flushClosed() throws IOException {
+        syncAll();
+        durableClosed = true;
+    }
+
+    /** Forces data, metadata and indexes without marking the segment closed. */
+    void syncAll() throws IOException {
+        channel.force(true);
+        index.force();
+        timeIndex.force();
+        created = false;
+    }
+
+    /** For a closed segment already known to be durable (trusted on open). */
+    void markDurableClosed() {
+        durableClosed = true;
+    }
+
+    boolean isTrusted() {
+        return trusted;
+    }
+
+    // ---------------------------------------------------------------- read (any thread)
+
+    /**
+     * Whole batches starting with the one containing {@code offset}, about {@code maxBytes} (at least one batch);
+     * empty if this segment has nothing at or after {@code offset}.
+     */
+    Buffer read(long offset, int maxBytes) throws IOException {
+        int limit = size;
+        int start = seek(offset, limit);
+        if (start < 0) {
+            return Buffer.buffer();
+        }
+        int first = batchSizeAt(start, limit);
+        int length = Math.min(limit - start, Math.max(maxBytes, first));
+        byte[] bytes = new byte[length];
+        IoUtil.readFully(channel, ByteBuffer.wrap(bytes), start);
+        Buffer chunk = Buffer.buffer(Unpooled.wrappedBuffer(bytes));
+        int pos = 0;
+        long expectedBase = -1;
+        while (pos + RecordBatch.LOG_OVERHEAD <= length) {
+            int batchSize = RecordBatch.sizeAt(chunk, pos);
+            if (batchSize < RecordBatch.HEADER_BYTES || batchSize > limit - start - pos) {
+                throw new CorruptLogException(logFile, start + pos, "bad batch length " + batchSize);
+            }
+            if (pos + batchSize > length) {
+                break;
+            }
+            Buffer batch = chunk.slice(pos, pos + batchSize);
+            String problem = RecordBatch.check(batch);
+            if (problem == null && expectedBase >= 0 && RecordBatch.baseOffset(batch) != expectedBase) {
+                problem = "base offset " + RecordBatch.baseOffset(batch) + ", expected " + expectedBase;
+            }
+            if (problem != null) {
+                throw new CorruptLogException(logFile, start + pos, problem);
+            }
+            expectedBase = RecordBatch.nextOffset(batch);
+            pos += batchSize;
+        }
+        return chunk.slice(0, pos);
+    }
+
+    /** Position of the batch containing {@code offset}, or -1 if there is none below {@code limit}. */
+    private int seek(long offset, int limit) throws IOException {
+        if (offset < baseOffset) {
+            offset = baseOffset;
+        }
+        long relative = offset - baseOffset;
+        int pos = index.lookup((int) Math.min(relative, Integer.MAX_VALUE));
+        ByteBuffer header = ByteBuffer.allocate(SEEK_HEADER_BYTES);
+        while (pos < limit) {
+            int batchSize = batchSizeAt(pos, limit);
+            header.clear();
+            IoUtil.readFully(channel, header, pos);
+            long last = header.getLong(0) + header.getInt(23);
+            if (last >= offset) {
+                return pos;
+            }
+            pos += batchSize;
+        }
+        return -1;
+    }
+
+    /** Base offset of the first batch whose maxTimestamp is {@code >= timestamp}, or -1 if this segment has none. */
+    long findTimestamp(long timestamp) throws IOException {
+        int limit = size;
+        int relative = timeIndex.lookupBelow(timestamp);
+        int pos = relative < 0 ? 0 : index.lookup(relative);
+        ByteBuffer header = ByteBuffer.allocate(SEEK_HEADER_BYTES);
+        while (pos < limit) {
+            int batchSize = batchSizeAt(pos, limit);
+            header.clear();
+            IoUtil.readFully(channel, header, pos);
+            if (header.getLong(35) >= timestamp) {
+                return header.getLong(0);
+            }
+            pos += batchSize;
+        }
+        return -1;
+    }
+
+    private int batchSizeAt(int pos, int limit) throws IOException {
+        if (limit - pos < RecordBatch.HEADER_BYTES) {
+            throw new CorruptLogException(logFile, pos, "only " + (limit - pos) + " bytes left for a batch");
+        }
+        ByteBuffer length = ByteBuffer.allocate(4);
+        IoUtil.readFully(channel, length, pos + 8L);
+        int batchSize = RecordBatch.LOG_OVERHEAD + length.getInt(0);
+        if (batchSize < RecordBatch.HEADER_BYTES || batchSize > limit - pos) {
+            throw new CorruptLogException(logFile, pos, "bad batch length " + batchSize);
+        }
+        return batchSize;
+    }
+
+    // ---------------------------------------------------------------- open (owner thread, before publication)
+
+    /**
+     * For a segment the recovery point says is durable: takes the file length as its size and checks the tail from
+     * the last index entry (whole batches, CRC, offsets continuing), which also yields the next offset. A full scan
+     * would make every open read the whole log; the tail check catches the likely damage (a file cut short) cheaply.
+     *
+     * @throws CorruptLogException where the tail is damaged
+     */
+    void loadTrusted() throws IOException {
+        long fileSize = channel.size();
+        if (fileSize > Integer.MAX_VALUE) {
+            throw new CorruptLogException(logFile, Integer.MAX_VALUE, "segment larger than 2 GiB");
+        }
+        int n = index.entryCount();
+        int start = 0;
+        long expected = baseOffset;
+        if (n > 0 && index.position(n - 1) < fileSize) {
+            start = index.position(n - 1);
+            expected = -1;
+        } else if (n > 0) {
+            index.clear();
+            timeIndex.clear();
+        }
+        rollTimeMs = firstBatchTimestamp(fileSize);
+        scan(start, fileSize, expected, true, start == 0);
+        if (timeIndex.lastTimestamp() > maxTimestamp) {
+            maxTimestamp = timeIndex.lastTimestamp();
+        }
+        allocated = fileSize;
+        trusted = true;
+    }
+
+    /**
+     * For a segment that may hold writes that were never synced: scans every batch from the start, rebuilds both
+     * indexes, and truncates the file after the last good batch.
+     *
+     * @return the number of bytes cut off (a torn or corrupt tail, or preallocated zeros)
+     */
+    long recover(long nowMs) throws IOException {
+        long fileSize = channel.size();
+        index.clear();
+        timeIndex.clear();
+        long end = scan(0, Math.min(fileSize, Integer.MAX_VALUE), baseOffset, false, true);
+        rollTimeMs = size > 0 ? firstBatchTimestamp(size) : nowMs;
+        channel.truncate(end);
+        allocated = end;
+        return fileSize - end;
+    }
+
+    private long firstBatchTimestamp(long fileSize) throws IOException {
+        if (fileSize < RecordBatch.HEADER_BYTES) {
+            return 0;
+        }
+        ByteBuffer header = ByteBuffer.allocate(SEEK_HEADER_BYTES);
+        IoUtil.readFully(channel, header, 0);
+        return header.getLong(35);
+    }
+
+    /**
+     * Validates batches in [start, end); {@code expected} is the base offset the first must have, or -1 for any.
+     * Strict: a bad batch is corruption. Lenient: it ends the log.
+     *
+     * @return the position after the last good batch
+     */
+    private long scan(int start, long end, long expected, boolean strict, boolean reindex) throws IOException {
+        int pos = start;
+        ByteBuffer lengthField = ByteBuffer.allocate(4);
+        while (pos < end) {
+            String problem = null;
+            Buffer batch = null;
+            if (end - pos < RecordBatch.HEADER_BYTES) {
+                problem = "only " + (end - pos) + " bytes left for a batch";
+            } else {
+                lengthField.clear();
+                IoUtil.readFully(channel, lengthField, pos + 8L);
+                long batchSize = RecordBatch.LOG_OVERHEAD + (long) lengthField.getInt(0);
+                if (batchSize < RecordBatch.HEADER_BYTES || batchSize > end - pos) {
+                    problem = "bad batch length " + batchSize;
+                } else {
+                    byte[] bytes = new byte[(int) batchSize];
+                    IoUtil.readFully(channel, ByteBuffer.wrap(bytes), pos);
+                    batch = Buffer.buffer(Unpooled.wrappedBuffer(bytes));
+                    problem = RecordBatch.check(batch);
+                    if (problem == null && expected >= 0 && RecordBatch.baseOffset(batch) != expected) {
+                        problem = "base offset " + RecordBatch.baseOffset(batch) + ", expected " + expected;
+                    }
+                }
+            }
+            if (problem != null) {
+                if (strict) {
+                    throw new CorruptLogException(logFile, pos, problem);
+                }
+                break;
+            }
+            if (reindex) {
+                indexBatch(RecordBatch.baseOffset(batch), pos, batch.length(), RecordBatch.maxTimestamp(batch));
+            } else if (RecordBatch.maxTimestamp(batch) > maxTimestamp) {
+                maxTimestamp = RecordBatch.maxTimestamp(batch);
+                relativeOffsetOfMaxTimestamp = (int) (RecordBatch.baseOffset(batch) - baseOffset);
+            }
+            expected = RecordBatch.nextOffset(batch);
+            nextOffset = expected;
+            pos += batch.length();
+            size = pos;
+        }
+        if (!reindex) {
+            bytesSinceIndexEntry = pos - start;
+        }
+        return pos;
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /** Closes the files and deletes them; concurrent readers get ClosedChannelException and retry. */
+    void delete() throws IOException {
+        deleted = true;
+        close();
+        Files.deleteIfExists(logFile);
+        Files.deleteIfExists(index.file());
+        Files.deleteIfExists(timeIndex.file());
+    }
+
+    @Override
+    public void close() throws IOException {
+        try (channel; index; timeIndex) {
+            // closes all three even if one fails
+        }
+    }
+}
