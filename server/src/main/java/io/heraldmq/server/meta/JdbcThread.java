@@ -4,6 +4,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -52,9 +54,11 @@ final class JdbcThread {
         });
     }
 
-    /** Opens the connection (auto-commit off), then runs {@code init} with it. */
-    Future<Void> open(Context caller, String url, Task<?> init) {
+    /** Creates {@code dir}, opens the connection (auto-commit off), then runs {@code init} with it. */
+    Future<Void> open(Context caller, Path dir, String url, Task<?> init) {
         return submit(caller, c -> {
+            // H2 would create it too; doing it here gives a plain I/O error (permissions, a file in the way).
+            Files.createDirectories(dir);
             connection = DriverManager.getConnection(url, "sa", "");
             connection.setAutoCommit(false);
             init.run(connection);
@@ -73,6 +77,9 @@ final class JdbcThread {
     /** Runs {@code last} (committed and synced), closes the database and stops the thread. */
     Future<Void> close(Context caller, Task<?> last) {
         Future<Void> f = submit(caller, c -> {
+            if (c == null) {
+                return null; // open failed and already closed the connection
+            }
             try {
                 last.run(c);
                 c.commit();

@@ -4,7 +4,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -73,10 +72,7 @@ public final class MetaStore {
         SchemaMigrator migrator = new SchemaMigrator(migrations);
         JdbcThread jdbc = new JdbcThread();
         Context caller = vertx.getOrCreateContext();
-        return jdbc.open(caller, url, c -> {
-            Files.createDirectories(dir);
-            return migrator.migrate(c);
-        }).map(v -> new MetaStore(vertx, options, jdbc))
+        return jdbc.open(caller, dir, url, migrator::migrate).map(v -> new MetaStore(vertx, options, jdbc))
           .onFailure(e -> jdbc.close(null, c -> null));
     }
 
@@ -147,6 +143,9 @@ public final class MetaStore {
     /**
      * Buffered: positions are written in batches, at most every options.commitIntervalMs or after
      * options.commitBatchSize updates, whichever first; the latest position per (subscription, partition) wins.
+     *
+     * <p>Cheap and non-blocking (a synchronized map put); callable from any context. A call that races with
+     * {@link #close()} from another thread may be dropped: stop committing before closing.
      *
      * @throws IllegalStateException after {@link #close()}: a position committed then would be silently lost
      */

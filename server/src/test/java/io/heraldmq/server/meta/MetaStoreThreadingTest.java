@@ -83,7 +83,15 @@ class MetaStoreThreadingTest {
     @Test
     void futuresCompleteOnTheCallingWorkerContext() {
         MetaStore store = await(MetaStore.open(vertx, dataDir, MetaStoreOptions.defaults()));
-        Context worker = ((io.vertx.core.impl.VertxInternal) vertx).createWorkerContext();
+        Promise<Context> deployed = Promise.promise();
+        vertx.deployVerticle(new io.vertx.core.AbstractVerticle() {
+            @Override
+            public void start() {
+                deployed.complete(context);
+            }
+        }, new io.vertx.core.DeploymentOptions().setThreadingModel(io.vertx.core.ThreadingModel.WORKER));
+        Context worker = await(deployed.future());
+        assertTrue(worker.isWorkerContext());
         assertSame(worker, completedOn(worker, v -> store.loadTopics()));
         await(store.close());
     }
