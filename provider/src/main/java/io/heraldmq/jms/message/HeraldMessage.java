@@ -1,10 +1,6 @@
 package io.heraldmq.jms.message;
 
 import io.heraldmq.jms.HeraldDestination;
-import io.heraldmq.jms.HeraldQueue;
-import io.heraldmq.jms.HeraldTemporaryQueue;
-import io.heraldmq.jms.HeraldTemporaryTopic;
-import io.heraldmq.jms.HeraldTopic;
 import io.heraldmq.protocol.DestinationKind;
 import io.heraldmq.protocol.Wire;
 import io.heraldmq.protocol.WireMessage;
