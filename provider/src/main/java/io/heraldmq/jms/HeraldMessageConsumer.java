@@ -364,10 +364,8 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
             return;
         }
         closed = true;
-        List<Delivery> undelivered;
         lock.lock();
         try {
-            undelivered = new ArrayList<>(buffer);
             buffer.clear();
             changed.signalAll();
         } finally {
@@ -380,11 +378,13 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
                         connection.broker().send(ack(pendingAcks, Ack.CONSUMED).encode(0));
                         pendingAcks.clear();
                     }
+                    if (!unacknowledged.isEmpty()) {
+                        // Seen by the application, never acknowledged: redelivered later, and counted.
+                        connection.broker().send(ack(unacknowledged, Ack.RELEASED).encode(0));
+                        unacknowledged.clear();
+                    }
                 }
-                if (!undelivered.isEmpty()) {
-                    // Never shown to the application: back to the subscription without counting a delivery.
-                    connection.broker().send(ack(undelivered, Ack.RETURNED).encode(0));
-                }
+                // Buffered deliveries the application never saw go back uncounted when the broker closes us.
                 JmsExceptions.await(connection.broker().request(corr -> new Close(Close.CONSUMER, id).encode(corr)),
                         connection.requestTimeoutMs());
             }

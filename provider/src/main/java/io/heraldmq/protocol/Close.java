@@ -8,7 +8,10 @@ import io.vertx.core.buffer.Buffer;
  * byte  what  {@link #CONNECTION} or {@link #CONSUMER}
  * int32 id    the consumer id; 0 for the connection
  * </pre>
- * Unacknowledged deliveries of a closed consumer return to their subscription for redelivery.
+ * Unsettled deliveries of a closed consumer return to their subscription with their delivery count unchanged: they
+ * may still have been on the way, unseen. Before closing, the client RELEASEs (see {@link Ack}) the deliveries its
+ * application saw but did not acknowledge, which counts them. When a connection drops instead, every unsettled
+ * delivery counts as delivered.
  */
 public record Close(byte what, int id) {
     public static final byte CONNECTION = 0;

@@ -14,6 +14,7 @@ import io.heraldmq.server.net.RequestHandler;
 import io.heraldmq.server.partition.TopicRegistry;
 import io.heraldmq.server.subscription.SubscriptionRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 
@@ -97,13 +98,18 @@ public final class Broker {
 
     /** Stops accepting, closes connections, flushes and closes every log and the metadata store. */
     public Future<Void> close() {
+        // A promise with no context: its listeners run on whichever thread completes it, since no Vert.x thread is
+        // left once Vert.x itself has closed.
+        Promise<Void> closed = Promise.promise();
         Future<Void> f = listener == null ? Future.succeededFuture() : listener.close();
-        return f.transform(v -> subscriptions == null ? Future.succeededFuture() : subscriptions.close())
+        f.transform(v -> subscriptions == null ? Future.succeededFuture() : subscriptions.close())
                 .transform(v -> topics == null ? Future.succeededFuture() : topics.close())
                 .transform(v -> meta == null ? Future.succeededFuture() : meta.close())
-                .transform(v -> {
+                .onComplete(ar -> {
                     flushExecutor.shutdown();
-                    return vertx.close();
+                    // Called from an event loop, vertx.close() would complete on that loop after it stopped.
+                    new Thread(() -> vertx.close().onComplete(v -> closed.complete()), "heraldmq-close").start();
                 });
+        return closed.future();
     }
 }

@@ -7,7 +7,10 @@ import io.heraldmq.server.net.ClientConnection;
 import io.heraldmq.server.net.RequestHandler;
 import io.heraldmq.server.subscription.ServerConsumer;
 
-/** CLOSE: closes one consumer (answered once its deliveries are returned), or the whole connection. */
+/**
+ * CLOSE: closes one consumer (answered once its unsettled deliveries are back in the subscription, with their
+ * delivery counts unchanged: the client released beforehand whatever its application saw), or the connection.
+ */
 public final class CloseHandler implements RequestHandler {
     @Override
     public void handle(ClientConnection connection, Frame frame) {
@@ -23,6 +26,6 @@ public final class CloseHandler implements RequestHandler {
             connection.send(Ok.encode(correlationId));
             return;
         }
-        consumer.close().onComplete(ar -> connection.send(Ok.encode(correlationId)));
+        consumer.close(true).onComplete(ar -> connection.send(Ok.encode(correlationId)));
     }
 }

@@ -46,7 +46,7 @@ public final class SubscribeHandler implements RequestHandler {
                     if (ar.failed()) {
                         connection.replyFailure(correlationId, ar.cause());
                     } else if (connection.isClosed()) {
-                        ar.result().close();
+                        ar.result().close(false);
                     } else {
                         connection.addConsumer(ar.result());
                         connection.send(Ok.encode(correlationId));

@@ -180,7 +180,7 @@ public final class ClientConnection {
         closed = true;
         List<Future<Void>> closing = new ArrayList<>();
         for (ServerConsumer c : consumers.values()) {
-            closing.add(c.close());
+            closing.add(c.close(false));
         }
         consumers.clear();
         onClose.accept(this);

@@ -68,15 +68,21 @@ final class PartitionSubscription implements Partition.AppendListener {
         dispatch();
     }
 
-    /** Removes a consumer; what it had in flight goes back for redelivery, marked redelivered. */
-    void detach(ConsumerLink link) {
+    /**
+     * Removes a consumer; what it had in flight goes back for redelivery.
+     *
+     * @param countAsDelivered the connection dropped, so the application may have seen them: count a delivery
+     *                         (JMSRedelivered). A graceful close has already released what the application saw.
+     */
+    void detach(ConsumerLink link, boolean countAsDelivered) {
         consumers.remove(link);
         List<Redelivery> back = new ArrayList<>();
         for (Iterator<Map.Entry<Long, InFlight>> it = inFlight.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Long, InFlight> e = it.next();
             if (e.getValue().link == link) {
                 it.remove();
-                back.add(new Redelivery(e.getKey(), e.getValue().deliveryCount + 1, e.getValue().record));
+                int count = e.getValue().deliveryCount + (countAsDelivered ? 1 : 0);
+                back.add(new Redelivery(e.getKey(), count, e.getValue().record));
             }
         }
         back.sort((a, b) -> Long.compare(a.offset, b.offset));

@@ -81,8 +81,13 @@ public final class ServerConsumer {
         }
     }
 
-    /** Detaches from every partition; unsettled deliveries return to the subscription. */
-    public Future<Void> close() {
+    /**
+     * Detaches from every partition; unsettled deliveries return to the subscription.
+     *
+     * @param graceful the client closed the consumer (and released what its application saw); otherwise the
+     *                 connection dropped and every unsettled delivery counts as delivered
+     */
+    public Future<Void> close(boolean graceful) {
         List<Future<Void>> detached = new ArrayList<>();
         for (ConsumerLink link : links) {
             if (link == null) {
@@ -90,7 +95,7 @@ public final class ServerConsumer {
             }
             Promise<Void> p = Promise.promise();
             link.subscription.partition().run(() -> {
-                link.subscription.detach(link);
+                link.subscription.detach(link, !graceful);
                 p.complete();
             });
             detached.add(p.future());
