@@ -57,6 +57,11 @@ public final class SubscribeHandler implements RequestHandler {
     private Future<Subscription> subscription(ClientConnection connection, Subscribe s, Topic topic,
                                               MessageFilter filter) {
         if (topic.isQueue()) {
+            if (s.selector() != null && !s.selector().isBlank()) {
+                // Ignoring it would hand the application messages it excluded; refuse until queues filter per consumer.
+                return Future.failedFuture(new ProtocolException(ErrorCode.INTERNAL,
+                        "selectors on queue consumers are not supported yet"));
+            }
             return subscriptions.queue(topic);
         }
         String name = s.subscriptionName();
