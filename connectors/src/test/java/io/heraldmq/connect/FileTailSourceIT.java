@@ -174,8 +174,9 @@ class FileTailSourceIT {
         // l4 arrives after anything the restarted source could have repeated, so an exact match proves no duplicate.
         assertEquals(List.of("l1", "l2", "l3", "l4"), texts());
         assertEquals(List.of(1L, 2L, 3L, 4L), lineNumbers());
+        // The checkpoint follows the ack, which may come after the consumer already has the message.
+        await().atMost(Duration.ofSeconds(20)).until(() -> Checkpoint.read(checkpoint).offset() == 12L);
         Checkpoint cp = Checkpoint.read(checkpoint);
-        assertEquals(12L, cp.offset());
         assertEquals(4L, cp.line());
         assertTrue(cp.file().endsWith("app.log"));
     }
