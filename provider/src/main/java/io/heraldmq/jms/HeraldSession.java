@@ -53,6 +53,7 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
     private final List<HeraldMessageConsumer> consumers = new CopyOnWriteArrayList<>();
     private final List<HeraldMessageProducer> producers = new CopyOnWriteArrayList<>();
     private volatile ExecutorService listenerThread;
+    private volatile Thread listenerThreadItself;
     private volatile boolean closed;
     private MessageListener sessionListener;
 
@@ -82,6 +83,7 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
                     e = Executors.newSingleThreadExecutor(r -> {
                         Thread t = new Thread(r, "heraldmq-session-" + THREADS.incrementAndGet());
                         t.setDaemon(true);
+                        listenerThreadItself = t;
                         return t;
                     });
                     listenerThread = e;
@@ -92,7 +94,7 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
     }
 
     boolean onListenerThread() {
-        return Thread.currentThread().getName().startsWith("heraldmq-session-") && listenerThread != null;
+        return Thread.currentThread() == listenerThreadItself;
     }
 
     void connectionStarted() {

@@ -8,13 +8,10 @@ import io.heraldmq.protocol.FrameType;
 import io.heraldmq.protocol.ProtocolException;
 import io.heraldmq.server.subscription.ServerConsumer;
 import io.vertx.core.Context;
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -178,9 +175,8 @@ public final class ClientConnection {
             return;
         }
         closed = true;
-        List<Future<Void>> closing = new ArrayList<>();
         for (ServerConsumer c : consumers.values()) {
-            closing.add(c.close(false));
+            c.close(false);
         }
         consumers.clear();
         onClose.accept(this);
