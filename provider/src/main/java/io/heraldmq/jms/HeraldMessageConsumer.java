@@ -192,26 +192,20 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
 
     /** Decodes a delivery, or settles it and returns null if it expired or cannot be read. */
     private HeraldMessage toMessage(Delivery d) {
-        HeraldMessage m;
+        WireMessage wire;
         try {
-            m = HeraldMessage.fromWire(WireMessage.decode(RecordBatch.message(d.record)), d.partition, d.offset,
-                    d.deliveryCount);
+            wire = WireMessage.decode(RecordBatch.message(d.record));
         } catch (ProtocolException e) {
             LOG.log(Level.WARNING, "dropping unreadable message at " + destination + " partition " + d.partition
                     + " offset " + d.offset, e);
             settle(List.of(d), Ack.REJECTED);
             return null;
         }
-        long expiration = wireExpiration(d);
-        if (expiration != 0 && expiration <= System.currentTimeMillis()) {
+        if (wire.expiration != 0 && wire.expiration <= System.currentTimeMillis()) {
             settle(List.of(d), Ack.CONSUMED);
             return null;
         }
-        return m;
-    }
-
-    private static long wireExpiration(Delivery d) {
-        return WireMessage.expiration(RecordBatch.message(d.record));
+        return HeraldMessage.fromWire(wire, d.partition, d.offset, d.deliveryCount);
     }
 
     /** Bookkeeping after the application got a message: acknowledgement per session mode, and credit. */

@@ -8,6 +8,7 @@ import io.heraldmq.protocol.RecordBatch;
 import io.heraldmq.server.net.ClientConnection;
 import io.heraldmq.server.net.RequestHandler;
 import io.heraldmq.server.partition.Partition;
+import io.heraldmq.server.partition.Topic;
 import io.heraldmq.server.partition.TopicRegistry;
 import io.vertx.core.buffer.Buffer;
 
@@ -31,17 +32,19 @@ public final class ProduceHandler implements RequestHandler {
         Buffer batch = produce.batch();
         RecordBatch.validate(batch, maxMessageBytes);
         int correlationId = frame.correlationId();
-        String key = RecordBatch.recordCount(batch) > 0
-                ? RecordBatch.recordKey(batch.slice(RecordBatch.HEADER_BYTES, batch.length())) : null;
         topics.get(produce.kind(), produce.destination()).onComplete(ar -> {
             if (ar.failed()) {
                 connection.replyFailure(correlationId, ar.cause());
                 return;
             }
-            Partition partition = ar.result().choose(produce.partition(), key);
+            Topic topic = ar.result();
+            // The key only matters when it picks among partitions; decoding it otherwise is wasted on the event loop.
+            String key = produce.partition() < 0 && topic.partitions().size() > 1
+                    ? RecordBatch.recordKey(batch.slice(RecordBatch.HEADER_BYTES, batch.length())) : null;
+            Partition partition = topic.choose(produce.partition(), key);
             if (partition == null) {
                 connection.replyError(correlationId, ErrorCode.INVALID_DESTINATION, "partition "
-                        + produce.partition() + " does not exist in " + ar.result());
+                        + produce.partition() + " does not exist in " + topic);
                 return;
             }
             boolean durable = RecordBatch.isPersistent(batch);
