@@ -77,6 +77,8 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
     private volatile MessageListener listener;
     private volatile boolean closed;
     private volatile boolean brokerGone;
+    /** Closed by the application while what it received is still part of the session's open transaction. */
+    private volatile boolean closeDeferred;
 
     HeraldMessageConsumer(HeraldSession session, HeraldDestination destination, String subscriptionName, byte flags,
                           String selector) {
@@ -111,6 +113,11 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
     // ---- from the connection's event loop ----
 
     void enqueue(int partition, long offset, int deliveryCount, Buffer record) {
+        if (closeDeferred) {
+            // Closed while its transaction is open: what was still on the wire goes straight back, uncounted.
+            connection.broker().send(new Ack(id, Ack.RETURNED, new int[]{partition}, new long[]{offset}).encode(0));
+            return;
+        }
         lock.lock();
         try {
             buffer.add(new Delivery(partition, offset, deliveryCount, record, false));
@@ -437,6 +444,9 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
             return;
         }
         closed = true;
+        if (session.transactionOutlivesConsumerClose() && connection.broker().isOpen() && holdForTransaction()) {
+            return;
+        }
         List<Delivery> seenInBuffer = new ArrayList<>();
         lock.lock();
         try {
@@ -470,6 +480,65 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
             }
         } finally {
             connection.unregister(id);
+            session.consumerClosed(this);
+        }
+    }
+
+    /**
+     * A consumer closed in a transacted session: what it received stays part of the transaction (commit acknowledges
+     * it, rollback redelivers it), so the broker-side consumer lives on until the transaction ends, without credit
+     * renewals; the buffer goes back to the broker now.
+     *
+     * @return false if the transaction holds nothing of this consumer, so it can close at once
+     */
+    private boolean holdForTransaction() {
+        List<Delivery> unseen = new ArrayList<>();
+        List<Delivery> rolledBack = new ArrayList<>();
+        synchronized (ackLock) {
+            if (unacknowledged.isEmpty()) {
+                return false;
+            }
+            closeDeferred = true;
+            lock.lock();
+            try {
+                for (Delivery d : buffer) {
+                    (d.seen ? rolledBack : unseen).add(d);
+                }
+                buffer.clear();
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            if (!unseen.isEmpty()) {
+                connection.broker().send(ack(unseen, Ack.RETURNED).encode(0));
+            }
+            if (!rolledBack.isEmpty()) {
+                connection.broker().send(ack(rolledBack, Ack.RELEASED).encode(0));
+            }
+        }
+        session.consumerClosedInTransaction(this);
+        return true;
+    }
+
+    /**
+     * The transaction that held this closed consumer ended: on commit its messages were acknowledged with the rest
+     * of the session's; on rollback they go back to the broker, counted. Then the broker-side consumer closes.
+     */
+    void transactionEnded(boolean committed) {
+        try {
+            if (connection.broker().isOpen()) {
+                synchronized (ackLock) {
+                    if (!committed && !unacknowledged.isEmpty()) {
+                        connection.broker().send(ack(unacknowledged, Ack.RELEASED).encode(0));
+                    }
+                    unacknowledged.clear();
+                }
+                connection.broker().request(corr -> new Close(Close.CONSUMER, id).encode(corr))
+                        .whenComplete((frame, error) -> connection.unregister(id));
+            } else {
+                connection.unregister(id);
+            }
+        } finally {
             session.consumerClosed(this);
         }
     }

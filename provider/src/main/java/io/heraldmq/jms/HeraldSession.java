@@ -65,9 +65,13 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
     private final int acknowledgeMode;
     private final List<HeraldMessageConsumer> consumers = new CopyOnWriteArrayList<>();
     private final List<HeraldMessageProducer> producers = new CopyOnWriteArrayList<>();
+    /** Consumers closed during the open transaction, which still hold messages it received. */
+    private final List<HeraldMessageConsumer> closedInTransaction = new CopyOnWriteArrayList<>();
     private volatile ExecutorService listenerThread;
     private volatile Thread listenerThreadItself;
     private volatile boolean closed;
+    /** Set when close begins: consumers closed by it do not wait for the transaction close rolls back. */
+    private volatile boolean closing;
     private MessageListener sessionListener;
     /** The open transaction's sends; null unless transacted. */
     private final TransactedSends transactedSends;
@@ -127,6 +131,21 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
 
     void consumerClosed(HeraldMessageConsumer c) {
         consumers.remove(c);
+        closedInTransaction.remove(c);
+    }
+
+    /** The consumer is closed but its messages stay in the open transaction until commit or rollback. */
+    void consumerClosedInTransaction(HeraldMessageConsumer c) {
+        closedInTransaction.add(c);
+        consumers.remove(c);
+    }
+
+    /** Closes the consumers the ended transaction held open. */
+    private void endTransactionForClosedConsumers(boolean committed) {
+        for (HeraldMessageConsumer c : closedInTransaction) {
+            c.transactionEnded(committed);
+        }
+        closedInTransaction.clear();
     }
 
     void producerClosed(HeraldMessageProducer p) {
@@ -140,7 +159,9 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
     void acknowledgeAll() throws JMSException {
         checkClosed();
         List<CompletableFuture<?>> acks = new ArrayList<>();
-        for (HeraldMessageConsumer c : consumers) {
+        List<HeraldMessageConsumer> all = new ArrayList<>(consumers);
+        all.addAll(closedInTransaction);
+        for (HeraldMessageConsumer c : all) {
             CompletableFuture<?> f = c.acknowledgeDelivered();
             if (f != null) {
                 acks.add(f);
@@ -154,6 +175,11 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
 
     boolean isTransacted() {
         return transactedSends != null;
+    }
+
+    /** Whether a consumer closing now should keep what it received in the open transaction. */
+    boolean transactionOutlivesConsumerClose() {
+        return transactedSends != null && !closing;
     }
 
     TransactedSends transactedSends() {
@@ -317,13 +343,18 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
         }
         if (failure != null) {
             redeliverUnacknowledged();
+            endTransactionForClosedConsumers(false);
             TransactionRolledBackException e = new TransactionRolledBackException(
                     "the transaction was rolled back: a send failed: " + failure.getMessage());
             e.setLinkedException(failure);
             e.initCause(failure);
             throw e;
         }
-        acknowledgeAll();
+        try {
+            acknowledgeAll();
+        } finally {
+            endTransactionForClosedConsumers(true);
+        }
     }
 
     /** Discards the transaction's sends and redelivers what it received, in its original order, before anything else. */
@@ -337,6 +368,7 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
         awaitCompletions();
         transactedSends.clear();
         redeliverUnacknowledged();
+        endTransactionForClosedConsumers(false);
     }
 
     /** Redelivers every unacknowledged message of this session, oldest first, marked redelivered. */
@@ -379,6 +411,7 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
             return;
         }
         checkNotInCompletionListener("Session.close");
+        closing = true;
         JMSException first = null;
         try {
             awaitCompletions();
@@ -387,6 +420,7 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
         }
         if (transactedSends != null) {
             transactedSends.clear();
+            endTransactionForClosedConsumers(false);
         }
         for (HeraldMessageConsumer c : consumers) {
             try {

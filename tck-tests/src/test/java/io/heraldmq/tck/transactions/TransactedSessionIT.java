@@ -191,6 +191,32 @@ class TransactedSessionIT {
     }
 
     @Test
+    void aConsumerClosedInTheTransactionIsCommittedOrRolledBackWithIt() throws Exception {
+        try (Connection c = factory().createConnection()) {
+            Queue q = c.createSession(false, Session.AUTO_ACKNOWLEDGE).createQueue("tx-closed-consumer");
+            sendPlain(c, q, "m0", "m1", "m2");
+            c.start();
+            Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
+            MessageConsumer first = tx.createConsumer(q);
+            assertEquals("m0", text(first.receive(WAIT_MS)));
+            first.close();
+            tx.rollback();
+            MessageConsumer second = tx.createConsumer(q);
+            Message again = second.receive(WAIT_MS);
+            assertEquals("m0", text(again), "the rollback covered the closed consumer's message");
+            assertTrue(again.getJMSRedelivered());
+            assertEquals("m1", text(second.receive(WAIT_MS)));
+            second.close();
+            tx.commit();
+            MessageConsumer third = c.createSession(false, Session.AUTO_ACKNOWLEDGE).createConsumer(q);
+            Message last = third.receive(WAIT_MS);
+            assertEquals("m2", text(last), "the commit covered the closed consumer's messages");
+            assertFalse(last.getJMSRedelivered());
+            assertNull(third.receive(NOTHING_MS));
+        }
+    }
+
+    @Test
     void oneTransactionSpansAQueueAndATopic() throws Exception {
         try (Connection c = factory().createConnection()) {
             Session plain = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
