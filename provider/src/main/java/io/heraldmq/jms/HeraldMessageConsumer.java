@@ -397,7 +397,6 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
                         inListenerRecovered = false;
                     }
                 }
-                boolean recovered;
                 try {
                     l.onMessage(m);
                 } catch (RuntimeException e) {
@@ -408,8 +407,7 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
                     }
                     continue;
                 }
-                recovered = !held && endListener();
-                if (!held && !recovered) {
+                if (!held && !endListener()) {
                     consumed(d, m, drained);
                 }
             }

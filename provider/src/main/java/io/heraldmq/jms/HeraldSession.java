@@ -154,7 +154,8 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
 
     /**
      * CLIENT_ACKNOWLEDGE, and commit: acknowledges every message this session's consumers have delivered, and waits
-     * for the broker to have applied all of it.
+     * for the broker's answers (it answers once the acks are on their way to the partitions; positions reach the
+     * metadata store in batches).
      */
     void acknowledgeAll() throws JMSException {
         checkClosed();
@@ -171,7 +172,7 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
                 connection.requestTimeoutMs());
     }
 
-    // ---- asynchronous send completions ----
+    // ---- transactions and asynchronous send completions ----
 
     boolean isTransacted() {
         return transactedSends != null;
