@@ -35,8 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Jakarta Messaging 3.1, the simplified API's JMSContext (section 2.8 and the {@code jakarta.jms.JMSContext}
- * Javadoc): the four factory methods, contexts sharing a connection, autoStart, client acknowledgement, the
+ * Jakarta Messaging 3.1, the simplified API's JMSContext (chapter 6, connections and sessions, which a JMSContext
+ * combines; and the {@code jakarta.jms.JMSContext} Javadoc): the four factory methods, contexts sharing a connection, autoStart, client acknowledgement, the
  * connection methods, closed contexts, and the calls that are illegal from a context's own listeners (6.1.5, 6.1.8).
  */
 class JMSContextIT {

@@ -40,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Jakarta Messaging 3.1, the simplified API's JMSProducer (section 7, and the {@code jakarta.jms.JMSProducer}
+ * Jakarta Messaging 3.1, the simplified API's JMSProducer (chapter 7, sending messages; and the {@code jakarta.jms.JMSProducer}
  * Javadoc): fluent options, message properties with the conversions of section 3.5.4, the three message headers it
  * sets, and the message type each {@code send} body becomes.
  */
