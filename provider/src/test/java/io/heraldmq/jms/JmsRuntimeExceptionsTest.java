@@ -32,7 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** Each checked exception of the classic API maps to the runtime exception of the same name (Jakarta Messaging 3.1, 7.3). */
+/** Each checked exception of the classic API maps to the runtime exception of the same name (JMSRuntimeException). */
 class JmsRuntimeExceptionsTest {
 
     @Test

@@ -29,10 +29,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
- * Jakarta Messaging 3.1, the simplified API's JMSConsumer (chapter 8, receiving messages; and the {@code jakarta.jms.JMSConsumer}
- * Javadoc): receive and receiveBody of each body type, and what happens when receiveBody meets a message whose body
- * cannot be returned as the asked type (AUTO/DUPS_OK: delivered again first, not counted as redelivered;
- * CLIENT_ACKNOWLEDGE: treated as received).
+ * Jakarta Messaging 3.1, the simplified API's JMSConsumer (chapter 8, receiving messages; and the
+ * {@code jakarta.jms.JMSConsumer} Javadoc): receive and receiveBody of each body type, and what happens when
+ * receiveBody meets a message whose body cannot be returned as the asked type (AUTO/DUPS_OK: delivered again first,
+ * not counted as redelivered; CLIENT_ACKNOWLEDGE: treated as received).
  */
 class JMSConsumerIT {
     private static final long WAIT_MS = 30_000;

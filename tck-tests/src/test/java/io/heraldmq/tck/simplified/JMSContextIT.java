@@ -36,8 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Jakarta Messaging 3.1, the simplified API's JMSContext (chapter 6, connections and sessions, which a JMSContext
- * combines; and the {@code jakarta.jms.JMSContext} Javadoc): the four factory methods, contexts sharing a connection, autoStart, client acknowledgement, the
- * connection methods, closed contexts, and the calls that are illegal from a context's own listeners (6.1.5, 6.1.8).
+ * combines; and the {@code jakarta.jms.JMSContext} Javadoc): the four factory methods, contexts sharing a
+ * connection, autoStart, client acknowledgement, the connection methods, closed contexts, and the calls that are
+ * illegal from a context's own listeners (6.1.5, 6.1.8).
  */
 class JMSContextIT {
     private static final long WAIT_MS = 30_000;
@@ -211,8 +212,10 @@ class JMSContextIT {
     void everyMethodOfAClosedContextThrowsIllegalStateRuntimeExceptionAndCloseIsANoOp() {
         JMSContext ctx = cf().createContext();
         Queue q = ctx.createQueue("ctx.closed");
+        jakarta.jms.JMSProducer producer = ctx.createProducer();
         ctx.close();
         ctx.close();
+        assertThrows(IllegalStateRuntimeException.class, () -> producer.send(q, "x"), "a producer of a closed context");
         Map<String, Executable> calls = new java.util.LinkedHashMap<>();
         calls.put("createProducer", ctx::createProducer);
         calls.put("createConsumer", () -> ctx.createConsumer(q));

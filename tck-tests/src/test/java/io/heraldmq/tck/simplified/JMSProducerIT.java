@@ -40,9 +40,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Jakarta Messaging 3.1, the simplified API's JMSProducer (chapter 7, sending messages; and the {@code jakarta.jms.JMSProducer}
- * Javadoc): fluent options, message properties with the conversions of section 3.5.4, the three message headers it
- * sets, and the message type each {@code send} body becomes.
+ * Jakarta Messaging 3.1, the simplified API's JMSProducer (chapter 7, sending messages; and the
+ * {@code jakarta.jms.JMSProducer} Javadoc): fluent options, message properties with the conversions of section
+ * 3.5.4, the three message headers it sets, and the message type each {@code send} body becomes.
  */
 class JMSProducerIT {
     private static final long WAIT_MS = 30_000;

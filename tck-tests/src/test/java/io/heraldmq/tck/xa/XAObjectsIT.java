@@ -101,7 +101,8 @@ class XAObjectsIT {
 
     @Test
     void queueAndTopicFlavours() throws Exception {
-        try (XAQueueConnection qc = cf().createXAQueueConnection(); XATopicConnection tc = cf().createXATopicConnection()) {
+        try (XAQueueConnection qc = cf().createXAQueueConnection();
+             XATopicConnection tc = cf().createXATopicConnection()) {
             XAQueueSession qs = qc.createXAQueueSession();
             assertNotNull(qs.getQueueSession());
             assertTrue(qs.getTransacted());
