@@ -61,6 +61,8 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Delivery> buffer = new ArrayDeque<>();
     private final AtomicBoolean listenerScheduled = new AtomicBoolean();
+    /** Held while the listener handles a message, so that close can wait for it. */
+    private final ReentrantLock listenerRunning = new ReentrantLock();
     private final Object ackLock = new Object();
     private final List<Delivery> pendingAcks = new ArrayList<>();
     private final List<Delivery> unacknowledged = new ArrayList<>();
@@ -376,17 +378,25 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
                 if (session.ackMode() == Session.CLIENT_ACKNOWLEDGE) {
                     m.setAcknowledgeCallback(session::acknowledgeAll);
                 }
+                listenerRunning.lock();
                 try {
-                    l.onMessage(m);
-                } catch (RuntimeException e) {
-                    // The specification: with AUTO/DUPS_OK the message is redelivered at once.
-                    LOG.log(Level.WARNING, "message listener threw; the message will be redelivered", e);
-                    if (session.ackMode() != Session.CLIENT_ACKNOWLEDGE) {
-                        settle(List.of(d), Ack.RELEASED);
-                        continue;
+                    if (closed) {
+                        return; // closed since the check above; the broker takes the delivery back at CLOSE
                     }
+                    try {
+                        l.onMessage(m);
+                    } catch (RuntimeException e) {
+                        // The specification: with AUTO/DUPS_OK the message is redelivered at once.
+                        LOG.log(Level.WARNING, "message listener threw; the message will be redelivered", e);
+                        if (session.ackMode() != Session.CLIENT_ACKNOWLEDGE) {
+                            settle(List.of(d), Ack.RELEASED);
+                            continue;
+                        }
+                    }
+                    consumed(d, m, drained);
+                } finally {
+                    listenerRunning.unlock();
                 }
-                consumed(d, m, drained);
             }
         } finally {
             listenerScheduled.set(false);
@@ -418,10 +428,10 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
         } finally {
             lock.unlock();
         }
-        if (listener != null) {
-            // A listener running on the session's thread finishes first, unless it is the one closing us.
-            session.awaitListenersIdle();
-        }
+        // A running listener of this consumer finishes (and its message is settled) before close goes on. Called
+        // from that listener, the lock is already ours and close returns while onMessage goes on, as the spec says.
+        listenerRunning.lock();
+        listenerRunning.unlock();
         try {
             if (connection.broker().isOpen()) {
                 synchronized (ackLock) {
