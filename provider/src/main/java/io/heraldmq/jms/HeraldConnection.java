@@ -275,14 +275,44 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
         }
     }
 
+    /**
+     * Pauses delivery and returns once every message listener of this connection that was running has returned.
+     * From such a listener it throws {@link IllegalStateException}: of the two behaviours the specification allows
+     * (6.1.5), the one that cannot deadlock.
+     */
     @Override
     public void stop() throws JMSException {
         checkClosed();
+        notFromOwnListener("stop");
         synchronized (startLock) {
             started = false;
         }
+        for (HeraldSession s : sessions) {
+            s.awaitListenersIdle();
+        }
     }
 
+    private void notFromOwnListener(String method) throws IllegalStateException {
+        for (HeraldSession s : sessions) {
+            if (s.onListenerThread()) {
+                throw new IllegalStateException("a MessageListener must not call " + method
+                        + " on its own connection");
+            }
+        }
+    }
+
+    /** XA sessions are made outside; they join the connection's sessions here. */
+    <S extends HeraldSession> S addSession(S session) throws IllegalStateException {
+        checkClosed();
+        sessions.add(session);
+        return session;
+    }
+
+    /**
+     * Closes every session (each waits for its running listener and ends blocked receives with null), then the
+     * transport. Closing a closed connection does nothing. From a message listener of this connection it throws
+     * {@link IllegalStateException} (6.1.8 allows this or closing).
+     */
     @Override
     public void close() throws JMSException {
         if (closed) {
@@ -291,6 +321,7 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
         if (onAnyCompletionThread()) {
             throw new IllegalStateException("Connection.close may not be called from a CompletionListener");
         }
+        notFromOwnListener("close");
         started = false;
         JMSException first = null;
         for (HeraldSession s : sessions) {
@@ -321,6 +352,7 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
     public ConnectionConsumer createConnectionConsumer(Destination destination, String messageSelector,
                                                        ServerSessionPool sessionPool, int maxMessages)
             throws JMSException {
+        checkClosed();
         throw new JMSException("connection consumers (application server facility) are not supported");
     }
 

@@ -5,7 +5,6 @@ import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
-import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.QueueConnection;
 import jakarta.jms.QueueConnectionFactory;
 import jakarta.jms.TopicConnection;
@@ -129,26 +128,23 @@ public class HeraldConnectionFactory implements ConnectionFactory, QueueConnecti
 
     @Override
     public JMSContext createContext() {
-        throw notYet();
+        return createContext(null, null, JMSContext.AUTO_ACKNOWLEDGE);
     }
 
     @Override
     public JMSContext createContext(String userName, String password) {
-        throw notYet();
+        return createContext(userName, password, JMSContext.AUTO_ACKNOWLEDGE);
     }
 
+    /** A context on a new connection; the connection closes when this context and those made from it close. */
     @Override
     public JMSContext createContext(String userName, String password, int sessionMode) {
-        throw notYet();
+        return HeraldJMSContext.open(this, userName, password, sessionMode, false);
     }
 
     @Override
     public JMSContext createContext(int sessionMode) {
-        throw notYet();
-    }
-
-    private static JMSRuntimeException notYet() {
-        return new JMSRuntimeException("the simplified API (JMSContext) is not implemented yet");
+        return createContext(null, null, sessionMode);
     }
 
     @Override

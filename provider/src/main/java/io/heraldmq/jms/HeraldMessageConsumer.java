@@ -11,14 +11,19 @@ import io.heraldmq.protocol.RecordBatch;
 import io.heraldmq.protocol.Subscribe;
 import io.heraldmq.protocol.WireMessage;
 import io.vertx.core.buffer.Buffer;
+import jakarta.jms.BytesMessage;
 import jakarta.jms.IllegalStateException;
 import jakarta.jms.JMSException;
+import jakarta.jms.MapMessage;
 import jakarta.jms.Message;
+import jakarta.jms.MessageFormatException;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageListener;
+import jakarta.jms.ObjectMessage;
 import jakarta.jms.Queue;
 import jakarta.jms.QueueReceiver;
 import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
 import jakarta.jms.Topic;
 import jakarta.jms.TopicSubscriber;
 
@@ -65,6 +70,8 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Delivery> buffer = new ArrayDeque<>();
     private final AtomicBoolean listenerScheduled = new AtomicBoolean();
+    /** Held while the listener handles a message, so that close can wait for it. */
+    private final ReentrantLock listenerRunning = new ReentrantLock();
     private final Object ackLock = new Object();
     private final List<Delivery> pendingAcks = new ArrayList<>();
     /** CLIENT_ACKNOWLEDGE and transacted: delivered to the application, not yet acknowledged/committed, in order. */
@@ -165,8 +172,41 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
         return take(0);
     }
 
-    /** @param timeoutMs -1 = wait forever, 0 = do not wait */
+    /**
+     * {@code JMSConsumer.receiveBody}: the body of the next message as {@code type}, or null (timeout, closed, no
+     * body). A message whose body cannot be returned as {@code type} (plain messages and StreamMessages never can)
+     * is a {@link MessageFormatException}; with AUTO/DUPS_OK it is not acknowledged but put back first in line,
+     * uncounted, as if this call had not happened; otherwise it counts as received.
+     *
+     * @param timeoutMs -1 = wait forever, 0 = do not wait
+     */
+    <T> T receiveBody(Class<T> type, long timeoutMs) throws JMSException {
+        if (type == null) {
+            throw new MessageFormatException("the body type must not be null");
+        }
+        Message m = take(timeoutMs, type);
+        return m == null ? null : m.getBody(type);
+    }
+
+    private static boolean bodyAssignable(HeraldMessage m, Class<?> type) {
+        boolean hasBodyType = m instanceof TextMessage || m instanceof BytesMessage || m instanceof MapMessage
+                || m instanceof ObjectMessage;
+        try {
+            return hasBodyType && m.isBodyAssignableTo(type);
+        } catch (JMSException e) {
+            return false; // an object that cannot be deserialized
+        }
+    }
+
     private Message take(long timeoutMs) throws JMSException {
+        return take(timeoutMs, null);
+    }
+
+    /**
+     * @param timeoutMs -1 = wait forever, 0 = do not wait
+     * @param bodyType  for receiveBody, the type the body must be assignable to; null for receive
+     */
+    private Message take(long timeoutMs, Class<?> bodyType) throws JMSException {
         checkClosed();
         if (listener != null) {
             throw new IllegalStateException("this consumer has a message listener; it cannot also receive");
@@ -204,6 +244,21 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
             }
             HeraldMessage m = toMessage(d);
             if (m != null) {
+                if (bodyType != null && !bodyAssignable(m, bodyType)) {
+                    int mode = session.ackMode();
+                    if (mode == Session.AUTO_ACKNOWLEDGE || mode == Session.DUPS_OK_ACKNOWLEDGE) {
+                        lock.lock();
+                        try {
+                            buffer.addFirst(d);
+                        } finally {
+                            lock.unlock();
+                        }
+                    } else {
+                        consumed(d, m, drained);
+                    }
+                    throw new MessageFormatException("the body of " + m.getClass().getSimpleName()
+                            + " cannot be returned as " + bodyType.getName());
+                }
                 consumed(d, m, drained);
                 return m;
             }
@@ -397,18 +452,26 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
                         inListenerRecovered = false;
                     }
                 }
+                listenerRunning.lock();
                 try {
-                    l.onMessage(m);
-                } catch (RuntimeException e) {
-                    // The specification: with AUTO/DUPS_OK the message is redelivered at once.
-                    LOG.log(Level.WARNING, "message listener threw; the message will be redelivered", e);
-                    if (!held && !endListener()) {
-                        settle(List.of(d), Ack.RELEASED);
+                    if (closed) {
+                        return; // closed since the check above; the broker takes the delivery back at CLOSE
                     }
-                    continue;
-                }
-                if (!held && !endListener()) {
-                    consumed(d, m, drained);
+                    try {
+                        l.onMessage(m);
+                    } catch (RuntimeException e) {
+                        // The specification: with AUTO/DUPS_OK the message is redelivered at once.
+                        LOG.log(Level.WARNING, "message listener threw; the message will be redelivered", e);
+                        if (!held && !endListener()) {
+                            settle(List.of(d), Ack.RELEASED);
+                        }
+                        continue;
+                    }
+                    if (!held && !endListener()) {
+                        consumed(d, m, drained);
+                    }
+                } finally {
+                    listenerRunning.unlock();
                 }
             }
         } finally {
@@ -458,6 +521,10 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
         } finally {
             lock.unlock();
         }
+        // A running listener of this consumer finishes (and its message is settled) before close goes on. Called
+        // from that listener, the lock is already ours and close returns while onMessage goes on, as the spec says.
+        listenerRunning.lock();
+        listenerRunning.unlock();
         try {
             if (connection.broker().isOpen()) {
                 synchronized (ackLock) {

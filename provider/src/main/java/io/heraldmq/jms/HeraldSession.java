@@ -123,6 +123,26 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
         return Thread.currentThread() == listenerThreadItself;
     }
 
+    /**
+     * Returns once no message listener of this session is running: a listener that had started finishes first.
+     * Delivery must already be paused (connection stopped or consumer closed). Called from the session's own
+     * listener thread it returns at once, since waiting for itself would never end.
+     */
+    void awaitListenersIdle() {
+        ExecutorService e = listenerThread;
+        if (e == null || onListenerThread()) {
+            return;
+        }
+        try {
+            // The thread runs one task at a time: this one runs after the listener that is running has returned.
+            e.submit(() -> { }).get();
+        } catch (java.util.concurrent.RejectedExecutionException | java.util.concurrent.ExecutionException ignored) {
+            // shut down: the session is closing and waits for its thread itself
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     void connectionStarted() {
         for (HeraldMessageConsumer c : consumers) {
             c.wakeUp();

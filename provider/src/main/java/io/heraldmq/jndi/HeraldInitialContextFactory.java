@@ -4,6 +4,7 @@ import io.heraldmq.client.BrokerUri;
 import io.heraldmq.jms.HeraldConnectionFactory;
 import io.heraldmq.jms.HeraldQueue;
 import io.heraldmq.jms.HeraldTopic;
+import io.heraldmq.jms.HeraldXAConnectionFactory;
 
 import javax.naming.ConfigurationException;
 import javax.naming.Context;
@@ -22,6 +23,7 @@ import java.util.TreeMap;
  * java.naming.factory.initial  = io.heraldmq.jndi.HeraldInitialContextFactory
  * java.naming.provider.url     = tcp://127.0.0.1:7440           # binds "ConnectionFactory"
  * connectionFactory.&lt;jndiName&gt; = tcp://h1:p1,h2:p2?clientID=x  # "connectionfactory." works too
+ * xaConnectionFactory.&lt;jndiName&gt; = tcp://h1:p1                  # an XA connection factory
  * queue.&lt;jndiName&gt;             = &lt;physical queue name&gt;
  * topic.&lt;jndiName&gt;             = &lt;physical topic name&gt;
  * </pre>
@@ -40,6 +42,8 @@ public final class HeraldInitialContextFactory implements InitialContextFactory 
     public static final String CONNECTION_FACTORY_PREFIX = "connectionFactory.";
     /** The Qpid JMS spelling of {@link #CONNECTION_FACTORY_PREFIX}. */
     public static final String CONNECTION_FACTORY_PREFIX_LOWER = "connectionfactory.";
+    /** Binds a {@link HeraldXAConnectionFactory} (XA is not supported yet; see its Javadoc). */
+    public static final String XA_CONNECTION_FACTORY_PREFIX = "xaConnectionFactory.";
     public static final String QUEUE_PREFIX = "queue.";
     public static final String TOPIC_PREFIX = "topic.";
     public static final String DEFAULT_CONNECTION_FACTORY_NAME = "ConnectionFactory";
@@ -70,11 +74,9 @@ public final class HeraldInitialContextFactory implements InitialContextFactory 
         for (Map.Entry<String, Object> e : entries.entrySet()) {
             String key = e.getKey();
             if (key.startsWith(CONNECTION_FACTORY_PREFIX) || key.startsWith(CONNECTION_FACTORY_PREFIX_LOWER)) {
-                String url = value(key, e.getValue());
-                if (url.isEmpty() || url.startsWith("?")) {
-                    url = brokerUrl + url;
-                }
-                bind(bindings, boundBy, key, connectionFactory(key, url));
+                bind(bindings, boundBy, key, connectionFactory(key, brokerUrl(key, e.getValue(), brokerUrl)));
+            } else if (key.startsWith(XA_CONNECTION_FACTORY_PREFIX)) {
+                bind(bindings, boundBy, key, xaConnectionFactory(key, brokerUrl(key, e.getValue(), brokerUrl)));
             } else if (key.startsWith(QUEUE_PREFIX)) {
                 bind(bindings, boundBy, key, queue(key, value(key, e.getValue())));
             } else if (key.startsWith(TOPIC_PREFIX)) {
@@ -93,6 +95,12 @@ public final class HeraldInitialContextFactory implements InitialContextFactory 
                     + (value == null ? "null" : value.getClass().getName()));
         }
         return s.trim();
+    }
+
+    /** A factory entry's URL; an empty one, or options only ({@code ?clientID=x}), means the provider URL. */
+    private static String brokerUrl(String key, Object value, String providerUrl) throws ConfigurationException {
+        String url = value(key, value);
+        return url.isEmpty() || url.startsWith("?") ? providerUrl + url : url;
     }
 
     private static String jndiName(String key) throws ConfigurationException {
@@ -117,6 +125,15 @@ public final class HeraldInitialContextFactory implements InitialContextFactory 
     private static HeraldConnectionFactory connectionFactory(String key, String url) throws ConfigurationException {
         try {
             return new HeraldConnectionFactory(url);
+        } catch (IllegalArgumentException e) {
+            throw configurationError(key, "is not a valid broker URL (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static HeraldXAConnectionFactory xaConnectionFactory(String key, String url)
+            throws ConfigurationException {
+        try {
+            return new HeraldXAConnectionFactory(url);
         } catch (IllegalArgumentException e) {
             throw configurationError(key, "is not a valid broker URL (" + e.getMessage() + ")", e);
         }

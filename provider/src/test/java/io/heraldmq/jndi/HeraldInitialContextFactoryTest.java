@@ -111,6 +111,18 @@ class HeraldInitialContextFactoryTest {
     }
 
     @Test
+    void xaConnectionFactoryEntryBindsAnXaFactory() throws Exception {
+        Context ctx = context("xaConnectionFactory.jms/xa", "tcp://h:7001?clientID=x");
+        Object cf = ctx.lookup("jms/xa");
+        assertInstanceOf(io.heraldmq.jms.HeraldXAConnectionFactory.class, cf);
+        assertInstanceOf(jakarta.jms.XAConnectionFactory.class, cf);
+        assertEquals("x", ((HeraldConnectionFactory) cf).getClientID());
+        ConfigurationException e = assertThrows(ConfigurationException.class,
+                () -> context("xaConnectionFactory.broken", "http://nowhere:80"));
+        assertTrue(e.getMessage().contains("xaConnectionFactory.broken"), e.getMessage());
+    }
+
+    @Test
     void badConnectionFactoryUrlFailsCreationNamingTheKey() {
         ConfigurationException e = assertThrows(ConfigurationException.class,
                 () -> context("connectionFactory.broken", "http://nowhere:80"));

@@ -1,0 +1,190 @@
+package io.heraldmq.tck.xa;
+
+import io.heraldmq.jms.HeraldXAConnectionFactory;
+import io.heraldmq.server.junit.BrokerExtension;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.IllegalStateException;
+import jakarta.jms.IllegalStateRuntimeException;
+import jakarta.jms.JMSConsumer;
+import jakarta.jms.JMSContext;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.Queue;
+import jakarta.jms.QueueConnectionFactory;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import jakarta.jms.TopicConnectionFactory;
+import jakarta.jms.TransactionInProgressException;
+import jakarta.jms.TransactionInProgressRuntimeException;
+import jakarta.jms.XAConnection;
+import jakarta.jms.XAJMSContext;
+import jakarta.jms.XAQueueConnection;
+import jakarta.jms.XAQueueSession;
+import jakarta.jms.XASession;
+import jakarta.jms.XATopicConnection;
+import jakarta.jms.XATopicSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.function.Executable;
+
+import javax.transaction.xa.XAException;
+import javax.transaction.xa.XAResource;
+import javax.transaction.xa.Xid;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Jakarta Messaging 3.1, section 6.2.8 (distributed transactions) and the Javadoc of XAConnectionFactory,
+ * XAConnection, XASession and XAJMSContext: an XA session is transacted and refuses the local commit and rollback
+ * with TransactionInProgressException. HeraldMQ does not support XA yet: the XAResource refuses every call with
+ * XAER_RMERR, and work on an XA session takes effect as outside a global transaction.
+ */
+class XAObjectsIT {
+    private static final long WAIT_MS = 30_000;
+
+    @RegisterExtension
+    static final BrokerExtension broker = new BrokerExtension();
+
+    private HeraldXAConnectionFactory cf() {
+        return new HeraldXAConnectionFactory(broker.url());
+    }
+
+    @Test
+    void theXaFactoryIsAlsoAnOrdinaryFactory() throws Exception {
+        HeraldXAConnectionFactory cf = cf();
+        assertInstanceOf(ConnectionFactory.class, cf);
+        assertInstanceOf(QueueConnectionFactory.class, cf);
+        assertInstanceOf(TopicConnectionFactory.class, cf);
+        try (var c = cf.createConnection(); JMSContext ctx = cf.createContext()) {
+            assertEquals(JMSContext.AUTO_ACKNOWLEDGE, ctx.getSessionMode());
+            assertEquals(Session.AUTO_ACKNOWLEDGE, c.createSession().getAcknowledgeMode());
+        }
+    }
+
+    @Test
+    void anXaSessionIsTransactedAndRefusesLocalCommitAndRollback() throws Exception {
+        try (XAConnection c = cf().createXAConnection()) {
+            XASession xs = c.createXASession();
+            assertTrue(xs.getTransacted());
+            assertEquals(Session.SESSION_TRANSACTED, xs.getAcknowledgeMode());
+            assertThrows(TransactionInProgressException.class, xs::commit);
+            assertThrows(TransactionInProgressException.class, xs::rollback);
+            assertNotNull(xs.getSession());
+            assertTrue(xs.getSession().getTransacted());
+            assertUnsupported(xs.getXAResource());
+            Session ordinary = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            assertEquals(Session.AUTO_ACKNOWLEDGE, ordinary.getAcknowledgeMode(), "ordinary sessions stay ordinary");
+        }
+    }
+
+    @Test
+    void workOnAnXaSessionTakesEffectAsOutsideAGlobalTransaction() throws Exception {
+        try (XAConnection c = cf().createXAConnection()) {
+            XASession xs = c.createXASession();
+            Queue q = xs.createQueue("xa.outside");
+            xs.createProducer(q).send(xs.createTextMessage("sent by XA"));
+            Session plain = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = plain.createConsumer(q);
+            c.start();
+            assertEquals("sent by XA", ((TextMessage) consumer.receive(WAIT_MS)).getText());
+            consumer.close();
+            plain.createProducer(q).send(plain.createTextMessage("for XA"));
+            assertEquals("for XA", ((TextMessage) xs.createConsumer(q).receive(WAIT_MS)).getText());
+        }
+    }
+
+    @Test
+    void queueAndTopicFlavours() throws Exception {
+        try (XAQueueConnection qc = cf().createXAQueueConnection();
+             XATopicConnection tc = cf().createXATopicConnection()) {
+            XAQueueSession qs = qc.createXAQueueSession();
+            assertNotNull(qs.getQueueSession());
+            assertTrue(qs.getTransacted());
+            XATopicSession ts = tc.createXATopicSession();
+            assertNotNull(ts.getTopicSession());
+            assertTrue(ts.getTransacted());
+        }
+        try (XAConnection c = cf().createXAConnection("user", "secret")) {
+            assertNotNull(c.createXASession());
+        }
+    }
+
+    @Test
+    void aClosedXaSessionThrowsIllegalStateException() throws Exception {
+        try (XAConnection c = cf().createXAConnection()) {
+            XASession xs = c.createXASession();
+            xs.close();
+            xs.close();
+            assertThrows(IllegalStateException.class, xs::getTransacted);
+            assertThrows(IllegalStateException.class, xs::commit);
+            assertThrows(IllegalStateException.class, xs::getSession);
+        }
+        XAConnection c = cf().createXAConnection();
+        XASession xs = c.createXASession();
+        c.close();
+        assertThrows(IllegalStateException.class, xs::createTextMessage, "closed with its connection");
+        assertThrows(IllegalStateException.class, c::createXASession);
+    }
+
+    @Test
+    void anXaContextIsTransactedAndRefusesLocalCommitAndRollback() throws Exception {
+        try (XAJMSContext ctx = cf().createXAContext(); XAJMSContext ctx2 = cf().createXAContext("u", "p")) {
+            assertTrue(ctx.getTransacted());
+            assertEquals(JMSContext.SESSION_TRANSACTED, ctx.getSessionMode());
+            assertSame(ctx, ctx.getContext());
+            assertThrows(TransactionInProgressRuntimeException.class, ctx::commit);
+            assertThrows(TransactionInProgressRuntimeException.class, ctx::rollback);
+            assertUnsupported(ctx.getXAResource());
+            Queue q = ctx.createQueue("xa.context");
+            JMSConsumer consumer = ctx.createConsumer(q);
+            ctx.createProducer().send(q, "through an XA context");
+            assertEquals("through an XA context", consumer.receiveBody(String.class, WAIT_MS));
+            assertTrue(ctx2.getTransacted());
+        }
+        XAJMSContext closed = cf().createXAContext();
+        closed.close();
+        assertThrows(IllegalStateRuntimeException.class, closed::getTransacted);
+    }
+
+    private static void assertUnsupported(XAResource r) {
+        assertNotNull(r);
+        Xid xid = new Xid() {
+            @Override
+            public int getFormatId() {
+                return 1;
+            }
+
+            @Override
+            public byte[] getGlobalTransactionId() {
+                return new byte[] {1};
+            }
+
+            @Override
+            public byte[] getBranchQualifier() {
+                return new byte[] {2};
+            }
+        };
+        Map<String, Executable> calls = new LinkedHashMap<>();
+        calls.put("start", () -> r.start(xid, XAResource.TMNOFLAGS));
+        calls.put("end", () -> r.end(xid, XAResource.TMSUCCESS));
+        calls.put("prepare", () -> r.prepare(xid));
+        calls.put("commit", () -> r.commit(xid, true));
+        calls.put("rollback", () -> r.rollback(xid));
+        calls.put("forget", () -> r.forget(xid));
+        calls.put("recover", () -> r.recover(XAResource.TMSTARTRSCAN));
+        calls.put("isSameRM", () -> r.isSameRM(r));
+        calls.put("getTransactionTimeout", r::getTransactionTimeout);
+        calls.put("setTransactionTimeout", () -> r.setTransactionTimeout(5));
+        for (Map.Entry<String, Executable> e : calls.entrySet()) {
+            XAException x = assertThrows(XAException.class, e.getValue(), e.getKey());
+            assertEquals(XAException.XAER_RMERR, x.errorCode, e.getKey());
+            assertTrue(x.getMessage().contains("not supported"), x.getMessage());
+        }
+    }
+}
