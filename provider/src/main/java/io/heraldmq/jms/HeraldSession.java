@@ -7,10 +7,13 @@ import io.heraldmq.jms.message.HeraldObjectMessage;
 import io.heraldmq.jms.message.HeraldStreamMessage;
 import io.heraldmq.jms.message.HeraldTextMessage;
 import io.heraldmq.protocol.Subscribe;
+import io.heraldmq.selector.Selector;
+import io.heraldmq.selector.SelectorParseException;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Destination;
 import jakarta.jms.IllegalStateException;
 import jakarta.jms.InvalidDestinationException;
+import jakarta.jms.InvalidSelectorException;
 import jakarta.jms.JMSException;
 import jakarta.jms.MapMessage;
 import jakarta.jms.Message;
@@ -52,6 +55,7 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
     private final int acknowledgeMode;
     private final List<HeraldMessageConsumer> consumers = new CopyOnWriteArrayList<>();
     private final List<HeraldMessageProducer> producers = new CopyOnWriteArrayList<>();
+    private final List<HeraldQueueBrowser> browsers = new CopyOnWriteArrayList<>();
     private volatile ExecutorService listenerThread;
     private volatile Thread listenerThreadItself;
     private volatile boolean closed;
@@ -109,6 +113,10 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
 
     void producerClosed(HeraldMessageProducer p) {
         producers.remove(p);
+    }
+
+    void browserClosed(HeraldQueueBrowser b) {
+        browsers.remove(b);
     }
 
     /** CLIENT_ACKNOWLEDGE: acknowledges every message this session's consumers have delivered. */
@@ -239,6 +247,13 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
         }
         for (HeraldMessageProducer p : producers) {
             p.close();
+        }
+        for (HeraldQueueBrowser b : browsers) {
+            try {
+                b.close();
+            } catch (JMSException e) {
+                first = first == null ? e : first;
+            }
         }
         closed = true;
         ExecutorService e = listenerThread;
@@ -412,7 +427,18 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
     @Override
     public QueueBrowser createBrowser(Queue queue, String messageSelector) throws JMSException {
         checkClosed();
-        throw new JMSException("queue browsers are not implemented yet");
+        HeraldDestination d = toHerald(queue, false);
+        String selector = messageSelector == null || messageSelector.isBlank() ? null : messageSelector;
+        try {
+            Selector.parse(selector);
+        } catch (SelectorParseException e) {
+            InvalidSelectorException x = new InvalidSelectorException(e.getMessage());
+            x.initCause(e);
+            throw x;
+        }
+        HeraldQueueBrowser b = new HeraldQueueBrowser(this, d, selector);
+        browsers.add(b);
+        return b;
     }
 
     @Override
