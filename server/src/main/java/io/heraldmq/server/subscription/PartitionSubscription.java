@@ -63,6 +63,8 @@ final class PartitionSubscription implements Partition.AppendListener {
     /** Delivery counts of parked records that had been delivered before, so re-reading them does not reset it. */
     private final Map<Long, Integer> parkedCounts = new HashMap<>();
     private long readOffset;
+    /** Every offset below this has been read once; only those can be read again (after a rewind) while held. */
+    private long highWater;
     /** Lowest offset parked because no consumer's selector matched it, or NONE. */
     private long lowestParked = NONE;
     private int nextConsumer;
@@ -290,11 +292,17 @@ final class PartitionSubscription implements Partition.AppendListener {
 
     /** Decides about one record read from the log. */
     private void admit(long offset, Buffer record, long now) {
-        if (acks.isSettled(offset) || inFlight.containsKey(offset) || window.contains(offset)
-                || delayed.contains(offset)) {
+        if (acks.isSettled(offset)) {
             return;
         }
-        Integer count = parkedCounts.remove(offset);
+        if (offset < highWater) {
+            if (inFlight.containsKey(offset) || window.contains(offset) || delayed.contains(offset)) {
+                return;
+            }
+        } else {
+            highWater = offset + 1;
+        }
+        Integer count = parkedCounts.isEmpty() ? null : parkedCounts.remove(offset);
         Buffer message = RecordBatch.message(record);
         long expiration = WireMessage.expiration(message);
         if ((expiration != 0 && expiration <= now) || !subscription.filter().accept(message)) {
