@@ -21,6 +21,7 @@ import java.util.Set;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -111,6 +112,38 @@ class MessageGroupIT {
                     assertEquals(new Got(other, "a", perGroup + 1 + i), got.get(i));
                 }
             }
+        }
+    }
+
+    @Test
+    void unacknowledgedMessagesOfAGroupMoveInOrderWithIt() throws Exception {
+        HeraldConnectionFactory cf = new HeraldConnectionFactory(broker.url());
+        try (Connection c = cf.createConnection()) {
+            Session first = c.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            Queue q = first.createQueue("groups-handover");
+            MessageConsumer owner = first.createConsumer(q);
+            c.start();
+            MessageProducer p = first.createProducer(q);
+            for (int seq = 1; seq <= 6; seq++) {
+                Message m = first.createMessage();
+                m.setStringProperty("JMSXGroupID", "g");
+                m.setIntProperty("JMSXGroupSeq", seq);
+                p.send(m);
+            }
+            assertEquals(1, owner.receive(10_000).getIntProperty("JMSXGroupSeq"));
+            owner.receive(10_000).acknowledge();
+            assertEquals(3, owner.receive(10_000).getIntProperty("JMSXGroupSeq"));
+            Session second = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer next = second.createConsumer(q);
+            assertNull(next.receive(300), "the group stays with its consumer while it is there");
+            owner.close();
+            Message m3 = next.receive(10_000);
+            assertEquals(3, m3.getIntProperty("JMSXGroupSeq"));
+            assertTrue(m3.getJMSRedelivered(), "seen by the closed consumer's application");
+            for (int seq = 4; seq <= 6; seq++) {
+                assertEquals(seq, next.receive(10_000).getIntProperty("JMSXGroupSeq"));
+            }
+            assertNull(next.receive(200));
         }
     }
 }
