@@ -37,6 +37,22 @@ final class DeliveryWindow implements Iterable<PendingDelivery> {
         byOffset.put(p.offset, p);
     }
 
+    /**
+     * Moves every delivery of {@code from} to the front of its level here, keeping {@code from}'s order; {@code from}
+     * is left empty.
+     */
+    void takeAllFirst(DeliveryWindow from) {
+        for (int i = 0; i < LEVELS; i++) {
+            ArrayDeque<PendingDelivery> source = from.levels[i];
+            for (Iterator<PendingDelivery> it = source.descendingIterator(); it.hasNext(); ) {
+                levels[i].addFirst(it.next());
+            }
+            source.clear();
+        }
+        byOffset.putAll(from.byOffset);
+        from.byOffset.clear();
+    }
+
     boolean contains(long offset) {
         return byOffset.containsKey(offset);
     }

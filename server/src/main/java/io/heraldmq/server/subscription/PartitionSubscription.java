@@ -36,6 +36,10 @@ import java.util.logging.Logger;
  *       in this partition; the first record of a group pins it to the consumer it goes to, and a consumer's groups
  *       are unpinned when it detaches.</li>
  * </ul>
+ * When the window is full and holds records that only consumers without credit can take (their selector, their
+ * group), those are set aside ({@value #BLOCKED_MAX} at most, still in memory) so that the records behind them reach
+ * the consumers that have credit; they return to the front of the window when credit or consumers change.
+ * <p>
  * Each delivery stays in flight until its consumer settles it; released and returned deliveries go back to the front
  * of the window. Priorities are honoured among the records held in the window (the specification asks for a best
  * effort), not across the whole log.
@@ -44,6 +48,8 @@ final class PartitionSubscription implements Partition.AppendListener {
     private static final Logger LOG = Logger.getLogger(PartitionSubscription.class.getName());
     /** Records read ahead of delivery, so that a higher priority can overtake a lower one. */
     static final int LOOKAHEAD = 256;
+    /** Records set aside for consumers without credit while others starve; past this the window waits for them. */
+    static final int BLOCKED_MAX = 4096;
     private static final long NONE = Long.MAX_VALUE;
     private static final Buffer EMPTY = Buffer.buffer(0);
 
@@ -58,6 +64,8 @@ final class PartitionSubscription implements Partition.AppendListener {
     private final List<ConsumerLink> consumers = new ArrayList<>();
     private final Map<Long, InFlight> inFlight = new HashMap<>();
     private final DeliveryWindow window = new DeliveryWindow();
+    /** Records only consumers without credit can take (selector, group owner), set aside from a full window. */
+    private final DeliveryWindow blocked = new DeliveryWindow();
     private final DelayedDeliveries delayed = new DelayedDeliveries();
     private final Map<String, ConsumerLink> groups = new HashMap<>();
     /** Delivery counts of parked records that had been delivered before, so re-reading them does not reset it. */
@@ -95,6 +103,7 @@ final class PartitionSubscription implements Partition.AppendListener {
 
     void attach(ConsumerLink link) {
         consumers.add(link);
+        unblock();
         if (lowestParked != NONE) {
             // The newcomer's selector may match what nobody wanted so far.
             rewind(lowestParked);
@@ -124,6 +133,7 @@ final class PartitionSubscription implements Partition.AppendListener {
             nextConsumer = 0;
         }
         groups.values().removeIf(owner -> owner == link);
+        unblock();
         List<Long> back = new ArrayList<>();
         for (Map.Entry<Long, InFlight> e : inFlight.entrySet()) {
             if (e.getValue().link == link) {
@@ -158,6 +168,7 @@ final class PartitionSubscription implements Partition.AppendListener {
         if (link.browser != null) {
             link.browser.dispatch();
         } else {
+            unblock();
             dispatch();
         }
     }
@@ -188,7 +199,17 @@ final class PartitionSubscription implements Partition.AppendListener {
             return f.deliveryCount;
         }
         PendingDelivery p = window.get(offset);
+        if (p == null) {
+            p = blocked.get(offset);
+        }
         return p != null ? p.deliveryCount : parkedCounts.getOrDefault(offset, 1);
+    }
+
+    /** Consumers or credit changed: what was set aside may be deliverable now, ahead of what came after it. */
+    private void unblock() {
+        if (!blocked.isEmpty()) {
+            window.takeAllFirst(blocked);
+        }
     }
 
     private void requeue(long offset, int deliveryCount, Buffer record) {
@@ -296,7 +317,8 @@ final class PartitionSubscription implements Partition.AppendListener {
             return;
         }
         if (offset < highWater) {
-            if (inFlight.containsKey(offset) || window.contains(offset) || delayed.contains(offset)) {
+            if (inFlight.containsKey(offset) || window.contains(offset) || blocked.contains(offset)
+                    || delayed.contains(offset)) {
                 return;
             }
         } else {
@@ -330,6 +352,12 @@ final class PartitionSubscription implements Partition.AppendListener {
             }
             ConsumerLink link = chooseConsumer(p);
             if (link == null) {
+                if (window.size() >= LOOKAHEAD && blocked.size() < BLOCKED_MAX) {
+                    // A full window of records for consumers without credit must not starve the others.
+                    it.remove();
+                    blocked.add(p);
+                    progress = true;
+                }
                 continue;
             }
             it.remove();

@@ -67,6 +67,23 @@ class DeliveryWindowTest {
     }
 
     @Test
+    void takeAllFirstPutsTheOtherWindowAheadInItsOrder() {
+        DeliveryWindow w = new DeliveryWindow();
+        w.add(Records.pending(10, 4, true));
+        w.add(Records.pending(11, 6, true));
+        DeliveryWindow aside = new DeliveryWindow();
+        aside.add(Records.pending(3, 4, true));
+        aside.add(Records.pending(4, 4, true));
+        aside.add(Records.pending(5, 6, true));
+        w.takeAllFirst(aside);
+        assertEquals(List.of(5L, 11L, 3L, 4L, 10L), offsets(w));
+        assertEquals(5, w.size());
+        assertTrue(w.contains(3));
+        assertTrue(aside.isEmpty());
+        assertFalse(aside.iterator().hasNext());
+    }
+
+    @Test
     void priorityOutOfRangeIsClamped() {
         assertEquals(9, Records.pending(0, 42, true).priority);
         assertEquals(0, Records.pending(0, -3, true).priority);

@@ -128,4 +128,33 @@ class QueueSelectorIT {
             s.createConsumer(s.createQueue("sel-bad"), "n > 1").close();
         }
     }
+
+    @Test
+    void aConsumerThatStopsTakingDoesNotStarveTheOthers() throws Exception {
+        HeraldConnectionFactory cf = new HeraldConnectionFactory(broker.url() + "?prefetch=5");
+        try (Connection c = cf.createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Queue q = s.createQueue("sel-starve");
+            // Takes its 5 messages of prefetch and then nothing: the blues behind them wait for it.
+            MessageConsumer blues = s.createConsumer(q, "colour = 'blue'");
+            MessageConsumer reds = s.createConsumer(q, "colour = 'red'");
+            c.start();
+            MessageProducer p = s.createProducer(q);
+            int blueCount = 600;
+            for (int i = 0; i < blueCount; i++) {
+                send(s, p, "blue", i);
+            }
+            for (int i = 0; i < 5; i++) {
+                send(s, p, "red", blueCount + i);
+            }
+            for (int i = 0; i < 5; i++) {
+                assertEquals(blueCount + i, reds.receive(10_000).getIntProperty("n"));
+            }
+            for (int i = 0; i < blueCount; i++) {
+                assertEquals(i, blues.receive(10_000).getIntProperty("n"), "blues in order");
+            }
+            assertNull(blues.receive(200));
+            assertNull(reds.receive(200));
+        }
+    }
 }
