@@ -40,7 +40,7 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
     private final BrokerConnection broker;
     private final String clientId;
     private final List<HeraldSession> sessions = new CopyOnWriteArrayList<>();
-    private final Map<Integer, HeraldMessageConsumer> consumers = new ConcurrentHashMap<>();
+    private final Map<Integer, DeliveryTarget> consumers = new ConcurrentHashMap<>();
     private final AtomicInteger consumerIds = new AtomicInteger();
     private final AtomicLong messageIds = new AtomicLong();
     private final Object startLock = new Object();
@@ -101,10 +101,21 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
 
     @Override
     public void onDeliver(Buffer body) {
-        Deliver.read(body, (consumerId, partition, offset, deliveryCount, record) -> {
-            HeraldMessageConsumer c = consumers.get(consumerId);
-            if (c != null) {
-                c.enqueue(partition, offset, deliveryCount, record);
+        Deliver.read(body, new Deliver.Visitor() {
+            @Override
+            public void entry(int consumerId, int partition, long offset, int deliveryCount, Buffer record) {
+                DeliveryTarget c = consumers.get(consumerId);
+                if (c != null) {
+                    c.enqueue(partition, offset, deliveryCount, record);
+                }
+            }
+
+            @Override
+            public void end(int consumerId) {
+                DeliveryTarget c = consumers.get(consumerId);
+                if (c != null) {
+                    c.browseEnded();
+                }
             }
         });
     }
@@ -122,7 +133,7 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
         if (cause == null || closed) {
             return;
         }
-        for (HeraldMessageConsumer c : consumers.values()) {
+        for (DeliveryTarget c : consumers.values()) {
             c.brokerGone();
         }
         ExceptionListener l = exceptionListener;
@@ -159,7 +170,7 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
         return "ID:" + connectionId() + "-" + messageIds.incrementAndGet();
     }
 
-    int register(HeraldMessageConsumer consumer) {
+    int register(DeliveryTarget consumer) {
         int id = consumerIds.incrementAndGet();
         consumers.put(id, consumer);
         return id;

@@ -99,7 +99,17 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
     }
 
     void open() throws JMSException {
-        id = connection.register(this);
+        id = connection.register(new DeliveryTarget() {
+            @Override
+            public void enqueue(int partition, long offset, int deliveryCount, Buffer record) {
+                HeraldMessageConsumer.this.enqueue(partition, offset, deliveryCount, record);
+            }
+
+            @Override
+            public void brokerGone() {
+                HeraldMessageConsumer.this.brokerGone();
+            }
+        });
         Subscribe subscribe = new Subscribe(id, destination.kind(), destination.name(), subscriptionName, flags,
                 selector, prefetch);
         try {

@@ -9,11 +9,14 @@ import io.heraldmq.jms.message.HeraldTextMessage;
 import io.heraldmq.protocol.Frame;
 import io.heraldmq.protocol.Produce;
 import io.heraldmq.protocol.Subscribe;
+import io.heraldmq.selector.Selector;
+import io.heraldmq.selector.SelectorParseException;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.CompletionListener;
 import jakarta.jms.Destination;
 import jakarta.jms.IllegalStateException;
 import jakarta.jms.InvalidDestinationException;
+import jakarta.jms.InvalidSelectorException;
 import jakarta.jms.JMSException;
 import jakarta.jms.MapMessage;
 import jakarta.jms.Message;
@@ -67,6 +70,7 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
     private final List<HeraldMessageProducer> producers = new CopyOnWriteArrayList<>();
     /** Consumers closed during the open transaction, which still hold messages it received. */
     private final List<HeraldMessageConsumer> closedInTransaction = new CopyOnWriteArrayList<>();
+    private final List<HeraldQueueBrowser> browsers = new CopyOnWriteArrayList<>();
     private volatile ExecutorService listenerThread;
     private volatile Thread listenerThreadItself;
     private volatile boolean closed;
@@ -170,6 +174,10 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
 
     void producerClosed(HeraldMessageProducer p) {
         producers.remove(p);
+    }
+
+    void browserClosed(HeraldQueueBrowser b) {
+        browsers.remove(b);
     }
 
     /**
@@ -453,6 +461,13 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
         for (HeraldMessageProducer p : producers) {
             p.closeQuietly();
         }
+        for (HeraldQueueBrowser b : browsers) {
+            try {
+                b.close();
+            } catch (JMSException e) {
+                first = first == null ? e : first;
+            }
+        }
         closed = true;
         synchronized (completionLock) {
             if (completionThread != null) {
@@ -630,7 +645,18 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
     @Override
     public QueueBrowser createBrowser(Queue queue, String messageSelector) throws JMSException {
         checkClosed();
-        throw new JMSException("queue browsers are not implemented yet");
+        HeraldDestination d = toHerald(queue, false);
+        String selector = messageSelector == null || messageSelector.isBlank() ? null : messageSelector;
+        try {
+            Selector.parse(selector);
+        } catch (SelectorParseException e) {
+            InvalidSelectorException x = new InvalidSelectorException(e.getMessage());
+            x.initCause(e);
+            throw x;
+        }
+        HeraldQueueBrowser b = new HeraldQueueBrowser(this, d, selector);
+        browsers.add(b);
+        return b;
     }
 
     @Override

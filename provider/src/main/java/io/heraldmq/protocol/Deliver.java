@@ -15,6 +15,9 @@ import io.vertx.core.buffer.Buffer;
  *   ...   record         the stored record exactly as in the log, starting with its int32 length
  *                        (see {@link RecordBatch})
  * </pre>
+ * A DELIVER with count 0 (the layout unchanged, no entries) is the end marker of a queue browser (a SUBSCRIBE with
+ * the BROWSE flag): the broker has sent every message the browse will show. Consumers are never sent one.
+ * <p>
  * Build one with {@link Builder}; read one with {@link #read(Buffer, Visitor)}.
  */
 public final class Deliver {
@@ -32,6 +35,10 @@ public final class Deliver {
          * @param record the record, a slice of the frame: starts with the record's int32 length
          */
         void entry(int consumerId, int partition, long offset, int deliveryCount, Buffer record);
+
+        /** A DELIVER without entries: the end of a browse. */
+        default void end(int consumerId) {
+        }
     }
 
     public static void read(Buffer body, Visitor visitor) {
@@ -40,6 +47,11 @@ public final class Deliver {
         int count = c.readInt();
         if (count < 0) {
             throw new ProtocolException("negative DELIVER count " + count);
+        }
+        if (count == 0) {
+            c.expectEnd();
+            visitor.end(consumerId);
+            return;
         }
         for (int i = 0; i < count; i++) {
             int partition = c.readInt();

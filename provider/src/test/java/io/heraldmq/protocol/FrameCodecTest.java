@@ -162,6 +162,28 @@ class FrameCodecTest {
     }
 
     @Test
+    void deliverEmptyIsTheEndOfABrowse() {
+        List<Integer> ended = new ArrayList<>();
+        List<Integer> entries = new ArrayList<>();
+        Deliver.Visitor v = new Deliver.Visitor() {
+            @Override
+            public void entry(int consumerId, int partition, long offset, int deliveryCount, Buffer record) {
+                entries.add(consumerId);
+            }
+
+            @Override
+            public void end(int consumerId) {
+                ended.add(consumerId);
+            }
+        };
+        Deliver.read(decodeOne(new Deliver.Builder(9, 0).build()).body(), v);
+        assertEquals(List.of(9), ended);
+        Deliver.read(decodeOne(deliverWithOneRecord()).body(), v);
+        assertEquals(List.of(9), ended, "a DELIVER with entries is not an end");
+        assertEquals(List.of(1), entries);
+    }
+
+    @Test
     void ack() {
         Ack a = new Ack(8, Ack.RELEASED, new int[]{0, 1, 2}, new long[]{10, 20, Long.MAX_VALUE});
         Frame f = decodeOne(a.encode(17));

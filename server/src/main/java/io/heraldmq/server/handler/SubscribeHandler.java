@@ -17,7 +17,9 @@ import io.vertx.core.Future;
 
 /**
  * SUBSCRIBE: finds or creates the subscription the request names and attaches a consumer to it. Queues have one
- * implicit subscription; topic consumers get a private subscription unless they name a durable or shared one.
+ * implicit subscription, whose consumers each may have a selector of their own; topic consumers get a private
+ * subscription unless they name a durable or shared one, and their selector is the subscription's. With the BROWSE
+ * flag the "consumer" is a queue browser: it reads the queue without consuming.
  */
 public final class SubscribeHandler implements RequestHandler {
     private final TopicRegistry topics;
@@ -40,8 +42,14 @@ public final class SubscribeHandler implements RequestHandler {
         }
         MessageFilter filter = MessageFilters.create(s.selector(), s.noLocal() ? connection.connectionId() : null);
         topics.get(s.kind(), s.destination())
-                .compose(topic -> subscription(connection, s, topic, filter))
-                .compose(sub -> sub.attach(s.consumerId(), connection.sender(), s.initialCredit()))
+                .compose(topic -> subscription(connection, s, topic, filter).compose(sub -> {
+                    if (s.browse()) {
+                        return sub.browse(s.consumerId(), connection.sender(), s.initialCredit(), filter);
+                    }
+                    // A queue consumer's selector is its own; a topic subscription's selector is the subscription's.
+                    return sub.attach(s.consumerId(), connection.sender(), s.initialCredit(),
+                            topic.isQueue() ? filter : MessageFilter.ALL);
+                }))
                 .onComplete(ar -> {
                     if (ar.failed()) {
                         connection.replyFailure(correlationId, ar.cause());
@@ -57,12 +65,11 @@ public final class SubscribeHandler implements RequestHandler {
     private Future<Subscription> subscription(ClientConnection connection, Subscribe s, Topic topic,
                                               MessageFilter filter) {
         if (topic.isQueue()) {
-            if (s.selector() != null && !s.selector().isBlank()) {
-                // Ignoring it would hand the application messages it excluded; refuse until queues filter per consumer.
-                return Future.failedFuture(new ProtocolException(ErrorCode.INTERNAL,
-                        "selectors on queue consumers are not supported yet"));
-            }
             return subscriptions.queue(topic);
+        }
+        if (s.browse()) {
+            return Future.failedFuture(new ProtocolException(ErrorCode.INVALID_DESTINATION,
+                    "only a queue can be browsed, not topic " + topic.name()));
         }
         String name = s.subscriptionName();
         if (name == null) {

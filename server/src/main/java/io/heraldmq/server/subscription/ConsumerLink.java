@@ -5,7 +5,8 @@ import io.vertx.core.buffer.Buffer;
 
 /**
  * One consumer's attachment to one partition of its subscription: the credit it has there and the DELIVER frame
- * being filled for it. Lives on the partition's context.
+ * being filled for it. Lives on the partition's context. A queue consumer's own selector is its {@code filter}; a
+ * queue browser's link has a {@link PartitionBrowser} of its own instead of taking part in dispatch.
  */
 final class ConsumerLink {
     /** Fill a DELIVER frame up to about this many bytes before writing it. */
@@ -13,13 +14,26 @@ final class ConsumerLink {
 
     final ServerConsumer consumer;
     final PartitionSubscription subscription;
+    /** The consumer's own selector (queues); topic consumers use their subscription's filter and have ALL here. */
+    final MessageFilter filter;
     int credit;
+    /** Set for a queue browser's link. */
+    PartitionBrowser browser;
     private Deliver.Builder frame;
 
     ConsumerLink(ServerConsumer consumer, PartitionSubscription subscription, int credit) {
+        this(consumer, subscription, credit, MessageFilter.ALL);
+    }
+
+    ConsumerLink(ServerConsumer consumer, PartitionSubscription subscription, int credit, MessageFilter filter) {
         this.consumer = consumer;
         this.subscription = subscription;
         this.credit = credit;
+        this.filter = filter;
+    }
+
+    boolean accepts(PendingDelivery p) {
+        return filter == MessageFilter.ALL || filter.accept(p.message());
     }
 
     void deliver(int partition, long offset, int deliveryCount, Buffer record) {

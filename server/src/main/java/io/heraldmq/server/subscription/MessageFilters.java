@@ -8,8 +8,9 @@ import io.heraldmq.selector.SelectorParseException;
 import io.heraldmq.selector.WireMessageSelectorContext;
 
 /**
- * Builds the filter of a subscription from its selector and noLocal setting. The selector is parsed once, here, and
- * evaluated on the broker for every record, so a subscription is never sent a message its selector rejects.
+ * Builds the filter of a subscription (topics) or of one queue consumer or browser from its selector and noLocal
+ * setting. The selector is parsed once, here, and evaluated on the broker for every record, so nobody is sent a
+ * message its selector rejects.
  */
 public final class MessageFilters {
     private MessageFilters() {

@@ -13,45 +13,79 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * A subscription's cursor in one partition and the dispatcher that feeds its consumers: records are read in order
- * (from the tail cache, else from disk on a worker), filtered, and handed round robin to consumers that have credit;
- * each delivery stays in flight until its consumer settles it. Released deliveries are redelivered before new
- * records. Everything here runs on the partition's context.
+ * A subscription's cursor in one partition and the dispatcher that feeds its consumers. Everything here runs on the
+ * partition's context.
+ * <p>
+ * Records are read in log order (from the tail cache, else from disk on a worker) into a bounded look-ahead
+ * {@link DeliveryWindow} of {@value #LOOKAHEAD} records: settled, expired and (subscription filter) unwanted records
+ * are settled or skipped on the way; records whose JMSDeliveryTime lies ahead go to {@link DelayedDeliveries}, and a
+ * timer on the partition's context brings them back when the earliest comes due. From the window, deliveries go out
+ * highest priority first (queues; a topic subscription puts everything on one level and so keeps log order) to a
+ * consumer with credit, round robin, that accepts the record:
+ * <ul>
+ *   <li>on a queue each consumer may have its own selector. A record that no attached consumer's selector matches
+ *       is <em>parked</em>: dropped from memory but left unsettled, so it does not hold up the records behind it.
+ *       Only the lowest parked offset is remembered; when a consumer attaches, the cursor rewinds to it and the
+ *       records from there on are examined again (those settled, in flight or still held are skipped). Memory stays
+ *       bounded; the price is a re-read when consumers come and go.</li>
+ *   <li>on a queue a record with a group (JMSXGroupID, the record key) goes to the consumer the group is pinned to
+ *       in this partition; the first record of a group pins it to the consumer it goes to, and a consumer's groups
+ *       are unpinned when it detaches.</li>
+ * </ul>
+ * When the window is full and holds records that only consumers without credit can take (their selector, their
+ * group), those are set aside ({@value #BLOCKED_MAX} at most, still in memory) so that the records behind them reach
+ * the consumers that have credit; they return to the front of the window when credit or consumers change.
+ * <p>
+ * Each delivery stays in flight until its consumer settles it; released and returned deliveries go back to the front
+ * of the window. Priorities are honoured among the records held in the window (the specification asks for a best
+ * effort), not across the whole log.
  */
 final class PartitionSubscription implements Partition.AppendListener {
     private static final Logger LOG = Logger.getLogger(PartitionSubscription.class.getName());
+    /** Records read ahead of delivery, so that a higher priority can overtake a lower one. */
+    static final int LOOKAHEAD = 256;
+    /** Records set aside for consumers without credit while others starve; past this the window waits for them. */
+    static final int BLOCKED_MAX = 4096;
+    private static final long NONE = Long.MAX_VALUE;
+    private static final Buffer EMPTY = Buffer.buffer(0);
 
     private record InFlight(ConsumerLink link, int deliveryCount, Buffer record) {
     }
 
-    private record Redelivery(long offset, int deliveryCount, Buffer record) {
-    }
-
     private final Subscription subscription;
     private final Partition partition;
+    private final boolean queue;
     private final AckTracker acks;
     private final RecordCursor cursor = new RecordCursor();
     private final List<ConsumerLink> consumers = new ArrayList<>();
     private final Map<Long, InFlight> inFlight = new HashMap<>();
-    /**
-     * Records put back (released, returned, or left by a detached consumer), redelivered before new records and in
-     * offset order, however the acks that put them back were split or ordered.
-     */
-    private final TreeMap<Long, Redelivery> redeliveries = new TreeMap<>();
+    private final DeliveryWindow window = new DeliveryWindow();
+    /** Records only consumers without credit can take (selector, group owner), set aside from a full window. */
+    private final DeliveryWindow blocked = new DeliveryWindow();
+    private final DelayedDeliveries delayed = new DelayedDeliveries();
+    private final Map<String, ConsumerLink> groups = new HashMap<>();
+    /** Delivery counts of parked records that had been delivered before, so re-reading them does not reset it. */
+    private final Map<Long, Integer> parkedCounts = new HashMap<>();
     private long readOffset;
+    /** Every offset below this has been read once; only those can be read again (after a rewind) while held. */
+    private long highWater;
+    /** Lowest offset parked because no consumer's selector matched it, or NONE. */
+    private long lowestParked = NONE;
     private int nextConsumer;
     private boolean dispatching;
     private boolean loading;
     private boolean closed;
+    private long timerId = -1;
+    private long timerDue = NONE;
 
     PartitionSubscription(Subscription subscription, Partition partition, Position start) {
         this.subscription = subscription;
         this.partition = partition;
+        this.queue = subscription.queue();
         this.acks = new AckTracker(start.committedOffset(), start.ackedRanges());
         this.readOffset = start.committedOffset();
     }
@@ -69,28 +103,46 @@ final class PartitionSubscription implements Partition.AppendListener {
 
     void attach(ConsumerLink link) {
         consumers.add(link);
+        unblock();
+        if (lowestParked != NONE) {
+            // The newcomer's selector may match what nobody wanted so far.
+            rewind(lowestParked);
+        }
         dispatch();
     }
 
+    /** Starts a queue browser on this partition: it reads on its own from the oldest unsettled record. */
+    void attachBrowser(ConsumerLink link) {
+        link.browser = new PartitionBrowser(this, link, acks.committed(), partition.logEndOffset());
+        link.browser.dispatch();
+    }
+
     /**
-     * Removes a consumer; what it had in flight goes back for redelivery.
+     * Removes a consumer; what it had in flight goes back for redelivery and its message groups are unpinned.
      *
      * @param countAsDelivered the connection dropped, so the application may have seen them: count a delivery
      *                         (JMSRedelivered). A graceful close has already released what the application saw.
      */
     void detach(ConsumerLink link, boolean countAsDelivered) {
+        if (link.browser != null) {
+            link.browser.close();
+            return;
+        }
         consumers.remove(link);
-        List<Redelivery> back = new ArrayList<>();
-        for (Iterator<Map.Entry<Long, InFlight>> it = inFlight.entrySet().iterator(); it.hasNext(); ) {
-            Map.Entry<Long, InFlight> e = it.next();
+        if (nextConsumer >= consumers.size()) {
+            nextConsumer = 0;
+        }
+        groups.values().removeIf(owner -> owner == link);
+        unblock();
+        List<Long> back = new ArrayList<>();
+        for (Map.Entry<Long, InFlight> e : inFlight.entrySet()) {
             if (e.getValue().link == link) {
-                it.remove();
-                int count = e.getValue().deliveryCount + (countAsDelivered ? 1 : 0);
-                back.add(new Redelivery(e.getKey(), count, e.getValue().record));
+                back.add(e.getKey());
             }
         }
-        for (Redelivery r : back) {
-            redeliveries.put(r.offset, r);
+        for (long offset : back) {
+            InFlight f = inFlight.remove(offset);
+            requeue(offset, f.deliveryCount + (countAsDelivered ? 1 : 0), f.record);
         }
         if (!consumers.isEmpty()) {
             dispatch();
@@ -104,11 +156,20 @@ final class PartitionSubscription implements Partition.AppendListener {
     void close() {
         closed = true;
         partition.removeListener(this);
+        if (timerId != -1) {
+            partition.context().owner().cancelTimer(timerId);
+            timerId = -1;
+        }
     }
 
     void addCredit(ConsumerLink link, int credit) {
         link.credit += credit;
-        dispatch();
+        if (link.browser != null) {
+            link.browser.dispatch();
+        } else {
+            unblock();
+            dispatch();
+        }
     }
 
     /** Applies an ACK for deliveries made through {@code link}. */
@@ -119,10 +180,39 @@ final class PartitionSubscription implements Partition.AppendListener {
         }
         inFlight.remove(offset);
         switch (outcome) {
-            case Ack.RELEASED -> redeliveries.put(offset, new Redelivery(offset, f.deliveryCount + 1, f.record));
-            case Ack.RETURNED -> redeliveries.put(offset, new Redelivery(offset, f.deliveryCount, f.record));
+            case Ack.RELEASED -> requeue(offset, f.deliveryCount + 1, f.record);
+            case Ack.RETURNED -> requeue(offset, f.deliveryCount, f.record);
             default -> markSettled(offset);
         }
+    }
+
+    /** For browsers: settled records are no longer in the queue. */
+    boolean isSettled(long offset) {
+        return acks.isSettled(offset);
+    }
+
+    /** For browsers: how often a record has been delivered, as far as this dispatcher knows; 1 if never. */
+    int deliveryCount(long offset) {
+        InFlight f = inFlight.get(offset);
+        if (f != null) {
+            return f.deliveryCount;
+        }
+        PendingDelivery p = window.get(offset);
+        if (p == null) {
+            p = blocked.get(offset);
+        }
+        return p != null ? p.deliveryCount : parkedCounts.getOrDefault(offset, 1);
+    }
+
+    /** Consumers or credit changed: what was set aside may be deliverable now, ahead of what came after it. */
+    private void unblock() {
+        if (!blocked.isEmpty()) {
+            window.takeAll(blocked);
+        }
+    }
+
+    private void requeue(long offset, int deliveryCount, Buffer record) {
+        window.add(PendingDelivery.of(offset, deliveryCount, record, queue));
     }
 
     private void markSettled(long offset) {
@@ -132,9 +222,20 @@ final class PartitionSubscription implements Partition.AppendListener {
         }
     }
 
+    /** Moves the read position back to {@code offset} so that the records from there on are examined again. */
+    private void rewind(long offset) {
+        if (offset < readOffset) {
+            readOffset = offset;
+            cursor.reset(EMPTY);
+        }
+        if (lowestParked >= offset) {
+            lowestParked = NONE;
+        }
+    }
+
     /** Hands out records while some consumer has credit and records are available. */
     void dispatch() {
-        if (dispatching || loading || closed) {
+        if (dispatching || closed) {
             return;
         }
         dispatching = true;
@@ -145,60 +246,165 @@ final class PartitionSubscription implements Partition.AppendListener {
             for (int i = 0; i < consumers.size(); i++) {
                 consumers.get(i).flush();
             }
+            armTimer();
         }
     }
 
     private void dispatchLoop() {
         long now = System.currentTimeMillis();
-        while (true) {
-            ConsumerLink link = nextWithCredit();
-            if (link == null) {
+        for (PendingDelivery due = delayed.pollDue(now); due != null; due = delayed.pollDue(now)) {
+            window.add(due);
+        }
+        while (anyCredit()) {
+            boolean read = fill(now);
+            boolean delivered = deliverFromWindow(now);
+            if (!read && !delivered) {
                 return;
             }
-            Map.Entry<Long, Redelivery> first = redeliveries.pollFirstEntry();
-            Redelivery again = first == null ? null : first.getValue();
-            if (again != null) {
-                deliver(link, again.offset, again.deliveryCount, again.record);
-                continue;
-            }
+        }
+    }
+
+    /**
+     * Reads records into the window until it holds {@link #LOOKAHEAD}, the log end is reached or a disk read is
+     * under way (its completion dispatches again).
+     *
+     * @return whether the read position moved
+     */
+    private boolean fill(long now) {
+        boolean moved = false;
+        while (window.size() < LOOKAHEAD) {
             if (!cursor.advance(readOffset)) {
-                if (readOffset >= partition.logEndOffset()) {
-                    return;
+                if (loading || readOffset >= partition.logEndOffset()) {
+                    return moved;
                 }
                 Future<Buffer> read = partition.read(readOffset);
                 if (read.isComplete() && read.succeeded()) {
                     if (read.result().length() == 0) {
-                        return;
+                        return moved;
                     }
                     cursor.reset(read.result());
                     continue;
                 }
                 loading = true;
+                long requested = readOffset;
                 read.onComplete(ar -> {
                     loading = false;
-                    if (ar.succeeded()) {
-                        cursor.reset(ar.result());
-                        dispatch();
-                    } else {
+                    if (ar.failed()) {
                         LOG.log(Level.WARNING, "read of " + partition.topic() + "-" + partition.id() + " at "
-                                + readOffset + " failed", ar.cause());
+                                + requested + " failed", ar.cause());
+                        return;
                     }
+                    if (requested == readOffset) {
+                        cursor.reset(ar.result());
+                    }
+                    dispatch();
                 });
-                return;
+                return moved;
             }
+            moved = true;
             long offset = cursor.offset();
             Buffer record = cursor.record();
             readOffset = offset + 1;
-            if (acks.isSettled(offset)) {
+            admit(offset, record, now);
+        }
+        return moved;
+    }
+
+    /** Decides about one record read from the log. */
+    private void admit(long offset, Buffer record, long now) {
+        if (acks.isSettled(offset)) {
+            return;
+        }
+        if (offset < highWater) {
+            if (inFlight.containsKey(offset) || window.contains(offset) || blocked.contains(offset)
+                    || delayed.contains(offset)) {
+                return;
+            }
+        } else {
+            highWater = offset + 1;
+        }
+        Integer count = parkedCounts.isEmpty() ? null : parkedCounts.remove(offset);
+        Buffer message = RecordBatch.message(record);
+        long expiration = WireMessage.expiration(message);
+        if ((expiration != 0 && expiration <= now) || !subscription.filter().accept(message)) {
+            markSettled(offset);
+            return;
+        }
+        PendingDelivery p = PendingDelivery.of(offset, count == null ? 1 : count, record, queue);
+        if (p.deliveryTime > now) {
+            delayed.add(p);
+        } else {
+            window.add(p);
+        }
+    }
+
+    /** @return whether anything left the window */
+    private boolean deliverFromWindow(long now) {
+        boolean progress = false;
+        for (Iterator<PendingDelivery> it = window.iterator(); it.hasNext() && anyCredit(); ) {
+            PendingDelivery p = it.next();
+            if (p.expired(now)) {
+                it.remove();
+                markSettled(p.offset);
+                progress = true;
                 continue;
             }
-            Buffer message = RecordBatch.message(record);
-            long expiration = WireMessage.expiration(message);
-            if ((expiration != 0 && expiration <= now) || !subscription.filter().accept(message)) {
-                markSettled(offset);
+            ConsumerLink link = chooseConsumer(p);
+            if (link == null) {
+                if (window.size() >= LOOKAHEAD && blocked.size() < BLOCKED_MAX) {
+                    // A full window of records for consumers without credit must not starve the others.
+                    it.remove();
+                    blocked.add(p);
+                    progress = true;
+                }
                 continue;
             }
-            deliver(link, offset, 1, record);
+            it.remove();
+            progress = true;
+            if (link == PARK) {
+                park(p);
+            } else {
+                deliver(link, p.offset, p.deliveryCount, p.record);
+            }
+        }
+        return progress;
+    }
+
+    /** Marker from {@link #chooseConsumer}: no attached consumer's selector matches the record. */
+    private static final ConsumerLink PARK = new ConsumerLink(null, null, 0);
+
+    /**
+     * @return a consumer with credit to take {@code p}; null if only consumers without credit (or a busy group
+     *         owner) can take it; {@link #PARK} if no attached consumer accepts it
+     */
+    private ConsumerLink chooseConsumer(PendingDelivery p) {
+        ConsumerLink owner = p.group == null ? null : groups.get(p.group);
+        if (owner != null && owner.accepts(p)) {
+            return owner.credit > 0 ? owner : null;
+        }
+        int n = consumers.size();
+        boolean accepted = false;
+        for (int i = 0; i < n; i++) {
+            ConsumerLink c = consumers.get((nextConsumer + i) % n);
+            if (!c.accepts(p)) {
+                continue;
+            }
+            accepted = true;
+            if (c.credit > 0) {
+                nextConsumer = (nextConsumer + i + 1) % n;
+                if (p.group != null && owner == null) {
+                    groups.put(p.group, c);
+                }
+                return c;
+            }
+        }
+        return accepted || n == 0 ? null : PARK;
+    }
+
+    private void park(PendingDelivery p) {
+        lowestParked = Math.min(lowestParked, p.offset);
+        if (p.deliveryCount > 1) {
+            parkedCounts.put(p.offset, p.deliveryCount);
         }
     }
 
@@ -207,15 +413,32 @@ final class PartitionSubscription implements Partition.AppendListener {
         link.deliver(partition.id(), offset, deliveryCount, record);
     }
 
-    private ConsumerLink nextWithCredit() {
-        int n = consumers.size();
-        for (int i = 0; i < n; i++) {
-            ConsumerLink c = consumers.get((nextConsumer + i) % n);
-            if (c.credit > 0) {
-                nextConsumer = (nextConsumer + i + 1) % n;
-                return c;
+    private boolean anyCredit() {
+        for (int i = 0; i < consumers.size(); i++) {
+            if (consumers.get(i).credit > 0) {
+                return true;
             }
         }
-        return null;
+        return false;
+    }
+
+    /** Wakes dispatch when the earliest delayed record comes due. */
+    private void armTimer() {
+        long due = delayed.nextDue();
+        if (closed || due == NONE || (timerId != -1 && timerDue <= due)) {
+            return;
+        }
+        if (timerId != -1) {
+            partition.context().owner().cancelTimer(timerId);
+        }
+        long delay = Math.max(1, due - System.currentTimeMillis());
+        timerDue = due;
+        timerId = partition.context().owner().setTimer(delay, id -> partition.run(() -> {
+            if (timerId == id) {
+                timerId = -1;
+                timerDue = NONE;
+                dispatch();
+            }
+        }));
     }
 }

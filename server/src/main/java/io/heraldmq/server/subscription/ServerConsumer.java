@@ -1,12 +1,14 @@
 package io.heraldmq.server.subscription;
 
 import io.heraldmq.protocol.Ack;
+import io.heraldmq.protocol.Deliver;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -19,12 +21,17 @@ public final class ServerConsumer {
     private final Subscription subscription;
     private final Consumer<Buffer> out;
     private final ConsumerLink[] links;
+    private final boolean browser;
+    /** Partitions a browser has not finished yet. */
+    private final AtomicInteger browsing;
 
-    ServerConsumer(int id, Subscription subscription, Consumer<Buffer> out, int partitions) {
+    ServerConsumer(int id, Subscription subscription, Consumer<Buffer> out, int partitions, boolean browser) {
         this.id = id;
         this.subscription = subscription;
         this.out = out;
         this.links = new ConsumerLink[partitions];
+        this.browser = browser;
+        this.browsing = new AtomicInteger(partitions);
     }
 
     public int id() {
@@ -41,6 +48,17 @@ public final class ServerConsumer {
 
     void send(Buffer frame) {
         out.accept(frame);
+    }
+
+    /**
+     * A browser finished one partition (after writing its last DELIVER there); after the last one, the empty DELIVER
+     * that ends a browse goes out. Called from the partitions' contexts: the counter orders the marker after every
+     * partition's last frame.
+     */
+    void browseEnded() {
+        if (browsing.decrementAndGet() == 0) {
+            out.accept(new Deliver.Builder(id, 0).build());
+        }
     }
 
     /** Grants {@code messages} more credit in every partition (see the architecture notes on multi-partition credit). */
@@ -100,6 +118,7 @@ public final class ServerConsumer {
             });
             detached.add(p.future());
         }
-        return Future.all(detached).compose(v -> subscription.consumerClosed());
+        return Future.all(detached).compose(v -> browser ? Future.<Void>succeededFuture()
+                : subscription.consumerClosed());
     }
 }

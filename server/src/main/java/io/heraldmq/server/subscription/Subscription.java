@@ -89,6 +89,11 @@ public final class Subscription {
         return durable;
     }
 
+    /** A queue's implicit subscription: priorities, message groups and per-consumer selectors apply. */
+    boolean queue() {
+        return topic.isQueue();
+    }
+
     MessageFilter filter() {
         return filter;
     }
@@ -107,15 +112,38 @@ public final class Subscription {
      * @param out where the consumer's DELIVER frames go (thread-safe)
      */
     public Future<ServerConsumer> attach(int consumerId, Consumer<Buffer> out, int credit) {
+        return attach(consumerId, out, credit, MessageFilter.ALL);
+    }
+
+    /**
+     * Attaches a consumer with a selector of its own (queue consumers): it is sent only records {@code filter}
+     * accepts; records no consumer accepts stay in the queue.
+     */
+    public Future<ServerConsumer> attach(int consumerId, Consumer<Buffer> out, int credit, MessageFilter filter) {
         consumers.incrementAndGet();
-        ServerConsumer consumer = new ServerConsumer(consumerId, this, out, parts.length);
+        return link(new ServerConsumer(consumerId, this, out, parts.length, false), credit, filter, false);
+    }
+
+    /**
+     * Attaches a queue browser: each partition is read on a private cursor from the queue's committed position to
+     * the log end of now, without consuming; after the last message an empty DELIVER marks the end.
+     */
+    public Future<ServerConsumer> browse(int consumerId, Consumer<Buffer> out, int credit, MessageFilter filter) {
+        return link(new ServerConsumer(consumerId, this, out, parts.length, true), credit, filter, true);
+    }
+
+    private Future<ServerConsumer> link(ServerConsumer consumer, int credit, MessageFilter filter, boolean browse) {
         List<Future<Void>> attached = new ArrayList<>();
         for (PartitionSubscription ps : parts) {
-            ConsumerLink link = new ConsumerLink(consumer, ps, credit);
+            ConsumerLink link = new ConsumerLink(consumer, ps, credit, filter);
             consumer.link(ps.partition().id(), link);
             Promise<Void> done = Promise.promise();
             ps.partition().run(() -> {
-                ps.attach(link);
+                if (browse) {
+                    ps.attachBrowser(link);
+                } else {
+                    ps.attach(link);
+                }
                 done.complete();
             });
             attached.add(done.future());

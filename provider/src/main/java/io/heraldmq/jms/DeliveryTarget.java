@@ -1,0 +1,18 @@
+package io.heraldmq.jms;
+
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * What a connection routes DELIVER entries to, by consumer id: a {@link HeraldMessageConsumer} or a queue browser's
+ * enumeration. Called on the connection's event loop.
+ */
+interface DeliveryTarget {
+    void enqueue(int partition, long offset, int deliveryCount, Buffer record);
+
+    /** The broker sent the end marker of a browse (an empty DELIVER). Consumers never get one. */
+    default void browseEnded() {
+    }
+
+    /** The connection to the broker is lost. */
+    void brokerGone();
+}
