@@ -6,7 +6,9 @@ import io.heraldmq.jms.message.HeraldMessage;
 import io.heraldmq.jms.message.HeraldObjectMessage;
 import io.heraldmq.jms.message.HeraldStreamMessage;
 import io.heraldmq.jms.message.HeraldTextMessage;
+import io.heraldmq.protocol.DestinationKind;
 import io.heraldmq.protocol.Subscribe;
+import io.heraldmq.protocol.Unsubscribe;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.Destination;
 import jakarta.jms.IllegalStateException;
@@ -418,19 +420,24 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
     @Override
     public TemporaryQueue createTemporaryQueue() throws JMSException {
         checkClosed();
-        throw new JMSException("temporary queues are not implemented yet");
+        return (TemporaryQueue) connection.createTemporary(DestinationKind.TEMPORARY_QUEUE);
     }
 
     @Override
     public TemporaryTopic createTemporaryTopic() throws JMSException {
         checkClosed();
-        throw new JMSException("temporary topics are not implemented yet");
+        return (TemporaryTopic) connection.createTemporary(DestinationKind.TEMPORARY_TOPIC);
     }
 
     @Override
     public void unsubscribe(String name) throws JMSException {
         checkClosed();
-        throw new JMSException("unsubscribe is not implemented yet");
+        if (name == null || name.isEmpty()) {
+            throw new InvalidDestinationException("a subscription name must not be null or empty");
+        }
+        // The broker refuses while a consumer is active on the subscription (IllegalStateException) and names an
+        // unknown subscription (InvalidDestinationException).
+        JmsExceptions.await(connection.broker().request(new Unsubscribe(name)::encode), connection.requestTimeoutMs());
     }
 
     /** Our destination for any JMS destination: ours as is, another provider's by name. */
