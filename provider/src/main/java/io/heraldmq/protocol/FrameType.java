@@ -18,7 +18,7 @@ public enum FrameType {
     DELETE_TEMP(14),
     UNSUBSCRIBE(15);
 
-    private static final FrameType[] BY_CODE = new FrameType[32];
+    private static final FrameType[] BY_CODE = new FrameType[16];
 
     static {
         for (FrameType t : values()) {
