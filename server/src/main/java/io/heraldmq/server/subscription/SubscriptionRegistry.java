@@ -98,8 +98,24 @@ public final class SubscriptionRegistry {
         SubscriptionRecord stored = definitions.get(id);
         Future<Subscription> subscription;
         if (stored != null && sameDefinition(stored, wanted)) {
-            subscription = open.computeIfAbsent(id, k -> Subscription.open(k, topic, true, filter,
-                    Subscription.Start.LOG_END, meta, () -> { }));
+            Future<Subscription> current = open.get(id);
+            if (current != null && wanted.noLocal() && !wanted.shared()) {
+                // Its noLocal filter names the connection that opened it; an idle one is reopened (at its stored
+                // position) so that the filter names this connection. An active one is refused below anyway.
+                subscription = current.transform(ar -> {
+                    if (ar.succeeded() && ar.result().consumerCount() > 0) {
+                        return current;
+                    }
+                    open.remove(id, current);
+                    Future<Void> closed = ar.succeeded() ? ar.result().close() : Future.succeededFuture();
+                    return closed.compose(v -> open.computeIfAbsent(id,
+                            k -> Subscription.open(k, topic, true, filter, Subscription.Start.LOG_END, meta,
+                                    () -> { })));
+                });
+            } else {
+                subscription = open.computeIfAbsent(id, k -> Subscription.open(k, topic, true, filter,
+                        Subscription.Start.LOG_END, meta, () -> { }));
+            }
         } else {
             Future<Void> cleared = stored == null ? Future.succeededFuture() : deleteIfIdle(id,
                     "durable subscription '" + wanted.name() + "' has an active consumer; it cannot change its"

@@ -162,6 +162,28 @@ class DurableSubscriptionIT {
     }
 
     @Test
+    void noLocalDropsMessagesOfTheConnectionThatNowUsesTheClientId() throws Exception {
+        for (int round = 0; round < 2; round++) {
+            try (Connection c = connect("dur-nolocal")) {
+                Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                Topic t = s.createTopic("dur-nolocal-topic");
+                MessageConsumer consumer = s.createDurableConsumer(t, "sub", null, true);
+                c.start();
+                Message own = s.createMessage();
+                own.setIntProperty("n", 100 + round);
+                s.createProducer(t).send(own);
+                publish("dur-nolocal-topic", "red", round);
+                // Each round is a new connection with the same client id: its own message is never delivered.
+                assertEquals(List.of(round), drain(consumer));
+                consumer.close();
+            }
+        }
+        try (Connection c = connect("dur-nolocal")) {
+            c.createSession(false, Session.AUTO_ACKNOWLEDGE).unsubscribe("sub");
+        }
+    }
+
+    @Test
     void unsubscribeOfAnUnknownNameIsAnInvalidDestination() throws Exception {
         try (Connection c = connect("dur-unknown")) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
