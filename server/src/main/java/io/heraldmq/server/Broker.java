@@ -78,7 +78,7 @@ public final class Broker {
             ClientIds clientIds = new ClientIds();
             TemporaryDestinations temporaries = new TemporaryDestinations(topics, subscriptions);
             ConnectHandler connect = new ConnectHandler(brokerId, config.maxMessageBytes(), clientIds,
-                    new Authenticator(config.users()));
+                    new Authenticator(config.users(), config.allowAnonymous()));
             Map<FrameType, RequestHandler> handlers = new EnumMap<>(FrameType.class);
             handlers.put(FrameType.CONNECT, connect);
             handlers.put(FrameType.PRODUCE, new ProduceHandler(topics, config.maxMessageBytes()));

@@ -29,10 +29,12 @@ import java.util.Set;
  * @param defaultPartitions partitions of an auto-created topic (queues always start with 1)
  * @param users            user name to password hash ({@code user.<name> = pbkdf2-sha256:...} lines); empty means
  *                         every client is accepted, anonymous or not
+ * @param allowAnonymous   with users configured, still accept clients that give no user name
  */
 public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBytes, long segmentBytes,
                            FlushPolicy flushPolicy, long flushIntervalMs, long tailCacheBytes,
-                           int defaultPartitions, Map<String, PasswordHash> users) {
+                           int defaultPartitions, Map<String, PasswordHash> users,
+                           boolean allowAnonymous) {
     public static final int DEFAULT_PORT = 7440;
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
 
@@ -40,7 +42,7 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
     static final String USER_PREFIX = "user.";
 
     static final Set<String> KEYS = Set.of("host", "port", "data.dir", "max.message.bytes", "log.segment.bytes",
-            "log.flush.policy", "log.flush.interval.ms", "log.tail.cache.bytes", "topic.default.partitions");
+            "log.flush.policy", "log.flush.interval.ms", "log.tail.cache.bytes", "topic.default.partitions", "security.allow.anonymous");
 
     public BrokerConfig {
         if (host == null || host.isBlank()) {
@@ -83,7 +85,7 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
 
     public static BrokerConfig defaults() {
         return new BrokerConfig("127.0.0.1", DEFAULT_PORT, Path.of("data"), DEFAULT_MAX_MESSAGE_BYTES, 64L << 20,
-                FlushPolicy.ALWAYS, 1000, 16L << 20, 1, Map.of());
+                FlushPolicy.ALWAYS, 1000, 16L << 20, 1, Map.of(), false);
     }
 
     /** The largest frame the broker accepts: a batch of one maximal message plus headroom for the frame fields. */
@@ -127,7 +129,10 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
                 num(settings, "log.flush.interval.ms", flushIntervalMs),
                 num(settings, "log.tail.cache.bytes", tailCacheBytes),
                 (int) num(settings, "topic.default.partitions", defaultPartitions),
-                newUsers);
+                newUsers,
+                settings.containsKey("security.allow.anonymous")
+                        ? bool(settings.get("security.allow.anonymous").toString(), "security.allow.anonymous")
+                        : allowAnonymous);
     }
 
     public BrokerConfig withPort(int newPort) {
@@ -153,6 +158,14 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " must be a number, was '" + v + "'");
         }
+    }
+
+    private static boolean bool(String v, String key) {
+        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(key + " must be true or false, was '" + v + "'");
+        };
     }
 
     private static FlushPolicy policy(String v) {

@@ -46,6 +46,14 @@ class BrokerConfigUsersTest {
     }
 
     @Test
+    void anonymousAccessNextToUsersIsOffUnlessSet() {
+        assertFalse(BrokerConfig.defaults().allowAnonymous());
+        assertTrue(BrokerConfig.defaults().with(Map.of("security.allow.anonymous", "true")).allowAnonymous());
+        assertThrows(IllegalArgumentException.class,
+                () -> BrokerConfig.defaults().with(Map.of("security.allow.anonymous", "yes")));
+    }
+
+    @Test
     void hashPasswordPrintsAHashOfTheLineOnStandardInput() {
         InputStream in = System.in;
         PrintStream out = System.out;

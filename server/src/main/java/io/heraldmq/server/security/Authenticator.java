@@ -13,19 +13,28 @@ public final class Authenticator {
     }
 
     private final Map<String, PasswordHash> users;
+    private final boolean allowAnonymous;
 
-    /** @param users user name to password hash */
-    public Authenticator(Map<String, PasswordHash> users) {
+    /**
+     * @param users          user name to password hash
+     * @param allowAnonymous with users configured, still accept a client that gives no user name
+     */
+    public Authenticator(Map<String, PasswordHash> users, boolean allowAnonymous) {
         this.users = Map.copyOf(users);
+        this.allowAnonymous = allowAnonymous;
     }
 
+    /** False when every CONNECT is accepted without looking at credentials. */
     public boolean required() {
         return !users.isEmpty();
     }
 
-    /** True if the user exists and the password is right, or if no users are configured. */
+    /**
+     * True if the user exists and the password is right, if no users are configured, or if no user name is given
+     * and anonymous clients are allowed.
+     */
     public boolean authenticate(String user, String password) {
-        if (!required()) {
+        if (!required() || user == null && allowAnonymous) {
             return true;
         }
         PasswordHash stored = user == null ? null : users.get(user);

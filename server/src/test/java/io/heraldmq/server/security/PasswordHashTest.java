@@ -3,7 +3,6 @@ package io.heraldmq.server.security;
 import org.junit.jupiter.api.Test;
 
 import java.util.Base64;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -63,21 +62,5 @@ class PasswordHashTest {
     void toStringHidesSaltAndHash() {
         PasswordHash h = PasswordHash.create("pw".toCharArray(), 1_000);
         assertEquals("pbkdf2-sha256:1000:***", h.toString());
-    }
-
-    @Test
-    void authenticatorAcceptsEveryoneWithoutUsersAndOnlyRightCredentialsWithThem() {
-        Authenticator open = new Authenticator(Map.of());
-        assertFalse(open.required());
-        assertTrue(open.authenticate(null, null));
-        assertTrue(open.authenticate("anyone", "anything"));
-
-        Authenticator closed = new Authenticator(Map.of("j2ee", PasswordHash.create("j2ee".toCharArray(), 1_000)));
-        assertTrue(closed.required());
-        assertTrue(closed.authenticate("j2ee", "j2ee"));
-        assertFalse(closed.authenticate("j2ee", "wrong"));
-        assertFalse(closed.authenticate("j2ee", null));
-        assertFalse(closed.authenticate("invalid", "invalid"));
-        assertFalse(closed.authenticate(null, null));
     }
 }
