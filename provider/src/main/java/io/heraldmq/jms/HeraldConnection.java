@@ -185,6 +185,16 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
         return started;
     }
 
+    /** Whether the caller is running a CompletionListener of one of this connection's sessions. */
+    boolean onAnyCompletionThread() {
+        for (HeraldSession s : sessions) {
+            if (s.onCompletionThread()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     void checkClosed() throws IllegalStateException {
         if (closed) {
             throw new IllegalStateException("the connection is closed");
@@ -225,10 +235,7 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
         checkClosed();
         markUsed();
         int mode = transacted ? Session.SESSION_TRANSACTED : acknowledgeMode;
-        if (mode == Session.SESSION_TRANSACTED) {
-            throw new JMSException("transacted sessions are not implemented yet");
-        }
-        if (mode != Session.AUTO_ACKNOWLEDGE && mode != Session.CLIENT_ACKNOWLEDGE
+        if (mode != Session.SESSION_TRANSACTED && mode != Session.AUTO_ACKNOWLEDGE && mode != Session.CLIENT_ACKNOWLEDGE
                 && mode != Session.DUPS_OK_ACKNOWLEDGE) {
             throw new JMSException("invalid acknowledge mode " + acknowledgeMode);
         }
@@ -327,6 +334,9 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
     public void close() throws JMSException {
         if (closed) {
             return;
+        }
+        if (onAnyCompletionThread()) {
+            throw new IllegalStateException("Connection.close may not be called from a CompletionListener");
         }
         started = false;
         JMSException first = null;

@@ -5,6 +5,7 @@ import io.heraldmq.jms.message.HeraldMessage;
 import io.heraldmq.protocol.Ack;
 import io.heraldmq.protocol.Close;
 import io.heraldmq.protocol.Credit;
+import io.heraldmq.protocol.Frame;
 import io.heraldmq.protocol.ProtocolException;
 import io.heraldmq.protocol.RecordBatch;
 import io.heraldmq.protocol.Subscribe;
@@ -24,6 +25,7 @@ import jakarta.jms.TopicSubscriber;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
@@ -42,7 +44,14 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
     /** AUTO/DUPS_OK acks are sent once this many are pending, or as soon as the buffer runs dry. */
     private static final int ACK_BATCH = 64;
 
-    private record Delivery(int partition, long offset, int deliveryCount, Buffer record) {
+    /**
+     * @param seen the application already had this message once (recover or rollback put it back in the buffer),
+     *             so it must not go back to the broker uncounted
+     */
+    private record Delivery(int partition, long offset, int deliveryCount, Buffer record, boolean seen) {
+        Delivery again() {
+            return new Delivery(partition, offset, deliveryCount + 1, record, true);
+        }
     }
 
     private final HeraldSession session;
@@ -58,12 +67,18 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
     private final AtomicBoolean listenerScheduled = new AtomicBoolean();
     private final Object ackLock = new Object();
     private final List<Delivery> pendingAcks = new ArrayList<>();
+    /** CLIENT_ACKNOWLEDGE and transacted: delivered to the application, not yet acknowledged/committed, in order. */
     private final List<Delivery> unacknowledged = new ArrayList<>();
+    /** AUTO/DUPS_OK: the delivery a listener is running for, which recover() from that listener redelivers. */
+    private Delivery inListener;
+    private boolean inListenerRecovered;
     private int consumedSinceCredit;
     private int id;
     private volatile MessageListener listener;
     private volatile boolean closed;
     private volatile boolean brokerGone;
+    /** Closed by the application while what it received is still part of the session's open transaction. */
+    private volatile boolean closeDeferred;
 
     HeraldMessageConsumer(HeraldSession session, HeraldDestination destination, String subscriptionName, byte flags,
                           String selector) {
@@ -98,9 +113,14 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
     // ---- from the connection's event loop ----
 
     void enqueue(int partition, long offset, int deliveryCount, Buffer record) {
+        if (closeDeferred) {
+            // Closed while its transaction is open: what was still on the wire goes straight back, uncounted.
+            connection.broker().send(new Ack(id, Ack.RETURNED, new int[]{partition}, new long[]{offset}).encode(0));
+            return;
+        }
         lock.lock();
         try {
-            buffer.add(new Delivery(partition, offset, deliveryCount, record));
+            buffer.add(new Delivery(partition, offset, deliveryCount, record, false));
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -225,9 +245,11 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
     private void consumed(Delivery d, HeraldMessage m, boolean bufferDrained) {
         synchronized (ackLock) {
             consumedSinceCredit++;
-            if (session.ackMode() == Session.CLIENT_ACKNOWLEDGE) {
+            if (heldBySession()) {
                 unacknowledged.add(d);
-                m.setAcknowledgeCallback(session::acknowledgeAll);
+                if (session.ackMode() == Session.CLIENT_ACKNOWLEDGE) {
+                    m.setAcknowledgeCallback(session::acknowledgeAll);
+                }
             } else {
                 pendingAcks.add(d);
             }
@@ -266,17 +288,62 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
         }
     }
 
-    /** CLIENT_ACKNOWLEDGE: settles every message this consumer delivered, and waits for the broker. */
-    void acknowledgeDelivered() throws JMSException {
+    /** Whether delivered messages stay unacknowledged until the session acknowledges or commits. */
+    private boolean heldBySession() {
+        int mode = session.ackMode();
+        return mode == Session.CLIENT_ACKNOWLEDGE || mode == Session.SESSION_TRANSACTED;
+    }
+
+    /**
+     * CLIENT_ACKNOWLEDGE and commit: settles every message this consumer delivered.
+     *
+     * @return completes when the broker has applied it, or null if there was nothing to settle
+     */
+    CompletableFuture<Frame> acknowledgeDelivered() {
         Ack ack;
         synchronized (ackLock) {
             if (unacknowledged.isEmpty()) {
-                return;
+                return null;
             }
             ack = ack(unacknowledged, Ack.CONSUMED);
             unacknowledged.clear();
         }
-        JmsExceptions.await(connection.broker().request(ack::encode), connection.requestTimeoutMs());
+        return connection.broker().request(ack::encode);
+    }
+
+    /**
+     * Recover and rollback: the unacknowledged messages go back to the front of this consumer's buffer, oldest first,
+     * with their delivery count raised, so they come again before anything buffered or still on the wire. Doing it
+     * here rather than releasing them to the broker keeps that order even for deliveries in flight on the socket;
+     * the broker still holds them in flight for this consumer, and a close releases them (counted).
+     */
+    void redeliverUnacknowledged() {
+        List<Delivery> back;
+        synchronized (ackLock) {
+            back = new ArrayList<>(unacknowledged);
+            // They were counted once for credit when consumed; they will be again when consumed anew.
+            consumedSinceCredit -= unacknowledged.size();
+            unacknowledged.clear();
+            if (inListener != null) {
+                back.add(inListener);
+                inListenerRecovered = true;
+            }
+        }
+        if (back.isEmpty()) {
+            return;
+        }
+        lock.lock();
+        try {
+            for (int i = back.size() - 1; i >= 0; i--) {
+                buffer.addFirst(back.get(i).again());
+            }
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        if (listener != null) {
+            scheduleListener();
+        }
     }
 
     // ---- listener ----
@@ -333,20 +400,29 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
                 if (m == null) {
                     continue;
                 }
-                if (session.ackMode() == Session.CLIENT_ACKNOWLEDGE) {
-                    m.setAcknowledgeCallback(session::acknowledgeAll);
+                boolean held = heldBySession();
+                if (held) {
+                    // Before onMessage, so that acknowledge, recover or rollback inside the listener include it.
+                    consumed(d, m, drained);
+                } else {
+                    synchronized (ackLock) {
+                        inListener = d;
+                        inListenerRecovered = false;
+                    }
                 }
                 try {
                     l.onMessage(m);
                 } catch (RuntimeException e) {
                     // The specification: with AUTO/DUPS_OK the message is redelivered at once.
                     LOG.log(Level.WARNING, "message listener threw; the message will be redelivered", e);
-                    if (session.ackMode() != Session.CLIENT_ACKNOWLEDGE) {
+                    if (!held && !endListener()) {
                         settle(List.of(d), Ack.RELEASED);
-                        continue;
                     }
+                    continue;
                 }
-                consumed(d, m, drained);
+                if (!held && !endListener()) {
+                    consumed(d, m, drained);
+                }
             }
         } finally {
             listenerScheduled.set(false);
@@ -363,6 +439,14 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
         }
     }
 
+    /** @return whether recover() redelivered the message the listener just had */
+    private boolean endListener() {
+        synchronized (ackLock) {
+            inListener = null;
+            return inListenerRecovered;
+        }
+    }
+
     // ---- close ----
 
     @Override
@@ -371,8 +455,17 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
             return;
         }
         closed = true;
+        if (session.transactionOutlivesConsumerClose() && connection.broker().isOpen() && holdForTransaction()) {
+            return;
+        }
+        List<Delivery> seenInBuffer = new ArrayList<>();
         lock.lock();
         try {
+            for (Delivery d : buffer) {
+                if (d.seen) {
+                    seenInBuffer.add(d);
+                }
+            }
             buffer.clear();
             changed.signalAll();
         } finally {
@@ -385,6 +478,7 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
                         connection.broker().send(ack(pendingAcks, Ack.CONSUMED).encode(0));
                         pendingAcks.clear();
                     }
+                    unacknowledged.addAll(seenInBuffer);
                     if (!unacknowledged.isEmpty()) {
                         // Seen by the application, never acknowledged: redelivered later, and counted.
                         connection.broker().send(ack(unacknowledged, Ack.RELEASED).encode(0));
@@ -397,6 +491,65 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
             }
         } finally {
             connection.unregister(id);
+            session.consumerClosed(this);
+        }
+    }
+
+    /**
+     * A consumer closed in a transacted session: what it received stays part of the transaction (commit acknowledges
+     * it, rollback redelivers it), so the broker-side consumer lives on until the transaction ends, without credit
+     * renewals; the buffer goes back to the broker now.
+     *
+     * @return false if the transaction holds nothing of this consumer, so it can close at once
+     */
+    private boolean holdForTransaction() {
+        List<Delivery> unseen = new ArrayList<>();
+        List<Delivery> rolledBack = new ArrayList<>();
+        synchronized (ackLock) {
+            if (unacknowledged.isEmpty()) {
+                return false;
+            }
+            closeDeferred = true;
+            lock.lock();
+            try {
+                for (Delivery d : buffer) {
+                    (d.seen ? rolledBack : unseen).add(d);
+                }
+                buffer.clear();
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
+            if (!unseen.isEmpty()) {
+                connection.broker().send(ack(unseen, Ack.RETURNED).encode(0));
+            }
+            if (!rolledBack.isEmpty()) {
+                connection.broker().send(ack(rolledBack, Ack.RELEASED).encode(0));
+            }
+        }
+        session.consumerClosedInTransaction(this);
+        return true;
+    }
+
+    /**
+     * The transaction that held this closed consumer ended: on commit its messages were acknowledged with the rest
+     * of the session's; on rollback they go back to the broker, counted. Then the broker-side consumer closes.
+     */
+    void transactionEnded(boolean committed) {
+        try {
+            if (connection.broker().isOpen()) {
+                synchronized (ackLock) {
+                    if (!committed && !unacknowledged.isEmpty()) {
+                        connection.broker().send(ack(unacknowledged, Ack.RELEASED).encode(0));
+                    }
+                    unacknowledged.clear();
+                }
+                connection.broker().request(corr -> new Close(Close.CONSUMER, id).encode(corr))
+                        .whenComplete((frame, error) -> connection.unregister(id));
+            } else {
+                connection.unregister(id);
+            }
+        } finally {
             session.consumerClosed(this);
         }
     }

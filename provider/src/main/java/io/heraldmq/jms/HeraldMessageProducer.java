@@ -19,9 +19,13 @@ import jakarta.jms.QueueSender;
 import jakarta.jms.Topic;
 import jakarta.jms.TopicPublisher;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * Sends messages: stamps the JMS headers, encodes the message once into a record batch and hands it to the
  * connection. A PERSISTENT send returns once the broker has the message on disk; a NON_PERSISTENT send does not wait.
+ * A send with a {@link CompletionListener} returns at once; the session calls the listener later, in send order, on
+ * its completion thread. In a transacted session the record goes into the open transaction instead.
  */
 public class HeraldMessageProducer implements MessageProducer, QueueSender, TopicPublisher {
     /** Message property naming the partition to write to, overriding key hashing and round robin. */
@@ -88,24 +92,37 @@ public class HeraldMessageProducer implements MessageProducer, QueueSender, Topi
         WireMessage wire = herald.toWire();
         wire.originConnection = connection.connectionId();
         Object group = wire.properties.get("JMSXGroupID");
-        Object partition = wire.properties.get(PARTITION_PROPERTY);
-        RecordBatch.Builder batch = new RecordBatch.Builder(
-                mode == DeliveryMode.PERSISTENT ? RecordBatch.ATTR_PERSISTENT : 0, 256);
-        int size = batch.add(now, group instanceof String s ? s : null, wire.encode());
+        Object partitionProperty = wire.properties.get(PARTITION_PROPERTY);
+        String key = group instanceof String s ? s : null;
+        int partition = partitionProperty instanceof Integer p ? p : -1;
+        boolean persistent = mode == DeliveryMode.PERSISTENT;
+        Buffer encoded = wire.encode();
+        int size = RecordBatch.recordBytes(key, encoded);
         if (size > connection.maxMessageBytes()) {
             throw new JMSException("message of " + size + " bytes exceeds the maximum message size of "
                     + connection.maxMessageBytes() + " bytes (broker setting max.message.bytes)");
         }
-        Produce produce = new Produce(mode == DeliveryMode.PERSISTENT ? Produce.FLAG_ACK : 0, d.kind(), d.name(),
-                partition instanceof Integer p ? p : -1, -1, batch.build());
-        if (mode == DeliveryMode.PERSISTENT) {
+        if (session.isTransacted()) {
+            // Buffered until commit; a send in a transaction is complete once it is part of the transaction.
+            session.transactedSends().add(d, partition, persistent, now, key, encoded);
+            if (completionListener != null) {
+                session.completeInOrder(CompletableFuture.completedFuture(null), message, completionListener);
+            }
+            return;
+        }
+        RecordBatch.Builder batch = new RecordBatch.Builder(persistent ? RecordBatch.ATTR_PERSISTENT : 0,
+                size + 64);
+        batch.add(now, key, encoded);
+        // An asynchronous send always asks for PRODUCE_ACK, so a refusal reaches its CompletionListener.
+        boolean ack = persistent || completionListener != null;
+        Produce produce = new Produce(ack ? Produce.FLAG_ACK : 0, d.kind(), d.name(), partition, -1, batch.build());
+        if (completionListener != null) {
+            session.completeInOrder(connection.broker().request(produce::encode), message, completionListener);
+        } else if (persistent) {
             JmsExceptions.await(connection.broker().request(produce::encode), connection.requestTimeoutMs());
         } else {
             Buffer frame = produce.encode(connection.broker().nextCorrelationId());
             connection.broker().send(frame);
-        }
-        if (completionListener != null) {
-            completionListener.onCompletion(message);
         }
     }
 
@@ -298,8 +315,16 @@ public class HeraldMessageProducer implements MessageProducer, QueueSender, Topi
         return (Topic) getDestination();
     }
 
+    /** Waits for this session's outstanding asynchronous sends (the specification asks that of close). */
     @Override
-    public void close() {
+    public void close() throws JMSException {
+        session.checkNotInCompletionListener("MessageProducer.close");
+        session.awaitCompletions();
+        closeQuietly();
+    }
+
+    /** Close without waiting, for the session's own close (which has waited already). */
+    void closeQuietly() {
         if (!closed) {
             closed = true;
             session.producerClosed(this);

@@ -7,9 +7,12 @@ import io.heraldmq.jms.message.HeraldObjectMessage;
 import io.heraldmq.jms.message.HeraldStreamMessage;
 import io.heraldmq.jms.message.HeraldTextMessage;
 import io.heraldmq.protocol.DestinationKind;
+import io.heraldmq.protocol.Frame;
+import io.heraldmq.protocol.Produce;
 import io.heraldmq.protocol.Subscribe;
 import io.heraldmq.protocol.Unsubscribe;
 import jakarta.jms.BytesMessage;
+import jakarta.jms.CompletionListener;
 import jakarta.jms.Destination;
 import jakarta.jms.IllegalStateException;
 import jakarta.jms.InvalidDestinationException;
@@ -34,34 +37,57 @@ import jakarta.jms.Topic;
 import jakarta.jms.TopicPublisher;
 import jakarta.jms.TopicSession;
 import jakarta.jms.TopicSubscriber;
+import jakarta.jms.TransactionRolledBackException;
 
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * A JMS session: creates producers, consumers and messages, and owns the thread that runs its consumers' message
- * listeners (JMS sessions are single-threaded, so one thread per session serialises them).
+ * listeners (JMS sessions are single-threaded, so one thread per session serialises them) and the thread that runs
+ * its asynchronous sends' CompletionListeners. A transacted session buffers its sends (see {@link TransactedSends})
+ * and keeps what it received unacknowledged until commit; rollback and recover redeliver client-side, see
+ * {@link HeraldMessageConsumer#redeliverUnacknowledged()}.
  */
 public class HeraldSession implements Session, QueueSession, TopicSession {
+    private static final Logger LOG = Logger.getLogger(HeraldSession.class.getName());
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final HeraldConnection connection;
     private final int acknowledgeMode;
     private final List<HeraldMessageConsumer> consumers = new CopyOnWriteArrayList<>();
     private final List<HeraldMessageProducer> producers = new CopyOnWriteArrayList<>();
+    /** Consumers closed during the open transaction, which still hold messages it received. */
+    private final List<HeraldMessageConsumer> closedInTransaction = new CopyOnWriteArrayList<>();
     private volatile ExecutorService listenerThread;
     private volatile Thread listenerThreadItself;
     private volatile boolean closed;
+    /** Set when close begins: consumers closed by it do not wait for the transaction close rolls back. */
+    private volatile boolean closing;
     private MessageListener sessionListener;
+    /** The open transaction's sends; null unless transacted. */
+    private final TransactedSends transactedSends;
+    private final Object completionLock = new Object();
+    /** Completes after the CompletionListener of the latest asynchronous send has run. Guarded by completionLock. */
+    private CompletableFuture<Void> completions = CompletableFuture.completedFuture(null);
+    private ExecutorService completionThread;
+    private volatile Thread completionThreadItself;
 
     HeraldSession(HeraldConnection connection, int acknowledgeMode) {
         this.connection = connection;
         this.acknowledgeMode = acknowledgeMode;
+        this.transactedSends = acknowledgeMode == SESSION_TRANSACTED
+                ? new TransactedSends(connection.maxMessageBytes()) : null;
     }
 
     HeraldConnection connection() {
@@ -107,18 +133,118 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
 
     void consumerClosed(HeraldMessageConsumer c) {
         consumers.remove(c);
+        closedInTransaction.remove(c);
+    }
+
+    /** The consumer is closed but its messages stay in the open transaction until commit or rollback. */
+    void consumerClosedInTransaction(HeraldMessageConsumer c) {
+        closedInTransaction.add(c);
+        consumers.remove(c);
+    }
+
+    /** Closes the consumers the ended transaction held open. */
+    private void endTransactionForClosedConsumers(boolean committed) {
+        for (HeraldMessageConsumer c : closedInTransaction) {
+            c.transactionEnded(committed);
+        }
+        closedInTransaction.clear();
     }
 
     void producerClosed(HeraldMessageProducer p) {
         producers.remove(p);
     }
 
-    /** CLIENT_ACKNOWLEDGE: acknowledges every message this session's consumers have delivered. */
+    /**
+     * CLIENT_ACKNOWLEDGE, and commit: acknowledges every message this session's consumers have delivered, and waits
+     * for the broker's answers (it answers once the acks are on their way to the partitions; positions reach the
+     * metadata store in batches).
+     */
     void acknowledgeAll() throws JMSException {
         checkClosed();
-        for (HeraldMessageConsumer c : consumers) {
-            c.acknowledgeDelivered();
+        List<CompletableFuture<?>> acks = new ArrayList<>();
+        List<HeraldMessageConsumer> all = new ArrayList<>(consumers);
+        all.addAll(closedInTransaction);
+        for (HeraldMessageConsumer c : all) {
+            CompletableFuture<?> f = c.acknowledgeDelivered();
+            if (f != null) {
+                acks.add(f);
+            }
         }
+        JmsExceptions.await(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)),
+                connection.requestTimeoutMs());
+    }
+
+    // ---- transactions and asynchronous send completions ----
+
+    boolean isTransacted() {
+        return transactedSends != null;
+    }
+
+    /** Whether a consumer closing now should keep what it received in the open transaction. */
+    boolean transactionOutlivesConsumerClose() {
+        return transactedSends != null && !closing;
+    }
+
+    TransactedSends transactedSends() {
+        return transactedSends;
+    }
+
+    /**
+     * Calls {@code listener} once {@code sent} completes, on this session's completion thread and after the
+     * listeners of every earlier asynchronous send of this session (the specification asks for send order).
+     */
+    void completeInOrder(CompletableFuture<?> sent, Message message, CompletionListener listener) {
+        CompletableFuture<?> bounded = sent.orTimeout(connection.requestTimeoutMs(), TimeUnit.MILLISECONDS);
+        synchronized (completionLock) {
+            ExecutorService thread = completionThread();
+            completions = completions
+                    .thenCompose(v -> bounded.handle((r, error) -> Optional.ofNullable(error)))
+                    .thenAcceptAsync(error -> {
+                        try {
+                            if (error.isEmpty()) {
+                                listener.onCompletion(message);
+                            } else {
+                                listener.onException(message, JmsExceptions.of(error.get()));
+                            }
+                        } catch (RuntimeException e) {
+                            LOG.log(Level.WARNING, "a CompletionListener threw", e);
+                        }
+                    }, thread)
+                    .exceptionally(e -> null);
+        }
+    }
+
+    private ExecutorService completionThread() {
+        if (completionThread == null) {
+            completionThread = Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "heraldmq-completion-" + THREADS.incrementAndGet());
+                t.setDaemon(true);
+                completionThreadItself = t;
+                return t;
+            });
+        }
+        return completionThread;
+    }
+
+    boolean onCompletionThread() {
+        return Thread.currentThread() == completionThreadItself;
+    }
+
+    /** The specification forbids close, commit and rollback from a CompletionListener: they would wait for it. */
+    void checkNotInCompletionListener(String operation) throws IllegalStateException {
+        if (connection.onAnyCompletionThread()) {
+            throw new IllegalStateException(operation + " may not be called from a CompletionListener");
+        }
+    }
+
+    /** Waits until every asynchronous send of this session so far has had its CompletionListener called. */
+    void awaitCompletions() throws JMSException {
+        CompletableFuture<Void> last;
+        synchronized (completionLock) {
+            last = completions;
+        }
+        // Each send is bounded by the request timeout; the chain as a whole only by twice that, then we give up.
+        JmsExceptions.await(last, 2 * connection.requestTimeoutMs());
     }
 
     // ---- messages ----
@@ -191,22 +317,77 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
         return acknowledgeMode;
     }
 
+    /**
+     * Sends the transaction's batches (one PRODUCE per target, all in flight at once) and waits until the broker has
+     * stored every one, then acknowledges every message received in the transaction and waits for the broker again.
+     * Sends go first so that a failure in between can only cause a redelivery, never a loss. Not atomic: the broker
+     * has no transaction log, so a crash or a refused batch can leave some batches stored and others not.
+     */
     @Override
     public void commit() throws JMSException {
         checkClosed();
-        throw new IllegalStateException("the session is not transacted");
+        checkNotInCompletionListener("commit");
+        if (!isTransacted()) {
+            throw new IllegalStateException("the session is not transacted");
+        }
+        awaitCompletions();
+        List<Produce> produces = transactedSends.drain();
+        List<CompletableFuture<Frame>> stored = new ArrayList<>(produces.size());
+        for (Produce p : produces) {
+            stored.add(connection.broker().request(p::encode));
+        }
+        JMSException failure = null;
+        for (CompletableFuture<Frame> f : stored) {
+            try {
+                JmsExceptions.await(f, connection.requestTimeoutMs());
+            } catch (JMSException e) {
+                failure = failure == null ? e : failure;
+            }
+        }
+        if (failure != null) {
+            redeliverUnacknowledged();
+            endTransactionForClosedConsumers(false);
+            TransactionRolledBackException e = new TransactionRolledBackException(
+                    "the transaction was rolled back: a send failed: " + failure.getMessage());
+            e.setLinkedException(failure);
+            e.initCause(failure);
+            throw e;
+        }
+        try {
+            acknowledgeAll();
+        } finally {
+            endTransactionForClosedConsumers(true);
+        }
     }
 
+    /** Discards the transaction's sends and redelivers what it received, in its original order, before anything else. */
     @Override
     public void rollback() throws JMSException {
         checkClosed();
-        throw new IllegalStateException("the session is not transacted");
+        checkNotInCompletionListener("rollback");
+        if (!isTransacted()) {
+            throw new IllegalStateException("the session is not transacted");
+        }
+        awaitCompletions();
+        transactedSends.clear();
+        redeliverUnacknowledged();
+        endTransactionForClosedConsumers(false);
     }
 
+    /** Redelivers every unacknowledged message of this session, oldest first, marked redelivered. */
     @Override
     public void recover() throws JMSException {
         checkClosed();
-        throw new JMSException("Session.recover is not implemented yet");
+        if (isTransacted()) {
+            throw new IllegalStateException("recover is not allowed on a transacted session: use rollback");
+        }
+        redeliverUnacknowledged();
+    }
+
+    private void redeliverUnacknowledged() {
+        for (HeraldMessageConsumer c : consumers) {
+            c.redeliverUnacknowledged();
+        }
     }
 
     @Override
@@ -226,12 +407,24 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
         throw new UnsupportedOperationException("session run() (application server facility) is not supported");
     }
 
+    /** Waits for outstanding asynchronous sends; an open transaction is rolled back (its consumers release). */
     @Override
     public void close() throws JMSException {
         if (closed) {
             return;
         }
+        checkNotInCompletionListener("Session.close");
+        closing = true;
         JMSException first = null;
+        try {
+            awaitCompletions();
+        } catch (JMSException e) {
+            first = e;
+        }
+        if (transactedSends != null) {
+            transactedSends.clear();
+            endTransactionForClosedConsumers(false);
+        }
         for (HeraldMessageConsumer c : consumers) {
             try {
                 c.close();
@@ -240,9 +433,14 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
             }
         }
         for (HeraldMessageProducer p : producers) {
-            p.close();
+            p.closeQuietly();
         }
         closed = true;
+        synchronized (completionLock) {
+            if (completionThread != null) {
+                completionThread.shutdown();
+            }
+        }
         ExecutorService e = listenerThread;
         if (e != null) {
             e.shutdown();

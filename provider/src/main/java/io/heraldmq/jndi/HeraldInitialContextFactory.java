@@ -26,7 +26,9 @@ import java.util.TreeMap;
  * topic.&lt;jndiName&gt;             = &lt;physical topic name&gt;
  * </pre>
  * {@code <jndiName>} is everything after the first dot and may contain {@code /} and dots; it is bound as one flat
- * name. {@code ConnectionFactory} is always bound: to {@code java.naming.provider.url}, or to
+ * name. A connection factory entry that is empty or only options ({@code connectionFactory.Durable = ?clientID=x})
+ * connects to the provider URL, so that one URL, for instance set as a system property by a test launcher, serves
+ * every factory. {@code ConnectionFactory} is always bound: to {@code java.naming.provider.url}, or to
  * {@code tcp://127.0.0.1:7440} when that is absent, unless a {@code connectionFactory.ConnectionFactory} entry says
  * otherwise. The provider URL is a broker URL, never a file to load: {@code new InitialContext()} has already merged
  * every {@code jndi.properties} on the classpath into the environment.
@@ -60,12 +62,19 @@ public final class HeraldInitialContextFactory implements InitialContextFactory 
             }
         }
 
+        Object providerUrl = env.get(Context.PROVIDER_URL);
+        String brokerUrl = providerUrl == null || providerUrl.toString().isBlank() ? DEFAULT_BROKER_URL
+                : value(Context.PROVIDER_URL, providerUrl);
         Map<String, Object> bindings = new LinkedHashMap<>();
         Map<String, String> boundBy = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : entries.entrySet()) {
             String key = e.getKey();
             if (key.startsWith(CONNECTION_FACTORY_PREFIX) || key.startsWith(CONNECTION_FACTORY_PREFIX_LOWER)) {
-                bind(bindings, boundBy, key, connectionFactory(key, value(key, e.getValue())));
+                String url = value(key, e.getValue());
+                if (url.isEmpty() || url.startsWith("?")) {
+                    url = brokerUrl + url;
+                }
+                bind(bindings, boundBy, key, connectionFactory(key, url));
             } else if (key.startsWith(QUEUE_PREFIX)) {
                 bind(bindings, boundBy, key, queue(key, value(key, e.getValue())));
             } else if (key.startsWith(TOPIC_PREFIX)) {
@@ -73,10 +82,7 @@ public final class HeraldInitialContextFactory implements InitialContextFactory 
             }
         }
         if (!bindings.containsKey(DEFAULT_CONNECTION_FACTORY_NAME)) {
-            Object providerUrl = env.get(Context.PROVIDER_URL);
-            String url = providerUrl == null || providerUrl.toString().isBlank() ? DEFAULT_BROKER_URL
-                    : value(Context.PROVIDER_URL, providerUrl);
-            bindings.put(DEFAULT_CONNECTION_FACTORY_NAME, connectionFactory(Context.PROVIDER_URL, url));
+            bindings.put(DEFAULT_CONNECTION_FACTORY_NAME, connectionFactory(Context.PROVIDER_URL, brokerUrl));
         }
         return new ReadOnlyContext(env, bindings);
     }

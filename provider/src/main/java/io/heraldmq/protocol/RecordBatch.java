@@ -241,6 +241,12 @@ public final class RecordBatch {
         return record.slice(messageStart(record), record.length());
     }
 
+    /** The size a record with this key and message takes in a batch, including its length field. */
+    public static int recordBytes(String key, Buffer message) {
+        int keyLength = key == null ? 0 : key.getBytes(StandardCharsets.UTF_8).length;
+        return RECORD_HEADER_BYTES + keyLength + message.length();
+    }
+
     /** Builds one batch on the producer side. Not thread-safe. */
     public static final class Builder {
         private final Buffer buffer;

@@ -68,6 +68,18 @@ class HeraldInitialContextFactoryTest {
     }
 
     @Test
+    void emptyOrOptionsOnlyConnectionFactoryEntriesUseTheProviderUrl() throws Exception {
+        Context ctx = context(Context.PROVIDER_URL, "tcp://127.0.0.1:7555", "connectionFactory.Plain", "",
+                "connectionFactory.Durable", "?clientID=cts");
+        assertEquals("tcp://127.0.0.1:7555", ((HeraldConnectionFactory) ctx.lookup("Plain")).getBrokerUrl());
+        HeraldConnectionFactory durable = (HeraldConnectionFactory) ctx.lookup("Durable");
+        assertEquals("cts", durable.getClientID());
+        assertTrue(durable.getBrokerUrl().startsWith("tcp://127.0.0.1:7555"), durable.getBrokerUrl());
+        assertEquals(HeraldInitialContextFactory.DEFAULT_BROKER_URL,
+                ((HeraldConnectionFactory) context("connectionFactory.X", "").lookup("X")).getBrokerUrl());
+    }
+
+    @Test
     void connectionFactoryArtemisSpelling() throws Exception {
         Context ctx = context("connectionFactory.myCF", "tcp://host1:7001");
         HeraldConnectionFactory cf = (HeraldConnectionFactory) ctx.lookup("myCF");

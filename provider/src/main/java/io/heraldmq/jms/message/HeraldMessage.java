@@ -170,9 +170,10 @@ public class HeraldMessage implements Message {
 
     /**
      * For sending another provider's message: a HeraldMessage of the matching type with the same headers
-     * (JMSMessageID, JMSTimestamp, JMSCorrelationID, JMSReplyTo converted by name to a HeraldMQ destination,
-     * JMSDeliveryMode, JMSPriority, JMSExpiration, JMSType), properties and body. JMSDestination, JMSDeliveryTime and
-     * JMSRedelivered are left for the producer to set. The copy is writable.
+     * (JMSMessageID, JMSTimestamp, JMSCorrelationID, JMSDestination and JMSReplyTo converted by name to HeraldMQ
+     * destinations, JMSDeliveryMode, JMSPriority, JMSExpiration, JMSDeliveryTime, JMSType), properties and body. The
+     * producer stamps the foreign message before copying it, so the copy carries what send set. JMSRedelivered is
+     * not copied. The copy is writable.
      * <p>
      * A foreign {@code BytesMessage} or {@code StreamMessage} is {@code reset()} to read it, and reset again
      * afterwards, so it is left in read-only mode with its pointer at the start.
@@ -199,6 +200,9 @@ public class HeraldMessage implements Message {
         m.deliveryMode = foreign.getJMSDeliveryMode();
         m.priority = foreign.getJMSPriority();
         m.expiration = foreign.getJMSExpiration();
+        m.deliveryTime = foreign.getJMSDeliveryTime();
+        m.destination = foreign.getJMSDestination() == null ? null
+                : toHeraldDestination(foreign.getJMSDestination());
         m.type = foreign.getJMSType();
         for (Enumeration<?> names = foreign.getPropertyNames(); names.hasMoreElements(); ) {
             String name = (String) names.nextElement();

@@ -8,12 +8,12 @@ import io.heraldmq.server.partition.Partition;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -38,7 +38,11 @@ final class PartitionSubscription implements Partition.AppendListener {
     private final RecordCursor cursor = new RecordCursor();
     private final List<ConsumerLink> consumers = new ArrayList<>();
     private final Map<Long, InFlight> inFlight = new HashMap<>();
-    private final ArrayDeque<Redelivery> redeliveries = new ArrayDeque<>();
+    /**
+     * Records put back (released, returned, or left by a detached consumer), redelivered before new records and in
+     * offset order, however the acks that put them back were split or ordered.
+     */
+    private final TreeMap<Long, Redelivery> redeliveries = new TreeMap<>();
     private long readOffset;
     private int nextConsumer;
     private boolean dispatching;
@@ -85,9 +89,8 @@ final class PartitionSubscription implements Partition.AppendListener {
                 back.add(new Redelivery(e.getKey(), count, e.getValue().record));
             }
         }
-        back.sort((a, b) -> Long.compare(a.offset, b.offset));
-        for (int i = back.size() - 1; i >= 0; i--) {
-            redeliveries.addFirst(back.get(i));
+        for (Redelivery r : back) {
+            redeliveries.put(r.offset, r);
         }
         if (!consumers.isEmpty()) {
             dispatch();
@@ -116,8 +119,8 @@ final class PartitionSubscription implements Partition.AppendListener {
         }
         inFlight.remove(offset);
         switch (outcome) {
-            case Ack.RELEASED -> redeliveries.addFirst(new Redelivery(offset, f.deliveryCount + 1, f.record));
-            case Ack.RETURNED -> redeliveries.addFirst(new Redelivery(offset, f.deliveryCount, f.record));
+            case Ack.RELEASED -> redeliveries.put(offset, new Redelivery(offset, f.deliveryCount + 1, f.record));
+            case Ack.RETURNED -> redeliveries.put(offset, new Redelivery(offset, f.deliveryCount, f.record));
             default -> markSettled(offset);
         }
     }
@@ -152,7 +155,8 @@ final class PartitionSubscription implements Partition.AppendListener {
             if (link == null) {
                 return;
             }
-            Redelivery again = redeliveries.pollFirst();
+            Map.Entry<Long, Redelivery> first = redeliveries.pollFirstEntry();
+            Redelivery again = first == null ? null : first.getValue();
             if (again != null) {
                 deliver(link, again.offset, again.deliveryCount, again.record);
                 continue;

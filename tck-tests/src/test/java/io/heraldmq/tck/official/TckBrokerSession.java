@@ -1,0 +1,65 @@
+package io.heraldmq.tck.official;
+
+import io.heraldmq.server.Broker;
+import io.heraldmq.server.BrokerConfig;
+import org.junit.platform.launcher.LauncherSession;
+import org.junit.platform.launcher.LauncherSessionListener;
+
+import javax.naming.Context;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * Starts one broker for a whole run of the official Jakarta Messaging TCK and stops it at the end. Registered as a
+ * JUnit {@link LauncherSessionListener} only by the {@code tck} Maven profile (its service file lives in
+ * {@code src/tck/resources}), so the default build never starts it.
+ * <p>
+ * The broker listens on a free port; the port reaches the TCK through the standard {@code java.naming.provider.url}
+ * system property, which JNDI merges into every {@code new InitialContext()}. The profile's {@code jndi.properties}
+ * binds the TCK's connection factories with empty or options-only URLs, which resolve against that property.
+ */
+public final class TckBrokerSession implements LauncherSessionListener {
+    private Broker broker;
+    private Path dataDir;
+
+    @Override
+    public void launcherSessionOpened(LauncherSession session) {
+        try {
+            dataDir = Files.createTempDirectory("heraldmq-tck");
+            BrokerConfig config = BrokerConfig.defaults().withPort(0).withDataDir(dataDir.resolve("data"));
+            broker = Broker.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the broker for the TCK", e);
+        }
+        System.setProperty(Context.PROVIDER_URL, broker.url());
+    }
+
+    @Override
+    public void launcherSessionClosed(LauncherSession session) {
+        try {
+            if (broker != null) {
+                broker.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot stop the TCK's broker", e);
+        } finally {
+            deleteTree(dataDir);
+        }
+    }
+
+    private static void deleteTree(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
