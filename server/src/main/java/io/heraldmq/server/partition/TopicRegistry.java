@@ -7,16 +7,22 @@ import io.heraldmq.server.BrokerConfig;
 import io.heraldmq.server.meta.MetaStore;
 import io.heraldmq.server.meta.TopicRecord;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
+import java.io.IOException;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.stream.Stream;
 
 /**
  * Every queue and topic of the broker. Destinations are created on first use (as Artemis auto-creates addresses),
@@ -113,7 +119,7 @@ public final class TopicRegistry {
                     + " is not a temporary destination kind"));
         }
         String key = temporaryKey(kind, name);
-        io.vertx.core.Promise<Topic> created = io.vertx.core.Promise.promise();
+        Promise<Topic> created = Promise.promise();
         if (temporary.putIfAbsent(key, created.future()) != null) {
             return Future.failedFuture(new ProtocolException(ErrorCode.INVALID_DESTINATION, kindName(kind) + " '"
                     + name + "' already exists"));
@@ -161,13 +167,13 @@ public final class TopicRegistry {
         return kind.isQueue() ? "temporary queue" : "temporary topic";
     }
 
-    private static void deleteTree(Path dir) throws java.io.IOException {
-        if (!java.nio.file.Files.exists(dir)) {
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
             return;
         }
-        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(dir)) {
-            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                java.nio.file.Files.deleteIfExists(f);
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
             }
         }
     }
@@ -178,7 +184,7 @@ public final class TopicRegistry {
         for (String key : List.copyOf(temporary.keySet())) {
             DestinationKind kind = key.startsWith("tq-") ? DestinationKind.TEMPORARY_QUEUE
                     : DestinationKind.TEMPORARY_TOPIC;
-            undeployed.add(deleteTemporary(kind, java.net.URLDecoder.decode(key.substring(3),
+            undeployed.add(deleteTemporary(kind, URLDecoder.decode(key.substring(3),
                     StandardCharsets.UTF_8)));
         }
         synchronized (deployments) {
