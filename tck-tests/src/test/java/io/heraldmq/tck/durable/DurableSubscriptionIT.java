@@ -50,14 +50,21 @@ class DurableSubscriptionIT {
         }
     }
 
-    private static List<Integer> drain(MessageConsumer consumer) throws JMSException {
+    /** Receives exactly these messages (by property n), in order, and then nothing more. */
+    private static void assertReceives(MessageConsumer consumer, Integer... expected) throws JMSException {
         List<Integer> got = new ArrayList<>();
-        Message m = consumer.receive(10_000);
-        while (m != null) {
+        for (int i = 0; i < expected.length; i++) {
+            Message m = consumer.receive(10_000);
+            if (m == null) {
+                break;
+            }
             got.add(m.getIntProperty("n"));
-            m = consumer.receive(500);
         }
-        return got;
+        Message extra = consumer.receive(500);
+        if (extra != null) {
+            got.add(extra.getIntProperty("n"));
+        }
+        assertEquals(List.of(expected), got);
     }
 
     @Test
@@ -77,7 +84,7 @@ class DurableSubscriptionIT {
             c.start();
             MessageConsumer consumer = s.createDurableConsumer(s.createTopic("dur-prices"), "reds", "colour = 'red'",
                     false);
-            assertEquals(List.of(1, 2, 5), drain(consumer));
+            assertReceives(consumer, 1, 2, 5);
         }
     }
 
@@ -98,7 +105,7 @@ class DurableSubscriptionIT {
             MessageConsumer consumer = s.createDurableConsumer(t, "sub", "colour = 'red' OR colour = 'blue'", false);
             assertNull(consumer.receive(500));
             publish("dur-change-topic", "blue", 3);
-            assertEquals(List.of(3), drain(consumer));
+            assertReceives(consumer, 3);
             consumer.close();
             // The same with another noLocal value, and with another topic.
             publish("dur-change-topic", "red", 4);
@@ -127,7 +134,7 @@ class DurableSubscriptionIT {
             // The active consumer still works.
             c.start();
             publish("dur-active-topic", "red", 1);
-            assertEquals(List.of(1), drain(active));
+            assertReceives(active, 1);
             active.close();
             s.unsubscribe("sub");
         }
@@ -149,7 +156,7 @@ class DurableSubscriptionIT {
             consumer = s.createDurableConsumer(t, "sub");
             assertNull(consumer.receive(500));
             publish("dur-unsub-topic", "red", 3);
-            assertEquals(List.of(3), drain(consumer));
+            assertReceives(consumer, 3);
             consumer.close();
             s.unsubscribe("sub");
         }
@@ -174,7 +181,7 @@ class DurableSubscriptionIT {
                 s.createProducer(t).send(own);
                 publish("dur-nolocal-topic", "red", round);
                 // Each round is a new connection with the same client id: its own message is never delivered.
-                assertEquals(List.of(round), drain(consumer));
+                assertReceives(consumer, round);
                 consumer.close();
             }
         }
