@@ -5,8 +5,12 @@ import io.heraldmq.client.ClientVertx;
 import io.heraldmq.client.ConnectionListener;
 import io.heraldmq.protocol.Close;
 import io.heraldmq.protocol.Connect;
+import io.heraldmq.protocol.CreateTemp;
 import io.heraldmq.protocol.Deliver;
+import io.heraldmq.protocol.DeleteTemp;
+import io.heraldmq.protocol.DestinationKind;
 import io.heraldmq.protocol.ErrorFrame;
+import io.heraldmq.protocol.SetClientId;
 import io.vertx.core.buffer.Buffer;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionConsumer;
@@ -14,6 +18,7 @@ import jakarta.jms.ConnectionMetaData;
 import jakarta.jms.Destination;
 import jakarta.jms.ExceptionListener;
 import jakarta.jms.IllegalStateException;
+import jakarta.jms.InvalidClientIDException;
 import jakarta.jms.JMSException;
 import jakarta.jms.Queue;
 import jakarta.jms.QueueConnection;
@@ -38,11 +43,14 @@ import java.util.concurrent.atomic.AtomicLong;
 public class HeraldConnection implements Connection, QueueConnection, TopicConnection, ConnectionListener {
     private final HeraldConnectionFactory factory;
     private final BrokerConnection broker;
-    private final String clientId;
+    private volatile String clientId;
+    /** Set by the first action other than setClientID: from then on the client id is fixed (JMS 6.1.2). */
+    private volatile boolean used;
     private final List<HeraldSession> sessions = new CopyOnWriteArrayList<>();
     private final Map<Integer, DeliveryTarget> consumers = new ConcurrentHashMap<>();
     private final AtomicInteger consumerIds = new AtomicInteger();
     private final AtomicLong messageIds = new AtomicLong();
+    private final AtomicLong temporaryIds = new AtomicLong();
     private final Object startLock = new Object();
     private volatile boolean started;
     private volatile boolean closed;
@@ -204,8 +212,31 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
         }
     }
 
+    /** Records that something other than setClientID happened on this connection. */
+    void markUsed() {
+        used = true;
+    }
+
+    /** Creates a temporary queue or topic on the broker, named after this connection so the name is unique. */
+    HeraldDestination createTemporary(DestinationKind kind) throws JMSException {
+        checkClosed();
+        markUsed();
+        String name = "temp-" + connectionId() + "-" + temporaryIds.incrementAndGet();
+        JmsExceptions.await(broker.request(new CreateTemp(kind, name)::encode), requestTimeoutMs());
+        return kind == DestinationKind.TEMPORARY_QUEUE ? new HeraldTemporaryQueue(name, this)
+                : new HeraldTemporaryTopic(name, this);
+    }
+
     void deleteTemporaryDestination(HeraldDestination destination) throws JMSException {
-        throw new JMSException("temporary destinations are not implemented yet");
+        checkClosed();
+        for (HeraldSession s : sessions) {
+            if (s.hasConsumerOn(destination)) {
+                throw new IllegalStateException("temporary destination " + destination.name()
+                        + " still has an open consumer; close it before deleting the destination");
+            }
+        }
+        JmsExceptions.await(broker.request(new DeleteTemp(destination.kind(), destination.name())::encode),
+                requestTimeoutMs());
     }
 
     // ---- jakarta.jms.Connection ----
@@ -213,6 +244,7 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
     @Override
     public Session createSession(boolean transacted, int acknowledgeMode) throws JMSException {
         checkClosed();
+        markUsed();
         int mode = transacted ? Session.SESSION_TRANSACTED : acknowledgeMode;
         if (mode != Session.SESSION_TRANSACTED && mode != Session.AUTO_ACKNOWLEDGE && mode != Session.CLIENT_ACKNOWLEDGE
                 && mode != Session.DUPS_OK_ACKNOWLEDGE) {
@@ -252,32 +284,46 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
     @Override
     public void setClientID(String clientID) throws JMSException {
         checkClosed();
-        throw new IllegalStateException(clientId != null ? "the client id is already set"
-                : "set the client id on the connection factory (clientID URL option); setting it on the connection"
-                + " is not implemented yet");
+        if (clientId != null) {
+            throw new IllegalStateException("the client id is already set (to '" + clientId + "')");
+        }
+        if (used) {
+            throw new IllegalStateException("the client id can only be set right after the connection is created,"
+                    + " before anything else is done with it");
+        }
+        if (clientID == null || clientID.isEmpty()) {
+            throw new InvalidClientIDException("client id must not be null or empty");
+        }
+        JmsExceptions.await(broker.request(new SetClientId(clientID)::encode), requestTimeoutMs());
+        clientId = clientID;
+        used = true;
     }
 
     @Override
     public ConnectionMetaData getMetaData() throws JMSException {
         checkClosed();
+        markUsed();
         return HeraldConnectionMetaData.INSTANCE;
     }
 
     @Override
     public ExceptionListener getExceptionListener() throws JMSException {
         checkClosed();
+        markUsed();
         return exceptionListener;
     }
 
     @Override
     public void setExceptionListener(ExceptionListener listener) throws JMSException {
         checkClosed();
+        markUsed();
         this.exceptionListener = listener;
     }
 
     @Override
     public void start() throws JMSException {
         checkClosed();
+        markUsed();
         synchronized (startLock) {
             started = true;
         }
@@ -295,6 +341,7 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
     public void stop() throws JMSException {
         checkClosed();
         notFromOwnListener("stop");
+        markUsed();
         synchronized (startLock) {
             started = false;
         }

@@ -221,6 +221,10 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
         if (listener != null) {
             throw new IllegalStateException("this consumer has a message listener; it cannot also receive");
         }
+        if (brokerGone && bufferEmpty()) {
+            // A receive that was waiting when the connection dropped returns null; a new one says why nothing comes.
+            throw new JMSException("the connection to the broker is lost; no more messages can arrive");
+        }
         long deadline = timeoutMs > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs) : 0;
         while (true) {
             Delivery d;
@@ -272,6 +276,15 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
                 consumed(d, m, drained);
                 return m;
             }
+        }
+    }
+
+    private boolean bufferEmpty() {
+        lock.lock();
+        try {
+            return buffer.isEmpty();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -619,6 +632,10 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
     }
 
     // ---- accessors ----
+
+    HeraldDestination destination() {
+        return destination;
+    }
 
     @Override
     public String getMessageSelector() throws JMSException {

@@ -6,11 +6,13 @@ import io.heraldmq.jms.message.HeraldMessage;
 import io.heraldmq.jms.message.HeraldObjectMessage;
 import io.heraldmq.jms.message.HeraldStreamMessage;
 import io.heraldmq.jms.message.HeraldTextMessage;
+import io.heraldmq.protocol.DestinationKind;
 import io.heraldmq.protocol.Frame;
 import io.heraldmq.protocol.Produce;
 import io.heraldmq.protocol.Subscribe;
 import io.heraldmq.selector.Selector;
 import io.heraldmq.selector.SelectorParseException;
+import io.heraldmq.protocol.Unsubscribe;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.CompletionListener;
 import jakarta.jms.Destination;
@@ -151,6 +153,15 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
         for (HeraldMessageConsumer c : consumers) {
             c.wakeUp();
         }
+    }
+
+    boolean hasConsumerOn(HeraldDestination destination) {
+        for (HeraldMessageConsumer c : consumers) {
+            if (destination.equals(c.destination())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void consumerClosed(HeraldMessageConsumer c) {
@@ -662,19 +673,24 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
     @Override
     public TemporaryQueue createTemporaryQueue() throws JMSException {
         checkClosed();
-        throw new JMSException("temporary queues are not implemented yet");
+        return (TemporaryQueue) connection.createTemporary(DestinationKind.TEMPORARY_QUEUE);
     }
 
     @Override
     public TemporaryTopic createTemporaryTopic() throws JMSException {
         checkClosed();
-        throw new JMSException("temporary topics are not implemented yet");
+        return (TemporaryTopic) connection.createTemporary(DestinationKind.TEMPORARY_TOPIC);
     }
 
     @Override
     public void unsubscribe(String name) throws JMSException {
         checkClosed();
-        throw new JMSException("unsubscribe is not implemented yet");
+        if (name == null || name.isEmpty()) {
+            throw new InvalidDestinationException("a subscription name must not be null or empty");
+        }
+        // The broker refuses while a consumer is active on the subscription (IllegalStateException) and names an
+        // unknown subscription (InvalidDestinationException).
+        JmsExceptions.await(connection.broker().request(new Unsubscribe(name)::encode), connection.requestTimeoutMs());
     }
 
     /** Our destination for any JMS destination: ours as is, another provider's by name. */

@@ -3,7 +3,10 @@ package io.heraldmq.protocol;
 import io.vertx.core.buffer.Buffer;
 
 /**
- * CONNECT: the first frame on every connection. Body:
+ * CONNECT: the first frame on every connection. Answered with CONNECTED, or ERROR: UNSUPPORTED_VERSION or
+ * AUTHENTICATION_FAILED (the broker then closes the connection; it checks credentials only when it has users
+ * configured), INVALID_CLIENT_ID (the id is empty or another connection holds it). Nothing else may be sent before
+ * the answer. Body:
  * <pre>
  * int16  protocolVersion  {@link #PROTOCOL_VERSION}
  * string clientId         JMS client id, null if not set yet

@@ -12,7 +12,11 @@ public enum FrameType {
     ACK(8),
     CLOSE(9),
     ERROR(10),
-    OK(11);
+    OK(11),
+    SET_CLIENT_ID(12),
+    CREATE_TEMP(13),
+    DELETE_TEMP(14),
+    UNSUBSCRIBE(15);
 
     private static final FrameType[] BY_CODE = new FrameType[16];
 

@@ -248,13 +248,40 @@ class FrameCodecTest {
     }
 
     @Test
+    void setClientIdCreateDeleteTempAndUnsubscribeRoundTrip() {
+        Frame f = decodeOne(new SetClientId("id-1").encode(12));
+        assertEquals(FrameType.SET_CLIENT_ID, f.type());
+        assertEquals(new SetClientId("id-1"), SetClientId.decode(f.body()));
+        f = decodeOne(new CreateTemp(DestinationKind.TEMPORARY_TOPIC, "temp-a-1").encode(13));
+        assertEquals(FrameType.CREATE_TEMP, f.type());
+        assertEquals(new CreateTemp(DestinationKind.TEMPORARY_TOPIC, "temp-a-1"), CreateTemp.decode(f.body()));
+        f = decodeOne(new DeleteTemp(DestinationKind.TEMPORARY_QUEUE, "temp-a-2").encode(14));
+        assertEquals(FrameType.DELETE_TEMP, f.type());
+        assertEquals(new DeleteTemp(DestinationKind.TEMPORARY_QUEUE, "temp-a-2"), DeleteTemp.decode(f.body()));
+        f = decodeOne(new Unsubscribe("durable-1").encode(15));
+        assertEquals(FrameType.UNSUBSCRIBE, f.type());
+        assertEquals(15, f.correlationId());
+        assertEquals(new Unsubscribe("durable-1"), Unsubscribe.decode(f.body()));
+    }
+
+    @Test
+    void temporaryDestinationAndUnsubscribeFramesNeedAName() {
+        assertThrows(ProtocolException.class, () -> CreateTemp.decode(decodeOne(
+                new CreateTemp(DestinationKind.TEMPORARY_QUEUE, null).encode(1)).body()));
+        assertThrows(ProtocolException.class, () -> DeleteTemp.decode(decodeOne(
+                new DeleteTemp(DestinationKind.TEMPORARY_QUEUE, "").encode(1)).body()));
+        assertThrows(ProtocolException.class, () -> Unsubscribe.decode(decodeOne(new Unsubscribe(null).encode(1)).body()));
+    }
+
+    @Test
     void everyFrameTypeHasAStableCode() {
         for (FrameType t : FrameType.values()) {
             assertEquals(t, FrameType.of(t.code()));
         }
         assertNull(FrameType.of((byte) 0));
-        assertNull(FrameType.of((byte) 12));
-        assertNull(FrameType.of((byte) 15));
+        assertEquals(FrameType.SET_CLIENT_ID, FrameType.of((byte) 12));
+        assertEquals(FrameType.UNSUBSCRIBE, FrameType.of((byte) 15));
+        assertNull(FrameType.of((byte) 17));
         assertNull(FrameType.of((byte) 16));
         assertNull(FrameType.of((byte) -1));
         assertNull(FrameType.of(Byte.MAX_VALUE));

@@ -35,6 +35,10 @@ class FrameDecoderTest {
         all.appendBuffer(new Close(Close.CONSUMER, 1).encode(5));
         all.appendBuffer(new ErrorFrame(ErrorCode.NOT_LEADER, "moved").encode(6));
         all.appendBuffer(Ok.encode(7));
+        all.appendBuffer(new SetClientId("client").encode(8));
+        all.appendBuffer(new CreateTemp(DestinationKind.TEMPORARY_QUEUE, "temp-1").encode(9));
+        all.appendBuffer(new DeleteTemp(DestinationKind.TEMPORARY_TOPIC, "temp-2").encode(10));
+        all.appendBuffer(new Unsubscribe("sub").encode(11));
         return all;
     }
 
@@ -58,6 +62,10 @@ class FrameDecoderTest {
         assertEquals(new Close(Close.CONSUMER, 1), Close.decode(frames.get(8).body()));
         assertEquals(new ErrorFrame(ErrorCode.NOT_LEADER, "moved"), ErrorFrame.decode(frames.get(9).body()));
         assertEquals(7, frames.get(10).correlationId());
+        assertEquals(new SetClientId("client"), SetClientId.decode(frames.get(11).body()));
+        assertEquals(new CreateTemp(DestinationKind.TEMPORARY_QUEUE, "temp-1"), CreateTemp.decode(frames.get(12).body()));
+        assertEquals(new DeleteTemp(DestinationKind.TEMPORARY_TOPIC, "temp-2"), DeleteTemp.decode(frames.get(13).body()));
+        assertEquals(new Unsubscribe("sub"), Unsubscribe.decode(frames.get(14).body()));
     }
 
     @Test
@@ -221,7 +229,7 @@ class FrameDecoderTest {
 
     @Test
     void unknownType() {
-        for (byte code : new byte[]{0, 12, 15, 16, -1, 127}) {
+        for (byte code : new byte[]{0, 16, 17, -1, 127}) {
             FrameDecoder d = new FrameDecoder(MAX, frames::add);
             ProtocolException e = assertThrows(ProtocolException.class,
                     () -> d.feed(Buffer.buffer().appendInt(5).appendByte(code).appendInt(0)));

@@ -2,17 +2,24 @@ package io.heraldmq.server;
 
 import io.heraldmq.protocol.FrameType;
 import io.heraldmq.server.handler.AckHandler;
+import io.heraldmq.server.handler.ClientIds;
 import io.heraldmq.server.handler.CloseHandler;
 import io.heraldmq.server.handler.ConnectHandler;
+import io.heraldmq.server.handler.CreateTempHandler;
 import io.heraldmq.server.handler.CreditHandler;
+import io.heraldmq.server.handler.DeleteTempHandler;
 import io.heraldmq.server.handler.ProduceHandler;
+import io.heraldmq.server.handler.SetClientIdHandler;
 import io.heraldmq.server.handler.SubscribeHandler;
+import io.heraldmq.server.handler.UnsubscribeHandler;
 import io.heraldmq.server.meta.MetaStore;
 import io.heraldmq.server.meta.MetaStoreOptions;
 import io.heraldmq.server.net.ClientListener;
 import io.heraldmq.server.net.RequestHandler;
 import io.heraldmq.server.partition.TopicRegistry;
+import io.heraldmq.server.security.Authenticator;
 import io.heraldmq.server.subscription.SubscriptionRegistry;
+import io.heraldmq.server.subscription.TemporaryDestinations;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -66,17 +73,27 @@ public final class Broker {
             meta = m;
             topics = new TopicRegistry(vertx, config, meta, flushExecutor);
             subscriptions = new SubscriptionRegistry(meta);
-            return topics.load();
+            return topics.load().compose(x -> subscriptions.load());
         }).compose(v -> {
-            ConnectHandler connect = new ConnectHandler(brokerId, config.maxMessageBytes());
+            ClientIds clientIds = new ClientIds();
+            TemporaryDestinations temporaries = new TemporaryDestinations(topics, subscriptions);
+            ConnectHandler connect = new ConnectHandler(brokerId, config.maxMessageBytes(), clientIds,
+                    new Authenticator(config.users(), config.allowAnonymous()));
             Map<FrameType, RequestHandler> handlers = new EnumMap<>(FrameType.class);
             handlers.put(FrameType.CONNECT, connect);
             handlers.put(FrameType.PRODUCE, new ProduceHandler(topics, config.maxMessageBytes()));
-            handlers.put(FrameType.SUBSCRIBE, new SubscribeHandler(topics, subscriptions));
+            handlers.put(FrameType.SUBSCRIBE, new SubscribeHandler(topics, subscriptions, temporaries));
             handlers.put(FrameType.CREDIT, new CreditHandler());
             handlers.put(FrameType.ACK, new AckHandler());
             handlers.put(FrameType.CLOSE, new CloseHandler());
-            listener = new ClientListener(vertx, handlers, config.maxFrameBytes(), connect::disconnected);
+            handlers.put(FrameType.SET_CLIENT_ID, new SetClientIdHandler(clientIds));
+            handlers.put(FrameType.CREATE_TEMP, new CreateTempHandler(temporaries));
+            handlers.put(FrameType.DELETE_TEMP, new DeleteTempHandler(temporaries));
+            handlers.put(FrameType.UNSUBSCRIBE, new UnsubscribeHandler(subscriptions));
+            listener = new ClientListener(vertx, handlers, config.maxFrameBytes(), closed -> {
+                connect.disconnected(closed);
+                temporaries.connectionClosed(closed.connectionId());
+            });
             return listener.listen(config.host(), config.port());
         }).map(p -> {
             port = p;

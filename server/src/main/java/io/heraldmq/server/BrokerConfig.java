@@ -1,11 +1,13 @@
 package io.heraldmq.server;
 
 import io.heraldmq.server.log.FlushPolicy;
+import io.heraldmq.server.security.PasswordHash;
 
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -25,15 +27,22 @@ import java.util.Set;
  * @param flushIntervalMs  with {@link FlushPolicy#INTERVAL}: how often to fsync
  * @param tailCacheBytes   per partition, recent batches kept in memory so live consumers never read the disk
  * @param defaultPartitions partitions of an auto-created topic (queues always start with 1)
+ * @param users            user name to password hash ({@code user.<name> = pbkdf2-sha256:...} lines); empty means
+ *                         every client is accepted, anonymous or not
+ * @param allowAnonymous   with users configured, still accept clients that give no user name
  */
 public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBytes, long segmentBytes,
                            FlushPolicy flushPolicy, long flushIntervalMs, long tailCacheBytes,
-                           int defaultPartitions) {
+                           int defaultPartitions, Map<String, PasswordHash> users,
+                           boolean allowAnonymous) {
     public static final int DEFAULT_PORT = 7440;
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
 
+    /** Prefix of the keys that define users: {@code user.<name> = <password hash>}. */
+    static final String USER_PREFIX = "user.";
+
     static final Set<String> KEYS = Set.of("host", "port", "data.dir", "max.message.bytes", "log.segment.bytes",
-            "log.flush.policy", "log.flush.interval.ms", "log.tail.cache.bytes", "topic.default.partitions");
+            "log.flush.policy", "log.flush.interval.ms", "log.tail.cache.bytes", "topic.default.partitions", "security.allow.anonymous");
 
     public BrokerConfig {
         if (host == null || host.isBlank()) {
@@ -63,11 +72,20 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
         if (defaultPartitions < 1) {
             throw new IllegalArgumentException("topic.default.partitions must be at least 1");
         }
+        if (users == null) {
+            throw new IllegalArgumentException("users must not be null");
+        }
+        for (String user : users.keySet()) {
+            if (user.isBlank()) {
+                throw new IllegalArgumentException("a user name must not be empty");
+            }
+        }
+        users = Map.copyOf(users);
     }
 
     public static BrokerConfig defaults() {
         return new BrokerConfig("127.0.0.1", DEFAULT_PORT, Path.of("data"), DEFAULT_MAX_MESSAGE_BYTES, 64L << 20,
-                FlushPolicy.ALWAYS, 1000, 16L << 20, 1);
+                FlushPolicy.ALWAYS, 1000, 16L << 20, 1, Map.of(), false);
     }
 
     /** The largest frame the broker accepts: a batch of one maximal message plus headroom for the frame fields. */
@@ -86,10 +104,18 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
 
     /** These settings with the given keys replaced. */
     public BrokerConfig with(Map<?, ?> settings) {
-        for (Object k : settings.keySet()) {
-            if (!KEYS.contains(k.toString())) {
+        Map<String, PasswordHash> newUsers = new HashMap<>(users);
+        for (Map.Entry<?, ?> e : settings.entrySet()) {
+            String k = e.getKey().toString();
+            if (k.startsWith(USER_PREFIX)) {
+                try {
+                    newUsers.put(k.substring(USER_PREFIX.length()), PasswordHash.parse(e.getValue().toString()));
+                } catch (IllegalArgumentException bad) {
+                    throw new IllegalArgumentException(k + ": " + bad.getMessage());
+                }
+            } else if (!KEYS.contains(k)) {
                 throw new IllegalArgumentException("unknown configuration key '" + k + "'; known keys: "
-                        + new java.util.TreeSet<>(KEYS));
+                        + new java.util.TreeSet<>(KEYS) + " and " + USER_PREFIX + "<name>");
             }
         }
         return new BrokerConfig(
@@ -102,7 +128,11 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
                         : flushPolicy,
                 num(settings, "log.flush.interval.ms", flushIntervalMs),
                 num(settings, "log.tail.cache.bytes", tailCacheBytes),
-                (int) num(settings, "topic.default.partitions", defaultPartitions));
+                (int) num(settings, "topic.default.partitions", defaultPartitions),
+                newUsers,
+                settings.containsKey("security.allow.anonymous")
+                        ? bool(settings.get("security.allow.anonymous").toString(), "security.allow.anonymous")
+                        : allowAnonymous);
     }
 
     public BrokerConfig withPort(int newPort) {
@@ -128,6 +158,14 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " must be a number, was '" + v + "'");
         }
+    }
+
+    private static boolean bool(String v, String key) {
+        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(key + " must be true or false, was '" + v + "'");
+        };
     }
 
     private static FlushPolicy policy(String v) {

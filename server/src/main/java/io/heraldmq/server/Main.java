@@ -15,8 +15,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * {@code java -jar heraldmq-server.jar [--port N] [--data-dir DIR] [--config FILE]}: runs a broker until SIGTERM,
  * then shuts it down cleanly (connections closed, logs flushed and closed) and exits 0.
+ * {@code java -jar heraldmq-server.jar hash-password < password.txt} prints a password hash for the config file.
  */
 @Command(name = "heraldmq", mixinStandardHelpOptions = true, version = "HeraldMQ 0.1.0",
+        subcommands = HashPasswordCommand.class,
         description = "Runs a HeraldMQ broker. With no options: one node, data under ./data, 127.0.0.1:7440.")
 public final class Main implements Callable<Integer> {
     @Option(names = "--port", description = "client port; 0 = any free port (default 7440)")

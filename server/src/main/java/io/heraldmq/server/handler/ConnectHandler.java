@@ -3,35 +3,44 @@ package io.heraldmq.server.handler;
 import io.heraldmq.protocol.Connect;
 import io.heraldmq.protocol.Connected;
 import io.heraldmq.protocol.ErrorCode;
+import io.heraldmq.protocol.ErrorFrame;
 import io.heraldmq.protocol.Frame;
 import io.heraldmq.protocol.ProtocolException;
 import io.heraldmq.server.net.ClientConnection;
 import io.heraldmq.server.net.RequestHandler;
+import io.heraldmq.server.security.Authenticator;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Collections;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * CONNECT: checks the protocol version and the client id, and names the connection. Anonymous clients are accepted
- * while no users are configured.
+ * CONNECT: checks the protocol version, the user's credentials and the client id, and names the connection.
+ * Anonymous clients are accepted while no users are configured. The password check is slow by design, so it runs
+ * on a worker thread; a failed one is answered with AUTHENTICATION_FAILED and the connection is closed.
  */
 public final class ConnectHandler implements RequestHandler {
     private final String brokerId;
     private final int maxMessageBytes;
+    private final ClientIds clientIds;
+    private final Authenticator authenticator;
     private final AtomicLong connections = new AtomicLong();
-    /** Client id to the connection holding it: JMS allows one connection per client id. */
-    private final Map<String, String> clientIds = new ConcurrentHashMap<>();
+    /** Connections whose CONNECT is being checked: a second CONNECT meanwhile is a protocol error too. */
+    private final Set<ClientConnection> authenticating = Collections.synchronizedSet(
+            Collections.newSetFromMap(new WeakHashMap<>()));
 
-    public ConnectHandler(String brokerId, int maxMessageBytes) {
+    public ConnectHandler(String brokerId, int maxMessageBytes, ClientIds clientIds, Authenticator authenticator) {
         this.brokerId = brokerId;
         this.maxMessageBytes = maxMessageBytes;
+        this.clientIds = clientIds;
+        this.authenticator = authenticator;
     }
 
     @Override
     public void handle(ClientConnection connection, Frame frame) {
         Connect connect = Connect.decode(frame.body());
-        if (connection.connectionId() != null) {
+        if (connection.connectionId() != null || !authenticating.add(connection)) {
             throw new ProtocolException("CONNECT sent twice");
         }
         if (connect.protocolVersion() != Connect.PROTOCOL_VERSION) {
@@ -41,27 +50,46 @@ public final class ConnectHandler implements RequestHandler {
                     + Connect.PROTOCOL_VERSION));
             return;
         }
+        if (!authenticator.required()) {
+            accept(connection, frame.correlationId(), connect);
+            return;
+        }
+        connection.context().owner()
+                .executeBlocking(() -> authenticator.authenticate(connect.username(), connect.password()), false)
+                .onComplete(ar -> {
+                    if (connection.isClosed()) {
+                        return;
+                    }
+                    if (ar.succeeded() && ar.result()) {
+                        try {
+                            accept(connection, frame.correlationId(), connect);
+                        } catch (ProtocolException e) {
+                            connection.replyError(frame.correlationId(), e.code(), e.getMessage());
+                        }
+                    } else {
+                        // The same answer for an unknown user and a wrong password.
+                        connection.send(new ErrorFrame(ErrorCode.AUTHENTICATION_FAILED, "authentication failed for"
+                                + " user " + (connect.username() == null ? "(none)" : "'" + connect.username() + "'"))
+                                .encode(frame.correlationId()));
+                        connection.close();
+                    }
+                });
+    }
+
+    private void accept(ClientConnection connection, int correlationId, Connect connect) {
         String connectionId = brokerId + "-" + connections.incrementAndGet();
         String clientId = connect.clientId();
         if (clientId != null) {
-            if (clientId.isEmpty()) {
-                throw new ProtocolException(ErrorCode.INVALID_CLIENT_ID, "client id must not be empty");
-            }
-            String holder = clientIds.putIfAbsent(clientId, connectionId);
-            if (holder != null) {
-                throw new ProtocolException(ErrorCode.INVALID_CLIENT_ID, "client id '" + clientId
-                        + "' is already in use by another connection");
-            }
+            clientIds.claim(clientId, connectionId);
         }
         connection.connected(connectionId, clientId, connect.username());
         connection.send(new Connected(Connect.PROTOCOL_VERSION, brokerId, connectionId, maxMessageBytes)
-                .encode(frame.correlationId()));
+                .encode(correlationId));
     }
 
     /** Frees the client id of a closed connection. */
     public void disconnected(ClientConnection connection) {
-        if (connection.clientId() != null) {
-            clientIds.remove(connection.clientId(), connection.connectionId());
-        }
+        authenticating.remove(connection);
+        clientIds.release(connection);
     }
 }

@@ -5,6 +5,7 @@ import io.heraldmq.protocol.Frame;
 import io.heraldmq.protocol.Ok;
 import io.heraldmq.protocol.ProtocolException;
 import io.heraldmq.protocol.Subscribe;
+import io.heraldmq.server.meta.SubscriptionRecord;
 import io.heraldmq.server.net.ClientConnection;
 import io.heraldmq.server.partition.Topic;
 import io.heraldmq.server.partition.TopicRegistry;
@@ -13,6 +14,7 @@ import io.heraldmq.server.subscription.MessageFilter;
 import io.heraldmq.server.subscription.MessageFilters;
 import io.heraldmq.server.subscription.Subscription;
 import io.heraldmq.server.subscription.SubscriptionRegistry;
+import io.heraldmq.server.subscription.TemporaryDestinations;
 import io.vertx.core.Future;
 
 /**
@@ -24,10 +26,13 @@ import io.vertx.core.Future;
 public final class SubscribeHandler implements RequestHandler {
     private final TopicRegistry topics;
     private final SubscriptionRegistry subscriptions;
+    private final TemporaryDestinations temporaries;
 
-    public SubscribeHandler(TopicRegistry topics, SubscriptionRegistry subscriptions) {
+    public SubscribeHandler(TopicRegistry topics, SubscriptionRegistry subscriptions,
+                            TemporaryDestinations temporaries) {
         this.topics = topics;
         this.subscriptions = subscriptions;
+        this.temporaries = temporaries;
     }
 
     @Override
@@ -39,6 +44,13 @@ public final class SubscribeHandler implements RequestHandler {
         }
         if (s.initialCredit() < 0) {
             throw new ProtocolException("negative initial credit " + s.initialCredit());
+        }
+        if (s.kind().isTemporary()) {
+            temporaries.checkConsumer(connection.connectionId(), s.kind(), s.destination());
+            if (s.durable()) {
+                throw new ProtocolException(ErrorCode.INVALID_DESTINATION,
+                        "a durable subscription cannot be made on a temporary topic");
+            }
         }
         MessageFilter filter = MessageFilters.create(s.selector(), s.noLocal() ? connection.connectionId() : null);
         topics.get(s.kind(), s.destination())
@@ -65,7 +77,7 @@ public final class SubscribeHandler implements RequestHandler {
     private Future<Subscription> subscription(ClientConnection connection, Subscribe s, Topic topic,
                                               MessageFilter filter) {
         if (topic.isQueue()) {
-            return subscriptions.queue(topic);
+            return topic.kind().isTemporary() ? subscriptions.temporaryQueue(topic) : subscriptions.queue(topic);
         }
         if (s.browse()) {
             return Future.failedFuture(new ProtocolException(ErrorCode.INVALID_DESTINATION,
@@ -75,17 +87,24 @@ public final class SubscribeHandler implements RequestHandler {
         if (name == null) {
             return subscriptions.nonDurable(topic, "nd:" + connection.connectionId() + ":" + s.consumerId(), filter);
         }
-        String clientId = connection.clientId() == null ? "" : connection.clientId();
+        String clientId = connection.clientId();
+        String selector = s.selector() == null || s.selector().isBlank() ? null : s.selector();
         if (s.durable() && !s.shared()) {
-            if (clientId.isEmpty()) {
+            if (clientId == null) {
                 return Future.failedFuture(new ProtocolException(ErrorCode.ILLEGAL_STATE,
                         "an unshared durable subscription needs a client id"));
             }
-            return subscriptions.durable(topic, "durable:" + clientId + ":" + name, filter);
+            return subscriptions.durable(topic, new SubscriptionRecord(SubscriptionRegistry.durableId(clientId, name),
+                    topic.name(), name, clientId, true, false, selector, s.noLocal(), -1,
+                    System.currentTimeMillis()), filter);
         }
         if (s.durable()) {
-            return subscriptions.durable(topic, "shared-durable:" + clientId + ":" + name, filter);
+            return subscriptions.durable(topic, new SubscriptionRecord(SubscriptionRegistry.sharedDurableId(clientId,
+                    name), topic.name(), name, clientId, true, true, selector, false, -1, System.currentTimeMillis()),
+                    filter);
         }
-        return subscriptions.sharedNonDurable(topic, "shared:" + clientId + ":" + name, filter);
+        return subscriptions.sharedNonDurable(topic, new SubscriptionRecord(SubscriptionRegistry.sharedId(clientId,
+                name), topic.name(), name, clientId, false, true, selector, false, -1, System.currentTimeMillis()),
+                filter);
     }
 }

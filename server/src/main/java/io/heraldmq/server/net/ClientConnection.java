@@ -149,6 +149,14 @@ public final class ClientConnection {
         this.user = user;
     }
 
+    /** Called by the SET_CLIENT_ID handler on a connection that connected without a client id. */
+    public void assignClientId(String id) {
+        if (clientId != null) {
+            throw new IllegalStateException("client id already set");
+        }
+        this.clientId = id;
+    }
+
     public ServerConsumer consumer(int id) {
         return consumers.get(id);
     }

@@ -1,20 +1,28 @@
 package io.heraldmq.server.partition;
 
 import io.heraldmq.protocol.DestinationKind;
+import io.heraldmq.protocol.ErrorCode;
+import io.heraldmq.protocol.ProtocolException;
 import io.heraldmq.server.BrokerConfig;
 import io.heraldmq.server.meta.MetaStore;
 import io.heraldmq.server.meta.TopicRecord;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
+import java.io.IOException;
+import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.stream.Stream;
 
 /**
  * Every queue and topic of the broker. Destinations are created on first use (as Artemis auto-creates addresses),
@@ -28,6 +36,8 @@ public final class TopicRegistry {
     private final Executor flushExecutor;
     private final Map<String, Future<Topic>> topics = new ConcurrentHashMap<>();
     private final Map<String, TopicRecord> known = new ConcurrentHashMap<>();
+    /** Temporary destinations: never recorded in the metadata store, logs under {@link #temporaryRoot()}. */
+    private final Map<String, Future<Topic>> temporary = new ConcurrentHashMap<>();
     private final List<String> deployments = new ArrayList<>();
 
     public TopicRegistry(Vertx vertx, BrokerConfig config, MetaStore meta, Executor flushExecutor) {
@@ -37,9 +47,15 @@ public final class TopicRegistry {
         this.flushExecutor = flushExecutor;
     }
 
-    /** Opens every destination the metadata store knows. */
+    /**
+     * Opens every destination the metadata store knows, after deleting the logs of temporary destinations a crash
+     * left behind.
+     */
     public Future<Void> load() {
-        return meta.loadTopics().compose(records -> {
+        return vertx.executeBlocking(() -> {
+            deleteTree(temporaryRoot());
+            return null;
+        }, false).compose(v -> meta.loadTopics()).compose(records -> {
             List<Future<Topic>> opened = new ArrayList<>();
             for (TopicRecord r : records) {
                 known.put(key(r.queue() ? DestinationKind.QUEUE : DestinationKind.TOPIC, r.name()), r);
@@ -49,8 +65,16 @@ public final class TopicRegistry {
         });
     }
 
-    /** The destination, created if it does not exist yet. */
+    /**
+     * The destination, created if it does not exist yet. A temporary one is never created here: it exists only
+     * between {@link #createTemporary} and {@link #deleteTemporary}, else this fails with INVALID_DESTINATION.
+     */
     public Future<Topic> get(DestinationKind kind, String name) {
+        if (kind.isTemporary()) {
+            Future<Topic> t = temporary.get(temporaryKey(kind, name));
+            return t != null ? t : Future.failedFuture(new ProtocolException(ErrorCode.INVALID_DESTINATION,
+                    kindName(kind) + " '" + name + "' does not exist: it was deleted or its connection closed"));
+        }
         DestinationKind stored = kind.isQueue() ? DestinationKind.QUEUE : DestinationKind.TOPIC;
         String key = key(stored, name);
         Future<Topic> f = topics.get(key);
@@ -85,9 +109,84 @@ public final class TopicRegistry {
         return Future.all(deployed).compose(v -> saved).map(v -> new Topic(kind, name, partitions));
     }
 
+    /**
+     * Creates a temporary destination: one partition, not recorded in the metadata store, its log under
+     * {@code <data>/temp} and never fsynced (it does not outlive its connection, let alone the broker).
+     */
+    public Future<Topic> createTemporary(DestinationKind kind, String name) {
+        if (!kind.isTemporary()) {
+            return Future.failedFuture(new ProtocolException(ErrorCode.INVALID_DESTINATION, kind
+                    + " is not a temporary destination kind"));
+        }
+        String key = temporaryKey(kind, name);
+        Promise<Topic> created = Promise.promise();
+        if (temporary.putIfAbsent(key, created.future()) != null) {
+            return Future.failedFuture(new ProtocolException(ErrorCode.INVALID_DESTINATION, kindName(kind) + " '"
+                    + name + "' already exists"));
+        }
+        BrokerConfig tempConfig = config.with(Map.of("log.flush.policy", "never"));
+        Partition p = new Partition(name, 0, temporaryRoot().resolve(key).resolve("0"), tempConfig, flushExecutor);
+        vertx.deployVerticle(p).map(id -> new Topic(kind, name, List.of(p))).onComplete(ar -> {
+            if (ar.failed()) {
+                temporary.remove(key, created.future());
+            }
+            created.handle(ar);
+        });
+        return created.future();
+    }
+
+    /** Deletes a temporary destination: later sends to it fail; its log is closed and deleted. */
+    public Future<Void> deleteTemporary(DestinationKind kind, String name) {
+        String key = temporaryKey(kind, name);
+        Future<Topic> t = temporary.remove(key);
+        if (t == null) {
+            return Future.failedFuture(new ProtocolException(ErrorCode.INVALID_DESTINATION, kindName(kind) + " '"
+                    + name + "' does not exist"));
+        }
+        return t.compose(topic -> {
+            List<Future<Void>> undeployed = new ArrayList<>();
+            for (Partition p : topic.partitions()) {
+                undeployed.add(vertx.undeploy(p.deploymentID()));
+            }
+            return Future.join(undeployed);
+        }, e -> Future.succeededFuture()).compose(v -> vertx.executeBlocking(() -> {
+            deleteTree(temporaryRoot().resolve(key));
+            return null;
+        }, false));
+    }
+
+    private Path temporaryRoot() {
+        return config.dataDir().resolve("temp");
+    }
+
+    private static String temporaryKey(DestinationKind kind, String name) {
+        return (kind.isQueue() ? "tq-" : "tt-") + URLEncoder.encode(name, StandardCharsets.UTF_8);
+    }
+
+    private static String kindName(DestinationKind kind) {
+        return kind.isQueue() ? "temporary queue" : "temporary topic";
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(f);
+            }
+        }
+    }
+
     /** Stops every partition: flushes and closes the logs. */
     public Future<Void> close() {
         List<Future<Void>> undeployed = new ArrayList<>();
+        for (String key : List.copyOf(temporary.keySet())) {
+            DestinationKind kind = key.startsWith("tq-") ? DestinationKind.TEMPORARY_QUEUE
+                    : DestinationKind.TEMPORARY_TOPIC;
+            undeployed.add(deleteTemporary(kind, URLDecoder.decode(key.substring(3),
+                    StandardCharsets.UTF_8)));
+        }
         synchronized (deployments) {
             for (String id : deployments) {
                 undeployed.add(vertx.undeploy(id));

@@ -1,24 +1,57 @@
 package io.heraldmq.server.subscription;
 
+import io.heraldmq.protocol.ErrorCode;
+import io.heraldmq.protocol.ProtocolException;
 import io.heraldmq.server.meta.MetaStore;
+import io.heraldmq.server.meta.SubscriptionRecord;
 import io.heraldmq.server.partition.Topic;
 import io.vertx.core.Future;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The subscriptions that several consumers can share or that outlive their consumers: queues' implicit subscriptions,
  * durable and shared topic subscriptions. A subscription is opened once, on first use, at its stored position.
- * Safe from any context.
+ * Durable subscriptions' definitions (topic, selector, noLocal) are stored in the metadata store when created, so
+ * that after a restart a consumer asking for another definition replaces the subscription, as JMS requires, rather
+ * than resuming it. Safe from any context.
  */
 public final class SubscriptionRegistry {
     private final MetaStore meta;
     private final Map<String, Future<Subscription>> open = new ConcurrentHashMap<>();
+    /** Definitions of durable subscriptions (stored) and shared non-durable ones (while they exist), by id. */
+    private final Map<String, SubscriptionRecord> definitions = new ConcurrentHashMap<>();
 
     public SubscriptionRegistry(MetaStore meta) {
         this.meta = meta;
+    }
+
+    /** Id of an unshared durable subscription: client id and name. */
+    public static String durableId(String clientId, String name) {
+        return "durable:" + clientId + ":" + name;
+    }
+
+    /** Id of a shared durable subscription: client id (empty if not set) and name. */
+    public static String sharedDurableId(String clientId, String name) {
+        return "shared-durable:" + (clientId == null ? "" : clientId) + ":" + name;
+    }
+
+    /** Id of a shared non-durable subscription: client id (empty if not set) and name. */
+    public static String sharedId(String clientId, String name) {
+        return "shared:" + (clientId == null ? "" : clientId) + ":" + name;
+    }
+
+    /** Reads the stored durable subscription definitions; call once at start-up. */
+    public Future<Void> load() {
+        return meta.loadSubscriptions().map(records -> {
+            for (SubscriptionRecord r : records) {
+                definitions.put(r.id(), r);
+            }
+            return null;
+        });
     }
 
     /** The implicit subscription of a queue: competing consumers, starting at the oldest message. */
@@ -28,14 +61,89 @@ public final class SubscriptionRegistry {
                 Subscription.Start.LOG_START, meta, () -> { }));
     }
 
-    /** A durable topic subscription: starts at the log end when new, keeps its position while nobody consumes. */
-    public Future<Subscription> durable(Topic topic, String id, MessageFilter filter) {
-        return open.computeIfAbsent(id, k -> Subscription.open(k, topic, true, filter, Subscription.Start.LOG_END,
-                meta, () -> { }));
+    /**
+     * The implicit subscription of a temporary queue: like a queue's, but its position is never stored (the queue
+     * does not outlive its connection). Closed by {@link #closeTemporaryQueue}.
+     */
+    public Future<Subscription> temporaryQueue(Topic queue) {
+        return open.computeIfAbsent(temporaryQueueId(queue.name()), k -> Subscription.open(k, queue, false,
+                MessageFilter.ALL, Subscription.Start.LOG_START, meta, () -> { }));
     }
 
-    /** A shared non-durable topic subscription: exists while it has consumers. */
-    public Future<Subscription> sharedNonDurable(Topic topic, String id, MessageFilter filter) {
+    /** Stops the implicit subscription of a deleted temporary queue. */
+    public Future<Void> closeTemporaryQueue(String name) {
+        Future<Subscription> f = open.remove(temporaryQueueId(name));
+        return f == null ? Future.succeededFuture() : f.compose(Subscription::close, e -> Future.succeededFuture());
+    }
+
+    private static String temporaryQueueId(String name) {
+        return "temp-queue:" + name;
+    }
+
+    /**
+     * A durable topic subscription (unshared or shared, as {@code wanted} says): starts at the log end when new,
+     * keeps its position while nobody consumes. If it exists with another topic, selector or noLocal, it is
+     * deleted and created anew (JMS: equivalent to unsubscribing and subscribing again) unless a consumer is active
+     * on it, which is ILLEGAL_STATE; so is a second consumer on an unshared one, and a name that the other kind of
+     * durable subscription of this client id already uses.
+     */
+    public Future<Subscription> durable(Topic topic, SubscriptionRecord wanted, MessageFilter filter) {
+        String id = wanted.id();
+        String other = wanted.shared() ? durableId(wanted.clientId(), wanted.name())
+                : sharedDurableId(wanted.clientId(), wanted.name());
+        if (definitions.containsKey(other)) {
+            return illegalState("a " + (wanted.shared() ? "non-shared" : "shared") + " durable subscription named '"
+                    + wanted.name() + "' already exists for this client id");
+        }
+        SubscriptionRecord stored = definitions.get(id);
+        Future<Subscription> subscription;
+        if (stored != null && sameDefinition(stored, wanted)) {
+            Future<Subscription> current = open.get(id);
+            if (current != null && wanted.noLocal() && !wanted.shared()) {
+                // Its noLocal filter names the connection that opened it; an idle one is reopened (at its stored
+                // position) so that the filter names this connection. An active one is refused below anyway.
+                subscription = current.transform(ar -> {
+                    if (ar.succeeded() && ar.result().consumerCount() > 0) {
+                        return current;
+                    }
+                    open.remove(id, current);
+                    Future<Void> closed = ar.succeeded() ? ar.result().close() : Future.succeededFuture();
+                    return closed.compose(v -> open.computeIfAbsent(id,
+                            k -> Subscription.open(k, topic, true, filter, Subscription.Start.LOG_END, meta,
+                                    () -> { })));
+                });
+            } else {
+                subscription = open.computeIfAbsent(id, k -> Subscription.open(k, topic, true, filter,
+                        Subscription.Start.LOG_END, meta, () -> { }));
+            }
+        } else {
+            Future<Void> cleared = stored == null ? Future.succeededFuture() : deleteIfIdle(id,
+                    "durable subscription '" + wanted.name() + "' has an active consumer; it cannot change its"
+                            + " topic, selector or noLocal setting now");
+            subscription = cleared.compose(v -> {
+                definitions.put(id, wanted);
+                return meta.saveSubscription(wanted);
+            }).compose(v -> open.computeIfAbsent(id, k -> Subscription.open(k, topic, true, filter,
+                    Subscription.Start.LOG_END, meta, () -> { })));
+        }
+        if (wanted.shared()) {
+            return subscription;
+        }
+        return subscription.compose(s -> s.consumerCount() > 0 ? illegalState("durable subscription '"
+                + wanted.name() + "' already has an active consumer and is not shared") : Future.succeededFuture(s));
+    }
+
+    /**
+     * A shared non-durable topic subscription: exists while it has consumers. Another definition while it exists
+     * (so while it has consumers) is ILLEGAL_STATE.
+     */
+    public Future<Subscription> sharedNonDurable(Topic topic, SubscriptionRecord wanted, MessageFilter filter) {
+        String id = wanted.id();
+        SubscriptionRecord stored = definitions.putIfAbsent(id, wanted);
+        if (stored != null && !sameDefinition(stored, wanted)) {
+            return illegalState("shared subscription '" + wanted.name() + "' has active consumers with another"
+                    + " topic or selector");
+        }
         return open.computeIfAbsent(id, k -> Subscription.open(k, topic, false, filter, Subscription.Start.LOG_END,
                 meta, () -> remove(k)));
     }
@@ -47,7 +155,59 @@ public final class SubscriptionRegistry {
                 .onSuccess(self::set);
     }
 
+    /**
+     * Deletes a durable subscription and its stored position ({@code Session.unsubscribe}): the client id's
+     * unshared one of that name if there is one, else the shared one.
+     *
+     * @return fails with INVALID_DESTINATION if there is none, ILLEGAL_STATE if a consumer is active on it
+     */
+    public Future<Void> unsubscribe(String clientId, String name) {
+        String id = null;
+        if (clientId != null && definitions.containsKey(durableId(clientId, name))) {
+            id = durableId(clientId, name);
+        } else if (definitions.containsKey(sharedDurableId(clientId, name))) {
+            id = sharedDurableId(clientId, name);
+        }
+        if (id == null) {
+            return Future.failedFuture(new ProtocolException(ErrorCode.INVALID_DESTINATION,
+                    "there is no durable subscription named '" + name + "'"
+                            + (clientId == null ? "" : " for client id '" + clientId + "'")));
+        }
+        return deleteIfIdle(id, "durable subscription '" + name + "' has an active consumer; close it before"
+                + " unsubscribing");
+    }
+
+    /** Deletes the subscription (definition, position, open dispatch) unless a consumer is active on it. */
+    private Future<Void> deleteIfIdle(String id, String activeMessage) {
+        Future<Subscription> current = open.get(id);
+        Future<Void> idle = current == null ? Future.succeededFuture() : current.transform(ar ->
+                ar.succeeded() && ar.result().consumerCount() > 0 ? illegalState(activeMessage)
+                        : Future.succeededFuture());
+        return idle.compose(v -> {
+            Future<Subscription> f = open.remove(id);
+            definitions.remove(id);
+            Future<Void> closed = f == null ? Future.succeededFuture()
+                    : f.compose(Subscription::close, e -> Future.succeededFuture());
+            // After the close, nothing commits a position for it any more; the delete drops buffered ones too.
+            return closed.compose(x -> meta.deleteSubscription(id));
+        });
+    }
+
+    private static boolean sameDefinition(SubscriptionRecord a, SubscriptionRecord b) {
+        return a.topic().equals(b.topic()) && Objects.equals(blankToNull(a.selector()), blankToNull(b.selector()))
+                && a.noLocal() == b.noLocal();
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    private static <T> Future<T> illegalState(String message) {
+        return Future.failedFuture(new ProtocolException(ErrorCode.ILLEGAL_STATE, message));
+    }
+
     private void remove(String id) {
+        definitions.remove(id);
         Future<Subscription> f = open.remove(id);
         if (f != null) {
             f.onSuccess(Subscription::close);
