@@ -66,8 +66,11 @@ enum BrokerKind {
     /**
      * The JNDI environment the load generator gets. Factories: {@link JndiNames#FACTORY} (plain), four subscriber
      * factories with a client id each (for durable subscriptions), and {@link JndiNames#ASYNC_FACTORY} for asynchronous
-     * sends. The one non-default client setting: Artemis' {@code confirmationWindowSize} on the asynchronous
-     * factory, without which Artemis does not confirm sends asynchronously to a CompletionListener.
+     * sends. The only non-default client settings are on that asynchronous factory, each the provider's own way
+     * to send PERSISTENT messages without waiting for each one: Artemis' {@code confirmationWindowSize} (without
+     * it Artemis does not confirm sends asynchronously to a CompletionListener), and Classic's
+     * {@code jms.useAsyncSend} (Classic 6.1 refuses {@code send(Message, CompletionListener)}, so the backlog is
+     * sent with plain {@code send}, which this option makes asynchronous).
      */
     String jndiProperties(int port) {
         String url = "tcp://127.0.0.1:" + port;
@@ -96,6 +99,7 @@ enum BrokerKind {
                 lines.add("java.naming.factory.initial = org.apache.activemq.jndi.ActiveMQInitialContextFactory");
                 lines.add("java.naming.provider.url = " + url);
                 StringBuilder names = new StringBuilder(JndiNames.FACTORY + "," + JndiNames.ASYNC_FACTORY);
+                lines.add("connection." + JndiNames.ASYNC_FACTORY + ".brokerURL = " + url + "?jms.useAsyncSend=true");
                 for (int i = 0; i < JndiNames.SUBSCRIBER_FACTORIES; i++) {
                     names.append(',').append(JndiNames.SUBSCRIBER_FACTORY_PREFIX).append(i);
                     lines.add("connection." + JndiNames.SUBSCRIBER_FACTORY_PREFIX + i + ".brokerURL = " + url
