@@ -89,7 +89,8 @@ enum BrokerKind {
                 lines.add("java.naming.factory.initial = "
                         + "org.apache.activemq.artemis.jndi.ActiveMQInitialContextFactory");
                 lines.add("connectionFactory." + JndiNames.FACTORY + " = " + url);
-                lines.add("connectionFactory." + JndiNames.ASYNC_FACTORY + " = " + url + "?confirmationWindowSize=1048576");
+                lines.add("connectionFactory." + JndiNames.ASYNC_FACTORY + " = " + url
+                        + "?confirmationWindowSize=1048576");
                 for (int i = 0; i < JndiNames.SUBSCRIBER_FACTORIES; i++) {
                     lines.add("connectionFactory." + JndiNames.SUBSCRIBER_FACTORY_PREFIX + i + " = " + url
                             + "?clientID=" + clientId(i));

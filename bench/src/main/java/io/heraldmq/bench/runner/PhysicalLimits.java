@@ -25,6 +25,14 @@ record PhysicalLimits(double rttMicros, double fsyncMicros) {
     private static final int BLOCK = 4096;
     private static final int PREALLOCATED_BLOCKS = 1024;
 
+    /**
+     * The better of two measurements, component by component: a ceiling is what the machine showed it can do, and
+     * other processes' disk traffic only ever makes one measurement worse.
+     */
+    PhysicalLimits best(PhysicalLimits other) {
+        return new PhysicalLimits(Math.min(rttMicros, other.rttMicros), Math.min(fsyncMicros, other.fsyncMicros));
+    }
+
     double messagesPerSecond() {
         return 1e6 / (rttMicros + fsyncMicros);
     }

@@ -16,7 +16,10 @@ final class ResultTable {
 
     private enum Goal { HIGHER, LOWER }
 
-    /** {@code ratio}: HeraldMQ / better peer must reach it (HIGHER) or stay under it (LOWER); {@code absolute}: HeraldMQ's own value must stay under it. */
+    /**
+     * {@code ratio}: HeraldMQ / better peer must reach it (HIGHER) or stay under it (LOWER); {@code absolute}:
+     * HeraldMQ's own value must stay under it; neither: the row is for information.
+     */
     private record Row(String label, ScenarioKey scenario, String metric, String unit, Goal goal, Double ratio,
                        Double absolute) {
         String target() {
@@ -68,7 +71,8 @@ final class ResultTable {
             out.append(' ').append(broker.displayName()).append(" |");
         }
         out.append(" HeraldMQ / better peer | target | met |\n");
-        out.append("| --- | --- |").append(" ---: |".repeat(BrokerKind.values().length)).append(" ---: | --- | --- |\n");
+        out.append("| --- | --- |").append(" ---: |".repeat(BrokerKind.values().length))
+                .append(" ---: | --- | --- |\n");
         for (Row row : ROWS) {
             out.append("| ").append(row.label()).append(" | ").append(row.unit()).append(" |");
             for (BrokerKind broker : BrokerKind.values()) {
