@@ -170,6 +170,9 @@ public final class BenchRunner {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), versions(brokers),
                 settings.warmupMs() / 1000.0, settings.measureMs() / 1000.0, settings.messageBytes(),
                 settings.backlogBytes() / 1048576.0, seconds));
+        out.append("Each broker ran alone in its own JVM with a fresh store; clients use their provider's defaults"
+                + " (exceptions and broker settings: bench/README.md). Ratios are HeraldMQ / the better of Artemis and"
+                + " Classic; targets are issue 7's.\n\n");
         out.append(ResultTable.render(brokers, results));
         out.append('\n');
         out.append(String.format(Locale.ROOT, "Physical limit (medians, the better of a measurement before and one"
