@@ -1,0 +1,32 @@
+package io.heraldmq.bench;
+
+/** The seven scenarios of the comparison, in table order; the key names them on command lines and in results. */
+public enum ScenarioKey {
+    FANOUT("fanout"),
+    DURABLE("durable"),
+    QUEUE("queue"),
+    LATENCY("latency"),
+    TRANSACTED("transacted"),
+    MANY_PRODUCERS("many-producers"),
+    BACKLOG("backlog");
+
+    private final String key;
+
+    ScenarioKey(String key) {
+        this.key = key;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public static ScenarioKey parse(String key) {
+        for (ScenarioKey k : values()) {
+            if (k.key.equalsIgnoreCase(key)) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("unknown scenario '" + key + "'; known: fanout, durable, queue, latency,"
+                + " transacted, many-producers, backlog");
+    }
+}

@@ -1,0 +1,50 @@
+package io.heraldmq.bench.runner;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ResultTableTest {
+
+    private static String row(String table, String labelStart) {
+        return table.lines().filter(l -> l.startsWith("| " + labelStart)).findFirst()
+                .orElseThrow(() -> new AssertionError("no row " + labelStart + " in\n" + table));
+    }
+
+    @Test
+    void throughputRatioIsAgainstTheFasterPeer() {
+        Map<BrokerKind, Map<String, String>> results = new EnumMap<>(BrokerKind.class);
+        results.put(BrokerKind.HERALDMQ, Map.of("fanout.delivered", "900"));
+        results.put(BrokerKind.ARTEMIS, Map.of("fanout.delivered", "300"));
+        results.put(BrokerKind.CLASSIC, Map.of("fanout.delivered", "200"));
+        String line = row(ResultTable.render(List.of(BrokerKind.values()), results), "1.");
+        assertTrue(line.contains("| 3.00x | ≥ 3.00x | met |"), line);
+    }
+
+    @Test
+    void latencyRatioIsAgainstTheLowerPeerAndMissesAboveAFifth() {
+        Map<BrokerKind, Map<String, String>> results = new EnumMap<>(BrokerKind.class);
+        results.put(BrokerKind.HERALDMQ, Map.of("latency.p99", "50"));
+        results.put(BrokerKind.ARTEMIS, Map.of("latency.p99", "100"));
+        results.put(BrokerKind.CLASSIC, Map.of("latency.p99", "400"));
+        String line = row(ResultTable.render(List.of(BrokerKind.values()), results), "4. latency p99 (from send)");
+        assertTrue(line.contains("| 0.50x | ≤ 0.20x | missed |"), line);
+    }
+
+    @Test
+    void failedAndUnsupportedScenariosShowNoNumberAndAreNotPeers() {
+        Map<BrokerKind, Map<String, String>> results = new EnumMap<>(BrokerKind.class);
+        results.put(BrokerKind.HERALDMQ, Map.of("transacted.status", "UNSUPPORTED no transactions"));
+        results.put(BrokerKind.ARTEMIS, Map.of("transacted.status", "FAILED lost messages"));
+        results.put(BrokerKind.CLASSIC, Map.of("transacted.sent", "1000"));
+        String table = ResultTable.render(List.of(BrokerKind.values()), results);
+        String line = row(table, "5.");
+        assertTrue(line.contains("| unsupported | FAILED | 1,000 | n/a |"), line);
+        assertTrue(line.endsWith("| missed |"), line);
+        assertTrue(table.contains("- Artemis, transacted: FAILED lost messages"), table);
+    }
+}
