@@ -158,6 +158,9 @@ final class PartitionSubscription implements Partition.AppendListener {
                 continue;
             }
             if (!cursor.advance(readOffset)) {
+                if (readOffset < partition.logStartOffset()) {
+                    skipToLogStart();
+                }
                 if (readOffset >= partition.logEndOffset()) {
                     return;
                 }
@@ -195,6 +198,17 @@ final class PartitionSubscription implements Partition.AppendListener {
                 continue;
             }
             deliver(link, offset, 1, record);
+        }
+    }
+
+    /** Retention deleted the segments where this subscription was: it continues at the log start. */
+    private void skipToLogStart() {
+        long start = partition.logStartOffset();
+        LOG.info(() -> "subscription " + subscription.id() + " in " + partition.topic() + "-" + partition.id()
+                + " skips offsets " + readOffset + " to " + (start - 1) + ", deleted by retention");
+        readOffset = start;
+        if (acks.skipTo(start) && subscription.durable()) {
+            subscription.commit(partition.id(), new Position(acks.committed(), acks.ranges()));
         }
     }
 
