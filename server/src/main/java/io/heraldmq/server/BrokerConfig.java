@@ -17,6 +17,12 @@ import java.util.Set;
  * starts with none: one node, data under {@code ./data}, listening on 127.0.0.1:{@value #DEFAULT_PORT}.
  * <p>
  * A config file is a Java properties file with the keys named in {@link #KEYS}; command-line options override it.
+ * Per-destination keys come on top: {@code topic.<name>.partitions}, {@code topic.<name>.retention.ms},
+ * {@code topic.<name>.retention.bytes} and the same with {@code queue.} (names may contain dots; a topic named
+ * {@code default} cannot have its partition count set, as {@code topic.default.partitions} is the default for all).
+ * They apply when the destination is created and are then stored with it; later, a changed retention limit applies
+ * at the next start, a changed partition count does not (a warning says so). A destination's own retention limits
+ * are 0 or more; for "no limit" on one destination, use a limit no log reaches.
  *
  * @param host             address the client listener binds
  * @param port             client port; 0 = any free port

@@ -19,8 +19,9 @@ import java.util.stream.Stream;
  * The append-only log of one partition: a directory of {@link LogSegment}s, the last of which (the active segment)
  * takes appends.
  * <p>
- * Threads: {@link #append} and {@link #close} on the owner thread; {@link #read}, {@link #offsetForTimestamp} and
- * the offset getters on any thread; {@link #flush} on one flusher thread at a time. The segment list is an immutable
+ * Threads: {@link #append}, {@link #retire} and {@link #close} on the owner thread; {@link #read},
+ * {@link #offsetForTimestamp} and the offset getters on any thread; {@link #flush} on one flusher thread at a time;
+ * {@link #deleteRetired} and the active segment's zero-filling on workers. The segment list is an immutable
  * array replaced under a lock by the rare structural changes (roll, retention, close); the append path takes no lock.
  * Visibility is ordered by volatile writes: the batch bytes and index entries, then the segment's size, then
  * {@link #logEndOffset}. A reader that reads {@code logEndOffset} first therefore finds every offset below it.
