@@ -164,9 +164,13 @@ final class LogSegment implements AutoCloseable {
         long end = (long) position + length;
         long batchBase = RecordBatch.baseOffset(batch);
         if (end > allocated) {
-            synchronized (fillLock) {
-                if (end > allocated) {
-                    allocated = end;
+            if (!config.preallocate()) {
+                allocated = end; // no fills to keep off
+            } else {
+                synchronized (fillLock) {
+                    if (end > allocated) {
+                        allocated = end;
+                    }
                 }
             }
         }

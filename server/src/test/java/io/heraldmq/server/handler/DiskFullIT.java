@@ -61,7 +61,7 @@ class DiskFullIT {
             c.start();
             MessageConsumer consumer = s.createConsumer(q);
             for (int i = 0; i < 5; i++) {
-                assertEquals("m" + i, ((TextMessage) consumer.receive(10_000)).getText());
+                assertEquals("m" + i, ((TextMessage) consumer.receive(30_000)).getText());
             }
             assertNull(consumer.receive(200), "the refused message was not stored");
             consumer.close();

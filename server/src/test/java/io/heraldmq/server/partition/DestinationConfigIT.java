@@ -51,7 +51,7 @@ class DestinationConfigIT {
             TextMessage explicit = s.createTextMessage("to partition 2");
             explicit.setIntProperty(PARTITION, 2);
             p.send(explicit);
-            Message got = consumer.receive(10_000);
+            Message got = consumer.receive(30_000);
             assertEquals("to partition 2", ((TextMessage) got).getText());
             assertEquals(2, ((HeraldMessage) got).deliveryPartition());
             Path log = broker.dataDir().resolve("log/t-shop.orders/2/00000000000000000000.log");
@@ -73,7 +73,7 @@ class DestinationConfigIT {
             Map<String, Integer> lastSeq = new HashMap<>();
             Map<String, Integer> partitionOf = new HashMap<>();
             for (int i = 0; i < 200; i++) {
-                Message m = consumer.receive(10_000);
+                Message m = consumer.receive(30_000);
                 assertNotNull(m, "message " + i);
                 String group = m.getStringProperty("JMSXGroupID");
                 int seq = m.getIntProperty("seq");

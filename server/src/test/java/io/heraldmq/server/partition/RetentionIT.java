@@ -68,7 +68,7 @@ class RetentionIT {
                     p.send(s.createTextMessage("m" + i + PADDING));
                 }
                 for (int i = 0; i < 10; i++) {
-                    assertEquals("m" + i + PADDING, ((TextMessage) early.receive(10_000)).getText());
+                    assertEquals("m" + i + PADDING, ((TextMessage) early.receive(30_000)).getText());
                 }
             }
             for (int i = 10; i < 200; i++) {
@@ -82,7 +82,7 @@ class RetentionIT {
 
             try (MessageConsumer late = s.createConsumer(q)) {
                 for (long i = logStart; i < 200; i++) {
-                    TextMessage m = (TextMessage) late.receive(10_000);
+                    TextMessage m = (TextMessage) late.receive(30_000);
                     assertEquals("m" + i + PADDING, m == null ? null : m.getText());
                 }
                 assertNull(late.receive(200));
@@ -90,7 +90,7 @@ class RetentionIT {
             // the queue's position moved past the deleted offsets: new messages arrive, nothing old comes back
             p.send(s.createTextMessage("after"));
             try (MessageConsumer again = s.createConsumer(q)) {
-                assertEquals("after", ((TextMessage) again.receive(10_000)).getText());
+                assertEquals("after", ((TextMessage) again.receive(30_000)).getText());
             }
         }
     }
