@@ -11,8 +11,10 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
+import jakarta.jms.Topic;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -53,6 +55,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * SIGKILL leaves written data in the page cache, so this exercises the write path, the recovery scan (torn and
  * preallocated tails, segments rolled just before the crash, the recovery point) and the metadata store, not the
  * fsync itself; a power cut is beyond a test.
+ * <p>
+ * A failing case keeps its directory (broker output, the data directory, and {@code data-as-killed}, a copy taken
+ * right after the kill, to replay the recovery with).
  */
 class CrashRecoveryIT {
     private static final Pattern READY = Pattern.compile("HeraldMQ ready on tcp://127\\.0\\.0\\.1:(\\d+)");
@@ -63,8 +68,9 @@ class CrashRecoveryIT {
      * @param queue        a queue (one partition) rather than a three-partition topic with a durable subscription
      * @param killAfter    acknowledged sends (over all producers) before the kill
      * @param segmentBytes {@code log.segment.bytes}; small values roll a segment every few messages
+     * @param killDuringRestart kill the first restart too, right after it recovered the partition
      */
-    record KillPoint(String name, boolean queue, int killAfter, long segmentBytes) {
+    record KillPoint(String name, boolean queue, int killAfter, long segmentBytes, boolean killDuringRestart) {
         @Override
         public String toString() {
             return name;
@@ -73,10 +79,11 @@ class CrashRecoveryIT {
 
     static Stream<KillPoint> killPoints() {
         return Stream.of(
-                new KillPoint("topic, after a few acks", false, 5, 64L << 20),
-                new KillPoint("topic, after thousands of acks", false, 2500, 64L << 20),
-                new KillPoint("topic, 8 KiB segments rolling every few messages", false, 600, 8192),
-                new KillPoint("queue, 16 KiB segments", true, 400, 16384));
+                new KillPoint("topic, after a few acks", false, 5, 64L << 20, false),
+                new KillPoint("topic, after thousands of acks", false, 2500, 64L << 20, false),
+                new KillPoint("topic, 8 KiB segments rolling every few messages", false, 600, 8192, false),
+                new KillPoint("queue, 16 KiB segments rolling every few messages", true, 400, 16384, false),
+                new KillPoint("queue, killed again during the restart's recovery", true, 300, 16384, true));
     }
 
     private static Path jar;
@@ -95,7 +102,8 @@ class CrashRecoveryIT {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("killPoints")
-    void everyAcknowledgedSendSurvivesSigkill(KillPoint point, @TempDir Path dir) throws Exception {
+    void everyAcknowledgedSendSurvivesSigkill(KillPoint point, @TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir)
+            throws Exception {
         Path config = dir.resolve("broker.properties");
         Properties p = new Properties();
         p.setProperty("log.segment.bytes", Long.toString(point.segmentBytes()));
@@ -134,7 +142,11 @@ class CrashRecoveryIT {
             assertFalse(producer.isAlive(), "producer " + producer.id + " is still sending after the kill");
         }
         assertTrue(acked.get() >= point.killAfter(), "only " + acked.get() + " sends acknowledged");
+        copyTree(data, dir.resolve("data-as-killed"));
 
+        if (point.killDuringRestart()) {
+            killDuringRecovery(config, data, dir.resolve("broker-restart-killed.out"));
+        }
         BrokerProcess second = BrokerProcess.start(config, data, dir.resolve("broker-2.out"));
         processes.add(second.process);
         String url2 = "tcp://127.0.0.1:" + second.port + "?clientID=crash-reader&requestTimeout=20000";
@@ -142,7 +154,7 @@ class CrashRecoveryIT {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             Destination destination = point.queue() ? s.createQueue("crash") : s.createTopic("crash");
             MessageConsumer consumer = point.queue() ? s.createConsumer(destination)
-                    : s.createDurableConsumer(s.createTopic("crash"), "all");
+                    : s.createDurableConsumer((Topic) destination, "all");
             c.start();
             Received received = receiveAll(consumer, producers, second.log);
             received.check(producers);
@@ -158,6 +170,41 @@ class CrashRecoveryIT {
         second.process.destroyForcibly();
     }
 
+    /**
+     * Starts a broker on the crashed data and kills it as soon as it has recovered the first partition (its open
+     * rewrites {@code recovery-point}), so that the next start recovers from a recovery that was cut short.
+     */
+    private void killDuringRecovery(Path config, Path data, Path log) throws Exception {
+        Path recoveryPoint;
+        try (Stream<Path> files = Files.walk(data.resolve("log"))) {
+            recoveryPoint = files.filter(f -> f.getFileName().toString().equals("recovery-point")).findFirst()
+                    .orElseThrow();
+        }
+        long before = Files.getLastModifiedTime(recoveryPoint).toMillis();
+        Files.setLastModifiedTime(recoveryPoint, java.nio.file.attribute.FileTime.fromMillis(before - 10_000));
+        Process process = BrokerProcess.launch(config, data, log);
+        processes.add(process);
+        await("recovery of a partition").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(1))
+                .until(() -> !process.isAlive()
+                        || Files.getLastModifiedTime(recoveryPoint).toMillis() > before - 10_000);
+        assertTrue(process.isAlive(), "broker exited by itself during recovery:\n" + Files.readString(log));
+        process.destroyForcibly();
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS), "killed broker did not exit");
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
+    }
+
     /** Receives until every acknowledged send has arrived, then until the subscription is quiet. */
     private static Received receiveAll(MessageConsumer consumer, List<SendingProducer> producers, Path brokerLog)
             throws JMSException, IOException {
@@ -168,8 +215,8 @@ class CrashRecoveryIT {
             if (m != null) {
                 received.add(m);
             } else if (System.nanoTime() > deadline) {
-                fail("acknowledged sends missing after recovery: " + received.missing(producers) + "\nbroker:\n"
-                        + Files.readString(brokerLog));
+                fail("acknowledged sends missing after recovery: " + received.missing(producers)
+                        + "\n(data kept in " + brokerLog.getParent() + ")\nbroker:\n" + Files.readString(brokerLog));
             }
         }
         // at most one unacknowledged send per producer may follow
@@ -313,11 +360,15 @@ class CrashRecoveryIT {
 
     /** A broker process; its output goes to a file, which also serves the failure messages. */
     private record BrokerProcess(Process process, int port, Path log) {
-        static BrokerProcess start(Path config, Path data, Path log) throws IOException {
-            Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        static Process launch(Path config, Path data, Path log) throws IOException {
+            return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString(), "--port", "0",
                     "--data-dir", data.toString(), "--config", config.toString())
                     .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        }
+
+        static BrokerProcess start(Path config, Path data, Path log) throws IOException {
+            Process process = launch(config, data, log);
             AtomicInteger port = new AtomicInteger();
             try {
                 await("broker ready line in " + log).atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(50))

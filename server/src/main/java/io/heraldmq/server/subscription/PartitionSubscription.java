@@ -180,7 +180,13 @@ final class PartitionSubscription implements Partition.AppendListener {
                                 + readOffset + " failed", ar.cause());
                     }
                 });
-                return;
+                // The read may have completed since isComplete() above: then the handler has just run here, inside
+                // this loop, and its dispatch() returned at once (dispatching is set). Go on with what it loaded, or
+                // nothing would dispatch until the next credit, ack or append.
+                if (loading || read.failed() || read.result().length() == 0) {
+                    return;
+                }
+                continue;
             }
             long offset = cursor.offset();
             Buffer record = cursor.record();
