@@ -133,7 +133,8 @@ class CrashRecoveryIT {
         await("acknowledged sends").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
                 .until(() -> acked.get() >= point.killAfter() || producers.stream().anyMatch(SendingProducer::died));
         for (SendingProducer producer : producers) {
-            assertFalse(producer.died(), "producer " + producer.id + " failed before the kill: " + producer.failure.get());
+            assertFalse(producer.died(), "producer " + producer.id + " failed before the kill: "
+                    + producer.failure.get());
         }
         first.process.destroyForcibly();
         assertTrue(first.process.waitFor(30, TimeUnit.SECONDS), "killed broker did not exit");

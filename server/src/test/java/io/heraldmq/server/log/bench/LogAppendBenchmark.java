@@ -54,7 +54,8 @@ import java.util.stream.Stream;
  * PERSISTENT sends with {@code log.flush.policy=always} and nothing to share the fsync with.</li>
  * <li>{@code log group16}: 16 appends, then one flush: what group commit achieves when 16 batches arrive while the
  * previous fsync runs.</li>
- * <li>{@code log never}: appends only; the page cache takes them ({@code log.flush.policy=never}, or NON_PERSISTENT).</li>
+ * <li>{@code log never}: appends only; the page cache takes them ({@code log.flush.policy=never}, or
+ * NON_PERSISTENT).</li>
  * <li>{@code raw force}: {@code FileChannel.write} of the same bytes at the end of a growing file, then
  * {@code force(false)}; {@code raw prealloc-force}: the same into a zero-filled file (as the log preallocates);
  * {@code raw noforce}: writes only.</li>
