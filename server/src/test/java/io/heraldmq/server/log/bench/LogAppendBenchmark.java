@@ -222,15 +222,12 @@ public class LogAppendBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Path root = benchRoot();
+        // the forked JVMs inherit this one's arguments, -Dbench.dir included
         List<Options> runs = new ArrayList<>();
         String prefix = LogAppendBenchmark.class.getName() + ".";
-        String dirProperty = "-Dbench.dir=" + root;
-        runs.add(new OptionsBuilder().include(prefix + "logAppend$").param("flush", "always", "never")
-                .jvmArgsAppend(dirProperty).build());
-        runs.add(new OptionsBuilder().include(prefix + "logAppendGroup$").param("flush", "group16")
-                .jvmArgsAppend(dirProperty).build());
-        runs.add(new OptionsBuilder().include(prefix + "rawWrite$").jvmArgsAppend(dirProperty).build());
+        runs.add(new OptionsBuilder().include(prefix + "logAppend$").param("flush", "always", "never").build());
+        runs.add(new OptionsBuilder().include(prefix + "logAppendGroup$").param("flush", "group16").build());
+        runs.add(new OptionsBuilder().include(prefix + "rawWrite$").build());
         List<RunResult> results = new ArrayList<>();
         for (Options options : runs) {
             results.addAll(new Runner(options).run());
