@@ -53,7 +53,7 @@ public final class Subscription {
                                             Start start, MetaStore meta, Runnable onLastConsumerGone) {
         Subscription s = new Subscription(id, topic, durable, filter, meta, onLastConsumerGone);
         Future<Map<Integer, Position>> stored = durable ? meta.loadPositions(id) : Future.succeededFuture(Map.of());
-        AtomicBoolean started = new AtomicBoolean();
+        AtomicBoolean startRecorded = new AtomicBoolean();
         return stored.compose(positions -> {
             List<Future<Void>> opened = new ArrayList<>();
             for (Partition p : topic.partitions()) {
@@ -66,7 +66,7 @@ public final class Subscription {
                         if (durable) {
                             // Recorded now so that a restart resumes here, not at a later log end.
                             meta.commitPosition(id, p.id(), pos);
-                            started.set(true);
+                            startRecorded.set(true);
                         }
                     }
                     PartitionSubscription ps = new PartitionSubscription(s, p, pos);
@@ -78,7 +78,8 @@ public final class Subscription {
             }
             // A new durable subscription exists for the client once this completes: its start must survive a
             // crash, or a restart would begin it again at a later log end and lose what was sent in between.
-            return Future.all(opened).compose(v -> started.get() ? meta.syncPositions() : Future.succeededFuture())
+            return Future.all(opened)
+                    .compose(v -> startRecorded.get() ? meta.syncPositions() : Future.succeededFuture())
                     .map(s);
         });
     }
