@@ -302,7 +302,13 @@ final class PartitionSubscription implements Partition.AppendListener {
                     }
                     dispatch();
                 });
-                return moved;
+                // The read may have completed since isComplete() above: then the handler has just run here, inside
+                // this loop, and its dispatch() returned at once (dispatching is set). Go on with what it loaded, or
+                // nothing would dispatch until the next credit, ack or append.
+                if (loading || read.failed() || read.result().length() == 0) {
+                    return moved;
+                }
+                continue;
             }
             moved = true;
             long offset = cursor.offset();
