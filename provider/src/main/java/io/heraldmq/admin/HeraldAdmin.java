@@ -87,7 +87,7 @@ public final class HeraldAdmin implements AutoCloseable {
     /**
      * Creates a topic.
      *
-     * @param partitions     1 or more
+     * @param partitions     1 or more; 0 or less for the broker's default (queues: 1)
      * @param retentionMs    how long messages are kept; -1 for no limit
      * @param retentionBytes how many bytes per partition are kept; -1 for no limit
      * @throws HeraldAdminException ILLEGAL_STATE if it exists, INVALID_ARGUMENT for bad numbers
@@ -102,7 +102,7 @@ public final class HeraldAdmin implements AutoCloseable {
     }
 
     private void create(String kind, String name, int partitions, long retentionMs, long retentionBytes) {
-        request(AdminOperation.CREATE_TOPIC, "name", name, "kind", kind, "partitions", partitions,
+        request(AdminOperation.CREATE_TOPIC, "name", name, "kind", kind, "partitions", partitions > 0 ? partitions : null,
                 "retention.ms", retentionMs, "retention.bytes", retentionBytes);
     }
 
