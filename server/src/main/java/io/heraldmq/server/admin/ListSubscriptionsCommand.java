@@ -117,7 +117,9 @@ public final class ListSubscriptionsCommand implements AdminCommand {
         long[] out = new long[topic.partitions().size()];
         for (Partition p : topic.partitions()) {
             Position pos = stored.get(p.id());
-            long committed = pos == null ? p.logEndOffset() : pos.committedOffset();
+            // Without a stored position a queue starts at its oldest message, a topic subscription at the end.
+            long committed = pos != null ? pos.committedOffset()
+                    : topic.isQueue() ? p.logStartOffset() : p.logEndOffset();
             long settledAbove = 0;
             if (pos != null) {
                 long[] ranges = pos.ackedRanges();
