@@ -61,7 +61,8 @@ public final class SubscriptionCommand {
                     "ID as 'sub list' shows it, e.g. durable:myClient:audit or queue:orders."})
     int seek(@Parameters(paramLabel = "ID") String id,
              @ArgGroup(exclusive = true, multiplicity = "1") Target target,
-             @Option(names = "--partition", description = "only this partition (with --to-offset)") Integer partition,
+             @Option(names = "--partition", paramLabel = "N", description = "only this partition (with --to-offset)")
+             Integer partition,
              @Mixin AdminOptions options) {
         if (partition != null && target.offset == null) {
             spec.commandLine().getErr().println("error: --partition goes with --to-offset only");
