@@ -12,6 +12,7 @@ import io.heraldmq.server.subscription.MessageFilters;
 import io.heraldmq.server.subscription.SubscriptionRegistry;
 import io.vertx.core.Future;
 
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -35,7 +36,7 @@ public final class SeekSubscriptionCommand implements AdminCommand {
     @Override
     public Future<AdminResult> run(AdminArgs args) {
         String id = args.required("id");
-        String to = args.required("to").toLowerCase(java.util.Locale.ROOT);
+        String to = args.required("to").toLowerCase(Locale.ROOT);
         int partition = args.intValue("partition", -1);
         Function<Partition, Future<Long>> where = switch (to) {
             case "beginning" -> p -> Future.succeededFuture(p.logStartOffset());

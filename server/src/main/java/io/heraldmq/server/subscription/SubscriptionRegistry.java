@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
@@ -223,7 +224,7 @@ public final class SubscriptionRegistry {
             }
             Future<Void> closed = previous == null ? Future.succeededFuture()
                     : previous.compose(Subscription::close, e -> Future.succeededFuture());
-            Map<Integer, Long> moved = new java.util.TreeMap<>();
+            Map<Integer, Long> moved = new TreeMap<>();
             Future<Void> committed = closed.compose(v -> {
                 List<Future<Void>> targets = new ArrayList<>();
                 for (Partition p : topic.partitions()) {
