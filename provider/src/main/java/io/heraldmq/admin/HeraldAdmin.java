@@ -88,8 +88,9 @@ public final class HeraldAdmin implements AutoCloseable {
      * Creates a topic.
      *
      * @param partitions     1 or more; 0 or less for the broker's default (queues: 1)
-     * @param retentionMs    how long messages are kept; -1 for no limit
-     * @param retentionBytes how many bytes per partition are kept; -1 for no limit
+     * @param retentionMs    how long messages are kept; -1 for the broker's default ({@code log.retention.ms})
+     * @param retentionBytes how many bytes per partition are kept; -1 for the broker's default
+     *                       ({@code log.retention.bytes})
      * @throws HeraldAdminException ILLEGAL_STATE if it exists, INVALID_ARGUMENT for bad numbers
      */
     public void createTopic(String name, int partitions, long retentionMs, long retentionBytes) {

@@ -5,7 +5,7 @@ package io.heraldmq.protocol;
  * Arguments are named strings; the ones each operation reads, and the columns of its {@link AdminResult}:
  * <pre>
  * CREATE_TOPIC         name, kind (topic|queue, default topic), partitions (default: the broker's; queues 1),
- *                      retention.ms, retention.bytes (default -1: no limit)
+ *                      retention.ms, retention.bytes (default -1: the broker's default)
  *                      → one row: name, kind, partitions, retention.ms, retention.bytes
  * DELETE_TOPIC         name, kind, force (true: even with consumers attached)        → no rows
  * LIST_TOPICS          (none)

@@ -120,7 +120,8 @@ public final class Broker {
         Map<AdminOperation, AdminCommand> commands = new EnumMap<>(AdminOperation.class);
         commands.put(AdminOperation.CREATE_TOPIC, new CreateTopicCommand(topics, config.defaultPartitions()));
         commands.put(AdminOperation.DELETE_TOPIC, new DeleteTopicCommand(topics, subscriptions));
-        commands.put(AdminOperation.LIST_TOPICS, new ListTopicsCommand(topics));
+        commands.put(AdminOperation.LIST_TOPICS, new ListTopicsCommand(topics, config.retentionMs(),
+                config.retentionBytes()));
         commands.put(AdminOperation.LIST_SUBSCRIPTIONS, new ListSubscriptionsCommand(topics, subscriptions, meta));
         commands.put(AdminOperation.SEEK_SUBSCRIPTION, new SeekSubscriptionCommand(topics, subscriptions));
         commands.put(AdminOperation.DELETE_SUBSCRIPTION, new DeleteSubscriptionCommand(subscriptions));

@@ -29,7 +29,7 @@ public final class CreateTopicCommand implements AdminCommand {
         long retentionMs = args.longValue("retention.ms", -1);
         long retentionBytes = args.longValue("retention.bytes", -1);
         if (retentionMs == 0 || retentionBytes == 0) {
-            throw AdminArgs.invalid("a retention limit must be positive, or -1 for none");
+            throw AdminArgs.invalid("a retention limit must be positive, or -1 for the broker's default");
         }
         long ms = Math.max(-1, retentionMs);
         long bytes = Math.max(-1, retentionBytes);

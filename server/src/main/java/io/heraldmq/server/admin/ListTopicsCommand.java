@@ -9,14 +9,19 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * LIST_TOPICS: every queue and topic with its partitions, retention, size on disk and message count (log end minus
- * log start, summed over partitions: what the log holds, consumed or not).
+ * LIST_TOPICS: every queue and topic with its partitions, retention in effect (its own limits, else the broker's
+ * defaults; -1 = no limit), size on disk and message count (log end minus log start, summed over partitions: what
+ * the log holds, consumed or not).
  */
 public final class ListTopicsCommand implements AdminCommand {
     private final TopicRegistry topics;
+    private final long defaultRetentionMs;
+    private final long defaultRetentionBytes;
 
-    public ListTopicsCommand(TopicRegistry topics) {
+    public ListTopicsCommand(TopicRegistry topics, long defaultRetentionMs, long defaultRetentionBytes) {
         this.topics = topics;
+        this.defaultRetentionMs = defaultRetentionMs;
+        this.defaultRetentionBytes = defaultRetentionBytes;
     }
 
     @Override
@@ -32,7 +37,9 @@ public final class ListTopicsCommand implements AdminCommand {
                     messages += p.logEndOffset() - p.logStartOffset();
                 }
                 return List.of(e.record().name(), AdminArgs.kindName(e.kind()), topic.partitions().size(),
-                        e.record().retentionMs(), e.record().retentionBytes(), bytes, messages);
+                        e.record().retentionMs() >= 0 ? e.record().retentionMs() : defaultRetentionMs,
+                        e.record().retentionBytes() >= 0 ? e.record().retentionBytes() : defaultRetentionBytes,
+                        bytes, messages);
             }));
         }
         return Future.join(rows).map(v -> {

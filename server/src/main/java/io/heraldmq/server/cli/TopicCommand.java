@@ -22,8 +22,9 @@ public final class TopicCommand {
                @Option(names = "--partitions", description = "partitions (default: the broker's; queues 1)")
                Integer partitions,
                @Option(names = "--retention", description = "how long messages are kept, e.g. PT24H or 7d;"
-                       + " default: no limit", converter = DurationConverter.class) Duration retention,
-               @Option(names = "--retention-bytes", description = "bytes kept per partition; default: no limit")
+                       + " default: the broker's (log.retention.ms)", converter = DurationConverter.class) Duration retention,
+               @Option(names = "--retention-bytes", description = "bytes kept per partition;"
+                       + " default: the broker's (log.retention.bytes)")
                Long retentionBytes,
                @Mixin AdminOptions options) {
         return AdminCall.run(spec, options, (admin, out) -> {
