@@ -59,7 +59,7 @@ class AdminCliIT {
         assertEquals(0, list.code(), list.toString());
         assertTrue(list.out().startsWith("NAME"), list.out());
         assertTrue(list.out().matches("(?s).*cli-orders\\s+topic\\s+3\\s+PT168H\\s+-\\s+\\d+\\s+0\\R.*"), list.out());
-        assertTrue(list.out().matches("(?s).*cli-jobs\\s+queue\\s+1\\s+-\\s+-.*"), list.out());
+        assertTrue(list.out().matches("(?s).*cli-jobs\\s+queue\\s+1\\s+.*"), list.out());
 
         assertRun(admin("topic", "create", "cli-orders"), 1, "already exists");
         assertRun(admin("topic", "delete", "cli-orders"), 0, "deleted topic cli-orders");
