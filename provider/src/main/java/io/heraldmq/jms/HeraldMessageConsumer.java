@@ -296,7 +296,7 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
         } catch (ProtocolException e) {
             LOG.log(Level.WARNING, "dropping unreadable message at " + destination + " partition " + d.partition
                     + " offset " + d.offset, e);
-            settle(List.of(d), Ack.REJECTED);
+            settle(List.of(d), Ack.REJECTED, "unreadable message: " + e.getMessage());
             return null;
         }
         if (wire.expiration != 0 && wire.expiration <= System.currentTimeMillis()) {
@@ -336,18 +336,27 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
     }
 
     private Ack ack(List<Delivery> deliveries, byte outcome) {
+        return ack(deliveries, outcome, null);
+    }
+
+    private Ack ack(List<Delivery> deliveries, byte outcome, String reason) {
         int[] partitions = new int[deliveries.size()];
         long[] offsets = new long[deliveries.size()];
         for (int i = 0; i < partitions.length; i++) {
             partitions[i] = deliveries.get(i).partition;
             offsets[i] = deliveries.get(i).offset;
         }
-        return new Ack(id, outcome, partitions, offsets);
+        return new Ack(id, outcome, partitions, offsets, reason);
     }
 
     private void settle(List<Delivery> deliveries, byte outcome) {
+        settle(deliveries, outcome, null);
+    }
+
+    /** @param reason why the application could not take them, for the broker's dead letters; or null */
+    private void settle(List<Delivery> deliveries, byte outcome, String reason) {
         synchronized (ackLock) {
-            connection.broker().send(ack(deliveries, outcome).encode(0));
+            connection.broker().send(ack(deliveries, outcome, reason).encode(0));
             consumedSinceCredit += deliveries.size();
             flushAcks(false);
         }
@@ -486,7 +495,7 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
                         // The specification: with AUTO/DUPS_OK the message is redelivered at once.
                         LOG.log(Level.WARNING, "message listener threw; the message will be redelivered", e);
                         if (!held && !endListener()) {
-                            settle(List.of(d), Ack.RELEASED);
+                            settle(List.of(d), Ack.RELEASED, "listener threw " + e);
                         }
                         continue;
                     }

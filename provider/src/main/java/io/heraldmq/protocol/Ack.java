@@ -14,9 +14,15 @@ import io.vertx.core.buffer.Buffer;
  * count times:
  *   int32 partition
  *   int64 offset
+ * string reason     optional (the body may end before it): why the application could not take the messages, for
+ *                   RELEASED and REJECTED, e.g. the exception a listener threw; the broker puts the last one on a
+ *                   dead letter. Absent or null when there is nothing to say.
  * </pre>
  */
-public record Ack(int consumerId, byte outcome, int[] partitions, long[] offsets) {
+public record Ack(int consumerId, byte outcome, int[] partitions, long[] offsets, String reason) {
+    /** Longest reason sent, in characters; longer ones are cut (a stack of causes can be long). */
+    public static final int MAX_REASON_CHARS = 1000;
+
     public static final byte CONSUMED = 0;
     public static final byte RELEASED = 1;
     public static final byte REJECTED = 2;
@@ -26,6 +32,14 @@ public record Ack(int consumerId, byte outcome, int[] partitions, long[] offsets
         if (partitions.length != offsets.length) {
             throw new IllegalArgumentException("partitions and offsets differ in length");
         }
+        if (reason != null && reason.length() > MAX_REASON_CHARS) {
+            reason = reason.substring(0, MAX_REASON_CHARS);
+        }
+    }
+
+    /** Without a reason. */
+    public Ack(int consumerId, byte outcome, int[] partitions, long[] offsets) {
+        this(consumerId, outcome, partitions, offsets, null);
     }
 
     public int count() {
@@ -33,10 +47,14 @@ public record Ack(int consumerId, byte outcome, int[] partitions, long[] offsets
     }
 
     public Buffer encode(int correlationId) {
-        Buffer b = Frame.start(FrameType.ACK, correlationId, 9 + 12 * offsets.length);
+        Buffer b = Frame.start(FrameType.ACK, correlationId, 9 + 12 * offsets.length
+                + (reason == null ? 0 : 2 + 3 * reason.length()));
         b.appendInt(consumerId).appendByte(outcome).appendInt(offsets.length);
         for (int i = 0; i < offsets.length; i++) {
             b.appendInt(partitions[i]).appendLong(offsets[i]);
+        }
+        if (reason != null) {
+            Wire.writeString(b, reason);
         }
         return Frame.finish(b);
     }
@@ -58,7 +76,8 @@ public record Ack(int consumerId, byte outcome, int[] partitions, long[] offsets
             partitions[i] = c.readInt();
             offsets[i] = c.readLong();
         }
+        String reason = c.remaining() > 0 ? c.readString() : null;
         c.expectEnd();
-        return new Ack(consumerId, outcome, partitions, offsets);
+        return new Ack(consumerId, outcome, partitions, offsets, reason);
     }
 }

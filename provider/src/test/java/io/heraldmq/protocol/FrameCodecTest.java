@@ -202,6 +202,18 @@ class FrameCodecTest {
             assertEquals(0, e.count());
         }
         assertThrows(IllegalArgumentException.class, () -> new Ack(1, Ack.CONSUMED, new int[1], new long[2]));
+        assertNull(d.reason(), "a body that ends after the entries has no reason");
+    }
+
+    @Test
+    void ackWithReason() {
+        Ack a = new Ack(3, Ack.RELEASED, new int[]{0}, new long[]{7}, "listener threw java.lang.RuntimeException: b\u00f6om");
+        Ack d = Ack.decode(decodeOne(a.encode(0)).body());
+        assertEquals(a.reason(), d.reason());
+        assertArrayEquals(new long[]{7}, d.offsets());
+
+        Ack longOne = new Ack(3, Ack.REJECTED, new int[0], new long[0], "x".repeat(5000));
+        assertEquals(Ack.MAX_REASON_CHARS, Ack.decode(decodeOne(longOne.encode(0)).body()).reason().length());
     }
 
     @Test

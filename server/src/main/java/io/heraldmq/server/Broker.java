@@ -18,6 +18,7 @@ import io.heraldmq.server.net.ClientListener;
 import io.heraldmq.server.net.RequestHandler;
 import io.heraldmq.server.partition.TopicRegistry;
 import io.heraldmq.server.security.Authenticator;
+import io.heraldmq.server.subscription.DeadLetters;
 import io.heraldmq.server.subscription.SubscriptionRegistry;
 import io.heraldmq.server.subscription.TemporaryDestinations;
 import io.vertx.core.Future;
@@ -72,7 +73,7 @@ public final class Broker {
         }).compose(v -> MetaStore.open(vertx, config.dataDir(), MetaStoreOptions.defaults())).compose(m -> {
             meta = m;
             topics = new TopicRegistry(vertx, config, meta, flushExecutor);
-            subscriptions = new SubscriptionRegistry(meta);
+            subscriptions = new SubscriptionRegistry(meta, new DeadLetters(topics, meta, config.redelivery()));
             return topics.load().compose(x -> subscriptions.load());
         }).compose(v -> {
             ClientIds clientIds = new ClientIds();

@@ -30,11 +30,13 @@ import java.util.Set;
  * @param users            user name to password hash ({@code user.<name> = pbkdf2-sha256:...} lines); empty means
  *                         every client is accepted, anonymous or not
  * @param allowAnonymous   with users configured, still accept clients that give no user name
+ * @param redelivery       broker-wide redelivery and dead-letter defaults; a destination's row in the metadata
+ *                         store's {@code dead_letter_settings} overrides them
  */
 public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBytes, long segmentBytes,
                            FlushPolicy flushPolicy, long flushIntervalMs, long tailCacheBytes,
                            int defaultPartitions, Map<String, PasswordHash> users,
-                           boolean allowAnonymous) {
+                           boolean allowAnonymous, RedeliveryDefaults redelivery) {
     public static final int DEFAULT_PORT = 7440;
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
 
@@ -42,7 +44,9 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
     static final String USER_PREFIX = "user.";
 
     static final Set<String> KEYS = Set.of("host", "port", "data.dir", "max.message.bytes", "log.segment.bytes",
-            "log.flush.policy", "log.flush.interval.ms", "log.tail.cache.bytes", "topic.default.partitions", "security.allow.anonymous");
+            "log.flush.policy", "log.flush.interval.ms", "log.tail.cache.bytes", "topic.default.partitions", "security.allow.anonymous",
+            RedeliveryDefaults.DELAY_KEY, RedeliveryDefaults.MULTIPLIER_KEY, RedeliveryDefaults.MAX_DELAY_KEY,
+            RedeliveryDefaults.MAX_ATTEMPTS_KEY, RedeliveryDefaults.PREFIX_KEY);
 
     public BrokerConfig {
         if (host == null || host.isBlank()) {
@@ -81,11 +85,14 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
             }
         }
         users = Map.copyOf(users);
+        if (redelivery == null) {
+            throw new IllegalArgumentException("redelivery defaults must not be null");
+        }
     }
 
     public static BrokerConfig defaults() {
         return new BrokerConfig("127.0.0.1", DEFAULT_PORT, Path.of("data"), DEFAULT_MAX_MESSAGE_BYTES, 64L << 20,
-                FlushPolicy.ALWAYS, 1000, 16L << 20, 1, Map.of(), false);
+                FlushPolicy.ALWAYS, 1000, 16L << 20, 1, Map.of(), false, RedeliveryDefaults.DEFAULTS);
     }
 
     /** The largest frame the broker accepts: a batch of one maximal message plus headroom for the frame fields. */
@@ -132,7 +139,8 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
                 newUsers,
                 settings.containsKey("security.allow.anonymous")
                         ? bool(settings.get("security.allow.anonymous").toString(), "security.allow.anonymous")
-                        : allowAnonymous);
+                        : allowAnonymous,
+                redelivery.with(settings));
     }
 
     public BrokerConfig withPort(int newPort) {

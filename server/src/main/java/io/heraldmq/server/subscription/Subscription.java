@@ -28,17 +28,20 @@ public final class Subscription {
     private final boolean durable;
     private final MessageFilter filter;
     private final MetaStore meta;
+    private final DeadLetters deadLetters;
+    private RedeliveryPolicy redelivery;
     private final Runnable onLastConsumerGone;
     private final PartitionSubscription[] parts;
     private final AtomicInteger consumers = new AtomicInteger();
 
     private Subscription(String id, Topic topic, boolean durable, MessageFilter filter, MetaStore meta,
-                         Runnable onLastConsumerGone) {
+                         DeadLetters deadLetters, Runnable onLastConsumerGone) {
         this.id = id;
         this.topic = topic;
         this.durable = durable;
         this.filter = filter;
         this.meta = meta;
+        this.deadLetters = deadLetters;
         this.onLastConsumerGone = onLastConsumerGone;
         this.parts = new PartitionSubscription[topic.partitions().size()];
     }
@@ -49,9 +52,13 @@ public final class Subscription {
      * @param onLastConsumerGone called when the last consumer closes (non-durable subscriptions delete themselves)
      */
     public static Future<Subscription> open(String id, Topic topic, boolean durable, MessageFilter filter,
-                                            Start start, MetaStore meta, Runnable onLastConsumerGone) {
-        Subscription s = new Subscription(id, topic, durable, filter, meta, onLastConsumerGone);
-        Future<Map<Integer, Position>> stored = durable ? meta.loadPositions(id) : Future.succeededFuture(Map.of());
+                                            Start start, MetaStore meta, DeadLetters deadLetters,
+                                            Runnable onLastConsumerGone) {
+        Subscription s = new Subscription(id, topic, durable, filter, meta, deadLetters, onLastConsumerGone);
+        Future<Map<Integer, Position>> stored = deadLetters.policy(topic).compose(policy -> {
+            s.redelivery = policy;
+            return durable ? meta.loadPositions(id) : Future.succeededFuture(Map.of());
+        });
         return stored.compose(positions -> {
             List<Future<Void>> opened = new ArrayList<>();
             for (Partition p : topic.partitions()) {
@@ -100,6 +107,19 @@ public final class Subscription {
 
     public int consumerCount() {
         return consumers.get();
+    }
+
+    /** Redelivery delay, delivery limit and dead letter queue of the subscription's destination. */
+    RedeliveryPolicy redelivery() {
+        return redelivery;
+    }
+
+    /**
+     * Stores a dead-letter copy of a record of this subscription (see {@link DeadLetters#write}); the future
+     * completes on the dead letter queue's partition context.
+     */
+    Future<Void> deadLetter(Buffer record, int deliveries, String reason) {
+        return deadLetters.write(topic, redelivery, record, deliveries, reason);
     }
 
     void commit(int partition, Position position) {

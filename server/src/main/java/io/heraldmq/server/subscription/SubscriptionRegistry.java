@@ -21,12 +21,14 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class SubscriptionRegistry {
     private final MetaStore meta;
+    private final DeadLetters deadLetters;
     private final Map<String, Future<Subscription>> open = new ConcurrentHashMap<>();
     /** Definitions of durable subscriptions (stored) and shared non-durable ones (while they exist), by id. */
     private final Map<String, SubscriptionRecord> definitions = new ConcurrentHashMap<>();
 
-    public SubscriptionRegistry(MetaStore meta) {
+    public SubscriptionRegistry(MetaStore meta, DeadLetters deadLetters) {
         this.meta = meta;
+        this.deadLetters = deadLetters;
     }
 
     /** Id of an unshared durable subscription: client id and name. */
@@ -58,7 +60,7 @@ public final class SubscriptionRegistry {
     public Future<Subscription> queue(Topic queue) {
         String id = "queue:" + queue.name();
         return open.computeIfAbsent(id, k -> Subscription.open(k, queue, true, MessageFilter.ALL,
-                Subscription.Start.LOG_START, meta, () -> { }));
+                Subscription.Start.LOG_START, meta, deadLetters, () -> { }));
     }
 
     /**
@@ -67,7 +69,7 @@ public final class SubscriptionRegistry {
      */
     public Future<Subscription> temporaryQueue(Topic queue) {
         return open.computeIfAbsent(temporaryQueueId(queue.name()), k -> Subscription.open(k, queue, false,
-                MessageFilter.ALL, Subscription.Start.LOG_START, meta, () -> { }));
+                MessageFilter.ALL, Subscription.Start.LOG_START, meta, deadLetters, () -> { }));
     }
 
     /** Stops the implicit subscription of a deleted temporary queue. */
@@ -110,11 +112,11 @@ public final class SubscriptionRegistry {
                     Future<Void> closed = ar.succeeded() ? ar.result().close() : Future.succeededFuture();
                     return closed.compose(v -> open.computeIfAbsent(id,
                             k -> Subscription.open(k, topic, true, filter, Subscription.Start.LOG_END, meta,
-                                    () -> { })));
+                                    deadLetters, () -> { })));
                 });
             } else {
                 subscription = open.computeIfAbsent(id, k -> Subscription.open(k, topic, true, filter,
-                        Subscription.Start.LOG_END, meta, () -> { }));
+                        Subscription.Start.LOG_END, meta, deadLetters, () -> { }));
             }
         } else {
             Future<Void> cleared = stored == null ? Future.succeededFuture() : deleteIfIdle(id,
@@ -124,7 +126,7 @@ public final class SubscriptionRegistry {
                 definitions.put(id, wanted);
                 return meta.saveSubscription(wanted);
             }).compose(v -> open.computeIfAbsent(id, k -> Subscription.open(k, topic, true, filter,
-                    Subscription.Start.LOG_END, meta, () -> { })));
+                    Subscription.Start.LOG_END, meta, deadLetters, () -> { })));
         }
         if (wanted.shared()) {
             return subscription;
@@ -145,14 +147,14 @@ public final class SubscriptionRegistry {
                     + " topic or selector");
         }
         return open.computeIfAbsent(id, k -> Subscription.open(k, topic, false, filter, Subscription.Start.LOG_END,
-                meta, () -> remove(k)));
+                meta, deadLetters, () -> remove(k)));
     }
 
     /** A private subscription for one non-durable topic consumer. */
     public Future<Subscription> nonDurable(Topic topic, String id, MessageFilter filter) {
         AtomicReference<Subscription> self = new AtomicReference<>();
-        return Subscription.open(id, topic, false, filter, Subscription.Start.LOG_END, meta, () -> self.get().close())
-                .onSuccess(self::set);
+        return Subscription.open(id, topic, false, filter, Subscription.Start.LOG_END, meta, deadLetters,
+                () -> self.get().close()).onSuccess(self::set);
     }
 
     /**
