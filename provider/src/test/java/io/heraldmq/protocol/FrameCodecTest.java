@@ -386,7 +386,8 @@ class FrameCodecTest {
                 new ProduceAck(1, 2).encode(1),
                 new Subscribe(1, DestinationKind.QUEUE, "q", null, (byte) 0, null, 1).encode(1),
                 new Credit(1, 1).encode(),
-                new Ack(1, Ack.CONSUMED, new int[]{1}, new long[]{1}).encode(1),
+                // Its optional reason is its last field: bytes after the entries are a reason, after it trailing.
+                new Ack(1, Ack.RELEASED, new int[]{1}, new long[]{1}, "r").encode(1),
                 new Close(Close.CONSUMER, 1).encode(1),
                 new ErrorFrame(ErrorCode.INTERNAL, "x").encode(1),
                 new Deliver.Builder(1, 0).build(),
