@@ -16,10 +16,14 @@ import io.vertx.core.buffer.Buffer;
  *   int64 offset
  * string reason     optional (the body may end before it): why the application could not take the messages, for
  *                   RELEASED and REJECTED, e.g. the exception a listener threw; the broker puts the last one on a
- *                   dead letter. Absent or null when there is nothing to say.
+ *                   dead letter. Null when there is nothing to say.
+ * int32 seenCount   optional (the body may end before it), RELEASED only: how many times the application was
+ *                   given each of these messages, where the client redelivered them itself (recover, rollback)
+ *                   and the broker's count is behind; the next delivery counts one more. 0 = as the broker knows.
  * </pre>
+ * Older clients end the body after the entries; the broker reads what is there.
  */
-public record Ack(int consumerId, byte outcome, int[] partitions, long[] offsets, String reason) {
+public record Ack(int consumerId, byte outcome, int[] partitions, long[] offsets, String reason, int seenCount) {
     /** Longest reason sent, in characters; longer ones are cut (a stack of causes can be long). */
     public static final int MAX_REASON_CHARS = 1000;
 
@@ -39,7 +43,11 @@ public record Ack(int consumerId, byte outcome, int[] partitions, long[] offsets
 
     /** Without a reason. */
     public Ack(int consumerId, byte outcome, int[] partitions, long[] offsets) {
-        this(consumerId, outcome, partitions, offsets, null);
+        this(consumerId, outcome, partitions, offsets, null, 0);
+    }
+
+    public Ack(int consumerId, byte outcome, int[] partitions, long[] offsets, String reason) {
+        this(consumerId, outcome, partitions, offsets, reason, 0);
     }
 
     public int count() {
@@ -48,13 +56,16 @@ public record Ack(int consumerId, byte outcome, int[] partitions, long[] offsets
 
     public Buffer encode(int correlationId) {
         Buffer b = Frame.start(FrameType.ACK, correlationId, 9 + 12 * offsets.length
-                + (reason == null ? 0 : 2 + 3 * reason.length()));
+                + (reason == null ? 0 : 2 + 3 * reason.length()) + 6);
         b.appendInt(consumerId).appendByte(outcome).appendInt(offsets.length);
         for (int i = 0; i < offsets.length; i++) {
             b.appendInt(partitions[i]).appendLong(offsets[i]);
         }
-        if (reason != null) {
+        if (reason != null || seenCount != 0) {
             Wire.writeString(b, reason);
+        }
+        if (seenCount != 0) {
+            b.appendInt(seenCount);
         }
         return Frame.finish(b);
     }
@@ -77,7 +88,11 @@ public record Ack(int consumerId, byte outcome, int[] partitions, long[] offsets
             offsets[i] = c.readLong();
         }
         String reason = c.remaining() > 0 ? c.readString() : null;
+        int seenCount = c.remaining() > 0 ? c.readInt() : 0;
+        if (seenCount < 0) {
+            throw new ProtocolException("negative ACK seen count " + seenCount);
+        }
         c.expectEnd();
-        return new Ack(consumerId, outcome, partitions, offsets, reason);
+        return new Ack(consumerId, outcome, partitions, offsets, reason, seenCount);
     }
 }

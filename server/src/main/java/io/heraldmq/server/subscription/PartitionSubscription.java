@@ -181,18 +181,19 @@ final class PartitionSubscription implements Partition.AppendListener {
     }
 
     /**
-     * Applies an ACK for deliveries made through {@code link}.
-     *
-     * @param reason why the consumer released or rejected it, if it said; else null
+     * Applies an ACK (its outcome, and the reason and count the client may add) to one delivery made through
+     * {@code link}.
      */
-    void settle(ConsumerLink link, long offset, byte outcome, String reason) {
+    void settle(ConsumerLink link, long offset, Ack ack) {
         InFlight f = inFlight.get(offset);
         if (f == null || f.link != link) {
             return;
         }
         inFlight.remove(offset);
-        switch (outcome) {
-            case Ack.RELEASED -> redeliver(offset, f.deliveryCount + 1, f.record, reason);
+        String reason = ack.reason();
+        switch (ack.outcome()) {
+            // The client may have redelivered it itself (recover, rollback): its count is then ahead of ours.
+            case Ack.RELEASED -> redeliver(offset, Math.max(f.deliveryCount, ack.seenCount()) + 1, f.record, reason);
             case Ack.RETURNED -> requeue(offset, f.deliveryCount, f.record);
             case Ack.REJECTED -> deadLetter(offset, f.record, f.deliveryCount,
                     reason != null ? reason : "rejected by the consumer");

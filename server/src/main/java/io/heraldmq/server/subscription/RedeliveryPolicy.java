@@ -1,5 +1,6 @@
 package io.heraldmq.server.subscription;
 
+import io.heraldmq.protocol.Ok;
 import io.heraldmq.server.RedeliveryDefaults;
 import io.heraldmq.server.meta.DeadLetterSettings;
 
@@ -26,6 +27,11 @@ public record RedeliveryPolicy(int maxDeliveryAttempts, long delayMs, double mul
                 Math.max(1.0, s.redeliveryMultiplier()), Math.max(0, s.maxRedeliveryDelayMs()),
                 s.deadLetterDestination() != null ? s.deadLetterDestination()
                         : defaults.deadLetterPrefix() + destination);
+    }
+
+    /** What a consumer is told in the answer to SUBSCRIBE. */
+    public Ok.Redelivery forConsumer() {
+        return new Ok.Redelivery(maxDeliveryAttempts, delayMs);
     }
 
     /** This policy without a delivery limit: for a dead letter queue, which has nowhere further to send. */

@@ -110,7 +110,7 @@ public final class Subscription {
     }
 
     /** Redelivery delay, delivery limit and dead letter queue of the subscription's destination. */
-    RedeliveryPolicy redelivery() {
+    public RedeliveryPolicy redelivery() {
         return redelivery;
     }
 

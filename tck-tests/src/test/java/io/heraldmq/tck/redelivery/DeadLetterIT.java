@@ -49,7 +49,9 @@ class DeadLetterIT {
                 new DeadLetterSettings("queue://dl-listener", 3, 0, 2.0, 0, null),
                 new DeadLetterSettings("queue://dl-close", 2, 0, 2.0, 0, null),
                 new DeadLetterSettings("queue://dl-named", 1, 0, 2.0, 0, "poison-bin"),
-                new DeadLetterSettings("topic://dl-topic", 2, 0, 2.0, 0, null));
+                new DeadLetterSettings("topic://dl-topic", 2, 0, 2.0, 0, null),
+                new DeadLetterSettings("queue://dl-recover", 3, 0, 2.0, 0, null),
+                new DeadLetterSettings("queue://dl-rollback", 3, 0, 2.0, 0, null));
     }
 
     private static HeraldConnectionFactory factory() {
@@ -219,5 +221,59 @@ class DeadLetterIT {
             assertEquals(10, dead.getIntProperty("JMS_HeraldDeliveryCount"));
             assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10), counts);
         }
+    }
+
+    @Test
+    void aClientAcknowledgeConsumerThatKeepsRecoveringSendsTheMessageToTheDeadLetterQueue() throws Exception {
+        Queue q = new HeraldQueue("dl-recover");
+        send(q, List.of("poison", "after"));
+        try (Connection c = factory().createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            MessageConsumer consumer = s.createConsumer(q);
+            for (int attempt = 1; attempt <= 3; attempt++) {
+                Message m = consumer.receive(WAIT_MS);
+                assertNotNull(m, "attempt " + attempt);
+                assertEquals("poison", ((TextMessage) m).getText());
+                assertEquals(attempt, m.getIntProperty("JMSXDeliveryCount"));
+                assertEquals(attempt > 1, m.getJMSRedelivered());
+                s.recover();
+            }
+            Message next = consumer.receive(WAIT_MS);
+            assertNotNull(next);
+            assertEquals("after", ((TextMessage) next).getText(), "the poison message is gone after 3 deliveries");
+            next.acknowledge();
+        }
+        TextMessage dead = receiveOne("DLQ.dl-recover");
+        assertEquals("poison", dead.getText());
+        assertEquals(3, dead.getIntProperty("JMS_HeraldDeliveryCount"));
+        assertEmpty("dl-recover");
+    }
+
+    @Test
+    void aTransactionRolledBackOnEveryAttemptSendsTheMessageToTheDeadLetterQueue() throws Exception {
+        Queue q = new HeraldQueue("dl-rollback");
+        send(q, List.of("poison", "after"));
+        try (Connection c = factory().createConnection()) {
+            c.start();
+            Session s = c.createSession(true, Session.SESSION_TRANSACTED);
+            MessageConsumer consumer = s.createConsumer(q);
+            for (int attempt = 1; attempt <= 3; attempt++) {
+                Message m = consumer.receive(WAIT_MS);
+                assertNotNull(m, "attempt " + attempt);
+                assertEquals("poison", ((TextMessage) m).getText());
+                assertEquals(attempt, m.getIntProperty("JMSXDeliveryCount"));
+                s.rollback();
+            }
+            Message next = consumer.receive(WAIT_MS);
+            assertNotNull(next);
+            assertEquals("after", ((TextMessage) next).getText(), "the poison message is gone after 3 deliveries");
+            s.commit();
+        }
+        TextMessage dead = receiveOne("DLQ.dl-rollback");
+        assertEquals("poison", dead.getText());
+        assertEquals(3, dead.getIntProperty("JMS_HeraldDeliveryCount"));
+        assertEquals("queue://dl-rollback", dead.getStringProperty("JMS_HeraldOriginalDestination"));
+        assertEmpty("dl-rollback");
     }
 }

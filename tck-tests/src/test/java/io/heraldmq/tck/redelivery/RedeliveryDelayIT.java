@@ -44,7 +44,8 @@ class RedeliveryDelayIT {
     static void settings() throws Exception {
         DeadLetterSettingsSupport.store(broker,
                 new DeadLetterSettings("queue://delay-backoff", 4, BACKOFF_DELAY_MS, 2.0, 10_000, null),
-                new DeadLetterSettings("queue://delay-flow", -1, 60_000, 2.0, 60_000, null));
+                new DeadLetterSettings("queue://delay-flow", -1, 60_000, 2.0, 60_000, null),
+                new DeadLetterSettings("queue://delay-rollback", -1, 60_000, 2.0, 60_000, null));
     }
 
     private static HeraldConnectionFactory factory() {
@@ -162,5 +163,26 @@ class RedeliveryDelayIT {
         }
         long waited = attempts.get(1).receivedAt() - attempts.get(0).failedAt();
         assertTrue(waited >= 100, "redelivered after " + waited + " ms, before redelivery.delay.ms");
+    }
+
+    @Test
+    void aRolledBackMessageWaitsItsDelayWhileTheNextOneIsDelivered() throws Exception {
+        Queue q = new HeraldQueue("delay-rollback");
+        send(q, "first", "second");
+        try (Connection c = factory().createConnection()) {
+            c.start();
+            Session s = c.createSession(true, Session.SESSION_TRANSACTED);
+            MessageConsumer consumer = s.createConsumer(q);
+            TextMessage first = (TextMessage) consumer.receive(WAIT_MS);
+            assertNotNull(first);
+            assertEquals("first", first.getText());
+            s.rollback();
+            // "first" is a minute away from its redelivery; "second" does not wait for it.
+            TextMessage next = (TextMessage) consumer.receive(WAIT_MS);
+            assertNotNull(next);
+            assertEquals("second", next.getText());
+            assertEquals(1, next.getIntProperty("JMSXDeliveryCount"));
+            s.commit();
+        }
     }
 }
