@@ -88,7 +88,7 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
     private int consumedSinceCredit;
     private int id;
     /** The destination's redelivery policy from the broker; null if the broker did not say. */
-    private Ok.Redelivery redelivery;
+    private volatile Ok.Redelivery redelivery;
     private volatile MessageListener listener;
     private volatile boolean closed;
     private volatile boolean brokerGone;

@@ -43,7 +43,9 @@ import java.util.logging.Logger;
  * the consumers that have credit; they return to the front of the window when credit or consumers change.
  * <p>
  * Each delivery stays in flight until its consumer settles it; released and returned deliveries go back to the front
- * of the window. Priorities are honoured among the records held in the window (the specification asks for a best
+ * of the window. A released one first waits out its destination's redelivery delay among the delayed records, or,
+ * once it has had its {@link RedeliveryPolicy#maxDeliveryAttempts() deliveries} (or was rejected), goes to the dead
+ * letter queue ({@link DeadLetters}) and is settled here only when the copy is stored. Priorities are honoured among the records held in the window (the specification asks for a best
  * effort), not across the whole log.
  */
 final class PartitionSubscription implements Partition.AppendListener {

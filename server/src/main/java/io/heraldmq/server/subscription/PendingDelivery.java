@@ -47,9 +47,9 @@ final class PendingDelivery {
         return new PendingDelivery(offset, deliveryCount, record.copy(), priority, group, expiration, deliveryTime);
     }
 
-    /** The same delivery, due no sooner than {@code time} (a redelivery delay), holding its own copy of the record. */
+    /** The same delivery, due no sooner than {@code time} (a redelivery delay). */
     PendingDelivery notBefore(long time) {
-        return new PendingDelivery(offset, deliveryCount, record.copy(), priority, group, expiration,
+        return new PendingDelivery(offset, deliveryCount, record, priority, group, expiration,
                 Math.max(deliveryTime, time));
     }
 
