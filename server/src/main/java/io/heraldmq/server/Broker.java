@@ -12,6 +12,7 @@ import io.heraldmq.server.handler.ProduceHandler;
 import io.heraldmq.server.handler.SetClientIdHandler;
 import io.heraldmq.server.handler.SubscribeHandler;
 import io.heraldmq.server.handler.UnsubscribeHandler;
+import io.heraldmq.server.log.DiskSpaceMonitor;
 import io.heraldmq.server.meta.MetaStore;
 import io.heraldmq.server.meta.MetaStoreOptions;
 import io.heraldmq.server.net.ClientListener;
@@ -45,6 +46,7 @@ public final class Broker {
     private TopicRegistry topics;
     private SubscriptionRegistry subscriptions;
     private ClientListener listener;
+    private DiskSpaceMonitor disk;
     private int port;
 
     private Broker(BrokerConfig config) {
@@ -70,6 +72,9 @@ public final class Broker {
         return vertx.executeBlocking(() -> {
             java.nio.file.Files.createDirectories(config.dataDir());
             return null;
+        }).compose(v -> {
+            disk = new DiskSpaceMonitor(vertx, config.dataDir(), config.diskMinFreeBytes());
+            return disk.start();
         }).compose(v -> MetaStore.open(vertx, config.dataDir(), MetaStoreOptions.defaults())).compose(m -> {
             meta = m;
             topics = new TopicRegistry(vertx, config, meta, flushExecutor);
@@ -82,7 +87,7 @@ public final class Broker {
                     new Authenticator(config.users(), config.allowAnonymous()));
             Map<FrameType, RequestHandler> handlers = new EnumMap<>(FrameType.class);
             handlers.put(FrameType.CONNECT, connect);
-            handlers.put(FrameType.PRODUCE, new ProduceHandler(topics, config.maxMessageBytes()));
+            handlers.put(FrameType.PRODUCE, new ProduceHandler(topics, config.maxMessageBytes(), disk));
             handlers.put(FrameType.SUBSCRIBE, new SubscribeHandler(topics, subscriptions, temporaries));
             handlers.put(FrameType.CREDIT, new CreditHandler());
             handlers.put(FrameType.ACK, new AckHandler());
@@ -119,6 +124,9 @@ public final class Broker {
         // A promise with no context: its listeners run on whichever thread completes it, since no Vert.x thread is
         // left once Vert.x itself has closed.
         Promise<Void> closed = Promise.promise();
+        if (disk != null) {
+            disk.close();
+        }
         Future<Void> f = listener == null ? Future.succeededFuture() : listener.close();
         f.transform(v -> subscriptions == null ? Future.succeededFuture() : subscriptions.close())
                 .transform(v -> topics == null ? Future.succeededFuture() : topics.close())

@@ -8,6 +8,7 @@ import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
@@ -17,6 +18,12 @@ import java.util.Set;
  * starts with none: one node, data under {@code ./data}, listening on 127.0.0.1:{@value #DEFAULT_PORT}.
  * <p>
  * A config file is a Java properties file with the keys named in {@link #KEYS}; command-line options override it.
+ * Per-destination keys come on top: {@code topic.<name>.partitions}, {@code topic.<name>.retention.ms},
+ * {@code topic.<name>.retention.bytes} and the same with {@code queue.} (names may contain dots; a topic named
+ * {@code default} cannot have its partition count set, as {@code topic.default.partitions} is the default for all).
+ * They apply when the destination is created and are then stored with it; later, a changed retention limit applies
+ * at the next start, a changed partition count does not (a warning says so). A destination's own retention limits
+ * are 0 or more; for "no limit" on one destination, use a limit no log reaches.
  *
  * @param host             address the client listener binds
  * @param port             client port; 0 = any free port
@@ -26,7 +33,15 @@ import java.util.Set;
  * @param flushPolicy      when PERSISTENT sends are acknowledged relative to fsync
  * @param flushIntervalMs  with {@link FlushPolicy#INTERVAL}: how often to fsync
  * @param tailCacheBytes   per partition, recent batches kept in memory so live consumers never read the disk
- * @param defaultPartitions partitions of an auto-created topic (queues always start with 1)
+ * @param defaultPartitions partitions of an auto-created topic (queues start with 1)
+ * @param retentionCheckIntervalMs how often every partition applies its retention limits
+ * @param retentionMs      default time limit of a destination's log: closed segments whose newest record is older
+ *                         go; -1 = no limit
+ * @param retentionBytes   default size limit of each partition's log: the oldest closed segments go while the log
+ *                         stays at least this large without them; -1 = no limit
+ * @param diskMinFreeBytes while the data directory's file system has less usable space than this, PRODUCE is
+ *                         refused (RESOURCE_EXHAUSTED) so that consumers, acks and metadata still have room; 0 = never
+ * @param destinations     per-destination settings, keyed {@code topic.<name>} or {@code queue.<name>}
  * @param users            user name to password hash ({@code user.<name> = pbkdf2-sha256:...} lines); empty means
  *                         every client is accepted, anonymous or not
  * @param allowAnonymous   with users configured, still accept clients that give no user name
@@ -35,18 +50,30 @@ import java.util.Set;
  */
 public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBytes, long segmentBytes,
                            FlushPolicy flushPolicy, long flushIntervalMs, long tailCacheBytes,
-                           int defaultPartitions, Map<String, PasswordHash> users,
+                           int defaultPartitions, long retentionCheckIntervalMs, long retentionMs,
+                           long retentionBytes, long diskMinFreeBytes,
+                           Map<String, DestinationSettings> destinations, Map<String, PasswordHash> users,
                            boolean allowAnonymous, RedeliveryDefaults redelivery) {
     public static final int DEFAULT_PORT = 7440;
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
+    public static final long DEFAULT_RETENTION_MS = 7L * 24 * 3600 * 1000;
+    /**
+     * 100 MiB. Artemis refuses or blocks producers once the disk is 90% full ({@code max-disk-usage}); a
+     * percentage means gigabytes of headroom on a large disk and almost none on a small one, so HeraldMQ keeps an
+     * absolute reserve: enough for the metadata store, index files and a segment roll.
+     */
+    public static final long DEFAULT_DISK_MIN_FREE_BYTES = 100L << 20;
 
     /** Prefix of the keys that define users: {@code user.<name> = <password hash>}. */
     static final String USER_PREFIX = "user.";
 
     static final Set<String> KEYS = Set.of("host", "port", "data.dir", "max.message.bytes", "log.segment.bytes",
-            "log.flush.policy", "log.flush.interval.ms", "log.tail.cache.bytes", "topic.default.partitions", "security.allow.anonymous",
-            RedeliveryDefaults.DELAY_KEY, RedeliveryDefaults.MULTIPLIER_KEY, RedeliveryDefaults.MAX_DELAY_KEY,
-            RedeliveryDefaults.MAX_ATTEMPTS_KEY, RedeliveryDefaults.PREFIX_KEY);
+            "log.flush.policy", "log.flush.interval.ms", "log.tail.cache.bytes", "topic.default.partitions",
+            "log.retention.check.interval.ms", "log.retention.ms", "log.retention.bytes", "disk.min.free.bytes",
+            "security.allow.anonymous", RedeliveryDefaults.DELAY_KEY, RedeliveryDefaults.MULTIPLIER_KEY,
+            RedeliveryDefaults.MAX_DELAY_KEY, RedeliveryDefaults.MAX_ATTEMPTS_KEY, RedeliveryDefaults.PREFIX_KEY);
+    /** Suffixes of per-destination keys, {@code topic.<name><suffix>} or {@code queue.<name><suffix>}. */
+    static final List<String> DESTINATION_SUFFIXES = List.of(".partitions", ".retention.ms", ".retention.bytes");
 
     public BrokerConfig {
         if (host == null || host.isBlank()) {
@@ -76,6 +103,32 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
         if (defaultPartitions < 1) {
             throw new IllegalArgumentException("topic.default.partitions must be at least 1");
         }
+        if (retentionCheckIntervalMs < 1) {
+            throw new IllegalArgumentException("log.retention.check.interval.ms must be positive, was "
+                    + retentionCheckIntervalMs);
+        }
+        if (retentionMs < -1) {
+            throw new IllegalArgumentException("log.retention.ms must be -1 (no limit) or more, was " + retentionMs);
+        }
+        if (retentionBytes < -1) {
+            throw new IllegalArgumentException("log.retention.bytes must be -1 (no limit) or more, was "
+                    + retentionBytes);
+        }
+        if (diskMinFreeBytes < 0) {
+            throw new IllegalArgumentException("disk.min.free.bytes must not be negative, was " + diskMinFreeBytes);
+        }
+        destinations = Map.copyOf(destinations);
+        for (Map.Entry<String, DestinationSettings> e : destinations.entrySet()) {
+            DestinationSettings d = e.getValue();
+            if (d.partitions() < 0) {
+                throw new IllegalArgumentException(e.getKey() + ".partitions must be at least 1, was "
+                        + d.partitions());
+            }
+            if (d.retentionMs() < -1 || d.retentionBytes() < -1) {
+                throw new IllegalArgumentException(e.getKey() + ".retention.ms and .retention.bytes must not be"
+                        + " negative");
+            }
+        }
         if (users == null) {
             throw new IllegalArgumentException("users must not be null");
         }
@@ -92,7 +145,13 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
 
     public static BrokerConfig defaults() {
         return new BrokerConfig("127.0.0.1", DEFAULT_PORT, Path.of("data"), DEFAULT_MAX_MESSAGE_BYTES, 64L << 20,
-                FlushPolicy.ALWAYS, 1000, 16L << 20, 1, Map.of(), false, RedeliveryDefaults.DEFAULTS);
+                FlushPolicy.ALWAYS, 1000, 16L << 20, 1, 300_000, DEFAULT_RETENTION_MS, -1,
+                DEFAULT_DISK_MIN_FREE_BYTES, Map.of(), Map.of(), false, RedeliveryDefaults.DEFAULTS);
+    }
+
+    /** What the configuration says about one destination; {@link DestinationSettings#NONE} if nothing. */
+    public DestinationSettings destination(boolean queue, String name) {
+        return destinations.getOrDefault((queue ? "queue." : "topic.") + name, DestinationSettings.NONE);
     }
 
     /** The largest frame the broker accepts: a batch of one maximal message plus headroom for the frame fields. */
@@ -111,6 +170,7 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
 
     /** These settings with the given keys replaced. */
     public BrokerConfig with(Map<?, ?> settings) {
+        Map<String, DestinationSettings> merged = new HashMap<>(destinations);
         Map<String, PasswordHash> newUsers = new HashMap<>(users);
         for (Map.Entry<?, ?> e : settings.entrySet()) {
             String k = e.getKey().toString();
@@ -120,9 +180,10 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
                 } catch (IllegalArgumentException bad) {
                     throw new IllegalArgumentException(k + ": " + bad.getMessage());
                 }
-            } else if (!KEYS.contains(k)) {
+            } else if (!KEYS.contains(k) && !destinationSetting(merged, k, e.getValue())) {
                 throw new IllegalArgumentException("unknown configuration key '" + k + "'; known keys: "
-                        + new java.util.TreeSet<>(KEYS) + " and " + USER_PREFIX + "<name>");
+                        + new java.util.TreeSet<>(KEYS) + ", " + USER_PREFIX + "<name>, and topic.<name>."
+                        + "{partitions,retention.ms,retention.bytes}, queue.<name>.{...}");
             }
         }
         return new BrokerConfig(
@@ -136,11 +197,49 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
                 num(settings, "log.flush.interval.ms", flushIntervalMs),
                 num(settings, "log.tail.cache.bytes", tailCacheBytes),
                 (int) num(settings, "topic.default.partitions", defaultPartitions),
+                num(settings, "log.retention.check.interval.ms", retentionCheckIntervalMs),
+                num(settings, "log.retention.ms", retentionMs),
+                num(settings, "log.retention.bytes", retentionBytes),
+                num(settings, "disk.min.free.bytes", diskMinFreeBytes),
+                merged,
                 newUsers,
                 settings.containsKey("security.allow.anonymous")
                         ? bool(settings.get("security.allow.anonymous").toString(), "security.allow.anonymous")
                         : allowAnonymous,
                 redelivery.with(settings));
+    }
+
+    /**
+     * Records a {@code topic.<name><suffix>} or {@code queue.<name><suffix>} key in {@code out}. Names may contain
+     * dots, so the name is what lies between the prefix and a known suffix.
+     *
+     * @return false if the key is no per-destination key
+     */
+    private static boolean destinationSetting(Map<String, DestinationSettings> out, String key, Object value) {
+        String prefix = key.startsWith("topic.") ? "topic." : key.startsWith("queue.") ? "queue." : null;
+        if (prefix == null) {
+            return false;
+        }
+        for (String suffix : DESTINATION_SUFFIXES) {
+            if (key.endsWith(suffix) && key.length() > prefix.length() + suffix.length()) {
+                String destination = key.substring(0, key.length() - suffix.length());
+                DestinationSettings d = out.getOrDefault(destination, DestinationSettings.NONE);
+                long v = num(Map.of(key, value), key, 0);
+                if (suffix.equals(".partitions")) {
+                    if (v < 1 || v > Integer.MAX_VALUE) {
+                        throw new IllegalArgumentException(key + " must be at least 1, was " + v);
+                    }
+                    d = d.withPartitions((int) v);
+                } else if (v < 0) {
+                    throw new IllegalArgumentException(key + " must not be negative, was " + v);
+                } else {
+                    d = suffix.equals(".retention.ms") ? d.withRetentionMs(v) : d.withRetentionBytes(v);
+                }
+                out.put(destination, d);
+                return true;
+            }
+        }
+        return false;
     }
 
     public BrokerConfig withPort(int newPort) {

@@ -5,6 +5,7 @@ import io.heraldmq.protocol.Frame;
 import io.heraldmq.protocol.Produce;
 import io.heraldmq.protocol.ProduceAck;
 import io.heraldmq.protocol.RecordBatch;
+import io.heraldmq.server.log.DiskSpaceMonitor;
 import io.heraldmq.server.net.ClientConnection;
 import io.heraldmq.server.net.RequestHandler;
 import io.heraldmq.server.partition.Partition;
@@ -15,15 +16,18 @@ import io.vertx.core.buffer.Buffer;
 /**
  * PRODUCE: validates the batch on the connection's event loop (so checksum work spreads over connections), routes it
  * to a partition and appends it there. The batch bytes go to the log as they came. A persistent batch is answered
- * once it is durable.
+ * once it is durable. While the disk is nearly full ({@link DiskSpaceMonitor}) every batch is refused with
+ * RESOURCE_EXHAUSTED, as is one whose write fails.
  */
 public final class ProduceHandler implements RequestHandler {
     private final TopicRegistry topics;
     private final int maxMessageBytes;
+    private final DiskSpaceMonitor disk;
 
-    public ProduceHandler(TopicRegistry topics, int maxMessageBytes) {
+    public ProduceHandler(TopicRegistry topics, int maxMessageBytes, DiskSpaceMonitor disk) {
         this.topics = topics;
         this.maxMessageBytes = maxMessageBytes;
+        this.disk = disk;
     }
 
     @Override
@@ -32,6 +36,11 @@ public final class ProduceHandler implements RequestHandler {
         Buffer batch = produce.batch();
         RecordBatch.validate(batch, maxMessageBytes);
         int correlationId = frame.correlationId();
+        String diskFull = disk.refusal();
+        if (diskFull != null) {
+            connection.replyError(correlationId, ErrorCode.RESOURCE_EXHAUSTED, diskFull);
+            return;
+        }
         topics.get(produce.kind(), produce.destination()).onComplete(ar -> {
             if (ar.failed()) {
                 connection.replyFailure(correlationId, ar.cause());

@@ -10,6 +10,8 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One segment of a partition log: {@code %020d.log} (record batches back to back, exactly as appended, see
@@ -25,15 +27,31 @@ import java.nio.file.StandardOpenOption;
  * ({@code setLength}) or unwritten extents still make the next fdatasync commit block allocation; overwriting blocks
  * that already hold zeros does not. The price is writing each byte twice, once as zero, in exchange for syncs that
  * touch data blocks only. Recovery stops at the zeros: a zero length field is no valid batch.
+ * <p>
+ * The zeros are written by the {@code filler} executor (a worker in the broker), not by the owner thread, which is an
+ * event loop. The invariant that keeps the filler off the appender's bytes: <b>the filler writes only at or above
+ * {@link #allocated}, while holding {@link #fillLock}, and raises {@code allocated} over a chunk only after writing
+ * it; the appender writes only below {@code allocated}</b>. An append that fits below {@code allocated} (the usual
+ * case) takes no lock. One that does not (it outran the fill, or there is none) takes the lock, which waits for at
+ * most the one {@link #FILL_CHUNK} being written, and raises {@code allocated} to its own end: it extends the file
+ * itself, and a fill still running goes on above it. Only the owner thread lowers {@code allocated} (trim on
+ * {@link #closeForAppend}, discarding a failed append), under the lock, and {@code closeForAppend} also ends any fill.
+ * A fill starts, at most one at a time, when an append leaves less than half a step of zeros ahead.
+ * <p>
+ * A failed append (a full disk: ENOSPC, or any I/O error) truncates the file back to where the batch started, so the
+ * segment ends after the last whole batch, its indexes untouched, and the next append starts at the same place.
  */
 final class LogSegment implements AutoCloseable {
     static final int PREALLOCATE_STEP = 1 << 20;
+    /** Zeros written per hold of {@link #fillLock}: the longest an appender that outran the fill waits for. */
+    static final int FILL_CHUNK = 64 * 1024;
+    private static final System.Logger LOG = System.getLogger(LogSegment.class.getName());
     static final String LOG_SUFFIX = ".log";
     static final String INDEX_SUFFIX = ".index";
     static final String TIME_INDEX_SUFFIX = ".timeindex";
     /** Bytes of a batch header that seeking needs: up to and including maxTimestamp. */
     private static final int SEEK_HEADER_BYTES = 43;
-    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(PREALLOCATE_STEP).asReadOnlyBuffer();
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(FILL_CHUNK).asReadOnlyBuffer();
 
     private final long baseOffset;
     private final Path logFile;
@@ -53,8 +71,17 @@ final class LogSegment implements AutoCloseable {
     /** A new file: its first sync must include metadata. */
     private volatile boolean created;
 
+    /** Held by the filler while it writes one chunk, by the owner when it moves {@link #allocated} itself. */
+    private final Object fillLock = new Object();
+    /** [size, allocated) is zeros no fill writes again; raised by the filler and the appender, see class Javadoc. */
+    private volatile long allocated;
+    /** Guarded by fillLock: where the running fill stops; 0 stops it. */
+    private long fillEnd;
+    /** A fill is queued or running: set by the owner, cleared by the filler when it ends. */
+    private volatile boolean filling;
+
     // owner thread only
-    private long allocated;
+    private Executor filler = Runnable::run;
     private int bytesSinceIndexEntry;
     private int relativeOffsetOfMaxTimestamp;
     private long rollTimeMs;
@@ -134,15 +161,94 @@ final class LogSegment implements AutoCloseable {
     void append(Buffer batch) throws IOException {
         int position = size;
         int length = batch.length();
+        long end = (long) position + length;
         long batchBase = RecordBatch.baseOffset(batch);
-        ensureAllocated((long) position + length);
-        IoUtil.writeFully(channel, batch.getByteBuf().nioBuffer(), position);
+        if (end > allocated) {
+            if (!config.preallocate()) {
+                allocated = end; // no fills to keep off
+            } else {
+                synchronized (fillLock) {
+                    if (end > allocated) {
+                        allocated = end;
+                    }
+                }
+            }
+        }
+        try {
+            IoUtil.writeFully(channel, batch.getByteBuf().nioBuffer(), position);
+        } catch (IOException e) {
+            discardFrom(position);
+            throw e;
+        }
         if (position == 0 && rollTimeMs == 0) {
             rollTimeMs = RecordBatch.maxTimestamp(batch);
         }
         indexBatch(batchBase, position, length, RecordBatch.maxTimestamp(batch));
         size = position + length;
         nextOffset = RecordBatch.nextOffset(batch);
+        maybeFillAhead(end);
+    }
+
+    /** Owner thread: where zero-filling runs; the owner itself ({@code Runnable::run}) unless set. */
+    void fillWith(Executor executor) {
+        filler = executor;
+    }
+
+    /** Cuts off what a failed write may have left after {@code position}; the file then ends after whole batches. */
+    private void discardFrom(int position) {
+        synchronized (fillLock) {
+            fillEnd = 0;
+            try {
+                channel.truncate(position);
+                allocated = position;
+            } catch (IOException e) {
+                // the next append overwrites from position anyway; a longer leftover is cut by recovery or trim
+                LOG.log(System.Logger.Level.WARNING, "cannot truncate " + logFile + " to " + position, e);
+            }
+        }
+    }
+
+    private void maybeFillAhead(long end) {
+        long ahead = allocated;
+        if (!config.preallocate() || filling || closedForAppend || ahead >= config.segmentBytes()
+                || ahead - end >= PREALLOCATE_STEP / 2) {
+            return;
+        }
+        synchronized (fillLock) {
+            fillEnd = Math.min(Math.max(ahead, end) + PREALLOCATE_STEP, config.segmentBytes());
+        }
+        filling = true;
+        try {
+            filler.execute(this::fill);
+        } catch (RejectedExecutionException e) {
+            filling = false; // shutting down: appends extend the file themselves
+        }
+    }
+
+    /** Writes zeros from {@link #allocated} to {@link #fillEnd}, one chunk per hold of the lock. */
+    private void fill() {
+        try {
+            while (true) {
+                synchronized (fillLock) {
+                    long from = allocated;
+                    long to = Math.min(fillEnd, from + FILL_CHUNK);
+                    if (from >= to) {
+                        return;
+                    }
+                    ByteBuffer zeros = ZEROS.duplicate();
+                    zeros.limit((int) (to - from));
+                    IoUtil.writeFully(channel, zeros, from);
+                    allocated = to;
+                }
+            }
+        } catch (IOException e) {
+            if (!closedForAppend && !deleted && channel.isOpen()) {
+                // e.g. a full disk: appends go on extending the file themselves
+                LOG.log(System.Logger.Level.WARNING, "preallocation of " + logFile + " failed: " + e);
+            }
+        } finally {
+            filling = false;
+        }
     }
 
     private void indexBatch(long batchBase, int position, int length, long batchMaxTimestamp) throws IOException {
@@ -160,21 +266,6 @@ final class LogSegment implements AutoCloseable {
         bytesSinceIndexEntry += length;
     }
 
-    private void ensureAllocated(long end) throws IOException {
-        if (!config.preallocate() || end <= allocated) {
-            return;
-        }
-        long target = Math.max(end, Math.min(allocated + PREALLOCATE_STEP, config.segmentBytes()));
-        long pos = end;
-        while (pos < target) {
-            ByteBuffer zeros = ZEROS.duplicate();
-            zeros.limit((int) Math.min(zeros.capacity(), target - pos));
-            IoUtil.writeFully(channel, zeros, pos);
-            pos += zeros.limit();
-        }
-        allocated = Math.max(target, end);
-    }
-
     /** Owner thread: no more appends; records the final timestamp entry and gives back preallocated space. */
     void closeForAppend() throws IOException {
         if (closedForAppend) {
@@ -183,9 +274,13 @@ final class LogSegment implements AutoCloseable {
         if (maxTimestamp >= 0) {
             timeIndex.maybeAppend(maxTimestamp, relativeOffsetOfMaxTimestamp);
         }
-        channel.truncate(size);
-        allocated = size;
-        closedForAppend = true;
+        synchronized (fillLock) {
+            // waits for a fill chunk being written; none is written after
+            fillEnd = 0;
+            closedForAppend = true;
+            channel.truncate(size);
+            allocated = size;
+        }
     }
 
     // ---------------------------------------------------------------- flush (flusher thread)
@@ -433,9 +528,11 @@ final class LogSegment implements AutoCloseable {
     void delete() throws IOException {
         deleted = true;
         close();
-        Files.deleteIfExists(logFile);
+        // indexes first: a crash in between leaves a log file without indexes, which open rebuilds, rather than
+        // index files no segment owns
         Files.deleteIfExists(index.file());
         Files.deleteIfExists(timeIndex.file());
+        Files.deleteIfExists(logFile);
     }
 
     @Override

@@ -12,14 +12,16 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.concurrent.Executor;
 import java.util.stream.Stream;
 
 /**
  * The append-only log of one partition: a directory of {@link LogSegment}s, the last of which (the active segment)
  * takes appends.
  * <p>
- * Threads: {@link #append} and {@link #close} on the owner thread; {@link #read}, {@link #offsetForTimestamp} and
- * the offset getters on any thread; {@link #flush} on one flusher thread at a time. The segment list is an immutable
+ * Threads: {@link #append}, {@link #retire} and {@link #close} on the owner thread; {@link #read},
+ * {@link #offsetForTimestamp} and the offset getters on any thread; {@link #flush} on one flusher thread at a time;
+ * {@link #deleteRetired} and the active segment's zero-filling on workers. The segment list is an immutable
  * array replaced under a lock by the rare structural changes (roll, retention, close); the append path takes no lock.
  * Visibility is ordered by volatile writes: the batch bytes and index entries, then the segment's size, then
  * {@link #logEndOffset}. A reader that reads {@code logEndOffset} first therefore finds every offset below it.
@@ -64,11 +66,16 @@ public final class PartitionLog implements AutoCloseable {
     /** Whether open() ran a recovery scan; for tests and metrics. */
     private final boolean recovered;
 
+    /** Where the active segment's zero-filling runs (see {@link LogSegment}). */
+    private final Executor filler;
+
     // owner thread only
     private LogSegment active;
 
-    private PartitionLog(Path dir, LogConfig config, Clock clock, List<LogSegment> segments, boolean recovered) {
+    private PartitionLog(Path dir, LogConfig config, Clock clock, List<LogSegment> segments, boolean recovered,
+            Executor filler) {
         this.dir = dir;
+        this.filler = filler;
         this.config = config;
         this.clock = clock;
         this.cleanShutdown = new OffsetCheckpointFile(dir.resolve(CLEAN_SHUTDOWN_FILE));
@@ -79,10 +86,24 @@ public final class PartitionLog implements AutoCloseable {
         this.logEndOffset = active.nextOffset();
         this.durableOffset = logEndOffset;
         this.recovered = recovered;
+        active.fillWith(filler);
     }
 
-    /** Opens or creates the log in dir, running recovery if the last shutdown was not clean. */
+    /**
+     * Opens or creates the log in dir, running recovery if the last shutdown was not clean. Preallocation zero-fills
+     * on the owner thread; the broker uses {@link #open(Path, LogConfig, Clock, Executor)}.
+     */
     public static PartitionLog open(Path dir, LogConfig config, Clock clock) throws IOException {
+        return open(dir, config, clock, Runnable::run);
+    }
+
+    /**
+     * Opens or creates the log in dir, running recovery if the last shutdown was not clean.
+     *
+     * @param filler where the active segment is zero-filled ahead of the write position: a worker, so that the owner
+     *               thread (an event loop) does not write the zeros
+     */
+    public static PartitionLog open(Path dir, LogConfig config, Clock clock, Executor filler) throws IOException {
         Files.createDirectories(dir);
         List<Long> bases = listSegments(dir);
         OffsetCheckpointFile cleanShutdown = new OffsetCheckpointFile(dir.resolve(CLEAN_SHUTDOWN_FILE));
@@ -127,7 +148,7 @@ public final class PartitionLog implements AutoCloseable {
             closeAll(segments);
             throw e;
         }
-        return new PartitionLog(dir, config, clock, segments, recovered);
+        return new PartitionLog(dir, config, clock, segments, recovered, filler);
     }
 
     private static boolean loadClean(Path dir, LogConfig config, List<Long> bases, List<LogSegment> out, long end)
@@ -234,6 +255,7 @@ public final class PartitionLog implements AutoCloseable {
             LogSegment old = active;
             old.closeForAppend();
             LogSegment fresh = LogSegment.create(dir, base, config, clock.millis());
+            fresh.fillWith(filler);
             directoryDirty = true;
             LogSegment[] current = segments;
             LogSegment[] next = Arrays.copyOf(current, current.length + 1);
@@ -368,15 +390,61 @@ public final class PartitionLog implements AutoCloseable {
 
     // ---------------------------------------------------------------- retention
 
+    /** Closed segments that retention has taken out of the log; {@link #deleteRetired} deletes their files. */
+    public static final class RetiredSegments {
+        private static final RetiredSegments NONE = new RetiredSegments(List.of(), -1);
+        private final List<LogSegment> segments;
+        private final long logStartOffset;
+
+        private RetiredSegments(List<LogSegment> segments, long logStartOffset) {
+            this.segments = segments;
+            this.logStartOffset = logStartOffset;
+        }
+
+        /** Nothing retired. */
+        public static RetiredSegments none() {
+            return NONE;
+        }
+
+        public int count() {
+            return segments.size();
+        }
+
+        public long bytes() {
+            long total = 0;
+            for (LogSegment segment : segments) {
+                total += segment.size();
+            }
+            return total;
+        }
+
+        /** The log start offset once they went; -1 if none did. */
+        public long logStartOffset() {
+            return logStartOffset;
+        }
+    }
+
     /**
-     * Deletes whole closed segments, oldest first, while the policy allows; never the active segment.
+     * Deletes whole closed segments, oldest first, while the policy allows; never the active segment. Both steps of
+     * {@link #retire} and {@link #deleteRetired} on the calling thread; for tools and tests.
      *
      * @return how many segments were deleted
      */
     public int applyRetention(RetentionPolicy policy) throws IOException {
+        RetiredSegments retired = retire(policy);
+        deleteRetired(retired);
+        return retired.count();
+    }
+
+    /**
+     * Owner thread, no I/O: takes the closed segments the policy lets go out of the log, oldest first, stopping at the
+     * first that must stay (so the log never gets holes), never the active one. The log start moves past them at
+     * once, so readers and new subscriptions no longer use them; their files stay open until {@link #deleteRetired}.
+     */
+    public RetiredSegments retire(RetentionPolicy policy) {
         synchronized (structureLock) {
             if (closed) {
-                return 0;
+                return RetiredSegments.NONE;
             }
             LogSegment[] current = segments;
             long now = clock.millis();
@@ -398,17 +466,28 @@ public final class PartitionLog implements AutoCloseable {
                 n++;
             }
             if (n == 0) {
-                return 0;
+                return RetiredSegments.NONE;
             }
             // readers move past the doomed segments before their files close
             logStartOffset = current[n].baseOffset();
             segments = Arrays.copyOfRange(current, n, current.length);
-            for (int i = 0; i < n; i++) {
-                current[i].delete();
-            }
-            IoUtil.forceDirectory(dir);
-            return n;
+            return new RetiredSegments(List.of(Arrays.copyOf(current, n)), current[n].baseOffset());
         }
+    }
+
+    /**
+     * Any thread (blocking: a worker in the broker): closes and deletes the files of retired segments, oldest first,
+     * and syncs the directory. A reader still inside one of them gets ClosedChannelException and starts again from
+     * the log start. If this never runs (a crash), the files are simply found again at the next open.
+     */
+    public void deleteRetired(RetiredSegments retired) throws IOException {
+        if (retired.count() == 0) {
+            return;
+        }
+        for (LogSegment segment : retired.segments) {
+            segment.delete();
+        }
+        IoUtil.forceDirectory(dir);
     }
 
     // ---------------------------------------------------------------- state

@@ -172,6 +172,17 @@ public final class MetaStore {
         }, JdbcThread.Durability.COMMIT);
     }
 
+    /**
+     * Writes everything buffered now and fsyncs it, as for definitions: for a position that must survive a crash,
+     * such as the starting position of a new durable subscription.
+     */
+    public Future<Void> syncPositions() {
+        return drainAndRun(batch -> c -> {
+            writePositions(c, batch);
+            return null;
+        }, JdbcThread.Durability.SYNC);
+    }
+
     public Future<Optional<DeadLetterSettings>> loadDeadLetterSettings(String destination) {
         Objects.requireNonNull(destination, "destination");
         return run(c -> DeadLetterTable.load(c, destination), JdbcThread.Durability.COMMIT);

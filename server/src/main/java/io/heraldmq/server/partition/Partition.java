@@ -7,6 +7,7 @@ import io.heraldmq.server.BrokerConfig;
 import io.heraldmq.server.log.GroupCommit;
 import io.heraldmq.server.log.LogConfig;
 import io.heraldmq.server.log.PartitionLog;
+import io.heraldmq.server.log.RetentionPolicy;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -40,18 +41,27 @@ public final class Partition extends AbstractVerticle {
     private final Path dir;
     private final BrokerConfig config;
     private final Executor flushExecutor;
+    private final RetentionPolicy retention;
     private final List<AppendListener> listeners = new ArrayList<>();
     private TailCache cache;
     private PartitionLog log;
     private GroupCommit commit;
     private String fenced;
+    private long retentionTimer = -1;
+    private boolean retiring;
 
-    public Partition(String topic, int id, Path dir, BrokerConfig config, Executor flushExecutor) {
+    /**
+     * @param retention the destination's retention limits; its {@code deletableBelowOffset} is ignored (see
+     *                  {@link #applyRetention})
+     */
+    public Partition(String topic, int id, Path dir, BrokerConfig config, Executor flushExecutor,
+                     RetentionPolicy retention) {
         this.topic = topic;
         this.id = id;
         this.dir = dir;
         this.config = config;
         this.flushExecutor = flushExecutor;
+        this.retention = retention;
     }
 
     @Override
@@ -59,11 +69,18 @@ public final class Partition extends AbstractVerticle {
         cache = new TailCache(config.tailCacheBytes());
         LogConfig logConfig = new LogConfig(config.segmentBytes(), LogConfig.defaults().segmentMs(),
                 LogConfig.defaults().indexIntervalBytes(), LogConfig.defaults().preallocate());
-        vertx.<PartitionLog>executeBlocking(() -> PartitionLog.open(dir, logConfig, Clock.systemUTC()), false)
+        // Zero-filling ahead of the write position is a blocking write: on a worker, not on this event loop.
+        Executor filler = task -> vertx.executeBlocking(() -> {
+            task.run();
+            return null;
+        }, false);
+        vertx.<PartitionLog>executeBlocking(() -> PartitionLog.open(dir, logConfig, Clock.systemUTC(), filler), false)
                 .onSuccess(opened -> {
                     log = opened;
                     commit = new GroupCommit(context, log, config.flushPolicy(), config.flushIntervalMs(),
                             flushExecutor);
+                    retentionTimer = vertx.setPeriodic(config.retentionCheckIntervalMs(),
+                            t -> applyRetention(lowestOffsetNeeded()));
                     started.complete();
                 })
                 .onFailure(e -> {
@@ -81,6 +98,7 @@ public final class Partition extends AbstractVerticle {
             return;
         }
         commit.close();
+        vertx.cancelTimer(retentionTimer);
         vertx.executeBlocking(() -> {
             log.close();
             return null;
@@ -143,6 +161,10 @@ public final class Partition extends AbstractVerticle {
      * on it.
      */
     public Future<Buffer> read(long offset) {
+        if (log != null && offset < log.logStartOffset()) {
+            // retention went past it (the tail cache may still hold it): continue at the log start
+            offset = log.logStartOffset();
+        }
         Buffer cached = cache.find(offset);
         if (cached != null) {
             return Future.succeededFuture(cached);
@@ -150,7 +172,53 @@ public final class Partition extends AbstractVerticle {
         if (fenced != null || offset >= log.logEndOffset()) {
             return Future.succeededFuture(Buffer.buffer(0));
         }
-        return vertx.executeBlocking(() -> log.read(offset, 1 << 20), false);
+        long from = offset;
+        return vertx.executeBlocking(() -> log.read(from, 1 << 20), false);
+    }
+
+    /**
+     * Applies the destination's retention limits (time and size, {@link BrokerConfig#retentionMs()} and
+     * {@link BrokerConfig#retentionBytes()} unless the destination has its own): which whole closed segments go is
+     * decided here, on the partition's context, and takes effect at once (the log start moves); their files are
+     * deleted on a worker. Runs every {@link BrokerConfig#retentionCheckIntervalMs()}; a run that finds the previous
+     * one still deleting does nothing. Context: the partition's.
+     *
+     * @param lowestOffsetNeeded no segment holding this offset or a later one is deleted; {@link Long#MAX_VALUE} =
+     *                           no constraint
+     * @return what was deleted (nothing if the files could not be deleted: the failure is logged)
+     */
+    public Future<PartitionLog.RetiredSegments> applyRetention(long lowestOffsetNeeded) {
+        if (log == null || retiring) {
+            return Future.succeededFuture(PartitionLog.RetiredSegments.none());
+        }
+        PartitionLog.RetiredSegments retired = log.retire(new RetentionPolicy(retention.retentionMs(),
+                retention.retentionBytes(), lowestOffsetNeeded));
+        if (retired.count() == 0) {
+            return Future.succeededFuture(retired);
+        }
+        retiring = true;
+        return vertx.executeBlocking(() -> {
+            log.deleteRetired(retired);
+            return retired;
+        }, false).andThen(ar -> {
+            retiring = false;
+            if (ar.succeeded()) {
+                LOG.info(() -> "retention deleted " + retired.count() + " segment(s), " + retired.bytes()
+                        + " bytes, of " + topic + "-" + id + "; log start offset now " + retired.logStartOffset());
+            } else {
+                LOG.log(Level.WARNING, "retention of " + topic + "-" + id + " could not delete the files of "
+                        + retired.count() + " retired segment(s); the next start finds them in the log again", ar.cause());
+            }
+        });
+    }
+
+    /**
+     * The lowest offset some subscription still needs, which retention must keep. Per-subscription retention is
+     * issue 5; until then subscriptions do not hold segments back (as in Kafka, limits of the topic alone decide),
+     * and a subscription left behind continues at the new log start.
+     */
+    private long lowestOffsetNeeded() {
+        return Long.MAX_VALUE;
     }
 
     public long logStartOffset() {

@@ -4,6 +4,8 @@ import io.heraldmq.protocol.DestinationKind;
 import io.heraldmq.protocol.ErrorCode;
 import io.heraldmq.protocol.ProtocolException;
 import io.heraldmq.server.BrokerConfig;
+import io.heraldmq.server.DestinationSettings;
+import io.heraldmq.server.log.RetentionPolicy;
 import io.heraldmq.server.meta.MetaStore;
 import io.heraldmq.server.meta.TopicRecord;
 import io.vertx.core.Future;
@@ -23,13 +25,16 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.stream.Stream;
+import java.util.logging.Logger;
 
 /**
  * Every queue and topic of the broker. Destinations are created on first use (as Artemis auto-creates addresses),
- * recorded in the metadata store, and reopened at start-up. Queues and topics have separate name spaces. Safe from
+ * with the partition count and retention limits the configuration gives them, recorded in the metadata store, and
+ * reopened at start-up. Queues and topics have separate name spaces. Safe from
  * any context: creation is idempotent through a map of futures.
  */
 public final class TopicRegistry {
+    private static final Logger LOG = Logger.getLogger(TopicRegistry.class.getName());
     private final Vertx vertx;
     private final BrokerConfig config;
     private final MetaStore meta;
@@ -85,18 +90,17 @@ public final class TopicRegistry {
     }
 
     private Future<Topic> open(DestinationKind kind, String name, String key) {
-        TopicRecord record = known.get(key);
-        boolean created = record == null;
-        if (created) {
-            record = new TopicRecord(name, kind.isQueue(), kind.isQueue() ? 1 : config.defaultPartitions(), -1, -1,
-                    System.currentTimeMillis());
-            known.put(key, record);
-        }
+        TopicRecord stored = known.get(key);
+        TopicRecord record = settle(kind.isQueue(), name, stored);
+        known.put(key, record);
+        RetentionPolicy retention = new RetentionPolicy(
+                record.retentionMs() >= 0 ? record.retentionMs() : config.retentionMs(),
+                record.retentionBytes() >= 0 ? record.retentionBytes() : config.retentionBytes(), Long.MAX_VALUE);
         Path dir = config.dataDir().resolve("log").resolve(key);
         List<Partition> partitions = new ArrayList<>();
         List<Future<String>> deployed = new ArrayList<>();
         for (int i = 0; i < record.partitions(); i++) {
-            Partition p = new Partition(name, i, dir.resolve(String.valueOf(i)), config, flushExecutor);
+            Partition p = new Partition(name, i, dir.resolve(String.valueOf(i)), config, flushExecutor, retention);
             partitions.add(p);
             deployed.add(vertx.deployVerticle(p).onSuccess(id -> {
                 synchronized (deployments) {
@@ -104,8 +108,7 @@ public final class TopicRegistry {
                 }
             }));
         }
-        TopicRecord toSave = record;
-        Future<Void> saved = created ? meta.saveTopic(toSave) : Future.succeededFuture();
+        Future<Void> saved = record.equals(stored) ? Future.succeededFuture() : meta.saveTopic(record);
         return Future.all(deployed).compose(v -> saved).map(v -> new Topic(kind, name, partitions));
     }
 
@@ -125,7 +128,8 @@ public final class TopicRegistry {
                     + name + "' already exists"));
         }
         BrokerConfig tempConfig = config.with(Map.of("log.flush.policy", "never"));
-        Partition p = new Partition(name, 0, temporaryRoot().resolve(key).resolve("0"), tempConfig, flushExecutor);
+        Partition p = new Partition(name, 0, temporaryRoot().resolve(key).resolve("0"), tempConfig, flushExecutor,
+                RetentionPolicy.unlimited());
         vertx.deployVerticle(p).map(id -> new Topic(kind, name, List.of(p))).onComplete(ar -> {
             if (ar.failed()) {
                 temporary.remove(key, created.future());
@@ -176,6 +180,35 @@ public final class TopicRegistry {
                 Files.deleteIfExists(f);
             }
         }
+    }
+
+    /**
+     * The record a destination opens with: a new one from the configuration ({@link BrokerConfig#destination}) and
+     * the defaults, or the stored one with the configured retention limits applied. The stored partition count
+     * always wins: keyed messages would change partition (and lose their order) if it changed under existing data.
+     */
+    private TopicRecord settle(boolean queue, String name, TopicRecord stored) {
+        DestinationSettings configured = config.destination(queue, name);
+        String what = (queue ? "queue " : "topic ") + name;
+        if (stored == null) {
+            int partitions = configured.partitions() > 0 ? configured.partitions()
+                    : queue ? 1 : config.defaultPartitions();
+            return new TopicRecord(name, queue, partitions, configured.retentionMs(), configured.retentionBytes(),
+                    System.currentTimeMillis());
+        }
+        if (configured.partitions() > 0 && configured.partitions() != stored.partitions()) {
+            LOG.warning(() -> what + " is configured with " + configured.partitions() + " partitions but exists"
+                    + " with " + stored.partitions() + "; the existing count stays");
+        }
+        long retentionMs = configured.retentionMs() >= 0 ? configured.retentionMs() : stored.retentionMs();
+        long retentionBytes = configured.retentionBytes() >= 0 ? configured.retentionBytes()
+                : stored.retentionBytes();
+        if (retentionMs == stored.retentionMs() && retentionBytes == stored.retentionBytes()) {
+            return stored;
+        }
+        LOG.info(() -> what + ": retention now " + retentionMs + " ms, " + retentionBytes + " bytes (was "
+                + stored.retentionMs() + " ms, " + stored.retentionBytes() + " bytes; -1 = broker default)");
+        return new TopicRecord(name, queue, stored.partitions(), retentionMs, retentionBytes, stored.createdAt());
     }
 
     /** Stops every partition: flushes and closes the logs. */

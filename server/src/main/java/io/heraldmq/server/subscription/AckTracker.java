@@ -48,6 +48,25 @@ final class AckTracker {
         return true;
     }
 
+    /**
+     * Retention deleted every offset below {@code logStart}: none of them can be delivered or settled any more, so
+     * they count as settled and the committed offset moves up to the log start.
+     *
+     * @return whether the committed offset moved
+     */
+    boolean skipTo(long logStart) {
+        if (logStart <= committed) {
+            return false;
+        }
+        committed = logStart;
+        above.headSet(logStart).clear();
+        while (!above.isEmpty() && above.first() == committed) {
+            above.pollFirst();
+            committed++;
+        }
+        return true;
+    }
+
     /** Settled offsets above the committed one as [start, endExclusive) pairs. */
     long[] ranges() {
         if (above.isEmpty()) {

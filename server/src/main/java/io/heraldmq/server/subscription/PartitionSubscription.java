@@ -340,6 +340,9 @@ final class PartitionSubscription implements Partition.AppendListener {
         boolean moved = false;
         while (window.size() < LOOKAHEAD) {
             if (!cursor.advance(readOffset)) {
+                if (readOffset < partition.logStartOffset()) {
+                    skipToLogStart();
+                }
                 if (loading || readOffset >= partition.logEndOffset()) {
                     return moved;
                 }
@@ -365,7 +368,13 @@ final class PartitionSubscription implements Partition.AppendListener {
                     }
                     dispatch();
                 });
-                return moved;
+                // The read may have completed since isComplete() above: then the handler has just run here, inside
+                // this loop, and its dispatch() returned at once (dispatching is set). Go on with what it loaded, or
+                // nothing would dispatch until the next credit, ack or append.
+                if (loading || read.failed() || read.result().length() == 0) {
+                    return moved;
+                }
+                continue;
             }
             moved = true;
             long offset = cursor.offset();
@@ -471,6 +480,17 @@ final class PartitionSubscription implements Partition.AppendListener {
         lowestParked = Math.min(lowestParked, p.offset);
         if (p.deliveryCount > 1) {
             parkedCounts.put(p.offset, p.deliveryCount);
+        }
+    }
+
+    /** Retention deleted the segments where this subscription was: it continues at the log start. */
+    private void skipToLogStart() {
+        long start = partition.logStartOffset();
+        LOG.info(() -> "subscription " + subscription.id() + " in " + partition.topic() + "-" + partition.id()
+                + " skips offsets " + readOffset + " to " + (start - 1) + ", deleted by retention");
+        readOffset = start;
+        if (acks.skipTo(start) && subscription.durable()) {
+            subscription.commit(partition.id(), new Position(acks.committed(), acks.ranges()));
         }
     }
 

@@ -11,6 +11,7 @@ import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -59,6 +60,7 @@ public final class Subscription {
             s.redelivery = policy;
             return durable ? meta.loadPositions(id) : Future.succeededFuture(Map.of());
         });
+        AtomicBoolean startRecorded = new AtomicBoolean();
         return stored.compose(positions -> {
             List<Future<Void>> opened = new ArrayList<>();
             for (Partition p : topic.partitions()) {
@@ -71,6 +73,7 @@ public final class Subscription {
                         if (durable) {
                             // Recorded now so that a restart resumes here, not at a later log end.
                             meta.commitPosition(id, p.id(), pos);
+                            startRecorded.set(true);
                         }
                     }
                     PartitionSubscription ps = new PartitionSubscription(s, p, pos);
@@ -80,7 +83,11 @@ public final class Subscription {
                 });
                 opened.add(done.future());
             }
-            return Future.all(opened).map(s);
+            // A new durable subscription exists for the client once this completes: its start must survive a
+            // crash, or a restart would begin it again at a later log end and lose what was sent in between.
+            return Future.all(opened)
+                    .compose(v -> startRecorded.get() ? meta.syncPositions() : Future.succeededFuture())
+                    .map(s);
         });
     }
 
