@@ -45,6 +45,7 @@ public final class Broker {
     private MetaStore meta;
     private TopicRegistry topics;
     private SubscriptionRegistry subscriptions;
+    private DeadLetters deadLetters;
     private ClientListener listener;
     private DiskSpaceMonitor disk;
     private int port;
@@ -78,7 +79,8 @@ public final class Broker {
         }).compose(v -> MetaStore.open(vertx, config.dataDir(), MetaStoreOptions.defaults())).compose(m -> {
             meta = m;
             topics = new TopicRegistry(vertx, config, meta, flushExecutor);
-            subscriptions = new SubscriptionRegistry(meta, new DeadLetters(topics, meta, config.redelivery()));
+            deadLetters = new DeadLetters(topics, meta, config.redelivery());
+            subscriptions = new SubscriptionRegistry(meta, deadLetters);
             return topics.load().compose(x -> subscriptions.load());
         }).compose(v -> {
             ClientIds clientIds = new ClientIds();
@@ -117,6 +119,11 @@ public final class Broker {
 
     public BrokerConfig config() {
         return config;
+    }
+
+    /** Redelivery and dead-letter settings by destination, for administration. */
+    public DeadLetters deadLetters() {
+        return deadLetters;
     }
 
     /** Stops accepting, closes connections, flushes and closes every log and the metadata store. */

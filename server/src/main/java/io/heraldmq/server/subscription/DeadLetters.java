@@ -5,6 +5,7 @@ import io.heraldmq.protocol.ProtocolException;
 import io.heraldmq.protocol.RecordBatch;
 import io.heraldmq.protocol.WireMessage;
 import io.heraldmq.server.RedeliveryDefaults;
+import io.heraldmq.server.meta.DeadLetterSettings;
 import io.heraldmq.server.meta.MetaStore;
 import io.heraldmq.server.partition.Partition;
 import io.heraldmq.server.partition.Topic;
@@ -20,8 +21,8 @@ import java.util.logging.Logger;
 
 /**
  * Redelivery policies by destination and the writing of dead letters. A destination's policy comes from its
- * {@code dead_letter_settings} row (key {@link #settingsKey}), else from the broker's defaults; it is read once and
- * cached. A dead letter is a new record in the dead letter queue (an ordinary queue, created on first use) with the
+ * {@code dead_letter_settings} row (key {@link #settingsKey}), else from the broker's defaults; it is read when the
+ * destination's first subscription opens and kept in memory, and {@link #update} changes both. A dead letter is a new record in the dead letter queue (an ordinary queue, created on first use) with the
  * original message plus {@value #ORIGINAL_DESTINATION}, {@value #DELIVERY_COUNT} and {@value #FAILURE_REASON}; the
  * message is decoded and encoded again for that, which is fine because dead letters are rare. Safe from any context.
  */
@@ -37,7 +38,8 @@ public final class DeadLetters {
     private final TopicRegistry topics;
     private final MetaStore meta;
     private final RedeliveryDefaults defaults;
-    private final Map<String, Future<RedeliveryPolicy>> policies = new ConcurrentHashMap<>();
+    /** Loaded policies by settings key; a subscription reads its destination's here on every use. */
+    private final Map<String, RedeliveryPolicy> policies = new ConcurrentHashMap<>();
 
     public DeadLetters(TopicRegistry topics, MetaStore meta, RedeliveryDefaults defaults) {
         this.topics = topics;
@@ -50,34 +52,64 @@ public final class DeadLetters {
         return (queue ? "queue://" : "topic://") + name;
     }
 
-    /** The policy of {@code topic}; temporary destinations always use the broker's defaults. */
+    /**
+     * Loads the policy of {@code topic} unless it is loaded; a subscription opens only once this completed, so that
+     * {@link #current} has it. Temporary destinations always use the broker's defaults.
+     */
     Future<RedeliveryPolicy> policy(Topic topic) {
-        if (topic.kind().isTemporary()) {
-            return Future.succeededFuture(RedeliveryPolicy.of(defaults, topic.name()));
-        }
-        String key = settingsKey(topic.isQueue(), topic.name());
-        Future<RedeliveryPolicy> f = policies.get(key);
-        if (f != null) {
-            return f;
-        }
-        return policies.computeIfAbsent(key, k -> meta.loadDeadLetterSettings(k).map(row -> {
-            if (row.isPresent()) {
-                RedeliveryPolicy p = RedeliveryPolicy.of(row.get(), defaults, topic.name());
-                return topic.isQueue() && p.deadLetterQueue().equals(topic.name()) ? p.unlimited() : p;
-            }
-            RedeliveryPolicy p = RedeliveryPolicy.of(defaults, topic.name());
-            // A dead letter queue does not get one of its own (DLQ.DLQ.x and so on): its messages are redelivered
-            // for as long as it takes, unless its own settings row says otherwise.
-            return topic.isQueue() && topic.name().startsWith(defaults.deadLetterPrefix()) ? p.unlimited() : p;
-        }).onFailure(e -> policies.remove(k)));
+        RedeliveryPolicy known = topic.kind().isTemporary() ? RedeliveryPolicy.of(defaults, topic.name())
+                : policies.get(settingsKey(topic.isQueue(), topic.name()));
+        return known != null ? Future.succeededFuture(known) : reload(topic.isQueue(), topic.name());
+    }
+
+    /** The loaded policy of {@code topic} (see {@link #policy}). */
+    RedeliveryPolicy current(Topic topic) {
+        RedeliveryPolicy p = topic.kind().isTemporary() ? null
+                : policies.get(settingsKey(topic.isQueue(), topic.name()));
+        return p != null ? p : RedeliveryPolicy.of(defaults, topic.name());
     }
 
     /**
-     * Forgets the cached policy of a destination whose settings changed; subscriptions opened from now on read the
-     * new row.
+     * Reads a destination's settings row again, e.g. after an administration command changed it; open
+     * subscriptions use the new policy from the next redelivery on.
      */
-    public void settingsChanged(boolean queue, String name) {
-        policies.remove(settingsKey(queue, name));
+    public Future<RedeliveryPolicy> reload(boolean queue, String name) {
+        String key = settingsKey(queue, name);
+        return meta.loadDeadLetterSettings(key).map(row -> {
+            RedeliveryPolicy p;
+            if (row.isPresent()) {
+                p = RedeliveryPolicy.of(row.get(), defaults, name);
+                p = queue && p.deadLetterQueue().equals(name) ? p.unlimited() : p;
+            } else {
+                p = RedeliveryPolicy.of(defaults, name);
+                // A dead letter queue does not get one of its own (DLQ.DLQ.x and so on): its messages are
+                // redelivered for as long as it takes, unless its own settings row says otherwise.
+                p = queue && name.startsWith(defaults.deadLetterPrefix()) ? p.unlimited() : p;
+            }
+            policies.put(key, p);
+            return p;
+        });
+    }
+
+    /**
+     * Stores a destination's redelivery settings (what an administration command does) and applies them to its
+     * open subscriptions from their next redelivery on.
+     *
+     * @return fails with IllegalArgumentException for settings of another destination or out of range
+     */
+    public Future<RedeliveryPolicy> update(boolean queue, String name, DeadLetterSettings settings) {
+        String problem = !settings.destination().equals(settingsKey(queue, name))
+                ? "settings for " + settings.destination() + " given for " + settingsKey(queue, name)
+                : settings.maxDeliveryAttempts() < 1 && settings.maxDeliveryAttempts() != -1
+                ? "max delivery attempts must be at least 1, or -1 for unlimited"
+                : settings.redeliveryDelayMs() < 0 || settings.maxRedeliveryDelayMs() < 0
+                ? "redelivery delays must not be negative"
+                : !(settings.redeliveryMultiplier() >= 1.0) ? "the redelivery multiplier must be at least 1.0"
+                : null;
+        if (problem != null) {
+            return Future.failedFuture(new IllegalArgumentException(problem));
+        }
+        return meta.saveDeadLetterSettings(settings).compose(v -> reload(queue, name));
     }
 
     /**

@@ -30,7 +30,6 @@ public final class Subscription {
     private final MessageFilter filter;
     private final MetaStore meta;
     private final DeadLetters deadLetters;
-    private RedeliveryPolicy redelivery;
     private final Runnable onLastConsumerGone;
     private final PartitionSubscription[] parts;
     private final AtomicInteger consumers = new AtomicInteger();
@@ -56,10 +55,8 @@ public final class Subscription {
                                             Start start, MetaStore meta, DeadLetters deadLetters,
                                             Runnable onLastConsumerGone) {
         Subscription s = new Subscription(id, topic, durable, filter, meta, deadLetters, onLastConsumerGone);
-        Future<Map<Integer, Position>> stored = deadLetters.policy(topic).compose(policy -> {
-            s.redelivery = policy;
-            return durable ? meta.loadPositions(id) : Future.succeededFuture(Map.of());
-        });
+        Future<Map<Integer, Position>> stored = deadLetters.policy(topic).compose(policy ->
+                durable ? meta.loadPositions(id) : Future.succeededFuture(Map.of()));
         AtomicBoolean startRecorded = new AtomicBoolean();
         return stored.compose(positions -> {
             List<Future<Void>> opened = new ArrayList<>();
@@ -118,7 +115,7 @@ public final class Subscription {
 
     /** Redelivery delay, delivery limit and dead letter queue of the subscription's destination. */
     public RedeliveryPolicy redelivery() {
-        return redelivery;
+        return deadLetters.current(topic);
     }
 
     /**
@@ -126,7 +123,7 @@ public final class Subscription {
      * completes on the dead letter queue's partition context.
      */
     Future<Void> deadLetter(Buffer record, int deliveries, String reason) {
-        return deadLetters.write(topic, redelivery, record, deliveries, reason);
+        return deadLetters.write(topic, redelivery(), record, deliveries, reason);
     }
 
     void commit(int partition, Position position) {

@@ -12,7 +12,9 @@ import io.heraldmq.protocol.RecordBatch;
 import io.heraldmq.protocol.Subscribe;
 import io.heraldmq.protocol.WireMessage;
 import io.heraldmq.server.junit.BrokerExtension;
+import io.heraldmq.server.meta.DeadLetterSettings;
 import io.heraldmq.server.subscription.DeadLetters;
+import io.heraldmq.server.subscription.RedeliveryPolicy;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,8 +24,11 @@ import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -102,6 +107,41 @@ class DeadLetterFramesIT {
             assertEquals(2, dead.properties.get(DeadLetters.DELIVERY_COUNT));
             assertEquals("the consumer's connection was lost", dead.properties.get(DeadLetters.FAILURE_REASON));
         }
+    }
+
+    @Test
+    void settingsUpdatedWhileConsumersAreAttachedApplyFromTheNextRedelivery() throws Exception {
+        try (RawClient c = connect()) {
+            produce(c, "dlf-live", "m");
+            c.write(new Subscribe(1, DestinationKind.QUEUE, "dlf-live", null, (byte) 0, null, 1).encode(3));
+            // The delivery may overtake the answer: it goes out from the partition's context.
+            List<Entry> got = new ArrayList<>();
+            Frame ok = c.read();
+            if (ok.type() == FrameType.DELIVER) {
+                Deliver.read(ok.body(), (consumer, partition, offset, count, record) ->
+                        got.add(new Entry(offset, count, record.copy())));
+                ok = c.read();
+            }
+            assertEquals(FrameType.OK, ok.type());
+            assertEquals(new Ok.Redelivery(2, 0), Ok.redelivery(ok.body()), "the broker-wide default");
+            Entry e = got.isEmpty() ? readEntries(c, 1).get(0) : got.get(0);
+
+            RedeliveryPolicy updated = broker.broker().deadLetters().update(true, "dlf-live",
+                    new DeadLetterSettings("queue://dlf-live", 1, 0, 1.0, 0, "dlf-live-dead"))
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            assertEquals(1, updated.maxDeliveryAttempts());
+
+            c.write(new Ack(1, Ack.RELEASED, new int[]{0}, new long[]{e.offset()}, "listener threw x", 0)
+                    .encode(10));
+            subscribe(c, 2, "dlf-live-dead", 10);
+            WireMessage dead = WireMessage.decode(RecordBatch.message(readEntries(c, 1).get(0).record()));
+            assertEquals(1, dead.properties.get(DeadLetters.DELIVERY_COUNT));
+            assertEquals("listener threw x", dead.properties.get(DeadLetters.FAILURE_REASON));
+        }
+        ExecutionException bad = assertThrows(ExecutionException.class, () -> broker.broker().deadLetters()
+                .update(true, "dlf-live", new DeadLetterSettings("queue://dlf-live", 0, 0, 1.0, 0, null))
+                .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
+        assertTrue(bad.getCause().getMessage().contains("max delivery attempts"), bad.getCause().getMessage());
     }
 
     private static RawClient connect() throws IOException {
