@@ -29,6 +29,8 @@ public enum ErrorCode {
     NOT_LEADER(11),
     /** A transaction could not be committed. */
     TRANSACTION_ROLLED_BACK(12),
+    /** An administrative request named an unknown operation or gave a missing or malformed argument. */
+    INVALID_ARGUMENT(16),
     /** Anything else; the message says what. */
     INTERNAL(99);
 

@@ -16,9 +16,11 @@ public enum FrameType {
     SET_CLIENT_ID(12),
     CREATE_TEMP(13),
     DELETE_TEMP(14),
-    UNSUBSCRIBE(15);
+    UNSUBSCRIBE(15),
+    ADMIN(16),
+    ADMIN_RESULT(17);
 
-    private static final FrameType[] BY_CODE = new FrameType[16];
+    private static final FrameType[] BY_CODE = new FrameType[20];
 
     static {
         for (FrameType t : values()) {

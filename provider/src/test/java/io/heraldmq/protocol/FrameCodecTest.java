@@ -310,8 +310,10 @@ class FrameCodecTest {
         assertNull(FrameType.of((byte) 0));
         assertEquals(FrameType.SET_CLIENT_ID, FrameType.of((byte) 12));
         assertEquals(FrameType.UNSUBSCRIBE, FrameType.of((byte) 15));
-        assertNull(FrameType.of((byte) 17));
-        assertNull(FrameType.of((byte) 16));
+        assertEquals(FrameType.ADMIN, FrameType.of((byte) 16));
+        assertEquals(FrameType.ADMIN_RESULT, FrameType.of((byte) 17));
+        assertNull(FrameType.of((byte) 18));
+        assertNull(FrameType.of((byte) 20));
         assertNull(FrameType.of((byte) -1));
         assertNull(FrameType.of(Byte.MAX_VALUE));
     }

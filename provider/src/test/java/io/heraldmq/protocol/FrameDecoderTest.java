@@ -39,6 +39,8 @@ class FrameDecoderTest {
         all.appendBuffer(new CreateTemp(DestinationKind.TEMPORARY_QUEUE, "temp-1").encode(9));
         all.appendBuffer(new DeleteTemp(DestinationKind.TEMPORARY_TOPIC, "temp-2").encode(10));
         all.appendBuffer(new Unsubscribe("sub").encode(11));
+        all.appendBuffer(new Admin(AdminOperation.LIST_TOPICS, java.util.Map.of()).encode(12));
+        all.appendBuffer(AdminResult.empty().encode(12));
         return all;
     }
 
@@ -229,7 +231,7 @@ class FrameDecoderTest {
 
     @Test
     void unknownType() {
-        for (byte code : new byte[]{0, 16, 17, -1, 127}) {
+        for (byte code : new byte[]{0, 18, 20, -1, 127}) {
             FrameDecoder d = new FrameDecoder(MAX, frames::add);
             ProtocolException e = assertThrows(ProtocolException.class,
                     () -> d.feed(Buffer.buffer().appendInt(5).appendByte(code).appendInt(0)));

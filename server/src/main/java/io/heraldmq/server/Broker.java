@@ -1,6 +1,15 @@
 package io.heraldmq.server;
 
+import io.heraldmq.protocol.AdminOperation;
 import io.heraldmq.protocol.FrameType;
+import io.heraldmq.server.admin.AdminCommand;
+import io.heraldmq.server.admin.CreateTopicCommand;
+import io.heraldmq.server.admin.DeleteSubscriptionCommand;
+import io.heraldmq.server.admin.DeleteTopicCommand;
+import io.heraldmq.server.admin.ListSubscriptionsCommand;
+import io.heraldmq.server.admin.ListTopicsCommand;
+import io.heraldmq.server.admin.SeekSubscriptionCommand;
+import io.heraldmq.server.handler.AdminHandler;
 import io.heraldmq.server.handler.AckHandler;
 import io.heraldmq.server.handler.ClientIds;
 import io.heraldmq.server.handler.CloseHandler;
@@ -98,6 +107,7 @@ public final class Broker {
             handlers.put(FrameType.CREATE_TEMP, new CreateTempHandler(temporaries));
             handlers.put(FrameType.DELETE_TEMP, new DeleteTempHandler(temporaries));
             handlers.put(FrameType.UNSUBSCRIBE, new UnsubscribeHandler(subscriptions));
+            handlers.put(FrameType.ADMIN, new AdminHandler(adminCommands(), !config.users().isEmpty()));
             listener = new ClientListener(vertx, handlers, config.maxFrameBytes(), closed -> {
                 connect.disconnected(closed);
                 temporaries.connectionClosed(closed.connectionId());
@@ -107,6 +117,18 @@ public final class Broker {
             port = p;
             return null;
         });
+    }
+
+    private Map<AdminOperation, AdminCommand> adminCommands() {
+        Map<AdminOperation, AdminCommand> commands = new EnumMap<>(AdminOperation.class);
+        commands.put(AdminOperation.CREATE_TOPIC, new CreateTopicCommand(topics, config.defaultPartitions()));
+        commands.put(AdminOperation.DELETE_TOPIC, new DeleteTopicCommand(topics, subscriptions));
+        commands.put(AdminOperation.LIST_TOPICS, new ListTopicsCommand(topics, config.retentionMs(),
+                config.retentionBytes()));
+        commands.put(AdminOperation.LIST_SUBSCRIPTIONS, new ListSubscriptionsCommand(topics, subscriptions, meta));
+        commands.put(AdminOperation.SEEK_SUBSCRIPTION, new SeekSubscriptionCommand(topics, subscriptions));
+        commands.put(AdminOperation.DELETE_SUBSCRIPTION, new DeleteSubscriptionCommand(subscriptions));
+        return commands;
     }
 
     public int port() {

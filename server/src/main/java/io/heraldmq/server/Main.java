@@ -1,10 +1,14 @@
 package io.heraldmq.server;
 
+import io.heraldmq.server.cli.DeadLetterCommand;
+import io.heraldmq.server.cli.SubscriptionCommand;
+import io.heraldmq.server.cli.TopicCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,9 +20,12 @@ import java.util.concurrent.TimeUnit;
  * {@code java -jar heraldmq-server.jar [--port N] [--data-dir DIR] [--config FILE]}: runs a broker until SIGTERM,
  * then shuts it down cleanly (connections closed, logs flushed and closed) and exits 0.
  * {@code java -jar heraldmq-server.jar hash-password < password.txt} prints a password hash for the config file.
+ * {@code topic}, {@code sub} and {@code dlq} administer a running broker (see {@code heraldmq topic --help}); they
+ * exit 0 on success, 1 when the broker refuses, 2 for bad arguments, 3 when the broker cannot be reached.
  */
 @Command(name = "heraldmq", mixinStandardHelpOptions = true, version = "HeraldMQ 0.1.0",
-        subcommands = HashPasswordCommand.class,
+        subcommands = {HashPasswordCommand.class, TopicCommand.class, SubscriptionCommand.class,
+                DeadLetterCommand.class},
         description = "Runs a HeraldMQ broker. With no options: one node, data under ./data, 127.0.0.1:7440.")
 public final class Main implements Callable<Integer> {
     @Option(names = "--port", description = "client port; 0 = any free port (default 7440)")
@@ -57,12 +64,23 @@ public final class Main implements Callable<Integer> {
     }
 
     public static void main(String[] args) {
+        System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+    }
+
+    /** Runs the command line with these streams and returns the exit code (tests call it in-process). */
+    public static int execute(PrintWriter out, PrintWriter err, String... args) {
         CommandLine cli = new CommandLine(new Main());
+        cli.setOut(out);
+        cli.setErr(err);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            System.err.println("HeraldMQ failed to start: " + e.getMessage());
+            if (cmd.getCommand() instanceof Main) {
+                err.println("HeraldMQ failed to start: " + e.getMessage());
+            } else {
+                err.println("error: " + e.getMessage());
+            }
+            err.flush();
             return 1;
         });
-        int code = cli.execute(args);
-        System.exit(code);
+        return cli.execute(args);
     }
 }

@@ -221,6 +221,22 @@ public final class Partition extends AbstractVerticle {
         return Long.MAX_VALUE;
     }
 
+    /**
+     * The offset of the first batch whose timestamps reach {@code timestampMs} (the log end if none does), looked up
+     * in the time index on a worker. Context: any; the future completes on the caller's context.
+     */
+    public Future<Long> offsetForTimestamp(long timestampMs) {
+        if (log == null) {
+            return Future.succeededFuture(0L);
+        }
+        return vertx.executeBlocking(() -> log.offsetForTimestamp(timestampMs), false);
+    }
+
+    /** Bytes of the log's segments. Context: any (the log keeps its segment list and sizes visible). */
+    public long sizeInBytes() {
+        return log == null ? 0 : log.sizeInBytes();
+    }
+
     public long logStartOffset() {
         return log == null ? 0 : log.logStartOffset();
     }

@@ -14,6 +14,8 @@ public final class Topic {
     private final String name;
     private final List<Partition> partitions;
     private final AtomicInteger roundRobin = new AtomicInteger();
+    /** Consumers attached to any subscription of this destination, so that deleting it can refuse. */
+    private final AtomicInteger consumers = new AtomicInteger();
 
     Topic(DestinationKind kind, String name, List<Partition> partitions) {
         this.kind = kind;
@@ -35,6 +37,19 @@ public final class Topic {
 
     public List<Partition> partitions() {
         return partitions;
+    }
+
+    /** Counts consumers attached to the destination's subscriptions (browsers excluded). */
+    public void consumerAttached() {
+        consumers.incrementAndGet();
+    }
+
+    public void consumerDetached() {
+        consumers.decrementAndGet();
+    }
+
+    public int consumerCount() {
+        return consumers.get();
     }
 
     /**

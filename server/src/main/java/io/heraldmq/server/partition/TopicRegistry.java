@@ -112,6 +112,81 @@ public final class TopicRegistry {
         return Future.all(deployed).compose(v -> saved).map(v -> new Topic(kind, name, partitions));
     }
 
+    /** A destination as administration sees it: its definition and, once opened, its partitions. */
+    public record Entry(DestinationKind kind, TopicRecord record, Future<Topic> topic) {
+    }
+
+    /**
+     * Creates a queue or topic with the given partitions and retention, as an administrator asks. Fails with
+     * ILLEGAL_STATE if it exists already (auto-created ones included).
+     */
+    public Future<Topic> create(DestinationKind kind, String name, int partitions, long retentionMs,
+                                long retentionBytes) {
+        if (kind.isTemporary()) {
+            return Future.failedFuture(new ProtocolException(ErrorCode.INVALID_DESTINATION,
+                    "temporary destinations are created by their connection, not by administration"));
+        }
+        String key = key(kind, name);
+        TopicRecord record = new TopicRecord(name, kind.isQueue(), partitions, retentionMs, retentionBytes,
+                System.currentTimeMillis());
+        if (topics.containsKey(key) || known.putIfAbsent(key, record) != null) {
+            return Future.failedFuture(new ProtocolException(ErrorCode.ILLEGAL_STATE,
+                    (kind.isQueue() ? "queue '" : "topic '") + name + "' already exists"));
+        }
+        return meta.saveTopic(record).compose(v -> get(kind, name)).onFailure(e -> known.remove(key, record));
+    }
+
+    /** The destination if it exists (defined or opened), else null; never creates one. */
+    public Entry find(DestinationKind kind, String name) {
+        String key = key(kind.isQueue() ? DestinationKind.QUEUE : DestinationKind.TOPIC, name);
+        TopicRecord record = known.get(key);
+        return record == null ? null : new Entry(kind.isQueue() ? DestinationKind.QUEUE : DestinationKind.TOPIC,
+                record, get(kind, name));
+    }
+
+    /** Every queue and topic (not temporary ones), by kind and name. */
+    public List<Entry> list() {
+        List<Entry> out = new ArrayList<>();
+        for (Map.Entry<String, TopicRecord> e : known.entrySet()) {
+            DestinationKind kind = e.getKey().startsWith("q-") ? DestinationKind.QUEUE : DestinationKind.TOPIC;
+            out.add(new Entry(kind, e.getValue(), get(kind, e.getValue().name())));
+        }
+        out.sort(Comparator.comparing((Entry x) -> x.record().name()).thenComparing(x -> x.kind()));
+        return out;
+    }
+
+    /**
+     * Deletes a queue or topic: it is forgotten at once (a later send creates it anew), its partitions stop, its log
+     * directory is deleted on a worker and its definition, subscriptions and positions leave the metadata store.
+     * The caller has dealt with the subscriptions.
+     */
+    public Future<Void> delete(DestinationKind kind, String name) {
+        String key = key(kind, name);
+        TopicRecord record = known.remove(key);
+        Future<Topic> opened = topics.remove(key);
+        if (record == null && opened == null) {
+            return Future.failedFuture(new ProtocolException(ErrorCode.INVALID_DESTINATION,
+                    (kind.isQueue() ? "queue '" : "topic '") + name + "' does not exist"));
+        }
+        Future<Topic> topic = opened == null ? Future.succeededFuture() : opened;
+        return topic.compose(t -> {
+            List<Future<Void>> undeployed = new ArrayList<>();
+            if (t != null) {
+                for (Partition p : t.partitions()) {
+                    String id = p.deploymentID();
+                    synchronized (deployments) {
+                        deployments.remove(id);
+                    }
+                    undeployed.add(vertx.undeploy(id));
+                }
+            }
+            return Future.join(undeployed);
+        }, e -> Future.succeededFuture()).compose(v -> vertx.executeBlocking(() -> {
+            deleteTree(config.dataDir().resolve("log").resolve(key));
+            return null;
+        }, false)).compose(v -> meta.deleteTopic(name));
+    }
+
     /**
      * Creates a temporary destination: one partition, not recorded in the metadata store, its log under
      * {@code <data>/temp} and never fsynced (it does not outlive its connection, let alone the broker).

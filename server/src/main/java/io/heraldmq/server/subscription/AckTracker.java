@@ -67,6 +67,11 @@ final class AckTracker {
         return true;
     }
 
+    /** How many offsets above the committed one are settled. */
+    int settledAbove() {
+        return above.size();
+    }
+
     /** Settled offsets above the committed one as [start, endExclusive) pairs. */
     long[] ranges() {
         if (above.isEmpty()) {

@@ -203,6 +203,11 @@ final class PartitionSubscription implements Partition.AppendListener {
         }
     }
 
+    /** Messages behind: records up to the log end that are not settled yet (in flight ones included). */
+    long backlog() {
+        return Math.max(0, partition.logEndOffset() - acks.committed() - acks.settledAbove());
+    }
+
     /** For browsers: settled records are no longer in the queue. */
     boolean isSettled(long offset) {
         return acks.isSettled(offset);

@@ -145,6 +145,7 @@ public final class Subscription {
      */
     public Future<ServerConsumer> attach(int consumerId, Consumer<Buffer> out, int credit, MessageFilter filter) {
         consumers.incrementAndGet();
+        topic.consumerAttached();
         return link(new ServerConsumer(consumerId, this, out, parts.length, false), credit, filter, false);
     }
 
@@ -176,10 +177,26 @@ public final class Subscription {
     }
 
     Future<Void> consumerClosed() {
+        topic.consumerDetached();
         if (consumers.decrementAndGet() == 0) {
             onLastConsumerGone.run();
         }
         return Future.succeededFuture();
+    }
+
+    /** Messages behind in each partition, by partition id; each is read on its partition's context. */
+    public Future<long[]> backlog() {
+        long[] out = new long[parts.length];
+        List<Future<Void>> read = new ArrayList<>();
+        for (PartitionSubscription ps : parts) {
+            Promise<Void> done = Promise.promise();
+            ps.partition().run(() -> {
+                out[ps.partition().id()] = ps.backlog();
+                done.complete();
+            });
+            read.add(done.future());
+        }
+        return Future.all(read).map(out);
     }
 
     /** Stops dispatch in every partition; the stored position (if durable) stays. */

@@ -3,14 +3,21 @@ package io.heraldmq.server.subscription;
 import io.heraldmq.protocol.ErrorCode;
 import io.heraldmq.protocol.ProtocolException;
 import io.heraldmq.server.meta.MetaStore;
+import io.heraldmq.server.meta.Position;
 import io.heraldmq.server.meta.SubscriptionRecord;
+import io.heraldmq.server.partition.Partition;
 import io.heraldmq.server.partition.Topic;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * The subscriptions that several consumers can share or that outlive their consumers: queues' implicit subscriptions,
@@ -25,6 +32,8 @@ public final class SubscriptionRegistry {
     private final Map<String, Future<Subscription>> open = new ConcurrentHashMap<>();
     /** Definitions of durable subscriptions (stored) and shared non-durable ones (while they exist), by id. */
     private final Map<String, SubscriptionRecord> definitions = new ConcurrentHashMap<>();
+    /** Private subscriptions of non-durable topic consumers, by id, for administration to list. */
+    private final Map<String, Subscription> nonDurable = new ConcurrentHashMap<>();
 
     public SubscriptionRegistry(MetaStore meta, DeadLetters deadLetters) {
         this.meta = meta;
@@ -58,7 +67,7 @@ public final class SubscriptionRegistry {
 
     /** The implicit subscription of a queue: competing consumers, starting at the oldest message. */
     public Future<Subscription> queue(Topic queue) {
-        String id = "queue:" + queue.name();
+        String id = queueId(queue.name());
         return open.computeIfAbsent(id, k -> Subscription.open(k, queue, true, MessageFilter.ALL,
                 Subscription.Start.LOG_START, meta, deadLetters, () -> { }));
     }
@@ -153,8 +162,145 @@ public final class SubscriptionRegistry {
     /** A private subscription for one non-durable topic consumer. */
     public Future<Subscription> nonDurable(Topic topic, String id, MessageFilter filter) {
         AtomicReference<Subscription> self = new AtomicReference<>();
-        return Subscription.open(id, topic, false, filter, Subscription.Start.LOG_END, meta, deadLetters,
-                () -> self.get().close()).onSuccess(self::set);
+        return Subscription.open(id, topic, false, filter, Subscription.Start.LOG_END, meta, deadLetters, () -> {
+            nonDurable.remove(id);
+            self.get().close();
+        }).onSuccess(s -> {
+            self.set(s);
+            nonDurable.put(id, s);
+        });
+    }
+
+    /** Stored durable and live shared definitions, by id: a snapshot for administration. */
+    public Map<String, SubscriptionRecord> definitions() {
+        return Map.copyOf(definitions);
+    }
+
+    /** The open subscription with this id (durable, shared, queue or private non-durable), or null. */
+    public Future<Subscription> opened(String id) {
+        Future<Subscription> f = open.get(id);
+        if (f != null) {
+            return f;
+        }
+        Subscription s = nonDurable.get(id);
+        return s == null ? null : Future.succeededFuture(s);
+    }
+
+    /** The private subscriptions of non-durable topic consumers: a snapshot for administration. */
+    public List<Subscription> nonDurableSubscriptions() {
+        return List.copyOf(nonDurable.values());
+    }
+
+    /** Id of a queue's implicit subscription. */
+    public static String queueId(String queue) {
+        return "queue:" + queue;
+    }
+
+    /**
+     * Moves a durable subscription or a queue to new positions, as an administrator asks: refused with ILLEGAL_STATE
+     * while a consumer is attached (a live move would have to recall deliveries in flight). The open subscription
+     * is closed, the new positions are committed, and it is opened again from there; a consumer that subscribes
+     * meanwhile waits for the reopened one. Records after the new position are delivered as new ones (delivery count
+     * 1), as if never delivered, even when they were acknowledged before.
+     *
+     * @param target the new offset of a partition, or a future of null to leave that partition where it is
+     * @return the partitions moved and their new offsets
+     */
+    public Future<Map<Integer, Long>> seek(String id, Topic topic, MessageFilter filter,
+                                           Function<Partition, Future<Long>> target) {
+        Future<Subscription> current = open.get(id);
+        if (current != null && current.succeeded() && current.result().consumerCount() > 0) {
+            return illegalState(activeSeekMessage(id));
+        }
+        Promise<Subscription> replacement = Promise.promise();
+        Future<Subscription> previous = open.put(id, replacement.future());
+        Future<Void> idle = previous == null ? Future.succeededFuture() : previous.transform(ar ->
+                ar.succeeded() && ar.result().consumerCount() > 0 ? illegalState(activeSeekMessage(id))
+                        : Future.succeededFuture());
+        return idle.transform(check -> {
+            if (check.failed()) {
+                // Put the untouched subscription back; whoever waits on the replacement gets it too.
+                open.replace(id, replacement.future(), previous);
+                previous.onComplete(replacement);
+                return Future.failedFuture(check.cause());
+            }
+            Future<Void> closed = previous == null ? Future.succeededFuture()
+                    : previous.compose(Subscription::close, e -> Future.succeededFuture());
+            Map<Integer, Long> moved = new TreeMap<>();
+            Future<Void> committed = closed.compose(v -> {
+                List<Future<Void>> targets = new ArrayList<>();
+                for (Partition p : topic.partitions()) {
+                    targets.add(target.apply(p).map(offset -> {
+                        if (offset != null) {
+                            synchronized (moved) {
+                                moved.put(p.id(), offset);
+                            }
+                            meta.commitPosition(id, p.id(), new Position(offset));
+                        }
+                        return null;
+                    }));
+                }
+                return Future.all(targets).mapEmpty();
+            });
+            return committed.transform(ar -> {
+                Subscription.open(id, topic, true, filter, topic.isQueue() ? Subscription.Start.LOG_START
+                        : Subscription.Start.LOG_END, meta, deadLetters, () -> { }).onComplete(replacement);
+                return ar.succeeded() ? Future.succeededFuture(moved) : Future.failedFuture(ar.cause());
+            });
+        });
+    }
+
+    private static String activeSeekMessage(String id) {
+        return "subscription '" + id + "' has an active consumer; close it before moving the subscription";
+    }
+
+    /**
+     * Deletes a durable (or shared durable) subscription by id, as an administrator asks.
+     *
+     * @return fails with INVALID_DESTINATION if there is no such durable subscription, ILLEGAL_STATE if a consumer is
+     *         active on it
+     */
+    public Future<Void> delete(String id) {
+        SubscriptionRecord r = definitions.get(id);
+        if (r == null || !r.durable()) {
+            return Future.failedFuture(new ProtocolException(ErrorCode.INVALID_DESTINATION,
+                    "there is no durable subscription '" + id + "'" + (id.startsWith("queue:")
+                            ? " (a queue's own subscription goes with the queue: delete the queue)" : "")));
+        }
+        return deleteIfIdle(id, "subscription '" + id + "' has an active consumer; close it before deleting it");
+    }
+
+    /**
+     * Forgets every subscription of a destination that is being deleted: their dispatch stops and their
+     * definitions go (the metadata store deletes their rows with the destination), consumers or not.
+     */
+    public Future<Void> forgetDestination(Topic destination) {
+        List<Future<Void>> closed = new ArrayList<>();
+        if (destination.isQueue()) {
+            String id = queueId(destination.name());
+            Future<Subscription> f = open.remove(id);
+            if (f != null) {
+                closed.add(f.compose(Subscription::close, e -> Future.succeededFuture()));
+            }
+            closed.add(meta.deleteSubscription(id));
+            return Future.join(closed).mapEmpty();
+        }
+        for (SubscriptionRecord r : List.copyOf(definitions.values())) {
+            if (r.topic().equals(destination.name())) {
+                definitions.remove(r.id());
+                Future<Subscription> f = open.remove(r.id());
+                if (f != null) {
+                    closed.add(f.compose(Subscription::close, e -> Future.succeededFuture()));
+                }
+            }
+        }
+        for (Subscription s : List.copyOf(nonDurable.values())) {
+            if (s.topic() == destination) {
+                nonDurable.remove(s.id());
+                closed.add(s.close());
+            }
+        }
+        return Future.join(closed).mapEmpty();
     }
 
     /**

@@ -1,0 +1,356 @@
+package io.heraldmq.admin;
+
+import io.heraldmq.client.BrokerConnection;
+import io.heraldmq.client.BrokerErrorException;
+import io.heraldmq.client.BrokerUri;
+import io.heraldmq.client.ClientVertx;
+import io.heraldmq.client.ConnectionListener;
+import io.heraldmq.protocol.Admin;
+import io.heraldmq.protocol.AdminOperation;
+import io.heraldmq.protocol.AdminResult;
+import io.heraldmq.protocol.Connect;
+import io.heraldmq.protocol.Deliver;
+import io.heraldmq.protocol.ErrorFrame;
+import io.heraldmq.protocol.Frame;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Administration of one broker over its wire protocol: destinations, subscriptions (listing, replay by moving a
+ * subscription, deletion) and dead-letter queues. Not JMS: it speaks to the broker through {@link BrokerConnection}.
+ * <pre>
+ * try (HeraldAdmin admin = HeraldAdmin.connect("tcp://127.0.0.1:7440")) {
+ *     admin.createTopic("orders", 3, -1, -1);
+ *     admin.seekToTimestamp("durable:app:audit", Instant.parse("2026-01-01T00:00:00Z"));
+ * }
+ * </pre>
+ * Every method waits for the broker's answer (up to the request timeout, 30 s) and throws
+ * {@link HeraldAdminException} on failure. There are no roles yet: a broker with users configured lets any
+ * authenticated user administer. Safe for use by one thread at a time.
+ */
+public final class HeraldAdmin implements AutoCloseable {
+    static final long TIMEOUT_MS = 30_000;
+
+    private final BrokerConnection broker;
+    private final Deliveries deliveries;
+    private boolean closed;
+
+    private HeraldAdmin(BrokerConnection broker, Deliveries deliveries) {
+        this.broker = broker;
+        this.deliveries = deliveries;
+    }
+
+    /** Connects anonymously. */
+    public static HeraldAdmin connect(String url) {
+        return connect(url, null, null);
+    }
+
+    /**
+     * Connects to the broker at {@code url} ({@code tcp://host:port}).
+     *
+     * @throws HeraldAdminException if the URL is bad, the broker cannot be reached or refuses the credentials
+     */
+    public static HeraldAdmin connect(String url, String user, String password) {
+        BrokerUri uri;
+        try {
+            uri = BrokerUri.parse(url);
+        } catch (IllegalArgumentException e) {
+            throw new HeraldAdminException(null, e.getMessage(), e);
+        }
+        Vertx vertx = ClientVertx.acquire();
+        Deliveries deliveries = new Deliveries();
+        try {
+            BrokerConnection c = await(BrokerConnection.open(vertx, uri, new Connect(Connect.PROTOCOL_VERSION, null,
+                    user, password), deliveries, (int) TIMEOUT_MS), "connect to " + uri);
+            return new HeraldAdmin(c, deliveries);
+        } catch (RuntimeException e) {
+            ClientVertx.release();
+            throw e;
+        }
+    }
+
+    // ---------------------------------------------------------------- destinations
+
+    /**
+     * Creates a topic.
+     *
+     * @param partitions     1 or more; 0 or less for the broker's default (queues: 1)
+     * @param retentionMs    how long messages are kept; -1 for the broker's default ({@code log.retention.ms})
+     * @param retentionBytes how many bytes per partition are kept; -1 for the broker's default
+     *                       ({@code log.retention.bytes})
+     * @throws HeraldAdminException ILLEGAL_STATE if it exists, INVALID_ARGUMENT for bad numbers
+     */
+    public void createTopic(String name, int partitions, long retentionMs, long retentionBytes) {
+        create("topic", name, partitions, retentionMs, retentionBytes);
+    }
+
+    /** Creates a queue; as {@link #createTopic}. */
+    public void createQueue(String name, int partitions, long retentionMs, long retentionBytes) {
+        create("queue", name, partitions, retentionMs, retentionBytes);
+    }
+
+    private void create(String kind, String name, int partitions, long retentionMs, long retentionBytes) {
+        request(AdminOperation.CREATE_TOPIC, "name", name, "kind", kind, "partitions", partitions > 0 ? partitions : null,
+                "retention.ms", retentionMs, "retention.bytes", retentionBytes);
+    }
+
+    /**
+     * Deletes a topic with its messages and subscriptions.
+     *
+     * @param force even while consumers are attached (they receive nothing more)
+     * @throws HeraldAdminException INVALID_DESTINATION if there is no such topic, ILLEGAL_STATE if consumers are
+     *                              attached and not {@code force}
+     */
+    public void deleteTopic(String name, boolean force) {
+        request(AdminOperation.DELETE_TOPIC, "name", name, "kind", "topic", "force", force);
+    }
+
+    /** Deletes a queue with its messages; as {@link #deleteTopic}. */
+    public void deleteQueue(String name, boolean force) {
+        request(AdminOperation.DELETE_TOPIC, "name", name, "kind", "queue", "force", force);
+    }
+
+    public List<TopicInfo> listTopics() {
+        AdminResult r = request(AdminOperation.LIST_TOPICS);
+        List<TopicInfo> out = new ArrayList<>();
+        for (int i = 0; i < r.rows().size(); i++) {
+            out.add(new TopicInfo(r.get(i, "name"), "queue".equals(r.get(i, "kind")),
+                    Integer.parseInt(r.get(i, "partitions")), Long.parseLong(r.get(i, "retention.ms")),
+                    Long.parseLong(r.get(i, "retention.bytes")), Long.parseLong(r.get(i, "size.bytes")),
+                    Long.parseLong(r.get(i, "messages"))));
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- subscriptions
+
+    public List<SubscriptionInfo> listSubscriptions() {
+        return listSubscriptions(null);
+    }
+
+    /** @param topic only this destination's subscriptions; null for all */
+    public List<SubscriptionInfo> listSubscriptions(String topic) {
+        AdminResult r = request(AdminOperation.LIST_SUBSCRIPTIONS, "topic", topic);
+        List<SubscriptionInfo> out = new ArrayList<>();
+        for (int i = 0; i < r.rows().size(); i++) {
+            Map<Integer, Long> byPartition = new TreeMap<>();
+            String parts = r.get(i, "backlog.by.partition");
+            if (parts != null && !parts.isEmpty()) {
+                for (String p : parts.split(",")) {
+                    int eq = p.indexOf('=');
+                    byPartition.put(Integer.parseInt(p.substring(0, eq)), Long.parseLong(p.substring(eq + 1)));
+                }
+            }
+            out.add(new SubscriptionInfo(r.get(i, "id"), "queue".equals(r.get(i, "kind")), r.get(i, "topic"),
+                    r.get(i, "name"), r.get(i, "client.id"), Boolean.parseBoolean(r.get(i, "durable")),
+                    Boolean.parseBoolean(r.get(i, "shared")), r.get(i, "selector"),
+                    Integer.parseInt(r.get(i, "consumers")), Long.parseLong(r.get(i, "backlog")), byPartition));
+        }
+        return out;
+    }
+
+    /**
+     * Replay: moves a durable subscription or a queue (by its id, see {@link SubscriptionInfo#id()}) so that its
+     * next message is the first one sent at or after {@code time}, in every partition. The subscription must have
+     * no consumer attached. Messages from there on are delivered again as new ones (JMSRedelivered false).
+     *
+     * @return the new offset of each partition
+     */
+    public Map<Integer, Long> seekToTimestamp(String subscriptionId, Instant time) {
+        return seek(subscriptionId, "timestamp", time.toEpochMilli(), -1);
+    }
+
+    /**
+     * Moves a subscription to an offset (clamped to what the log holds).
+     *
+     * @param partition the partition to move, or -1 for every one
+     */
+    public Map<Integer, Long> seekToOffset(String subscriptionId, int partition, long offset) {
+        return seek(subscriptionId, "offset", offset, partition);
+    }
+
+    /** Moves a subscription to the oldest message its log holds: everything retained is delivered again. */
+    public Map<Integer, Long> seekToBeginning(String subscriptionId) {
+        return seek(subscriptionId, "beginning", null, -1);
+    }
+
+    /** Moves a subscription to the log end: its backlog is skipped. */
+    public Map<Integer, Long> seekToEnd(String subscriptionId) {
+        return seek(subscriptionId, "end", null, -1);
+    }
+
+    private Map<Integer, Long> seek(String id, String to, Long value, int partition) {
+        AdminResult r = request(AdminOperation.SEEK_SUBSCRIPTION, "id", id, "to", to, "value", value,
+                "partition", partition < 0 ? null : partition);
+        Map<Integer, Long> out = new TreeMap<>();
+        for (int i = 0; i < r.rows().size(); i++) {
+            out.put(Integer.parseInt(r.get(i, "partition")), Long.parseLong(r.get(i, "offset")));
+        }
+        return out;
+    }
+
+    /** Deletes a durable subscription (unsubscribe) that has no consumer attached. */
+    public void deleteSubscription(String subscriptionId) {
+        request(AdminOperation.DELETE_SUBSCRIPTION, "id", subscriptionId);
+    }
+
+    // ---------------------------------------------------------------- dead letters
+
+    /**
+     * The messages in the dead-letter queue of {@code destination} ({@code DLQ.<destination>}; a name that starts
+     * with {@code DLQ.} is taken as the dead-letter queue itself), oldest first, without consuming them.
+     *
+     * @throws HeraldAdminException INVALID_DESTINATION if that dead-letter queue does not exist
+     */
+    public List<DeadLetter> listDeadLetters(String destination) {
+        return new DeadLetterQueue(this, dlqName(destination)).list();
+    }
+
+    /**
+     * Moves the messages now in the dead-letter queue of {@code destination} back to the destination each came from
+     * ({@code JMS_HeraldOriginalDestination}; without it, the queue the dead-letter queue is named after): each is
+     * sent again (persistent, as a new message with the same JMSMessageID, without the dead-letter properties) and
+     * then acknowledged in the dead-letter queue. Messages that arrive in the dead-letter queue meanwhile stay.
+     *
+     * @return how many messages were moved
+     */
+    public int retryDeadLetters(String destination) {
+        return new DeadLetterQueue(this, dlqName(destination)).retry();
+    }
+
+    static String dlqName(String destination) {
+        return destination.startsWith("DLQ.") ? destination : "DLQ." + destination;
+    }
+
+    /** Whether a queue of that name exists (without creating it, as sending to or browsing it would). */
+    boolean queueExists(String name) {
+        for (TopicInfo t : listTopics()) {
+            if (t.queue() && t.name().equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    BrokerConnection broker() {
+        return broker;
+    }
+
+    Deliveries deliveries() {
+        return deliveries;
+    }
+
+    private AdminResult request(AdminOperation op, Object... nameValues) {
+        Map<String, String> args = new LinkedHashMap<>();
+        for (int i = 0; i < nameValues.length; i += 2) {
+            if (nameValues[i + 1] != null) {
+                args.put((String) nameValues[i], String.valueOf(nameValues[i + 1]));
+            }
+        }
+        Frame f = await(broker.request(id -> new Admin(op, args).encode(id)), op.name().toLowerCase());
+        return AdminResult.decode(f.body());
+    }
+
+    static <T> T await(CompletableFuture<T> future, String what) {
+        try {
+            return future.get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new HeraldAdminException(null, what + " was interrupted", e);
+        } catch (TimeoutException e) {
+            throw new HeraldAdminException(null, what + ": no answer from the broker in " + TIMEOUT_MS + " ms", e);
+        } catch (ExecutionException | CompletionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            if (cause instanceof BrokerErrorException b) {
+                throw new HeraldAdminException(b.code(), b.getMessage(), b);
+            }
+            if (cause instanceof IOException) {
+                throw new HeraldAdminException(null, cause.getMessage(), cause);
+            }
+            throw new HeraldAdminException(null, what + " failed: " + cause, cause);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            broker.close().toCompletionStage().toCompletableFuture().get(TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            // closing anyway; nothing to report to a caller that is done
+        } finally {
+            ClientVertx.release();
+        }
+    }
+
+    /** DELIVER entries by consumer id, handed from the connection's event loop to the waiting caller. */
+    static final class Deliveries implements ConnectionListener {
+        /** One DELIVER entry; {@code record == null} marks the end of a browse. */
+        record Entry(int partition, long offset, int deliveryCount, Buffer record) {
+        }
+
+        private final Map<Integer, java.util.concurrent.BlockingQueue<Entry>> byConsumer =
+                new java.util.concurrent.ConcurrentHashMap<>();
+
+        java.util.concurrent.BlockingQueue<Entry> open(int consumerId) {
+            java.util.concurrent.BlockingQueue<Entry> q = new java.util.concurrent.LinkedBlockingQueue<>();
+            byConsumer.put(consumerId, q);
+            return q;
+        }
+
+        void close(int consumerId) {
+            byConsumer.remove(consumerId);
+        }
+
+        @Override
+        public void onDeliver(Buffer body) {
+            Deliver.read(body, new Deliver.Visitor() {
+                @Override
+                public void entry(int consumerId, int partition, long offset, int deliveryCount, Buffer record) {
+                    var q = byConsumer.get(consumerId);
+                    if (q != null) {
+                        q.add(new Entry(partition, offset, deliveryCount, record.copy()));
+                    }
+                }
+
+                @Override
+                public void end(int consumerId) {
+                    var q = byConsumer.get(consumerId);
+                    if (q != null) {
+                        q.add(new Entry(0, -1, 0, null));
+                    }
+                }
+            });
+        }
+
+        @Override
+        public void onError(ErrorFrame error) {
+            // Only one-way frames cause these; the admin sends none whose failure matters (credit).
+        }
+
+        @Override
+        public void onClosed(Throwable cause) {
+            for (var q : byConsumer.values()) {
+                q.add(new Entry(0, -2, 0, null));
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.heraldmq.protocol;
+
+/**
+ * The operation an {@link Admin} request asks for; one byte on the wire. Codes are stable: never renumber, only add.
+ * Arguments are named strings; the ones each operation reads, and the columns of its {@link AdminResult}:
+ * <pre>
+ * CREATE_TOPIC         name, kind (topic|queue, default topic), partitions (default: the broker's; queues 1),
+ *                      retention.ms, retention.bytes (default -1: the broker's default)
+ *                      → one row: name, kind, partitions, retention.ms, retention.bytes
+ * DELETE_TOPIC         name, kind, force (true: even with consumers attached)        → no rows
+ * LIST_TOPICS          (none)
+ *                      → name, kind, partitions, retention.ms, retention.bytes, size.bytes, messages
+ * LIST_SUBSCRIPTIONS   topic (optional: only that topic's)
+ *                      → id, kind, topic, name, client.id, durable, shared, selector, consumers, backlog,
+ *                        backlog.by.partition ("0=12,1=3")
+ * SEEK_SUBSCRIPTION    id, to (offset|timestamp|beginning|end), value (offset, or timestamp in ms since the epoch),
+ *                      partition (optional: only that one)                          → partition, offset
+ * DELETE_SUBSCRIPTION  id                                                            → no rows
+ * </pre>
+ * Subscription ids are those LIST_SUBSCRIPTIONS shows ({@code queue:<name>}, {@code durable:<clientId>:<name>},
+ * {@code shared-durable:<clientId>:<name>}, ...). Numbers are decimal strings, booleans {@code true}/{@code false}.
+ */
+public enum AdminOperation {
+    CREATE_TOPIC(1),
+    DELETE_TOPIC(2),
+    LIST_TOPICS(3),
+    LIST_SUBSCRIPTIONS(4),
+    SEEK_SUBSCRIPTION(5),
+    DELETE_SUBSCRIPTION(6);
+
+    private final byte code;
+
+    AdminOperation(int code) {
+        this.code = (byte) code;
+    }
+
+    public byte code() {
+        return code;
+    }
+
+    /** @return the operation, or null if the code is unknown (the broker answers INVALID_ARGUMENT) */
+    public static AdminOperation of(byte code) {
+        for (AdminOperation op : values()) {
+            if (op.code == code) {
+                return op;
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,134 @@
+package io.heraldmq.server.admin;
+
+import io.heraldmq.protocol.AdminResult;
+import io.heraldmq.protocol.DestinationKind;
+import io.heraldmq.server.meta.MetaStore;
+import io.heraldmq.server.meta.Position;
+import io.heraldmq.server.meta.SubscriptionRecord;
+import io.heraldmq.server.partition.Partition;
+import io.heraldmq.server.partition.Topic;
+import io.heraldmq.server.partition.TopicRegistry;
+import io.heraldmq.server.subscription.Subscription;
+import io.heraldmq.server.subscription.SubscriptionRegistry;
+import io.vertx.core.Future;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * LIST_SUBSCRIPTIONS: queues' implicit subscriptions, durable and shared topic subscriptions and the private ones of
+ * non-durable consumers, with their consumers and backlog: messages behind (not yet settled up to the log end), per
+ * partition and summed. An open subscription is asked on each partition's context; a durable one nobody has opened
+ * since the start is computed from its stored position.
+ */
+public final class ListSubscriptionsCommand implements AdminCommand {
+    private final TopicRegistry topics;
+    private final SubscriptionRegistry subscriptions;
+    private final MetaStore meta;
+
+    public ListSubscriptionsCommand(TopicRegistry topics, SubscriptionRegistry subscriptions, MetaStore meta) {
+        this.topics = topics;
+        this.subscriptions = subscriptions;
+        this.meta = meta;
+    }
+
+    /** One row before its backlog is known. */
+    private record Row(String id, DestinationKind kind, String topic, String name, String clientId, boolean durable,
+                       boolean shared, String selector) {
+    }
+
+    @Override
+    public Future<AdminResult> run(AdminArgs args) {
+        String only = args.optional("topic");
+        List<Row> rows = new ArrayList<>();
+        for (TopicRegistry.Entry e : topics.list()) {
+            if (e.kind().isQueue()) {
+                String name = e.record().name();
+                rows.add(new Row(SubscriptionRegistry.queueId(name), DestinationKind.QUEUE, name, name, null, true,
+                        true, null));
+            }
+        }
+        for (SubscriptionRecord r : subscriptions.definitions().values()) {
+            rows.add(new Row(r.id(), DestinationKind.TOPIC, r.topic(), r.name(), r.clientId(), r.durable(),
+                    r.shared(), r.selector()));
+        }
+        for (Subscription s : subscriptions.nonDurableSubscriptions()) {
+            rows.add(new Row(s.id(), s.topic().kind(), s.topic().name(), null, null, false, false, null));
+        }
+        rows.removeIf(r -> only != null && !r.topic().equals(only));
+        rows.sort((a, b) -> a.id().compareTo(b.id()));
+        List<Future<List<Object>>> described = new ArrayList<>();
+        for (Row r : rows) {
+            described.add(describe(r));
+        }
+        return Future.join(described).map(v -> {
+            AdminResult result = AdminResult.of("id", "kind", "topic", "name", "client.id", "durable", "shared",
+                    "selector", "consumers", "backlog", "backlog.by.partition");
+            for (Future<List<Object>> row : described) {
+                if (row.succeeded()) { // a subscription or destination deleted meanwhile is left out
+                    result = result.row(row.result().toArray());
+                }
+            }
+            return result;
+        });
+    }
+
+    private Future<List<Object>> describe(Row r) {
+        Future<Subscription> open = subscriptions.opened(r.id());
+        Future<long[]> backlog;
+        Future<Integer> consumers;
+        if (open != null) {
+            backlog = open.compose(Subscription::backlog);
+            consumers = open.map(Subscription::consumerCount);
+        } else {
+            TopicRegistry.Entry entry = topics.find(r.kind(), r.topic());
+            if (entry == null) {
+                return Future.failedFuture("no destination " + r.topic());
+            }
+            backlog = entry.topic().compose(t -> meta.loadPositions(r.id()).map(stored -> fromStored(t, stored)));
+            consumers = Future.succeededFuture(0);
+        }
+        return Future.all(backlog, consumers).map(v -> {
+            long[] perPartition = backlog.result();
+            long total = 0;
+            StringBuilder byPartition = new StringBuilder();
+            for (int i = 0; i < perPartition.length; i++) {
+                total += perPartition[i];
+                byPartition.append(i == 0 ? "" : ",").append(i).append('=').append(perPartition[i]);
+            }
+            List<Object> row = new ArrayList<>();
+            row.add(r.id());
+            row.add(AdminArgs.kindName(r.kind()));
+            row.add(r.topic());
+            row.add(r.name());
+            row.add(r.clientId());
+            row.add(r.durable());
+            row.add(r.shared());
+            row.add(r.selector());
+            row.add(consumers.result());
+            row.add(total);
+            row.add(byPartition.toString());
+            return row;
+        });
+    }
+
+    private static long[] fromStored(Topic topic, Map<Integer, Position> stored) {
+        long[] out = new long[topic.partitions().size()];
+        for (Partition p : topic.partitions()) {
+            Position pos = stored.get(p.id());
+            // Without a stored position a queue starts at its oldest message, a topic subscription at the end.
+            long committed = pos != null ? pos.committedOffset()
+                    : topic.isQueue() ? p.logStartOffset() : p.logEndOffset();
+            long settledAbove = 0;
+            if (pos != null) {
+                long[] ranges = pos.ackedRanges();
+                for (int i = 0; i + 1 < ranges.length; i += 2) {
+                    settledAbove += ranges[i + 1] - ranges[i];
+                }
+            }
+            out[p.id()] = Math.max(0, p.logEndOffset() - committed - settledAbove);
+        }
+        return out;
+    }
+}

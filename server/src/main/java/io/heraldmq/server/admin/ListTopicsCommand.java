@@ -1,0 +1,56 @@
+package io.heraldmq.server.admin;
+
+import io.heraldmq.protocol.AdminResult;
+import io.heraldmq.server.partition.Partition;
+import io.heraldmq.server.partition.TopicRegistry;
+import io.vertx.core.Future;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * LIST_TOPICS: every queue and topic with its partitions, retention in effect (its own limits, else the broker's
+ * defaults; -1 = no limit), size on disk and message count (log end minus log start, summed over partitions: what
+ * the log holds, consumed or not).
+ */
+public final class ListTopicsCommand implements AdminCommand {
+    private final TopicRegistry topics;
+    private final long defaultRetentionMs;
+    private final long defaultRetentionBytes;
+
+    public ListTopicsCommand(TopicRegistry topics, long defaultRetentionMs, long defaultRetentionBytes) {
+        this.topics = topics;
+        this.defaultRetentionMs = defaultRetentionMs;
+        this.defaultRetentionBytes = defaultRetentionBytes;
+    }
+
+    @Override
+    public Future<AdminResult> run(AdminArgs args) {
+        List<TopicRegistry.Entry> entries = topics.list();
+        List<Future<List<Object>>> rows = new ArrayList<>();
+        for (TopicRegistry.Entry e : entries) {
+            rows.add(e.topic().map(topic -> {
+                long bytes = 0;
+                long messages = 0;
+                for (Partition p : topic.partitions()) {
+                    bytes += p.sizeInBytes();
+                    messages += p.logEndOffset() - p.logStartOffset();
+                }
+                return List.of(e.record().name(), AdminArgs.kindName(e.kind()), topic.partitions().size(),
+                        e.record().retentionMs() >= 0 ? e.record().retentionMs() : defaultRetentionMs,
+                        e.record().retentionBytes() >= 0 ? e.record().retentionBytes() : defaultRetentionBytes,
+                        bytes, messages);
+            }));
+        }
+        return Future.join(rows).map(v -> {
+            AdminResult result = AdminResult.of("name", "kind", "partitions", "retention.ms", "retention.bytes",
+                    "size.bytes", "messages");
+            for (Future<List<Object>> row : rows) {
+                if (row.succeeded()) { // a destination deleted meanwhile is left out
+                    result = result.row(row.result().toArray());
+                }
+            }
+            return result;
+        });
+    }
+}

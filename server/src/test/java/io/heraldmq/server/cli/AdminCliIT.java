@@ -1,0 +1,143 @@
+package io.heraldmq.server.cli;
+
+import io.heraldmq.server.Main;
+import io.heraldmq.server.junit.BrokerExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The administrative command line ({@code heraldmq topic|sub|dlq ...}) against a running broker: output, clear errors
+ * and exit codes (0 done, 1 refused by the broker, 2 bad arguments, 3 broker unreachable). Most cases call
+ * {@link Main#execute} in-process; one runs the packaged jar as a user would.
+ */
+class AdminCliIT {
+    @RegisterExtension
+    static final BrokerExtension broker = new BrokerExtension();
+
+    /** Exit code and what went to stdout and stderr. */
+    record Run(int code, String out, String err) {
+    }
+
+    static Run cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private static Run admin(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--url");
+        all.add(broker.url());
+        return cli(all.toArray(String[]::new));
+    }
+
+    static void assertRun(Run run, int code, String expectedText) {
+        assertEquals(code, run.code(), run.toString());
+        assertTrue((run.out() + run.err()).contains(expectedText), run.toString());
+    }
+
+    @Test
+    void createsListsAndDeletesTopicsAndQueues() {
+        assertRun(admin("topic", "create", "cli-orders", "--partitions", "3", "--retention", "7d"), 0,
+                "created topic cli-orders");
+        assertRun(admin("topic", "create", "cli-jobs", "--queue"), 0, "created queue cli-jobs");
+        Run list = admin("topic", "list");
+        assertEquals(0, list.code(), list.toString());
+        assertTrue(list.out().startsWith("NAME"), list.out());
+        assertTrue(list.out().matches("(?s).*cli-orders\\s+topic\\s+3\\s+PT168H\\s+-\\s+\\d+\\s+0\\R.*"), list.out());
+        assertTrue(list.out().matches("(?s).*cli-jobs\\s+queue\\s+1\\s+.*"), list.out());
+
+        assertRun(admin("topic", "create", "cli-orders"), 1, "already exists");
+        assertRun(admin("topic", "delete", "cli-orders"), 0, "deleted topic cli-orders");
+        assertRun(admin("topic", "delete", "cli-jobs", "--queue"), 0, "deleted queue cli-jobs");
+        assertTrue(!admin("topic", "list").out().contains("cli-orders"));
+    }
+
+    @Test
+    void unknownNamesAreRefusedWithExitCodeOne() {
+        assertRun(admin("topic", "delete", "cli-nope"), 1, "topic 'cli-nope' does not exist");
+        assertRun(admin("sub", "seek", "durable:someone:nope", "--to-end"), 1, "no durable subscription");
+        assertRun(admin("sub", "delete", "durable:someone:nope"), 1, "no durable subscription");
+        assertRun(admin("dlq", "list", "cli-nope"), 1, "dead-letter queue 'DLQ.cli-nope' does not exist");
+    }
+
+    @Test
+    void badArgumentsGiveUsageAndExitCodeTwo() {
+        assertRun(admin("topic", "create", "cli-x", "--partitions", "many"), 2, "Invalid value");
+        assertRun(admin("topic", "create", "cli-x", "--partitions", "0"), 2, "--partitions must be at least 1");
+        assertRun(admin("topic", "create", "cli-x", "--retention", "soon"), 2, "not a duration");
+        assertRun(admin("topic", "create"), 2, "Missing required parameter");
+        assertRun(admin("sub", "seek", "queue:cli-x"), 2, "Missing required argument");
+        assertRun(admin("sub", "seek", "queue:cli-x", "--to-end", "--to-beginning"), 2, "mutually exclusive");
+        assertRun(admin("sub", "seek", "queue:cli-x", "--to-timestamp", "yesterday"), 2, "not a time");
+        assertRun(admin("topic", "rename", "a"), 2, "Unmatched argument");
+        assertRun(cli("topic"), 2, "Missing required subcommand");
+    }
+
+    @Test
+    void anUnreachableBrokerGivesExitCodeThree() {
+        assertRun(cli("topic", "list", "--url", "tcp://127.0.0.1:1"), 3, "cannot connect");
+        assertRun(cli("topic", "list", "--url", "http://127.0.0.1:1"), 3, "must start with tcp://");
+    }
+
+    @Test
+    void listsMovesAndDeletesSubscriptionsAndHandlesDeadLetterQueues() {
+        assertRun(admin("topic", "create", "cli-work", "--queue"), 0, "created");
+        Run subs = admin("sub", "list", "--topic", "cli-work");
+        assertTrue(subs.out().matches("(?s).*queue:cli-work\\s+queue://cli-work\\s+cli-work\\s+-\\s+true\\s+true"
+                + "\\s+-\\s+0\\s+0\\R.*"), subs.toString());
+        assertRun(admin("sub", "seek", "queue:cli-work", "--to-beginning"), 0, "moved queue:cli-work");
+        assertRun(admin("sub", "seek", "queue:cli-work", "--to-offset", "0", "--partition", "0"), 0, "PARTITION");
+        assertRun(admin("sub", "seek", "queue:cli-work", "--to-timestamp", "2026-01-01T00:00:00Z"), 0, "moved");
+        assertRun(admin("sub", "seek", "queue:cli-work", "--to-end", "--partition", "0"), 2,
+                "--partition goes with --to-offset only");
+        assertRun(admin("sub", "delete", "queue:cli-work"), 1, "delete the queue");
+
+        assertRun(admin("topic", "create", "DLQ.cli-work", "--queue"), 0, "created");
+        assertRun(admin("dlq", "list", "cli-work"), 0, "OFFSET");
+        assertRun(admin("dlq", "retry", "cli-work"), 0, "moved 0 message(s) from DLQ.cli-work");
+    }
+
+    @Test
+    void thePackagedJarRunsTheCommands() throws Exception {
+        Path jar = Path.of("target", "heraldmq-server.jar");
+        assertTrue(Files.exists(jar), "run after package: " + jar.toAbsolutePath());
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Run created = process(java, "-jar", jar.toString(), "topic", "create", "cli-jar", "--url", broker.url());
+        assertRun(created, 0, "created topic cli-jar");
+        assertRun(process(java, "-jar", jar.toString(), "topic", "list", "--url", broker.url()), 0, "cli-jar");
+        assertRun(process(java, "-jar", jar.toString(), "topic", "delete", "cli-jar-nope", "--url", broker.url()), 1,
+                "does not exist");
+    }
+
+    private static Run process(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).start();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Thread drain = new Thread(() -> {
+            try {
+                p.getErrorStream().transferTo(err);
+            } catch (java.io.IOException e) {
+                // the process ended
+            }
+        });
+        drain.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the command did not finish");
+        drain.join(10_000);
+        return new Run(p.exitValue(), out, err.toString(StandardCharsets.UTF_8));
+    }
+}
