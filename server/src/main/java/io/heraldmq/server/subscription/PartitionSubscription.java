@@ -55,6 +55,8 @@ final class PartitionSubscription implements Partition.AppendListener {
     /** Records set aside for consumers without credit while others starve; past this the window waits for them. */
     static final int BLOCKED_MAX = 4096;
     private static final long NONE = Long.MAX_VALUE;
+    /** After a failed dead-letter write, the record is delivered again this much later. */
+    private static final long DEAD_LETTER_RETRY_MS = 5_000;
     private static final Buffer EMPTY = Buffer.buffer(0);
 
     private record InFlight(ConsumerLink link, int deliveryCount, Buffer record) {
@@ -262,7 +264,8 @@ final class PartitionSubscription implements Partition.AppendListener {
 
     /**
      * Stores a copy in the dead letter queue, then settles the record here: a crash in between leaves a duplicate
-     * dead letter, never a lost message. If storing fails the record is redelivered after the longest backoff.
+     * dead letter, never a lost message. If storing fails the record is delivered again a little later (and comes
+     * back here when that delivery fails too).
      */
     private void deadLetter(long offset, Buffer record, int deliveries, String reason) {
         deadLettering.add(offset);
@@ -277,9 +280,8 @@ final class PartitionSubscription implements Partition.AppendListener {
             }
             LOG.log(Level.WARNING, "cannot store the dead letter of " + partition.topic() + "-" + partition.id()
                     + " at " + offset + " in " + subscription.redelivery().deadLetterQueue(), ar.cause());
-            long retryIn = Math.max(1000, subscription.redelivery().maxDelayMs());
             delayed.add(PendingDelivery.of(offset, deliveries, record, queue)
-                    .notBefore(System.currentTimeMillis() + retryIn));
+                    .notBefore(System.currentTimeMillis() + DEAD_LETTER_RETRY_MS));
             if (!consumers.isEmpty()) {
                 dispatch();
             }

@@ -123,7 +123,11 @@ public final class Subscription {
      * completes on the dead letter queue's partition context.
      */
     Future<Void> deadLetter(Buffer record, int deliveries, String reason) {
-        return deadLetters.write(topic, redelivery(), record, deliveries, reason);
+        try {
+            return deadLetters.write(topic, redelivery(), record, deliveries, reason);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e); // a failure, not a record left half dead-lettered
+        }
     }
 
     void commit(int partition, Position position) {

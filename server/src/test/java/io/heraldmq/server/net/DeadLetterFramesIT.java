@@ -45,9 +45,7 @@ class DeadLetterFramesIT {
     @Test
     void theAnswerToSubscribeCarriesTheRedeliveryPolicy() throws IOException {
         try (RawClient c = connect()) {
-            c.write(new Subscribe(1, DestinationKind.QUEUE, "dlf-policy", null, (byte) 0, null, 1).encode(3));
-            Frame ok = c.read();
-            assertEquals(FrameType.OK, ok.type());
+            Frame ok = subscribe(c, 1, "dlf-policy", 1, 0).answer();
             assertEquals(new Ok.Redelivery(2, 0), Ok.redelivery(ok.body()));
         }
     }
@@ -56,14 +54,12 @@ class DeadLetterFramesIT {
     void aRejectedMessageIsDeadLetteredAtOnceWithTheClientsReason() throws IOException {
         try (RawClient c = connect()) {
             produce(c, "dlf-reject", "bad", "good");
-            subscribe(c, 1, "dlf-reject", 2);
-            List<Entry> got = readEntries(c, 2);
+            List<Entry> got = subscribe(c, 1, "dlf-reject", 2, 2).entries();
             c.write(new Ack(1, Ack.REJECTED, new int[]{0}, new long[]{got.get(0).offset()},
                     "unreadable message: bad body").encode(10));
             c.write(new Ack(1, Ack.CONSUMED, new int[]{0}, new long[]{got.get(1).offset()}).encode(11));
 
-            subscribe(c, 2, "DLQ.dlf-reject", 10);
-            WireMessage dead = WireMessage.decode(RecordBatch.message(readEntries(c, 1).get(0).record()));
+            WireMessage dead = deadLetter(c, "DLQ.dlf-reject");
             assertEquals("bad", dead.properties.get("text"));
             assertEquals("queue://dlf-reject", dead.properties.get(DeadLetters.ORIGINAL_DESTINATION));
             assertEquals(1, dead.properties.get(DeadLetters.DELIVERY_COUNT));
@@ -77,13 +73,11 @@ class DeadLetterFramesIT {
     void aReleaseCarryingTheApplicationsCountPastTheLimitDeadLetters() throws IOException {
         try (RawClient c = connect()) {
             produce(c, "dlf-seen", "m");
-            subscribe(c, 1, "dlf-seen", 1);
-            Entry e = readEntries(c, 1).get(0);
+            Entry e = subscribe(c, 1, "dlf-seen", 1, 1).entries().get(0);
             assertEquals(1, e.deliveryCount());
             // The client redelivered it locally once more (recover): it saw it twice, so no third delivery.
             c.write(new Ack(1, Ack.RELEASED, new int[]{0}, new long[]{e.offset()}, null, 2).encode(10));
-            subscribe(c, 2, "DLQ.dlf-seen", 10);
-            WireMessage dead = WireMessage.decode(RecordBatch.message(readEntries(c, 1).get(0).record()));
+            WireMessage dead = deadLetter(c, "DLQ.dlf-seen");
             assertEquals(2, dead.properties.get(DeadLetters.DELIVERY_COUNT));
             assertTrue(((String) dead.properties.get(DeadLetters.FAILURE_REASON))
                     .contains("max delivery attempts (2) exceeded"));
@@ -97,13 +91,11 @@ class DeadLetterFramesIT {
         }
         for (int attempt = 1; attempt <= 2; attempt++) {
             try (RawClient c = connect()) {
-                subscribe(c, 1, "dlf-drop", 1);
-                assertEquals(attempt, readEntries(c, 1).get(0).deliveryCount());
+                assertEquals(attempt, subscribe(c, 1, "dlf-drop", 1, 1).entries().get(0).deliveryCount());
             } // dropped without a CLOSE
         }
         try (RawClient c = connect()) {
-            subscribe(c, 1, "DLQ.dlf-drop", 10);
-            WireMessage dead = WireMessage.decode(RecordBatch.message(readEntries(c, 1).get(0).record()));
+            WireMessage dead = deadLetter(c, "DLQ.dlf-drop");
             assertEquals(2, dead.properties.get(DeadLetters.DELIVERY_COUNT));
             assertEquals("the consumer's connection was lost", dead.properties.get(DeadLetters.FAILURE_REASON));
         }
@@ -113,18 +105,9 @@ class DeadLetterFramesIT {
     void settingsUpdatedWhileConsumersAreAttachedApplyFromTheNextRedelivery() throws Exception {
         try (RawClient c = connect()) {
             produce(c, "dlf-live", "m");
-            c.write(new Subscribe(1, DestinationKind.QUEUE, "dlf-live", null, (byte) 0, null, 1).encode(3));
-            // The delivery may overtake the answer: it goes out from the partition's context.
-            List<Entry> got = new ArrayList<>();
-            Frame ok = c.read();
-            if (ok.type() == FrameType.DELIVER) {
-                Deliver.read(ok.body(), (consumer, partition, offset, count, record) ->
-                        got.add(new Entry(offset, count, record.copy())));
-                ok = c.read();
-            }
-            assertEquals(FrameType.OK, ok.type());
-            assertEquals(new Ok.Redelivery(2, 0), Ok.redelivery(ok.body()), "the broker-wide default");
-            Entry e = got.isEmpty() ? readEntries(c, 1).get(0) : got.get(0);
+            Subscribed subscribed = subscribe(c, 1, "dlf-live", 1, 1);
+            assertEquals(new Ok.Redelivery(2, 0), Ok.redelivery(subscribed.answer().body()), "the broker default");
+            Entry e = subscribed.entries().get(0);
 
             RedeliveryPolicy updated = broker.broker().deadLetters().update(true, "dlf-live",
                     new DeadLetterSettings("queue://dlf-live", 1, 0, 1.0, 0, "dlf-live-dead"))
@@ -133,8 +116,7 @@ class DeadLetterFramesIT {
 
             c.write(new Ack(1, Ack.RELEASED, new int[]{0}, new long[]{e.offset()}, "listener threw x", 0)
                     .encode(10));
-            subscribe(c, 2, "dlf-live-dead", 10);
-            WireMessage dead = WireMessage.decode(RecordBatch.message(readEntries(c, 1).get(0).record()));
+            WireMessage dead = deadLetter(c, "dlf-live-dead");
             assertEquals(1, dead.properties.get(DeadLetters.DELIVERY_COUNT));
             assertEquals("listener threw x", dead.properties.get(DeadLetters.FAILURE_REASON));
         }
@@ -162,31 +144,47 @@ class DeadLetterFramesIT {
         assertEquals(FrameType.PRODUCE_ACK, c.read().type());
     }
 
-    private static void subscribe(RawClient c, int consumer, String queue, int credit) throws IOException {
-        c.write(new Subscribe(consumer, DestinationKind.QUEUE, queue, null, (byte) 0, null, credit).encode(3));
+    private record Subscribed(Frame answer, List<Entry> entries) {
     }
 
-    /** Reads frames, skipping OK answers, until {@code n} delivered entries have arrived (generous on a slow box). */
-    private static List<Entry> readEntries(RawClient c, int n) throws IOException {
+    /**
+     * Subscribes and reads until the answer and {@code n} deliveries have arrived, in whichever order: deliveries go
+     * out from the partition's context and may overtake the answer, and the consumer is known to the connection (so
+     * an ACK for it counts) only once the answer is out.
+     */
+    private static Subscribed subscribe(RawClient c, int consumer, String queue, int credit, int n)
+            throws IOException {
+        int correlationId = 1000 + consumer;
+        c.write(new Subscribe(consumer, DestinationKind.QUEUE, queue, null, (byte) 0, null, credit)
+                .encode(correlationId));
         List<Entry> entries = new ArrayList<>();
+        Frame answer = null;
         int timeouts = 0;
-        while (entries.size() < n) {
+        while (answer == null || entries.size() < n) {
             Frame f;
             try {
                 f = c.read();
             } catch (SocketTimeoutException e) {
-                if (++timeouts == 6) {
+                if (++timeouts == 6) { // a minute, generous on a loaded machine
                     throw e;
                 }
                 continue;
             }
             if (f.type() == FrameType.DELIVER) {
-                Deliver.read(f.body(), (consumer, partition, offset, count, record) ->
+                Deliver.read(f.body(), (id, partition, offset, count, record) ->
                         entries.add(new Entry(offset, count, record.copy())));
             } else {
                 assertEquals(FrameType.OK, f.type());
+                if (f.correlationId() == correlationId) {
+                    answer = f;
+                }
             }
         }
-        return entries;
+        return new Subscribed(answer, entries);
+    }
+
+    /** The one dead letter in {@code dlq}, decoded. */
+    private static WireMessage deadLetter(RawClient c, String dlq) throws IOException {
+        return WireMessage.decode(RecordBatch.message(subscribe(c, 99, dlq, 10, 1).entries().get(0).record()));
     }
 }
