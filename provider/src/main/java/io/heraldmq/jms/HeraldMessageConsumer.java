@@ -31,6 +31,8 @@ import jakarta.jms.TopicSubscriber;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -381,16 +383,16 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
     }
 
     /**
-     * Gives deliveries the application has seen (with the count it saw) back to the broker, counted. Each ACK tells the broker how many
-     * times the application saw its messages, since local redeliveries (recover, rollback) passed the broker by;
-     * so deliveries are grouped by that count. Holds ackLock.
+     * Gives deliveries the application has seen (each with the count it saw) back to the broker, counted. The ACK
+     * tells the broker that count, since local redeliveries (recover, rollback) passed it by; so deliveries are
+     * grouped by it. Holds ackLock.
      */
     private void release(List<Delivery> deliveries) {
-        java.util.Map<Integer, List<Delivery>> bySeen = new java.util.TreeMap<>();
+        Map<Integer, List<Delivery>> bySeen = new TreeMap<>();
         for (Delivery d : deliveries) {
             bySeen.computeIfAbsent(d.deliveryCount, k -> new ArrayList<>()).add(d);
         }
-        for (java.util.Map.Entry<Integer, List<Delivery>> e : bySeen.entrySet()) {
+        for (Map.Entry<Integer, List<Delivery>> e : bySeen.entrySet()) {
             Ack a = ack(e.getValue(), Ack.RELEASED);
             connection.broker().send(new Ack(id, Ack.RELEASED, a.partitions(), a.offsets(), null, e.getKey())
                     .encode(0));
@@ -435,7 +437,9 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
      * Recover and rollback: the unacknowledged messages go back to the front of this consumer's buffer, oldest first,
      * with their delivery count raised, so they come again before anything buffered or still on the wire. Doing it
      * here rather than releasing them to the broker keeps that order even for deliveries in flight on the socket;
-     * the broker still holds them in flight for this consumer, and a close releases them (counted).
+     * the broker still holds them in flight for this consumer, and a close releases them (counted). Messages the
+     * broker must handle itself are released to it instead: those past their destination's max delivery attempts
+     * (it dead-letters them) and, on destinations with a redelivery delay, all of them (they come back after it).
      */
     void redeliverUnacknowledged() {
         List<Delivery> back = new ArrayList<>();
