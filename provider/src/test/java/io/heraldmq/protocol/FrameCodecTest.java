@@ -207,7 +207,8 @@ class FrameCodecTest {
 
     @Test
     void ackWithReason() {
-        Ack a = new Ack(3, Ack.RELEASED, new int[]{0}, new long[]{7}, "listener threw java.lang.RuntimeException: b\u00f6om");
+        Ack a = new Ack(3, Ack.RELEASED, new int[]{0}, new long[]{7},
+                "listener threw java.lang.RuntimeException: b\u00f6om");
         Ack d = Ack.decode(decodeOne(a.encode(0)).body());
         assertEquals(a.reason(), d.reason());
         assertArrayEquals(new long[]{7}, d.offsets());

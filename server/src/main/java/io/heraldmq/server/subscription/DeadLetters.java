@@ -22,9 +22,10 @@ import java.util.logging.Logger;
 /**
  * Redelivery policies by destination and the writing of dead letters. A destination's policy comes from its
  * {@code dead_letter_settings} row (key {@link #settingsKey}), else from the broker's defaults; it is read when the
- * destination's first subscription opens and kept in memory, and {@link #update} changes both. A dead letter is a new record in the dead letter queue (an ordinary queue, created on first use) with the
- * original message plus {@value #ORIGINAL_DESTINATION}, {@value #DELIVERY_COUNT} and {@value #FAILURE_REASON}; the
- * message is decoded and encoded again for that, which is fine because dead letters are rare. Safe from any context.
+ * destination's first subscription opens and kept in memory, and {@link #update} changes both. A dead letter is a
+ * new record in the dead letter queue (an ordinary queue, created on first use) with the original message plus
+ * {@value #ORIGINAL_DESTINATION}, {@value #DELIVERY_COUNT} and {@value #FAILURE_REASON}; the message is decoded and
+ * encoded again for that, which is fine because dead letters are rare. Safe from any context.
  */
 public final class DeadLetters {
     private static final Logger LOG = Logger.getLogger(DeadLetters.class.getName());

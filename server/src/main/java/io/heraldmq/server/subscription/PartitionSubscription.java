@@ -45,8 +45,8 @@ import java.util.logging.Logger;
  * Each delivery stays in flight until its consumer settles it; released and returned deliveries go back to the front
  * of the window. A released one first waits out its destination's redelivery delay among the delayed records, or,
  * once it has had its {@link RedeliveryPolicy#maxDeliveryAttempts() deliveries} (or was rejected), goes to the dead
- * letter queue ({@link DeadLetters}) and is settled here only when the copy is stored. Priorities are honoured among the records held in the window (the specification asks for a best
- * effort), not across the whole log.
+ * letter queue ({@link DeadLetters}) and is settled here only when the copy is stored. Priorities are honoured
+ * among the records held in the window (the specification asks for a best effort), not across the whole log.
  */
 final class PartitionSubscription implements Partition.AppendListener {
     private static final Logger LOG = Logger.getLogger(PartitionSubscription.class.getName());
