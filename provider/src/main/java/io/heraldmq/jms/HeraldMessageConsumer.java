@@ -6,6 +6,7 @@ import io.heraldmq.protocol.Ack;
 import io.heraldmq.protocol.Close;
 import io.heraldmq.protocol.Credit;
 import io.heraldmq.protocol.Frame;
+import io.heraldmq.protocol.Ok;
 import io.heraldmq.protocol.ProtocolException;
 import io.heraldmq.protocol.RecordBatch;
 import io.heraldmq.protocol.Subscribe;
@@ -30,6 +31,8 @@ import jakarta.jms.TopicSubscriber;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -57,6 +60,11 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
         Delivery again() {
             return new Delivery(partition, offset, deliveryCount + 1, record, true);
         }
+
+        /** A recovered delivery still in the buffer, as the application last saw it (for releasing it). */
+        Delivery asLastSeen() {
+            return new Delivery(partition, offset, deliveryCount - 1, record, true);
+        }
     }
 
     private final HeraldSession session;
@@ -81,6 +89,8 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
     private boolean inListenerRecovered;
     private int consumedSinceCredit;
     private int id;
+    /** The destination's redelivery policy from the broker; null if the broker did not say. */
+    private volatile Ok.Redelivery redelivery;
     private volatile MessageListener listener;
     private volatile boolean closed;
     private volatile boolean brokerGone;
@@ -113,7 +123,12 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
         Subscribe subscribe = new Subscribe(id, destination.kind(), destination.name(), subscriptionName, flags,
                 selector, prefetch);
         try {
-            JmsExceptions.await(connection.broker().request(subscribe::encode), connection.requestTimeoutMs());
+            Frame answer = JmsExceptions.await(connection.broker().request(subscribe::encode),
+                    connection.requestTimeoutMs());
+            redelivery = Ok.redelivery(answer.body());
+        } catch (ProtocolException e) {
+            connection.unregister(id);
+            throw JmsExceptions.of(e);
         } catch (JMSException e) {
             connection.unregister(id);
             throw e;
@@ -296,7 +311,7 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
         } catch (ProtocolException e) {
             LOG.log(Level.WARNING, "dropping unreadable message at " + destination + " partition " + d.partition
                     + " offset " + d.offset, e);
-            settle(List.of(d), Ack.REJECTED);
+            settle(List.of(d), Ack.REJECTED, "unreadable message: " + e.getMessage());
             return null;
         }
         if (wire.expiration != 0 && wire.expiration <= System.currentTimeMillis()) {
@@ -336,21 +351,63 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
     }
 
     private Ack ack(List<Delivery> deliveries, byte outcome) {
+        return ack(deliveries, outcome, null);
+    }
+
+    private Ack ack(List<Delivery> deliveries, byte outcome, String reason) {
         int[] partitions = new int[deliveries.size()];
         long[] offsets = new long[deliveries.size()];
         for (int i = 0; i < partitions.length; i++) {
             partitions[i] = deliveries.get(i).partition;
             offsets[i] = deliveries.get(i).offset;
         }
-        return new Ack(id, outcome, partitions, offsets);
+        return new Ack(id, outcome, partitions, offsets, reason);
     }
 
     private void settle(List<Delivery> deliveries, byte outcome) {
+        settle(deliveries, outcome, null);
+    }
+
+    /** @param reason why the application could not take them, for the broker's dead letters; or null */
+    private void settle(List<Delivery> deliveries, byte outcome, String reason) {
         synchronized (ackLock) {
-            connection.broker().send(ack(deliveries, outcome).encode(0));
+            Ack a = ack(deliveries, outcome, reason);
+            if (outcome == Ack.RELEASED && deliveries.size() == 1) {
+                // Tell the count the application saw: a local redelivery (recover) may have passed the broker by.
+                a = new Ack(id, outcome, a.partitions(), a.offsets(), reason, deliveries.get(0).deliveryCount);
+            }
+            connection.broker().send(a.encode(0));
             consumedSinceCredit += deliveries.size();
             flushAcks(false);
         }
+    }
+
+    /**
+     * Gives deliveries the application has seen (each with the count it saw) back to the broker, counted. The ACK
+     * tells the broker that count, since local redeliveries (recover, rollback) passed it by; so deliveries are
+     * grouped by it. Holds ackLock.
+     */
+    private void release(List<Delivery> deliveries) {
+        Map<Integer, List<Delivery>> bySeen = new TreeMap<>();
+        for (Delivery d : deliveries) {
+            bySeen.computeIfAbsent(d.deliveryCount, k -> new ArrayList<>()).add(d);
+        }
+        for (Map.Entry<Integer, List<Delivery>> e : bySeen.entrySet()) {
+            Ack a = ack(e.getValue(), Ack.RELEASED);
+            connection.broker().send(new Ack(id, Ack.RELEASED, a.partitions(), a.offsets(), null, e.getKey())
+                    .encode(0));
+        }
+    }
+
+    /**
+     * Whether a recovered or rolled back delivery goes back to the broker rather than to the front of the buffer:
+     * when it has had all its deliveries (the broker dead-letters it) or its destination wants redeliveries
+     * delayed (the messages behind it go first meanwhile, as with any delayed redelivery).
+     */
+    private boolean redeliveredByBroker(Delivery d) {
+        Ok.Redelivery r = redelivery;
+        return r != null && (r.redeliveryDelayMs() > 0
+                || r.maxDeliveryAttempts() > 0 && d.deliveryCount + 1 > r.maxDeliveryAttempts());
     }
 
     /** Whether delivered messages stay unacknowledged until the session acknowledges or commits. */
@@ -380,18 +437,33 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
      * Recover and rollback: the unacknowledged messages go back to the front of this consumer's buffer, oldest first,
      * with their delivery count raised, so they come again before anything buffered or still on the wire. Doing it
      * here rather than releasing them to the broker keeps that order even for deliveries in flight on the socket;
-     * the broker still holds them in flight for this consumer, and a close releases them (counted).
+     * the broker still holds them in flight for this consumer, and a close releases them (counted). Messages the
+     * broker must handle itself are released to it instead: those past their destination's max delivery attempts
+     * (it dead-letters them) and, on destinations with a redelivery delay, all of them (they come back after it).
      */
     void redeliverUnacknowledged() {
-        List<Delivery> back;
+        List<Delivery> back = new ArrayList<>();
         synchronized (ackLock) {
-            back = new ArrayList<>(unacknowledged);
-            // They were counted once for credit when consumed; they will be again when consumed anew.
-            consumedSinceCredit -= unacknowledged.size();
+            List<Delivery> candidates = new ArrayList<>(unacknowledged);
             unacknowledged.clear();
             if (inListener != null) {
-                back.add(inListener);
+                candidates.add(inListener);
                 inListenerRecovered = true;
+                consumedSinceCredit++; // not counted yet: counted now like the others
+            }
+            List<Delivery> toBroker = new ArrayList<>();
+            for (Delivery d : candidates) {
+                if (redeliveredByBroker(d)) {
+                    toBroker.add(d); // done with here: its credit goes back to the broker
+                } else {
+                    back.add(d);
+                    // Counted once for credit when consumed; it will be again when consumed anew.
+                    consumedSinceCredit--;
+                }
+            }
+            if (!toBroker.isEmpty()) {
+                release(toBroker);
+                flushAcks(false);
             }
         }
         if (back.isEmpty()) {
@@ -486,7 +558,7 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
                         // The specification: with AUTO/DUPS_OK the message is redelivered at once.
                         LOG.log(Level.WARNING, "message listener threw; the message will be redelivered", e);
                         if (!held && !endListener()) {
-                            settle(List.of(d), Ack.RELEASED);
+                            settle(List.of(d), Ack.RELEASED, "listener threw " + e);
                         }
                         continue;
                     }
@@ -536,7 +608,7 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
         try {
             for (Delivery d : buffer) {
                 if (d.seen) {
-                    seenInBuffer.add(d);
+                    seenInBuffer.add(d.asLastSeen());
                 }
             }
             buffer.clear();
@@ -558,7 +630,7 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
                     unacknowledged.addAll(seenInBuffer);
                     if (!unacknowledged.isEmpty()) {
                         // Seen by the application, never acknowledged: redelivered later, and counted.
-                        connection.broker().send(ack(unacknowledged, Ack.RELEASED).encode(0));
+                        release(unacknowledged);
                         unacknowledged.clear();
                     }
                 }
@@ -590,7 +662,11 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
             lock.lock();
             try {
                 for (Delivery d : buffer) {
-                    (d.seen ? rolledBack : unseen).add(d);
+                    if (d.seen) {
+                        rolledBack.add(d.asLastSeen());
+                    } else {
+                        unseen.add(d);
+                    }
                 }
                 buffer.clear();
                 changed.signalAll();
@@ -601,7 +677,7 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
                 connection.broker().send(ack(unseen, Ack.RETURNED).encode(0));
             }
             if (!rolledBack.isEmpty()) {
-                connection.broker().send(ack(rolledBack, Ack.RELEASED).encode(0));
+                release(rolledBack);
             }
         }
         session.consumerClosedInTransaction(this);
@@ -617,7 +693,7 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
             if (connection.broker().isOpen()) {
                 synchronized (ackLock) {
                     if (!committed && !unacknowledged.isEmpty()) {
-                        connection.broker().send(ack(unacknowledged, Ack.RELEASED).encode(0));
+                        release(unacknowledged);
                     }
                     unacknowledged.clear();
                 }

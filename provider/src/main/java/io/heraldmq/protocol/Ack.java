@@ -14,9 +14,19 @@ import io.vertx.core.buffer.Buffer;
  * count times:
  *   int32 partition
  *   int64 offset
+ * string reason     optional (the body may end before it): why the application could not take the messages, for
+ *                   RELEASED and REJECTED, e.g. the exception a listener threw; the broker puts the last one on a
+ *                   dead letter. Null when there is nothing to say.
+ * int32 seenCount   optional (the body may end before it), RELEASED only: how many times the application was
+ *                   given each of these messages, where the client redelivered them itself (recover, rollback)
+ *                   and the broker's count is behind; the next delivery counts one more. 0 = as the broker knows.
  * </pre>
+ * Older clients end the body after the entries; the broker reads what is there.
  */
-public record Ack(int consumerId, byte outcome, int[] partitions, long[] offsets) {
+public record Ack(int consumerId, byte outcome, int[] partitions, long[] offsets, String reason, int seenCount) {
+    /** Longest reason sent, in characters; longer ones are cut (a stack of causes can be long). */
+    public static final int MAX_REASON_CHARS = 1000;
+
     public static final byte CONSUMED = 0;
     public static final byte RELEASED = 1;
     public static final byte REJECTED = 2;
@@ -26,6 +36,18 @@ public record Ack(int consumerId, byte outcome, int[] partitions, long[] offsets
         if (partitions.length != offsets.length) {
             throw new IllegalArgumentException("partitions and offsets differ in length");
         }
+        if (reason != null && reason.length() > MAX_REASON_CHARS) {
+            reason = reason.substring(0, MAX_REASON_CHARS);
+        }
+    }
+
+    /** Without a reason. */
+    public Ack(int consumerId, byte outcome, int[] partitions, long[] offsets) {
+        this(consumerId, outcome, partitions, offsets, null, 0);
+    }
+
+    public Ack(int consumerId, byte outcome, int[] partitions, long[] offsets, String reason) {
+        this(consumerId, outcome, partitions, offsets, reason, 0);
     }
 
     public int count() {
@@ -33,10 +55,17 @@ public record Ack(int consumerId, byte outcome, int[] partitions, long[] offsets
     }
 
     public Buffer encode(int correlationId) {
-        Buffer b = Frame.start(FrameType.ACK, correlationId, 9 + 12 * offsets.length);
+        Buffer b = Frame.start(FrameType.ACK, correlationId, 9 + 12 * offsets.length
+                + (reason == null ? 0 : 2 + 3 * reason.length()) + 6);
         b.appendInt(consumerId).appendByte(outcome).appendInt(offsets.length);
         for (int i = 0; i < offsets.length; i++) {
             b.appendInt(partitions[i]).appendLong(offsets[i]);
+        }
+        if (reason != null || seenCount != 0) {
+            Wire.writeString(b, reason);
+        }
+        if (seenCount != 0) {
+            b.appendInt(seenCount);
         }
         return Frame.finish(b);
     }
@@ -58,7 +87,12 @@ public record Ack(int consumerId, byte outcome, int[] partitions, long[] offsets
             partitions[i] = c.readInt();
             offsets[i] = c.readLong();
         }
+        String reason = c.remaining() > 0 ? c.readString() : null;
+        int seenCount = c.remaining() > 0 ? c.readInt() : 0;
+        if (seenCount < 0) {
+            throw new ProtocolException("negative ACK seen count " + seenCount);
+        }
         c.expectEnd();
-        return new Ack(consumerId, outcome, partitions, offsets);
+        return new Ack(consumerId, outcome, partitions, offsets, reason, seenCount);
     }
 }

@@ -202,6 +202,25 @@ class FrameCodecTest {
             assertEquals(0, e.count());
         }
         assertThrows(IllegalArgumentException.class, () -> new Ack(1, Ack.CONSUMED, new int[1], new long[2]));
+        assertNull(d.reason(), "a body that ends after the entries has no reason");
+    }
+
+    @Test
+    void ackWithReason() {
+        Ack a = new Ack(3, Ack.RELEASED, new int[]{0}, new long[]{7},
+                "listener threw java.lang.RuntimeException: b\u00f6om");
+        Ack d = Ack.decode(decodeOne(a.encode(0)).body());
+        assertEquals(a.reason(), d.reason());
+        assertArrayEquals(new long[]{7}, d.offsets());
+
+        Ack seen = Ack.decode(decodeOne(new Ack(3, Ack.RELEASED, new int[]{0}, new long[]{7}, null, 4).encode(0))
+                .body());
+        assertNull(seen.reason());
+        assertEquals(4, seen.seenCount());
+        assertEquals(0, d.seenCount(), "absent: as the broker knows");
+
+        Ack longOne = new Ack(3, Ack.REJECTED, new int[0], new long[0], "x".repeat(5000));
+        assertEquals(Ack.MAX_REASON_CHARS, Ack.decode(decodeOne(longOne.encode(0)).body()).reason().length());
     }
 
     @Test
@@ -245,6 +264,17 @@ class FrameCodecTest {
         assertEquals(FrameType.OK, f.type());
         assertEquals(20, f.correlationId());
         assertEquals(0, f.body().length());
+        assertNull(Ok.redelivery(f.body()), "an empty answer to SUBSCRIBE: the policy is unknown");
+    }
+
+    @Test
+    void okAnsweringSubscribeCarriesTheRedeliveryPolicy() {
+        Ok.Redelivery r = new Ok.Redelivery(10, 250);
+        Frame f = decodeOne(Ok.encodeSubscribed(21, r));
+        assertEquals(FrameType.OK, f.type());
+        assertEquals(r, Ok.redelivery(f.body()));
+        Buffer truncated = f.body().slice(0, 6);
+        assertThrows(ProtocolException.class, () -> Ok.redelivery(truncated));
     }
 
     @Test
@@ -376,7 +406,8 @@ class FrameCodecTest {
                 new ProduceAck(1, 2).encode(1),
                 new Subscribe(1, DestinationKind.QUEUE, "q", null, (byte) 0, null, 1).encode(1),
                 new Credit(1, 1).encode(),
-                new Ack(1, Ack.CONSUMED, new int[]{1}, new long[]{1}).encode(1),
+                // With every optional field present, so that the extra byte cannot be read as one of them.
+                new Ack(1, Ack.RELEASED, new int[]{1}, new long[]{1}, "r", 2).encode(1),
                 new Close(Close.CONSUMER, 1).encode(1),
                 new ErrorFrame(ErrorCode.INTERNAL, "x").encode(1),
                 new Deliver.Builder(1, 0).build(),

@@ -28,6 +28,7 @@ import io.heraldmq.server.net.ClientListener;
 import io.heraldmq.server.net.RequestHandler;
 import io.heraldmq.server.partition.TopicRegistry;
 import io.heraldmq.server.security.Authenticator;
+import io.heraldmq.server.subscription.DeadLetters;
 import io.heraldmq.server.subscription.SubscriptionRegistry;
 import io.heraldmq.server.subscription.TemporaryDestinations;
 import io.vertx.core.Future;
@@ -53,6 +54,7 @@ public final class Broker {
     private MetaStore meta;
     private TopicRegistry topics;
     private SubscriptionRegistry subscriptions;
+    private DeadLetters deadLetters;
     private ClientListener listener;
     private DiskSpaceMonitor disk;
     private int port;
@@ -86,7 +88,8 @@ public final class Broker {
         }).compose(v -> MetaStore.open(vertx, config.dataDir(), MetaStoreOptions.defaults())).compose(m -> {
             meta = m;
             topics = new TopicRegistry(vertx, config, meta, flushExecutor);
-            subscriptions = new SubscriptionRegistry(meta);
+            deadLetters = new DeadLetters(topics, meta, config.redelivery());
+            subscriptions = new SubscriptionRegistry(meta, deadLetters);
             return topics.load().compose(x -> subscriptions.load());
         }).compose(v -> {
             ClientIds clientIds = new ClientIds();
@@ -138,6 +141,11 @@ public final class Broker {
 
     public BrokerConfig config() {
         return config;
+    }
+
+    /** Redelivery and dead-letter settings by destination, for administration. */
+    public DeadLetters deadLetters() {
+        return deadLetters;
     }
 
     /** Stops accepting, closes connections, flushes and closes every log and the metadata store. */

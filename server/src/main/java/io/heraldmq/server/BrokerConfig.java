@@ -45,13 +45,15 @@ import java.util.Set;
  * @param users            user name to password hash ({@code user.<name> = pbkdf2-sha256:...} lines); empty means
  *                         every client is accepted, anonymous or not
  * @param allowAnonymous   with users configured, still accept clients that give no user name
+ * @param redelivery       broker-wide redelivery and dead-letter defaults; a destination's row in the metadata
+ *                         store's {@code dead_letter_settings} overrides them
  */
 public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBytes, long segmentBytes,
                            FlushPolicy flushPolicy, long flushIntervalMs, long tailCacheBytes,
                            int defaultPartitions, long retentionCheckIntervalMs, long retentionMs,
                            long retentionBytes, long diskMinFreeBytes,
                            Map<String, DestinationSettings> destinations, Map<String, PasswordHash> users,
-                           boolean allowAnonymous) {
+                           boolean allowAnonymous, RedeliveryDefaults redelivery) {
     public static final int DEFAULT_PORT = 7440;
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
     public static final long DEFAULT_RETENTION_MS = 7L * 24 * 3600 * 1000;
@@ -68,7 +70,8 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
     static final Set<String> KEYS = Set.of("host", "port", "data.dir", "max.message.bytes", "log.segment.bytes",
             "log.flush.policy", "log.flush.interval.ms", "log.tail.cache.bytes", "topic.default.partitions",
             "log.retention.check.interval.ms", "log.retention.ms", "log.retention.bytes", "disk.min.free.bytes",
-            "security.allow.anonymous");
+            "security.allow.anonymous", RedeliveryDefaults.DELAY_KEY, RedeliveryDefaults.MULTIPLIER_KEY,
+            RedeliveryDefaults.MAX_DELAY_KEY, RedeliveryDefaults.MAX_ATTEMPTS_KEY, RedeliveryDefaults.PREFIX_KEY);
     /** Suffixes of per-destination keys, {@code topic.<name><suffix>} or {@code queue.<name><suffix>}. */
     static final List<String> DESTINATION_SUFFIXES = List.of(".partitions", ".retention.ms", ".retention.bytes");
 
@@ -135,12 +138,15 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
             }
         }
         users = Map.copyOf(users);
+        if (redelivery == null) {
+            throw new IllegalArgumentException("redelivery defaults must not be null");
+        }
     }
 
     public static BrokerConfig defaults() {
         return new BrokerConfig("127.0.0.1", DEFAULT_PORT, Path.of("data"), DEFAULT_MAX_MESSAGE_BYTES, 64L << 20,
                 FlushPolicy.ALWAYS, 1000, 16L << 20, 1, 300_000, DEFAULT_RETENTION_MS, -1,
-                DEFAULT_DISK_MIN_FREE_BYTES, Map.of(), Map.of(), false);
+                DEFAULT_DISK_MIN_FREE_BYTES, Map.of(), Map.of(), false, RedeliveryDefaults.DEFAULTS);
     }
 
     /** What the configuration says about one destination; {@link DestinationSettings#NONE} if nothing. */
@@ -199,7 +205,8 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
                 newUsers,
                 settings.containsKey("security.allow.anonymous")
                         ? bool(settings.get("security.allow.anonymous").toString(), "security.allow.anonymous")
-                        : allowAnonymous);
+                        : allowAnonymous,
+                redelivery.with(settings));
     }
 
     /**

@@ -69,7 +69,8 @@ public final class SubscribeHandler implements RequestHandler {
                         ar.result().close(false);
                     } else {
                         connection.addConsumer(ar.result());
-                        connection.send(Ok.encode(correlationId));
+                        connection.send(s.browse() ? Ok.encode(correlationId) : Ok.encodeSubscribed(correlationId,
+                                ar.result().subscription().redelivery().forConsumer()));
                     }
                 });
     }

@@ -6,7 +6,8 @@ import java.util.PriorityQueue;
 import java.util.Set;
 
 /**
- * Records whose delivery time (JMSDeliveryTime) has not come yet, ordered by it. They hold copies of their records
+ * Records whose delivery time has not come yet, ordered by it: their JMSDeliveryTime, or the end of the redelivery
+ * delay of a released one ({@link PendingDelivery#notBefore}). They hold copies of their records
  * ({@link PendingDelivery#detached()}) so that a few delayed messages do not pin whole batches in memory; they stay
  * unsettled in the log, so after a restart they are read again. Not thread-safe: owned by the partition's context.
  */

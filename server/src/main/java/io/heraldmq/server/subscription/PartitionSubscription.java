@@ -10,9 +10,11 @@ import io.vertx.core.buffer.Buffer;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -41,8 +43,10 @@ import java.util.logging.Logger;
  * the consumers that have credit; they return to the front of the window when credit or consumers change.
  * <p>
  * Each delivery stays in flight until its consumer settles it; released and returned deliveries go back to the front
- * of the window. Priorities are honoured among the records held in the window (the specification asks for a best
- * effort), not across the whole log.
+ * of the window. A released one first waits out its destination's redelivery delay among the delayed records, or,
+ * once it has had its {@link RedeliveryPolicy#maxDeliveryAttempts() deliveries} (or was rejected), goes to the dead
+ * letter queue ({@link DeadLetters}) and is settled here only when the copy is stored. Priorities are honoured
+ * among the records held in the window (the specification asks for a best effort), not across the whole log.
  */
 final class PartitionSubscription implements Partition.AppendListener {
     private static final Logger LOG = Logger.getLogger(PartitionSubscription.class.getName());
@@ -51,6 +55,8 @@ final class PartitionSubscription implements Partition.AppendListener {
     /** Records set aside for consumers without credit while others starve; past this the window waits for them. */
     static final int BLOCKED_MAX = 4096;
     private static final long NONE = Long.MAX_VALUE;
+    /** After a failed dead-letter write, the record is delivered again this much later. */
+    private static final long DEAD_LETTER_RETRY_MS = 5_000;
     private static final Buffer EMPTY = Buffer.buffer(0);
 
     private record InFlight(ConsumerLink link, int deliveryCount, Buffer record) {
@@ -68,6 +74,8 @@ final class PartitionSubscription implements Partition.AppendListener {
     private final DeliveryWindow blocked = new DeliveryWindow();
     private final DelayedDeliveries delayed = new DelayedDeliveries();
     private final Map<String, ConsumerLink> groups = new HashMap<>();
+    /** Offsets whose dead-letter copy is being stored: neither deliverable nor settled until it is. */
+    private final Set<Long> deadLettering = new HashSet<>();
     /** Delivery counts of parked records that had been delivered before, so re-reading them does not reset it. */
     private final Map<Long, Integer> parkedCounts = new HashMap<>();
     private long readOffset;
@@ -142,7 +150,11 @@ final class PartitionSubscription implements Partition.AppendListener {
         }
         for (long offset : back) {
             InFlight f = inFlight.remove(offset);
-            requeue(offset, f.deliveryCount + (countAsDelivered ? 1 : 0), f.record);
+            if (countAsDelivered) {
+                redeliver(offset, f.deliveryCount + 1, f.record, "the consumer's connection was lost");
+            } else {
+                requeue(offset, f.deliveryCount, f.record);
+            }
         }
         if (!consumers.isEmpty()) {
             dispatch();
@@ -172,16 +184,23 @@ final class PartitionSubscription implements Partition.AppendListener {
         }
     }
 
-    /** Applies an ACK for deliveries made through {@code link}. */
-    void settle(ConsumerLink link, long offset, byte outcome) {
+    /**
+     * Applies an ACK (its outcome, and the reason and count the client may add) to one delivery made through
+     * {@code link}.
+     */
+    void settle(ConsumerLink link, long offset, Ack ack) {
         InFlight f = inFlight.get(offset);
         if (f == null || f.link != link) {
             return;
         }
         inFlight.remove(offset);
-        switch (outcome) {
-            case Ack.RELEASED -> requeue(offset, f.deliveryCount + 1, f.record);
+        String reason = ack.reason();
+        switch (ack.outcome()) {
+            // The client may have redelivered it itself (recover, rollback): its count is then ahead of ours.
+            case Ack.RELEASED -> redeliver(offset, Math.max(f.deliveryCount, ack.seenCount()) + 1, f.record, reason);
             case Ack.RETURNED -> requeue(offset, f.deliveryCount, f.record);
+            case Ack.REJECTED -> deadLetter(offset, f.record, f.deliveryCount,
+                    reason != null ? reason : "rejected by the consumer");
             default -> markSettled(offset);
         }
     }
@@ -218,6 +237,55 @@ final class PartitionSubscription implements Partition.AppendListener {
 
     private void requeue(long offset, int deliveryCount, Buffer record) {
         window.add(PendingDelivery.of(offset, deliveryCount, record, queue));
+    }
+
+    /**
+     * A delivery came back counted: it goes out again after the destination's redelivery delay (the records behind
+     * it flow meanwhile), or to the dead letter queue once it has had its deliveries.
+     *
+     * @param deliveryCount the count its next delivery would have
+     */
+    private void redeliver(long offset, int deliveryCount, Buffer record, String reason) {
+        RedeliveryPolicy policy = subscription.redelivery();
+        if (policy.exhausted(deliveryCount)) {
+            deadLetter(offset, record, deliveryCount - 1, reason != null ? reason
+                    : "max delivery attempts (" + policy.maxDeliveryAttempts() + ") exceeded");
+            return;
+        }
+        long delay = policy.delayBefore(deliveryCount);
+        if (delay == 0) {
+            requeue(offset, deliveryCount, record);
+        } else {
+            // The dispatch that follows every settle and detach arms the timer for it.
+            delayed.add(PendingDelivery.of(offset, deliveryCount, record, queue)
+                    .notBefore(System.currentTimeMillis() + delay));
+        }
+    }
+
+    /**
+     * Stores a copy in the dead letter queue, then settles the record here: a crash in between leaves a duplicate
+     * dead letter, never a lost message. If storing fails the record is delivered again a little later (and comes
+     * back here when that delivery fails too).
+     */
+    private void deadLetter(long offset, Buffer record, int deliveries, String reason) {
+        deadLettering.add(offset);
+        subscription.deadLetter(record, deliveries, reason).onComplete(ar -> partition.run(() -> {
+            deadLettering.remove(offset);
+            if (closed) {
+                return; // still unsettled in the log: the next subscription on it examines it again
+            }
+            if (ar.succeeded()) {
+                markSettled(offset);
+                return;
+            }
+            LOG.log(Level.WARNING, "cannot store the dead letter of " + partition.topic() + "-" + partition.id()
+                    + " at " + offset + " in " + subscription.redelivery().deadLetterQueue(), ar.cause());
+            delayed.add(PendingDelivery.of(offset, deliveries, record, queue)
+                    .notBefore(System.currentTimeMillis() + DEAD_LETTER_RETRY_MS));
+            if (!consumers.isEmpty()) {
+                dispatch();
+            }
+        }));
     }
 
     private void markSettled(long offset) {
@@ -331,7 +399,7 @@ final class PartitionSubscription implements Partition.AppendListener {
         }
         if (offset < highWater) {
             if (inFlight.containsKey(offset) || window.contains(offset) || blocked.contains(offset)
-                    || delayed.contains(offset)) {
+                    || delayed.contains(offset) || deadLettering.contains(offset)) {
                 return;
             }
         } else {

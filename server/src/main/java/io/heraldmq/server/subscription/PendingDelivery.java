@@ -47,6 +47,12 @@ final class PendingDelivery {
         return new PendingDelivery(offset, deliveryCount, record.copy(), priority, group, expiration, deliveryTime);
     }
 
+    /** The same delivery, due no sooner than {@code time} (a redelivery delay). */
+    PendingDelivery notBefore(long time) {
+        return new PendingDelivery(offset, deliveryCount, record, priority, group, expiration,
+                Math.max(deliveryTime, time));
+    }
+
     boolean expired(long now) {
         return expiration != 0 && expiration <= now;
     }

@@ -92,7 +92,7 @@ public final class ServerConsumer {
             ConsumerLink link = links[p];
             link.subscription.partition().run(() -> {
                 for (long offset : mine) {
-                    link.subscription.settle(link, offset, ack.outcome());
+                    link.subscription.settle(link, offset, ack);
                 }
                 link.subscription.dispatch();
             });

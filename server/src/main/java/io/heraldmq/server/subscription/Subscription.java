@@ -29,17 +29,19 @@ public final class Subscription {
     private final boolean durable;
     private final MessageFilter filter;
     private final MetaStore meta;
+    private final DeadLetters deadLetters;
     private final Runnable onLastConsumerGone;
     private final PartitionSubscription[] parts;
     private final AtomicInteger consumers = new AtomicInteger();
 
     private Subscription(String id, Topic topic, boolean durable, MessageFilter filter, MetaStore meta,
-                         Runnable onLastConsumerGone) {
+                         DeadLetters deadLetters, Runnable onLastConsumerGone) {
         this.id = id;
         this.topic = topic;
         this.durable = durable;
         this.filter = filter;
         this.meta = meta;
+        this.deadLetters = deadLetters;
         this.onLastConsumerGone = onLastConsumerGone;
         this.parts = new PartitionSubscription[topic.partitions().size()];
     }
@@ -50,9 +52,11 @@ public final class Subscription {
      * @param onLastConsumerGone called when the last consumer closes (non-durable subscriptions delete themselves)
      */
     public static Future<Subscription> open(String id, Topic topic, boolean durable, MessageFilter filter,
-                                            Start start, MetaStore meta, Runnable onLastConsumerGone) {
-        Subscription s = new Subscription(id, topic, durable, filter, meta, onLastConsumerGone);
-        Future<Map<Integer, Position>> stored = durable ? meta.loadPositions(id) : Future.succeededFuture(Map.of());
+                                            Start start, MetaStore meta, DeadLetters deadLetters,
+                                            Runnable onLastConsumerGone) {
+        Subscription s = new Subscription(id, topic, durable, filter, meta, deadLetters, onLastConsumerGone);
+        Future<Map<Integer, Position>> stored = deadLetters.policy(topic).compose(policy ->
+                durable ? meta.loadPositions(id) : Future.succeededFuture(Map.of()));
         AtomicBoolean startRecorded = new AtomicBoolean();
         return stored.compose(positions -> {
             List<Future<Void>> opened = new ArrayList<>();
@@ -107,6 +111,23 @@ public final class Subscription {
 
     public int consumerCount() {
         return consumers.get();
+    }
+
+    /** Redelivery delay, delivery limit and dead letter queue of the subscription's destination. */
+    public RedeliveryPolicy redelivery() {
+        return deadLetters.current(topic);
+    }
+
+    /**
+     * Stores a dead-letter copy of a record of this subscription (see {@link DeadLetters#write}); the future
+     * completes on the dead letter queue's partition context.
+     */
+    Future<Void> deadLetter(Buffer record, int deliveries, String reason) {
+        try {
+            return deadLetters.write(topic, redelivery(), record, deliveries, reason);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e); // a failure, not a record left half dead-lettered
+        }
     }
 
     void commit(int partition, Position position) {

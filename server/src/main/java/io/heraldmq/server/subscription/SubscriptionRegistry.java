@@ -28,14 +28,16 @@ import java.util.function.Function;
  */
 public final class SubscriptionRegistry {
     private final MetaStore meta;
+    private final DeadLetters deadLetters;
     private final Map<String, Future<Subscription>> open = new ConcurrentHashMap<>();
     /** Definitions of durable subscriptions (stored) and shared non-durable ones (while they exist), by id. */
     private final Map<String, SubscriptionRecord> definitions = new ConcurrentHashMap<>();
     /** Private subscriptions of non-durable topic consumers, by id, for administration to list. */
     private final Map<String, Subscription> nonDurable = new ConcurrentHashMap<>();
 
-    public SubscriptionRegistry(MetaStore meta) {
+    public SubscriptionRegistry(MetaStore meta, DeadLetters deadLetters) {
         this.meta = meta;
+        this.deadLetters = deadLetters;
     }
 
     /** Id of an unshared durable subscription: client id and name. */
@@ -67,7 +69,7 @@ public final class SubscriptionRegistry {
     public Future<Subscription> queue(Topic queue) {
         String id = queueId(queue.name());
         return open.computeIfAbsent(id, k -> Subscription.open(k, queue, true, MessageFilter.ALL,
-                Subscription.Start.LOG_START, meta, () -> { }));
+                Subscription.Start.LOG_START, meta, deadLetters, () -> { }));
     }
 
     /**
@@ -76,7 +78,7 @@ public final class SubscriptionRegistry {
      */
     public Future<Subscription> temporaryQueue(Topic queue) {
         return open.computeIfAbsent(temporaryQueueId(queue.name()), k -> Subscription.open(k, queue, false,
-                MessageFilter.ALL, Subscription.Start.LOG_START, meta, () -> { }));
+                MessageFilter.ALL, Subscription.Start.LOG_START, meta, deadLetters, () -> { }));
     }
 
     /** Stops the implicit subscription of a deleted temporary queue. */
@@ -119,11 +121,11 @@ public final class SubscriptionRegistry {
                     Future<Void> closed = ar.succeeded() ? ar.result().close() : Future.succeededFuture();
                     return closed.compose(v -> open.computeIfAbsent(id,
                             k -> Subscription.open(k, topic, true, filter, Subscription.Start.LOG_END, meta,
-                                    () -> { })));
+                                    deadLetters, () -> { })));
                 });
             } else {
                 subscription = open.computeIfAbsent(id, k -> Subscription.open(k, topic, true, filter,
-                        Subscription.Start.LOG_END, meta, () -> { }));
+                        Subscription.Start.LOG_END, meta, deadLetters, () -> { }));
             }
         } else {
             Future<Void> cleared = stored == null ? Future.succeededFuture() : deleteIfIdle(id,
@@ -133,7 +135,7 @@ public final class SubscriptionRegistry {
                 definitions.put(id, wanted);
                 return meta.saveSubscription(wanted);
             }).compose(v -> open.computeIfAbsent(id, k -> Subscription.open(k, topic, true, filter,
-                    Subscription.Start.LOG_END, meta, () -> { })));
+                    Subscription.Start.LOG_END, meta, deadLetters, () -> { })));
         }
         if (wanted.shared()) {
             return subscription;
@@ -154,13 +156,13 @@ public final class SubscriptionRegistry {
                     + " topic or selector");
         }
         return open.computeIfAbsent(id, k -> Subscription.open(k, topic, false, filter, Subscription.Start.LOG_END,
-                meta, () -> remove(k)));
+                meta, deadLetters, () -> remove(k)));
     }
 
     /** A private subscription for one non-durable topic consumer. */
     public Future<Subscription> nonDurable(Topic topic, String id, MessageFilter filter) {
         AtomicReference<Subscription> self = new AtomicReference<>();
-        return Subscription.open(id, topic, false, filter, Subscription.Start.LOG_END, meta, () -> {
+        return Subscription.open(id, topic, false, filter, Subscription.Start.LOG_END, meta, deadLetters, () -> {
             nonDurable.remove(id);
             self.get().close();
         }).onSuccess(s -> {
@@ -242,7 +244,7 @@ public final class SubscriptionRegistry {
             });
             return committed.transform(ar -> {
                 Subscription.open(id, topic, true, filter, topic.isQueue() ? Subscription.Start.LOG_START
-                        : Subscription.Start.LOG_END, meta, () -> { }).onComplete(replacement);
+                        : Subscription.Start.LOG_END, meta, deadLetters, () -> { }).onComplete(replacement);
                 return ar.succeeded() ? Future.succeededFuture(moved) : Future.failedFuture(ar.cause());
             });
         });
