@@ -33,6 +33,14 @@ public final class Partition extends AbstractVerticle {
     /** Receives a call after every append, on the partition's context. */
     public interface AppendListener {
         void appended();
+
+        /**
+         * Whether an active consumer lags so far behind the log end that producers should wait for it
+         * ({@link ProducerPacing}).
+         */
+        default boolean backedUp() {
+            return false;
+        }
     }
 
     private final String topic;
@@ -42,6 +50,7 @@ public final class Partition extends AbstractVerticle {
     private final Executor flushExecutor;
     private final List<AppendListener> listeners = new ArrayList<>();
     private TailCache cache;
+    private ProducerPacing pacing;
     private PartitionLog log;
     private GroupCommit commit;
     private String fenced;
@@ -57,6 +66,7 @@ public final class Partition extends AbstractVerticle {
     @Override
     public void start(Promise<Void> started) {
         cache = new TailCache(config.tailCacheBytes());
+        pacing = new ProducerPacing(context, listeners);
         LogConfig logConfig = new LogConfig(config.segmentBytes(), LogConfig.defaults().segmentMs(),
                 LogConfig.defaults().indexIntervalBytes(), LogConfig.defaults().preallocate());
         vertx.<PartitionLog>executeBlocking(() -> PartitionLog.open(dir, logConfig, Clock.systemUTC()), false)
@@ -76,6 +86,7 @@ public final class Partition extends AbstractVerticle {
 
     @Override
     public void stop(Promise<Void> stopped) {
+        pacing.close();
         if (log == null) {
             stopped.complete();
             return;
@@ -135,6 +146,19 @@ public final class Partition extends AbstractVerticle {
             return Future.succeededFuture(base);
         }
         return commit.awaitDurable(RecordBatch.lastOffset(batch)).map(base);
+    }
+
+    /**
+     * Runs {@code release} (the answer to a producer's window marker) once the consumers of this partition are not
+     * backed up, or after {@link ProducerPacing#MAX_HOLD_MS} at most. Context: the partition's.
+     */
+    public void whenConsumersCaughtUp(Runnable release) {
+        pacing.whenCaughtUp(release);
+    }
+
+    /** A subscription made progress: answers held back by {@link #whenConsumersCaughtUp} may go. */
+    public void consumersProgressed() {
+        pacing.progressed();
     }
 
     /**

@@ -17,6 +17,8 @@ final class ConsumerLink {
     /** The consumer's own selector (queues); topic consumers use their subscription's filter and have ALL here. */
     final MessageFilter filter;
     int credit;
+    /** When credit last came from the consumer: it is active, so producers are paced to it. */
+    long lastCreditNanos = System.nanoTime();
     /** Set for a queue browser's link. */
     PartitionBrowser browser;
     private Deliver.Builder frame;

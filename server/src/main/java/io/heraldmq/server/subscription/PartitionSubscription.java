@@ -50,6 +50,10 @@ final class PartitionSubscription implements Partition.AppendListener {
     static final int LOOKAHEAD = 256;
     /** Records set aside for consumers without credit while others starve; past this the window waits for them. */
     static final int BLOCKED_MAX = 4096;
+    /** Records not yet delivered beyond which an active consumer holds producers back ({@link #backedUp()}). */
+    static final int BACKLOG_LIMIT = 1024;
+    /** A consumer that granted credit this recently is active even if it has none left. */
+    private static final long ACTIVE_NANOS = 1_000_000_000L;
     private static final long NONE = Long.MAX_VALUE;
     private static final Buffer EMPTY = Buffer.buffer(0);
 
@@ -99,6 +103,26 @@ final class PartitionSubscription implements Partition.AppendListener {
         if (!consumers.isEmpty()) {
             dispatch();
         }
+    }
+
+    /**
+     * Whether this subscription is far behind the log end while a consumer is taking messages (it has credit, or
+     * granted some lately): producers then wait for it. A consumer that takes nothing for a while does not hold them;
+     * the log keeps what it has not read.
+     */
+    @Override
+    public boolean backedUp() {
+        if (consumers.isEmpty() || partition.logEndOffset() - readOffset + window.size() <= BACKLOG_LIMIT) {
+            return false;
+        }
+        long now = System.nanoTime();
+        for (int i = 0; i < consumers.size(); i++) {
+            ConsumerLink c = consumers.get(i);
+            if (c.credit > 0 || now - c.lastCreditNanos < ACTIVE_NANOS) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void attach(ConsumerLink link) {
@@ -164,6 +188,7 @@ final class PartitionSubscription implements Partition.AppendListener {
 
     void addCredit(ConsumerLink link, int credit) {
         link.credit += credit;
+        link.lastCreditNanos = System.nanoTime();
         if (link.browser != null) {
             link.browser.dispatch();
         } else {
@@ -247,6 +272,7 @@ final class PartitionSubscription implements Partition.AppendListener {
                 consumers.get(i).flush();
             }
             armTimer();
+            partition.consumersProgressed();
         }
     }
 
