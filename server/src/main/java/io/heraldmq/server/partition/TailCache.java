@@ -14,6 +14,8 @@ final class TailCache {
     private final long maxBytes;
     private final ArrayList<Buffer> batches = new ArrayList<>();
     private int head;
+    /** Index of the batch {@link #find} returned last. */
+    private int hint = -1;
     private long bytes;
 
     TailCache(long maxBytes) {
@@ -32,6 +34,7 @@ final class TailCache {
         }
         if (head > 1024 && head > batches.size() / 2) {
             batches.subList(0, head).clear();
+            hint -= head;
             head = 0;
         }
     }
@@ -43,6 +46,15 @@ final class TailCache {
         if (lo > hi || offset < RecordBatch.baseOffset(batches.get(lo))) {
             return null;
         }
+        // Consumers keeping up ask for what follows the batch they asked for last: look there first.
+        int next = hint + 1;
+        if (next >= lo && next <= hi) {
+            Buffer b = batches.get(next);
+            if (offset >= RecordBatch.baseOffset(b) && offset <= RecordBatch.lastOffset(b)) {
+                hint = next;
+                return b;
+            }
+        }
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
             Buffer b = batches.get(mid);
@@ -51,6 +63,7 @@ final class TailCache {
             } else if (offset > RecordBatch.lastOffset(b)) {
                 lo = mid + 1;
             } else {
+                hint = mid;
                 return b;
             }
         }
@@ -60,6 +73,7 @@ final class TailCache {
     void clear() {
         batches.clear();
         head = 0;
+        hint = -1;
         bytes = 0;
     }
 }

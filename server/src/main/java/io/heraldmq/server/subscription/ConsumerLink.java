@@ -40,7 +40,8 @@ final class ConsumerLink {
 
     void deliver(int partition, long offset, int deliveryCount, Buffer record) {
         if (frame == null) {
-            frame = new Deliver.Builder(consumer.id(), Math.min(FRAME_TARGET_BYTES, record.length() * 16 + 64));
+            // Sized for this one delivery: at low rates a frame carries one, and a larger buffer costs its zeroing.
+            frame = new Deliver.Builder(consumer.id(), record.length() + Deliver.ENTRY_HEADER_BYTES);
         }
         frame.add(partition, offset, deliveryCount, record);
         credit--;
