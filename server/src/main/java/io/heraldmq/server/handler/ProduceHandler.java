@@ -52,6 +52,8 @@ public final class ProduceHandler implements RequestHandler {
             boolean durable = RecordBatch.isPersistent(batch);
             int bytes = batch.length();
             connection.producing(bytes);
+            // A durable batch completes on the flush thread (GroupCommit): only thread-safe calls in here, except in
+            // the non-durable branch, which completes on the partition's context.
             partition.run(() -> partition.append(batch, durable).onComplete(appended -> {
                 connection.produced(bytes);
                 if (appended.failed()) {

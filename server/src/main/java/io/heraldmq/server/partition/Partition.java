@@ -122,7 +122,8 @@ public final class Partition extends AbstractVerticle {
     /**
      * Appends one batch. Context: the partition's.
      *
-     * @param waitDurable complete only once the batch is as durable as the flush policy promises
+     * @param waitDurable complete only once the batch is as durable as the flush policy promises (then the future
+     *                    may complete on the flush thread, see {@link GroupCommit})
      * @return the batch's base offset
      */
     public Future<Long> append(Buffer batch, boolean waitDurable) {
