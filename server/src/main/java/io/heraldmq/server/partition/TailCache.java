@@ -14,8 +14,6 @@ final class TailCache {
     private final long maxBytes;
     private final ArrayList<Buffer> batches = new ArrayList<>();
     private int head;
-    /** Index of the batch {@link #find} returned last. */
-    private int hint = -1;
     private long bytes;
 
     TailCache(long maxBytes) {
@@ -34,7 +32,6 @@ final class TailCache {
         }
         if (head > 1024 && head > batches.size() / 2) {
             batches.subList(0, head).clear();
-            hint -= head;
             head = 0;
         }
     }
@@ -46,12 +43,14 @@ final class TailCache {
         if (lo > hi || offset < RecordBatch.baseOffset(batches.get(lo))) {
             return null;
         }
-        // Consumers keeping up ask for what follows the batch they asked for last: look there first.
-        int next = hint + 1;
-        if (next >= lo && next <= hi) {
-            Buffer b = batches.get(next);
+        // Offsets are dense and batches of one producer tend to hold alike counts: guess the index from the
+        // offset, and search only if the guess misses.
+        long first = RecordBatch.baseOffset(batches.get(lo));
+        long span = RecordBatch.lastOffset(batches.get(hi)) + 1 - first;
+        int guess = lo + (int) ((offset - first) * (hi - lo + 1) / Math.max(1, span));
+        if (guess >= lo && guess <= hi) {
+            Buffer b = batches.get(guess);
             if (offset >= RecordBatch.baseOffset(b) && offset <= RecordBatch.lastOffset(b)) {
-                hint = next;
                 return b;
             }
         }
@@ -63,7 +62,6 @@ final class TailCache {
             } else if (offset > RecordBatch.lastOffset(b)) {
                 lo = mid + 1;
             } else {
-                hint = mid;
                 return b;
             }
         }
@@ -73,7 +71,6 @@ final class TailCache {
     void clear() {
         batches.clear();
         head = 0;
-        hint = -1;
         bytes = 0;
     }
 }

@@ -38,10 +38,15 @@ final class ConsumerLink {
         return filter == MessageFilter.ALL || filter.accept(p.message());
     }
 
-    void deliver(int partition, long offset, int deliveryCount, Buffer record) {
+    /**
+     * @param ready deliveries ready to go in this dispatch round, this one included: the frame is sized for what
+     *              it will carry (a larger buffer costs its zeroing, a smaller one a copy per growth)
+     */
+    void deliver(int partition, long offset, int deliveryCount, Buffer record, int ready) {
         if (frame == null) {
-            // Sized for this one delivery: at low rates a frame carries one, and a larger buffer costs its zeroing.
-            frame = new Deliver.Builder(consumer.id(), record.length() + Deliver.ENTRY_HEADER_BYTES);
+            long expected = (long) Math.max(1, Math.min(ready, credit))
+                    * (record.length() + Deliver.ENTRY_HEADER_BYTES);
+            frame = new Deliver.Builder(consumer.id(), (int) Math.min(FRAME_TARGET_BYTES + 64 * 1024, expected));
         }
         frame.add(partition, offset, deliveryCount, record);
         credit--;

@@ -81,6 +81,7 @@ final class PartitionSubscription implements Partition.AppendListener {
     private long lowestParked = NONE;
     private int nextConsumer;
     private boolean dispatching;
+    private boolean dispatchQueued;
     private boolean loading;
     private boolean closed;
     private long timerId = -1;
@@ -98,10 +99,18 @@ final class PartitionSubscription implements Partition.AppendListener {
         return partition;
     }
 
+    /**
+     * Dispatches after the appends already queued on the partition's context: a burst of produced batches (one
+     * socket read holds many) then goes out as one DELIVER frame per consumer, not one frame per batch.
+     */
     @Override
     public void appended() {
-        if (!consumers.isEmpty()) {
-            dispatch();
+        if (!consumers.isEmpty() && !dispatchQueued) {
+            dispatchQueued = true;
+            partition.run(() -> {
+                dispatchQueued = false;
+                dispatch();
+            });
         }
     }
 
@@ -436,7 +445,7 @@ final class PartitionSubscription implements Partition.AppendListener {
 
     private void deliver(ConsumerLink link, long offset, int deliveryCount, Buffer record) {
         inFlight.put(offset, new InFlight(link, deliveryCount, record));
-        link.deliver(partition.id(), offset, deliveryCount, record);
+        link.deliver(partition.id(), offset, deliveryCount, record, window.size() + 1);
     }
 
     private boolean anyCredit() {
