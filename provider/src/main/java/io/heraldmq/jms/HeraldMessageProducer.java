@@ -40,6 +40,7 @@ public class HeraldMessageProducer implements MessageProducer, QueueSender, Topi
     private int priority = Message.DEFAULT_PRIORITY;
     private long timeToLive = Message.DEFAULT_TIME_TO_LIVE;
     private long deliveryDelay = Message.DEFAULT_DELIVERY_DELAY;
+    private final SendWindow sendWindow = new SendWindow();
 
     HeraldMessageProducer(HeraldSession session, HeraldDestination destination) {
         this.session = session;
@@ -113,13 +114,19 @@ public class HeraldMessageProducer implements MessageProducer, QueueSender, Topi
         RecordBatch.Builder batch = new RecordBatch.Builder(persistent ? RecordBatch.ATTR_PERSISTENT : 0,
                 size + 64);
         batch.add(now, key, encoded);
-        // An asynchronous send always asks for PRODUCE_ACK, so a refusal reaches its CompletionListener.
-        boolean ack = persistent || completionListener != null;
+        // An asynchronous send always asks for PRODUCE_ACK, so a refusal reaches its CompletionListener; so does
+        // every SendWindow marker among the one-way sends.
+        boolean oneWay = !persistent && completionListener == null;
+        boolean marker = oneWay && sendWindow.isMarker(size);
+        boolean ack = !oneWay || marker;
         Produce produce = new Produce(ack ? Produce.FLAG_ACK : 0, d.kind(), d.name(), partition, -1, batch.build());
         if (completionListener != null) {
             session.completeInOrder(connection.broker().request(produce::encode), message, completionListener);
         } else if (persistent) {
             JmsExceptions.await(connection.broker().request(produce::encode), connection.requestTimeoutMs());
+        } else if (marker) {
+            sendWindow.sent(connection.broker().request(produce::encode), connection::onError,
+                    connection.requestTimeoutMs());
         } else {
             Buffer frame = produce.encode(connection.broker().nextCorrelationId());
             connection.broker().send(frame);

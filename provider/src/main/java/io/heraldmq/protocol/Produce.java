@@ -6,7 +6,10 @@ import io.vertx.core.buffer.Buffer;
  * PRODUCE: one record batch for one destination. Body:
  * <pre>
  * byte   flags            bit 0 {@link #FLAG_ACK}: answer with PRODUCE_ACK once stored (after fsync when the batch
- *                         is persistent); errors are always answered with ERROR
+ *                         is persistent); errors are always answered with ERROR. On a NON_PERSISTENT batch sent
+ *                         without waiting, the flag marks a flow-control window: the broker may hold the answer
+ *                         (at most about half a second) while the partition's active consumers are backed up, and
+ *                         the client stops sending while a few such answers are outstanding
  * byte   destinationKind  {@link DestinationKind}
  * string destination
  * int32  partition        -1: the broker chooses (key hash, else round robin)

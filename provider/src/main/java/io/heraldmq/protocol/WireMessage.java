@@ -105,7 +105,10 @@ public final class WireMessage {
     }
 
     public Buffer encode() {
-        Buffer b = Buffer.buffer(FIXED_BYTES + 64 + (body == null ? 0 : body.length()));
+        // Room for the usual strings and properties, so the buffer does not grow (a copy) while it is written.
+        Buffer b = Buffer.buffer(FIXED_BYTES + 64 + (body == null ? 0 : body.length()) + length(messageId)
+                + length(type) + length(destination) + length(replyTo) + length(originConnection)
+                + properties.size() * 32);
         byte flags = (byte) ((persistent ? FLAG_PERSISTENT : 0) | (correlationIdIsBytes ? FLAG_CORRELATION_ID_BYTES : 0));
         b.appendByte(bodyType).appendByte(flags).appendByte((byte) priority)
                 .appendLong(expiration).appendLong(deliveryTime).appendLong(timestamp);
@@ -126,6 +129,10 @@ public final class WireMessage {
             b.appendInt(body.length()).appendBuffer(body);
         }
         return b;
+    }
+
+    private static int length(String s) {
+        return s == null ? 0 : s.length() * 2;
     }
 
     private static void writeDestination(Buffer b, DestinationKind kind, String name) {

@@ -16,8 +16,10 @@ import io.vertx.core.buffer.Buffer;
 /**
  * PRODUCE: validates the batch on the connection's event loop (so checksum work spreads over connections), routes it
  * to a partition and appends it there. The batch bytes go to the log as they came. A persistent batch is answered
- * once it is durable. While the disk is nearly full ({@link DiskSpaceMonitor}) every batch is refused with
- * RESOURCE_EXHAUSTED, as is one whose write fails.
+ * once it is durable; a non-persistent one that asks for an answer (a producer's window marker) is answered once the
+ * partition's consumers are not backed up. The connection stops reading while too many bytes are on their way to
+ * partitions, so one producer cannot fill the broker's memory. While the disk is nearly full
+ * ({@link DiskSpaceMonitor}) every batch is refused with RESOURCE_EXHAUSTED, as is one whose write fails.
  */
 public final class ProduceHandler implements RequestHandler {
     private final TopicRegistry topics;
@@ -57,11 +59,22 @@ public final class ProduceHandler implements RequestHandler {
                 return;
             }
             boolean durable = RecordBatch.isPersistent(batch);
+            int bytes = batch.length();
+            connection.producing(bytes);
+            // A durable batch completes on the flush thread (GroupCommit): only thread-safe calls in here, except in
+            // the non-durable branch, which completes on the partition's context.
             partition.run(() -> partition.append(batch, durable).onComplete(appended -> {
+                connection.produced(bytes);
                 if (appended.failed()) {
                     connection.replyFailure(correlationId, appended.cause());
                 } else if (produce.ackRequested()) {
-                    connection.send(new ProduceAck(partition.id(), appended.result()).encode(correlationId));
+                    Buffer ack = new ProduceAck(partition.id(), appended.result()).encode(correlationId);
+                    if (durable) {
+                        connection.send(ack);
+                    } else {
+                        // A non-persistent producer's window marker: the answer paces it to the consumers.
+                        partition.whenConsumersCaughtUp(() -> connection.send(ack));
+                    }
                 }
             }));
         });

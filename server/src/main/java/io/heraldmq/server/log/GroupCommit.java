@@ -5,18 +5,22 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
-import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Turns a stream of appends into few fsyncs. With {@link FlushPolicy#ALWAYS} at most one {@link PartitionLog#flush}
  * runs at a time, on {@code flushExecutor} (never on the owner context, an event loop); every batch appended while it
  * runs waits for the next one, which then covers them all: the more load, the more batches per fsync.
  * <p>
- * The waiters and the "flush running" flag live on the owner context only, so nothing here is locked: the flusher
- * hops back with {@link Context#runOnContext} to complete them. Waiters complete in offset order, on the owner
- * context. A failed flush fails every waiter it would have covered, and the waiters queued behind it; a later append
- * starts a new attempt.
+ * The flusher completes the waiters itself, in offset order, and goes straight on with the next fsync while some are
+ * left: a synchronous send's answer does not wait for the owner context (an event loop that may be busy) between the
+ * fsync and the socket. So waiters complete on the flush thread; callers only write the answer, which is safe from
+ * any thread. Nothing is locked: the owner adds waiters to a lock-free queue in offset order, the one running flusher
+ * takes them, and an atomic flag makes sure exactly one flusher runs while waiters are queued. A failed flush fails
+ * every waiter queued at that moment; a later append starts a new attempt.
  */
 public final class GroupCommit {
     private record Waiter(long lastOffset, Promise<Void> promise) {
@@ -26,10 +30,10 @@ public final class GroupCommit {
     private final PartitionLog log;
     private final FlushPolicy policy;
     private final Executor flushExecutor;
-    private final ArrayDeque<Waiter> waiters = new ArrayDeque<>();
+    private final Queue<Waiter> waiters = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean flushing = new AtomicBoolean();
     private final long timerId;
-    private boolean flushing;
-    private boolean closed;
+    private volatile boolean closed;
 
     /**
      * @param intervalMs for {@link FlushPolicy#INTERVAL}: time between background flushes; ignored otherwise
@@ -45,9 +49,9 @@ public final class GroupCommit {
     }
 
     /**
-     * Owner context, right after the append. Completes on the owner context once everything up to and including
-     * {@code lastOffset} is durable as the policy defines it: ALWAYS after an fsync covering it; INTERVAL and NEVER
-     * at once.
+     * Owner context, right after the append. Completes once everything up to and including {@code lastOffset} is
+     * durable as the policy defines it: ALWAYS after an fsync covering it (completed on the flush thread); INTERVAL
+     * and NEVER at once.
      */
     public Future<Void> awaitDurable(long lastOffset) {
         if (closed) {
@@ -58,58 +62,53 @@ public final class GroupCommit {
         }
         Promise<Void> promise = Promise.promise();
         waiters.add(new Waiter(lastOffset, promise));
-        if (!flushing) {
-            startFlush();
-        }
+        startFlusher();
         return promise.future();
     }
 
     private void onTimer() {
-        if (!closed && !flushing && log.logEndOffset() > log.durableOffset()) {
-            startFlush();
+        if (!closed && log.logEndOffset() > log.durableOffset()) {
+            startFlusher();
         }
     }
 
-    private void startFlush() {
-        flushing = true;
+    private void startFlusher() {
+        if (!flushing.compareAndSet(false, true)) {
+            return;
+        }
         try {
-            flushExecutor.execute(() -> {
-                long durable;
-                try {
-                    durable = log.flush();
-                } catch (Throwable e) {
-                    owner.runOnContext(v -> onFlushFailed(e));
-                    return;
-                }
-                owner.runOnContext(v -> onFlushed(durable));
-            });
+            flushExecutor.execute(this::flushWhileWaited);
         } catch (RuntimeException e) {
-            onFlushFailed(e);
+            flushing.set(false);
+            failAll(e);
         }
     }
 
-    private void onFlushed(long durableEnd) {
-        flushing = false;
-        while (!waiters.isEmpty() && waiters.peek().lastOffset < durableEnd) {
-            waiters.poll().promise.complete();
-        }
-        if (!waiters.isEmpty()) {
-            if (closed) {
-                failAll(new IllegalStateException("group commit closed"));
-            } else {
-                startFlush();
+    /** Flush thread: fsyncs until no waiter is left, completing each as soon as an fsync covers it. */
+    private void flushWhileWaited() {
+        while (true) {
+            try {
+                long durable = log.flush();
+                for (Waiter w = waiters.peek(); w != null && w.lastOffset < durable; w = waiters.peek()) {
+                    waiters.poll().promise.complete();
+                }
+                if (closed) {
+                    failAll(new IllegalStateException("group commit closed"));
+                }
+            } catch (Throwable e) {
+                failAll(e);
+            }
+            flushing.set(false);
+            // A waiter queued after the look above but before the flag went down finds it still up: go on for it.
+            if (waiters.isEmpty() || !flushing.compareAndSet(false, true)) {
+                return;
             }
         }
     }
 
-    private void onFlushFailed(Throwable cause) {
-        flushing = false;
-        failAll(cause);
-    }
-
     private void failAll(Throwable cause) {
-        while (!waiters.isEmpty()) {
-            waiters.poll().promise.fail(cause);
+        for (Waiter w = waiters.poll(); w != null; w = waiters.poll()) {
+            w.promise.fail(cause);
         }
     }
 
@@ -129,7 +128,7 @@ public final class GroupCommit {
         if (timerId >= 0) {
             owner.owner().cancelTimer(timerId);
         }
-        if (!flushing) {
+        if (!flushing.get()) {
             failAll(new IllegalStateException("group commit closed"));
         }
     }

@@ -13,6 +13,8 @@ import io.vertx.core.net.NetSocket;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -26,6 +28,10 @@ import java.util.logging.Logger;
  */
 public final class ClientConnection {
     private static final Logger LOG = Logger.getLogger(ClientConnection.class.getName());
+    /** Produced bytes on their way to partitions above which this socket is no longer read. */
+    static final long PRODUCING_PAUSE_BYTES = 8L << 20;
+    /** ... and below which it is read again. */
+    static final long PRODUCING_RESUME_BYTES = 2L << 20;
 
     private final NetSocket socket;
     private final Context context;
@@ -34,6 +40,10 @@ public final class ClientConnection {
     private final FrameDecoder decoder;
     private final Map<Integer, ServerConsumer> consumers = new HashMap<>();
     private final Consumer<Buffer> sender;
+    /** Bytes of batches handed to partitions and not yet appended: bounds what one producer can queue up there. */
+    private final AtomicLong producing = new AtomicLong();
+    private final AtomicBoolean resumeScheduled = new AtomicBoolean();
+    private volatile boolean readingPaused;
     private String connectionId;
     private String clientId;
     private String user;
@@ -91,6 +101,39 @@ public final class ClientConnection {
         socket.write(new ErrorFrame(e.code(), e.getMessage()).encode(0));
         socket.close();
         cleanUp();
+    }
+
+    /**
+     * A batch of {@code bytes} goes to a partition. Event loop. When too much is on its way, the socket is no longer
+     * read, so TCP pushes back on the client until the partitions caught up ({@link #produced}).
+     */
+    public void producing(int bytes) {
+        if (producing.addAndGet(bytes) > PRODUCING_PAUSE_BYTES && !readingPaused) {
+            readingPaused = true;
+            socket.pause();
+            // produced() may have drained it all before it could see the flag.
+            resumeIfDrained();
+        }
+    }
+
+    /** A batch announced with {@link #producing} was appended (or failed). Any thread. */
+    public void produced(int bytes) {
+        if (producing.addAndGet(-bytes) <= PRODUCING_RESUME_BYTES && readingPaused
+                && resumeScheduled.compareAndSet(false, true)) {
+            context.runOnContext(v -> {
+                resumeScheduled.set(false);
+                resumeIfDrained();
+            });
+        }
+    }
+
+    private void resumeIfDrained() {
+        if (readingPaused && producing.get() <= PRODUCING_RESUME_BYTES) {
+            readingPaused = false;
+            if (!closed) {
+                socket.resume();
+            }
+        }
     }
 
     public void send(Buffer frame) {

@@ -34,6 +34,14 @@ public final class Partition extends AbstractVerticle {
     /** Receives a call after every append, on the partition's context. */
     public interface AppendListener {
         void appended();
+
+        /**
+         * Whether an active consumer lags so far behind the log end that producers should wait for it
+         * ({@link ProducerPacing}).
+         */
+        default boolean backedUp() {
+            return false;
+        }
     }
 
     private final String topic;
@@ -44,6 +52,7 @@ public final class Partition extends AbstractVerticle {
     private final RetentionPolicy retention;
     private final List<AppendListener> listeners = new ArrayList<>();
     private TailCache cache;
+    private ProducerPacing pacing;
     private PartitionLog log;
     private GroupCommit commit;
     private String fenced;
@@ -67,6 +76,7 @@ public final class Partition extends AbstractVerticle {
     @Override
     public void start(Promise<Void> started) {
         cache = new TailCache(config.tailCacheBytes());
+        pacing = new ProducerPacing(context, listeners);
         LogConfig logConfig = new LogConfig(config.segmentBytes(), LogConfig.defaults().segmentMs(),
                 LogConfig.defaults().indexIntervalBytes(), LogConfig.defaults().preallocate());
         // Zero-filling ahead of the write position is a blocking write: on a worker, not on this event loop.
@@ -93,6 +103,7 @@ public final class Partition extends AbstractVerticle {
 
     @Override
     public void stop(Promise<Void> stopped) {
+        pacing.close();
         if (log == null) {
             stopped.complete();
             return;
@@ -129,7 +140,8 @@ public final class Partition extends AbstractVerticle {
     /**
      * Appends one batch. Context: the partition's.
      *
-     * @param waitDurable complete only once the batch is as durable as the flush policy promises
+     * @param waitDurable complete only once the batch is as durable as the flush policy promises (then the future
+     *                    may complete on the flush thread, see {@link GroupCommit})
      * @return the batch's base offset
      */
     public Future<Long> append(Buffer batch, boolean waitDurable) {
@@ -153,6 +165,19 @@ public final class Partition extends AbstractVerticle {
             return Future.succeededFuture(base);
         }
         return commit.awaitDurable(RecordBatch.lastOffset(batch)).map(base);
+    }
+
+    /**
+     * Runs {@code release} (the answer to a producer's window marker) once the consumers of this partition are not
+     * backed up, or after {@link ProducerPacing#MAX_HOLD_MS} at most. Context: the partition's.
+     */
+    public void whenConsumersCaughtUp(Runnable release) {
+        pacing.whenCaughtUp(release);
+    }
+
+    /** A subscription made progress: answers held back by {@link #whenConsumersCaughtUp} may go. */
+    public void consumersProgressed() {
+        pacing.progressed();
     }
 
     /**

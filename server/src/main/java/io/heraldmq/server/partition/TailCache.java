@@ -43,6 +43,17 @@ final class TailCache {
         if (lo > hi || offset < RecordBatch.baseOffset(batches.get(lo))) {
             return null;
         }
+        // Offsets are dense and batches of one producer tend to hold alike counts: guess the index from the
+        // offset, and search only if the guess misses.
+        long first = RecordBatch.baseOffset(batches.get(lo));
+        long span = RecordBatch.lastOffset(batches.get(hi)) + 1 - first;
+        int guess = lo + (int) ((offset - first) * (hi - lo + 1) / Math.max(1, span));
+        if (guess >= lo && guess <= hi) {
+            Buffer b = batches.get(guess);
+            if (offset >= RecordBatch.baseOffset(b) && offset <= RecordBatch.lastOffset(b)) {
+                return b;
+            }
+        }
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
             Buffer b = batches.get(mid);

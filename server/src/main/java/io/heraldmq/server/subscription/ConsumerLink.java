@@ -17,6 +17,8 @@ final class ConsumerLink {
     /** The consumer's own selector (queues); topic consumers use their subscription's filter and have ALL here. */
     final MessageFilter filter;
     int credit;
+    /** When credit last came from the consumer: it is active, so producers are paced to it. */
+    long lastCreditNanos = System.nanoTime();
     /** Set for a queue browser's link. */
     PartitionBrowser browser;
     private Deliver.Builder frame;
@@ -36,9 +38,15 @@ final class ConsumerLink {
         return filter == MessageFilter.ALL || filter.accept(p.message());
     }
 
-    void deliver(int partition, long offset, int deliveryCount, Buffer record) {
+    /**
+     * @param ready deliveries ready to go in this dispatch round, this one included: the frame is sized for what
+     *              it will carry (a larger buffer costs its zeroing, a smaller one a copy per growth)
+     */
+    void deliver(int partition, long offset, int deliveryCount, Buffer record, int ready) {
         if (frame == null) {
-            frame = new Deliver.Builder(consumer.id(), Math.min(FRAME_TARGET_BYTES, record.length() * 16 + 64));
+            long expected = (long) Math.max(1, Math.min(ready, credit))
+                    * (record.length() + Deliver.ENTRY_HEADER_BYTES);
+            frame = new Deliver.Builder(consumer.id(), (int) Math.min(FRAME_TARGET_BYTES + 64 * 1024, expected));
         }
         frame.add(partition, offset, deliveryCount, record);
         credit--;

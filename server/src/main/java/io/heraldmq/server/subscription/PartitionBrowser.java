@@ -88,7 +88,7 @@ final class PartitionBrowser {
                         || !link.filter.accept(message)) {
                     continue;
                 }
-                link.deliver(partition.id(), offset, queue.deliveryCount(offset), record);
+                link.deliver(partition.id(), offset, queue.deliveryCount(offset), record, 1);
             }
         } finally {
             link.flush();

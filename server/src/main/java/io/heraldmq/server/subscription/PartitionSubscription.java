@@ -54,6 +54,10 @@ final class PartitionSubscription implements Partition.AppendListener {
     static final int LOOKAHEAD = 256;
     /** Records set aside for consumers without credit while others starve; past this the window waits for them. */
     static final int BLOCKED_MAX = 4096;
+    /** Records not yet delivered beyond which an active consumer holds producers back ({@link #backedUp()}). */
+    static final int BACKLOG_LIMIT = 1024;
+    /** A consumer that granted credit this recently is active even if it has none left. */
+    private static final long ACTIVE_NANOS = 1_000_000_000L;
     private static final long NONE = Long.MAX_VALUE;
     /** After a failed dead-letter write, the record is delivered again this much later. */
     private static final long DEAD_LETTER_RETRY_MS = 5_000;
@@ -85,6 +89,7 @@ final class PartitionSubscription implements Partition.AppendListener {
     private long lowestParked = NONE;
     private int nextConsumer;
     private boolean dispatching;
+    private boolean dispatchQueued;
     private boolean loading;
     private boolean closed;
     private long timerId = -1;
@@ -102,11 +107,39 @@ final class PartitionSubscription implements Partition.AppendListener {
         return partition;
     }
 
+    /**
+     * Dispatches after the appends already queued on the partition's context: a burst of produced batches (one
+     * socket read holds many) then goes out as one DELIVER frame per consumer, not one frame per batch.
+     */
     @Override
     public void appended() {
-        if (!consumers.isEmpty()) {
-            dispatch();
+        if (!consumers.isEmpty() && !dispatchQueued) {
+            dispatchQueued = true;
+            partition.run(() -> {
+                dispatchQueued = false;
+                dispatch();
+            });
         }
+    }
+
+    /**
+     * Whether this subscription is far behind the log end while a consumer is taking messages (it has credit, or
+     * granted some lately): producers then wait for it. A consumer that takes nothing for a while does not hold them;
+     * the log keeps what it has not read.
+     */
+    @Override
+    public boolean backedUp() {
+        if (consumers.isEmpty() || partition.logEndOffset() - readOffset + window.size() <= BACKLOG_LIMIT) {
+            return false;
+        }
+        long now = System.nanoTime();
+        for (int i = 0; i < consumers.size(); i++) {
+            ConsumerLink c = consumers.get(i);
+            if (c.credit > 0 || now - c.lastCreditNanos < ACTIVE_NANOS) {
+                return true;
+            }
+        }
+        return false;
     }
 
     void attach(ConsumerLink link) {
@@ -176,6 +209,7 @@ final class PartitionSubscription implements Partition.AppendListener {
 
     void addCredit(ConsumerLink link, int credit) {
         link.credit += credit;
+        link.lastCreditNanos = System.nanoTime();
         if (link.browser != null) {
             link.browser.dispatch();
         } else {
@@ -320,6 +354,7 @@ final class PartitionSubscription implements Partition.AppendListener {
                 consumers.get(i).flush();
             }
             armTimer();
+            partition.consumersProgressed();
         }
     }
 
@@ -503,7 +538,7 @@ final class PartitionSubscription implements Partition.AppendListener {
 
     private void deliver(ConsumerLink link, long offset, int deliveryCount, Buffer record) {
         inFlight.put(offset, new InFlight(link, deliveryCount, record));
-        link.deliver(partition.id(), offset, deliveryCount, record);
+        link.deliver(partition.id(), offset, deliveryCount, record, window.size() + 1);
     }
 
     private boolean anyCredit() {

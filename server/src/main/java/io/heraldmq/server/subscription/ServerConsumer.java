@@ -90,11 +90,15 @@ public final class ServerConsumer {
                 }
             }
             ConsumerLink link = links[p];
+            // Only deliveries put back give the dispatcher something new; consumed ones change no credit.
+            boolean putBack = ack.outcome() == Ack.RELEASED || ack.outcome() == Ack.RETURNED;
             link.subscription.partition().run(() -> {
                 for (long offset : mine) {
                     link.subscription.settle(link, offset, ack);
                 }
-                link.subscription.dispatch();
+                if (putBack) {
+                    link.subscription.dispatch();
+                }
             });
         }
     }

@@ -38,7 +38,8 @@ public final class ArtemisLauncher {
         config.setLargeMessagesDirectory(new File(dir, "large-messages").getPath());
         config.addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + port);
 
-        ActiveMQServer server = ActiveMQServers.newActiveMQServer(config, false);
+        // The flag is enablePersistence and overrides the configuration's: false would run without the journal.
+        ActiveMQServer server = ActiveMQServers.newActiveMQServer(config, true);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.stop();
