@@ -168,7 +168,7 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
 
     void connectionStarted() {
         for (HeraldMessageConsumer c : consumers) {
-            c.wakeUp();
+            c.connectionStarted();
         }
     }
 
