@@ -619,11 +619,13 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
             throws JMSException {
         checkDomain(Domain.TOPIC, "createDurableConsumer");
         checkClosed();
+        // An invalid topic is reported as such, whether or not the client id is set.
+        HeraldDestination d = toHerald(topic, false);
         if (connection.getClientID() == null) {
             throw new IllegalStateException("an unshared durable subscription needs a client id");
         }
         byte flags = (byte) (Subscribe.FLAG_DURABLE | (noLocal ? Subscribe.FLAG_NO_LOCAL : 0));
-        return subscribe(toHerald(topic, false), name(name), flags, messageSelector);
+        return subscribe(d, name(name), flags, messageSelector);
     }
 
     @Override
