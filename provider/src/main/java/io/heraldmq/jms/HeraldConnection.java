@@ -267,12 +267,16 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
 
     @Override
     public QueueSession createQueueSession(boolean transacted, int acknowledgeMode) throws JMSException {
-        return (QueueSession) createSession(transacted, acknowledgeMode);
+        HeraldSession s = (HeraldSession) createSession(transacted, acknowledgeMode);
+        s.restrictTo(HeraldSession.Domain.QUEUE);
+        return s;
     }
 
     @Override
     public TopicSession createTopicSession(boolean transacted, int acknowledgeMode) throws JMSException {
-        return (TopicSession) createSession(transacted, acknowledgeMode);
+        HeraldSession s = (HeraldSession) createSession(transacted, acknowledgeMode);
+        s.restrictTo(HeraldSession.Domain.TOPIC);
+        return s;
     }
 
     @Override

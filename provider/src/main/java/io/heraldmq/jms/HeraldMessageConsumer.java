@@ -96,6 +96,10 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
     private volatile boolean brokerGone;
     /** Closed by the application while what it received is still part of the session's open transaction. */
     private volatile boolean closeDeferred;
+    /** SUBSCRIBE was answered: credit may be sent. */
+    private volatile boolean subscribed;
+    /** The prefetch credit was granted, in SUBSCRIBE or in a CREDIT once the connection started. */
+    private final AtomicBoolean initialCreditSent = new AtomicBoolean();
 
     HeraldMessageConsumer(HeraldSession session, HeraldDestination destination, String subscriptionName, byte flags,
                           String selector) {
@@ -120,8 +124,11 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
                 HeraldMessageConsumer.this.brokerGone();
             }
         });
+        // A consumer of a stopped connection takes no messages ahead: on a queue they would wait in its buffer while
+        // a started competing consumer got nothing. Its first credit goes out when the connection starts.
+        boolean creditNow = connection.isStarted() && initialCreditSent.compareAndSet(false, true);
         Subscribe subscribe = new Subscribe(id, destination.kind(), destination.name(), subscriptionName, flags,
-                selector, prefetch);
+                selector, creditNow ? prefetch : 0);
         try {
             Frame answer = JmsExceptions.await(connection.broker().request(subscribe::encode),
                     connection.requestTimeoutMs());
@@ -132,6 +139,17 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
         } catch (JMSException e) {
             connection.unregister(id);
             throw e;
+        }
+        subscribed = true;
+        if (connection.isStarted()) {
+            grantInitialCredit();
+        }
+    }
+
+    /** Once, after SUBSCRIBE and once the connection is started (whichever comes last). */
+    private void grantInitialCredit() {
+        if (subscribed && !closed && initialCreditSent.compareAndSet(false, true)) {
+            connection.broker().send(new Credit(id, prefetch).encode());
         }
     }
 
@@ -164,6 +182,12 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
 
     void brokerGone() {
         brokerGone = true;
+        wakeUp();
+    }
+
+    /** The connection started: the consumer may now take messages ahead. */
+    void connectionStarted() {
+        grantInitialCredit();
         wakeUp();
     }
 

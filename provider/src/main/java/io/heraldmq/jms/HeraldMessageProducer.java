@@ -69,7 +69,8 @@ public class HeraldMessageProducer implements MessageProducer, QueueSender, Topi
             d = destination;
         } else {
             if (target == null) {
-                throw new InvalidDestinationException("this producer has no destination: name one in send()");
+                // Only the send variants without a destination get here (the others refuse null first).
+                throw new UnsupportedOperationException("this producer has no destination: name one in send()");
             }
             d = HeraldSession.toHerald(target, false);
         }

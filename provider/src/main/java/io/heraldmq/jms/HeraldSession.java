@@ -86,12 +86,29 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
     private CompletableFuture<Void> completions = CompletableFuture.completedFuture(null);
     private ExecutorService completionThread;
     private volatile Thread completionThreadItself;
+    /** Set for a QueueSession or TopicSession, whose methods of the other domain throw IllegalStateException. */
+    private Domain domain = Domain.ANY;
+
+    /** The messaging domain a session was created for (see the QueueSession and TopicSession Javadoc). */
+    enum Domain { ANY, QUEUE, TOPIC }
 
     HeraldSession(HeraldConnection connection, int acknowledgeMode) {
         this.connection = connection;
         this.acknowledgeMode = acknowledgeMode;
         this.transactedSends = acknowledgeMode == SESSION_TRANSACTED
                 ? new TransactedSends(connection.maxMessageBytes()) : null;
+    }
+
+    void restrictTo(Domain d) {
+        domain = d;
+    }
+
+    /** A QueueSession refuses topic-only methods and a TopicSession queue-only ones. */
+    private void checkDomain(Domain allowed, String method) throws IllegalStateException {
+        if (domain != Domain.ANY && domain != allowed) {
+            throw new IllegalStateException(method + " is not allowed on a "
+                    + (domain == Domain.QUEUE ? "QueueSession" : "TopicSession"));
+        }
     }
 
     HeraldConnection connection() {
@@ -151,7 +168,7 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
 
     void connectionStarted() {
         for (HeraldMessageConsumer c : consumers) {
-            c.wakeUp();
+            c.connectionStarted();
         }
     }
 
@@ -444,13 +461,20 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
         throw new UnsupportedOperationException("session run() (application server facility) is not supported");
     }
 
-    /** Waits for outstanding asynchronous sends; an open transaction is rolled back (its consumers release). */
+    /**
+     * Waits for outstanding asynchronous sends; an open transaction is rolled back (its consumers release). From
+     * this session's own MessageListener it throws IllegalStateException, one of the two outcomes the Session.close
+     * Javadoc allows (close would otherwise wait for the listener that calls it).
+     */
     @Override
     public void close() throws JMSException {
         if (closed) {
             return;
         }
         checkNotInCompletionListener("Session.close");
+        if (onListenerThread()) {
+            throw new IllegalStateException("a MessageListener must not close its own session");
+        }
         closing = true;
         JMSException first = null;
         try {
@@ -569,6 +593,7 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
     @Override
     public MessageConsumer createSharedConsumer(Topic topic, String sharedSubscriptionName, String messageSelector)
             throws JMSException {
+        checkDomain(Domain.TOPIC, "createSharedConsumer");
         return subscribe(toHerald(topic, false), name(sharedSubscriptionName), Subscribe.FLAG_SHARED,
                 messageSelector);
     }
@@ -592,12 +617,15 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
     @Override
     public MessageConsumer createDurableConsumer(Topic topic, String name, String messageSelector, boolean noLocal)
             throws JMSException {
+        checkDomain(Domain.TOPIC, "createDurableConsumer");
         checkClosed();
+        // An invalid topic is reported as such, whether or not the client id is set.
+        HeraldDestination d = toHerald(topic, false);
         if (connection.getClientID() == null) {
             throw new IllegalStateException("an unshared durable subscription needs a client id");
         }
         byte flags = (byte) (Subscribe.FLAG_DURABLE | (noLocal ? Subscribe.FLAG_NO_LOCAL : 0));
-        return subscribe(toHerald(topic, false), name(name), flags, messageSelector);
+        return subscribe(d, name(name), flags, messageSelector);
     }
 
     @Override
@@ -608,6 +636,7 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
     @Override
     public MessageConsumer createSharedDurableConsumer(Topic topic, String name, String messageSelector)
             throws JMSException {
+        checkDomain(Domain.TOPIC, "createSharedDurableConsumer");
         return subscribe(toHerald(topic, false), name(name), (byte) (Subscribe.FLAG_DURABLE | Subscribe.FLAG_SHARED),
                 messageSelector);
     }
@@ -638,12 +667,14 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
 
     @Override
     public Queue createQueue(String queueName) throws JMSException {
+        checkDomain(Domain.QUEUE, "createQueue");
         checkClosed();
         return new HeraldQueue(queueName);
     }
 
     @Override
     public Topic createTopic(String topicName) throws JMSException {
+        checkDomain(Domain.TOPIC, "createTopic");
         checkClosed();
         return new HeraldTopic(topicName);
     }
@@ -655,6 +686,7 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
 
     @Override
     public QueueBrowser createBrowser(Queue queue, String messageSelector) throws JMSException {
+        checkDomain(Domain.QUEUE, "createBrowser");
         checkClosed();
         HeraldDestination d = toHerald(queue, false);
         String selector = messageSelector == null || messageSelector.isBlank() ? null : messageSelector;
@@ -672,18 +704,21 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
 
     @Override
     public TemporaryQueue createTemporaryQueue() throws JMSException {
+        checkDomain(Domain.QUEUE, "createTemporaryQueue");
         checkClosed();
         return (TemporaryQueue) connection.createTemporary(DestinationKind.TEMPORARY_QUEUE);
     }
 
     @Override
     public TemporaryTopic createTemporaryTopic() throws JMSException {
+        checkDomain(Domain.TOPIC, "createTemporaryTopic");
         checkClosed();
         return (TemporaryTopic) connection.createTemporary(DestinationKind.TEMPORARY_TOPIC);
     }
 
     @Override
     public void unsubscribe(String name) throws JMSException {
+        checkDomain(Domain.TOPIC, "unsubscribe");
         checkClosed();
         if (name == null || name.isEmpty()) {
             throw new InvalidDestinationException("a subscription name must not be null or empty");

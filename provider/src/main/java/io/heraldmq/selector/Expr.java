@@ -417,7 +417,8 @@ abstract class Expr {
 
     /**
      * {@code id IN ('a', 'b')} is {@code id = 'a' OR id = 'b'}; NOT IN is its negation. Unknown when the identifier
-     * is NULL; a non-string value equals none of the strings.
+     * is NULL or not a string: IN is defined for string values only, so for another type neither IN nor NOT IN
+     * holds.
      */
     static final class In extends Expr {
         private final Identifier operand;
@@ -441,10 +442,10 @@ abstract class Expr {
         @Override
         Object eval(SelectorContext context) {
             Object v = operand.eval(context);
-            if (v == null) {
+            if (!(v instanceof String s)) {
                 return null;
             }
-            boolean in = v instanceof String s && values.contains(s);
+            boolean in = values.contains(s);
             return in != negated ? Boolean.TRUE : Boolean.FALSE;
         }
 

@@ -31,7 +31,8 @@ import java.util.Set;
  * a selector, or an operand of NOT/AND/OR, that is not a conditional expression (a literal string or number, or
  * arithmetic); arithmetic, BETWEEN or unary +/- on a string literal or conditional expression; and the ordering
  * operators (&lt; &lt;= &gt; &gt;=) on a string literal or conditional expression, since strings and booleans may
- * only be compared with = and &lt;&gt;. Identifiers are typed only when a message is seen.
+ * only be compared with = and &lt;&gt;; and = or &lt;&gt; between two operands of known, unlike types (such as
+ * {@code TRUE = 0}). Identifiers are typed only when a message is seen.
  */
 final class Parser {
 
@@ -214,6 +215,8 @@ final class Parser {
                 if (op.ordering()) {
                     checkOrderable(left, start, op);
                     checkOrderable(right, rightStart, op);
+                } else {
+                    checkAlike(left, right, start, op);
                 }
                 result = new Expr.Compare(op, left, right);
             }
@@ -272,6 +275,14 @@ final class Parser {
         if (e.type() == Type.STRING || e.type() == Type.BOOLEAN) {
             throw error(at, "operator " + op.symbol + " cannot compare " + describe(e.type())
                     + ": strings and booleans can only be compared with = and <>");
+        }
+    }
+
+    /** Only like types can be compared: when neither side is an identifier, the types are known now. */
+    private void checkAlike(Expr left, Expr right, int at, Expr.CompareOp op) throws SelectorParseException {
+        if (left.type() != Type.ANY && right.type() != Type.ANY && left.type() != right.type()) {
+            throw error(at, "operator " + op.symbol + " cannot compare " + describe(left.type()) + " with "
+                    + describe(right.type()) + ": only like types can be compared");
         }
     }
 

@@ -150,6 +150,6 @@ class SelectorIdentifierTest {
         assertEval(F, "c = 97", "c", 'a');
         assertEval(U, "c + 1 = 98", "c", 'a');
         assertEval(F, "b = 'x'", "b", new byte[] {'x'});
-        assertEval(F, "c IN ('a')", "c", 'a');
+        assertEval(U, "c IN ('a')", "c", 'a');
     }
 }

@@ -34,6 +34,8 @@ class SelectorInvalidTest {
             "-(a = 1) = 1",
             // ordering comparisons of string or boolean operands
             "a < 'x'", "'x' >= a", "TRUE > FALSE", "a <= TRUE", "(a = 1) < 2", "'a' < 'b'",
+            // = and <> between operands of known, unlike types
+            "TRUE = 0", "FALSE <> 1", "'1' = 1", "TRUE <> 'TRUE'", "(a = 1) = 1", "1 + 2 = 'x'",
             // NULL outside IS [NOT] NULL
             "a = NULL", "NULL = a", "a IS NULL AND NULL", "a + NULL = 1"
     })

@@ -4,7 +4,10 @@ import io.heraldmq.jms.HeraldConnectionFactory;
 import io.heraldmq.server.junit.BrokerExtension;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
+import jakarta.jms.IllegalStateException;
 import jakarta.jms.InvalidDestinationException;
+import jakarta.jms.InvalidDestinationRuntimeException;
+import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
@@ -26,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * a durable subscription keeps the messages its selector accepts while nobody consumes, across a broker restart;
  * creating a consumer with another topic, selector or noLocal replaces the subscription (as unsubscribe plus create)
  * unless a consumer is active on it; unsubscribe deletes it, refused while a consumer is active, and an unknown name
- * is an InvalidDestinationException.
+ * is an InvalidDestinationException, as is a null topic, whether or not the connection has the client id an unshared
+ * durable subscription needs (without one, a valid topic gives IllegalStateException).
  */
 class DurableSubscriptionIT {
     @RegisterExtension
@@ -187,6 +191,23 @@ class DurableSubscriptionIT {
         }
         try (Connection c = connect("dur-nolocal")) {
             c.createSession(false, Session.AUTO_ACKNOWLEDGE).unsubscribe("sub");
+        }
+    }
+
+    @Test
+    void aNullTopicIsAnInvalidDestinationWhetherOrNotTheClientIdIsSet() throws Exception {
+        HeraldConnectionFactory noClientId = new HeraldConnectionFactory(broker.url());
+        try (Connection c = noClientId.createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            assertThrows(InvalidDestinationException.class, () -> s.createDurableConsumer(null, "sub"));
+            assertThrows(InvalidDestinationException.class, () -> s.createDurableSubscriber(null, "sub", null, false));
+            // With a valid topic, the missing client id is what is wrong.
+            assertThrows(IllegalStateException.class, () -> s.createDurableConsumer(s.createTopic("t"), "sub"));
+        }
+        try (JMSContext ctx = noClientId.createContext()) {
+            assertThrows(InvalidDestinationRuntimeException.class, () -> ctx.createDurableConsumer(null, "sub"));
+            assertThrows(InvalidDestinationRuntimeException.class,
+                    () -> ctx.createDurableConsumer(null, "sub", null, false));
         }
     }
 

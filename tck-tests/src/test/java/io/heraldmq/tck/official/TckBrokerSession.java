@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Starts one broker for a whole run of the official Jakarta Messaging TCK and stops it at the end. Registered as a
+ * Starts one broker for a test JVM's whole run of the official Jakarta Messaging TCK and stops it at the end (with
+ * several failsafe forks, each has a broker of its own and runs its share of the test classes). Registered as a
  * JUnit {@link LauncherSessionListener} only by the {@code tck} Maven profile (its service file lives in
  * {@code src/tck/resources}), so the default build never starts it.
  * <p>

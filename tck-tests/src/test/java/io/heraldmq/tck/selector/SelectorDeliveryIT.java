@@ -59,4 +59,16 @@ class SelectorDeliveryIT {
             s.createConsumer(s.createTopic("selected"), "colour = 'red'").close();
         }
     }
+
+    @Test
+    void comparingLiteralsOfUnlikeTypesIsRefusedAtCreation() throws Exception {
+        // Section 3.8.1.2: only like types can be compared; with two literals that is known before any message.
+        try (Connection c = new HeraldConnectionFactory(broker.url()).createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            for (String selector : new String[] {"TRUE = 0", "FALSE <> 1", "'1' = 1", "(a = 1) = 'x'"}) {
+                assertThrows(InvalidSelectorException.class,
+                        () -> s.createConsumer(s.createQueue("selected-q"), selector), selector);
+            }
+        }
+    }
 }

@@ -43,6 +43,9 @@ class SelectorGrammarIT {
         c.put("weight NOT BETWEEN 3 AND 7", Set.of(0, 1));
         c.put("colour IN ('red', 'green')", Set.of(0, 2, 3));
         c.put("colour NOT IN ('red', 'green')", Set.of(1, 5));
+        // IN applies to string values: for a numeric property neither IN nor NOT IN is TRUE
+        c.put("weight NOT IN ('2', '7')", Set.of());
+        c.put("weight IN ('2', '7')", Set.of());
         c.put("name LIKE 'a%'", Set.of(0, 4));
         c.put("name LIKE 'bl\\_ue\\%x' ESCAPE '\\'", Set.of(1));
         c.put("name LIKE '_'", Set.of(5));
