@@ -34,6 +34,8 @@ class RedeliveryOrderIT {
     private record Entry(long offset, int deliveryCount) {
     }
 
+    private boolean subscribed;
+
     @Test
     void releasedAndReturnedRecordsComeBackInOffsetOrder() throws IOException {
         try (RawClient c = new RawClient(broker.port())) {
@@ -55,6 +57,12 @@ class RedeliveryOrderIT {
             List<Entry> first = readEntries(c, 5);
             assertEquals(List.of(new Entry(0, 1), new Entry(1, 1), new Entry(2, 1), new Entry(3, 1),
                     new Entry(4, 1)), first);
+            // Deliveries may overtake the SUBSCRIBE answer; the broker knows the consumer id only once it answered.
+            while (!subscribed) {
+                Frame f = c.read();
+                assertEquals(FrameType.OK, f.type());
+                subscribed = f.correlationId() == 3;
+            }
 
             c.write(new Ack(1, Ack.RETURNED, new int[]{0, 0}, new long[]{3, 4}).encode(4));
             c.write(new Ack(1, Ack.RELEASED, new int[]{0, 0, 0}, new long[]{0, 1, 2}).encode(5));
@@ -65,8 +73,8 @@ class RedeliveryOrderIT {
         }
     }
 
-    /** Reads frames, skipping OK answers, until {@code n} delivered entries have arrived. */
-    private static List<Entry> readEntries(RawClient c, int n) throws IOException {
+    /** Reads frames, noting the SUBSCRIBE's OK, until {@code n} delivered entries have arrived. */
+    private List<Entry> readEntries(RawClient c, int n) throws IOException {
         List<Entry> entries = new ArrayList<>();
         while (entries.size() < n) {
             Frame f = c.read();
@@ -75,6 +83,7 @@ class RedeliveryOrderIT {
                         entries.add(new Entry(offset, count)));
             } else {
                 assertEquals(FrameType.OK, f.type());
+                subscribed |= f.correlationId() == 3;
             }
         }
         return entries;
