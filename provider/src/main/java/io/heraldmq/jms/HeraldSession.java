@@ -511,13 +511,12 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
         }
         ExecutorService e = listenerThread;
         if (e != null) {
+            // Not the listener thread itself: close from a listener was refused above.
             e.shutdown();
-            if (!onListenerThread()) {
-                try {
-                    e.awaitTermination(connection.requestTimeoutMs(), TimeUnit.MILLISECONDS);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                }
+            try {
+                e.awaitTermination(connection.requestTimeoutMs(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
             }
         }
         connection.sessionClosed(this);
