@@ -4,6 +4,7 @@ import io.heraldmq.client.BrokerConnection;
 import io.heraldmq.client.ClientVertx;
 import io.heraldmq.client.ConnectionListener;
 import io.heraldmq.protocol.Close;
+import io.heraldmq.protocol.WireMessage;
 import io.heraldmq.protocol.Connect;
 import io.heraldmq.protocol.CreateTemp;
 import io.heraldmq.protocol.Deliver;
@@ -277,6 +278,11 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
         HeraldSession s = (HeraldSession) createSession(transacted, acknowledgeMode);
         s.restrictTo(HeraldSession.Domain.TOPIC);
         return s;
+    }
+
+    /** Who this connection is for noLocal ({@link WireMessage#origin}). */
+    String origin() {
+        return WireMessage.origin(clientId, connectionId());
     }
 
     @Override

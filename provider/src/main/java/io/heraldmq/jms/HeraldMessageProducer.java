@@ -92,7 +92,7 @@ public class HeraldMessageProducer implements MessageProducer, QueueSender, Topi
 
         HeraldMessage herald = message instanceof HeraldMessage h ? h : HeraldMessage.copyOf(message);
         WireMessage wire = herald.toWire();
-        wire.originConnection = connection.connectionId();
+        wire.originConnection = connection.origin();
         Object group = wire.properties.get("JMSXGroupID");
         Object partitionProperty = wire.properties.get(PARTITION_PROPERTY);
         String key = group instanceof String s ? s : null;

@@ -25,7 +25,7 @@ import java.util.Map;
  *             string type              JMSType, or null
  *             byte   destinationKind   -1 = none, else {@link DestinationKind}; then string destination
  *             byte   replyToKind       -1 = none, else {@link DestinationKind}; then string replyTo
- *             string originConnection  id of the sending connection (for noLocal), or null
+ *             string originConnection  who sent it, for noLocal ({@link #origin}), or null
  *             int32  propertyCount, then per property: string name, typed value
  *             bytes  body              null = no body; layout per body type (see below)
  * </pre>
@@ -77,6 +77,16 @@ public final class WireMessage {
     public DestinationKind replyToKind;
     public String replyTo;
     public String originConnection;
+
+    /**
+     * The sender's identity that noLocal compares: its client id when it has one, else its connection id. A durable
+     * subscription with noLocal must drop messages of every connection with its client id, earlier ones included;
+     * at any moment only one connection holds a client id, so for a non-durable consumer this is still "its own
+     * connection".
+     */
+    public static String origin(String clientId, String connectionId) {
+        return clientId != null ? "client:" + clientId : connectionId;
+    }
     /** Property name to Boolean, Byte, Short, Integer, Long, Float, Double or String (or null). */
     public final Map<String, Object> properties = new LinkedHashMap<>();
     /** Encoded body, or null. */

@@ -5,6 +5,7 @@ import io.heraldmq.protocol.Frame;
 import io.heraldmq.protocol.Ok;
 import io.heraldmq.protocol.ProtocolException;
 import io.heraldmq.protocol.Subscribe;
+import io.heraldmq.protocol.WireMessage;
 import io.heraldmq.server.meta.SubscriptionRecord;
 import io.heraldmq.server.net.ClientConnection;
 import io.heraldmq.server.partition.Topic;
@@ -52,7 +53,8 @@ public final class SubscribeHandler implements RequestHandler {
                         "a durable subscription cannot be made on a temporary topic");
             }
         }
-        MessageFilter filter = MessageFilters.create(s.selector(), s.noLocal() ? connection.connectionId() : null);
+        MessageFilter filter = MessageFilters.create(s.selector(),
+                s.noLocal() ? WireMessage.origin(connection.clientId(), connection.connectionId()) : null);
         topics.get(s.kind(), s.destination())
                 .compose(topic -> subscription(connection, s, topic, filter).compose(sub -> {
                     if (s.browse()) {

@@ -194,6 +194,31 @@ class DurableSubscriptionIT {
         }
     }
 
+    /** Section 6.11.1: noLocal drops messages of any connection with the subscription's client id, earlier ones too. */
+    @Test
+    void noLocalDropsWhatAnEarlierConnectionWithTheClientIdSentMeanwhile() throws Exception {
+        try (Connection c = connect("dur-nolocal-earlier")) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            s.createDurableConsumer(s.createTopic("dur-nolocal-earlier-topic"), "sub", null, true).close();
+        }
+        try (Connection sameClient = connect("dur-nolocal-earlier")) {
+            Session s = sameClient.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Message m = s.createMessage();
+            m.setIntProperty("n", 1);
+            s.createProducer(s.createTopic("dur-nolocal-earlier-topic")).send(m);
+        }
+        publish("dur-nolocal-earlier-topic", "red", 2);
+        try (Connection c = connect("dur-nolocal-earlier")) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = s.createDurableConsumer(s.createTopic("dur-nolocal-earlier-topic"), "sub",
+                    null, true);
+            c.start();
+            assertReceives(consumer, 2);
+            consumer.close();
+            s.unsubscribe("sub");
+        }
+    }
+
     @Test
     void aNullTopicIsAnInvalidDestinationWhetherOrNotTheClientIdIsSet() throws Exception {
         HeraldConnectionFactory noClientId = new HeraldConnectionFactory(broker.url());
