@@ -39,8 +39,8 @@ public final class TopicRegistry {
     private final BrokerConfig config;
     private final MetaStore meta;
     private final Executor flushExecutor;
-    private final Map<String, Future<Topic>> topics = new ConcurrentHashMap<>();
-    private final Map<String, TopicRecord> known = new ConcurrentHashMap<>();
+    private final Map<Key, Future<Topic>> topics = new ConcurrentHashMap<>();
+    private final Map<Key, TopicRecord> known = new ConcurrentHashMap<>();
     /** Temporary destinations: never recorded in the metadata store, logs under {@link #temporaryRoot()}. */
     private final Map<String, Future<Topic>> temporary = new ConcurrentHashMap<>();
     private final List<String> deployments = new ArrayList<>();
@@ -63,7 +63,7 @@ public final class TopicRegistry {
         }, false).compose(v -> meta.loadTopics()).compose(records -> {
             List<Future<Topic>> opened = new ArrayList<>();
             for (TopicRecord r : records) {
-                known.put(key(r.queue() ? DestinationKind.QUEUE : DestinationKind.TOPIC, r.name()), r);
+                known.put(new Key(r.queue(), r.name()), r);
                 opened.add(get(r.queue() ? DestinationKind.QUEUE : DestinationKind.TOPIC, r.name()));
             }
             return Future.all(opened).mapEmpty();
@@ -80,8 +80,9 @@ public final class TopicRegistry {
             return t != null ? t : Future.failedFuture(new ProtocolException(ErrorCode.INVALID_DESTINATION,
                     kindName(kind) + " '" + name + "' does not exist: it was deleted or its connection closed"));
         }
-        DestinationKind stored = kind.isQueue() ? DestinationKind.QUEUE : DestinationKind.TOPIC;
-        String key = key(stored, name);
+        // Every PRODUCE looks its destination up here, on an event loop: the key is a small record, not an encoded
+        // directory name.
+        Key key = new Key(kind.isQueue(), name);
         Future<Topic> f = topics.get(key);
         if (f != null) {
             return f;
@@ -89,14 +90,14 @@ public final class TopicRegistry {
         return topics.computeIfAbsent(key, k -> open(kind, name, k));
     }
 
-    private Future<Topic> open(DestinationKind kind, String name, String key) {
+    private Future<Topic> open(DestinationKind kind, String name, Key key) {
         TopicRecord stored = known.get(key);
         TopicRecord record = settle(kind.isQueue(), name, stored);
         known.put(key, record);
         RetentionPolicy retention = new RetentionPolicy(
                 record.retentionMs() >= 0 ? record.retentionMs() : config.retentionMs(),
                 record.retentionBytes() >= 0 ? record.retentionBytes() : config.retentionBytes(), Long.MAX_VALUE);
-        Path dir = config.dataDir().resolve("log").resolve(key);
+        Path dir = config.dataDir().resolve("log").resolve(key.directory());
         List<Partition> partitions = new ArrayList<>();
         List<Future<String>> deployed = new ArrayList<>();
         for (int i = 0; i < record.partitions(); i++) {
@@ -126,7 +127,7 @@ public final class TopicRegistry {
             return Future.failedFuture(new ProtocolException(ErrorCode.INVALID_DESTINATION,
                     "temporary destinations are created by their connection, not by administration"));
         }
-        String key = key(kind, name);
+        Key key = new Key(kind.isQueue(), name);
         TopicRecord record = new TopicRecord(name, kind.isQueue(), partitions, retentionMs, retentionBytes,
                 System.currentTimeMillis());
         if (topics.containsKey(key) || known.putIfAbsent(key, record) != null) {
@@ -138,8 +139,7 @@ public final class TopicRegistry {
 
     /** The destination if it exists (defined or opened), else null; never creates one. */
     public Entry find(DestinationKind kind, String name) {
-        String key = key(kind.isQueue() ? DestinationKind.QUEUE : DestinationKind.TOPIC, name);
-        TopicRecord record = known.get(key);
+        TopicRecord record = known.get(new Key(kind.isQueue(), name));
         return record == null ? null : new Entry(kind.isQueue() ? DestinationKind.QUEUE : DestinationKind.TOPIC,
                 record, get(kind, name));
     }
@@ -147,8 +147,8 @@ public final class TopicRegistry {
     /** Every queue and topic (not temporary ones), by kind and name. */
     public List<Entry> list() {
         List<Entry> out = new ArrayList<>();
-        for (Map.Entry<String, TopicRecord> e : known.entrySet()) {
-            DestinationKind kind = e.getKey().startsWith("q-") ? DestinationKind.QUEUE : DestinationKind.TOPIC;
+        for (Map.Entry<Key, TopicRecord> e : known.entrySet()) {
+            DestinationKind kind = e.getKey().queue() ? DestinationKind.QUEUE : DestinationKind.TOPIC;
             out.add(new Entry(kind, e.getValue(), get(kind, e.getValue().name())));
         }
         out.sort(Comparator.comparing((Entry x) -> x.record().name()).thenComparing(x -> x.kind()));
@@ -161,7 +161,7 @@ public final class TopicRegistry {
      * The caller has dealt with the subscriptions.
      */
     public Future<Void> delete(DestinationKind kind, String name) {
-        String key = key(kind, name);
+        Key key = new Key(kind.isQueue(), name);
         TopicRecord record = known.remove(key);
         Future<Topic> opened = topics.remove(key);
         if (record == null && opened == null) {
@@ -182,7 +182,7 @@ public final class TopicRegistry {
             }
             return Future.join(undeployed);
         }, e -> Future.succeededFuture()).compose(v -> vertx.executeBlocking(() -> {
-            deleteTree(config.dataDir().resolve("log").resolve(key));
+            deleteTree(config.dataDir().resolve("log").resolve(key.directory()));
             return null;
         }, false)).compose(v -> meta.deleteTopic(name));
     }
@@ -304,7 +304,11 @@ public final class TopicRegistry {
         return Future.join(undeployed).mapEmpty();
     }
 
-    private static String key(DestinationKind kind, String name) {
-        return (kind.isQueue() ? "q-" : "t-") + URLEncoder.encode(name, StandardCharsets.UTF_8);
+    /** A queue or topic (queues and topics have separate name spaces). */
+    private record Key(boolean queue, String name) {
+        /** Its log directory under {@code data/log}: {@code q-} or {@code t-} and the URL-encoded name. */
+        String directory() {
+            return (queue ? "q-" : "t-") + URLEncoder.encode(name, StandardCharsets.UTF_8);
+        }
     }
 }
