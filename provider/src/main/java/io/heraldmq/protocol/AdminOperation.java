@@ -16,6 +16,11 @@ package io.heraldmq.protocol;
  * SEEK_SUBSCRIPTION    id, to (offset|timestamp|beginning|end), value (offset, or timestamp in ms since the epoch),
  *                      partition (optional: only that one)                          → partition, offset
  * DELETE_SUBSCRIPTION  id                                                            → no rows
+ * DEAD_LETTER_SETTINGS name, kind, and to change them (each optional; absent = unchanged): max.delivery.attempts
+ *                      (-1 = unlimited), redelivery.delay.ms, redelivery.multiplier, max.redelivery.delay.ms
+ *                      (0 = no cap), dead.letter.queue; with none of those it only shows them
+ *                      → one row: kind, name, max.delivery.attempts, redelivery.delay.ms, redelivery.multiplier,
+ *                        max.redelivery.delay.ms, dead.letter.queue, source (destination|default)
  * </pre>
  * Subscription ids are those LIST_SUBSCRIPTIONS shows ({@code queue:<name>}, {@code durable:<clientId>:<name>},
  * {@code shared-durable:<clientId>:<name>}, ...). Numbers are decimal strings, booleans {@code true}/{@code false}.
@@ -26,7 +31,8 @@ public enum AdminOperation {
     LIST_TOPICS(3),
     LIST_SUBSCRIPTIONS(4),
     SEEK_SUBSCRIPTION(5),
-    DELETE_SUBSCRIPTION(6);
+    DELETE_SUBSCRIPTION(6),
+    DEAD_LETTER_SETTINGS(8);
 
     private final byte code;
 

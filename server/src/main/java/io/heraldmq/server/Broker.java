@@ -4,6 +4,7 @@ import io.heraldmq.protocol.AdminOperation;
 import io.heraldmq.protocol.FrameType;
 import io.heraldmq.server.admin.AdminCommand;
 import io.heraldmq.server.admin.CreateTopicCommand;
+import io.heraldmq.server.admin.DeadLetterSettingsCommand;
 import io.heraldmq.server.admin.DeleteSubscriptionCommand;
 import io.heraldmq.server.admin.DeleteTopicCommand;
 import io.heraldmq.server.admin.ListSubscriptionsCommand;
@@ -122,12 +123,13 @@ public final class Broker {
     private Map<AdminOperation, AdminCommand> adminCommands() {
         Map<AdminOperation, AdminCommand> commands = new EnumMap<>(AdminOperation.class);
         commands.put(AdminOperation.CREATE_TOPIC, new CreateTopicCommand(topics, config.defaultPartitions()));
-        commands.put(AdminOperation.DELETE_TOPIC, new DeleteTopicCommand(topics, subscriptions));
+        commands.put(AdminOperation.DELETE_TOPIC, new DeleteTopicCommand(topics, subscriptions, deadLetters));
         commands.put(AdminOperation.LIST_TOPICS, new ListTopicsCommand(topics, config.retentionMs(),
                 config.retentionBytes()));
         commands.put(AdminOperation.LIST_SUBSCRIPTIONS, new ListSubscriptionsCommand(topics, subscriptions, meta));
         commands.put(AdminOperation.SEEK_SUBSCRIPTION, new SeekSubscriptionCommand(topics, subscriptions));
         commands.put(AdminOperation.DELETE_SUBSCRIPTION, new DeleteSubscriptionCommand(subscriptions));
+        commands.put(AdminOperation.DEAD_LETTER_SETTINGS, new DeadLetterSettingsCommand(topics, deadLetters));
         return commands;
     }
 

@@ -5,21 +5,24 @@ import io.heraldmq.protocol.DestinationKind;
 import io.heraldmq.protocol.ErrorCode;
 import io.heraldmq.protocol.ProtocolException;
 import io.heraldmq.server.partition.TopicRegistry;
+import io.heraldmq.server.subscription.DeadLetters;
 import io.heraldmq.server.subscription.SubscriptionRegistry;
 import io.vertx.core.Future;
 
 /**
- * DELETE_TOPIC: deletes a queue or topic with its log, subscriptions and positions. Refused with ILLEGAL_STATE while
+ * DELETE_TOPIC: deletes a queue or topic with its log, subscriptions, positions and dead-letter settings. Refused with ILLEGAL_STATE while
  * consumers are attached, unless {@code force}: then their subscriptions stop and the consumers stay open but
  * receive nothing more (they should be closed; a later send creates the destination anew, empty).
  */
 public final class DeleteTopicCommand implements AdminCommand {
     private final TopicRegistry topics;
     private final SubscriptionRegistry subscriptions;
+    private final DeadLetters deadLetters;
 
-    public DeleteTopicCommand(TopicRegistry topics, SubscriptionRegistry subscriptions) {
+    public DeleteTopicCommand(TopicRegistry topics, SubscriptionRegistry subscriptions, DeadLetters deadLetters) {
         this.topics = topics;
         this.subscriptions = subscriptions;
+        this.deadLetters = deadLetters;
     }
 
     @Override
@@ -39,6 +42,10 @@ public final class DeleteTopicCommand implements AdminCommand {
                         + " delete with force"));
             }
             return subscriptions.forgetDestination(topic);
-        }).compose(v -> topics.delete(kind, name)).map(v -> AdminResult.empty());
+        }).compose(v -> topics.delete(kind, name)).map(v -> {
+            // Its settings row went with it: a destination created later under that name starts from the defaults.
+            deadLetters.forget(kind.isQueue(), name);
+            return AdminResult.empty();
+        });
     }
 }

@@ -11,31 +11,42 @@ final class DeadLetterTable {
     private DeadLetterTable() {
     }
 
-    static Optional<DeadLetterSettings> load(Connection c, String destination) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT destination, max_delivery_attempts,"
+    static Optional<DeadLetterSettings> load(Connection c, boolean queue, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT is_queue, name, max_delivery_attempts,"
                 + " redelivery_delay_ms, redelivery_multiplier, max_redelivery_delay_ms, dead_letter_destination"
-                + " FROM dead_letter_settings WHERE destination = ?")) {
-            ps.setString(1, destination);
+                + " FROM dead_letter_settings WHERE is_queue = ? AND name = ?")) {
+            ps.setBoolean(1, queue);
+            ps.setString(2, name);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return Optional.empty();
                 }
-                return Optional.of(new DeadLetterSettings(rs.getString(1), rs.getInt(2), rs.getLong(3),
-                        rs.getDouble(4), rs.getLong(5), rs.getString(6)));
+                return Optional.of(new DeadLetterSettings(rs.getBoolean(1), rs.getString(2), rs.getInt(3),
+                        rs.getLong(4), rs.getDouble(5), rs.getLong(6), rs.getString(7)));
             }
         }
     }
 
     static void save(Connection c, DeadLetterSettings s) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("MERGE INTO dead_letter_settings (destination,"
+        try (PreparedStatement ps = c.prepareStatement("MERGE INTO dead_letter_settings (is_queue, name,"
                 + " max_delivery_attempts, redelivery_delay_ms, redelivery_multiplier, max_redelivery_delay_ms,"
-                + " dead_letter_destination) KEY (destination) VALUES (?, ?, ?, ?, ?, ?)")) {
-            ps.setString(1, s.destination());
-            ps.setInt(2, s.maxDeliveryAttempts());
-            ps.setLong(3, s.redeliveryDelayMs());
-            ps.setDouble(4, s.redeliveryMultiplier());
-            ps.setLong(5, s.maxRedeliveryDelayMs());
-            ps.setString(6, s.deadLetterDestination());
+                + " dead_letter_destination) KEY (is_queue, name) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            ps.setBoolean(1, s.queue());
+            ps.setString(2, s.name());
+            ps.setInt(3, s.maxDeliveryAttempts());
+            ps.setLong(4, s.redeliveryDelayMs());
+            ps.setDouble(5, s.redeliveryMultiplier());
+            ps.setLong(6, s.maxRedeliveryDelayMs());
+            ps.setString(7, s.deadLetterDestination());
+            ps.executeUpdate();
+        }
+    }
+
+    static void delete(Connection c, boolean queue, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM dead_letter_settings WHERE is_queue = ?"
+                + " AND name = ?")) {
+            ps.setBoolean(1, queue);
+            ps.setString(2, name);
             ps.executeUpdate();
         }
     }

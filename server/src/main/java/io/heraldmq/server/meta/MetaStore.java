@@ -89,14 +89,17 @@ public final class MetaStore {
         }, JdbcThread.Durability.SYNC);
     }
 
-    /** Deletes the topic, its subscriptions and their positions (buffered ones included). */
-    public Future<Void> deleteTopic(String name) {
+    /**
+     * Deletes the queue or topic with its dead-letter settings; a topic also with its subscriptions and their
+     * positions (buffered ones included).
+     */
+    public Future<Void> deleteTopic(boolean queue, String name) {
         Objects.requireNonNull(name, "name");
         // Write the buffer first, in the same transaction: a buffered position of one of the topic's
         // subscriptions must not land after the delete and survive as an orphan row.
         return drainAndRun(batch -> c -> {
             writePositions(c, batch);
-            TopicTable.delete(c, name);
+            TopicTable.delete(c, queue, name);
             return null;
         }, JdbcThread.Durability.SYNC);
     }
@@ -183,9 +186,9 @@ public final class MetaStore {
         }, JdbcThread.Durability.SYNC);
     }
 
-    public Future<Optional<DeadLetterSettings>> loadDeadLetterSettings(String destination) {
-        Objects.requireNonNull(destination, "destination");
-        return run(c -> DeadLetterTable.load(c, destination), JdbcThread.Durability.COMMIT);
+    public Future<Optional<DeadLetterSettings>> loadDeadLetterSettings(boolean queue, String name) {
+        Objects.requireNonNull(name, "name");
+        return run(c -> DeadLetterTable.load(c, queue, name), JdbcThread.Durability.COMMIT);
     }
 
     /** Insert or replace. */

@@ -16,7 +16,8 @@ record Migration(int version, String description, String resource) {
      * {@link SchemaMigrator} refuses to open a database whose recorded checksum no longer matches.
      */
     static final List<Migration> ALL = List.of(
-            new Migration(1, "initial", "db/migration/V1__initial.sql"));
+            new Migration(1, "initial", "db/migration/V1__initial.sql"),
+            new Migration(2, "destinations keyed by kind and name", "db/migration/V2__destination_kind.sql"));
 
     Migration {
         if (version <= 0) {

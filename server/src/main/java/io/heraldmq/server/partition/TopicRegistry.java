@@ -184,7 +184,7 @@ public final class TopicRegistry {
         }, e -> Future.succeededFuture()).compose(v -> vertx.executeBlocking(() -> {
             deleteTree(config.dataDir().resolve("log").resolve(key.directory()));
             return null;
-        }, false)).compose(v -> meta.deleteTopic(name));
+        }, false)).compose(v -> meta.deleteTopic(kind.isQueue(), name));
     }
 
     /**

@@ -21,7 +21,7 @@ import java.util.logging.Logger;
 
 /**
  * Redelivery policies by destination and the writing of dead letters. A destination's policy comes from its
- * {@code dead_letter_settings} row (key {@link #settingsKey}), else from the broker's defaults; it is read when the
+ * {@code dead_letter_settings} row (key: kind and name), else from the broker's defaults; it is read when the
  * destination's first subscription opens and kept in memory, and {@link #update} changes both. A dead letter is a
  * new record in the dead letter queue (an ordinary queue, created on first use) with the original message plus
  * {@value #ORIGINAL_DESTINATION}, {@value #DELIVERY_COUNT} and {@value #FAILURE_REASON}; the message is decoded and
@@ -48,7 +48,10 @@ public final class DeadLetters {
         this.defaults = defaults;
     }
 
-    /** The key of a destination's row in {@code dead_letter_settings}: {@code queue://name} or {@code topic://name}. */
+    /**
+     * A destination as {@code queue://name} or {@code topic://name}: the key of its loaded policy, and the value of
+     * {@value #ORIGINAL_DESTINATION}.
+     */
     public static String settingsKey(boolean queue, String name) {
         return (queue ? "queue://" : "topic://") + name;
     }
@@ -76,7 +79,7 @@ public final class DeadLetters {
      */
     public Future<RedeliveryPolicy> reload(boolean queue, String name) {
         String key = settingsKey(queue, name);
-        return meta.loadDeadLetterSettings(key).map(row -> {
+        return meta.loadDeadLetterSettings(queue, name).map(row -> {
             RedeliveryPolicy p;
             if (row.isPresent()) {
                 p = RedeliveryPolicy.of(row.get(), defaults, name);
@@ -93,24 +96,61 @@ public final class DeadLetters {
     }
 
     /**
+     * A destination's stored settings row, or, if it has none, the broker's defaults in that form (with a null dead
+     * letter queue: the default name): what an administrator changes one value of.
+     */
+    public Future<DeadLetterSettings> settings(boolean queue, String name) {
+        return meta.loadDeadLetterSettings(queue, name).map(row -> row.orElseGet(() -> new DeadLetterSettings(queue,
+                name, defaults.maxDeliveryAttempts(), defaults.delayMs(), defaults.multiplier(),
+                defaults.maxDelayMs(), null)));
+    }
+
+    /** Whether the destination has a settings row of its own (else the broker's defaults apply). */
+    public Future<Boolean> hasOwnSettings(boolean queue, String name) {
+        return meta.loadDeadLetterSettings(queue, name).map(row -> row.isPresent());
+    }
+
+    /**
      * Stores a destination's redelivery settings (what an administration command does) and applies them to its
-     * open subscriptions from their next redelivery on.
+     * open subscriptions from their next redelivery on: they read the policy from here on every use.
      *
      * @return fails with IllegalArgumentException for settings of another destination or out of range
      */
     public Future<RedeliveryPolicy> update(boolean queue, String name, DeadLetterSettings settings) {
-        String problem = !settings.destination().equals(settingsKey(queue, name))
-                ? "settings for " + settings.destination() + " given for " + settingsKey(queue, name)
-                : settings.maxDeliveryAttempts() < 1 && settings.maxDeliveryAttempts() != -1
-                ? "max delivery attempts must be at least 1, or -1 for unlimited"
-                : settings.redeliveryDelayMs() < 0 || settings.maxRedeliveryDelayMs() < 0
-                ? "redelivery delays must not be negative"
-                : !(settings.redeliveryMultiplier() >= 1.0) ? "the redelivery multiplier must be at least 1.0"
-                : null;
+        String problem = settings.queue() != queue || !settings.name().equals(name)
+                ? "settings for " + settingsKey(settings.queue(), settings.name()) + " given for "
+                        + settingsKey(queue, name)
+                : problem(settings);
         if (problem != null) {
             return Future.failedFuture(new IllegalArgumentException(problem));
         }
         return meta.saveDeadLetterSettings(settings).compose(v -> reload(queue, name));
+    }
+
+    /** What is wrong with these settings, or null if nothing. */
+    public static String problem(DeadLetterSettings s) {
+        if (s.maxDeliveryAttempts() < 1 && s.maxDeliveryAttempts() != -1) {
+            return "max delivery attempts must be at least 1, or -1 for unlimited, was " + s.maxDeliveryAttempts();
+        }
+        if (s.redeliveryDelayMs() < 0 || s.maxRedeliveryDelayMs() < 0) {
+            return "redelivery delays must not be negative";
+        }
+        if (!(s.redeliveryMultiplier() >= 1.0) || Double.isInfinite(s.redeliveryMultiplier())) {
+            return "the redelivery multiplier must be at least 1.0, was " + s.redeliveryMultiplier();
+        }
+        if (s.maxRedeliveryDelayMs() != 0 && s.maxRedeliveryDelayMs() < s.redeliveryDelayMs()) {
+            return "the max redelivery delay (" + s.maxRedeliveryDelayMs() + " ms) must not be below the redelivery"
+                    + " delay (" + s.redeliveryDelayMs() + " ms)";
+        }
+        if (s.deadLetterDestination() != null && s.deadLetterDestination().isBlank()) {
+            return "the dead letter queue name must not be blank";
+        }
+        return null;
+    }
+
+    /** Forgets a deleted destination's policy (the metadata store deleted its row with the destination). */
+    public void forget(boolean queue, String name) {
+        policies.remove(settingsKey(queue, name));
     }
 
     /**

@@ -50,7 +50,7 @@ class MetaStoreDeleteTest {
         await(store.flushPositions());
         store.commitPosition("orders:a", 1, new Position(11)); // still buffered when the delete comes
 
-        await(store.deleteTopic("orders"));
+        await(store.deleteTopic(false, "orders"));
 
         assertEquals(List.of("jobs"), await(store.loadTopics()).stream().map(TopicRecord::name).toList());
         assertEquals(List.of("jobs:q"), await(store.loadSubscriptions()).stream().map(SubscriptionRecord::id).toList());

@@ -88,18 +88,18 @@ class MetaStoreRoundTripTest {
     @Test
     void deadLetterSettingsSurviveReopen() {
         MetaStore store = open();
-        DeadLetterSettings orders = new DeadLetterSettings("queue://orders", 5, 1000, 2.0, 60_000, "queue://DLQ.orders");
-        DeadLetterSettings jobs = new DeadLetterSettings("queue://jobs", 10, 0, 1.5, 0, null);
+        DeadLetterSettings orders = new DeadLetterSettings(true, "orders", 5, 1000, 2.0, 60_000, "queue://DLQ.orders");
+        DeadLetterSettings jobs = new DeadLetterSettings(true, "jobs", 10, 0, 1.5, 0, null);
         await(store.saveDeadLetterSettings(orders));
         await(store.saveDeadLetterSettings(jobs));
-        DeadLetterSettings ordersNow = new DeadLetterSettings("queue://orders", 3, 500, 1.0, 500, null);
+        DeadLetterSettings ordersNow = new DeadLetterSettings(true, "orders", 3, 500, 1.0, 500, null);
         await(store.saveDeadLetterSettings(ordersNow));
         await(store.close());
 
         MetaStore reopened = open();
-        assertEquals(Optional.of(ordersNow), await(reopened.loadDeadLetterSettings("queue://orders")));
-        assertEquals(Optional.of(jobs), await(reopened.loadDeadLetterSettings("queue://jobs")));
-        assertEquals(Optional.empty(), await(reopened.loadDeadLetterSettings("queue://none")));
+        assertEquals(Optional.of(ordersNow), await(reopened.loadDeadLetterSettings(true, "orders")));
+        assertEquals(Optional.of(jobs), await(reopened.loadDeadLetterSettings(true, "jobs")));
+        assertEquals(Optional.empty(), await(reopened.loadDeadLetterSettings(true, "none")));
         await(reopened.close());
     }
 

@@ -70,10 +70,10 @@ class MetaStoreThreadingTest {
             return store.flushPositions();
         });
         calls.add(v -> store.loadPositions("s"));
-        calls.add(v -> store.saveDeadLetterSettings(new DeadLetterSettings("t", 1, 0, 1, 0, null)));
-        calls.add(v -> store.loadDeadLetterSettings("t"));
+        calls.add(v -> store.saveDeadLetterSettings(new DeadLetterSettings(false, "t", 1, 0, 1, 0, null)));
+        calls.add(v -> store.loadDeadLetterSettings(false, "t"));
         calls.add(v -> store.deleteSubscription("s"));
-        calls.add(v -> store.deleteTopic("t"));
+        calls.add(v -> store.deleteTopic(false, "t"));
         for (Function<Void, Future<?>> call : calls) {
             assertSame(ctx, completedOn(ctx, call::apply));
         }

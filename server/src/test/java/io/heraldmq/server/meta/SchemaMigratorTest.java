@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SchemaMigratorTest {
     /** A later release's script, only on the test classpath. */
-    private static final Migration V2 = new Migration(2, "test addition", "db/test-migration/V2__test_addition.sql");
+    private static final Migration V3 = new Migration(3, "test addition", "db/test-migration/V3__test_addition.sql");
 
     @TempDir
     Path dataDir;
@@ -35,16 +35,16 @@ class SchemaMigratorTest {
         await(vertx.close());
     }
 
-    private List<Migration> withV2() {
+    private List<Migration> withV3() {
         List<Migration> l = new ArrayList<>(Migration.ALL);
-        l.add(V2);
+        l.add(V3);
         return l;
     }
 
     @Test
     void emptyDirectoryGetsTheWholeSchema() {
         MetaStore store = await(MetaStore.open(vertx, dataDir, MetaStoreOptions.defaults()));
-        assertEquals(1, rows(store, "SELECT COUNT(*) FROM schema_version"));
+        assertEquals(Migration.ALL.size(), rows(store, "SELECT COUNT(*) FROM schema_version"));
         assertEquals(4, rows(store, "SELECT COUNT(*) FROM information_schema.tables WHERE table_name IN"
                 + " ('TOPICS', 'SUBSCRIPTIONS', 'POSITIONS', 'DEAD_LETTER_SETTINGS')"));
         await(store.close());
@@ -56,41 +56,42 @@ class SchemaMigratorTest {
         await(await(MetaStore.open(vertx, dataDir, MetaStoreOptions.defaults())).close());
         MetaStore store = await(MetaStore.open(vertx, dataDir, MetaStoreOptions.defaults()));
         assertEquals(List.of(), await(store.onJdbcThread(c -> new SchemaMigrator(Migration.ALL).migrate(c))));
-        assertEquals(1, rows(store, "SELECT COUNT(*) FROM schema_version"));
+        assertEquals(Migration.ALL.size(), rows(store, "SELECT COUNT(*) FROM schema_version"));
         await(store.close());
     }
 
     @Test
     void laterScriptRunsOnceOnAnExistingDatabase() {
-        MetaStore v1 = await(MetaStore.open(vertx, dataDir, MetaStoreOptions.defaults()));
-        await(v1.saveTopic(new TopicRecord("orders", false, 3, 1000, 2000, 1)));
-        await(v1.close());
-
-        MetaStore v2 = await(MetaStore.open(vertx, dataDir, MetaStoreOptions.defaults(), withV2()));
-        assertEquals(2, rows(v2, "SELECT MAX(version) FROM schema_version"));
-        assertEquals(1, rows(v2, "SELECT COUNT(*) FROM test_addition"));
-        assertEquals(1, await(v2.loadTopics()).size(), "V2 keeps V1's data");
+        MetaStore v2 = await(MetaStore.open(vertx, dataDir, MetaStoreOptions.defaults()));
+        await(v2.saveTopic(new TopicRecord("orders", false, 3, 1000, 2000, 1)));
         await(v2.close());
 
-        MetaStore again = await(MetaStore.open(vertx, dataDir, MetaStoreOptions.defaults(), withV2()));
-        assertEquals(1, rows(again, "SELECT COUNT(*) FROM test_addition"), "V2's insert did not run twice");
-        assertEquals(2, rows(again, "SELECT COUNT(*) FROM schema_version"));
+        MetaStore v3 = await(MetaStore.open(vertx, dataDir, MetaStoreOptions.defaults(), withV3()));
+        assertEquals(3, rows(v3, "SELECT MAX(version) FROM schema_version"));
+        assertEquals(1, rows(v3, "SELECT COUNT(*) FROM test_addition"));
+        assertEquals(1, await(v3.loadTopics()).size(), "V3 keeps the earlier data");
+        await(v3.close());
+
+        MetaStore again = await(MetaStore.open(vertx, dataDir, MetaStoreOptions.defaults(), withV3()));
+        assertEquals(1, rows(again, "SELECT COUNT(*) FROM test_addition"), "V3's insert did not run twice");
+        assertEquals(3, rows(again, "SELECT COUNT(*) FROM schema_version"));
         await(again.close());
     }
 
     @Test
     void olderBrokerRefusesNewerSchema() {
-        await(await(MetaStore.open(vertx, dataDir, MetaStoreOptions.defaults(), withV2())).close());
+        await(await(MetaStore.open(vertx, dataDir, MetaStoreOptions.defaults(), withV3())).close());
         Throwable e = awaitFailure(MetaStore.open(vertx, dataDir, MetaStoreOptions.defaults()));
         assertTrue(e.getMessage().contains("newer"), e.getMessage());
         // The failed open released the database: a matching broker can open it again.
-        await(await(MetaStore.open(vertx, dataDir, MetaStoreOptions.defaults(), withV2())).close());
+        await(await(MetaStore.open(vertx, dataDir, MetaStoreOptions.defaults(), withV3())).close());
     }
 
     @Test
     void editedScriptIsRefused() {
         await(await(MetaStore.open(vertx, dataDir, MetaStoreOptions.defaults())).close());
-        List<Migration> edited = List.of(new Migration(1, "initial", V2.resource()));
+        List<Migration> edited = new ArrayList<>(Migration.ALL);
+        edited.set(0, new Migration(1, "initial", V3.resource()));
         Throwable e = awaitFailure(MetaStore.open(vertx, dataDir, MetaStoreOptions.defaults(), edited));
         assertTrue(e.getMessage().contains("changed"), e.getMessage());
     }

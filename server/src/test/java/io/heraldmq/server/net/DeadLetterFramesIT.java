@@ -110,7 +110,7 @@ class DeadLetterFramesIT {
             Entry e = subscribed.entries().get(0);
 
             RedeliveryPolicy updated = broker.broker().deadLetters().update(true, "dlf-live",
-                    new DeadLetterSettings("queue://dlf-live", 1, 0, 1.0, 0, "dlf-live-dead"))
+                    new DeadLetterSettings(true, "dlf-live", 1, 0, 1.0, 0, "dlf-live-dead"))
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             assertEquals(1, updated.maxDeliveryAttempts());
 
@@ -121,7 +121,7 @@ class DeadLetterFramesIT {
             assertEquals("listener threw x", dead.properties.get(DeadLetters.FAILURE_REASON));
         }
         ExecutionException bad = assertThrows(ExecutionException.class, () -> broker.broker().deadLetters()
-                .update(true, "dlf-live", new DeadLetterSettings("queue://dlf-live", 0, 0, 1.0, 0, null))
+                .update(true, "dlf-live", new DeadLetterSettings(true, "dlf-live", 0, 0, 1.0, 0, null))
                 .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS));
         assertTrue(bad.getCause().getMessage().contains("max delivery attempts"), bad.getCause().getMessage());
     }

@@ -66,13 +66,13 @@ class RedeliveryPolicyTest {
 
     @Test
     void destinationSettingsOverrideTheDefaults() {
-        RedeliveryPolicy own = RedeliveryPolicy.of(new DeadLetterSettings("queue://orders", 3, 50, 1.5, 100,
+        RedeliveryPolicy own = RedeliveryPolicy.of(new DeadLetterSettings(true, "orders", 3, 50, 1.5, 100,
                 null), RedeliveryDefaults.DEFAULTS, "orders");
         assertEquals(3, own.maxDeliveryAttempts());
         assertEquals(75, own.delayBefore(3));
         assertEquals(100, own.delayBefore(4));
         assertEquals("DLQ.orders", own.deadLetterQueue(), "no dead letter destination: the default name");
-        RedeliveryPolicy named = RedeliveryPolicy.of(new DeadLetterSettings("queue://orders", 3, 0, 1, 0,
+        RedeliveryPolicy named = RedeliveryPolicy.of(new DeadLetterSettings(true, "orders", 3, 0, 1, 0,
                 "poison"), RedeliveryDefaults.DEFAULTS, "orders");
         assertEquals("poison", named.deadLetterQueue());
     }

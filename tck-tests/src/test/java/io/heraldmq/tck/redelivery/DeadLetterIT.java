@@ -46,12 +46,12 @@ class DeadLetterIT {
     @BeforeAll
     static void settings() throws Exception {
         DeadLetterSettingsSupport.store(broker,
-                new DeadLetterSettings("queue://dl-listener", 3, 0, 2.0, 0, null),
-                new DeadLetterSettings("queue://dl-close", 2, 0, 2.0, 0, null),
-                new DeadLetterSettings("queue://dl-named", 1, 0, 2.0, 0, "poison-bin"),
-                new DeadLetterSettings("topic://dl-topic", 2, 0, 2.0, 0, null),
-                new DeadLetterSettings("queue://dl-recover", 3, 0, 2.0, 0, null),
-                new DeadLetterSettings("queue://dl-rollback", 3, 0, 2.0, 0, null));
+                new DeadLetterSettings(true, "dl-listener", 3, 0, 2.0, 0, null),
+                new DeadLetterSettings(true, "dl-close", 2, 0, 2.0, 0, null),
+                new DeadLetterSettings(true, "dl-named", 1, 0, 2.0, 0, "poison-bin"),
+                new DeadLetterSettings(false, "dl-topic", 2, 0, 2.0, 0, null),
+                new DeadLetterSettings(true, "dl-recover", 3, 0, 2.0, 0, null),
+                new DeadLetterSettings(true, "dl-rollback", 3, 0, 2.0, 0, null));
     }
 
     private static HeraldConnectionFactory factory() {

@@ -43,9 +43,9 @@ class RedeliveryDelayIT {
     @BeforeAll
     static void settings() throws Exception {
         DeadLetterSettingsSupport.store(broker,
-                new DeadLetterSettings("queue://delay-backoff", 4, BACKOFF_DELAY_MS, 2.0, 10_000, null),
-                new DeadLetterSettings("queue://delay-flow", -1, 60_000, 2.0, 60_000, null),
-                new DeadLetterSettings("queue://delay-rollback", -1, 60_000, 2.0, 60_000, null));
+                new DeadLetterSettings(true, "delay-backoff", 4, BACKOFF_DELAY_MS, 2.0, 10_000, null),
+                new DeadLetterSettings(true, "delay-flow", -1, 60_000, 2.0, 60_000, null),
+                new DeadLetterSettings(true, "delay-rollback", -1, 60_000, 2.0, 60_000, null));
     }
 
     private static HeraldConnectionFactory factory() {

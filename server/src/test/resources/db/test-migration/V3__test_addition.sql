@@ -1,4 +1,4 @@
--- Test-only "V2": a new table plus an insert, to see that the script runs exactly once.
+-- Test-only "V3": a new table plus an insert, to see that the script runs exactly once.
 CREATE TABLE IF NOT EXISTS test_addition (
     id INT PRIMARY KEY
 );
