@@ -157,7 +157,8 @@ public final class HeraldAdmin implements AutoCloseable {
             out.add(new SubscriptionInfo(r.get(i, "id"), "queue".equals(r.get(i, "kind")), r.get(i, "topic"),
                     r.get(i, "name"), r.get(i, "client.id"), Boolean.parseBoolean(r.get(i, "durable")),
                     Boolean.parseBoolean(r.get(i, "shared")), r.get(i, "selector"),
-                    Integer.parseInt(r.get(i, "consumers")), Long.parseLong(r.get(i, "backlog")), byPartition));
+                    Integer.parseInt(r.get(i, "consumers")), Long.parseLong(r.get(i, "backlog")), byPartition,
+                    Long.parseLong(r.get(i, "expired"))));
         }
         return out;
     }
@@ -229,6 +230,44 @@ public final class HeraldAdmin implements AutoCloseable {
      */
     public int retryDeadLetters(String destination) {
         return new DeadLetterQueue(this, dlqName(destination)).retry();
+    }
+
+    /**
+     * The redelivery and dead-letter policy of a queue ({@code queue == true}) or topic: its own settings, else the
+     * broker's defaults.
+     *
+     * @throws HeraldAdminException INVALID_DESTINATION if there is no such destination
+     */
+    public RedeliverySettings redeliverySettings(boolean queue, String name) {
+        return updateRedeliverySettings(queue, name, null, null, null, null, null);
+    }
+
+    /**
+     * Changes the values given (null: unchanged) of a queue's or topic's redelivery and dead-letter policy. The
+     * change is stored by the broker, so it outlives a restart, and applies at once to messages redelivered from
+     * then on; consumers that subscribe later are told the new limit and delay.
+     *
+     * @param maxDeliveryAttempts  deliveries before a message goes to the dead-letter queue: 1 or more, -1 unlimited
+     * @param redeliveryDelayMs    wait before the first redelivery: 0 or more
+     * @param multiplier           growth of the wait per redelivery: 1.0 or more
+     * @param maxRedeliveryDelayMs cap of the wait, not below the delay; 0 = no cap
+     * @param deadLetterQueue      the queue its dead letters go to
+     * @return the settings now in effect
+     * @throws HeraldAdminException INVALID_DESTINATION if there is no such destination, INVALID_ARGUMENT for values
+     *                              out of range
+     */
+    public RedeliverySettings updateRedeliverySettings(boolean queue, String name, Integer maxDeliveryAttempts,
+                                                       Long redeliveryDelayMs, Double multiplier,
+                                                       Long maxRedeliveryDelayMs, String deadLetterQueue) {
+        AdminResult r = request(AdminOperation.DEAD_LETTER_SETTINGS, "name", name, "kind", queue ? "queue" : "topic",
+                "max.delivery.attempts", maxDeliveryAttempts, "redelivery.delay.ms", redeliveryDelayMs,
+                "redelivery.multiplier", multiplier, "max.redelivery.delay.ms", maxRedeliveryDelayMs,
+                "dead.letter.queue", deadLetterQueue);
+        return new RedeliverySettings("queue".equals(r.get(0, "kind")), r.get(0, "name"),
+                Integer.parseInt(r.get(0, "max.delivery.attempts")), Long.parseLong(r.get(0, "redelivery.delay.ms")),
+                Double.parseDouble(r.get(0, "redelivery.multiplier")),
+                Long.parseLong(r.get(0, "max.redelivery.delay.ms")), r.get(0, "dead.letter.queue"),
+                "destination".equals(r.get(0, "source")));
     }
 
     static String dlqName(String destination) {

@@ -12,10 +12,12 @@ import java.util.Map;
  * @param selector           null if none
  * @param backlog            messages behind: not yet acknowledged up to the log end, all partitions
  * @param backlogByPartition the same per partition id
+ * @param expired            messages skipped because they expired before delivery, since the subscription was
+ *                           opened (counted in memory: a broker restart starts again at 0)
  */
 public record SubscriptionInfo(String id, boolean queue, String topic, String name, String clientId, boolean durable,
                                boolean shared, String selector, int consumers, long backlog,
-                               Map<Integer, Long> backlogByPartition) {
+                               Map<Integer, Long> backlogByPartition, long expired) {
     public SubscriptionInfo {
         backlogByPartition = Map.copyOf(backlogByPartition);
     }

@@ -12,7 +12,8 @@ package io.heraldmq.protocol;
  *                      → name, kind, partitions, retention.ms, retention.bytes, size.bytes, messages
  * LIST_SUBSCRIPTIONS   topic (optional: only that topic's)
  *                      → id, kind, topic, name, client.id, durable, shared, selector, consumers, backlog,
- *                        backlog.by.partition ("0=12,1=3")
+ *                        backlog.by.partition ("0=12,1=3"), expired (messages skipped as expired since the
+ *                        subscription opened; not persisted)
  * SEEK_SUBSCRIPTION    id, to (offset|timestamp|beginning|end), value (offset, or timestamp in ms since the epoch),
  *                      partition (optional: only that one)                          → partition, offset
  * DELETE_SUBSCRIPTION  id                                                            → no rows

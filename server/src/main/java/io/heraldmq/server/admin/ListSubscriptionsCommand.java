@@ -19,7 +19,7 @@ import java.util.Map;
 /**
  * LIST_SUBSCRIPTIONS: queues' implicit subscriptions, durable and shared topic subscriptions and the private ones of
  * non-durable consumers, with their consumers and backlog: messages behind (not yet settled up to the log end), per
- * partition and summed. An open subscription is asked on each partition's context; a durable one nobody has opened
+ * partition and summed, and how many messages they skipped as expired (in memory, since the subscription opened). An open subscription is asked on each partition's context; a durable one nobody has opened
  * since the start is computed from its stored position.
  */
 public final class ListSubscriptionsCommand implements AdminCommand {
@@ -64,7 +64,7 @@ public final class ListSubscriptionsCommand implements AdminCommand {
         }
         return Future.join(described).map(v -> {
             AdminResult result = AdminResult.of("id", "kind", "topic", "name", "client.id", "durable", "shared",
-                    "selector", "consumers", "backlog", "backlog.by.partition");
+                    "selector", "consumers", "backlog", "backlog.by.partition", "expired");
             for (Future<List<Object>> row : described) {
                 if (row.succeeded()) { // a subscription or destination deleted meanwhile is left out
                     result = result.row(row.result().toArray());
@@ -78,9 +78,11 @@ public final class ListSubscriptionsCommand implements AdminCommand {
         Future<Subscription> open = subscriptions.opened(r.id());
         Future<long[]> backlog;
         Future<Integer> consumers;
+        Future<Long> expired;
         if (open != null) {
             backlog = open.compose(Subscription::backlog);
             consumers = open.map(Subscription::consumerCount);
+            expired = open.compose(Subscription::expired);
         } else {
             TopicRegistry.Entry entry = topics.find(r.kind(), r.topic());
             if (entry == null) {
@@ -88,8 +90,9 @@ public final class ListSubscriptionsCommand implements AdminCommand {
             }
             backlog = entry.topic().compose(t -> meta.loadPositions(r.id()).map(stored -> fromStored(t, stored)));
             consumers = Future.succeededFuture(0);
+            expired = Future.succeededFuture(0L); // counted only while open
         }
-        return Future.all(backlog, consumers).map(v -> {
+        return Future.all(backlog, consumers, expired).map(v -> {
             long[] perPartition = backlog.result();
             long total = 0;
             StringBuilder byPartition = new StringBuilder();
@@ -109,6 +112,7 @@ public final class ListSubscriptionsCommand implements AdminCommand {
             row.add(consumers.result());
             row.add(total);
             row.add(byPartition.toString());
+            row.add(expired.result());
             return row;
         });
     }

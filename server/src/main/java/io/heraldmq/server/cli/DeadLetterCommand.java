@@ -1,17 +1,23 @@
 package io.heraldmq.server.cli;
 
 import io.heraldmq.admin.DeadLetter;
+import io.heraldmq.admin.RedeliverySettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.time.Duration;
 import java.time.Instant;
 
-/** {@code heraldmq dlq list|retry}: dead-letter queues ({@code DLQ.<destination>}) of a running broker. */
+/**
+ * {@code heraldmq dlq list|retry|settings}: dead-letter queues ({@code DLQ.<destination>}) of a running broker, and
+ * each destination's redelivery and dead-letter settings.
+ */
 @Command(name = "dlq", mixinStandardHelpOptions = true,
-        description = "Inspect dead-letter queues and move their messages back.")
+        description = "Inspect dead-letter queues, move their messages back, and show or change redelivery settings.")
 public final class DeadLetterCommand {
     @Spec
     CommandSpec spec;
@@ -39,6 +45,43 @@ public final class DeadLetterCommand {
             int moved = admin.retryDeadLetters(destination);
             out.println("moved " + moved + " message(s) from " + (destination.startsWith("DLQ.") ? destination
                     : "DLQ." + destination));
+            return AdminCall.OK;
+        });
+    }
+
+    /** The two kinds of destination that have settings (temporary ones use the broker's defaults). */
+    enum Kind { queue, topic }
+
+    @Command(name = "settings", mixinStandardHelpOptions = true,
+            description = {"Shows the redelivery and dead-letter settings of a queue or topic; with options, changes"
+                    + " those values (the others stay). A change is kept across restarts and applies at once to"
+                    + " messages redelivered from then on."})
+    int settings(@Parameters(index = "0", paramLabel = "KIND", description = "queue or topic") Kind kind,
+                 @Parameters(index = "1", paramLabel = "NAME") String name,
+                 @Option(names = "--max-attempts", paramLabel = "N", description = "deliveries before a message goes"
+                         + " to the dead-letter queue (1 or more; -1 = unlimited)") Integer maxAttempts,
+                 @Option(names = "--delay", paramLabel = "DURATION", converter = DurationConverter.ZeroAllowed.class,
+                         description = "wait before the first redelivery, e.g. 0, 500ms, 1s") Duration delay,
+                 @Option(names = "--multiplier", paramLabel = "X", description = "each further redelivery waits X"
+                         + " times longer (1 or more)") Double multiplier,
+                 @Option(names = "--max-delay", paramLabel = "DURATION",
+                         converter = DurationConverter.ZeroAllowed.class,
+                         description = "the wait never exceeds this, e.g. 1m; 0 = no cap") Duration maxDelay,
+                 @Option(names = "--dead-letter-queue", paramLabel = "QUEUE", description = "where dead letters go"
+                         + " (default: the broker's prefix + NAME)") String deadLetterQueue,
+                 @Mixin AdminOptions options) {
+        return AdminCall.run(spec, options, (admin, out) -> {
+            RedeliverySettings s = admin.updateRedeliverySettings(kind == Kind.queue, name, maxAttempts,
+                    delay == null ? null : delay.toMillis(), multiplier, maxDelay == null ? null : maxDelay.toMillis(),
+                    deadLetterQueue);
+            Table t = new Table("KIND", "NAME", "MAX-ATTEMPTS", "DELAY", "MULTIPLIER", "MAX-DELAY",
+                    "DEAD-LETTER-QUEUE", "FROM");
+            t.add(s.queue() ? "queue" : "topic", s.name(),
+                    s.maxDeliveryAttempts() < 0 ? "unlimited" : s.maxDeliveryAttempts(),
+                    Duration.ofMillis(s.redeliveryDelayMs()), s.multiplier(),
+                    s.maxRedeliveryDelayMs() == 0 ? "none" : Duration.ofMillis(s.maxRedeliveryDelayMs()),
+                    s.deadLetterQueue(), s.own() ? "destination" : "broker defaults");
+            t.print(out);
             return AdminCall.OK;
         });
     }

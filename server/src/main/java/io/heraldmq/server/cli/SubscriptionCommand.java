@@ -45,10 +45,10 @@ public final class SubscriptionCommand {
              @Mixin AdminOptions options) {
         return AdminCall.run(spec, options, (admin, out) -> {
             Table t = new Table("ID", "TOPIC", "NAME", "CLIENT-ID", "DURABLE", "SHARED", "SELECTOR", "CONSUMERS",
-                    "BACKLOG");
+                    "BACKLOG", "EXPIRED");
             for (SubscriptionInfo s : admin.listSubscriptions(topic)) {
                 t.add(s.id(), (s.queue() ? "queue://" : "topic://") + s.topic(), s.name(), s.clientId(), s.durable(),
-                        s.shared(), s.selector(), s.consumers(), s.backlog());
+                        s.shared(), s.selector(), s.consumers(), s.backlog(), s.expired());
             }
             t.print(out);
             return AdminCall.OK;

@@ -94,6 +94,8 @@ final class PartitionSubscription implements Partition.AppendListener {
     private boolean closed;
     private long timerId = -1;
     private long timerDue = NONE;
+    /** Records skipped because their JMSExpiration had passed; in memory only, from when this cursor opened. */
+    private long expired;
 
     PartitionSubscription(Subscription subscription, Partition partition, Position start) {
         this.subscription = subscription;
@@ -242,6 +244,11 @@ final class PartitionSubscription implements Partition.AppendListener {
     /** Messages behind: records up to the log end that are not settled yet (in flight ones included). */
     long backlog() {
         return Math.max(0, partition.logEndOffset() - acks.committed() - acks.settledAbove());
+    }
+
+    /** Records skipped as expired since this cursor opened. */
+    long expired() {
+        return expired;
     }
 
     /** For browsers: settled records are no longer in the queue. */
@@ -443,7 +450,12 @@ final class PartitionSubscription implements Partition.AppendListener {
         Integer count = parkedCounts.isEmpty() ? null : parkedCounts.remove(offset);
         Buffer message = RecordBatch.message(record);
         long expiration = WireMessage.expiration(message);
-        if ((expiration != 0 && expiration <= now) || !subscription.filter().accept(message)) {
+        if (expiration != 0 && expiration <= now) {
+            expired++;
+            markSettled(offset);
+            return;
+        }
+        if (!subscription.filter().accept(message)) {
             markSettled(offset);
             return;
         }
@@ -462,6 +474,7 @@ final class PartitionSubscription implements Partition.AppendListener {
             PendingDelivery p = it.next();
             if (p.expired(now)) {
                 it.remove();
+                expired++;
                 markSettled(p.offset);
                 progress = true;
                 continue;

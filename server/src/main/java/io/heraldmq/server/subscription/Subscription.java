@@ -203,6 +203,30 @@ public final class Subscription {
         return Future.all(read).map(out);
     }
 
+    /**
+     * Messages skipped because they expired before delivery, summed over partitions (each read on its context).
+     * Counted in memory since this subscription was opened: a restart, or a seek that reopens it, starts again at 0.
+     */
+    public Future<Long> expired() {
+        long[] out = new long[parts.length];
+        List<Future<Void>> read = new ArrayList<>();
+        for (PartitionSubscription ps : parts) {
+            Promise<Void> done = Promise.promise();
+            ps.partition().run(() -> {
+                out[ps.partition().id()] = ps.expired();
+                done.complete();
+            });
+            read.add(done.future());
+        }
+        return Future.all(read).map(v -> {
+            long sum = 0;
+            for (long n : out) {
+                sum += n;
+            }
+            return sum;
+        });
+    }
+
     /** Stops dispatch in every partition; the stored position (if durable) stays. */
     public Future<Void> close() {
         List<Future<Void>> closed = new ArrayList<>();
