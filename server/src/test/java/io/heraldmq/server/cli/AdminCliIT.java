@@ -89,6 +89,46 @@ class AdminCliIT {
     }
 
     @Test
+    void showsAndChangesDeadLetterSettings() {
+        assertRun(admin("topic", "create", "cli-dls", "--queue"), 0, "created");
+        Run shown = admin("dlq", "settings", "queue", "cli-dls");
+        assertEquals(0, shown.code(), shown.toString());
+        assertTrue(shown.out().startsWith("KIND"), shown.out());
+        assertTrue(shown.out().matches("(?s).*queue\\s+cli-dls\\s+10\\s+PT0S\\s+2\\.0\\s+PT1M\\s+DLQ\\.cli-dls"
+                + "\\s+broker defaults\\R.*"), shown.out());
+
+        Run changed = admin("dlq", "settings", "queue", "cli-dls", "--max-attempts", "2", "--delay", "1s",
+                "--multiplier", "3", "--max-delay", "1m", "--dead-letter-queue", "cli-bin");
+        assertEquals(0, changed.code(), changed.toString());
+        assertTrue(changed.out().matches("(?s).*queue\\s+cli-dls\\s+2\\s+PT1S\\s+3\\.0\\s+PT1M\\s+cli-bin"
+                + "\\s+destination\\R.*"), changed.out());
+        Run unlimited = admin("dlq", "settings", "queue", "cli-dls", "--max-attempts", "-1", "--delay", "0");
+        assertTrue(unlimited.out().matches("(?s).*queue\\s+cli-dls\\s+unlimited\\s+PT0S\\s+3\\.0\\s+PT1M"
+                + "\\s+cli-bin\\s+destination\\R.*"), unlimited.toString());
+        assertRun(admin("dlq", "settings", "queue", "cli-dls"), 0, "unlimited");
+    }
+
+    @Test
+    void badDeadLetterSettingsAreRefusedWithAClearError() {
+        assertRun(admin("topic", "create", "cli-dlx"), 0, "created");
+        assertRun(admin("dlq", "settings", "queue", "cli-dlx"), 1, "queue 'cli-dlx' does not exist");
+        assertRun(admin("dlq", "settings", "topic", "cli-dlx-none", "--max-attempts", "3"), 1,
+                "topic 'cli-dlx-none' does not exist");
+        assertRun(admin("dlq", "settings", "channel", "cli-dlx"), 2, "expected one of [queue, topic]");
+        assertRun(admin("dlq", "settings", "topic"), 2, "Missing required parameter");
+        assertRun(admin("dlq", "settings", "topic", "cli-dlx", "--max-attempts", "0"), 2,
+                "max delivery attempts must be at least 1, or -1 for unlimited");
+        assertRun(admin("dlq", "settings", "topic", "cli-dlx", "--max-attempts", "few"), 2, "Invalid value");
+        assertRun(admin("dlq", "settings", "topic", "cli-dlx", "--multiplier", "0.5"), 2,
+                "multiplier must be at least 1.0");
+        assertRun(admin("dlq", "settings", "topic", "cli-dlx", "--delay", "soon"), 2, "not a duration");
+        assertRun(admin("dlq", "settings", "topic", "cli-dlx", "--delay", "-1s"), 2, "must be positive");
+        assertRun(admin("dlq", "settings", "topic", "cli-dlx", "--delay", "10s", "--max-delay", "1s"), 2,
+                "must not be below the redelivery delay");
+        assertRun(admin("dlq", "settings", "topic", "cli-dlx"), 0, "broker defaults");
+    }
+
+    @Test
     void anUnreachableBrokerGivesExitCodeThree() {
         assertRun(cli("topic", "list", "--url", "tcp://127.0.0.1:1"), 3, "cannot connect");
         assertRun(cli("topic", "list", "--url", "http://127.0.0.1:1"), 3, "must start with tcp://");
