@@ -10,9 +10,9 @@ import io.heraldmq.server.subscription.SubscriptionRegistry;
 import io.vertx.core.Future;
 
 /**
- * DELETE_TOPIC: deletes a queue or topic with its log, subscriptions, positions and dead-letter settings. Refused with ILLEGAL_STATE while
- * consumers are attached, unless {@code force}: then their subscriptions stop and the consumers stay open but
- * receive nothing more (they should be closed; a later send creates the destination anew, empty).
+ * DELETE_TOPIC: deletes a queue or topic with its log, subscriptions, positions and dead-letter settings. Refused with
+ * ILLEGAL_STATE while consumers are attached, unless {@code force}: then their subscriptions stop and the consumers
+ * stay open but receive nothing more (they should be closed; a later send creates the destination anew, empty).
  */
 public final class DeleteTopicCommand implements AdminCommand {
     private final TopicRegistry topics;

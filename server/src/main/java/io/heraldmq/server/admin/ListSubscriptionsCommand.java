@@ -19,8 +19,9 @@ import java.util.Map;
 /**
  * LIST_SUBSCRIPTIONS: queues' implicit subscriptions, durable and shared topic subscriptions and the private ones of
  * non-durable consumers, with their consumers and backlog: messages behind (not yet settled up to the log end), per
- * partition and summed, and how many messages they skipped as expired (in memory, since the subscription opened). An open subscription is asked on each partition's context; a durable one nobody has opened
- * since the start is computed from its stored position.
+ * partition and summed, and how many messages they skipped as expired (counted in memory since the subscription
+ * opened). An open subscription is asked on each partition's context; a durable one nobody has opened since the start
+ * is computed from its stored position (and has skipped nothing).
  */
 public final class ListSubscriptionsCommand implements AdminCommand {
     private final TopicRegistry topics;

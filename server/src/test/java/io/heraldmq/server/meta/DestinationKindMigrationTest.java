@@ -100,7 +100,8 @@ class DestinationKindMigrationTest {
         await(store.saveDeadLetterSettings(new DeadLetterSettings(false, "orders", 2, 0, 1.0, 0, null)));
         assertEquals(4, await(store.loadTopics()).size(), "a queue and a topic may share a name");
         assertEquals(Optional.of(new DeadLetterSettings(true, "orders", 3, 100, 2.0, 1000, null)),
-                await(store.loadDeadLetterSettings(true, "orders")), "the topic's settings did not replace the queue's");
+                await(store.loadDeadLetterSettings(true, "orders")),
+                "the topic's settings did not replace the queue's");
 
         await(store.deleteTopic(true, "prices"));
         assertEquals(1, await(store.loadSubscriptions()).size(),

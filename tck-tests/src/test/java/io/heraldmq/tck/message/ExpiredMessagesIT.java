@@ -74,7 +74,8 @@ class ExpiredMessagesIT {
             // The broker expires by wall clock: wait until the time to live has certainly passed.
             await().atMost(Duration.ofSeconds(30)).until(() -> System.currentTimeMillis() > sentAt + TTL_MS * 2);
             c.start();
-            assertEquals(List.of("long-0", "long-1", "long-2"), receiveAll(s.createConsumer(s.createQueue("exp-queue"))));
+            MessageConsumer consumer = s.createConsumer(s.createQueue("exp-queue"));
+            assertEquals(List.of("long-0", "long-1", "long-2"), receiveAll(consumer));
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                     assertEquals(3, subscription(admin, "queue:exp-queue").expired()));
         }
