@@ -12,10 +12,13 @@ import java.util.Map;
  * @param selector           null if none
  * @param backlog            messages behind: not yet acknowledged up to the log end, all partitions
  * @param backlogByPartition the same per partition id
+ * @param retentionMs        how long the broker keeps what the subscription has not acknowledged (when the
+ *                           destination's own limits alone would delete it); see
+ *                           {@link HeraldAdmin#setSubscriptionRetention}
  */
 public record SubscriptionInfo(String id, boolean queue, String topic, String name, String clientId, boolean durable,
                                boolean shared, String selector, int consumers, long backlog,
-                               Map<Integer, Long> backlogByPartition) {
+                               Map<Integer, Long> backlogByPartition, long retentionMs) {
     public SubscriptionInfo {
         backlogByPartition = Map.copyOf(backlogByPartition);
     }

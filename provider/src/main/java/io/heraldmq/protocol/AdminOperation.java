@@ -12,10 +12,12 @@ package io.heraldmq.protocol;
  *                      → name, kind, partitions, retention.ms, retention.bytes, size.bytes, messages
  * LIST_SUBSCRIPTIONS   topic (optional: only that topic's)
  *                      → id, kind, topic, name, client.id, durable, shared, selector, consumers, backlog,
- *                        backlog.by.partition ("0=12,1=3")
+ *                        backlog.by.partition ("0=12,1=3"), retention.ms
  * SEEK_SUBSCRIPTION    id, to (offset|timestamp|beginning|end), value (offset, or timestamp in ms since the epoch),
  *                      partition (optional: only that one)                          → partition, offset
  * DELETE_SUBSCRIPTION  id                                                            → no rows
+ * SET_SUBSCRIPTION_RETENTION  topic, subscription (an id, or the name of one durable subscription of the topic),
+ *                      retention.ms (1 or more)                                      → one row: id, retention.ms
  * </pre>
  * Subscription ids are those LIST_SUBSCRIPTIONS shows ({@code queue:<name>}, {@code durable:<clientId>:<name>},
  * {@code shared-durable:<clientId>:<name>}, ...). Numbers are decimal strings, booleans {@code true}/{@code false}.
@@ -26,7 +28,8 @@ public enum AdminOperation {
     LIST_TOPICS(3),
     LIST_SUBSCRIPTIONS(4),
     SEEK_SUBSCRIPTION(5),
-    DELETE_SUBSCRIPTION(6);
+    DELETE_SUBSCRIPTION(6),
+    SET_SUBSCRIPTION_RETENTION(10);
 
     private final byte code;
 

@@ -9,6 +9,7 @@ import io.heraldmq.server.admin.DeleteTopicCommand;
 import io.heraldmq.server.admin.ListSubscriptionsCommand;
 import io.heraldmq.server.admin.ListTopicsCommand;
 import io.heraldmq.server.admin.SeekSubscriptionCommand;
+import io.heraldmq.server.admin.SetSubscriptionRetentionCommand;
 import io.heraldmq.server.handler.AdminHandler;
 import io.heraldmq.server.handler.AckHandler;
 import io.heraldmq.server.handler.ClientIds;
@@ -143,6 +144,8 @@ public final class Broker {
         commands.put(AdminOperation.LIST_SUBSCRIPTIONS, new ListSubscriptionsCommand(topics, subscriptions, meta));
         commands.put(AdminOperation.SEEK_SUBSCRIPTION, new SeekSubscriptionCommand(topics, subscriptions));
         commands.put(AdminOperation.DELETE_SUBSCRIPTION, new DeleteSubscriptionCommand(subscriptions));
+        commands.put(AdminOperation.SET_SUBSCRIPTION_RETENTION,
+                new SetSubscriptionRetentionCommand(topics, subscriptions));
         return commands;
     }
 

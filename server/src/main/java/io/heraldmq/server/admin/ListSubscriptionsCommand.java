@@ -19,7 +19,7 @@ import java.util.Map;
 /**
  * LIST_SUBSCRIPTIONS: queues' implicit subscriptions, durable and shared topic subscriptions and the private ones of
  * non-durable consumers, with their consumers and backlog: messages behind (not yet settled up to the log end), per
- * partition and summed. An open subscription is asked on each partition's context; a durable one nobody has opened
+ * partition and summed, and their retention. An open subscription is asked on each partition's context; a durable one nobody has opened
  * since the start is computed from its stored position.
  */
 public final class ListSubscriptionsCommand implements AdminCommand {
@@ -64,7 +64,7 @@ public final class ListSubscriptionsCommand implements AdminCommand {
         }
         return Future.join(described).map(v -> {
             AdminResult result = AdminResult.of("id", "kind", "topic", "name", "client.id", "durable", "shared",
-                    "selector", "consumers", "backlog", "backlog.by.partition");
+                    "selector", "consumers", "backlog", "backlog.by.partition", "retention.ms");
             for (Future<List<Object>> row : described) {
                 if (row.succeeded()) { // a subscription or destination deleted meanwhile is left out
                     result = result.row(row.result().toArray());
@@ -109,6 +109,7 @@ public final class ListSubscriptionsCommand implements AdminCommand {
             row.add(consumers.result());
             row.add(total);
             row.add(byPartition.toString());
+            row.add(subscriptions.retentionFor(r.id()));
             return row;
         });
     }
