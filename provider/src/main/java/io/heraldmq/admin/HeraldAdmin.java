@@ -158,7 +158,7 @@ public final class HeraldAdmin implements AutoCloseable {
                     r.get(i, "name"), r.get(i, "client.id"), Boolean.parseBoolean(r.get(i, "durable")),
                     Boolean.parseBoolean(r.get(i, "shared")), r.get(i, "selector"),
                     Integer.parseInt(r.get(i, "consumers")), Long.parseLong(r.get(i, "backlog")), byPartition,
-                    Long.parseLong(r.get(i, "expired"))));
+                    Long.parseLong(r.get(i, "expired")), Long.parseLong(r.get(i, "retention.ms"))));
         }
         return out;
     }
@@ -206,6 +206,24 @@ public final class HeraldAdmin implements AutoCloseable {
     /** Deletes a durable subscription (unsubscribe) that has no consumer attached. */
     public void deleteSubscription(String subscriptionId) {
         request(AdminOperation.DELETE_SUBSCRIPTION, "id", subscriptionId);
+    }
+
+    /**
+     * Sets how long the broker keeps the messages a durable subscription has not acknowledged: a closed log segment
+     * goes once the topic's own limits allow it and every subscription has acknowledged it or kept it longer than
+     * its retention. New durable subscriptions start with the broker's {@code subscription.retention.ms} (7 days).
+     *
+     * @param subscription the subscription's id ({@link SubscriptionInfo#id()}), or its name if only one durable
+     *                     subscription of {@code topic} has it
+     * @return the subscription's id
+     * @throws HeraldAdminException INVALID_DESTINATION if the topic or the subscription does not exist,
+     *                              INVALID_ARGUMENT if it is not durable, the name is ambiguous or the retention is
+     *                              not positive
+     */
+    public String setSubscriptionRetention(String topic, String subscription, long retentionMs) {
+        AdminResult r = request(AdminOperation.SET_SUBSCRIPTION_RETENTION, "topic", topic, "subscription",
+                subscription, "retention.ms", retentionMs);
+        return r.get(0, "id");
     }
 
     // ---------------------------------------------------------------- dead letters

@@ -14,10 +14,13 @@ import java.util.Map;
  * @param backlogByPartition the same per partition id
  * @param expired            messages skipped because they expired before delivery, since the subscription was
  *                           opened (counted in memory: a broker restart starts again at 0)
+ * @param retentionMs        how long the broker keeps what the subscription has not acknowledged (when the
+ *                           destination's own limits alone would delete it); see
+ *                           {@link HeraldAdmin#setSubscriptionRetention}
  */
 public record SubscriptionInfo(String id, boolean queue, String topic, String name, String clientId, boolean durable,
                                boolean shared, String selector, int consumers, long backlog,
-                               Map<Integer, Long> backlogByPartition, long expired) {
+                               Map<Integer, Long> backlogByPartition, long expired, long retentionMs) {
     public SubscriptionInfo {
         backlogByPartition = Map.copyOf(backlogByPartition);
     }

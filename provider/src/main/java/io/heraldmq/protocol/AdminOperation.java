@@ -13,7 +13,7 @@ package io.heraldmq.protocol;
  * LIST_SUBSCRIPTIONS   topic (optional: only that topic's)
  *                      → id, kind, topic, name, client.id, durable, shared, selector, consumers, backlog,
  *                        backlog.by.partition ("0=12,1=3"), expired (messages skipped as expired since the
- *                        subscription opened; not persisted)
+ *                        subscription opened; not persisted), retention.ms
  * SEEK_SUBSCRIPTION    id, to (offset|timestamp|beginning|end), value (offset, or timestamp in ms since the epoch),
  *                      partition (optional: only that one)                          → partition, offset
  * DELETE_SUBSCRIPTION  id                                                            → no rows
@@ -22,6 +22,8 @@ package io.heraldmq.protocol;
  *                      (0 = no cap), dead.letter.queue; with none of those it only shows them
  *                      → one row: kind, name, max.delivery.attempts, redelivery.delay.ms, redelivery.multiplier,
  *                        max.redelivery.delay.ms, dead.letter.queue, source (destination|default)
+ * SET_SUBSCRIPTION_RETENTION  topic, subscription (an id, or the name of one durable subscription of the topic),
+ *                      retention.ms (1 or more)                                      → one row: id, retention.ms
  * </pre>
  * Subscription ids are those LIST_SUBSCRIPTIONS shows ({@code queue:<name>}, {@code durable:<clientId>:<name>},
  * {@code shared-durable:<clientId>:<name>}, ...). Numbers are decimal strings, booleans {@code true}/{@code false}.
@@ -33,7 +35,8 @@ public enum AdminOperation {
     LIST_SUBSCRIPTIONS(4),
     SEEK_SUBSCRIPTION(5),
     DELETE_SUBSCRIPTION(6),
-    DEAD_LETTER_SETTINGS(8);
+    DEAD_LETTER_SETTINGS(7),
+    SET_SUBSCRIPTION_RETENTION(8);
 
     private final byte code;
 

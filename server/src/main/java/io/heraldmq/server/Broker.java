@@ -10,6 +10,7 @@ import io.heraldmq.server.admin.DeleteTopicCommand;
 import io.heraldmq.server.admin.ListSubscriptionsCommand;
 import io.heraldmq.server.admin.ListTopicsCommand;
 import io.heraldmq.server.admin.SeekSubscriptionCommand;
+import io.heraldmq.server.admin.SetSubscriptionRetentionCommand;
 import io.heraldmq.server.handler.AdminHandler;
 import io.heraldmq.server.handler.AckHandler;
 import io.heraldmq.server.handler.ClientIds;
@@ -37,6 +38,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 
+import java.time.Clock;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.UUID;
@@ -52,6 +54,7 @@ public final class Broker {
     private final BrokerConfig config;
     private final Vertx vertx;
     private final ExecutorService flushExecutor;
+    private final Clock clock;
     private MetaStore meta;
     private TopicRegistry topics;
     private SubscriptionRegistry subscriptions;
@@ -60,8 +63,9 @@ public final class Broker {
     private DiskSpaceMonitor disk;
     private int port;
 
-    private Broker(BrokerConfig config) {
+    private Broker(BrokerConfig config, Clock clock) {
         this.config = config;
+        this.clock = clock;
         this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
         AtomicInteger n = new AtomicInteger();
         // fsync blocks for its whole duration: it gets threads of its own, never an event loop or the shared pool.
@@ -74,7 +78,15 @@ public final class Broker {
 
     /** Starts a broker; the future completes when it accepts connections. */
     public static Future<Broker> start(BrokerConfig config) {
-        Broker b = new Broker(config);
+        return start(config, Clock.systemUTC());
+    }
+
+    /**
+     * Starts a broker whose retention checks take the time from {@code clock}: tests move a test clock instead of
+     * waiting days.
+     */
+    public static Future<Broker> start(BrokerConfig config, Clock clock) {
+        Broker b = new Broker(config, clock);
         return b.startUp().map(b).recover(e -> b.close().transform(v -> Future.failedFuture(e)));
     }
 
@@ -88,10 +100,14 @@ public final class Broker {
             return disk.start();
         }).compose(v -> MetaStore.open(vertx, config.dataDir(), MetaStoreOptions.defaults())).compose(m -> {
             meta = m;
-            topics = new TopicRegistry(vertx, config, meta, flushExecutor);
+            // Partitions ask the subscription registry for closed subscriptions' holds only at retention checks,
+            // which begin once the partitions run; the registry exists before topics.load() opens any.
+            topics = new TopicRegistry(vertx, config, meta, flushExecutor, clock,
+                    (kind, name, partition) -> subscriptions.closedHolds(kind, name, partition));
             deadLetters = new DeadLetters(topics, meta, config.redelivery());
-            subscriptions = new SubscriptionRegistry(meta, deadLetters);
-            return topics.load().compose(x -> subscriptions.load());
+            subscriptions = new SubscriptionRegistry(meta, deadLetters, config.subscriptionRetentionMs());
+            // Definitions and stored positions first: a retention check must not run before it knows them.
+            return subscriptions.load().compose(x -> topics.load());
         }).compose(v -> {
             ClientIds clientIds = new ClientIds();
             TemporaryDestinations temporaries = new TemporaryDestinations(topics, subscriptions);
@@ -130,6 +146,8 @@ public final class Broker {
         commands.put(AdminOperation.SEEK_SUBSCRIPTION, new SeekSubscriptionCommand(topics, subscriptions));
         commands.put(AdminOperation.DELETE_SUBSCRIPTION, new DeleteSubscriptionCommand(subscriptions));
         commands.put(AdminOperation.DEAD_LETTER_SETTINGS, new DeadLetterSettingsCommand(topics, deadLetters));
+        commands.put(AdminOperation.SET_SUBSCRIPTION_RETENTION,
+                new SetSubscriptionRetentionCommand(topics, subscriptions));
         return commands;
     }
 

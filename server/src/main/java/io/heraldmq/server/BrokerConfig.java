@@ -39,6 +39,9 @@ import java.util.Set;
  *                         go; -1 = no limit
  * @param retentionBytes   default size limit of each partition's log: the oldest closed segments go while the log
  *                         stays at least this large without them; -1 = no limit
+ * @param subscriptionRetentionMs default retention of a subscription: how long the messages it has not
+ *                         acknowledged are kept for it (when the destination's limits alone would delete them);
+ *                         stored with a durable subscription when it is created, then changed by administration
  * @param diskMinFreeBytes while the data directory's file system has less usable space than this, PRODUCE is
  *                         refused (RESOURCE_EXHAUSTED) so that consumers, acks and metadata still have room; 0 = never
  * @param destinations     per-destination settings, keyed {@code topic.<name>} or {@code queue.<name>}
@@ -51,12 +54,13 @@ import java.util.Set;
 public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBytes, long segmentBytes,
                            FlushPolicy flushPolicy, long flushIntervalMs, long tailCacheBytes,
                            int defaultPartitions, long retentionCheckIntervalMs, long retentionMs,
-                           long retentionBytes, long diskMinFreeBytes,
+                           long retentionBytes, long subscriptionRetentionMs, long diskMinFreeBytes,
                            Map<String, DestinationSettings> destinations, Map<String, PasswordHash> users,
                            boolean allowAnonymous, RedeliveryDefaults redelivery) {
     public static final int DEFAULT_PORT = 7440;
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
     public static final long DEFAULT_RETENTION_MS = 7L * 24 * 3600 * 1000;
+    public static final long DEFAULT_SUBSCRIPTION_RETENTION_MS = 7L * 24 * 3600 * 1000;
     /**
      * 100 MiB. Artemis refuses or blocks producers once the disk is 90% full ({@code max-disk-usage}); a
      * percentage means gigabytes of headroom on a large disk and almost none on a small one, so HeraldMQ keeps an
@@ -69,7 +73,8 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
 
     static final Set<String> KEYS = Set.of("host", "port", "data.dir", "max.message.bytes", "log.segment.bytes",
             "log.flush.policy", "log.flush.interval.ms", "log.tail.cache.bytes", "topic.default.partitions",
-            "log.retention.check.interval.ms", "log.retention.ms", "log.retention.bytes", "disk.min.free.bytes",
+            "log.retention.check.interval.ms", "log.retention.ms", "log.retention.bytes", "subscription.retention.ms",
+            "disk.min.free.bytes",
             "security.allow.anonymous", RedeliveryDefaults.DELAY_KEY, RedeliveryDefaults.MULTIPLIER_KEY,
             RedeliveryDefaults.MAX_DELAY_KEY, RedeliveryDefaults.MAX_ATTEMPTS_KEY, RedeliveryDefaults.PREFIX_KEY);
     /** Suffixes of per-destination keys, {@code topic.<name><suffix>} or {@code queue.<name><suffix>}. */
@@ -114,6 +119,10 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
             throw new IllegalArgumentException("log.retention.bytes must be -1 (no limit) or more, was "
                     + retentionBytes);
         }
+        if (subscriptionRetentionMs < 1) {
+            throw new IllegalArgumentException("subscription.retention.ms must be positive, was "
+                    + subscriptionRetentionMs);
+        }
         if (diskMinFreeBytes < 0) {
             throw new IllegalArgumentException("disk.min.free.bytes must not be negative, was " + diskMinFreeBytes);
         }
@@ -146,7 +155,7 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
     public static BrokerConfig defaults() {
         return new BrokerConfig("127.0.0.1", DEFAULT_PORT, Path.of("data"), DEFAULT_MAX_MESSAGE_BYTES, 64L << 20,
                 FlushPolicy.ALWAYS, 1000, 16L << 20, 1, 300_000, DEFAULT_RETENTION_MS, -1,
-                DEFAULT_DISK_MIN_FREE_BYTES, Map.of(), Map.of(), false, RedeliveryDefaults.DEFAULTS);
+                DEFAULT_SUBSCRIPTION_RETENTION_MS, DEFAULT_DISK_MIN_FREE_BYTES, Map.of(), Map.of(), false, RedeliveryDefaults.DEFAULTS);
     }
 
     /** What the configuration says about one destination; {@link DestinationSettings#NONE} if nothing. */
@@ -200,6 +209,7 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
                 num(settings, "log.retention.check.interval.ms", retentionCheckIntervalMs),
                 num(settings, "log.retention.ms", retentionMs),
                 num(settings, "log.retention.bytes", retentionBytes),
+                num(settings, "subscription.retention.ms", subscriptionRetentionMs),
                 num(settings, "disk.min.free.bytes", diskMinFreeBytes),
                 merged,
                 newUsers,

@@ -15,6 +15,8 @@ class BrokerConfigTest {
         assertEquals(300_000, c.retentionCheckIntervalMs());
         assertEquals(7L * 24 * 3600 * 1000, c.retentionMs());
         assertEquals(-1, c.retentionBytes());
+        assertEquals(7L * 24 * 3600 * 1000, c.subscriptionRetentionMs());
+        assertEquals(3_600_000, c.with(Map.of("subscription.retention.ms", "3600000")).subscriptionRetentionMs());
         assertEquals(100L << 20, c.diskMinFreeBytes());
         assertEquals(DestinationSettings.NONE, c.destination(false, "anything"));
     }
@@ -48,6 +50,8 @@ class BrokerConfigTest {
         assertMessage(c, "log.retention.bytes", "-2", "log.retention.bytes must be -1 (no limit) or more");
         assertMessage(c, "log.retention.check.interval.ms", "0", "log.retention.check.interval.ms must be positive");
         assertMessage(c, "disk.min.free.bytes", "-1", "disk.min.free.bytes must not be negative");
+        assertMessage(c, "subscription.retention.ms", "0", "subscription.retention.ms must be positive");
+        assertMessage(c, "subscription.retention.ms", "week", "subscription.retention.ms must be a number");
     }
 
     private static void assertMessage(BrokerConfig c, String key, String value, String expected) {

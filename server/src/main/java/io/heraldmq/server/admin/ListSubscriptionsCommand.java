@@ -21,7 +21,7 @@ import java.util.Map;
  * non-durable consumers, with their consumers and backlog: messages behind (not yet settled up to the log end), per
  * partition and summed, and how many messages they skipped as expired (counted in memory since the subscription
  * opened). An open subscription is asked on each partition's context; a durable one nobody has opened since the start
- * is computed from its stored position (and has skipped nothing).
+ * is computed from its stored position (and has skipped nothing). Each row also gives the subscription's retention.
  */
 public final class ListSubscriptionsCommand implements AdminCommand {
     private final TopicRegistry topics;
@@ -65,7 +65,8 @@ public final class ListSubscriptionsCommand implements AdminCommand {
         }
         return Future.join(described).map(v -> {
             AdminResult result = AdminResult.of("id", "kind", "topic", "name", "client.id", "durable", "shared",
-                    "selector", "consumers", "backlog", "backlog.by.partition", "expired");
+                    "selector", "consumers", "backlog", "backlog.by.partition", "expired",
+                    "retention.ms");
             for (Future<List<Object>> row : described) {
                 if (row.succeeded()) { // a subscription or destination deleted meanwhile is left out
                     result = result.row(row.result().toArray());
@@ -114,6 +115,7 @@ public final class ListSubscriptionsCommand implements AdminCommand {
             row.add(total);
             row.add(byPartition.toString());
             row.add(expired.result());
+            row.add(subscriptions.retentionFor(r.id()));
             return row;
         });
     }

@@ -10,13 +10,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
 
-/** {@code heraldmq sub list|seek|delete}: subscriptions of a running broker, and replay. */
+/** {@code heraldmq sub list|seek|retention|delete}: subscriptions of a running broker, replay and retention. */
 @Command(name = "sub", mixinStandardHelpOptions = true,
-        description = "List, move (replay) and delete subscriptions.")
+        description = "List, move (replay) and delete subscriptions, and set their retention.")
 public final class SubscriptionCommand {
     @Spec
     CommandSpec spec;
@@ -45,10 +46,11 @@ public final class SubscriptionCommand {
              @Mixin AdminOptions options) {
         return AdminCall.run(spec, options, (admin, out) -> {
             Table t = new Table("ID", "TOPIC", "NAME", "CLIENT-ID", "DURABLE", "SHARED", "SELECTOR", "CONSUMERS",
-                    "BACKLOG", "EXPIRED");
+                    "BACKLOG", "EXPIRED", "RETENTION");
             for (SubscriptionInfo s : admin.listSubscriptions(topic)) {
                 t.add(s.id(), (s.queue() ? "queue://" : "topic://") + s.topic(), s.name(), s.clientId(), s.durable(),
-                        s.shared(), s.selector(), s.consumers(), s.backlog(), s.expired());
+                        s.shared(), s.selector(), s.consumers(), s.backlog(), s.expired(),
+                        Duration.ofMillis(s.retentionMs()));
             }
             t.print(out);
             return AdminCall.OK;
@@ -83,6 +85,25 @@ public final class SubscriptionCommand {
             moved.forEach(t::add);
             out.println("moved " + id);
             t.print(out);
+            return AdminCall.OK;
+        });
+    }
+
+    @Command(name = "retention", mixinStandardHelpOptions = true,
+            description = {"Sets how long the broker keeps the messages a durable subscription has not acknowledged"
+                    + " (default: the broker's subscription.retention.ms, 7 days). A closed log segment goes once the"
+                    + " topic's own limits allow it and every subscription has acknowledged it or kept it longer"
+                    + " than its retention.",
+                    "SUBSCRIPTION is the ID as 'sub list' shows it, or the subscription name if only one durable"
+                            + " subscription of TOPIC has it."})
+    int retention(@Parameters(index = "0", paramLabel = "TOPIC") String topic,
+                  @Parameters(index = "1", paramLabel = "SUBSCRIPTION") String subscription,
+                  @Parameters(index = "2", paramLabel = "DURATION", converter = DurationConverter.class,
+                          description = "e.g. 24h, 7d, PT30M") Duration retention,
+                  @Mixin AdminOptions options) {
+        return AdminCall.run(spec, options, (admin, out) -> {
+            String id = admin.setSubscriptionRetention(topic, subscription, retention.toMillis());
+            out.println("retention of " + id + " is now " + retention);
             return AdminCall.OK;
         });
     }

@@ -437,9 +437,10 @@ public final class PartitionLog implements AutoCloseable {
     }
 
     /**
-     * Owner thread, no I/O: takes the closed segments the policy lets go out of the log, oldest first, stopping at the
-     * first that must stay (so the log never gets holes), never the active one. The log start moves past them at
-     * once, so readers and new subscriptions no longer use them; their files stay open until {@link #deleteRetired}.
+     * Owner thread, no I/O: takes the closed segments the policy lets go out of the log (the destination's limits
+     * allow it and no subscription holds it), oldest first, stopping at the first that must stay (so the log never
+     * gets holes), never the active one. The log start moves past them at once, so readers and new subscriptions no
+     * longer use them; their files stay open until {@link #deleteRetired}.
      */
     public RetiredSegments retire(RetentionPolicy policy) {
         synchronized (structureLock) {
@@ -459,7 +460,7 @@ public final class PartitionLog implements AutoCloseable {
                 boolean expired = policy.retentionMs() >= 0 && now - segment.maxTimestamp() > policy.retentionMs();
                 boolean oversized = policy.retentionBytes() >= 0
                         && total - segment.size() >= policy.retentionBytes();
-                if (!expired && !oversized) {
+                if (!expired && !oversized || policy.held(lastOffset, segment.maxTimestamp(), now)) {
                     break;
                 }
                 total -= segment.size();

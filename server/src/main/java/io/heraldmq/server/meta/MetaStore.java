@@ -144,6 +144,20 @@ public final class MetaStore {
     }
 
     /**
+     * Every subscription's positions, by subscription id and partition, as {@link #loadPositions} gives them for
+     * one: for start-up, when the broker learns what subscriptions that are not open yet keep of the logs.
+     */
+    public Future<Map<String, Map<Integer, Position>>> loadAllPositions() {
+        Map<PositionKey, Position> newer = buffer.pending();
+        return run(c -> {
+            Map<String, Map<Integer, Position>> out = PositionTable.loadAll(c);
+            newer.forEach((k, p) -> out.computeIfAbsent(k.subscriptionId(), x -> new java.util.HashMap<>())
+                    .put(k.partition(), p));
+            return out;
+        }, JdbcThread.Durability.COMMIT);
+    }
+
+    /**
      * Buffered: positions are written in batches, at most every options.commitIntervalMs or after
      * options.commitBatchSize updates, whichever first; the latest position per (subscription, partition) wins.
      *

@@ -75,6 +75,11 @@ final class PositionBuffer {
         return out;
     }
 
+    /** A copy of every buffered position. */
+    synchronized Map<PositionKey, Position> pending() {
+        return new HashMap<>(pending);
+    }
+
     synchronized int size() {
         return pending.size();
     }

@@ -27,6 +27,21 @@ final class PositionTable {
         return out;
     }
 
+    /** Every stored position, by subscription id and partition. */
+    static Map<String, Map<Integer, Position>> loadAll(Connection c) throws SQLException {
+        Map<String, Map<Integer, Position>> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT subscription_id, partition_id, committed_offset,"
+                + " acked_ranges FROM positions");
+             ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                long committed = rs.getLong(3);
+                out.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+                        .put(rs.getInt(2), new Position(committed, AckedRanges.decode(committed, rs.getBytes(4))));
+            }
+        }
+        return out;
+    }
+
     /** Upserts the whole batch as one JDBC batch; returns the number of rows written. */
     static int merge(Connection c, Map<PositionKey, Position> batch) throws SQLException {
         if (batch.isEmpty()) {

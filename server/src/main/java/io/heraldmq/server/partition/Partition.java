@@ -7,6 +7,7 @@ import io.heraldmq.server.BrokerConfig;
 import io.heraldmq.server.log.GroupCommit;
 import io.heraldmq.server.log.LogConfig;
 import io.heraldmq.server.log.PartitionLog;
+import io.heraldmq.server.log.RetentionHold;
 import io.heraldmq.server.log.RetentionPolicy;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
@@ -20,6 +21,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -42,6 +44,14 @@ public final class Partition extends AbstractVerticle {
         default boolean backedUp() {
             return false;
         }
+
+        /**
+         * What this listener (an open subscription) keeps of the log against retention; null for nothing. Called on
+         * the partition's context at each retention check.
+         */
+        default RetentionHold retentionHold() {
+            return null;
+        }
     }
 
     private final String topic;
@@ -50,6 +60,8 @@ public final class Partition extends AbstractVerticle {
     private final BrokerConfig config;
     private final Executor flushExecutor;
     private final RetentionPolicy retention;
+    private final Clock clock;
+    private final Supplier<List<RetentionHold>> closedSubscriptionHolds;
     private final List<AppendListener> listeners = new ArrayList<>();
     private TailCache cache;
     private ProducerPacing pacing;
@@ -60,17 +72,23 @@ public final class Partition extends AbstractVerticle {
     private boolean retiring;
 
     /**
-     * @param retention the destination's retention limits; its {@code deletableBelowOffset} is ignored (see
-     *                  {@link #applyRetention})
+     * @param retention               the destination's retention limits; its {@code deletableBelowOffset} is ignored
+     *                                (see {@link #applyRetention})
+     * @param clock                   the time retention compares segment ages with (a test clock in tests)
+     * @param closedSubscriptionHolds the holds of the destination's subscriptions that are not open on this
+     *                                partition (known only from their stored positions); called on this
+     *                                partition's context, must not block
      */
     public Partition(String topic, int id, Path dir, BrokerConfig config, Executor flushExecutor,
-                     RetentionPolicy retention) {
+                     RetentionPolicy retention, Clock clock, Supplier<List<RetentionHold>> closedSubscriptionHolds) {
         this.topic = topic;
         this.id = id;
         this.dir = dir;
         this.config = config;
         this.flushExecutor = flushExecutor;
         this.retention = retention;
+        this.clock = clock;
+        this.closedSubscriptionHolds = closedSubscriptionHolds;
     }
 
     @Override
@@ -84,13 +102,13 @@ public final class Partition extends AbstractVerticle {
             task.run();
             return null;
         }, false);
-        vertx.<PartitionLog>executeBlocking(() -> PartitionLog.open(dir, logConfig, Clock.systemUTC(), filler), false)
+        vertx.<PartitionLog>executeBlocking(() -> PartitionLog.open(dir, logConfig, clock, filler), false)
                 .onSuccess(opened -> {
                     log = opened;
                     commit = new GroupCommit(context, log, config.flushPolicy(), config.flushIntervalMs(),
                             flushExecutor);
                     retentionTimer = vertx.setPeriodic(config.retentionCheckIntervalMs(),
-                            t -> applyRetention(lowestOffsetNeeded()));
+                            t -> applyRetention(Long.MAX_VALUE));
                     started.complete();
                 })
                 .onFailure(e -> {
@@ -203,7 +221,10 @@ public final class Partition extends AbstractVerticle {
 
     /**
      * Applies the destination's retention limits (time and size, {@link BrokerConfig#retentionMs()} and
-     * {@link BrokerConfig#retentionBytes()} unless the destination has its own): which whole closed segments go is
+     * {@link BrokerConfig#retentionBytes()} unless the destination has its own) and its subscriptions' retention:
+     * a closed segment goes once the limits let it go and every subscription has acknowledged it or kept it longer
+     * than its own retention ({@link RetentionHold}; open subscriptions give theirs as {@link AppendListener}s,
+     * closed durable ones and queues through the supplier given at construction). Which whole closed segments go is
      * decided here, on the partition's context, and takes effect at once (the log start moves); their files are
      * deleted on a worker. Runs every {@link BrokerConfig#retentionCheckIntervalMs()}; a run that finds the previous
      * one still deleting does nothing. Context: the partition's.
@@ -217,7 +238,7 @@ public final class Partition extends AbstractVerticle {
             return Future.succeededFuture(PartitionLog.RetiredSegments.none());
         }
         PartitionLog.RetiredSegments retired = log.retire(new RetentionPolicy(retention.retentionMs(),
-                retention.retentionBytes(), lowestOffsetNeeded));
+                retention.retentionBytes(), lowestOffsetNeeded, retentionHolds()));
         if (retired.count() == 0) {
             return Future.succeededFuture(retired);
         }
@@ -237,13 +258,16 @@ public final class Partition extends AbstractVerticle {
         });
     }
 
-    /**
-     * The lowest offset some subscription still needs, which retention must keep. Per-subscription retention is
-     * issue 5; until then subscriptions do not hold segments back (as in Kafka, limits of the topic alone decide),
-     * and a subscription left behind continues at the new log start.
-     */
-    private long lowestOffsetNeeded() {
-        return Long.MAX_VALUE;
+    /** The holds of every subscription of the destination, open here or not. */
+    private List<RetentionHold> retentionHolds() {
+        List<RetentionHold> holds = new ArrayList<>(closedSubscriptionHolds.get());
+        for (int i = 0; i < listeners.size(); i++) {
+            RetentionHold hold = listeners.get(i).retentionHold();
+            if (hold != null) {
+                holds.add(hold);
+            }
+        }
+        return holds;
     }
 
     /**

@@ -5,6 +5,7 @@ import io.heraldmq.protocol.ErrorCode;
 import io.heraldmq.protocol.ProtocolException;
 import io.heraldmq.server.BrokerConfig;
 import io.heraldmq.server.DestinationSettings;
+import io.heraldmq.server.log.RetentionHold;
 import io.heraldmq.server.log.RetentionPolicy;
 import io.heraldmq.server.meta.MetaStore;
 import io.heraldmq.server.meta.TopicRecord;
@@ -18,6 +19,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -35,21 +37,40 @@ import java.util.logging.Logger;
  */
 public final class TopicRegistry {
     private static final Logger LOG = Logger.getLogger(TopicRegistry.class.getName());
+
+    /**
+     * The retention holds of a destination's subscriptions that are not open on a partition: durable subscriptions
+     * and queues known only from their stored positions. Called on the partition's context; must not block.
+     */
+    @FunctionalInterface
+    public interface ClosedSubscriptionHolds {
+        List<RetentionHold> holds(DestinationKind kind, String destination, int partition);
+    }
+
     private final Vertx vertx;
     private final BrokerConfig config;
     private final MetaStore meta;
     private final Executor flushExecutor;
+    private final Clock clock;
+    private final ClosedSubscriptionHolds closedHolds;
     private final Map<Key, Future<Topic>> topics = new ConcurrentHashMap<>();
     private final Map<Key, TopicRecord> known = new ConcurrentHashMap<>();
     /** Temporary destinations: never recorded in the metadata store, logs under {@link #temporaryRoot()}. */
     private final Map<String, Future<Topic>> temporary = new ConcurrentHashMap<>();
     private final List<String> deployments = new ArrayList<>();
 
-    public TopicRegistry(Vertx vertx, BrokerConfig config, MetaStore meta, Executor flushExecutor) {
+    /**
+     * @param clock       the time of retention checks
+     * @param closedHolds what subscriptions not open on a partition keep of its log
+     */
+    public TopicRegistry(Vertx vertx, BrokerConfig config, MetaStore meta, Executor flushExecutor, Clock clock,
+                         ClosedSubscriptionHolds closedHolds) {
         this.vertx = vertx;
         this.config = config;
         this.meta = meta;
         this.flushExecutor = flushExecutor;
+        this.clock = clock;
+        this.closedHolds = closedHolds;
     }
 
     /**
@@ -100,8 +121,11 @@ public final class TopicRegistry {
         Path dir = config.dataDir().resolve("log").resolve(key.directory());
         List<Partition> partitions = new ArrayList<>();
         List<Future<String>> deployed = new ArrayList<>();
+        DestinationKind openedKind = kind.isQueue() ? DestinationKind.QUEUE : DestinationKind.TOPIC;
         for (int i = 0; i < record.partitions(); i++) {
-            Partition p = new Partition(name, i, dir.resolve(String.valueOf(i)), config, flushExecutor, retention);
+            int partition = i;
+            Partition p = new Partition(name, i, dir.resolve(String.valueOf(i)), config, flushExecutor, retention,
+                    clock, () -> closedHolds.holds(openedKind, name, partition));
             partitions.add(p);
             deployed.add(vertx.deployVerticle(p).onSuccess(id -> {
                 synchronized (deployments) {
@@ -204,7 +228,7 @@ public final class TopicRegistry {
         }
         BrokerConfig tempConfig = config.with(Map.of("log.flush.policy", "never"));
         Partition p = new Partition(name, 0, temporaryRoot().resolve(key).resolve("0"), tempConfig, flushExecutor,
-                RetentionPolicy.unlimited());
+                RetentionPolicy.unlimited(), clock, List::of);
         vertx.deployVerticle(p).map(id -> new Topic(kind, name, List.of(p))).onComplete(ar -> {
             if (ar.failed()) {
                 temporary.remove(key, created.future());

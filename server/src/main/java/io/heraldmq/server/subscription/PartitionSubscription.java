@@ -3,6 +3,7 @@ package io.heraldmq.server.subscription;
 import io.heraldmq.protocol.Ack;
 import io.heraldmq.protocol.RecordBatch;
 import io.heraldmq.protocol.WireMessage;
+import io.heraldmq.server.log.RetentionHold;
 import io.heraldmq.server.meta.Position;
 import io.heraldmq.server.partition.Partition;
 import io.vertx.core.Future;
@@ -239,6 +240,12 @@ final class PartitionSubscription implements Partition.AppendListener {
                     reason != null ? reason : "rejected by the consumer");
             default -> markSettled(offset);
         }
+    }
+
+    /** What this subscription keeps of the log against retention: everything from its committed offset on. */
+    @Override
+    public RetentionHold retentionHold() {
+        return new RetentionHold(acks.committed(), subscription.retentionMs());
     }
 
     /** Messages behind: records up to the log end that are not settled yet (in flight ones included). */

@@ -33,6 +33,8 @@ public final class Subscription {
     private final Runnable onLastConsumerGone;
     private final PartitionSubscription[] parts;
     private final AtomicInteger consumers = new AtomicInteger();
+    /** Read by each partition's retention check; administration may change it. */
+    private volatile long retentionMs;
 
     private Subscription(String id, Topic topic, boolean durable, MessageFilter filter, MetaStore meta,
                          DeadLetters deadLetters, Runnable onLastConsumerGone) {
@@ -50,11 +52,14 @@ public final class Subscription {
      * Opens a subscription at its stored positions, or at {@code start} in partitions it has none for.
      *
      * @param onLastConsumerGone called when the last consumer closes (non-durable subscriptions delete themselves)
+     * @param retentionMs        how long the log keeps what this subscription has not acknowledged (when the
+     *                           destination's limits alone would delete it)
      */
     public static Future<Subscription> open(String id, Topic topic, boolean durable, MessageFilter filter,
                                             Start start, MetaStore meta, DeadLetters deadLetters,
-                                            Runnable onLastConsumerGone) {
+                                            Runnable onLastConsumerGone, long retentionMs) {
         Subscription s = new Subscription(id, topic, durable, filter, meta, deadLetters, onLastConsumerGone);
+        s.retentionMs = retentionMs;
         Future<Map<Integer, Position>> stored = deadLetters.policy(topic).compose(policy ->
                 durable ? meta.loadPositions(id) : Future.succeededFuture(Map.of()));
         AtomicBoolean startRecorded = new AtomicBoolean();
@@ -107,6 +112,16 @@ public final class Subscription {
 
     MessageFilter filter() {
         return filter;
+    }
+
+    /** How long the log keeps what this subscription has not acknowledged. */
+    public long retentionMs() {
+        return retentionMs;
+    }
+
+    /** Changes {@link #retentionMs()}; the partitions' next retention checks apply it. */
+    public void retention(long newRetentionMs) {
+        retentionMs = newRetentionMs;
     }
 
     public int consumerCount() {

@@ -1,7 +1,9 @@
 package io.heraldmq.server.subscription;
 
+import io.heraldmq.protocol.DestinationKind;
 import io.heraldmq.protocol.ErrorCode;
 import io.heraldmq.protocol.ProtocolException;
+import io.heraldmq.server.log.RetentionHold;
 import io.heraldmq.server.meta.MetaStore;
 import io.heraldmq.server.meta.Position;
 import io.heraldmq.server.meta.SubscriptionRecord;
@@ -34,10 +36,24 @@ public final class SubscriptionRegistry {
     private final Map<String, SubscriptionRecord> definitions = new ConcurrentHashMap<>();
     /** Private subscriptions of non-durable topic consumers, by id, for administration to list. */
     private final Map<String, Subscription> nonDurable = new ConcurrentHashMap<>();
+    /**
+     * Positions stored when the broker started, by subscription id and partition: what durable subscriptions and
+     * queues that nobody has opened since keep of the log against retention ({@link #closedHolds}). Read once at
+     * start-up rather than from the metadata store at every retention check, which runs on a partition's context
+     * and must not wait for JDBC. Never updated: an open subscription gives its live position instead, and a
+     * stored one that is older only keeps more for the short time a subscription is reopened.
+     */
+    private final Map<String, Map<Integer, Position>> startPositions = new ConcurrentHashMap<>();
+    private final long defaultRetentionMs;
 
-    public SubscriptionRegistry(MetaStore meta, DeadLetters deadLetters) {
+    /**
+     * @param defaultRetentionMs retention of subscriptions that have none of their own: queues', non-durable ones,
+     *                           and durable ones until administration sets theirs
+     */
+    public SubscriptionRegistry(MetaStore meta, DeadLetters deadLetters, long defaultRetentionMs) {
         this.meta = meta;
         this.deadLetters = deadLetters;
+        this.defaultRetentionMs = defaultRetentionMs;
     }
 
     /** Id of an unshared durable subscription: client id and name. */
@@ -55,21 +71,147 @@ public final class SubscriptionRegistry {
         return "shared:" + (clientId == null ? "" : clientId) + ":" + name;
     }
 
-    /** Reads the stored durable subscription definitions; call once at start-up. */
+    /**
+     * Reads the stored durable subscription definitions and every stored position; call once at start-up, before
+     * the destinations open (their retention checks ask {@link #closedHolds}).
+     */
     public Future<Void> load() {
-        return meta.loadSubscriptions().map(records -> {
+        return meta.loadSubscriptions().compose(records -> {
             for (SubscriptionRecord r : records) {
                 definitions.put(r.id(), r);
             }
+            return meta.loadAllPositions();
+        }).map(positions -> {
+            startPositions.putAll(positions);
             return null;
         });
+    }
+
+    /**
+     * What the subscriptions of a destination that are not open keep of one partition's log against retention:
+     * a queue's implicit subscription (from its stored position, or all of the log if it has none: it would start
+     * at the log start) and the durable subscriptions of a topic, from the positions stored at start-up. Open
+     * subscriptions give their own holds on the partition. Runs on the partition's context; reads memory only.
+     */
+    public List<RetentionHold> closedHolds(DestinationKind kind, String destination, int partition) {
+        if (kind.isQueue()) {
+            String id = queueId(destination);
+            if (isOpen(id)) {
+                return List.of();
+            }
+            Position stored = startPosition(id, partition);
+            return List.of(new RetentionHold(stored == null ? 0 : stored.committedOffset(), defaultRetentionMs));
+        }
+        List<RetentionHold> holds = new ArrayList<>();
+        for (SubscriptionRecord r : definitions.values()) {
+            if (r.durable() && r.topic().equals(destination) && !isOpen(r.id())) {
+                // Without a stored position in this partition it would start at the log end: it needs nothing.
+                Position stored = startPosition(r.id(), partition);
+                if (stored != null) {
+                    holds.add(new RetentionHold(stored.committedOffset(), retentionOf(r)));
+                }
+            }
+        }
+        return holds;
+    }
+
+    private boolean isOpen(String id) {
+        Future<Subscription> f = open.get(id);
+        return f != null && f.succeeded();
+    }
+
+    private Position startPosition(String id, int partition) {
+        Map<Integer, Position> positions = startPositions.get(id);
+        return positions == null ? null : positions.get(partition);
+    }
+
+    /** The retention of the subscription with this id (its own if it is durable, else the default). */
+    public long retentionFor(String id) {
+        SubscriptionRecord r = definitions.get(id);
+        return r != null && r.durable() ? retentionOf(r) : defaultRetentionMs;
+    }
+
+    /** Stored definitions made before subscriptions had a retention of their own say -1: the default. */
+    private long retentionOf(SubscriptionRecord r) {
+        return r.retentionMs() > 0 ? r.retentionMs() : defaultRetentionMs;
+    }
+
+    private static SubscriptionRecord withRetention(SubscriptionRecord r, long retentionMs) {
+        return new SubscriptionRecord(r.id(), r.topic(), r.name(), r.clientId(), r.durable(), r.shared(),
+                r.selector(), r.noLocal(), retentionMs, r.createdAt());
+    }
+
+    /**
+     * Sets the retention of a durable subscription of {@code topic}, named by its id or, if that is unambiguous, by
+     * its subscription name: stored, and applied to the open subscription at once (from the next retention check).
+     *
+     * @return the subscription's id; fails with INVALID_DESTINATION if the topic has no such durable subscription,
+     *         INVALID_ARGUMENT if it is not durable or the name is ambiguous
+     */
+    public Future<String> setRetention(String topic, String subscription, long retentionMs) {
+        if (retentionMs < 1) {
+            return Future.failedFuture(new ProtocolException(ErrorCode.INVALID_ARGUMENT,
+                    "a subscription's retention must be positive, was " + retentionMs + " ms"));
+        }
+        SubscriptionRecord r;
+        try {
+            r = durableOf(topic, subscription);
+        } catch (ProtocolException e) {
+            return Future.failedFuture(e);
+        }
+        SubscriptionRecord updated = withRetention(r, retentionMs);
+        if (!definitions.replace(r.id(), r, updated)) {
+            return illegalState("subscription '" + r.id() + "' changed meanwhile; try again");
+        }
+        return meta.saveSubscription(updated).map(v -> {
+            Future<Subscription> f = open.get(r.id());
+            if (f != null) {
+                f.onSuccess(s -> s.retention(retentionMs));
+            }
+            return r.id();
+        });
+    }
+
+    private SubscriptionRecord durableOf(String topic, String subscription) {
+        SubscriptionRecord byId = definitions.get(subscription);
+        if (byId != null) {
+            if (!byId.durable()) {
+                throw new ProtocolException(ErrorCode.INVALID_ARGUMENT, "subscription '" + subscription + "' is not"
+                        + " durable: it lives only while it has consumers and keeps the default retention");
+            }
+            if (!byId.topic().equals(topic)) {
+                throw new ProtocolException(ErrorCode.INVALID_DESTINATION, "subscription '" + subscription
+                        + "' is a subscription of topic '" + byId.topic() + "', not of '" + topic + "'");
+            }
+            return byId;
+        }
+        if (subscription.startsWith("queue:")) {
+            throw new ProtocolException(ErrorCode.INVALID_ARGUMENT, "a queue's own subscription keeps the broker's"
+                    + " subscription.retention.ms; set the queue's retention instead");
+        }
+        List<SubscriptionRecord> named = new ArrayList<>();
+        for (SubscriptionRecord r : definitions.values()) {
+            if (r.durable() && r.topic().equals(topic) && r.name().equals(subscription)) {
+                named.add(r);
+            }
+        }
+        if (named.size() > 1) {
+            throw new ProtocolException(ErrorCode.INVALID_ARGUMENT, "topic '" + topic + "' has "
+                    + named.size() + " durable subscriptions named '" + subscription + "' ("
+                    + named.stream().map(SubscriptionRecord::id).sorted().toList() + "); give the id");
+        }
+        if (named.isEmpty()) {
+            throw new ProtocolException(ErrorCode.INVALID_DESTINATION, "topic '" + topic + "' has no durable"
+                    + " subscription '" + subscription + "'");
+        }
+        return named.get(0);
     }
 
     /** The implicit subscription of a queue: competing consumers, starting at the oldest message. */
     public Future<Subscription> queue(Topic queue) {
         String id = queueId(queue.name());
         return open.computeIfAbsent(id, k -> Subscription.open(k, queue, true, MessageFilter.ALL,
-                Subscription.Start.LOG_START, meta, deadLetters, () -> { }));
+                Subscription.Start.LOG_START, meta, deadLetters, () -> { }, retentionFor(k)));
     }
 
     /**
@@ -78,7 +220,7 @@ public final class SubscriptionRegistry {
      */
     public Future<Subscription> temporaryQueue(Topic queue) {
         return open.computeIfAbsent(temporaryQueueId(queue.name()), k -> Subscription.open(k, queue, false,
-                MessageFilter.ALL, Subscription.Start.LOG_START, meta, deadLetters, () -> { }));
+                MessageFilter.ALL, Subscription.Start.LOG_START, meta, deadLetters, () -> { }, retentionFor(k)));
     }
 
     /** Stops the implicit subscription of a deleted temporary queue. */
@@ -121,21 +263,24 @@ public final class SubscriptionRegistry {
                     Future<Void> closed = ar.succeeded() ? ar.result().close() : Future.succeededFuture();
                     return closed.compose(v -> open.computeIfAbsent(id,
                             k -> Subscription.open(k, topic, true, filter, Subscription.Start.LOG_END, meta,
-                                    deadLetters, () -> { })));
+                                    deadLetters, () -> { }, retentionFor(k))));
                 });
             } else {
                 subscription = open.computeIfAbsent(id, k -> Subscription.open(k, topic, true, filter,
-                        Subscription.Start.LOG_END, meta, deadLetters, () -> { }));
+                        Subscription.Start.LOG_END, meta, deadLetters, () -> { }, retentionFor(k)));
             }
         } else {
             Future<Void> cleared = stored == null ? Future.succeededFuture() : deleteIfIdle(id,
                     "durable subscription '" + wanted.name() + "' has an active consumer; it cannot change its"
                             + " topic, selector or noLocal setting now");
+            // A new durable subscription keeps the broker's default retention until administration changes it.
+            SubscriptionRecord created = wanted.retentionMs() > 0 ? wanted : withRetention(wanted,
+                    defaultRetentionMs);
             subscription = cleared.compose(v -> {
-                definitions.put(id, wanted);
-                return meta.saveSubscription(wanted);
+                definitions.put(id, created);
+                return meta.saveSubscription(created);
             }).compose(v -> open.computeIfAbsent(id, k -> Subscription.open(k, topic, true, filter,
-                    Subscription.Start.LOG_END, meta, deadLetters, () -> { })));
+                    Subscription.Start.LOG_END, meta, deadLetters, () -> { }, retentionFor(k))));
         }
         if (wanted.shared()) {
             return subscription;
@@ -156,7 +301,7 @@ public final class SubscriptionRegistry {
                     + " topic or selector");
         }
         return open.computeIfAbsent(id, k -> Subscription.open(k, topic, false, filter, Subscription.Start.LOG_END,
-                meta, deadLetters, () -> remove(k)));
+                meta, deadLetters, () -> remove(k), defaultRetentionMs));
     }
 
     /** A private subscription for one non-durable topic consumer. */
@@ -165,7 +310,7 @@ public final class SubscriptionRegistry {
         return Subscription.open(id, topic, false, filter, Subscription.Start.LOG_END, meta, deadLetters, () -> {
             nonDurable.remove(id);
             self.get().close();
-        }).onSuccess(s -> {
+        }, defaultRetentionMs).onSuccess(s -> {
             self.set(s);
             nonDurable.put(id, s);
         });
@@ -244,7 +389,8 @@ public final class SubscriptionRegistry {
             });
             return committed.transform(ar -> {
                 Subscription.open(id, topic, true, filter, topic.isQueue() ? Subscription.Start.LOG_START
-                        : Subscription.Start.LOG_END, meta, deadLetters, () -> { }).onComplete(replacement);
+                        : Subscription.Start.LOG_END, meta, deadLetters, () -> { }, retentionFor(id))
+                        .onComplete(replacement);
                 return ar.succeeded() ? Future.succeededFuture(moved) : Future.failedFuture(ar.cause());
             });
         });
@@ -278,6 +424,8 @@ public final class SubscriptionRegistry {
         List<Future<Void>> closed = new ArrayList<>();
         if (destination.isQueue()) {
             String id = queueId(destination.name());
+            // a queue created again under this name starts a new log: the old position must not hold it
+            startPositions.remove(id);
             Future<Subscription> f = open.remove(id);
             if (f != null) {
                 closed.add(f.compose(Subscription::close, e -> Future.succeededFuture()));
@@ -288,6 +436,7 @@ public final class SubscriptionRegistry {
         for (SubscriptionRecord r : List.copyOf(definitions.values())) {
             if (r.topic().equals(destination.name())) {
                 definitions.remove(r.id());
+                startPositions.remove(r.id());
                 Future<Subscription> f = open.remove(r.id());
                 if (f != null) {
                     closed.add(f.compose(Subscription::close, e -> Future.succeededFuture()));
@@ -334,6 +483,7 @@ public final class SubscriptionRegistry {
         return idle.compose(v -> {
             Future<Subscription> f = open.remove(id);
             definitions.remove(id);
+            startPositions.remove(id);
             Future<Void> closed = f == null ? Future.succeededFuture()
                     : f.compose(Subscription::close, e -> Future.succeededFuture());
             // After the close, nothing commits a position for it any more; the delete drops buffered ones too.

@@ -139,7 +139,7 @@ class AdminCliIT {
         assertRun(admin("topic", "create", "cli-work", "--queue"), 0, "created");
         Run subs = admin("sub", "list", "--topic", "cli-work");
         assertTrue(subs.out().matches("(?s).*queue:cli-work\\s+queue://cli-work\\s+cli-work\\s+-\\s+true\\s+true"
-                + "\\s+-\\s+0\\s+0\\s+0\\R.*"), subs.toString());
+                + "\\s+-\\s+0\\s+0\\s+0\\s+PT168H\\R.*"), subs.toString());
         assertRun(admin("sub", "seek", "queue:cli-work", "--to-beginning"), 0, "moved queue:cli-work");
         assertRun(admin("sub", "seek", "queue:cli-work", "--to-offset", "0", "--partition", "0"), 0, "PARTITION");
         assertRun(admin("sub", "seek", "queue:cli-work", "--to-timestamp", "2026-01-01T00:00:00Z"), 0, "moved");

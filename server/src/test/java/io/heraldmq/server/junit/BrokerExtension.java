@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +33,7 @@ import java.util.stream.Stream;
 public final class BrokerExtension implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback,
         AfterEachCallback {
     private final UnaryOperator<BrokerConfig> customizer;
+    private Clock clock = Clock.systemUTC();
     private Path dataDir;
     private Broker broker;
     private boolean perClass;
@@ -48,6 +50,15 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
     /** A broker whose configuration has these keys set (see {@link BrokerConfig}). */
     public static BrokerExtension withSettings(Map<String, String> settings) {
         return new BrokerExtension(c -> c.with(settings));
+    }
+
+    /**
+     * Gives the broker this clock for its time-based rules (retention), e.g. a {@link TestClock}; applies from the
+     * next start.
+     */
+    public BrokerExtension clock(Clock newClock) {
+        this.clock = newClock;
+        return this;
     }
 
     @Override
@@ -85,7 +96,7 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
                 dataDir = Files.createTempDirectory("heraldmq-test-");
             }
             BrokerConfig config = customizer.apply(BrokerConfig.defaults()).withPort(0).withDataDir(dataDir);
-            broker = await(Broker.start(config));
+            broker = await(Broker.start(config, clock));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -105,7 +116,7 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
         int port = broker.port();
         shutdown();
         BrokerConfig config = customizer.apply(BrokerConfig.defaults()).withPort(port).withDataDir(dataDir);
-        broker = await(Broker.start(config));
+        broker = await(Broker.start(config, clock));
     }
 
     private void stop() {

@@ -82,6 +82,9 @@ class MetaStoreRoundTripTest {
         assertEquals(Map.of(0, p0, 1, p1, 2, p2), await(reopened.loadPositions("sub")));
         assertEquals(Map.of(0, new Position(7)), await(reopened.loadPositions("other")));
         assertEquals(Map.of(), await(reopened.loadPositions("nobody")));
+        reopened.commitPosition("other", 1, new Position(9)); // buffered, not written yet, and included
+        assertEquals(Map.of("sub", Map.of(0, p0, 1, p1, 2, p2), "other", Map.of(0, new Position(7), 1,
+                new Position(9))), await(reopened.loadAllPositions()));
         await(reopened.close());
     }
 

@@ -39,6 +39,8 @@ class RetentionIT {
             "log.retention.check.interval.ms", "100",
             // broker-wide time limit: every closed segment is older than 1 ms almost at once
             "log.retention.ms", "1",
+            // and the queue's own subscription does not hold what it has not acknowledged past 1 ms either
+            "subscription.retention.ms", "1",
             // per-queue size limit instead, for the other queue; its time limit is the default 7 days
             "queue.sized.retention.bytes", "0",
             "queue.sized.retention.ms", "604800000"));
