@@ -58,6 +58,7 @@ public final class Partition extends AbstractVerticle {
     private String fenced;
     private long retentionTimer = -1;
     private boolean retiring;
+    private long possiblyDeliveredBelow;
 
     /**
      * @param retention the destination's retention limits; its {@code deletableBelowOffset} is ignored (see
@@ -87,6 +88,9 @@ public final class Partition extends AbstractVerticle {
         vertx.<PartitionLog>executeBlocking(() -> PartitionLog.open(dir, logConfig, Clock.systemUTC(), filler), false)
                 .onSuccess(opened -> {
                     log = opened;
+                    // Delivery counts live in memory: after a crash any record already in the log may have been
+                    // delivered without being acknowledged (the same bound for every subscription keeps it cheap).
+                    possiblyDeliveredBelow = opened.recoveredOnOpen() ? opened.logEndOffset() : 0;
                     commit = new GroupCommit(context, log, config.flushPolicy(), config.flushIntervalMs(),
                             flushExecutor);
                     retentionTimer = vertx.setPeriodic(config.retentionCheckIntervalMs(),
@@ -260,6 +264,16 @@ public final class Partition extends AbstractVerticle {
     /** Bytes of the log's segments. Context: any (the log keeps its segment list and sizes visible). */
     public long sizeInBytes() {
         return log == null ? 0 : log.sizeInBytes();
+    }
+
+    /**
+     * Records below this offset may have been delivered before the broker's last start without the broker knowing
+     * (it crashed, and delivery counts are not persisted): their first delivery since is counted as a redelivery
+     * (Jakarta Messaging 3.1, sections 3.4.7 and 3.5.11 allow JMSRedelivered when the provider cannot be sure).
+     * The log end when an unclean start recovered this partition, else 0. Context: any (set once during start).
+     */
+    public long possiblyDeliveredBelow() {
+        return possiblyDeliveredBelow;
     }
 
     public long logStartOffset() {
