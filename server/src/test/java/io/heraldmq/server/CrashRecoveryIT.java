@@ -177,7 +177,8 @@ class CrashRecoveryIT {
      * delivered without an acknowledgement, so every message of a queue or durable subscription that was in the log
      * at the crash comes the first time after the restart with JMSRedelivered and a JMSXDeliveryCount of 2 (Jakarta
      * Messaging 3.1, sections 3.4.7 and 3.5.11: set when the provider cannot be sure it was not delivered before).
-     * Messages stored after the restart are new. Here the client saw four messages of each and acknowledged none.
+     * Messages stored after the restart are new. Here the client saw four messages of each and acknowledged none;
+     * the mark survives a later clean restart.
      */
     @Test
     void messagesStoredBeforeSigkillComeBackRedelivered(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir)
@@ -235,7 +236,27 @@ class CrashRecoveryIT {
                 assertEquals(1, m.getIntProperty("JMSXDeliveryCount"));
             }
         }
-        second.process.destroyForcibly();
+        second.process.destroy(); // SIGTERM: a clean stop with nothing acknowledged yet
+        assertTrue(second.process.waitFor(30, TimeUnit.SECONDS), "broker did not stop");
+
+        // a clean restart does not forget the crash: what was stored then is still possibly delivered
+        BrokerProcess third = BrokerProcess.start(config, data, dir.resolve("broker-3.out"));
+        processes.add(third.process);
+        try (Connection c = connect(third)) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer durable = s.createDurableConsumer(s.createTopic("marked"), "marked");
+            MessageConsumer queue = s.createConsumer(s.createQueue("marked"));
+            c.start();
+            for (MessageConsumer consumer : List.of(durable, queue)) {
+                for (int i = 0; i < 6; i++) {
+                    Message m = consumer.receive(20_000);
+                    assertNotNull(m, "stored message " + i + " after the clean restart");
+                    assertEquals(i, m.getIntProperty("n"));
+                    assertTrue(m.getJMSRedelivered(), "message " + i + " was in the log at the crash");
+                }
+            }
+        }
+        third.process.destroyForcibly();
     }
 
     /**

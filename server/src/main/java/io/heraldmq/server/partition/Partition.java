@@ -88,9 +88,7 @@ public final class Partition extends AbstractVerticle {
         vertx.<PartitionLog>executeBlocking(() -> PartitionLog.open(dir, logConfig, Clock.systemUTC(), filler), false)
                 .onSuccess(opened -> {
                     log = opened;
-                    // Delivery counts live in memory: after a crash any record already in the log may have been
-                    // delivered without being acknowledged (the same bound for every subscription keeps it cheap).
-                    possiblyDeliveredBelow = opened.recoveredOnOpen() ? opened.logEndOffset() : 0;
+                    possiblyDeliveredBelow = opened.possiblyDeliveredBelow();
                     commit = new GroupCommit(context, log, config.flushPolicy(), config.flushIntervalMs(),
                             flushExecutor);
                     retentionTimer = vertx.setPeriodic(config.retentionCheckIntervalMs(),
@@ -267,10 +265,11 @@ public final class Partition extends AbstractVerticle {
     }
 
     /**
-     * Records below this offset may have been delivered before the broker's last start without the broker knowing
-     * (it crashed, and delivery counts are not persisted): their first delivery since is counted as a redelivery
-     * (Jakarta Messaging 3.1, sections 3.4.7 and 3.5.11 allow JMSRedelivered when the provider cannot be sure).
-     * The log end when an unclean start recovered this partition, else 0. Context: any (set once during start).
+     * Records below this offset were in the log when the broker crashed, and delivery counts live in memory only,
+     * so they may have been delivered without the broker remembering it: a subscription counts its first delivery of
+     * one as a redelivery (Jakarta Messaging 3.1, sections 3.4.7 and 3.5.11 allow JMSRedelivered when the provider
+     * cannot be sure). One bound for every subscription keeps it cheap ({@link PartitionLog#possiblyDeliveredBelow}).
+     * Context: any (set once during start).
      */
     public long possiblyDeliveredBelow() {
         return possiblyDeliveredBelow;
