@@ -14,6 +14,7 @@ import jakarta.jms.Session;
 import jakarta.jms.Topic;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -169,6 +170,151 @@ class CrashRecoveryIT {
             assertEquals(99, ((BytesMessage) next).readInt());
         }
         second.process.destroyForcibly();
+    }
+
+    /**
+     * Delivery counts live in the broker's memory. After SIGKILL the broker cannot know which stored messages it had
+     * delivered without an acknowledgement, so every message of a queue or durable subscription that was in the log
+     * at the crash comes the first time after the restart with JMSRedelivered and a JMSXDeliveryCount of 2 (Jakarta
+     * Messaging 3.1, sections 3.4.7 and 3.5.11: set when the provider cannot be sure it was not delivered before).
+     * Messages stored after the restart are new. Here the client saw four messages of each and acknowledged none;
+     * the mark survives a later clean restart.
+     */
+    @Test
+    void messagesStoredBeforeSigkillComeBackRedelivered(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir)
+            throws Exception {
+        Path config = dir.resolve("broker.properties");
+        Files.writeString(config, "topic.default.partitions=1\n");
+        Path data = dir.resolve("data");
+        BrokerProcess first = BrokerProcess.start(config, data, dir.resolve("broker-1.out"));
+        processes.add(first.process);
+        try (Connection c = connect(first)) {
+            Session s = c.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            MessageConsumer durable = s.createDurableConsumer(s.createTopic("marked"), "marked");
+            MessageConsumer queue = s.createConsumer(s.createQueue("marked"));
+            sendNumbered(s, s.createTopic("marked"), 0, 6);
+            sendNumbered(s, s.createQueue("marked"), 0, 6);
+            c.start();
+            for (MessageConsumer consumer : List.of(durable, queue)) {
+                for (int i = 0; i < 4; i++) {
+                    Message m = consumer.receive(20_000);
+                    assertNotNull(m, "message " + i + " before the kill");
+                    assertFalse(m.getJMSRedelivered(), "first delivery before the kill");
+                }
+            }
+            // no acknowledge(): the broker holds all twelve as delivered, unacknowledged
+            first.process.destroyForcibly();
+            assertTrue(first.process.waitFor(30, TimeUnit.SECONDS), "killed broker did not exit");
+        } catch (JMSException expectedOnClose) {
+            // closing a connection to a dead broker may fail; the kill is what matters
+        }
+
+        BrokerProcess second = BrokerProcess.start(config, data, dir.resolve("broker-2.out"));
+        processes.add(second.process);
+        try (Connection c = connect(second)) {
+            Session s = c.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            Topic topic = s.createTopic("marked");
+            MessageConsumer durable = s.createDurableConsumer(topic, "marked");
+            MessageConsumer queue = s.createConsumer(s.createQueue("marked"));
+            c.start();
+            for (MessageConsumer consumer : List.of(durable, queue)) {
+                for (int i = 0; i < 6; i++) {
+                    Message m = consumer.receive(20_000);
+                    assertNotNull(m, "stored message " + i + " after the restart");
+                    assertEquals(i, m.getIntProperty("n"));
+                    assertTrue(m.getJMSRedelivered(), "message " + i + " was in the log at the crash");
+                    assertTrue(m.getIntProperty("JMSXDeliveryCount") >= 2, "JMSXDeliveryCount of message " + i);
+                }
+            }
+            sendNumbered(s, topic, 6, 1);
+            sendNumbered(s, s.createQueue("marked"), 6, 1);
+            for (MessageConsumer consumer : List.of(durable, queue)) {
+                Message m = consumer.receive(20_000);
+                assertNotNull(m, "message sent after the restart");
+                assertEquals(6, m.getIntProperty("n"));
+                assertFalse(m.getJMSRedelivered(), "a message stored after the restart is new");
+                assertEquals(1, m.getIntProperty("JMSXDeliveryCount"));
+            }
+        }
+        second.process.destroy(); // SIGTERM: a clean stop with nothing acknowledged yet
+        assertTrue(second.process.waitFor(30, TimeUnit.SECONDS), "broker did not stop");
+
+        // a clean restart does not forget the crash: what was stored then is still possibly delivered
+        BrokerProcess third = BrokerProcess.start(config, data, dir.resolve("broker-3.out"));
+        processes.add(third.process);
+        try (Connection c = connect(third)) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer durable = s.createDurableConsumer(s.createTopic("marked"), "marked");
+            MessageConsumer queue = s.createConsumer(s.createQueue("marked"));
+            c.start();
+            for (MessageConsumer consumer : List.of(durable, queue)) {
+                for (int i = 0; i < 6; i++) {
+                    Message m = consumer.receive(20_000);
+                    assertNotNull(m, "stored message " + i + " after the clean restart");
+                    assertEquals(i, m.getIntProperty("n"));
+                    assertTrue(m.getJMSRedelivered(), "message " + i + " was in the log at the crash");
+                }
+            }
+        }
+        third.process.destroyForcibly();
+    }
+
+    /**
+     * A clean stop (SIGTERM) leaves the log with its clean-shutdown marker: a message that was never delivered is
+     * delivered after the restart as new (JMSRedelivered false, JMSXDeliveryCount 1).
+     */
+    @Test
+    void neverDeliveredMessageIsNotMarkedAfterCleanStop(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir)
+            throws Exception {
+        Path config = dir.resolve("broker.properties");
+        Files.writeString(config, "topic.default.partitions=1\n");
+        Path data = dir.resolve("data");
+        BrokerProcess first = BrokerProcess.start(config, data, dir.resolve("broker-1.out"));
+        processes.add(first.process);
+        try (Connection c = connect(first)) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            s.createDurableConsumer(s.createTopic("clean"), "clean").close();
+            sendNumbered(s, s.createTopic("clean"), 0, 3);
+            sendNumbered(s, s.createQueue("clean"), 0, 3);
+        }
+        first.process.destroy(); // SIGTERM: the broker stops cleanly
+        assertTrue(first.process.waitFor(30, TimeUnit.SECONDS), "broker did not stop");
+        assertEquals(0, first.process.exitValue(), Files.readString(first.log));
+
+        BrokerProcess second = BrokerProcess.start(config, data, dir.resolve("broker-2.out"));
+        processes.add(second.process);
+        try (Connection c = connect(second)) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer durable = s.createDurableConsumer(s.createTopic("clean"), "clean");
+            MessageConsumer queue = s.createConsumer(s.createQueue("clean"));
+            c.start();
+            for (MessageConsumer consumer : List.of(durable, queue)) {
+                for (int i = 0; i < 3; i++) {
+                    Message m = consumer.receive(20_000);
+                    assertNotNull(m, "message " + i + " after the clean restart");
+                    assertEquals(i, m.getIntProperty("n"));
+                    assertFalse(m.getJMSRedelivered(), "message " + i + " was never delivered");
+                    assertEquals(1, m.getIntProperty("JMSXDeliveryCount"));
+                }
+            }
+        }
+        second.process.destroyForcibly();
+    }
+
+    private static Connection connect(BrokerProcess broker) throws JMSException {
+        return new HeraldConnectionFactory("tcp://127.0.0.1:" + broker.port
+                + "?clientID=marker&requestTimeout=20000").createConnection();
+    }
+
+    private static void sendNumbered(Session s, Destination destination, int from, int count) throws JMSException {
+        MessageProducer producer = s.createProducer(destination);
+        producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+        for (int n = from; n < from + count; n++) {
+            Message m = s.createMessage();
+            m.setIntProperty("n", n);
+            producer.send(m);
+        }
+        producer.close();
     }
 
     /**

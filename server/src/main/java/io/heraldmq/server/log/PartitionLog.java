@@ -34,6 +34,10 @@ import java.util.stream.Stream;
  * <li>{@code recovery-point}: a base offset below which every segment is durable, trimmed and indexed. {@link #flush}
  * writes it as the base of the active segment whenever it has just synced segments closed by a roll, and writes it
  * after syncing those segments but before syncing the active one.</li>
+ * <li>{@code possibly-delivered-below}: the log end after the last unclean start's recovery. The broker keeps
+ * delivery counts in memory, so a crash forgets which records it had delivered without an acknowledgement; a record
+ * below this offset is counted as possibly delivered before ({@link #possiblyDeliveredBelow}). Kept across later
+ * clean restarts: what was in the log at the crash stays "possibly delivered" until it is consumed.</li>
  * </ul>
  * How far back an unclean start scans: every segment whose base offset is at or above the recovery point, which is
  * normally only the active segment (or the active segment and the one rolled just before the crash). Older segments
@@ -47,6 +51,7 @@ import java.util.stream.Stream;
 public final class PartitionLog implements AutoCloseable {
     static final String CLEAN_SHUTDOWN_FILE = ".clean-shutdown";
     static final String RECOVERY_POINT_FILE = "recovery-point";
+    static final String POSSIBLY_DELIVERED_FILE = "possibly-delivered-below";
 
     private final Path dir;
     private final LogConfig config;
@@ -65,6 +70,7 @@ public final class PartitionLog implements AutoCloseable {
     private volatile boolean closed;
     /** Whether open() ran a recovery scan; for tests and metrics. */
     private final boolean recovered;
+    private final long possiblyDeliveredBelow;
 
     /** Where the active segment's zero-filling runs (see {@link LogSegment}). */
     private final Executor filler;
@@ -73,7 +79,7 @@ public final class PartitionLog implements AutoCloseable {
     private LogSegment active;
 
     private PartitionLog(Path dir, LogConfig config, Clock clock, List<LogSegment> segments, boolean recovered,
-            Executor filler) {
+            long possiblyDeliveredBelow, Executor filler) {
         this.dir = dir;
         this.filler = filler;
         this.config = config;
@@ -86,6 +92,7 @@ public final class PartitionLog implements AutoCloseable {
         this.logEndOffset = active.nextOffset();
         this.durableOffset = logEndOffset;
         this.recovered = recovered;
+        this.possiblyDeliveredBelow = possiblyDeliveredBelow;
         active.fillWith(filler);
     }
 
@@ -110,6 +117,7 @@ public final class PartitionLog implements AutoCloseable {
         OffsetCheckpointFile recoveryPoint = new OffsetCheckpointFile(dir.resolve(RECOVERY_POINT_FILE));
         List<LogSegment> segments = new ArrayList<>();
         boolean recovered = false;
+        long possiblyDeliveredBelow;
         try {
             if (bases.isEmpty()) {
                 segments.add(LogSegment.create(dir, 0, config, clock.millis()));
@@ -142,13 +150,21 @@ public final class PartitionLog implements AutoCloseable {
                 }
             }
             IoUtil.forceDirectory(dir);
+            OffsetCheckpointFile possiblyDelivered = new OffsetCheckpointFile(dir.resolve(POSSIBLY_DELIVERED_FILE));
+            possiblyDeliveredBelow = possiblyDelivered.read().orElse(0);
+            long end = segments.get(segments.size() - 1).nextOffset();
+            if (recovered && end > possiblyDeliveredBelow) {
+                // the recovered end, not the end before the crash: offsets cut off as a torn tail are used again
+                possiblyDelivered.write(end);
+                possiblyDeliveredBelow = end;
+            }
             recoveryPoint.write(segments.get(segments.size() - 1).baseOffset());
             cleanShutdown.delete();
         } catch (IOException | RuntimeException e) {
             closeAll(segments);
             throw e;
         }
-        return new PartitionLog(dir, config, clock, segments, recovered, filler);
+        return new PartitionLog(dir, config, clock, segments, recovered, possiblyDeliveredBelow, filler);
     }
 
     private static boolean loadClean(Path dir, LogConfig config, List<Long> bases, List<LogSegment> out, long end)
@@ -532,6 +548,15 @@ public final class PartitionLog implements AutoCloseable {
             closed = true;
             closeAll(Arrays.asList(segments));
         }
+    }
+
+    /**
+     * Records below this offset were in the log when the broker last crashed (the log end after that start's
+     * recovery; 0 if this log never went through an unclean start), so they may have been delivered without the
+     * broker remembering it.
+     */
+    public long possiblyDeliveredBelow() {
+        return possiblyDeliveredBelow;
     }
 
     /** Flushes, trims preallocated space, syncs indexes and writes the clean-shutdown marker. Owner thread. */

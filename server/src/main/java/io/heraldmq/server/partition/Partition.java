@@ -70,6 +70,7 @@ public final class Partition extends AbstractVerticle {
     private String fenced;
     private long retentionTimer = -1;
     private boolean retiring;
+    private long possiblyDeliveredBelow;
 
     /**
      * @param retention               the destination's retention limits; its {@code deletableBelowOffset} is ignored
@@ -105,6 +106,7 @@ public final class Partition extends AbstractVerticle {
         vertx.<PartitionLog>executeBlocking(() -> PartitionLog.open(dir, logConfig, clock, filler), false)
                 .onSuccess(opened -> {
                     log = opened;
+                    possiblyDeliveredBelow = opened.possiblyDeliveredBelow();
                     commit = new GroupCommit(context, log, config.flushPolicy(), config.flushIntervalMs(),
                             flushExecutor);
                     retentionTimer = vertx.setPeriodic(config.retentionCheckIntervalMs(),
@@ -284,6 +286,17 @@ public final class Partition extends AbstractVerticle {
     /** Bytes of the log's segments. Context: any (the log keeps its segment list and sizes visible). */
     public long sizeInBytes() {
         return log == null ? 0 : log.sizeInBytes();
+    }
+
+    /**
+     * Records below this offset were in the log when the broker crashed, and delivery counts live in memory only,
+     * so they may have been delivered without the broker remembering it: a subscription counts its first delivery of
+     * one as a redelivery (Jakarta Messaging 3.1, sections 3.4.7 and 3.5.11 allow JMSRedelivered when the provider
+     * cannot be sure). One bound for every subscription keeps it cheap ({@link PartitionLog#possiblyDeliveredBelow}).
+     * Context: any (set once during start).
+     */
+    public long possiblyDeliveredBelow() {
+        return possiblyDeliveredBelow;
     }
 
     public long logStartOffset() {

@@ -273,7 +273,15 @@ final class PartitionSubscription implements Partition.AppendListener {
         if (p == null) {
             p = blocked.get(offset);
         }
-        return p != null ? p.deliveryCount : parkedCounts.getOrDefault(offset, 1);
+        return p != null ? p.deliveryCount : parkedCounts.getOrDefault(offset, firstDeliveryCount(offset));
+    }
+
+    /**
+     * The count of a record's first delivery by this dispatcher: 2 (JMSRedelivered) if it was in the log when a
+     * crash lost the delivery counts, since it may have been delivered before, else 1.
+     */
+    private int firstDeliveryCount(long offset) {
+        return offset < partition.possiblyDeliveredBelow() ? 2 : 1;
     }
 
     /** Consumers or credit changed: what was set aside may be deliverable now, ahead of what came after it. */
@@ -466,7 +474,8 @@ final class PartitionSubscription implements Partition.AppendListener {
             markSettled(offset);
             return;
         }
-        PendingDelivery p = PendingDelivery.of(offset, count == null ? 1 : count, record, queue);
+        int deliveryCount = count == null ? firstDeliveryCount(offset) : count;
+        PendingDelivery p = PendingDelivery.of(offset, deliveryCount, record, queue);
         if (p.deliveryTime > now) {
             delayed.add(p);
         } else {

@@ -160,6 +160,8 @@ class RecoveryTest {
         try (PartitionLog log = PartitionLog.open(dir, CONFIG, clock)) {
             assertTrue(log.recoveredOnOpen());
             assertEquals(end, log.logEndOffset(), dir.toString());
+            // what survived the crash may have been delivered; a torn tail's offsets are used again, for new records
+            assertEquals(end, log.possiblyDeliveredBelow(), dir.toString());
             try {
                 assertEquals(expected, PartitionLogTest.readAll(log));
             } catch (Exception e) {
@@ -170,6 +172,35 @@ class RecoveryTest {
         }
         try (PartitionLog log = PartitionLog.open(dir, CONFIG, clock)) {
             assertEquals(end + 1, log.logEndOffset());
+            assertEquals(end, log.possiblyDeliveredBelow(), "kept across a clean restart");
+        }
+    }
+
+    @Test
+    void possiblyDeliveredBoundIsSetOnlyByUncleanStartsAndOnlyGrows() throws Exception {
+        Path dir = tmp.resolve("bound");
+        try (PartitionLog log = PartitionLog.open(dir, CONFIG, clock)) {
+            log.append(batch(3, 20, 1000), 1);
+            assertEquals(0, log.possiblyDeliveredBelow(), "a new log");
+        }
+        try (PartitionLog log = PartitionLog.open(dir, CONFIG, clock)) {
+            assertEquals(0, log.possiblyDeliveredBelow(), "clean restarts never had a crash to forget deliveries");
+            log.append(batch(3, 20, 1001), 1);
+            log.flush();
+            log.abandon();
+        }
+        try (PartitionLog log = PartitionLog.open(dir, CONFIG, clock)) {
+            assertEquals(6, log.possiblyDeliveredBelow());
+            log.append(batch(3, 20, 1002), 1);
+        }
+        try (PartitionLog log = PartitionLog.open(dir, CONFIG, clock)) {
+            assertEquals(6, log.possiblyDeliveredBelow(), "records appended after the crash are not marked");
+            log.append(batch(3, 20, 1003), 1);
+            log.flush();
+            log.abandon();
+        }
+        try (PartitionLog log = PartitionLog.open(dir, CONFIG, clock)) {
+            assertEquals(12, log.possiblyDeliveredBelow(), "a second crash moves the bound to its recovered end");
         }
     }
 
