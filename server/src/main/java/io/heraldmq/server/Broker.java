@@ -12,6 +12,7 @@ import io.heraldmq.server.admin.SeekSubscriptionCommand;
 import io.heraldmq.server.handler.AdminHandler;
 import io.heraldmq.server.handler.AckHandler;
 import io.heraldmq.server.handler.ClientIds;
+import io.heraldmq.server.handler.CommitHandler;
 import io.heraldmq.server.handler.CloseHandler;
 import io.heraldmq.server.handler.ConnectHandler;
 import io.heraldmq.server.handler.CreateTempHandler;
@@ -31,6 +32,7 @@ import io.heraldmq.server.security.Authenticator;
 import io.heraldmq.server.subscription.DeadLetters;
 import io.heraldmq.server.subscription.SubscriptionRegistry;
 import io.heraldmq.server.subscription.TemporaryDestinations;
+import io.heraldmq.server.tx.TransactionLog;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -57,6 +59,7 @@ public final class Broker {
     private DeadLetters deadLetters;
     private ClientListener listener;
     private DiskSpaceMonitor disk;
+    private TransactionLog txLog;
     private int port;
 
     private Broker(BrokerConfig config) {
@@ -90,7 +93,14 @@ public final class Broker {
             topics = new TopicRegistry(vertx, config, meta, flushExecutor);
             deadLetters = new DeadLetters(topics, meta, config.redelivery());
             subscriptions = new SubscriptionRegistry(meta, deadLetters);
-            return topics.load().compose(x -> subscriptions.load());
+            // Transactions a crash left half applied are finished before any subscription reads a position.
+            return topics.load()
+                    .compose(x -> TransactionLog.open(vertx, config.dataDir(), TransactionLog.DEFAULT_ROLL_BYTES,
+                            topics, meta))
+                    .compose(t -> {
+                        txLog = t;
+                        return subscriptions.load();
+                    });
         }).compose(v -> {
             ClientIds clientIds = new ClientIds();
             TemporaryDestinations temporaries = new TemporaryDestinations(topics, subscriptions);
@@ -102,6 +112,7 @@ public final class Broker {
             handlers.put(FrameType.SUBSCRIBE, new SubscribeHandler(topics, subscriptions, temporaries));
             handlers.put(FrameType.CREDIT, new CreditHandler());
             handlers.put(FrameType.ACK, new AckHandler());
+            handlers.put(FrameType.COMMIT, new CommitHandler(topics, config.maxMessageBytes(), disk, txLog));
             handlers.put(FrameType.CLOSE, new CloseHandler());
             handlers.put(FrameType.SET_CLIENT_ID, new SetClientIdHandler(clientIds));
             handlers.put(FrameType.CREATE_TEMP, new CreateTempHandler(temporaries));
@@ -158,6 +169,7 @@ public final class Broker {
         }
         Future<Void> f = listener == null ? Future.succeededFuture() : listener.close();
         f.transform(v -> subscriptions == null ? Future.succeededFuture() : subscriptions.close())
+                .transform(v -> txLog == null ? Future.succeededFuture() : txLog.close())
                 .transform(v -> topics == null ? Future.succeededFuture() : topics.close())
                 .transform(v -> meta == null ? Future.succeededFuture() : meta.close())
                 .onComplete(ar -> {
