@@ -25,12 +25,19 @@ class TxJournalTest {
     private static final long ROLL = 1 << 20;
 
     static Buffer batch(long producerId, int sequence, String text) {
-        WireMessage m = new WireMessage();
-        m.bodyType = WireMessage.BODY_TEXT;
-        m.body = Buffer.buffer(text);
+        return batchOf(producerId, sequence, text);
+    }
+
+    /** A persistent batch of text messages carrying the transaction identity. */
+    static Buffer batchOf(long producerId, int sequence, String... texts) {
         RecordBatch.Builder b = new RecordBatch.Builder(RecordBatch.ATTR_PERSISTENT, 64)
                 .transaction(producerId, sequence);
-        b.add(1000, null, m.encode());
+        for (String text : texts) {
+            WireMessage m = new WireMessage();
+            m.bodyType = WireMessage.BODY_TEXT;
+            m.body = Buffer.buffer(text);
+            b.add(System.currentTimeMillis(), null, m.encode());
+        }
         return b.build();
     }
 
