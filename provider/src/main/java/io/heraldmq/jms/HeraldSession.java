@@ -411,8 +411,17 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
             answer = connection.broker().request(tx.produces().get(0)::encode);
         } else {
             List<Commit.Send> sends = new ArrayList<>(tx.produces().size());
+            long bytes = Frame.HEADER_BYTES + 20L + 16L * consumed.size();
             for (Produce p : tx.produces()) {
                 sends.add(new Commit.Send(p.kind(), p.destination(), p.partition(), p.batch()));
+                bytes += 11L + 3L * p.destination().length() + p.batch().length();
+            }
+            if (bytes > Commit.MAX_FRAME_BYTES) {
+                redeliverUnacknowledged();
+                endTransactionForClosedConsumers(false);
+                throw new TransactionRolledBackException("the transaction was rolled back: its " + bytes
+                        + " bytes exceed the largest transaction the broker commits atomically, "
+                        + Commit.MAX_FRAME_BYTES + " bytes");
             }
             answer = connection.broker().request(new Commit(tx.producerId(), tx.sequence(), sends, consumed)::encode);
         }

@@ -26,8 +26,12 @@ import java.util.List;
  *   int32 partition
  *   int64 offset
  * </pre>
+ * A COMMIT frame may be up to {@link #MAX_FRAME_BYTES} long, more than other frames (one message plus headroom): it
+ * carries the whole transaction. The client refuses a larger transaction before sending it.
  */
 public record Commit(long producerId, int sequence, List<Send> sends, List<Consumed> consumed) {
+    /** The largest COMMIT frame, length field included: the largest transaction the broker applies atomically. */
+    public static final int MAX_FRAME_BYTES = 64 << 20;
     /** Bytes of one consumed entry. */
     private static final int CONSUMED_BYTES = 16;
 
