@@ -50,7 +50,8 @@ class TxJournalTest {
 
     @Test
     void recordLayoutIsAsDocumented() {
-        Buffer b = record(4).withIndex(9).encode();
+        TxRecord original = record(4);
+        Buffer b = original.withIndex(9).encode();
         assertEquals(b.length() - 4, b.getInt(0), "length counts everything after itself");
         assertEquals(9, b.getLong(8), "index");
         assertEquals(77, b.getLong(16), "producerId");
@@ -62,7 +63,7 @@ class TxJournalTest {
         assertEquals(0, b.getInt(40), "partition");
         assertEquals(5, b.getLong(44), "lower bound");
         int batchLength = b.getInt(52);
-        assertEquals(record(4).batches().get(0).batch(), b.slice(56, 56 + batchLength));
+        assertEquals(original.batches().get(0).batch(), b.slice(56, 56 + batchLength));
 
         TxRecord.Decoded d = TxRecord.decode(b, 0);
         assertEquals(b.length(), d.end());
@@ -70,9 +71,9 @@ class TxJournalTest {
         assertEquals(9, r.index());
         assertEquals(77, r.producerId());
         assertEquals(4, r.sequence());
-        assertEquals(record(4).acks(), r.acks());
+        assertEquals(original.acks(), r.acks());
         assertEquals(2, r.batches().size());
-        assertEquals(record(4).batches().get(1).batch(), r.batches().get(1).batch());
+        assertEquals(original.batches().get(1).batch(), r.batches().get(1).batch());
         assertEquals(2, r.batches().get(1).partition());
         assertEquals(9, r.batches().get(1).lowerBound());
     }
