@@ -6,6 +6,7 @@ import io.heraldmq.server.partition.TopicRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.logging.Level;
@@ -55,7 +56,7 @@ public final class TransactionLog {
         Path dir = dataDir.resolve("tx");
         OffsetCheckpointFile checkpointFile = new OffsetCheckpointFile(dir.resolve("checkpoint"));
         return vertx.executeBlocking(() -> {
-            java.nio.file.Files.createDirectories(dir);
+            Files.createDirectories(dir);
             long checkpoint = checkpointFile.read().orElse(0);
             return new Opened(TxJournal.open(dir, rollBytes, checkpoint + 1), checkpoint);
         }, false).compose(opened -> {

@@ -1,5 +1,6 @@
 package io.heraldmq.server.tx;
 
+import io.heraldmq.protocol.DestinationKind;
 import io.heraldmq.server.meta.MetaStore;
 import io.heraldmq.server.meta.Position;
 import io.heraldmq.server.partition.Partition;
@@ -31,7 +32,7 @@ import java.util.logging.Logger;
 final class TxRecovery {
     private static final Logger LOG = Logger.getLogger(TxRecovery.class.getName());
 
-    private record Target(io.heraldmq.protocol.DestinationKind kind, String destination, int partition) {
+    private record Target(DestinationKind kind, String destination, int partition) {
     }
 
     private final TopicRegistry topics;
