@@ -458,6 +458,26 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
     }
 
     /**
+     * Commit: the deliveries the open transaction consumed, to settle in its COMMIT, or null if none. They stay
+     * unacknowledged until {@link #transactionCommitted}, so a failed commit redelivers them.
+     */
+    Ack transactionAck() {
+        synchronized (ackLock) {
+            return unacknowledged.isEmpty() ? null : ack(unacknowledged, Ack.CONSUMED);
+        }
+    }
+
+    /** The commit settled the first {@code count} unacknowledged deliveries (those {@link #transactionAck} gave). */
+    void transactionCommitted(int count) {
+        if (count == 0) {
+            return;
+        }
+        synchronized (ackLock) {
+            unacknowledged.subList(0, Math.min(count, unacknowledged.size())).clear();
+        }
+    }
+
+    /**
      * Recover and rollback: the unacknowledged messages go back to the front of this consumer's buffer, oldest first,
      * with their delivery count raised, so they come again before anything buffered or still on the wire. Doing it
      * here rather than releasing them to the broker keeps that order even for deliveries in flight on the socket;

@@ -6,7 +6,11 @@ import io.heraldmq.jms.message.HeraldMessage;
 import io.heraldmq.jms.message.HeraldObjectMessage;
 import io.heraldmq.jms.message.HeraldStreamMessage;
 import io.heraldmq.jms.message.HeraldTextMessage;
+import io.heraldmq.client.BrokerErrorException;
+import io.heraldmq.protocol.Ack;
+import io.heraldmq.protocol.Commit;
 import io.heraldmq.protocol.DestinationKind;
+import io.heraldmq.protocol.ErrorCode;
 import io.heraldmq.protocol.Frame;
 import io.heraldmq.protocol.Produce;
 import io.heraldmq.protocol.Subscribe;
@@ -372,10 +376,13 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
     }
 
     /**
-     * Sends the transaction's batches (one PRODUCE per target, all in flight at once) and waits until the broker has
-     * stored every one, then acknowledges every message received in the transaction and waits for the broker again.
-     * Sends go first so that a failure in between can only cause a redelivery, never a loss. Not atomic: the broker
-     * has no transaction log, so a crash or a refused batch can leave some batches stored and others not.
+     * Commits the transaction as one unit: its batches and the acks of every message it received go to the broker in
+     * one COMMIT, which the broker journals before applying, so a crash applies all of it or nothing. A transaction
+     * of exactly one batch and no received messages goes as a plain PRODUCE (one batch is stored whole or not at
+     * all), and an empty one sends nothing. If the broker refuses it, nothing was applied and this throws
+     * TransactionRolledBackException; if the outcome is unknown (no answer, lost connection, a broker failure after
+     * its journal write), it throws JMSException. Either way the received messages are redelivered, as after
+     * rollback.
      */
     @Override
     public void commit() throws JMSException {
@@ -385,33 +392,68 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
             throw new IllegalStateException("the session is not transacted");
         }
         awaitCompletions();
-        List<Produce> produces = transactedSends.drain();
-        List<CompletableFuture<Frame>> stored = new ArrayList<>(produces.size());
-        for (Produce p : produces) {
-            stored.add(connection.broker().request(p::encode));
-        }
-        JMSException failure = null;
-        for (CompletableFuture<Frame> f : stored) {
-            try {
-                JmsExceptions.await(f, connection.requestTimeoutMs());
-            } catch (JMSException e) {
-                failure = failure == null ? e : failure;
+        TransactedSends.Transaction tx = transactedSends.drain();
+        List<HeraldMessageConsumer> all = new ArrayList<>(consumers);
+        all.addAll(closedInTransaction);
+        List<Commit.Consumed> consumed = new ArrayList<>();
+        List<Integer> consumedCounts = new ArrayList<>(all.size());
+        for (HeraldMessageConsumer c : all) {
+            Ack ack = c.transactionAck();
+            consumedCounts.add(ack == null ? 0 : ack.count());
+            for (int i = 0; ack != null && i < ack.count(); i++) {
+                consumed.add(new Commit.Consumed(ack.consumerId(), ack.partitions()[i], ack.offsets()[i]));
             }
         }
-        if (failure != null) {
-            redeliverUnacknowledged();
-            endTransactionForClosedConsumers(false);
-            TransactionRolledBackException e = new TransactionRolledBackException(
-                    "the transaction was rolled back: a send failed: " + failure.getMessage());
-            e.setLinkedException(failure);
-            e.initCause(failure);
-            throw e;
+        CompletableFuture<Frame> answer;
+        if (tx.produces().isEmpty() && consumed.isEmpty()) {
+            answer = null;
+        } else if (tx.produces().size() == 1 && consumed.isEmpty()) {
+            answer = connection.broker().request(tx.produces().get(0)::encode);
+        } else {
+            List<Commit.Send> sends = new ArrayList<>(tx.produces().size());
+            long bytes = Frame.HEADER_BYTES + 20L + 16L * consumed.size();
+            for (Produce p : tx.produces()) {
+                sends.add(new Commit.Send(p.kind(), p.destination(), p.partition(), p.batch()));
+                bytes += 11L + 3L * p.destination().length() + p.batch().length();
+            }
+            if (bytes > Commit.MAX_FRAME_BYTES) {
+                redeliverUnacknowledged();
+                endTransactionForClosedConsumers(false);
+                throw new TransactionRolledBackException("the transaction was rolled back: its " + bytes
+                        + " bytes exceed the largest transaction the broker commits atomically, "
+                        + Commit.MAX_FRAME_BYTES + " bytes");
+            }
+            answer = connection.broker().request(new Commit(tx.producerId(), tx.sequence(), sends, consumed)::encode);
         }
         try {
-            acknowledgeAll();
-        } finally {
-            endTransactionForClosedConsumers(true);
+            if (answer != null) {
+                JmsExceptions.await(answer, connection.requestTimeoutMs());
+            }
+        } catch (JMSException failure) {
+            redeliverUnacknowledged();
+            endTransactionForClosedConsumers(false);
+            throw commitFailure(failure);
         }
+        for (int i = 0; i < all.size(); i++) {
+            all.get(i).transactionCommitted(consumedCounts.get(i));
+        }
+        endTransactionForClosedConsumers(true);
+    }
+
+    /**
+     * A refusal by the broker means nothing was applied: the transaction is rolled back. INTERNAL, a timeout or a
+     * lost connection leave the outcome unknown: a plain JMSException, as the specification has for a commit that
+     * failed for an internal reason.
+     */
+    private static JMSException commitFailure(JMSException failure) {
+        Throwable cause = failure.getCause();
+        boolean refused = cause instanceof BrokerErrorException b && b.code() != ErrorCode.INTERNAL;
+        JMSException e = refused
+                ? new TransactionRolledBackException("the transaction was rolled back: " + failure.getMessage())
+                : new JMSException("the outcome of the commit is unknown: " + failure.getMessage());
+        e.setLinkedException(failure);
+        e.initCause(failure);
+        return e;
     }
 
     /** Discards the transaction's sends and redelivers what it received, in its original order, before anything else. */

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The sends of a transacted session's open transaction. Each message is encoded once, at send time, straight into the
@@ -16,12 +17,22 @@ import java.util.Map;
  * reaches the broker before commit. A target is a destination, an explicit partition (or none), the persistence of
  * the batch and the routing key: the broker picks one partition per batch from its first record's key, so records
  * with different keys must not share a batch.
+ * <p>
+ * Each commit is one transaction (producerId, sequence): the producer id is drawn at random for the session, the
+ * sequence counts its commits; every batch carries both in its header, so the broker's transaction recovery can
+ * tell which of a transaction's batches a log already holds.
  */
 final class TransactedSends {
     private record Target(DestinationKind kind, String destination, int partition, boolean persistent, String key) {
     }
 
+    /** The batches of one commit and the transaction identity stamped on them. */
+    record Transaction(long producerId, int sequence, List<Produce> produces) {
+    }
+
     private final int maxBatchBytes;
+    private final long producerId = ThreadLocalRandom.current().nextLong(Long.MAX_VALUE);
+    private int sequence;
     private final Map<Target, List<RecordBatch.Builder>> batches = new LinkedHashMap<>();
 
     /** @param maxBatchBytes a batch is closed before it grows past this (the broker's largest message) */
@@ -43,17 +54,22 @@ final class TransactedSends {
         last.add(timestamp, key, message);
     }
 
-    /** The PRODUCE requests of the transaction, in send order per target; the transaction is emptied. */
-    synchronized List<Produce> drain() {
+    /**
+     * The PRODUCE requests of the transaction, in send order per target, stamped with the next transaction identity;
+     * the transaction is emptied.
+     */
+    synchronized Transaction drain() {
+        int seq = sequence++;
         List<Produce> out = new ArrayList<>();
         for (Map.Entry<Target, List<RecordBatch.Builder>> e : batches.entrySet()) {
             Target t = e.getKey();
             for (RecordBatch.Builder b : e.getValue()) {
-                out.add(new Produce(Produce.FLAG_ACK, t.kind, t.destination, t.partition, -1, b.build()));
+                out.add(new Produce(Produce.FLAG_ACK, t.kind, t.destination, t.partition, -1,
+                        b.transaction(producerId, seq).build()));
             }
         }
         batches.clear();
-        return out;
+        return new Transaction(producerId, seq, out);
     }
 
     synchronized void clear() {

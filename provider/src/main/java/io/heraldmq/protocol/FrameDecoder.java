@@ -18,6 +18,7 @@ public final class FrameDecoder {
     private static final int LENGTH_AND_TYPE = 5;
 
     private final int maxFrameLength;
+    private final int maxCommitLength;
     private final Consumer<Frame> sink;
     /** The frame being assembled across chunks (owned by this decoder), or null. */
     private Buffer partial;
@@ -30,7 +31,16 @@ public final class FrameDecoder {
      * @param sink           receives every complete frame, in order
      */
     public FrameDecoder(int maxFrameLength, Consumer<Frame> sink) {
+        this(maxFrameLength, maxFrameLength, sink);
+    }
+
+    /**
+     * @param maxCommitLength largest accepted length of a COMMIT frame, which carries a whole transaction
+     *                        ({@link Commit#MAX_FRAME_BYTES})
+     */
+    public FrameDecoder(int maxFrameLength, int maxCommitLength, Consumer<Frame> sink) {
         this.maxFrameLength = maxFrameLength;
+        this.maxCommitLength = Math.max(maxFrameLength, maxCommitLength);
         this.sink = sink;
     }
 
@@ -115,8 +125,13 @@ public final class FrameDecoder {
     private int checkHeader(Buffer b, int pos) {
         int length = checkLength(b, pos);
         byte code = b.getByte(pos + 4);
-        if (FrameType.of(code) == null) {
+        FrameType type = FrameType.of(code);
+        if (type == null) {
             throw new ProtocolException("unknown frame type " + code);
+        }
+        if (length > maxFrameLength && type != FrameType.COMMIT) {
+            throw new ProtocolException("frame of " + length + " bytes exceeds the limit of " + maxFrameLength
+                    + " bytes");
         }
         return length;
     }
@@ -126,8 +141,8 @@ public final class FrameDecoder {
         if (length < Frame.MIN_LENGTH) {
             throw new ProtocolException("bad frame length " + length + " (minimum " + Frame.MIN_LENGTH + ")");
         }
-        if (length > maxFrameLength) {
-            throw new ProtocolException("frame of " + length + " bytes exceeds the limit of " + maxFrameLength
+        if (length > maxCommitLength) {
+            throw new ProtocolException("frame of " + length + " bytes exceeds the limit of " + maxCommitLength
                     + " bytes");
         }
         return length;

@@ -18,7 +18,8 @@ public enum FrameType {
     DELETE_TEMP(14),
     UNSUBSCRIBE(15),
     ADMIN(16),
-    ADMIN_RESULT(17);
+    ADMIN_RESULT(17),
+    COMMIT(18);
 
     private static final FrameType[] BY_CODE = new FrameType[20];
 

@@ -23,8 +23,8 @@ import java.util.zip.CRC32C;
  * 23     4    lastOffsetDelta  recordCount - 1
  * 27     8    firstTimestamp   timestamp of the first record (ms since the epoch)
  * 35     8    maxTimestamp     largest record timestamp
- * 43     8    producerId       -1; reserved for idempotent producers
- * 51     4    baseSequence     -1; reserved for idempotent producers
+ * 43     8    producerId       -1, or the transaction's producer id when sent in a COMMIT ({@link Commit})
+ * 51     4    baseSequence     -1, or the transaction's sequence when sent in a COMMIT
  * 55     4    recordCount      at least 1
  * 59     ...  records
  * </pre>
@@ -83,6 +83,19 @@ public final class RecordBatch {
     /** Total size of the batch that starts at {@code pos}, from its length field. */
     public static int sizeAt(Buffer buffer, int pos) {
         return LOG_OVERHEAD + buffer.getInt(pos + BATCH_LENGTH);
+    }
+
+    public static long producerId(Buffer batch) {
+        return batch.getLong(PRODUCER_ID);
+    }
+
+    public static int baseSequence(Buffer batch) {
+        return batch.getInt(BASE_SEQUENCE);
+    }
+
+    /** Whether the batch was sent by the transaction (producerId, sequence); reads only the header. */
+    public static boolean belongsTo(Buffer buffer, int pos, long producerId, int sequence) {
+        return buffer.getLong(pos + PRODUCER_ID) == producerId && buffer.getInt(pos + BASE_SEQUENCE) == sequence;
     }
 
     public static int recordCount(Buffer batch) {
@@ -252,6 +265,8 @@ public final class RecordBatch {
         private final Buffer buffer;
         private final short attributes;
         private int count;
+        private long producerId = -1;
+        private int baseSequence = -1;
         private long firstTimestamp;
         private long maxTimestamp;
 
@@ -289,6 +304,13 @@ public final class RecordBatch {
             return count;
         }
 
+        /** Marks the batch as sent by a transaction (see {@link Commit}); they lie inside the CRC, so before build. */
+        public Builder transaction(long producerId, int sequence) {
+            this.producerId = producerId;
+            this.baseSequence = sequence;
+            return this;
+        }
+
         /** Bytes so far, header included. */
         public int bytes() {
             return buffer.length();
@@ -306,8 +328,8 @@ public final class RecordBatch {
                     .setInt(LAST_OFFSET_DELTA, count - 1)
                     .setLong(FIRST_TIMESTAMP, firstTimestamp)
                     .setLong(MAX_TIMESTAMP, maxTimestamp)
-                    .setLong(PRODUCER_ID, -1)
-                    .setInt(BASE_SEQUENCE, -1)
+                    .setLong(PRODUCER_ID, producerId)
+                    .setInt(BASE_SEQUENCE, baseSequence)
                     .setInt(RECORD_COUNT, count);
             buffer.setInt(CRC, computeCrc(buffer));
             return buffer;

@@ -30,7 +30,7 @@ class TransactedSendsTest {
         sends.add(ORDERS, -1, true, 3, null, message(20));
         sends.add(ORDERS, 2, true, 4, null, message(30));
         sends.add(ORDERS, -1, true, 5, "group-a", message(40));
-        List<Produce> produces = sends.drain();
+        List<Produce> produces = sends.drain().produces();
         assertEquals(4, produces.size());
         Produce first = produces.get(0);
         assertEquals("orders", first.destination());
@@ -44,7 +44,26 @@ class TransactedSendsTest {
         List<String> keys = new ArrayList<>();
         RecordBatch.forEachRecord(produces.get(3).batch(), (o, r) -> keys.add(RecordBatch.recordKey(r)));
         assertEquals(List.of("group-a"), keys, "a record with another key gets its own batch");
-        assertTrue(sends.drain().isEmpty(), "drain empties the transaction");
+        assertTrue(sends.drain().produces().isEmpty(), "drain empties the transaction");
+    }
+
+    @Test
+    void everyBatchCarriesTheTransactionIdentityAndEachCommitTheNextSequence() {
+        TransactedSends sends = new TransactedSends(1 << 20);
+        sends.add(ORDERS, -1, true, 1, null, message(10));
+        sends.add(PRICES, -1, true, 2, null, message(10));
+        TransactedSends.Transaction first = sends.drain();
+        assertTrue(first.producerId() >= 0);
+        for (Produce p : first.produces()) {
+            assertNull(RecordBatch.check(p.batch()), "the identity is written before the CRC");
+            assertEquals(first.producerId(), RecordBatch.producerId(p.batch()));
+            assertEquals(first.sequence(), RecordBatch.baseSequence(p.batch()));
+        }
+        sends.add(ORDERS, -1, true, 3, null, message(10));
+        TransactedSends.Transaction second = sends.drain();
+        assertEquals(first.producerId(), second.producerId());
+        assertEquals(first.sequence() + 1, second.sequence());
+        assertEquals(second.sequence(), RecordBatch.baseSequence(second.produces().get(0).batch()));
     }
 
     @Test
@@ -53,7 +72,7 @@ class TransactedSendsTest {
         for (int i = 0; i < 30; i++) {
             sends.add(ORDERS, -1, true, i, null, message(1000));
         }
-        List<Produce> produces = sends.drain();
+        List<Produce> produces = sends.drain().produces();
         assertTrue(produces.size() > 1);
         int records = 0;
         for (Produce p : produces) {
@@ -69,6 +88,6 @@ class TransactedSendsTest {
         TransactedSends sends = new TransactedSends(1 << 20);
         sends.add(ORDERS, -1, true, 1, null, message(10));
         sends.clear();
-        assertTrue(sends.drain().isEmpty());
+        assertTrue(sends.drain().produces().isEmpty());
     }
 }

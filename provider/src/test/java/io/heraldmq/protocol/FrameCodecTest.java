@@ -313,7 +313,8 @@ class FrameCodecTest {
         assertEquals(FrameType.UNSUBSCRIBE, FrameType.of((byte) 15));
         assertEquals(FrameType.ADMIN, FrameType.of((byte) 16));
         assertEquals(FrameType.ADMIN_RESULT, FrameType.of((byte) 17));
-        assertNull(FrameType.of((byte) 18));
+        assertEquals(FrameType.COMMIT, FrameType.of((byte) 18));
+        assertNull(FrameType.of((byte) 19));
         assertNull(FrameType.of((byte) 20));
         assertNull(FrameType.of((byte) -1));
         assertNull(FrameType.of(Byte.MAX_VALUE));

@@ -41,6 +41,8 @@ class FrameDecoderTest {
         all.appendBuffer(new Unsubscribe("sub").encode(11));
         all.appendBuffer(new Admin(AdminOperation.LIST_TOPICS, java.util.Map.of()).encode(12));
         all.appendBuffer(AdminResult.empty().encode(12));
+        all.appendBuffer(new Commit(1, 2, List.of(new Commit.Send(DestinationKind.QUEUE, "q", -1, batch)),
+                List.of(new Commit.Consumed(1, 0, 5))).encode(13));
         return all;
     }
 
@@ -230,8 +232,26 @@ class FrameDecoderTest {
     }
 
     @Test
+    void onlyACommitMayExceedTheFrameLimitUpToTheCommitLimit() {
+        FrameDecoder d = new FrameDecoder(MAX, 4 * MAX, frames::add);
+        Buffer big = new Commit(1, 0, java.util.List.of(), java.util.List.of()).encode(1);
+        big.appendBytes(new byte[2 * MAX]); // too long for a COMMIT body, but framing only looks at the length
+        Frame.finish(big);
+        d.feed(big);
+        assertEquals(1, frames.size());
+        assertEquals(FrameType.COMMIT, frames.get(0).type());
+
+        Buffer ok = Frame.start(FrameType.OK, 1, 2 * MAX).appendBytes(new byte[2 * MAX]);
+        ProtocolException e = assertThrows(ProtocolException.class,
+                () -> new FrameDecoder(MAX, 4 * MAX, frames::add).feed(Frame.finish(ok)));
+        assertTrue(e.getMessage().contains("limit of " + MAX), e.getMessage());
+        assertThrows(ProtocolException.class,
+                () -> new FrameDecoder(MAX, 4 * MAX, frames::add).feed(Buffer.buffer().appendInt(4 * MAX + 1)));
+    }
+
+    @Test
     void unknownType() {
-        for (byte code : new byte[]{0, 18, 20, -1, 127}) {
+        for (byte code : new byte[]{0, 19, 20, -1, 127}) {
             FrameDecoder d = new FrameDecoder(MAX, frames::add);
             ProtocolException e = assertThrows(ProtocolException.class,
                     () -> d.feed(Buffer.buffer().appendInt(5).appendByte(code).appendInt(0)));

@@ -14,6 +14,7 @@ import io.heraldmq.server.admin.SetSubscriptionRetentionCommand;
 import io.heraldmq.server.handler.AdminHandler;
 import io.heraldmq.server.handler.AckHandler;
 import io.heraldmq.server.handler.ClientIds;
+import io.heraldmq.server.handler.CommitHandler;
 import io.heraldmq.server.handler.CloseHandler;
 import io.heraldmq.server.handler.ConnectHandler;
 import io.heraldmq.server.handler.CreateTempHandler;
@@ -33,6 +34,7 @@ import io.heraldmq.server.security.Authenticator;
 import io.heraldmq.server.subscription.DeadLetters;
 import io.heraldmq.server.subscription.SubscriptionRegistry;
 import io.heraldmq.server.subscription.TemporaryDestinations;
+import io.heraldmq.server.tx.TransactionLog;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -61,6 +63,7 @@ public final class Broker {
     private DeadLetters deadLetters;
     private ClientListener listener;
     private DiskSpaceMonitor disk;
+    private TransactionLog txLog;
     private int port;
 
     private Broker(BrokerConfig config, Clock clock) {
@@ -106,8 +109,16 @@ public final class Broker {
                     (kind, name, partition) -> subscriptions.closedHolds(kind, name, partition));
             deadLetters = new DeadLetters(topics, meta, config.redelivery());
             subscriptions = new SubscriptionRegistry(meta, deadLetters, config.subscriptionRetentionMs());
-            // Definitions and stored positions first: a retention check must not run before it knows them.
-            return subscriptions.load().compose(x -> topics.load());
+            // Definitions and stored positions first: a retention check must not run before it knows them. Then
+            // transactions a crash left half applied are finished, and the positions they settled are read again
+            // (until then the holds are lower, which only keeps more).
+            return subscriptions.load().compose(x -> topics.load())
+                    .compose(x -> TransactionLog.open(vertx, config.dataDir(), TransactionLog.DEFAULT_ROLL_BYTES,
+                            topics, meta))
+                    .compose(t -> {
+                        txLog = t;
+                        return subscriptions.load();
+                    });
         }).compose(v -> {
             ClientIds clientIds = new ClientIds();
             TemporaryDestinations temporaries = new TemporaryDestinations(topics, subscriptions);
@@ -119,6 +130,7 @@ public final class Broker {
             handlers.put(FrameType.SUBSCRIBE, new SubscribeHandler(topics, subscriptions, temporaries));
             handlers.put(FrameType.CREDIT, new CreditHandler());
             handlers.put(FrameType.ACK, new AckHandler());
+            handlers.put(FrameType.COMMIT, new CommitHandler(topics, config.maxMessageBytes(), disk, txLog));
             handlers.put(FrameType.CLOSE, new CloseHandler());
             handlers.put(FrameType.SET_CLIENT_ID, new SetClientIdHandler(clientIds));
             handlers.put(FrameType.CREATE_TEMP, new CreateTempHandler(temporaries));
@@ -178,6 +190,7 @@ public final class Broker {
         }
         Future<Void> f = listener == null ? Future.succeededFuture() : listener.close();
         f.transform(v -> subscriptions == null ? Future.succeededFuture() : subscriptions.close())
+                .transform(v -> txLog == null ? Future.succeededFuture() : txLog.close())
                 .transform(v -> topics == null ? Future.succeededFuture() : topics.close())
                 .transform(v -> meta == null ? Future.succeededFuture() : meta.close())
                 .onComplete(ar -> {

@@ -23,12 +23,12 @@ import java.util.zip.CRC32C;
  * old file or the new one, never a mix. A file with a wrong size or CRC reads as absent, which is always safe: absent
  * means "scan".
  */
-final class OffsetCheckpointFile {
+public final class OffsetCheckpointFile {
     static final int BYTES = 12;
 
     private final Path file;
 
-    OffsetCheckpointFile(Path file) {
+    public OffsetCheckpointFile(Path file) {
         this.file = file;
     }
 
@@ -36,7 +36,7 @@ final class OffsetCheckpointFile {
         return file;
     }
 
-    OptionalLong read() throws IOException {
+    public OptionalLong read() throws IOException {
         if (!Files.exists(file)) {
             return OptionalLong.empty();
         }
@@ -49,7 +49,7 @@ final class OffsetCheckpointFile {
         return crc(offset) == buffer.getInt(8) ? OptionalLong.of(offset) : OptionalLong.empty();
     }
 
-    void write(long offset) throws IOException {
+    public void write(long offset) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         ByteBuffer buffer = ByteBuffer.allocate(BYTES).putLong(offset).putInt(crc(offset)).flip();
         try (var channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.CREATE,

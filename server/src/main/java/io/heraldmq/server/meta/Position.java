@@ -39,6 +39,49 @@ public record Position(long committedOffset, long[] ackedRanges) {
         this(committedOffset, NONE);
     }
 
+    /**
+     * This position with {@code offset} settled too: the committed offset moves up over it and any ranges it then
+     * touches. Settling an offset already settled returns an equal position, so replaying an ack is harmless.
+     */
+    public Position settle(long offset) {
+        if (offset < committedOffset) {
+            return this;
+        }
+        java.util.TreeMap<Long, Long> ranges = new java.util.TreeMap<>();
+        for (int i = 0; i < ackedRanges.length; i += 2) {
+            ranges.put(ackedRanges[i], ackedRanges[i + 1]);
+        }
+        var below = ranges.floorEntry(offset);
+        if (below != null && offset < below.getValue()) {
+            return this;
+        }
+        long start = offset;
+        long end = offset + 1;
+        if (below != null && below.getValue() == offset) {
+            start = below.getKey();
+            ranges.remove(below.getKey());
+        }
+        Long after = ranges.get(end);
+        if (after != null) {
+            ranges.remove(end);
+            end = after;
+        }
+        ranges.put(start, end);
+        long committed = committedOffset;
+        var first = ranges.firstEntry();
+        if (first.getKey() == committed) {
+            committed = first.getValue();
+            ranges.remove(first.getKey());
+        }
+        long[] out = new long[ranges.size() * 2];
+        int n = 0;
+        for (var r : ranges.entrySet()) {
+            out[n++] = r.getKey();
+            out[n++] = r.getValue();
+        }
+        return new Position(committed, out);
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Position p && p.committedOffset == committedOffset

@@ -1,5 +1,6 @@
 package io.heraldmq.server.net;
 
+import io.heraldmq.protocol.Commit;
 import io.heraldmq.protocol.ErrorCode;
 import io.heraldmq.protocol.ErrorFrame;
 import io.heraldmq.protocol.Frame;
@@ -55,7 +56,7 @@ public final class ClientConnection {
         this.context = context;
         this.handlers = handlers;
         this.onClose = onClose;
-        this.decoder = new FrameDecoder(maxFrameBytes, this::onFrame);
+        this.decoder = new FrameDecoder(maxFrameBytes, Commit.MAX_FRAME_BYTES, this::onFrame);
         this.sender = this::send;
     }
 

@@ -188,6 +188,40 @@ public final class Partition extends AbstractVerticle {
     }
 
     /**
+     * How many batches of the transaction (producerId, sequence) the log holds from {@code fromOffset} to its end:
+     * transaction recovery appends the rest. Reads on a worker, skipping from batch header to batch header.
+     * Context: any; the future completes on the caller's context.
+     */
+    public Future<Integer> countTransactionBatches(long fromOffset, long producerId, int sequence) {
+        if (log == null) {
+            return Future.failedFuture(new ProtocolException(ErrorCode.RESOURCE_EXHAUSTED,
+                    "partition " + topic + "-" + id + " is fenced: " + fenced));
+        }
+        return vertx.executeBlocking(() -> {
+            int count = 0;
+            long at = Math.max(fromOffset, log.logStartOffset());
+            while (at < log.logEndOffset()) {
+                Buffer batches = log.read(at, 1 << 20);
+                if (batches.length() == 0) {
+                    break;
+                }
+                int pos = 0;
+                while (batches.length() - pos >= RecordBatch.HEADER_BYTES) {
+                    int size = RecordBatch.sizeAt(batches, pos);
+                    Buffer batch = batches.slice(pos, pos + size);
+                    if (RecordBatch.nextOffset(batch) > at
+                            && RecordBatch.belongsTo(batches, pos, producerId, sequence)) {
+                        count++;
+                    }
+                    at = Math.max(at, RecordBatch.nextOffset(batch));
+                    pos += size;
+                }
+            }
+            return count;
+        }, false);
+    }
+
+    /**
      * Runs {@code release} (the answer to a producer's window marker) once the consumers of this partition are not
      * backed up, or after {@link ProducerPacing#MAX_HOLD_MS} at most. Context: the partition's.
      */

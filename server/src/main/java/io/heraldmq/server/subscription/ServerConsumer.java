@@ -68,10 +68,16 @@ public final class ServerConsumer {
         }
     }
 
-    /** Settles deliveries; entries are grouped so each partition is visited once. */
-    public void settle(Ack ack) {
+    /**
+     * Settles deliveries; entries are grouped so each partition is visited once.
+     *
+     * @return completes once every partition applied its part (for a durable subscription the new positions are
+     *         then in the metadata store's buffer)
+     */
+    public Future<Void> settle(Ack ack) {
         int[] partitions = ack.partitions();
         long[] offsets = ack.offsets();
+        List<Future<Void>> settled = new ArrayList<>();
         for (int p = 0; p < links.length; p++) {
             int count = 0;
             for (int partition : partitions) {
@@ -92,6 +98,7 @@ public final class ServerConsumer {
             ConsumerLink link = links[p];
             // Only deliveries put back give the dispatcher something new; consumed ones change no credit.
             boolean putBack = ack.outcome() == Ack.RELEASED || ack.outcome() == Ack.RETURNED;
+            Promise<Void> done = Promise.promise();
             link.subscription.partition().run(() -> {
                 for (long offset : mine) {
                     link.subscription.settle(link, offset, ack);
@@ -99,8 +106,11 @@ public final class ServerConsumer {
                 if (putBack) {
                     link.subscription.dispatch();
                 }
+                done.complete();
             });
+            settled.add(done.future());
         }
+        return Future.all(settled).mapEmpty();
     }
 
     /**

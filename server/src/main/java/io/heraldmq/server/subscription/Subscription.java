@@ -101,7 +101,8 @@ public final class Subscription {
         return topic;
     }
 
-    boolean durable() {
+    /** Whether its position is kept in the metadata store (queues, durable topic subscriptions). */
+    public boolean durable() {
         return durable;
     }
 
