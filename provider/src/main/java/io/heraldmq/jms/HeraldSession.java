@@ -397,9 +397,15 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
         all.addAll(closedInTransaction);
         List<Commit.Consumed> consumed = new ArrayList<>();
         List<Integer> consumedCounts = new ArrayList<>(all.size());
+        Ack onlyAck = null;
+        int acking = 0;
         for (HeraldMessageConsumer c : all) {
             Ack ack = c.transactionAck();
             consumedCounts.add(ack == null ? 0 : ack.count());
+            if (ack != null) {
+                onlyAck = ack;
+                acking++;
+            }
             for (int i = 0; ack != null && i < ack.count(); i++) {
                 consumed.add(new Commit.Consumed(ack.consumerId(), ack.partitions()[i], ack.offsets()[i]));
             }
@@ -409,6 +415,10 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
             answer = null;
         } else if (tx.produces().size() == 1 && consumed.isEmpty()) {
             answer = connection.broker().request(tx.produces().get(0)::encode);
+        } else if (tx.produces().isEmpty() && acking == 1 && onePartition(onlyAck)) {
+            // Settled in one task on one partition's context and stored in one position row: already atomic, so a
+            // consume-only transaction pays no journal fsync.
+            answer = connection.broker().request(onlyAck::encode);
         } else {
             List<Commit.Send> sends = new ArrayList<>(tx.produces().size());
             long bytes = Frame.HEADER_BYTES + 20L + 16L * consumed.size();
@@ -438,6 +448,16 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
             all.get(i).transactionCommitted(consumedCounts.get(i));
         }
         endTransactionForClosedConsumers(true);
+    }
+
+    private static boolean onePartition(Ack ack) {
+        int[] partitions = ack.partitions();
+        for (int p : partitions) {
+            if (p != partitions[0]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
