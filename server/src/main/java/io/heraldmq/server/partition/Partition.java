@@ -158,13 +158,14 @@ public final class Partition extends AbstractVerticle {
                     "cannot append to " + topic + "-" + id + ": " + e.getMessage()));
         }
         cache.add(batch);
+        // The fsync starts before dispatch, so the flush thread wakes and syncs while the subscriptions deliver: a
+        // synchronous producer's round trip does not include the dispatch.
+        Future<Long> result = waitDurable
+                ? commit.awaitDurable(RecordBatch.lastOffset(batch)).map(base) : Future.succeededFuture(base);
         for (int i = 0; i < listeners.size(); i++) {
             listeners.get(i).appended();
         }
-        if (!waitDurable) {
-            return Future.succeededFuture(base);
-        }
-        return commit.awaitDurable(RecordBatch.lastOffset(batch)).map(base);
+        return result;
     }
 
     /**
