@@ -182,6 +182,14 @@ public final class Partition extends AbstractVerticle {
     }
 
     /**
+     * The cached batch holding {@code offset}, or null if it is not in the tail cache (then {@link #read}): the
+     * dispatcher's common case, without a future per batch. Context: the partition's.
+     */
+    public Buffer readCached(long offset) {
+        return log != null && offset >= log.logStartOffset() ? cache.find(offset) : null;
+    }
+
+    /**
      * Batches starting with the one that holds {@code offset}: from the tail cache at once, else read from disk on a
      * worker. An empty buffer means {@code offset} is at the log end. Context: the partition's; the future completes
      * on it.

@@ -5,6 +5,8 @@ import io.heraldmq.protocol.RecordBatch;
 import io.heraldmq.protocol.WireMessage;
 import io.heraldmq.server.meta.Position;
 import io.heraldmq.server.partition.Partition;
+import io.netty.util.collection.LongObjectHashMap;
+import io.netty.util.collection.LongObjectMap;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
@@ -72,7 +74,8 @@ final class PartitionSubscription implements Partition.AppendListener {
     private final AckTracker acks;
     private final RecordCursor cursor = new RecordCursor();
     private final List<ConsumerLink> consumers = new ArrayList<>();
-    private final Map<Long, InFlight> inFlight = new HashMap<>();
+    /** By offset; primitive keys: an entry per delivery, so no boxed offset and no map node per delivery. */
+    private final LongObjectHashMap<InFlight> inFlight = new LongObjectHashMap<>();
     private final DeliveryWindow window = new DeliveryWindow();
     /** Records only consumers without credit can take (selector, group owner), set aside from a full window. */
     private final DeliveryWindow blocked = new DeliveryWindow();
@@ -176,9 +179,9 @@ final class PartitionSubscription implements Partition.AppendListener {
         groups.values().removeIf(owner -> owner == link);
         unblock();
         List<Long> back = new ArrayList<>();
-        for (Map.Entry<Long, InFlight> e : inFlight.entrySet()) {
-            if (e.getValue().link == link) {
-                back.add(e.getKey());
+        for (LongObjectMap.PrimitiveEntry<InFlight> e : inFlight.entries()) {
+            if (e.value().link == link) {
+                back.add(e.key());
             }
         }
         for (long offset : back) {
@@ -387,6 +390,11 @@ final class PartitionSubscription implements Partition.AppendListener {
                 }
                 if (loading || readOffset >= partition.logEndOffset()) {
                     return moved;
+                }
+                Buffer cached = partition.readCached(readOffset);
+                if (cached != null) {
+                    cursor.reset(cached);
+                    continue;
                 }
                 Future<Buffer> read = partition.read(readOffset);
                 if (read.isComplete() && read.succeeded()) {
