@@ -5,8 +5,6 @@ import io.heraldmq.protocol.RecordBatch;
 import io.heraldmq.protocol.WireMessage;
 import io.heraldmq.server.meta.Position;
 import io.heraldmq.server.partition.Partition;
-import io.netty.util.collection.LongObjectHashMap;
-import io.netty.util.collection.LongObjectMap;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
@@ -74,8 +72,7 @@ final class PartitionSubscription implements Partition.AppendListener {
     private final AckTracker acks;
     private final RecordCursor cursor = new RecordCursor();
     private final List<ConsumerLink> consumers = new ArrayList<>();
-    /** By offset; primitive keys: an entry per delivery, so no boxed offset and no map node per delivery. */
-    private final LongObjectHashMap<InFlight> inFlight = new LongObjectHashMap<>();
+    private final Map<Long, InFlight> inFlight = new HashMap<>();
     private final DeliveryWindow window = new DeliveryWindow();
     /** Records only consumers without credit can take (selector, group owner), set aside from a full window. */
     private final DeliveryWindow blocked = new DeliveryWindow();
@@ -179,9 +176,9 @@ final class PartitionSubscription implements Partition.AppendListener {
         groups.values().removeIf(owner -> owner == link);
         unblock();
         List<Long> back = new ArrayList<>();
-        for (LongObjectMap.PrimitiveEntry<InFlight> e : inFlight.entries()) {
-            if (e.value().link == link) {
-                back.add(e.key());
+        for (Map.Entry<Long, InFlight> e : inFlight.entrySet()) {
+            if (e.getValue().link == link) {
+                back.add(e.getKey());
             }
         }
         for (long offset : back) {
@@ -455,7 +452,7 @@ final class PartitionSubscription implements Partition.AppendListener {
             markSettled(offset);
             return;
         }
-        PendingDelivery p = PendingDelivery.of(offset, count == null ? 1 : count, record, queue);
+        PendingDelivery p = PendingDelivery.of(offset, count == null ? 1 : count, record, message, queue);
         if (p.deliveryTime > now) {
             delayed.add(p);
         } else {

@@ -35,7 +35,11 @@ final class PendingDelivery {
      * @param queue honour priorities and message groups (queues); topic subscriptions keep log order
      */
     static PendingDelivery of(long offset, int deliveryCount, Buffer record, boolean queue) {
-        Buffer message = RecordBatch.message(record);
+        return of(offset, deliveryCount, record, RecordBatch.message(record), queue);
+    }
+
+    /** @param message {@code RecordBatch.message(record)}, when the caller has it already */
+    static PendingDelivery of(long offset, int deliveryCount, Buffer record, Buffer message, boolean queue) {
         int priority = queue ? Math.max(0, Math.min(9, WireMessage.priority(message))) : 0;
         String group = queue ? RecordBatch.recordKey(record) : null;
         return new PendingDelivery(offset, deliveryCount, record, priority, group, WireMessage.expiration(message),
