@@ -72,7 +72,7 @@ final class PartitionSubscription implements Partition.AppendListener {
     private final AckTracker acks;
     private final RecordCursor cursor = new RecordCursor();
     private final List<ConsumerLink> consumers = new ArrayList<>();
-    private final Map<Long, InFlight> inFlight = new HashMap<>();
+    private final LongKeyMap<InFlight> inFlight = new LongKeyMap<>();
     private final DeliveryWindow window = new DeliveryWindow();
     /** Records only consumers without credit can take (selector, group owner), set aside from a full window. */
     private final DeliveryWindow blocked = new DeliveryWindow();
@@ -176,11 +176,11 @@ final class PartitionSubscription implements Partition.AppendListener {
         groups.values().removeIf(owner -> owner == link);
         unblock();
         List<Long> back = new ArrayList<>();
-        for (Map.Entry<Long, InFlight> e : inFlight.entrySet()) {
-            if (e.getValue().link == link) {
-                back.add(e.getKey());
+        inFlight.forEach((offset, f) -> {
+            if (f.link == link) {
+                back.add(offset);
             }
-        }
+        });
         for (long offset : back) {
             InFlight f = inFlight.remove(offset);
             if (countAsDelivered) {
@@ -446,13 +446,16 @@ final class PartitionSubscription implements Partition.AppendListener {
             highWater = offset + 1;
         }
         Integer count = parkedCounts.isEmpty() ? null : parkedCounts.remove(offset);
-        Buffer message = RecordBatch.message(record);
-        long expiration = WireMessage.expiration(message);
-        if ((expiration != 0 && expiration <= now) || !subscription.filter().accept(message)) {
+        // Read in place: a slice of the message is made only for a filter that needs one.
+        int messageStart = RecordBatch.messageStart(record);
+        long expiration = WireMessage.expiration(record, messageStart);
+        MessageFilter filter = subscription.filter();
+        if ((expiration != 0 && expiration <= now)
+                || (filter != MessageFilter.ALL && !filter.accept(RecordBatch.message(record)))) {
             markSettled(offset);
             return;
         }
-        PendingDelivery p = PendingDelivery.of(offset, count == null ? 1 : count, record, message, queue);
+        PendingDelivery p = PendingDelivery.of(offset, count == null ? 1 : count, record, messageStart, queue);
         if (p.deliveryTime > now) {
             delayed.add(p);
         } else {
