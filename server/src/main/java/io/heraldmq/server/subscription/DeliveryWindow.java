@@ -232,7 +232,7 @@ final class DeliveryWindow implements Iterable<PendingDelivery> {
             int n = size();
             if (start > 0 && n < items.length / 2) {
                 System.arraycopy(items, start, items, 0, n);
-                Arrays.fill(items, n, end, null);
+                Arrays.fill(items, Math.max(n, start), end, null); // below start they were nulled on removal
             } else {
                 items = Arrays.copyOfRange(items, start, start + Math.max(16, items.length * 2));
             }
