@@ -74,7 +74,15 @@ public final class Deliver {
         private int count;
 
         public Builder(int consumerId, int sizeHint) {
-            frame = Frame.start(FrameType.DELIVER, 0, 8 + sizeHint);
+            this(consumerId, Buffer.buffer(PREFIX_BYTES + sizeHint));
+        }
+
+        /**
+         * Builds into {@code empty}, a buffer the caller chose (the broker uses pooled direct memory, which the
+         * socket writes without a copy).
+         */
+        public Builder(int consumerId, Buffer empty) {
+            frame = Frame.start(FrameType.DELIVER, 0, empty);
             frame.appendInt(consumerId).appendInt(0);
         }
 

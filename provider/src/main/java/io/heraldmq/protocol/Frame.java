@@ -28,9 +28,12 @@ public record Frame(FrameType type, int correlationId, Buffer body) {
 
     /** Starts a frame: writes the header with a placeholder length; finish with {@link #finish(Buffer)}. */
     public static Buffer start(FrameType type, int correlationId, int sizeHint) {
-        Buffer b = Buffer.buffer(HEADER_BYTES + sizeHint);
-        b.appendInt(0).appendByte(type.code()).appendInt(correlationId);
-        return b;
+        return start(type, correlationId, Buffer.buffer(HEADER_BYTES + sizeHint));
+    }
+
+    /** Starts a frame in {@code empty}, a buffer the caller allocated. */
+    public static Buffer start(FrameType type, int correlationId, Buffer empty) {
+        return empty.appendInt(0).appendByte(type.code()).appendInt(correlationId);
     }
 
     /** Sets the length field of a frame built with {@link #start}. */

@@ -114,6 +114,21 @@ public final class WireMessage {
         return message.getLong(11);
     }
 
+    /** {@link #priority(Buffer)} of the message starting at {@code at} in {@code buffer}, without slicing it. */
+    public static int priority(Buffer buffer, int at) {
+        return buffer.getByte(at + 2);
+    }
+
+    /** {@link #expiration(Buffer)} of the message starting at {@code at} in {@code buffer}. */
+    public static long expiration(Buffer buffer, int at) {
+        return buffer.getLong(at + 3);
+    }
+
+    /** {@link #deliveryTime(Buffer)} of the message starting at {@code at} in {@code buffer}. */
+    public static long deliveryTime(Buffer buffer, int at) {
+        return buffer.getLong(at + 11);
+    }
+
     public Buffer encode() {
         // Room for the usual strings and properties, so the buffer does not grow (a copy) while it is written.
         Buffer b = Buffer.buffer(FIXED_BYTES + 64 + (body == null ? 0 : body.length()) + length(messageId)

@@ -64,7 +64,7 @@ public class HeraldMessage implements Message {
     private String originConnection;
 
     // ---- properties ----
-    private final Map<String, Object> properties = new LinkedHashMap<>();
+    private Map<String, Object> properties = new LinkedHashMap<>();
     private boolean propertiesReadOnly;
 
     // ---- body state ----
@@ -123,7 +123,8 @@ public class HeraldMessage implements Message {
      * A received message: body and properties read-only; JMSRedelivered = deliveryCount &gt; 1; property
      * JMSXDeliveryCount = deliveryCount. Picks the subclass by {@code wire.bodyType}. The body is copied out of
      * {@code wire.body}, so the record buffer is not retained; map and stream bodies are parsed on first access (a
-     * malformed body then shows up as a {@link MessageFormatException}).
+     * malformed body then shows up as a {@link MessageFormatException}). The message takes over
+     * {@code wire.properties}: use a WireMessage for one message only.
      */
     public static HeraldMessage fromWire(WireMessage wire, int partition, long offset, int deliveryCount) {
         HeraldMessage m = switch (wire.bodyType) {
@@ -156,7 +157,8 @@ public class HeraldMessage implements Message {
             m.replyTo = HeraldDestination.of(wire.replyToKind, wire.replyTo);
         }
         m.originConnection = wire.originConnection;
-        m.properties.putAll(wire.properties);
+        // The decoded map is taken over, not copied: callers decode a WireMessage for this message alone.
+        m.properties = wire.properties;
         m.properties.put(JMSX_DELIVERY_COUNT, deliveryCount);
         m.redelivered = deliveryCount > 1;
         m.deliveryPartition = partition;

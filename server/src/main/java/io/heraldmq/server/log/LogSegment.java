@@ -233,7 +233,7 @@ final class LogSegment implements AutoCloseable {
                     long from = allocated;
                     long to = Math.min(fillEnd, from + FILL_CHUNK);
                     if (from >= to) {
-                        return;
+                        break;
                     }
                     ByteBuffer zeros = ZEROS.duplicate();
                     zeros.limit((int) (to - from));
@@ -241,6 +241,9 @@ final class LogSegment implements AutoCloseable {
                     allocated = to;
                 }
             }
+            // Synced here, on the worker, the zeros and the file's new length are not left to the next flush: that
+            // fdatasync, which a producer waits for, then writes the appended data blocks only.
+            channel.force(false);
         } catch (IOException e) {
             if (!closedForAppend && !deleted && channel.isOpen()) {
                 // e.g. a full disk: appends go on extending the file themselves

@@ -9,6 +9,7 @@ import io.heraldmq.protocol.FrameType;
 import io.heraldmq.protocol.ProtocolException;
 import io.heraldmq.server.subscription.ServerConsumer;
 import io.vertx.core.Context;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -40,7 +42,7 @@ public final class ClientConnection {
     private final Consumer<ClientConnection> onClose;
     private final FrameDecoder decoder;
     private final Map<Integer, ServerConsumer> consumers = new HashMap<>();
-    private final Consumer<Buffer> sender;
+    private final Function<Buffer, Future<Void>> sender;
     /** Bytes of batches handed to partitions and not yet appended: bounds what one producer can queue up there. */
     private final AtomicLong producing = new AtomicLong();
     private final AtomicBoolean resumeScheduled = new AtomicBoolean();
@@ -57,7 +59,7 @@ public final class ClientConnection {
         this.handlers = handlers;
         this.onClose = onClose;
         this.decoder = new FrameDecoder(maxFrameBytes, Commit.MAX_FRAME_BYTES, this::onFrame);
-        this.sender = this::send;
+        this.sender = this::write;
     }
 
     void start() {
@@ -143,8 +145,13 @@ public final class ClientConnection {
         }
     }
 
-    /** A reusable reference to {@link #send}, for consumers' deliveries. */
-    public Consumer<Buffer> sender() {
+    /** Like {@link #send}, telling when the frame is written (or failed: closed connection). Any thread. */
+    public Future<Void> write(Buffer frame) {
+        return closed ? Future.failedFuture("connection closed") : socket.write(frame);
+    }
+
+    /** A reusable reference to {@link #write}, for consumers' deliveries. */
+    public Function<Buffer, Future<Void>> sender() {
         return sender;
     }
 

@@ -28,7 +28,7 @@ final class AckTracker {
     }
 
     boolean isSettled(long offset) {
-        return offset < committed || above.contains(offset);
+        return offset < committed || (!above.isEmpty() && above.contains(offset));
     }
 
     /** @return whether the committed offset moved */

@@ -1,6 +1,8 @@
 package io.heraldmq.server.subscription;
 
 import io.heraldmq.protocol.Deliver;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -22,6 +24,7 @@ final class ConsumerLink {
     /** Set for a queue browser's link. */
     PartitionBrowser browser;
     private Deliver.Builder frame;
+    private ByteBuf frameMemory;
 
     ConsumerLink(ServerConsumer consumer, PartitionSubscription subscription, int credit) {
         this(consumer, subscription, credit, MessageFilter.ALL);
@@ -46,7 +49,11 @@ final class ConsumerLink {
         if (frame == null) {
             long expected = (long) Math.max(1, Math.min(ready, credit))
                     * (record.length() + Deliver.ENTRY_HEADER_BYTES);
-            frame = new Deliver.Builder(consumer.id(), (int) Math.min(FRAME_TARGET_BYTES + 64 * 1024, expected));
+            // Pooled direct memory: not zeroed, and the socket writes it as it is (a heap frame is first copied
+            // into direct memory by the transport). Released once written (flush).
+            frameMemory = PooledByteBufAllocator.DEFAULT.directBuffer(Deliver.PREFIX_BYTES
+                    + (int) Math.min(FRAME_TARGET_BYTES + 64 * 1024, expected));
+            frame = new Deliver.Builder(consumer.id(), Buffer.buffer(frameMemory));
         }
         frame.add(partition, offset, deliveryCount, record);
         credit--;
@@ -55,10 +62,13 @@ final class ConsumerLink {
         }
     }
 
+    /** Sends the frame being filled, if any. Every delivery made is followed by a flush in the same task. */
     void flush() {
         if (frame != null) {
-            consumer.send(frame.build());
+            ByteBuf memory = frameMemory;
+            consumer.send(frame.build()).onComplete(written -> memory.release());
             frame = null;
+            frameMemory = null;
         }
     }
 }

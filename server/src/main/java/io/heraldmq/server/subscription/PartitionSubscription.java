@@ -73,7 +73,7 @@ final class PartitionSubscription implements Partition.AppendListener {
     private final AckTracker acks;
     private final RecordCursor cursor = new RecordCursor();
     private final List<ConsumerLink> consumers = new ArrayList<>();
-    private final Map<Long, InFlight> inFlight = new HashMap<>();
+    private final LongKeyMap<InFlight> inFlight = new LongKeyMap<>();
     private final DeliveryWindow window = new DeliveryWindow();
     /** Records only consumers without credit can take (selector, group owner), set aside from a full window. */
     private final DeliveryWindow blocked = new DeliveryWindow();
@@ -179,11 +179,11 @@ final class PartitionSubscription implements Partition.AppendListener {
         groups.values().removeIf(owner -> owner == link);
         unblock();
         List<Long> back = new ArrayList<>();
-        for (Map.Entry<Long, InFlight> e : inFlight.entrySet()) {
-            if (e.getValue().link == link) {
-                back.add(e.getKey());
+        inFlight.forEach((offset, f) -> {
+            if (f.link == link) {
+                back.add(offset);
             }
-        }
+        });
         for (long offset : back) {
             InFlight f = inFlight.remove(offset);
             if (countAsDelivered) {
@@ -410,6 +410,11 @@ final class PartitionSubscription implements Partition.AppendListener {
                 if (loading || readOffset >= partition.logEndOffset()) {
                     return moved;
                 }
+                Buffer cached = partition.readCached(readOffset);
+                if (cached != null) {
+                    cursor.reset(cached);
+                    continue;
+                }
                 Future<Buffer> read = partition.read(readOffset);
                 if (read.isComplete() && read.succeeded()) {
                     if (read.result().length() == 0) {
@@ -463,19 +468,21 @@ final class PartitionSubscription implements Partition.AppendListener {
             highWater = offset + 1;
         }
         Integer count = parkedCounts.isEmpty() ? null : parkedCounts.remove(offset);
-        Buffer message = RecordBatch.message(record);
-        long expiration = WireMessage.expiration(message);
+        // Read in place: a slice of the message is made only for a filter that needs one.
+        int messageStart = RecordBatch.messageStart(record);
+        long expiration = WireMessage.expiration(record, messageStart);
         if (expiration != 0 && expiration <= now) {
             expired++;
             markSettled(offset);
             return;
         }
-        if (!subscription.filter().accept(message)) {
+        MessageFilter filter = subscription.filter();
+        if (filter != MessageFilter.ALL && !filter.accept(RecordBatch.message(record))) {
             markSettled(offset);
             return;
         }
         int deliveryCount = count == null ? firstDeliveryCount(offset) : count;
-        PendingDelivery p = PendingDelivery.of(offset, deliveryCount, record, queue);
+        PendingDelivery p = PendingDelivery.of(offset, deliveryCount, record, messageStart, queue);
         if (p.deliveryTime > now) {
             delayed.add(p);
         } else {

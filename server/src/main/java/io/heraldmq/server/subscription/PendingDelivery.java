@@ -35,11 +35,15 @@ final class PendingDelivery {
      * @param queue honour priorities and message groups (queues); topic subscriptions keep log order
      */
     static PendingDelivery of(long offset, int deliveryCount, Buffer record, boolean queue) {
-        Buffer message = RecordBatch.message(record);
-        int priority = queue ? Math.max(0, Math.min(9, WireMessage.priority(message))) : 0;
+        return of(offset, deliveryCount, record, RecordBatch.messageStart(record), queue);
+    }
+
+    /** @param messageStart {@code RecordBatch.messageStart(record)}, when the caller has it already */
+    static PendingDelivery of(long offset, int deliveryCount, Buffer record, int messageStart, boolean queue) {
+        int priority = queue ? Math.max(0, Math.min(9, WireMessage.priority(record, messageStart))) : 0;
         String group = queue ? RecordBatch.recordKey(record) : null;
-        return new PendingDelivery(offset, deliveryCount, record, priority, group, WireMessage.expiration(message),
-                WireMessage.deliveryTime(message));
+        return new PendingDelivery(offset, deliveryCount, record, priority, group,
+                WireMessage.expiration(record, messageStart), WireMessage.deliveryTime(record, messageStart));
     }
 
     /** The same delivery holding its own copy of the record, so it does not pin a whole cached batch or read chunk. */

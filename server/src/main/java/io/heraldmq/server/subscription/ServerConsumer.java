@@ -9,7 +9,7 @@ import io.vertx.core.buffer.Buffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * A client's consumer as the broker sees it: its links into every partition of its subscription and the way back
@@ -19,13 +19,13 @@ import java.util.function.Consumer;
 public final class ServerConsumer {
     private final int id;
     private final Subscription subscription;
-    private final Consumer<Buffer> out;
+    private final Function<Buffer, Future<Void>> out;
     private final ConsumerLink[] links;
     private final boolean browser;
     /** Partitions a browser has not finished yet. */
     private final AtomicInteger browsing;
 
-    ServerConsumer(int id, Subscription subscription, Consumer<Buffer> out, int partitions, boolean browser) {
+    ServerConsumer(int id, Subscription subscription, Function<Buffer, Future<Void>> out, int partitions, boolean browser) {
         this.id = id;
         this.subscription = subscription;
         this.out = out;
@@ -46,8 +46,9 @@ public final class ServerConsumer {
         links[partition] = link;
     }
 
-    void send(Buffer frame) {
-        out.accept(frame);
+    /** @return completes once the frame is written, fails if it cannot be (the connection closed) */
+    Future<Void> send(Buffer frame) {
+        return out.apply(frame);
     }
 
     /**
@@ -57,7 +58,7 @@ public final class ServerConsumer {
      */
     void browseEnded() {
         if (browsing.decrementAndGet() == 0) {
-            out.accept(new Deliver.Builder(id, 0).build());
+            out.apply(new Deliver.Builder(id, 0).build());
         }
     }
 

@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * A subscription to a topic (or a queue's implicit one): one {@link PartitionSubscription} per partition, a filter,
@@ -155,7 +155,7 @@ public final class Subscription {
      *
      * @param out where the consumer's DELIVER frames go (thread-safe)
      */
-    public Future<ServerConsumer> attach(int consumerId, Consumer<Buffer> out, int credit) {
+    public Future<ServerConsumer> attach(int consumerId, Function<Buffer, Future<Void>> out, int credit) {
         return attach(consumerId, out, credit, MessageFilter.ALL);
     }
 
@@ -163,7 +163,7 @@ public final class Subscription {
      * Attaches a consumer with a selector of its own (queue consumers): it is sent only records {@code filter}
      * accepts; records no consumer accepts stay in the queue.
      */
-    public Future<ServerConsumer> attach(int consumerId, Consumer<Buffer> out, int credit, MessageFilter filter) {
+    public Future<ServerConsumer> attach(int consumerId, Function<Buffer, Future<Void>> out, int credit, MessageFilter filter) {
         consumers.incrementAndGet();
         topic.consumerAttached();
         return link(new ServerConsumer(consumerId, this, out, parts.length, false), credit, filter, false);
@@ -173,7 +173,7 @@ public final class Subscription {
      * Attaches a queue browser: each partition is read on a private cursor from the queue's committed position to
      * the log end of now, without consuming; after the last message an empty DELIVER marks the end.
      */
-    public Future<ServerConsumer> browse(int consumerId, Consumer<Buffer> out, int credit, MessageFilter filter) {
+    public Future<ServerConsumer> browse(int consumerId, Function<Buffer, Future<Void>> out, int credit, MessageFilter filter) {
         return link(new ServerConsumer(consumerId, this, out, parts.length, true), credit, filter, true);
     }
 

@@ -94,6 +94,60 @@ class DeliveryWindowTest {
     }
 
     @Test
+    void agreesWithASortedMapUnderRandomAddsRemovalsAndMerges() {
+        java.util.Random random = new java.util.Random(7);
+        DeliveryWindow w = new DeliveryWindow();
+        DeliveryWindow aside = new DeliveryWindow();
+        java.util.TreeMap<Long, Integer> model = new java.util.TreeMap<>();
+        java.util.TreeMap<Long, Integer> asideModel = new java.util.TreeMap<>();
+        long next = 0;
+        for (int step = 0; step < 20_000; step++) {
+            int op = random.nextInt(10);
+            if (op < 4) {
+                // mostly log order, sometimes a put-back below what is held
+                long offset = random.nextInt(4) == 0 ? random.nextInt((int) next + 1) : next++;
+                int priority = random.nextInt(3) * 4;
+                if (!model.containsKey(offset) && !asideModel.containsKey(offset)) {
+                    w.add(Records.pending(offset, priority, true));
+                    model.put(offset, priority);
+                }
+            } else if (op < 8) {
+                Iterator<PendingDelivery> it = w.iterator();
+                for (int skip = random.nextInt(3); it.hasNext(); skip--) {
+                    PendingDelivery p = it.next();
+                    if (skip <= 0) {
+                        it.remove();
+                        model.remove(p.offset);
+                        if (random.nextBoolean()) {
+                            aside.add(p);
+                            asideModel.put(p.offset, p.priority);
+                        }
+                        break;
+                    }
+                }
+            } else if (op == 8) {
+                w.takeAll(aside);
+                model.putAll(asideModel);
+                asideModel.clear();
+            } else {
+                long probe = random.nextInt((int) next + 1);
+                assertEquals(model.containsKey(probe), w.contains(probe));
+            }
+            assertEquals(model.size(), w.size());
+            assertEquals(asideModel.size(), aside.size());
+        }
+        List<Long> expected = new ArrayList<>();
+        for (int level = DeliveryWindow.LEVELS - 1; level >= 0; level--) {
+            for (java.util.Map.Entry<Long, Integer> e : model.entrySet()) {
+                if (e.getValue() == level) {
+                    expected.add(e.getKey());
+                }
+            }
+        }
+        assertEquals(expected, offsets(w));
+    }
+
+    @Test
     void priorityOutOfRangeIsClamped() {
         assertEquals(9, Records.pending(0, 42, true).priority);
         assertEquals(0, Records.pending(0, -3, true).priority);
