@@ -21,7 +21,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,8 +34,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.awaitility.Awaitility.await;
@@ -61,9 +58,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * right after the kill, to replay the recovery with).
  */
 class CrashRecoveryIT {
-    private static final Pattern READY = Pattern.compile("HeraldMQ ready on tcp://127\\.0\\.0\\.1:(\\d+)");
     private static final int PRODUCERS = 3;
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     /**
      * @param queue        a queue (one partition) rather than a three-partition topic with a durable subscription
@@ -87,13 +82,11 @@ class CrashRecoveryIT {
                 new KillPoint("queue, killed again during the restart's recovery", true, 300, 16384, true));
     }
 
-    private static Path jar;
     private final List<Process> processes = new ArrayList<>();
 
     @BeforeAll
     static void findJar() {
-        jar = Path.of("target", "heraldmq-server.jar");
-        assertTrue(Files.exists(jar), "run after package: " + jar.toAbsolutePath());
+        BrokerProcess.jar();
     }
 
     @AfterEach
@@ -115,8 +108,8 @@ class CrashRecoveryIT {
         Path data = dir.resolve("data");
 
         BrokerProcess first = BrokerProcess.start(config, data, dir.resolve("broker-1.out"));
-        processes.add(first.process);
-        String url = "tcp://127.0.0.1:" + first.port + "?clientID=crash-reader&requestTimeout=20000";
+        processes.add(first.process());
+        String url = "tcp://127.0.0.1:" + first.port() + "?clientID=crash-reader&requestTimeout=20000";
         if (!point.queue()) {
             // the durable subscription exists before the first send, so it must see every message
             try (Connection c = new HeraldConnectionFactory(url).createConnection()) {
@@ -128,7 +121,7 @@ class CrashRecoveryIT {
         AtomicLong acked = new AtomicLong();
         List<SendingProducer> producers = new ArrayList<>();
         for (int i = 0; i < PRODUCERS; i++) {
-            producers.add(new SendingProducer(i, "tcp://127.0.0.1:" + first.port, point.queue(), acked));
+            producers.add(new SendingProducer(i, "tcp://127.0.0.1:" + first.port(), point.queue(), acked));
         }
         producers.forEach(SendingProducer::start);
         await("acknowledged sends").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
@@ -137,8 +130,8 @@ class CrashRecoveryIT {
             assertFalse(producer.died(), "producer " + producer.id + " failed before the kill: "
                     + producer.failure.get());
         }
-        first.process.destroyForcibly();
-        assertTrue(first.process.waitFor(30, TimeUnit.SECONDS), "killed broker did not exit");
+        first.process().destroyForcibly();
+        assertTrue(first.process().waitFor(30, TimeUnit.SECONDS), "killed broker did not exit");
         for (SendingProducer producer : producers) {
             producer.join(30_000);
             assertFalse(producer.isAlive(), "producer " + producer.id + " is still sending after the kill");
@@ -150,15 +143,15 @@ class CrashRecoveryIT {
             killDuringRecovery(config, data, dir.resolve("broker-restart-killed.out"));
         }
         BrokerProcess second = BrokerProcess.start(config, data, dir.resolve("broker-2.out"));
-        processes.add(second.process);
-        String url2 = "tcp://127.0.0.1:" + second.port + "?clientID=crash-reader&requestTimeout=20000";
+        processes.add(second.process());
+        String url2 = "tcp://127.0.0.1:" + second.port() + "?clientID=crash-reader&requestTimeout=20000";
         try (Connection c = new HeraldConnectionFactory(url2).createConnection()) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             Destination destination = point.queue() ? s.createQueue("crash") : s.createTopic("crash");
             MessageConsumer consumer = point.queue() ? s.createConsumer(destination)
                     : s.createDurableConsumer((Topic) destination, "all");
             c.start();
-            Received received = receiveAll(consumer, producers, second.log);
+            Received received = receiveAll(consumer, producers, second.log());
             received.check(producers);
 
             // the recovered log takes appends again and the subscription goes on from there
@@ -169,7 +162,7 @@ class CrashRecoveryIT {
             assertNotNull(next, "no message sent after the recovery arrived");
             assertEquals(99, ((BytesMessage) next).readInt());
         }
-        second.process.destroyForcibly();
+        second.process().destroyForcibly();
     }
 
     /**
@@ -187,7 +180,7 @@ class CrashRecoveryIT {
         Files.writeString(config, "topic.default.partitions=1\n");
         Path data = dir.resolve("data");
         BrokerProcess first = BrokerProcess.start(config, data, dir.resolve("broker-1.out"));
-        processes.add(first.process);
+        processes.add(first.process());
         try (Connection c = connect(first)) {
             Session s = c.createSession(false, Session.CLIENT_ACKNOWLEDGE);
             MessageConsumer durable = s.createDurableConsumer(s.createTopic("marked"), "marked");
@@ -203,14 +196,14 @@ class CrashRecoveryIT {
                 }
             }
             // no acknowledge(): the broker holds all twelve as delivered, unacknowledged
-            first.process.destroyForcibly();
-            assertTrue(first.process.waitFor(30, TimeUnit.SECONDS), "killed broker did not exit");
+            first.process().destroyForcibly();
+            assertTrue(first.process().waitFor(30, TimeUnit.SECONDS), "killed broker did not exit");
         } catch (JMSException expectedOnClose) {
             // closing a connection to a dead broker may fail; the kill is what matters
         }
 
         BrokerProcess second = BrokerProcess.start(config, data, dir.resolve("broker-2.out"));
-        processes.add(second.process);
+        processes.add(second.process());
         try (Connection c = connect(second)) {
             Session s = c.createSession(false, Session.CLIENT_ACKNOWLEDGE);
             Topic topic = s.createTopic("marked");
@@ -236,12 +229,12 @@ class CrashRecoveryIT {
                 assertEquals(1, m.getIntProperty("JMSXDeliveryCount"));
             }
         }
-        second.process.destroy(); // SIGTERM: a clean stop with nothing acknowledged yet
-        assertTrue(second.process.waitFor(30, TimeUnit.SECONDS), "broker did not stop");
+        second.process().destroy(); // SIGTERM: a clean stop with nothing acknowledged yet
+        assertTrue(second.process().waitFor(30, TimeUnit.SECONDS), "broker did not stop");
 
         // a clean restart does not forget the crash: what was stored then is still possibly delivered
         BrokerProcess third = BrokerProcess.start(config, data, dir.resolve("broker-3.out"));
-        processes.add(third.process);
+        processes.add(third.process());
         try (Connection c = connect(third)) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageConsumer durable = s.createDurableConsumer(s.createTopic("marked"), "marked");
@@ -256,7 +249,7 @@ class CrashRecoveryIT {
                 }
             }
         }
-        third.process.destroyForcibly();
+        third.process().destroyForcibly();
     }
 
     /**
@@ -270,19 +263,19 @@ class CrashRecoveryIT {
         Files.writeString(config, "topic.default.partitions=1\n");
         Path data = dir.resolve("data");
         BrokerProcess first = BrokerProcess.start(config, data, dir.resolve("broker-1.out"));
-        processes.add(first.process);
+        processes.add(first.process());
         try (Connection c = connect(first)) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             s.createDurableConsumer(s.createTopic("clean"), "clean").close();
             sendNumbered(s, s.createTopic("clean"), 0, 3);
             sendNumbered(s, s.createQueue("clean"), 0, 3);
         }
-        first.process.destroy(); // SIGTERM: the broker stops cleanly
-        assertTrue(first.process.waitFor(30, TimeUnit.SECONDS), "broker did not stop");
-        assertEquals(0, first.process.exitValue(), Files.readString(first.log));
+        first.process().destroy(); // SIGTERM: the broker stops cleanly
+        assertTrue(first.process().waitFor(30, TimeUnit.SECONDS), "broker did not stop");
+        assertEquals(0, first.process().exitValue(), Files.readString(first.log()));
 
         BrokerProcess second = BrokerProcess.start(config, data, dir.resolve("broker-2.out"));
-        processes.add(second.process);
+        processes.add(second.process());
         try (Connection c = connect(second)) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageConsumer durable = s.createDurableConsumer(s.createTopic("clean"), "clean");
@@ -298,11 +291,11 @@ class CrashRecoveryIT {
                 }
             }
         }
-        second.process.destroyForcibly();
+        second.process().destroyForcibly();
     }
 
     private static Connection connect(BrokerProcess broker) throws JMSException {
-        return new HeraldConnectionFactory("tcp://127.0.0.1:" + broker.port
+        return new HeraldConnectionFactory("tcp://127.0.0.1:" + broker.port()
                 + "?clientID=marker&requestTimeout=20000").createConnection();
     }
 
@@ -331,7 +324,7 @@ class CrashRecoveryIT {
         Files.setLastModifiedTime(recoveryPoint, java.nio.file.attribute.FileTime.fromMillis(before - 10_000));
         Process process = BrokerProcess.launch(config, data, log);
         processes.add(process);
-        await("recovery of a partition").atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(1))
+        await("recovery of a partition").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(1))
                 .until(() -> !process.isAlive()
                         || Files.getLastModifiedTime(recoveryPoint).toMillis() > before - 10_000);
         assertTrue(process.isAlive(), "broker exited by itself during recovery:\n" + Files.readString(log));
@@ -502,40 +495,6 @@ class CrashRecoveryIT {
                 bytes[i] = (byte) x;
             }
             return bytes;
-        }
-    }
-
-    /** A broker process; its output goes to a file, which also serves the failure messages. */
-    private record BrokerProcess(Process process, int port, Path log) {
-        static Process launch(Path config, Path data, Path log) throws IOException {
-            return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString(), "--port", "0",
-                    "--data-dir", data.toString(), "--config", config.toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        }
-
-        static BrokerProcess start(Path config, Path data, Path log) throws IOException {
-            Process process = launch(config, data, log);
-            AtomicInteger port = new AtomicInteger();
-            try {
-                await("broker ready line in " + log).atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(50))
-                        .until(() -> {
-                            Matcher m = READY.matcher(Files.readString(log, StandardCharsets.UTF_8));
-                            if (m.find()) {
-                                port.set(Integer.parseInt(m.group(1)));
-                                return true;
-                            }
-                            if (!process.isAlive()) {
-                                throw new AssertionError("broker exited with " + process.exitValue() + ":\n"
-                                        + Files.readString(log, StandardCharsets.UTF_8));
-                            }
-                            return false;
-                        });
-            } catch (RuntimeException | AssertionError e) {
-                process.destroyForcibly();
-                throw e;
-            }
-            return new BrokerProcess(process, port.get(), log);
         }
     }
 }

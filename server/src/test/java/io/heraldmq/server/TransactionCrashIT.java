@@ -17,7 +17,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,10 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -47,18 +43,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * again). Every commit that returned must be of the first kind.
  */
 class TransactionCrashIT {
-    private static final Pattern READY = Pattern.compile("HeraldMQ ready on tcp://127\\.0\\.0\\.1:(\\d+)");
-    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final int INPUTS = 600;
     private static final int PER_TRANSACTION = 2;
 
-    private static Path jar;
     private final List<Process> processes = new ArrayList<>();
 
     @BeforeAll
     static void findJar() {
-        jar = Path.of("target", "heraldmq-server.jar");
-        assertTrue(Files.exists(jar), "run after package: " + jar.toAbsolutePath());
+        BrokerProcess.jar();
     }
 
     @AfterEach
@@ -176,24 +168,8 @@ class TransactionCrashIT {
 
     /** Starts the packaged broker and returns its port once it is ready. */
     private int start(Path config, Path data, Path log) throws IOException {
-        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString(), "--port", "0",
-                "--data-dir", data.toString(), "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        processes.add(process);
-        AtomicInteger port = new AtomicInteger();
-        await("broker ready line in " + log).atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(50)).until(() -> {
-            Matcher m = READY.matcher(Files.readString(log, StandardCharsets.UTF_8));
-            if (m.find()) {
-                port.set(Integer.parseInt(m.group(1)));
-                return true;
-            }
-            if (!process.isAlive()) {
-                throw new AssertionError("broker exited with " + process.exitValue() + ":\n"
-                        + Files.readString(log, StandardCharsets.UTF_8));
-            }
-            return false;
-        });
-        return port.get();
+        BrokerProcess broker = BrokerProcess.start(config, data, log);
+        processes.add(broker.process());
+        return broker.port();
     }
 }
