@@ -102,6 +102,54 @@ class GroupCommitTest {
         });
     }
 
+    /**
+     * A synchronous producer: each send waits for its fsync before the next. Whether a send lands in the flusher's idle
+     * wait or starts a new flush task depends on timing; either way every send completes once durable, and the flush
+     * thread is given back afterwards.
+     */
+    @Test
+    void backToBackSendsCompleteAndTheIdleFlusherGivesItsThreadBack() throws Exception {
+        PartitionLog log = PartitionLog.open(dir, LogConfig.defaults(), Clock.systemUTC());
+        Context owner = vertx.getOrCreateContext();
+        releaseFirstFlush.countDown();
+        AtomicInteger running = new AtomicInteger();
+        java.util.concurrent.Executor tracked = task -> worker.execute(() -> {
+            running.incrementAndGet();
+            try {
+                task.run();
+            } finally {
+                running.decrementAndGet();
+            }
+        });
+        GroupCommit commit = new GroupCommit(owner, log, FlushPolicy.ALWAYS, 0, tracked);
+        for (int i = 0; i < 200; i++) {
+            CompletableFuture<Long> durable = new CompletableFuture<>();
+            onContext(owner, () -> {
+                long base = log.append(batch(1, 100, 1), 0);
+                commit.awaitDurable(base).onComplete(r -> {
+                    if (r.succeeded()) {
+                        durable.complete(base);
+                    } else {
+                        durable.completeExceptionally(r.cause());
+                    }
+                });
+            });
+            long base = durable.get(10, TimeUnit.SECONDS);
+            assertTrue(log.durableOffset() > base, "completed before its fsync: " + base);
+        }
+        await().atMost(10, TimeUnit.SECONDS).until(() -> running.get() == 0);
+        assertEquals(200, log.durableOffset());
+
+        onContext(owner, commit::close);
+        CompletableFuture<Boolean> afterClose = new CompletableFuture<>();
+        onContext(owner, () -> {
+            long base = log.append(batch(1, 100, 1), 0);
+            afterClose.complete(commit.awaitDurable(base).failed());
+        });
+        assertTrue(afterClose.get(10, TimeUnit.SECONDS));
+        onContext(owner, log::close);
+    }
+
     @Test
     void intervalCompletesAtOnceAndFlushesInTheBackground() throws Exception {
         PartitionLog log = PartitionLog.open(dir, LogConfig.defaults(), Clock.systemUTC());
