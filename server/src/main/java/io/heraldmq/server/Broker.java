@@ -117,7 +117,7 @@ public final class Broker {
                             topics, meta))
                     .compose(t -> {
                         txLog = t;
-                        return subscriptions.load();
+                        return subscriptions.loadPositions();
                     });
         }).compose(v -> {
             ClientIds clientIds = new ClientIds();

@@ -131,9 +131,7 @@ public final class CommitHandler implements RequestHandler {
             Commit.Send s = commit.sends().get(i);
             Topic topic = destinations.get(i).result();
             Buffer batch = s.batch();
-            String key = s.partition() < 0 && topic.partitions().size() > 1
-                    ? RecordBatch.recordKey(batch.slice(RecordBatch.HEADER_BYTES, batch.length())) : null;
-            Partition partition = topic.choose(s.partition(), key);
+            Partition partition = topic.partitionFor(s.partition(), batch);
             if (partition == null) {
                 connection.replyError(correlationId, ErrorCode.INVALID_DESTINATION, "partition " + s.partition()
                         + " does not exist in " + topic);

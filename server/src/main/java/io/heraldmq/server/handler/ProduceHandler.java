@@ -49,10 +49,7 @@ public final class ProduceHandler implements RequestHandler {
                 return;
             }
             Topic topic = ar.result();
-            // The key only matters when it picks among partitions; decoding it otherwise is wasted on the event loop.
-            String key = produce.partition() < 0 && topic.partitions().size() > 1
-                    ? RecordBatch.recordKey(batch.slice(RecordBatch.HEADER_BYTES, batch.length())) : null;
-            Partition partition = topic.choose(produce.partition(), key);
+            Partition partition = topic.partitionFor(produce.partition(), batch);
             if (partition == null) {
                 connection.replyError(correlationId, ErrorCode.INVALID_DESTINATION, "partition "
                         + produce.partition() + " does not exist in " + topic);

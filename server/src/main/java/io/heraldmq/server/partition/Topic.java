@@ -1,6 +1,8 @@
 package io.heraldmq.server.partition;
 
 import io.heraldmq.protocol.DestinationKind;
+import io.heraldmq.protocol.RecordBatch;
+import io.vertx.core.buffer.Buffer;
 
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -50,6 +52,18 @@ public final class Topic {
 
     public int consumerCount() {
         return consumers.get();
+    }
+
+    /**
+     * {@link #choose} for a record batch as a producer sent it: its first record's key is decoded only when it picks
+     * among partitions (decoding it otherwise is wasted work on the connection's event loop).
+     *
+     * @return the partition, or null if {@code explicit} is out of range
+     */
+    public Partition partitionFor(int explicit, Buffer batch) {
+        String key = explicit < 0 && partitions.size() > 1
+                ? RecordBatch.recordKey(batch.slice(RecordBatch.HEADER_BYTES, batch.length())) : null;
+        return choose(explicit, key);
     }
 
     /**

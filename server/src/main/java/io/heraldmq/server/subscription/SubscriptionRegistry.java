@@ -80,8 +80,13 @@ public final class SubscriptionRegistry {
             for (SubscriptionRecord r : records) {
                 definitions.put(r.id(), r);
             }
-            return meta.loadAllPositions();
-        }).map(positions -> {
+            return loadPositions();
+        });
+    }
+
+    /** Reads the stored positions again, e.g. after transaction recovery settled acks into them. */
+    public Future<Void> loadPositions() {
+        return meta.loadAllPositions().map(positions -> {
             startPositions.putAll(positions);
             return null;
         });
