@@ -7,7 +7,7 @@ import java.util.Set;
 
 /**
  * The knobs of one load-generator run, read from system properties (the runner passes its own through):
- * {@code bench.warmup.s} (default 3), {@code bench.measure.s} (10), {@code bench.message.bytes} (1024),
+ * {@code bench.warmup.s} (default 5), {@code bench.measure.s} (10), {@code bench.message.bytes} (1024),
  * {@code bench.backlog.mib} (32; the issue asks for 1024, which takes far longer than the 10-minute budget with
  * synchronous-disk brokers), {@code bench.latency.rate} (10000 msg/s), {@code bench.drain.timeout.s} (60: a
  * scenario fails when no message arrives for this long while some are still missing) and
@@ -27,7 +27,7 @@ public record BenchSettings(long warmupMs, long measureMs, int messageBytes, lon
             }
         }
         return new BenchSettings(
-                seconds("bench.warmup.s", 3),
+                seconds("bench.warmup.s", 5),
                 seconds("bench.measure.s", 10),
                 Integer.getInteger("bench.message.bytes", 1024),
                 (long) (Double.parseDouble(System.getProperty("bench.backlog.mib", "32")) * 1024 * 1024),

@@ -69,7 +69,10 @@ public final class Broker {
     private Broker(BrokerConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
-        this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
+        // One event loop per core, not Vert.x's two: partitions and connections spread over fewer threads, so more
+        // hand-offs between them stay on one thread (benchmark of issue 7, docs/performance.md).
+        this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false)
+                .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()));
         AtomicInteger n = new AtomicInteger();
         // fsync blocks for its whole duration: it gets threads of its own, never an event loop or the shared pool.
         this.flushExecutor = Executors.newFixedThreadPool(4, r -> {

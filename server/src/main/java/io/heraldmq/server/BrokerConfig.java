@@ -154,7 +154,7 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
 
     public static BrokerConfig defaults() {
         return new BrokerConfig("127.0.0.1", DEFAULT_PORT, Path.of("data"), DEFAULT_MAX_MESSAGE_BYTES, 64L << 20,
-                FlushPolicy.ALWAYS, 1000, 16L << 20, 1, 300_000, DEFAULT_RETENTION_MS, -1,
+                FlushPolicy.ALWAYS, 1000, 2L << 20, 1, 300_000, DEFAULT_RETENTION_MS, -1,
                 DEFAULT_SUBSCRIPTION_RETENTION_MS, DEFAULT_DISK_MIN_FREE_BYTES, Map.of(), Map.of(), false, RedeliveryDefaults.DEFAULTS);
     }
 

@@ -88,7 +88,9 @@ public final class BenchRunner {
         String classpath = brokerClasspath(broker);
         int port = freePort();
         System.out.printf("%n== %s on 127.0.0.1:%d, store %s%n", broker.displayName(), port, data);
-        List<String> brokerJvm = List.of("-Xms1g", JVM_HEAP, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn");
+        List<String> brokerJvm = new ArrayList<>(List.of("-Xms1g", JVM_HEAP,
+                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+        brokerJvm.addAll(extraOptions("bench.broker.jvm"));
         try (ChildJvm server = ChildJvm.start(broker + "-broker", brokerJvm, classpath, broker.mainClass(),
                 broker.brokerArguments(port, data), dir.resolve("broker.log"), broker.readyMarker(), line -> { })) {
             if (!server.awaitReady(BROKER_START_TIMEOUT_S)) {
@@ -100,6 +102,7 @@ public final class BenchRunner {
             String clientClasspath = codeLocation() + File.pathSeparator + jndiDir + File.pathSeparator + classpath;
             List<String> clientJvm = new ArrayList<>(List.of(JVM_HEAP,
                     "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+            clientJvm.addAll(extraOptions("bench.client.jvm"));
             for (String property : BenchSettings.propertyNames()) {
                 String value = System.getProperty(property);
                 if (value != null) {
@@ -117,6 +120,12 @@ public final class BenchRunner {
             deleteRecursively(data);
         }
         return results;
+    }
+
+    /** Extra JVM options from a system property, separated by spaces (for profiling or trying a setting). */
+    private static List<String> extraOptions(String property) {
+        String value = System.getProperty(property, "").trim();
+        return value.isEmpty() ? List.of() : List.of(value.split("\\s+"));
     }
 
     private static void accept(BrokerKind broker, String line, Map<String, String> results) {
