@@ -35,13 +35,33 @@ class PreallocationTest {
         try (PartitionLog log = PartitionLog.open(dir, CONFIG, clock, queued::add)) {
             Buffer b = batch(1, 100, 1000);
             log.append(b, 0);
+            log.flush();
             Path file = dir.resolve(LogSegment.fileName(0, LogSegment.LOG_SUFFIX));
             assertEquals(b.length(), Files.size(file), "the append itself wrote no zeros");
+            assertEquals(0, queued.size(), "no fill before the segment was flushed");
+            Buffer second = batch(1, 100, 1001);
+            log.append(second, 0);
             assertEquals(1, queued.size(), "one fill handed to the filler");
-            log.append(batch(1, 100, 1001), 0);
+            log.flush();
+            log.append(batch(1, 100, 1002), 0);
             assertEquals(1, queued.size(), "no second fill while one is pending");
             queued.poll().run();
-            assertEquals(b.length() + LogSegment.PREALLOCATE_STEP, Files.size(file));
+            assertEquals(b.length() + second.length() + LogSegment.PREALLOCATE_STEP, Files.size(file));
+        }
+    }
+
+    @Test
+    void aLogNobodySyncsIsNotZeroFilled() throws Exception {
+        ArrayDeque<Runnable> queued = new ArrayDeque<>();
+        try (PartitionLog log = PartitionLog.open(dir, CONFIG, clock, queued::add)) {
+            long bytes = 0;
+            for (int i = 0; i < 50; i++) {
+                Buffer b = batch(1, 100_000, 1000 + i);
+                log.append(b, 0);
+                bytes += b.length();
+            }
+            assertEquals(0, queued.size(), "no fill without a flush");
+            assertEquals(bytes, Files.size(dir.resolve(LogSegment.fileName(0, LogSegment.LOG_SUFFIX))));
         }
     }
 
@@ -50,6 +70,10 @@ class PreallocationTest {
         ArrayDeque<Runnable> queued = new ArrayDeque<>();
         List<Buffer> written = new ArrayList<>();
         try (PartitionLog log = PartitionLog.open(dir, CONFIG, clock, queued::add)) {
+            Buffer first = batch(1, 100, 999);
+            log.append(first, 0);
+            written.add(first.copy());
+            log.flush();
             Buffer small = batch(1, 100, 1000);
             log.append(small, 0);
             written.add(small.copy());
@@ -90,6 +114,9 @@ class PreallocationTest {
                     Buffer b = batch(1 + random.nextInt(3), payload, 1000 + i);
                     log.append(b, 0);
                     written.add(b.copy());
+                    if (i % 3 == 0) {
+                        log.flush(); // fills start only after a flush
+                    }
                 }
                 assertTrue(log.segmentCount() > 3, "segments: " + log.segmentCount());
                 assertEquals(written, readAll(log));
