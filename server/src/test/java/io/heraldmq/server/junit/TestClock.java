@@ -19,9 +19,19 @@ public final class TestClock extends Clock {
         this.millis = System.currentTimeMillis();
     }
 
+    /** Stopped at {@code millis} since the epoch. */
+    public TestClock(long millis) {
+        this.millis = millis;
+    }
+
     /** Moves the clock forward. */
-    public synchronized void advance(Duration d) {
-        millis += d.toMillis();
+    public void advance(Duration d) {
+        advance(d.toMillis());
+    }
+
+    /** Moves the clock forward by {@code ms} milliseconds. */
+    public synchronized void advance(long ms) {
+        millis += ms;
     }
 
     @Override

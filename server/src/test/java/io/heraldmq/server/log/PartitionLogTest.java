@@ -1,5 +1,7 @@
 package io.heraldmq.server.log;
 
+import io.heraldmq.server.junit.TestClock;
+
 import io.heraldmq.protocol.RecordBatch;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
@@ -22,7 +24,7 @@ class PartitionLogTest {
     @TempDir
     Path dir;
 
-    final TestBatches.MutableClock clock = new TestBatches.MutableClock(1_000_000);
+    final TestClock clock = new TestClock(1_000_000);
 
     @Test
     void appendAndReadAcrossRolls() throws Exception {

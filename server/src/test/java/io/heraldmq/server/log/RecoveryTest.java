@@ -1,5 +1,7 @@
 package io.heraldmq.server.log;
 
+import io.heraldmq.server.junit.TestClock;
+
 import io.heraldmq.protocol.RecordBatch;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
@@ -27,7 +29,7 @@ class RecoveryTest {
     @TempDir
     Path tmp;
 
-    final TestBatches.MutableClock clock = new TestBatches.MutableClock(1_000_000);
+    final TestClock clock = new TestClock(1_000_000);
 
     /** Writes batches into one segment and crashes; returns the batches as stored. */
     private List<Buffer> writeAndCrash(Path dir, int batches) throws IOException {

@@ -1,5 +1,7 @@
 package io.heraldmq.server.log;
 
+import io.heraldmq.server.junit.TestClock;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,7 +18,7 @@ class RetentionTest {
     @TempDir
     Path dir;
 
-    final TestBatches.MutableClock clock = new TestBatches.MutableClock(1_000_000);
+    final TestClock clock = new TestClock(1_000_000);
 
     /** 4 segments of 5 batches (offsets 0-4, 5-9, 10-14, 15-19), the first stamped 1 minute apart, then 1 active. */
     private PartitionLog fill() throws Exception {

@@ -1,5 +1,7 @@
 package io.heraldmq.server.log;
 
+import io.heraldmq.server.junit.TestClock;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,7 +23,7 @@ class SubscriptionRetentionTest {
     @TempDir
     Path dir;
 
-    final TestBatches.MutableClock clock = new TestBatches.MutableClock(1_000_000);
+    final TestClock clock = new TestClock(1_000_000);
 
     /**
      * 4 closed segments (offsets 0-4, 5-9, 10-14, 15-19) whose newest records are 4, 3, 2 and 1 minutes old, then the

@@ -3,9 +3,6 @@ package io.heraldmq.server.log;
 import io.heraldmq.protocol.RecordBatch;
 import io.vertx.core.buffer.Buffer;
 
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,37 +33,5 @@ final class TestBatches {
             pos += size;
         }
         return out;
-    }
-
-    static final class MutableClock extends Clock {
-        private volatile long millis;
-
-        MutableClock(long millis) {
-            this.millis = millis;
-        }
-
-        void advance(long ms) {
-            millis += ms;
-        }
-
-        @Override
-        public long millis() {
-            return millis;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }
