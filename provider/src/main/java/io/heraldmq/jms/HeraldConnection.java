@@ -45,7 +45,11 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
     private final HeraldConnectionFactory factory;
     private final BrokerConnection broker;
     private volatile String clientId;
-    /** Set by the first action other than setClientID: from then on the client id is fixed (JMS 6.1.2). */
+    /**
+     * Set by the first action that uses the connection (a session, start, a temporary destination): from then on the
+     * client id is fixed (JMS 6.1.2). Reading the metadata, setting or reading the exception listener and stop do not
+     * count, as in Artemis, so the common "listener first, then client id" set-up works.
+     */
     private volatile boolean used;
     private final List<HeraldSession> sessions = new CopyOnWriteArrayList<>();
     private final Map<Integer, DeliveryTarget> consumers = new ConcurrentHashMap<>();
@@ -246,7 +250,10 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
     public Session createSession(boolean transacted, int acknowledgeMode) throws JMSException {
         checkClosed();
         markUsed();
-        int mode = transacted ? Session.SESSION_TRANSACTED : acknowledgeMode;
+        // transacted=false with mode 0 (SESSION_TRANSACTED) is not a transacted session: the flag says so, and
+        // Artemis and Classic give AUTO_ACKNOWLEDGE for it. Taking the mode would lose every send at close.
+        int mode = transacted ? Session.SESSION_TRANSACTED
+                : acknowledgeMode == Session.SESSION_TRANSACTED ? Session.AUTO_ACKNOWLEDGE : acknowledgeMode;
         if (mode != Session.SESSION_TRANSACTED && mode != Session.AUTO_ACKNOWLEDGE && mode != Session.CLIENT_ACKNOWLEDGE
                 && mode != Session.DUPS_OK_ACKNOWLEDGE) {
             throw new JMSException("invalid acknowledge mode " + acknowledgeMode);
@@ -312,21 +319,18 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
     @Override
     public ConnectionMetaData getMetaData() throws JMSException {
         checkClosed();
-        markUsed();
         return HeraldConnectionMetaData.INSTANCE;
     }
 
     @Override
     public ExceptionListener getExceptionListener() throws JMSException {
         checkClosed();
-        markUsed();
         return exceptionListener;
     }
 
     @Override
     public void setExceptionListener(ExceptionListener listener) throws JMSException {
         checkClosed();
-        markUsed();
         this.exceptionListener = listener;
     }
 
@@ -351,7 +355,6 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
     public void stop() throws JMSException {
         checkClosed();
         notFromOwnListener("stop");
-        markUsed();
         synchronized (startLock) {
             started = false;
         }

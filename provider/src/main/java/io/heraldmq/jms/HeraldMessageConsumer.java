@@ -602,7 +602,7 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
                         // The specification: with AUTO/DUPS_OK the message is redelivered at once.
                         LOG.log(Level.WARNING, "message listener threw; the message will be redelivered", e);
                         if (!held && !endListener()) {
-                            settle(List.of(d), Ack.RELEASED, "listener threw " + e);
+                            redeliverAtOnce(d, "listener threw " + e);
                         }
                         continue;
                     }
@@ -628,6 +628,23 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
         }
     }
 
+    /**
+     * AUTO/DUPS_OK, a listener threw: the message comes again before any other (JMS 8.7, "immediately redelivered";
+     * Artemis and Classic do the same), marked redelivered, unless the broker must handle it (dead letter, delay).
+     */
+    private void redeliverAtOnce(Delivery d, String reason) {
+        if (redeliveredByBroker(d)) {
+            settle(List.of(d), Ack.RELEASED, reason);
+            return;
+        }
+        lock.lock();
+        try {
+            buffer.addFirst(d.again());
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** @return whether recover() redelivered the message the listener just had */
     private boolean endListener() {
         synchronized (ackLock) {
@@ -644,7 +661,7 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
             return;
         }
         closed = true;
-        if (session.transactionOutlivesConsumerClose() && connection.broker().isOpen() && holdForTransaction()) {
+        if (session.closedConsumerHoldsDeliveries() && connection.broker().isOpen() && holdForSession()) {
             return;
         }
         List<Delivery> seenInBuffer = new ArrayList<>();
@@ -689,13 +706,13 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
     }
 
     /**
-     * A consumer closed in a transacted session: what it received stays part of the transaction (commit acknowledges
-     * it, rollback redelivers it), so the broker-side consumer lives on until the transaction ends, without credit
-     * renewals; the buffer goes back to the broker now.
+     * A consumer closed in a transacted or CLIENT_ACKNOWLEDGE session: what it received stays the session's (commit or
+     * acknowledge settles it, rollback or recover gives it back), so the broker-side consumer lives on until then,
+     * without credit renewals; the buffer goes back to the broker now.
      *
-     * @return false if the transaction holds nothing of this consumer, so it can close at once
+     * @return false if the session holds nothing of this consumer, so it can close at once
      */
-    private boolean holdForTransaction() {
+    private boolean holdForSession() {
         List<Delivery> unseen = new ArrayList<>();
         List<Delivery> rolledBack = new ArrayList<>();
         synchronized (ackLock) {
@@ -724,15 +741,16 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
                 release(rolledBack);
             }
         }
-        session.consumerClosedInTransaction(this);
+        session.consumerClosedHoldingDeliveries(this);
         return true;
     }
 
     /**
-     * The transaction that held this closed consumer ended: on commit its messages were acknowledged with the rest
-     * of the session's; on rollback they go back to the broker, counted. Then the broker-side consumer closes.
+     * The transaction (or CLIENT_ACKNOWLEDGE acknowledge or recover) that held this closed consumer ended: on commit
+     * its messages were acknowledged with the rest of the session's; otherwise they go back to the broker, counted.
+     * Then the broker-side consumer closes.
      */
-    void transactionEnded(boolean committed) {
+    void heldDeliveriesSettled(boolean committed) {
         try {
             if (connection.broker().isOpen()) {
                 synchronized (ackLock) {

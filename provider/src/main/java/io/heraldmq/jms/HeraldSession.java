@@ -74,8 +74,11 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
     private final int acknowledgeMode;
     private final List<HeraldMessageConsumer> consumers = new CopyOnWriteArrayList<>();
     private final List<HeraldMessageProducer> producers = new CopyOnWriteArrayList<>();
-    /** Consumers closed during the open transaction, which still hold messages it received. */
-    private final List<HeraldMessageConsumer> closedInTransaction = new CopyOnWriteArrayList<>();
+    /**
+     * Consumers closed while their deliveries were not yet acknowledged or committed (transacted and CLIENT_ACKNOWLEDGE):
+     * commit or acknowledge still settles those deliveries, rollback or recover gives them back.
+     */
+    private final List<HeraldMessageConsumer> closedHoldingDeliveries = new CopyOnWriteArrayList<>();
     private final List<HeraldQueueBrowser> browsers = new CopyOnWriteArrayList<>();
     private volatile ExecutorService listenerThread;
     private volatile Thread listenerThreadItself;
@@ -187,21 +190,21 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
 
     void consumerClosed(HeraldMessageConsumer c) {
         consumers.remove(c);
-        closedInTransaction.remove(c);
+        closedHoldingDeliveries.remove(c);
     }
 
-    /** The consumer is closed but its messages stay in the open transaction until commit or rollback. */
-    void consumerClosedInTransaction(HeraldMessageConsumer c) {
-        closedInTransaction.add(c);
+    /** The consumer is closed but its messages stay the session's until commit/acknowledge or rollback/recover. */
+    void consumerClosedHoldingDeliveries(HeraldMessageConsumer c) {
+        closedHoldingDeliveries.add(c);
         consumers.remove(c);
     }
 
-    /** Closes the consumers the ended transaction held open. */
+    /** Closes the consumers the ended transaction (or acknowledge, or recover) held open. */
     private void endTransactionForClosedConsumers(boolean committed) {
-        for (HeraldMessageConsumer c : closedInTransaction) {
-            c.transactionEnded(committed);
+        for (HeraldMessageConsumer c : closedHoldingDeliveries) {
+            c.heldDeliveriesSettled(committed);
         }
-        closedInTransaction.clear();
+        closedHoldingDeliveries.clear();
     }
 
     void producerClosed(HeraldMessageProducer p) {
@@ -221,7 +224,7 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
         checkClosed();
         List<CompletableFuture<?>> acks = new ArrayList<>();
         List<HeraldMessageConsumer> all = new ArrayList<>(consumers);
-        all.addAll(closedInTransaction);
+        all.addAll(closedHoldingDeliveries);
         for (HeraldMessageConsumer c : all) {
             CompletableFuture<?> f = c.acknowledgeDelivered();
             if (f != null) {
@@ -230,6 +233,9 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
         }
         JmsExceptions.await(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)),
                 connection.requestTimeoutMs());
+        if (!isTransacted()) {
+            endTransactionForClosedConsumers(true);
+        }
     }
 
     // ---- transactions and asynchronous send completions ----
@@ -238,9 +244,13 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
         return transactedSends != null;
     }
 
-    /** Whether a consumer closing now should keep what it received in the open transaction. */
-    boolean transactionOutlivesConsumerClose() {
-        return transactedSends != null && !closing;
+    /**
+     * Whether a consumer closing now keeps what it received for the session to settle: in a transaction (commit
+     * acknowledges it) and in CLIENT_ACKNOWLEDGE (a message's acknowledge() after its consumer closed acknowledges it,
+     * as in Artemis; the specification lets acknowledge cover every message the session consumed).
+     */
+    boolean closedConsumerHoldsDeliveries() {
+        return (transactedSends != null || acknowledgeMode == CLIENT_ACKNOWLEDGE) && !closing;
     }
 
     TransactedSends transactedSends() {
@@ -394,7 +404,7 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
         awaitCompletions();
         TransactedSends.Transaction tx = transactedSends.drain();
         List<HeraldMessageConsumer> all = new ArrayList<>(consumers);
-        all.addAll(closedInTransaction);
+        all.addAll(closedHoldingDeliveries);
         List<Commit.Consumed> consumed = new ArrayList<>();
         List<Integer> consumedCounts = new ArrayList<>(all.size());
         Ack onlyAck = null;
@@ -498,6 +508,7 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
             throw new IllegalStateException("recover is not allowed on a transacted session: use rollback");
         }
         redeliverUnacknowledged();
+        endTransactionForClosedConsumers(false);
     }
 
     private void redeliverUnacknowledged() {
@@ -546,8 +557,8 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
         }
         if (transactedSends != null) {
             transactedSends.clear();
-            endTransactionForClosedConsumers(false);
         }
+        endTransactionForClosedConsumers(false);
         for (HeraldMessageConsumer c : consumers) {
             try {
                 c.close();

@@ -146,6 +146,70 @@ class ClientAcknowledgeIT {
         }
     }
 
+    /**
+     * A consumer's close does not end what its session consumed: acknowledge() afterwards acknowledges the message
+     * (issue 13: it used to return normally and acknowledge nothing, and the message came again), and the messages
+     * the closed consumer had buffered but not delivered go to the next consumer, unmarked.
+     */
+    @Test
+    void acknowledgeAfterTheConsumerClosedAcknowledges() throws Exception {
+        Queue q = new io.heraldmq.jms.HeraldQueue("ack-after-consumer-close");
+        send(q, "m0", "m1");
+        try (Connection c = factory().createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            MessageConsumer consumer = s.createConsumer(q);
+            Message m = consumer.receive(WAIT_MS);
+            assertEquals("m0", text(m));
+            consumer.close();
+            m.acknowledge();
+            s.close();
+            MessageConsumer next = c.createSession(false, Session.AUTO_ACKNOWLEDGE).createConsumer(q);
+            Message m1 = next.receive(WAIT_MS);
+            assertEquals("m1", text(m1));
+            assertEquals(false, m1.getJMSRedelivered());
+            assertNull(next.receive(NOTHING_MS), "m0 was acknowledged and must not come again");
+        }
+    }
+
+    /** recover() after the consumer closed gives its unacknowledged messages back, marked redelivered. */
+    @Test
+    void recoverAfterTheConsumerClosedRedelivers() throws Exception {
+        Queue q = new io.heraldmq.jms.HeraldQueue("recover-after-consumer-close");
+        send(q, "m0");
+        try (Connection c = factory().createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            MessageConsumer consumer = s.createConsumer(q);
+            assertEquals("m0", text(consumer.receive(WAIT_MS)));
+            consumer.close();
+            s.recover();
+            Message again = s.createConsumer(q).receive(WAIT_MS);
+            assertEquals("m0", text(again));
+            assertEquals(true, again.getJMSRedelivered());
+            assertEquals(2, again.getIntProperty("JMSXDeliveryCount"));
+            again.acknowledge();
+        }
+    }
+
+    /** Closing the session after the consumer closed, with nothing acknowledged, redelivers its messages. */
+    @Test
+    void sessionCloseAfterTheConsumerClosedRedelivers() throws Exception {
+        Queue q = new io.heraldmq.jms.HeraldQueue("close-after-consumer-close");
+        send(q, "m0");
+        try (Connection c = factory().createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.CLIENT_ACKNOWLEDGE);
+            MessageConsumer consumer = s.createConsumer(q);
+            assertEquals("m0", text(consumer.receive(WAIT_MS)));
+            consumer.close();
+            s.close();
+            Message again = c.createSession(false, Session.AUTO_ACKNOWLEDGE).createConsumer(q).receive(WAIT_MS);
+            assertEquals("m0", text(again));
+            assertEquals(true, again.getJMSRedelivered());
+        }
+    }
+
     @Test
     void acknowledgeIsIgnoredInAutoAcknowledgeMode() throws Exception {
         Queue q = new io.heraldmq.jms.HeraldQueue("ack-auto");

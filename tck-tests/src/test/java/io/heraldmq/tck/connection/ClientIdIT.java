@@ -64,6 +64,26 @@ class ClientIdIT {
         }
     }
 
+    /**
+     * "Before any other action on the connection" is read as Artemis and Classic read it: registering or reading the
+     * exception listener, reading the metadata and stop do not use the connection (issue 13: a program written for
+     * Artemis sets the exception listener first).
+     */
+    @Test
+    void settingAfterTheExceptionListenerMetadataOrStopIsAllowed() throws Exception {
+        try (Connection c = factory().createConnection()) {
+            c.setExceptionListener(e -> { });
+            c.getExceptionListener();
+            c.getMetaData().getJMSVersion();
+            c.stop();
+            c.setClientID("client-after-listener");
+            assertEquals("client-after-listener", c.getClientID());
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            s.createDurableConsumer(s.createTopic("client-id-topic-2"), "sub").close();
+            s.unsubscribe("sub");
+        }
+    }
+
     @Test
     void settingWhenTheFactoryConfiguredOneIsIllegal() throws Exception {
         try (Connection c = new HeraldConnectionFactory(broker.url() + "?clientID=admin-configured")
