@@ -180,12 +180,10 @@ public class HeraldMessageProducer implements MessageProducer, QueueSender, Topi
         doSend(requireTarget(target), message, mode, prio, ttl, requireListener(completionListener));
     }
 
+    /** A null destination is invalid whether or not the producer has one of its own (as in Artemis and Classic). */
     private Destination requireTarget(Destination target) throws JMSException {
-        if (target == null && destination == null) {
-            throw new InvalidDestinationException("destination must not be null");
-        }
         if (target == null) {
-            throw new UnsupportedOperationException("this producer was created with destination " + destination);
+            throw new InvalidDestinationException("destination must not be null");
         }
         return target;
     }

@@ -241,7 +241,9 @@ public class HeraldQueueBrowser implements QueueBrowser {
             if (wire.expiration != 0 && wire.expiration <= System.currentTimeMillis()) {
                 return null;
             }
-            return HeraldMessage.fromWire(wire, d.partition, d.offset, d.deliveryCount);
+            // The broker gives the count the next delivery would have; a browsed message shows the deliveries it
+            // has had so far (0 if none), as in Artemis: browsing is not a delivery.
+            return HeraldMessage.fromWire(wire, d.partition, d.offset, Math.max(0, d.deliveryCount - 1));
         }
 
         /** At the end the broker has already stopped reading; close its side without waiting. */

@@ -6,14 +6,15 @@ import io.heraldmq.protocol.RecordBatch;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The sends of a transacted session's open transaction. Each message is encoded once, at send time, straight into the
- * record batch of its target, so commit costs one PRODUCE frame per target rather than one per message, and nothing
+ * record batch of its target, so commit costs one PRODUCE frame per run of sends to one target rather than one per
+ * message, and nothing
  * reaches the broker before commit. A target is a destination, an explicit partition (or none), the persistence of
  * the batch and the routing key: the broker picks one partition per batch from its first record's key, so records
  * with different keys must not share a batch.
@@ -23,7 +24,18 @@ import java.util.concurrent.ThreadLocalRandom;
  * tell which of a transaction's batches a log already holds.
  */
 final class TransactedSends {
+    /** Where a batch goes: its records share all of this (the broker routes and stores a batch whole). */
     private record Target(DestinationKind kind, String destination, int partition, boolean persistent, String key) {
+        Route route() {
+            return new Route(kind, destination, partition);
+        }
+    }
+
+    /** A destination (and explicit partition): the unit within which send order must hold. */
+    private record Route(DestinationKind kind, String destination, int partition) {
+    }
+
+    private record Batch(Target target, RecordBatch.Builder builder) {
     }
 
     /** The batches of one commit and the transaction identity stamped on them. */
@@ -33,7 +45,14 @@ final class TransactedSends {
     private final int maxBatchBytes;
     private final long producerId = ThreadLocalRandom.current().nextLong(Long.MAX_VALUE);
     private int sequence;
-    private final Map<Target, List<RecordBatch.Builder>> batches = new LinkedHashMap<>();
+    /** Every batch, in the order it was started. */
+    private final List<Batch> batches = new ArrayList<>();
+    /**
+     * Per destination, its newest batch. A record joins it only if it has the same persistence and key; otherwise it
+     * starts a new batch, so a PERSISTENT message sent after a NON_PERSISTENT one (or after another key) to the same
+     * destination is stored after it, in send order, as Artemis and Classic keep it.
+     */
+    private final Map<Route, Batch> newest = new HashMap<>();
 
     /** @param maxBatchBytes a batch is closed before it grows past this (the broker's largest message) */
     TransactedSends(int maxBatchBytes) {
@@ -43,36 +62,35 @@ final class TransactedSends {
     synchronized void add(HeraldDestination destination, int partition, boolean persistent, long timestamp,
                           String key, Buffer message) {
         Target target = new Target(destination.kind(), destination.name(), partition, persistent, key);
-        List<RecordBatch.Builder> list = batches.computeIfAbsent(target, t -> new ArrayList<>(1));
-        RecordBatch.Builder last = list.isEmpty() ? null : list.get(list.size() - 1);
+        Batch last = newest.get(target.route());
         int recordBytes = RecordBatch.recordBytes(key, message);
-        if (last == null || last.bytes() + recordBytes > maxBatchBytes) {
-            last = new RecordBatch.Builder(persistent ? RecordBatch.ATTR_PERSISTENT : 0,
-                    Math.min(maxBatchBytes, Math.max(4096, recordBytes * 16)));
-            list.add(last);
+        if (last == null || !last.target().equals(target) || last.builder().bytes() + recordBytes > maxBatchBytes) {
+            last = new Batch(target, new RecordBatch.Builder(persistent ? RecordBatch.ATTR_PERSISTENT : 0,
+                    Math.min(maxBatchBytes, Math.max(4096, recordBytes * 16))));
+            batches.add(last);
+            newest.put(target.route(), last);
         }
-        last.add(timestamp, key, message);
+        last.builder().add(timestamp, key, message);
     }
 
     /**
-     * The PRODUCE requests of the transaction, in send order per target, stamped with the next transaction identity;
-     * the transaction is emptied.
+     * The PRODUCE requests of the transaction, in the order their batches were started (so in send order per
+     * destination), stamped with the next transaction identity; the transaction is emptied.
      */
     synchronized Transaction drain() {
         int seq = sequence++;
-        List<Produce> out = new ArrayList<>();
-        for (Map.Entry<Target, List<RecordBatch.Builder>> e : batches.entrySet()) {
-            Target t = e.getKey();
-            for (RecordBatch.Builder b : e.getValue()) {
-                out.add(new Produce(Produce.FLAG_ACK, t.kind, t.destination, t.partition, -1,
-                        b.transaction(producerId, seq).build()));
-            }
+        List<Produce> out = new ArrayList<>(batches.size());
+        for (Batch b : batches) {
+            Target t = b.target();
+            out.add(new Produce(Produce.FLAG_ACK, t.kind(), t.destination(), t.partition(), -1,
+                    b.builder().transaction(producerId, seq).build()));
         }
-        batches.clear();
+        clear();
         return new Transaction(producerId, seq, out);
     }
 
     synchronized void clear() {
         batches.clear();
+        newest.clear();
     }
 }

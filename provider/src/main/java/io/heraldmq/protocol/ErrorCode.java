@@ -31,6 +31,11 @@ public enum ErrorCode {
     TRANSACTION_ROLLED_BACK(12),
     /** An administrative request named an unknown operation or gave a missing or malformed argument. */
     INVALID_ARGUMENT(16),
+    /**
+     * A shared durable subscription of that name exists with another topic, selector or kind (unshared) and is in use:
+     * the client throws a plain JMSException, as the specification (and Artemis) has it.
+     */
+    SUBSCRIPTION_CONFLICT(17),
     /** Anything else; the message says what. */
     INTERNAL(99);
 

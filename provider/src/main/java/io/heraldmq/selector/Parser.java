@@ -36,9 +36,12 @@ import java.util.Set;
  */
 final class Parser {
 
-    /** JMS header fields that selectors may not reference (spec: references are restricted to six headers). */
+    /**
+     * JMS header fields that selectors may not reference (spec: references are restricted to six headers).
+     * JMSExpiration is referenced all the same, as Artemis and Classic allow (see docs/compatibility.md).
+     */
     private static final Set<String> UNSELECTABLE_HEADERS =
-            Set.of("JMSDestination", "JMSReplyTo", "JMSExpiration", "JMSRedelivered", "JMSDeliveryTime");
+            Set.of("JMSDestination", "JMSReplyTo", "JMSRedelivered", "JMSDeliveryTime");
 
     /** Most nested parentheses, NOTs and unary signs: bounds the parser's recursion. */
     static final int MAX_NESTING = 200;

@@ -17,8 +17,8 @@ package io.heraldmq.selector;
  * {@code a < b OR a > c}; {@code id [NOT] IN (...)} and {@code id [NOT] LIKE ...} are unknown when {@code id} is
  * NULL; a value that is not a string is in no list and like no pattern;</li>
  * <li>the header fields a selector may reference are JMSDeliveryMode, JMSPriority, JMSMessageID, JMSTimestamp,
- * JMSCorrelationID and JMSType; JMSDestination, JMSReplyTo, JMSExpiration, JMSRedelivered and JMSDeliveryTime are
- * always NULL; every other identifier is looked up as a property.</li>
+ * JMSCorrelationID and JMSType, and (as in Artemis and Classic) JMSExpiration; JMSDestination, JMSReplyTo,
+ * JMSRedelivered and JMSDeliveryTime are always NULL; every other identifier is looked up as a property.</li>
  * </ul>
  */
 public final class Selector {

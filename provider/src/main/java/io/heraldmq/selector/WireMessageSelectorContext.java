@@ -5,8 +5,8 @@ import io.heraldmq.protocol.WireMessage;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The selector view of a {@link WireMessage}: the six header fields a selector may reference, and the message
- * properties. Not thread-safe; {@link #reset} lets one instance be reused for many messages.
+ * The selector view of a {@link WireMessage}: the six header fields a selector may reference, JMSExpiration (as
+ * Artemis and Classic allow), and the message properties. Not thread-safe; {@link #reset} lets one instance be reused for many messages.
  */
 public final class WireMessageSelectorContext implements SelectorContext {
     private WireMessage message;
@@ -45,6 +45,10 @@ public final class WireMessageSelectorContext implements SelectorContext {
                 return correlationId;
             case "JMSType":
                 return message.type;
+            case "JMSExpiration":
+                // Not among the specification's six; Artemis and Classic offer it, and selectors written for them
+                // use it (e.g. "JMSExpiration = 0" for messages that never expire).
+                return message.expiration;
             default:
                 return message.properties.get(identifier);
         }

@@ -48,6 +48,25 @@ class TransactedSendsTest {
     }
 
     @Test
+    void sendOrderHoldsAcrossPersistenceAndKeysToOneDestination() {
+        TransactedSends sends = new TransactedSends(1 << 20);
+        sends.add(ORDERS, -1, true, 1, null, message(10));
+        sends.add(ORDERS, -1, false, 2, null, message(10));
+        sends.add(ORDERS, -1, true, 3, null, message(10));
+        sends.add(ORDERS, -1, true, 4, "k", message(10));
+        sends.add(ORDERS, -1, true, 5, null, message(10));
+        sends.add(ORDERS, -1, true, 6, null, message(10));
+        List<Long> timestamps = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        for (Produce p : sends.drain().produces()) {
+            sizes.add(RecordBatch.recordCount(p.batch()));
+            RecordBatch.forEachRecord(p.batch(), (o, r) -> timestamps.add(RecordBatch.recordTimestamp(r)));
+        }
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L), timestamps, "stored in send order");
+        assertEquals(List.of(1, 1, 1, 1, 2), sizes, "a new batch at each change of persistence or key");
+    }
+
+    @Test
     void everyBatchCarriesTheTransactionIdentityAndEachCommitTheNextSequence() {
         TransactedSends sends = new TransactedSends(1 << 20);
         sends.add(ORDERS, -1, true, 1, null, message(10));

@@ -242,16 +242,19 @@ public final class SubscriptionRegistry {
      * A durable topic subscription (unshared or shared, as {@code wanted} says): starts at the log end when new,
      * keeps its position while nobody consumes. If it exists with another topic, selector or noLocal, it is
      * deleted and created anew (JMS: equivalent to unsubscribing and subscribing again) unless a consumer is active
-     * on it, which is ILLEGAL_STATE; so is a second consumer on an unshared one, and a name that the other kind of
-     * durable subscription of this client id already uses.
+     * on it, which is ILLEGAL_STATE (SUBSCRIPTION_CONFLICT for a shared one: a plain JMSException on the client, as
+     * the specification and Artemis have it); so is a second consumer on an unshared one, and a name that the other
+     * kind of durable subscription of this client id already uses (SUBSCRIPTION_CONFLICT when a shared one is wanted).
      */
     public Future<Subscription> durable(Topic topic, SubscriptionRecord wanted, MessageFilter filter) {
         String id = wanted.id();
         String other = wanted.shared() ? durableId(wanted.clientId(), wanted.name())
                 : sharedDurableId(wanted.clientId(), wanted.name());
         if (definitions.containsKey(other)) {
-            return illegalState("a " + (wanted.shared() ? "non-shared" : "shared") + " durable subscription named '"
-                    + wanted.name() + "' already exists for this client id");
+            String message = "a " + (wanted.shared() ? "non-shared" : "shared") + " durable subscription named '"
+                    + wanted.name() + "' already exists for this client id";
+            return wanted.shared() ? Future.failedFuture(new ProtocolException(ErrorCode.SUBSCRIPTION_CONFLICT,
+                    message)) : illegalState(message);
         }
         SubscriptionRecord stored = definitions.get(id);
         Future<Subscription> subscription;
@@ -277,7 +280,8 @@ public final class SubscriptionRegistry {
         } else {
             Future<Void> cleared = stored == null ? Future.succeededFuture() : deleteIfIdle(id,
                     "durable subscription '" + wanted.name() + "' has an active consumer; it cannot change its"
-                            + " topic, selector or noLocal setting now");
+                            + " topic, selector or noLocal setting now",
+                    wanted.shared() ? ErrorCode.SUBSCRIPTION_CONFLICT : ErrorCode.ILLEGAL_STATE);
             // A new durable subscription keeps the broker's default retention until administration changes it.
             SubscriptionRecord created = wanted.retentionMs() > 0 ? wanted : withRetention(wanted,
                     defaultRetentionMs);
@@ -481,9 +485,15 @@ public final class SubscriptionRegistry {
 
     /** Deletes the subscription (definition, position, open dispatch) unless a consumer is active on it. */
     private Future<Void> deleteIfIdle(String id, String activeMessage) {
+        return deleteIfIdle(id, activeMessage, ErrorCode.ILLEGAL_STATE);
+    }
+
+    /** @param whenActive the error when a consumer is active on it */
+    private Future<Void> deleteIfIdle(String id, String activeMessage, ErrorCode whenActive) {
         Future<Subscription> current = open.get(id);
         Future<Void> idle = current == null ? Future.succeededFuture() : current.transform(ar ->
-                ar.succeeded() && ar.result().consumerCount() > 0 ? illegalState(activeMessage)
+                ar.succeeded() && ar.result().consumerCount() > 0
+                        ? Future.<Void>failedFuture(new ProtocolException(whenActive, activeMessage))
                         : Future.succeededFuture());
         return idle.compose(v -> {
             Future<Subscription> f = open.remove(id);
