@@ -18,6 +18,7 @@ import java.util.List;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Spring's {@link DefaultMessageListenerContainer}, unchanged, over HeraldMQ: competing consumers on a queue, a
@@ -84,6 +85,31 @@ class ListenerContainerIT {
         await().during(Duration.ofMillis(300)).atMost(TIMEOUT).until(() -> delivered.total() == 1500);
         delivered.assertExactlyOnce(0, 1500);
         assertEquals(3, delivered.perThread().size(), "consumers that got messages: " + delivered.perThread());
+    }
+
+    /**
+     * A container that keeps only its connection and opens a new session and consumer every ten messages, scaling
+     * between two and four consumers: each closed consumer hands back what it had prefetched, and nothing may be
+     * lost or delivered twice on the way.
+     */
+    @Test
+    void consumersOpenedAndClosedEveryTenMessagesLoseAndDuplicateNothing() {
+        Delivered delivered = new Delivered();
+        ObservedListenerContainer c = container("lc.churn", delivered);
+        c.setCacheLevel(DefaultMessageListenerContainer.CACHE_CONNECTION);
+        c.setConcurrentConsumers(2);
+        c.setMaxConcurrentConsumers(4);
+        c.setMaxMessagesPerTask(10);
+        c.setIdleTaskExecutionLimit(1);
+        c.afterPropertiesSet();
+
+        send(queues, "lc.churn", 0, 1000);
+        c.start();
+
+        await().atMost(TIMEOUT).until(() -> delivered.distinct() == 1000);
+        await().during(Duration.ofMillis(300)).atMost(TIMEOUT).until(() -> delivered.total() == 1000);
+        delivered.assertExactlyOnce(0, 1000);
+        assertTrue(c.consumersCreated() >= 100, "consumers created: " + c.consumersCreated());
     }
 
     @Test
