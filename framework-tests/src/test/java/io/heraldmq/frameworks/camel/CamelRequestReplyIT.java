@@ -76,6 +76,30 @@ class CamelRequestReplyIT {
         assertTrue(replyTos.stream().allMatch(d -> d instanceof TemporaryQueue), "JMSReplyTo: " + replyTos.peek());
     }
 
+    /**
+     * A fixed, shared reply queue instead of a temporary one: camel-jms then picks its replies out of the queue with
+     * a selector on {@code JMSCorrelationID} that it changes as requests come and go.
+     */
+    @Test
+    void repliesOnASharedFixedReplyQueueArePickedOutByCorrelationIdSelectors() throws Exception {
+        camel = Camel.start(new HeraldConnectionFactory(broker.url()), new RouteBuilder() {
+            @Override
+            public void configure() {
+                from("jms:queue:rpc.fixed").process(e ->
+                        e.getMessage().setBody("pong " + e.getMessage().getBody(String.class)));
+            }
+        });
+        ProducerTemplate producer = camel.createProducerTemplate();
+        String endpoint = "jms:queue:rpc.fixed?replyTo=rpc.fixed.replies&replyToType=Shared";
+        List<CompletableFuture<String>> pending = new ArrayList<>();
+        for (int n = 0; n < 20; n++) {
+            pending.add(producer.asyncRequestBody(endpoint, "request " + n, String.class));
+        }
+        for (int n = 0; n < 20; n++) {
+            assertEquals("pong request " + n, pending.get(n).get(60, TimeUnit.SECONDS));
+        }
+    }
+
     @Test
     void aConsumerTemplateTakesTheRequestAndAProducerTemplateSendsTheReplyToItsTemporaryQueue() throws Exception {
         camel = Camel.start(new HeraldConnectionFactory(broker.url()), new RouteBuilder() {

@@ -10,6 +10,7 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.ObjectMessage;
+import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.junit.jupiter.api.AfterEach;
@@ -83,7 +84,7 @@ class JmsTemplateIT {
         assertEquals("hello", text.getText());
         assertEquals("spring", text.getStringProperty("origin"));
         assertNotNull(text.getJMSMessageID());
-        assertEquals("tpl.plain", ((jakarta.jms.Queue) text.getJMSDestination()).getQueueName());
+        assertEquals("tpl.plain", ((Queue) text.getJMSDestination()).getQueueName());
         t.setReceiveTimeout(300);
         assertNull(t.receive("tpl.plain"), "the message was consumed once");
     }
@@ -156,6 +157,19 @@ class JmsTemplateIT {
         assertEquals(DeliveryMode.NON_PERSISTENT, m.getJMSDeliveryMode());
         assertEquals(7, m.getJMSPriority());
         assertTrue(m.getJMSExpiration() >= before + 60_000, "expiration " + m.getJMSExpiration());
+    }
+
+    @Test
+    void aDeliveryDelayHoldsTheMessageBack() throws Exception {
+        JmsTemplate t = cachingTemplate();
+        t.setDeliveryDelay(500);
+        long sent = System.currentTimeMillis();
+        t.convertAndSend("tpl.delay", "later");
+        Message m = t.receive("tpl.delay");
+        long received = System.currentTimeMillis();
+        assertNotNull(m);
+        assertTrue(received - sent >= 500, "received after " + (received - sent) + " ms");
+        assertTrue(m.getJMSDeliveryTime() >= sent + 500, "JMSDeliveryTime " + (m.getJMSDeliveryTime() - sent));
     }
 
     @Test
