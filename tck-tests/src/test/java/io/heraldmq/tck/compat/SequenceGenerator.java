@@ -28,6 +28,7 @@ public final class SequenceGenerator {
     private final Map<Integer, Integer> producerDestination = new HashMap<>();
     private final List<Integer> consumers = new ArrayList<>();
     private final List<Integer> openConsumers = new ArrayList<>();
+    private final Map<Integer, Integer> consumerSession = new HashMap<>();
     /** Open consumers on a queue or a shared subscription, by what they hold ("q0", "shared sub0"...). */
     private final Map<String, Integer> exclusive = new HashMap<>();
     private final Map<Integer, String> consumerHolds = new HashMap<>();
@@ -41,7 +42,7 @@ public final class SequenceGenerator {
     }
 
     private List<Op> run(int length) {
-        add(Op.Kind.CONNECTION, random.nextInt(3) == 0 ? random.nextInt(2) : -1, 0, 0);
+        newConnection();
         while (ops.size() < length) {
             step();
         }
@@ -67,9 +68,7 @@ public final class SequenceGenerator {
         if (sessions.isEmpty() || roll < 4) {
             newSession();
         } else if (roll < 7 && connections.size() < 3) {
-            int id = add(Op.Kind.CONNECTION, random.nextInt(3) == 0 ? random.nextInt(2) : -1, 0, 0);
-            connections.add(id);
-            openConnections.add(id);
+            newConnection();
         } else if (roll < 12) {
             add(Op.Kind.START, pick(connections), 0, 0);
         } else if (roll < 14) {
@@ -125,8 +124,6 @@ public final class SequenceGenerator {
         }
     }
 
-    private final Map<Integer, Integer> consumerSession = new HashMap<>();
-
     private int sessionOf(int consumer) {
         return consumerSession.get(consumer);
     }
@@ -139,11 +136,16 @@ public final class SequenceGenerator {
         }
     }
 
+    /** A connection, with a client id (one of two, so that two connections may want the same) a third of the time. */
+    private void newConnection() {
+        int id = add(Op.Kind.CONNECTION, random.nextInt(3) == 0 ? random.nextInt(2) : -1, 0, 0);
+        connections.add(id);
+        openConnections.add(id);
+    }
+
     private void newSession() {
         if (connections.isEmpty() || openConnections.isEmpty() && chance(90)) {
-            int id = add(Op.Kind.CONNECTION, random.nextInt(3) == 0 ? random.nextInt(2) : -1, 0, 0);
-            connections.add(id);
-            openConnections.add(id);
+            newConnection();
         }
         List<Integer> open = new ArrayList<>(openConnections);
         int connection = open.isEmpty() || chance(3) ? pick(connections) : pick(open);

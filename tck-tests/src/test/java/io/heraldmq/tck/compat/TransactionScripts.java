@@ -109,6 +109,14 @@ final class TransactionScripts {
             r.trace().run("commit", s::commit);
             r.absent("committed?", r.startedSession(Session.AUTO_ACKNOWLEDGE).createConsumer(q));
         });
+        book.add("tx.topic-subscriber-created-before-commit", r -> {
+            Session s = r.startedSession(Session.SESSION_TRANSACTED);
+            jakarta.jms.Topic t = s.createTopic(r.name("t"));
+            s.createProducer(t).send(s.createTextMessage("sent before the subscriber, committed after"));
+            MessageConsumer late = r.startedSession(Session.AUTO_ACKNOWLEDGE).createConsumer(t);
+            r.trace().run("commit", s::commit);
+            r.absent("subscriber created between send and commit", late);
+        });
         book.add("tx.context", r -> {
             JMSContext ctx = r.context(JMSContext.SESSION_TRANSACTED);
             Queue q = ctx.createQueue(r.name("q"));
