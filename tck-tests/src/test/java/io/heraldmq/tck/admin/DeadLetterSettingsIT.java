@@ -129,7 +129,7 @@ class DeadLetterSettingsIT {
 
             // The consumer's subscription is open under the default limit (10): the new limit applies to it at once.
             admin.updateRedeliverySettings(true, "dls-live", 1, null, null, null, "dls-live-bin");
-            consumer.close(); // gives the unacknowledged delivery back, counted
+            s.close(); // gives the unacknowledged delivery back, counted
             Session other = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             TextMessage dead = (TextMessage) other.createConsumer(other.createQueue("dls-live-bin")).receive(WAIT_MS);
             assertNotNull(dead, "dead-lettered into the named queue");
