@@ -11,6 +11,8 @@ import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
@@ -146,6 +148,16 @@ class ClientAcknowledgeIT {
         }
     }
 
+    /** Receives "m0" in a CLIENT_ACKNOWLEDGE session of a started connection, then closes the consumer. */
+    private static Message receiveFirstThenCloseTheConsumer(Connection c, Session s, Queue q) throws Exception {
+        c.start();
+        MessageConsumer consumer = s.createConsumer(q);
+        Message m = consumer.receive(WAIT_MS);
+        assertEquals("m0", text(m));
+        consumer.close();
+        return m;
+    }
+
     /**
      * A consumer's close does not end what its session consumed: acknowledge() afterwards acknowledges the message
      * (issue 13: it used to return normally and acknowledge nothing, and the message came again), and the messages
@@ -156,13 +168,8 @@ class ClientAcknowledgeIT {
         Queue q = new io.heraldmq.jms.HeraldQueue("ack-after-consumer-close");
         send(q, "m0", "m1");
         try (Connection c = factory().createConnection()) {
-            c.start();
             Session s = c.createSession(false, Session.CLIENT_ACKNOWLEDGE);
-            MessageConsumer consumer = s.createConsumer(q);
-            Message m = consumer.receive(WAIT_MS);
-            assertEquals("m0", text(m));
-            consumer.close();
-            m.acknowledge();
+            receiveFirstThenCloseTheConsumer(c, s, q).acknowledge();
             s.close();
             MessageConsumer next = c.createSession(false, Session.AUTO_ACKNOWLEDGE).createConsumer(q);
             Message m1 = next.receive(WAIT_MS);
@@ -172,41 +179,28 @@ class ClientAcknowledgeIT {
         }
     }
 
-    /** recover() after the consumer closed gives its unacknowledged messages back, marked redelivered. */
-    @Test
-    void recoverAfterTheConsumerClosedRedelivers() throws Exception {
-        Queue q = new io.heraldmq.jms.HeraldQueue("recover-after-consumer-close");
+    /**
+     * recover(), or the session's close, after the consumer closed gives its unacknowledged messages back, marked
+     * redelivered.
+     */
+    @ParameterizedTest
+    @ValueSource(booleans = {true, false})
+    void recoverOrSessionCloseAfterTheConsumerClosedRedelivers(boolean recover) throws Exception {
+        Queue q = new io.heraldmq.jms.HeraldQueue("recover-after-consumer-close-" + recover);
         send(q, "m0");
         try (Connection c = factory().createConnection()) {
-            c.start();
             Session s = c.createSession(false, Session.CLIENT_ACKNOWLEDGE);
-            MessageConsumer consumer = s.createConsumer(q);
-            assertEquals("m0", text(consumer.receive(WAIT_MS)));
-            consumer.close();
-            s.recover();
-            Message again = s.createConsumer(q).receive(WAIT_MS);
+            receiveFirstThenCloseTheConsumer(c, s, q);
+            if (recover) {
+                s.recover();
+            } else {
+                s.close();
+            }
+            Message again = c.createSession(false, Session.CLIENT_ACKNOWLEDGE).createConsumer(q).receive(WAIT_MS);
             assertEquals("m0", text(again));
             assertEquals(true, again.getJMSRedelivered());
             assertEquals(2, again.getIntProperty("JMSXDeliveryCount"));
             again.acknowledge();
-        }
-    }
-
-    /** Closing the session after the consumer closed, with nothing acknowledged, redelivers its messages. */
-    @Test
-    void sessionCloseAfterTheConsumerClosedRedelivers() throws Exception {
-        Queue q = new io.heraldmq.jms.HeraldQueue("close-after-consumer-close");
-        send(q, "m0");
-        try (Connection c = factory().createConnection()) {
-            c.start();
-            Session s = c.createSession(false, Session.CLIENT_ACKNOWLEDGE);
-            MessageConsumer consumer = s.createConsumer(q);
-            assertEquals("m0", text(consumer.receive(WAIT_MS)));
-            consumer.close();
-            s.close();
-            Message again = c.createSession(false, Session.AUTO_ACKNOWLEDGE).createConsumer(q).receive(WAIT_MS);
-            assertEquals("m0", text(again));
-            assertEquals(true, again.getJMSRedelivered());
         }
     }
 
