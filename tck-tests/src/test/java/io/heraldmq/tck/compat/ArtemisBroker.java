@@ -58,6 +58,9 @@ public final class ArtemisBroker implements BeforeAllCallback, AfterAllCallback 
         process = new ProcessBuilder(java.toString(), "-Xmx512m", "-XX:+UseSerialGC", "-cp", cp,
                 "io.heraldmq.bench.artemis.ArtemisLauncher", Integer.toString(port), dataDir.toString())
                 .redirectErrorStream(true).start();
+        Process started = process;
+        // Should the test JVM end without afterAll (a crash, a forked JVM's timeout), Artemis ends with it.
+        Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, "artemis-stop"));
         CompletableFuture<Void> ready = new CompletableFuture<>();
         List<String> output = new ArrayList<>();
         Thread reader = new Thread(() -> {
