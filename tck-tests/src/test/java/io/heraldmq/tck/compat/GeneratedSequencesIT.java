@@ -1,5 +1,7 @@
 package io.heraldmq.tck.compat;
 
+import io.heraldmq.admin.HeraldAdmin;
+import io.heraldmq.admin.HeraldAdminException;
 import io.heraldmq.jms.HeraldConnectionFactory;
 import io.heraldmq.server.junit.BrokerExtension;
 import org.junit.jupiter.api.Test;
@@ -73,7 +75,32 @@ class GeneratedSequencesIT {
     }
 
     private Lockstep.Divergence run(List<Op> ops) {
-        return Lockstep.run(ops, artemis.connectionFactory(), new HeraldConnectionFactory(herald.url()),
-                "gen" + runs.incrementAndGet());
+        String prefix = "gen" + runs.incrementAndGet();
+        try {
+            return Lockstep.run(ops, artemis.connectionFactory(), new HeraldConnectionFactory(herald.url()), prefix);
+        } finally {
+            deleteDestinations(prefix);
+        }
+    }
+
+    /**
+     * Deletes a run's destinations on HeraldMQ once it is over: each partition keeps its segment files open, and
+     * thousands of runs would pass the process's open-file limit (Artemis deletes its auto-created addresses itself).
+     */
+    private void deleteDestinations(String prefix) {
+        try (HeraldAdmin admin = HeraldAdmin.connect(herald.url())) {
+            for (String destination : Op.DESTINATIONS) {
+                String name = prefix + "." + destination.substring(6);
+                try {
+                    if (destination.startsWith("queue")) {
+                        admin.deleteQueue(name, true);
+                    } else {
+                        admin.deleteTopic(name, true);
+                    }
+                } catch (HeraldAdminException e) {
+                    // never created by this run
+                }
+            }
+        }
     }
 }
