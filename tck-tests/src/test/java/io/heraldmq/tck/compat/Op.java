@@ -49,7 +49,16 @@ public record Op(Kind kind, int id, int a, int b, int c) {
     static final String[] DESTINATIONS = {"queue q0", "queue q1", "topic t0"};
     static final String[] SELECTORS = {null, "color = 'red'", "n > 3", "JMSPriority = 4"};
     static final String[] CONSUMER_KINDS = {"consumer", "durable", "shared", "sharedDurable"};
-    static final String[] SUBSCRIPTIONS = {"sub0", "sub1"};
+    /**
+     * Two names for each kind of named subscription (unshared durable, shared durable, shared non-durable): a name used
+     * by two kinds is refused by HeraldMQ as the specification says and taken by Artemis (docs/compatibility.md).
+     */
+    static final String[] SUBSCRIPTIONS = {"sub0", "sub1", "shared0", "shared1", "nondurable0", "nondurable1"};
+
+    /** The subscription name of a consumer of this kind (1 durable, 2 shared, 3 shared durable) made by op {@code id}. */
+    static String subscription(int kind, int id) {
+        return SUBSCRIPTIONS[(kind == 1 ? 0 : kind == 3 ? 2 : 4) + id % 2];
+    }
 
     static boolean isQueue(int destination) {
         return destination < 2;
@@ -72,7 +81,7 @@ public record Op(Kind kind, int id, int a, int b, int c) {
                     : "NON_PERSISTENT") + ")";
             case CLOSE_PRODUCER -> "p" + a + ".close()";
             case CONSUMER -> "r" + id + " = s" + a + ".create " + CONSUMER_KINDS[c / 4] + "(" + DESTINATIONS[b]
-                    + (c / 4 == 0 ? "" : ", " + SUBSCRIPTIONS[id % 2]) + ", selector " + SELECTORS[c % 4] + ")";
+                    + (c / 4 == 0 ? "" : ", " + subscription(c / 4, id)) + ", selector " + SELECTORS[c % 4] + ")";
             case RECEIVE -> "r" + a + ".receive()";
             case CLOSE_CONSUMER -> "r" + a + ".close()";
             case ACKNOWLEDGE -> "s" + a + ": last received message.acknowledge()";

@@ -133,6 +133,19 @@ final class SubscriptionScripts {
             back.close();
             r.trace().run("unsubscribe", () -> a.unsubscribe("shared"));
         });
+        book.add("shared.durable-changed-selector-after-close", r -> {
+            Session s = r.startedSession(Session.AUTO_ACKNOWLEDGE);
+            Topic t = s.createTopic(r.name("t"));
+            s.createSharedDurableConsumer(t, "changing", "color = 'red'").close();
+            publish(r, t, "kept by the old subscription");
+            MessageConsumer changed = r.trace().call("same name, other selector, no consumer open",
+                    () -> s.createSharedDurableConsumer(t, "changing", "color = 'blue'"));
+            if (changed != null) {
+                r.absent("the old subscription's message", changed);
+                changed.close();
+            }
+            r.trace().run("unsubscribe", () -> s.unsubscribe("changing"));
+        });
         book.add("shared.non-durable-life-cycle", r -> {
             Session a = r.startedSession(Session.AUTO_ACKNOWLEDGE);
             Session b = r.startedSession(Session.AUTO_ACKNOWLEDGE);

@@ -32,8 +32,13 @@ final class World implements AutoCloseable {
     /** JMS has no getter for the session of a producer or consumer. */
     private final Map<Integer, Session> producerSessions = new HashMap<>();
     private final Map<Integer, Integer> consumerSessions = new HashMap<>();
+    /** What a consumer reads: its queue, its own subscription (plain topic consumer) or a named subscription. */
+    private final Map<Integer, String> subscriptions = new HashMap<>();
     private final Map<Integer, Message> lastReceived = new HashMap<>();
-    /** Texts of the messages the application has received, for the redelivered-flag rule of {@link Lockstep}. */
+    /**
+     * The messages the application has received, as "subscription/text", for the redelivered-flag rule of
+     * {@link Lockstep}.
+     */
     final Set<String> seen = new HashSet<>();
 
     World(ConnectionFactory factory, String prefix) {
@@ -86,6 +91,9 @@ final class World implements AutoCloseable {
             case CONSUMER -> t.run("createConsumer", () -> {
                 consumers.put(op.id(), consumer(op));
                 consumerSessions.put(op.id(), op.a());
+                int kind = op.c() / 4;
+                subscriptions.put(op.id(), Op.isQueue(op.b()) ? "queue " + op.b()
+                        : kind == 0 ? "consumer " + op.id() : Op.subscription(kind, op.id()));
             });
             case CLOSE_CONSUMER -> t.run("close", consumers.get(op.a())::close);
             case ACKNOWLEDGE -> {
@@ -128,7 +136,7 @@ final class World implements AutoCloseable {
         Session s = sessions.get(op.a());
         Destination d = destination(s, op.b());
         String selector = Op.SELECTORS[op.c() % 4];
-        String name = prefix + "." + Op.SUBSCRIPTIONS[op.id() % 2];
+        String name = prefix + "." + Op.subscription(op.c() / 4, op.id());
         return switch (op.c() / 4) {
             case 0 -> s.createConsumer(d, selector);
             case 1 -> s.createDurableConsumer((Topic) d, name, selector, false);
@@ -161,6 +169,11 @@ final class World implements AutoCloseable {
         } catch (Exception e) {
             return "throws " + Trace.exceptionType(e);
         }
+    }
+
+    /** The subscription a receive op reads from (see {@link #subscriptions}). */
+    String subscriptionOf(Op receive) {
+        return subscriptions.get(receive.a());
     }
 
     private int sessionOfConsumer(int consumer) {
