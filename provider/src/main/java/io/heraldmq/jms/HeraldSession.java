@@ -75,8 +75,8 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
     private final List<HeraldMessageConsumer> consumers = new CopyOnWriteArrayList<>();
     private final List<HeraldMessageProducer> producers = new CopyOnWriteArrayList<>();
     /**
-     * Consumers closed while their deliveries were not yet acknowledged or committed (transacted and CLIENT_ACKNOWLEDGE):
-     * commit or acknowledge still settles those deliveries, rollback or recover gives them back.
+     * Consumers closed while their deliveries were not yet acknowledged or committed (transacted and
+     * CLIENT_ACKNOWLEDGE): commit or acknowledge still settles those deliveries, rollback or recover gives them back.
      */
     private final List<HeraldMessageConsumer> closedHoldingDeliveries = new CopyOnWriteArrayList<>();
     private final List<HeraldQueueBrowser> browsers = new CopyOnWriteArrayList<>();
@@ -199,8 +199,11 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
         consumers.remove(c);
     }
 
-    /** Closes the consumers the ended transaction (or acknowledge, or recover) held open. */
-    private void endTransactionForClosedConsumers(boolean committed) {
+    /**
+     * Ends the hold of consumers closed with unsettled deliveries: after commit or acknowledge ({@code committed}) they
+     * close; after rollback, recover or session close their deliveries go back first.
+     */
+    private void settleClosedConsumers(boolean committed) {
         for (HeraldMessageConsumer c : closedHoldingDeliveries) {
             c.heldDeliveriesSettled(committed);
         }
@@ -234,7 +237,7 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
         JmsExceptions.await(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)),
                 connection.requestTimeoutMs());
         if (!isTransacted()) {
-            endTransactionForClosedConsumers(true);
+            settleClosedConsumers(true);
         }
     }
 
@@ -438,7 +441,7 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
             }
             if (bytes > Commit.MAX_FRAME_BYTES) {
                 redeliverUnacknowledged();
-                endTransactionForClosedConsumers(false);
+                settleClosedConsumers(false);
                 throw new TransactionRolledBackException("the transaction was rolled back: its " + bytes
                         + " bytes exceed the largest transaction the broker commits atomically, "
                         + Commit.MAX_FRAME_BYTES + " bytes");
@@ -451,13 +454,13 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
             }
         } catch (JMSException failure) {
             redeliverUnacknowledged();
-            endTransactionForClosedConsumers(false);
+            settleClosedConsumers(false);
             throw commitFailure(failure);
         }
         for (int i = 0; i < all.size(); i++) {
             all.get(i).transactionCommitted(consumedCounts.get(i));
         }
-        endTransactionForClosedConsumers(true);
+        settleClosedConsumers(true);
     }
 
     private static boolean onePartition(Ack ack) {
@@ -497,7 +500,7 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
         awaitCompletions();
         transactedSends.clear();
         redeliverUnacknowledged();
-        endTransactionForClosedConsumers(false);
+        settleClosedConsumers(false);
     }
 
     /** Redelivers every unacknowledged message of this session, oldest first, marked redelivered. */
@@ -508,7 +511,7 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
             throw new IllegalStateException("recover is not allowed on a transacted session: use rollback");
         }
         redeliverUnacknowledged();
-        endTransactionForClosedConsumers(false);
+        settleClosedConsumers(false);
     }
 
     private void redeliverUnacknowledged() {
@@ -558,7 +561,7 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
         if (transactedSends != null) {
             transactedSends.clear();
         }
-        endTransactionForClosedConsumers(false);
+        settleClosedConsumers(false);
         for (HeraldMessageConsumer c : consumers) {
             try {
                 c.close();

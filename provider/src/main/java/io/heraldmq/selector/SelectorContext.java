@@ -15,10 +15,9 @@ public interface SelectorContext {
      * Values are {@link Boolean}, {@link Byte}, {@link Short}, {@link Integer}, {@link Long}, {@link Float},
      * {@link Double} or {@link String}. The header fields a selector may refer to are {@code JMSDeliveryMode} (as the
      * string {@code "PERSISTENT"} or {@code "NON_PERSISTENT"}), {@code JMSPriority} (Integer), {@code JMSMessageID},
-     * {@code JMSTimestamp} (Long), {@code JMSCorrelationID} and {@code JMSType} (String), and {@code JMSExpiration} (Long, 0 = never, as Artemis
-     * and Classic offer); every other identifier is a
-     * property name. A value of any other type makes every comparison with it false and every arithmetic with it
-     * unknown.
+     * {@code JMSTimestamp} (Long), {@code JMSCorrelationID} and {@code JMSType} (String), and {@code JMSExpiration}
+     * (Long, 0 = never, as Artemis and Classic offer); every other identifier is a property name. A value of any other
+     * type makes every comparison with it false and every arithmetic with it unknown.
      */
     Object value(String identifier);
 }

@@ -6,7 +6,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The selector view of a {@link WireMessage}: the six header fields a selector may reference, JMSExpiration (as
- * Artemis and Classic allow), and the message properties. Not thread-safe; {@link #reset} lets one instance be reused for many messages.
+ * Artemis and Classic allow), and the message properties. Not thread-safe; {@link #reset} lets one instance be
+ * reused for many messages.
  */
 public final class WireMessageSelectorContext implements SelectorContext {
     private WireMessage message;

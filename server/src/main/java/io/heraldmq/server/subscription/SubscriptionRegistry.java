@@ -251,10 +251,9 @@ public final class SubscriptionRegistry {
         String other = wanted.shared() ? durableId(wanted.clientId(), wanted.name())
                 : sharedDurableId(wanted.clientId(), wanted.name());
         if (definitions.containsKey(other)) {
-            String message = "a " + (wanted.shared() ? "non-shared" : "shared") + " durable subscription named '"
-                    + wanted.name() + "' already exists for this client id";
-            return wanted.shared() ? Future.failedFuture(new ProtocolException(ErrorCode.SUBSCRIPTION_CONFLICT,
-                    message)) : illegalState(message);
+            return Future.failedFuture(new ProtocolException(conflict(wanted), "a " + (wanted.shared() ? "non-shared"
+                    : "shared") + " durable subscription named '" + wanted.name()
+                    + "' already exists for this client id"));
         }
         SubscriptionRecord stored = definitions.get(id);
         Future<Subscription> subscription;
@@ -280,8 +279,7 @@ public final class SubscriptionRegistry {
         } else {
             Future<Void> cleared = stored == null ? Future.succeededFuture() : deleteIfIdle(id,
                     "durable subscription '" + wanted.name() + "' has an active consumer; it cannot change its"
-                            + " topic, selector or noLocal setting now",
-                    wanted.shared() ? ErrorCode.SUBSCRIPTION_CONFLICT : ErrorCode.ILLEGAL_STATE);
+                            + " topic, selector or noLocal setting now", conflict(wanted));
             // A new durable subscription keeps the broker's default retention until administration changes it.
             SubscriptionRecord created = wanted.retentionMs() > 0 ? wanted : withRetention(wanted,
                     defaultRetentionMs);
@@ -504,6 +502,14 @@ public final class SubscriptionRegistry {
             // After the close, nothing commits a position for it any more; the delete drops buffered ones too.
             return closed.compose(x -> meta.deleteSubscription(id));
         });
+    }
+
+    /**
+     * The error for a durable subscription that clashes with one in use: SUBSCRIPTION_CONFLICT (a plain JMSException on
+     * the client, as the specification words it for createSharedDurableConsumer) when a shared one is wanted.
+     */
+    private static ErrorCode conflict(SubscriptionRecord wanted) {
+        return wanted.shared() ? ErrorCode.SUBSCRIPTION_CONFLICT : ErrorCode.ILLEGAL_STATE;
     }
 
     private static boolean sameDefinition(SubscriptionRecord a, SubscriptionRecord b) {

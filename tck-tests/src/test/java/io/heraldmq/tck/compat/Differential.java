@@ -51,12 +51,11 @@ public final class Differential {
     }
 
     public Outcome run(String prefix, Script script) {
-        return new Outcome(runOn("artemis", artemis.get(), prefix, script),
-                runOn("heraldmq", herald.get(), prefix, script));
+        return new Outcome(runOn(artemis.get(), prefix, script), runOn(herald.get(), prefix, script));
     }
 
-    private static List<String> runOn(String broker, ConnectionFactory factory, String prefix, Script script) {
-        try (Run run = new Run(broker, factory, prefix)) {
+    private static List<String> runOn(ConnectionFactory factory, String prefix, Script script) {
+        try (Run run = new Run(factory, prefix)) {
             try {
                 script.run(run);
             } catch (Exception | AssertionError e) {

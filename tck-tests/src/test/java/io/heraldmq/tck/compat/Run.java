@@ -27,21 +27,14 @@ public final class Run implements AutoCloseable {
     /** How long to wait before concluding that a message does not come. */
     public static final long ABSENT_MS = 300;
 
-    private final String broker;
     private final ConnectionFactory factory;
     private final String prefix;
     private final Trace trace = new Trace();
     private final List<AutoCloseable> toClose = Collections.synchronizedList(new ArrayList<>());
 
-    public Run(String broker, ConnectionFactory factory, String prefix) {
-        this.broker = broker;
+    public Run(ConnectionFactory factory, String prefix) {
         this.factory = factory;
         this.prefix = prefix;
-    }
-
-    /** "artemis" or "heraldmq", for messages only: a script must not behave differently by broker. */
-    public String broker() {
-        return broker;
     }
 
     public Trace trace() {
