@@ -19,7 +19,9 @@ import java.util.zip.CRC32C;
  * 12     4    leaderEpoch      epoch of the partition leader that appended it; producers write -1
  * 16     1    magic            format version, {@link #MAGIC}
  * 17     4    crc              CRC32C of every byte from offset 21 to the end of the batch
- * 21     2    attributes       bit 0 {@link #ATTR_PERSISTENT}: acknowledge only after fsync
+ * 21     2    attributes       bit 0 {@link #ATTR_PERSISTENT}: acknowledge only after fsync; bit 1
+ *                                 {@link #ATTR_CONTROL}: written by the broker, not a message (a replicated
+ *                                 partition's leader-epoch marker); never delivered, refused from clients
  * 23     4    lastOffsetDelta  recordCount - 1
  * 27     8    firstTimestamp   timestamp of the first record (ms since the epoch)
  * 35     8    maxTimestamp     largest record timestamp
@@ -47,6 +49,11 @@ public final class RecordBatch {
     /** Bytes of the fixed part before {@code batchLength}'s count starts. */
     public static final int LOG_OVERHEAD = 12;
     public static final short ATTR_PERSISTENT = 1;
+    /**
+     * The batch is the broker's own, not messages: a new leader's epoch marker. Its records occupy offsets and are
+     * settled as read by every subscription.
+     */
+    public static final short ATTR_CONTROL = 2;
 
     static final int BASE_OFFSET = 0;
     static final int BATCH_LENGTH = 8;
@@ -123,6 +130,10 @@ public final class RecordBatch {
         return batch.getShort(ATTRIBUTES);
     }
 
+    public static boolean isControl(Buffer batch) {
+        return (attributes(batch) & ATTR_CONTROL) != 0;
+    }
+
     public static boolean isPersistent(Buffer batch) {
         return (attributes(batch) & ATTR_PERSISTENT) != 0;
     }
@@ -150,6 +161,9 @@ public final class RecordBatch {
         String problem = check(batch);
         if (problem != null) {
             throw new ProtocolException("malformed record batch: " + problem);
+        }
+        if (isControl(batch)) {
+            throw new ProtocolException("malformed record batch: control batches are the broker's own");
         }
         int pos = HEADER_BYTES;
         int count = recordCount(batch);

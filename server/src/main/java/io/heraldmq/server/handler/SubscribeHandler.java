@@ -8,7 +8,9 @@ import io.heraldmq.protocol.Subscribe;
 import io.heraldmq.protocol.WireMessage;
 import io.heraldmq.server.meta.SubscriptionRecord;
 import io.heraldmq.server.net.ClientConnection;
+import io.heraldmq.server.partition.Partition;
 import io.heraldmq.server.partition.Topic;
+import io.heraldmq.server.replication.PartitionReplica;
 import io.heraldmq.server.partition.TopicRegistry;
 import io.heraldmq.server.net.RequestHandler;
 import io.heraldmq.server.subscription.MessageFilter;
@@ -56,6 +58,7 @@ public final class SubscribeHandler implements RequestHandler {
         MessageFilter filter = MessageFilters.create(s.selector(),
                 s.noLocal() ? WireMessage.origin(connection.clientId(), connection.connectionId()) : null);
         topics.get(s.kind(), s.destination())
+                .compose(SubscribeHandler::ledHere)
                 .compose(topic -> subscription(connection, s, topic, filter).compose(sub -> {
                     if (s.browse()) {
                         return sub.browse(s.consumerId(), connection.sender(), s.initialCredit(), filter);
@@ -75,6 +78,21 @@ public final class SubscribeHandler implements RequestHandler {
                                 ar.result().subscription().redelivery().forConsumer()));
                     }
                 });
+    }
+
+    /**
+     * A clustered destination is consumed on its leader only: a follower's copy has no subscriptions' state, and
+     * consuming it would deliver twice. (Relayed here by another broker that thought this one leads.)
+     */
+    private static Future<Topic> ledHere(Topic topic) {
+        for (Partition p : topic.partitions()) {
+            PartitionReplica r = p.replication();
+            if (r != null && r.role() == PartitionReplica.Role.FOLLOWER) {
+                return Future.failedFuture(new ProtocolException(ErrorCode.NOT_LEADER, "this broker does not lead "
+                        + topic + " (its leader is " + r.leader() + ")"));
+            }
+        }
+        return Future.succeededFuture(topic);
     }
 
     private Future<Subscription> subscription(ClientConnection connection, Subscribe s, Topic topic,

@@ -15,6 +15,7 @@ import io.vertx.core.net.NetSocket;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.BiPredicate;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -39,6 +40,8 @@ public final class ClientConnection {
     private final NetSocket socket;
     private final Context context;
     private final Map<FrameType, RequestHandler> handlers;
+    /** Clustered: relays requests for destinations other brokers lead; null on a single node. */
+    private final BiPredicate<ClientConnection, Frame> router;
     private final Consumer<ClientConnection> onClose;
     private final FrameDecoder decoder;
     private final Map<Integer, ServerConsumer> consumers = new HashMap<>();
@@ -52,9 +55,10 @@ public final class ClientConnection {
     private String user;
     private boolean closed;
 
-    ClientConnection(NetSocket socket, Context context, Map<FrameType, RequestHandler> handlers, int maxFrameBytes,
-                     Consumer<ClientConnection> onClose) {
+    ClientConnection(NetSocket socket, Context context, Map<FrameType, RequestHandler> handlers,
+                     BiPredicate<ClientConnection, Frame> router, int maxFrameBytes, Consumer<ClientConnection> onClose) {
         this.socket = socket;
+        this.router = router;
         this.context = context;
         this.handlers = handlers;
         this.onClose = onClose;
@@ -85,6 +89,23 @@ public final class ClientConnection {
         if (handler == null) {
             throw new ProtocolException("a client may not send " + frame.type());
         }
+        if (router != null && frame.type() != FrameType.CONNECT && router.test(this, frame)) {
+            return;
+        }
+        handle(handler, frame);
+    }
+
+    /**
+     * Runs the local handler of a request the cluster router held back (it waited for a new destination's leader).
+     * Event loop.
+     */
+    public void handleLocally(Frame frame) {
+        if (!closed) {
+            handle(handlers.get(frame.type()), frame);
+        }
+    }
+
+    private void handle(RequestHandler handler, Frame frame) {
         try {
             handler.handle(this, frame);
         } catch (ProtocolException e) {

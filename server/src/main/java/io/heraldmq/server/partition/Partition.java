@@ -9,6 +9,7 @@ import io.heraldmq.server.log.LogConfig;
 import io.heraldmq.server.log.PartitionLog;
 import io.heraldmq.server.log.RetentionHold;
 import io.heraldmq.server.log.RetentionPolicy;
+import io.heraldmq.server.replication.PartitionReplica;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -71,6 +72,7 @@ public final class Partition extends AbstractVerticle {
     private long retentionTimer = -1;
     private boolean retiring;
     private long possiblyDeliveredBelow;
+    private PartitionReplica replication;
 
     /**
      * @param retention               the destination's retention limits; its {@code deletableBelowOffset} is ignored
@@ -123,6 +125,9 @@ public final class Partition extends AbstractVerticle {
 
     @Override
     public void stop(Promise<Void> stopped) {
+        if (replication != null) {
+            replication.close();
+        }
         pacing.close();
         if (log == null) {
             stopped.complete();
@@ -169,6 +174,9 @@ public final class Partition extends AbstractVerticle {
             return Future.failedFuture(new ProtocolException(ErrorCode.RESOURCE_EXHAUSTED,
                     "partition " + topic + "-" + id + " is fenced: " + fenced));
         }
+        if (replication != null) {
+            return replication.produce(batch, waitDurable);
+        }
         long base;
         try {
             base = log.append(batch, 0);
@@ -186,6 +194,91 @@ public final class Partition extends AbstractVerticle {
             listeners.get(i).appended();
         }
         return result;
+    }
+
+    /**
+     * Appends one batch as the replicated partition's leader, stamped with {@code leaderEpoch}. Subscriptions are
+     * not told: they read up to the high watermark, and the replication layer calls {@link #visibleEndAdvanced} when
+     * it moves. Context: the partition's.
+     *
+     * @param waitDurable complete once the leader's own copy is durable under the flush policy
+     * @return the batch's base offset
+     */
+    public Future<Long> appendAsLeader(Buffer batch, int leaderEpoch, boolean waitDurable) {
+        long base;
+        try {
+            base = log.append(batch, leaderEpoch);
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "append to " + topic + "-" + id + " failed", e);
+            return Future.failedFuture(new ProtocolException(ErrorCode.RESOURCE_EXHAUSTED,
+                    "cannot append to " + topic + "-" + id + ": " + e.getMessage()));
+        }
+        cache.add(batch);
+        return waitDurable ? commit.awaitDurable(RecordBatch.lastOffset(batch)).map(base) : Future.succeededFuture(base);
+    }
+
+    /**
+     * Appends batches fetched from the leader, bytes, offsets and epochs unchanged. Context: the partition's.
+     *
+     * @return completes once they are durable under the flush policy: only then may the follower report them
+     */
+    public Future<Void> appendReplica(Buffer batches) {
+        long end;
+        try {
+            end = log.appendReplica(batches);
+        } catch (IOException | RuntimeException e) {
+            return Future.failedFuture(e);
+        }
+        int pos = 0;
+        while (pos < batches.length()) {
+            int size = RecordBatch.sizeAt(batches, pos);
+            cache.add(batches.slice(pos, pos + size));
+            pos += size;
+        }
+        return commit.awaitDurable(end - 1);
+    }
+
+    /**
+     * Removes every batch at and above {@code offset} (a batch boundary), durably, on a worker: a replica whose
+     * tail diverged from its leader's. Nothing else appends meanwhile: only the follower's fetch loop, which waits
+     * for this. Context: the partition's; completes on it.
+     */
+    public Future<Void> truncateTo(long offset) {
+        cache.clear();
+        return vertx.executeBlocking(() -> {
+            log.truncateTo(offset);
+            return null;
+        }, false);
+    }
+
+    /** The partition's directory (the replication layer keeps its epoch files there). */
+    public Path directory() {
+        return dir;
+    }
+
+    /** The replication layer's state of this partition; null on a single node. Context: the partition's. */
+    public PartitionReplica replication() {
+        return replication;
+    }
+
+    /** Makes this partition replicated. Context: the partition's, before any client uses it. */
+    public void replicate(PartitionReplica replication) {
+        this.replication = replication;
+    }
+
+    /**
+     * Where consumers must stop: the high watermark of a replicated partition (records a majority holds), the log
+     * end on a single node. Context: the partition's.
+     */
+    public long visibleEnd() {
+        return replication == null ? logEndOffset() : Math.min(replication.highWatermark(), logEndOffset());
+    }
+
+    /** The high watermark moved: subscriptions may read further. Context: the partition's. */
+    public void visibleEndAdvanced() {
+        for (int i = 0; i < listeners.size(); i++) {
+            listeners.get(i).appended();
+        }
     }
 
     /**

@@ -58,6 +58,7 @@ public final class TopicRegistry {
     /** Temporary destinations: never recorded in the metadata store, logs under {@link #temporaryRoot()}. */
     private final Map<String, Future<Topic>> temporary = new ConcurrentHashMap<>();
     private final List<String> deployments = new ArrayList<>();
+    private java.util.function.Function<Topic, Future<Void>> replicator;
 
     /**
      * @param clock       the time of retention checks
@@ -134,7 +135,18 @@ public final class TopicRegistry {
             }));
         }
         Future<Void> saved = record.equals(stored) ? Future.succeededFuture() : meta.saveTopic(record);
-        return Future.all(deployed).compose(v -> saved).map(v -> new Topic(kind, name, partitions));
+        return Future.all(deployed).compose(v -> saved).compose(v -> {
+            Topic topic = new Topic(kind, name, partitions);
+            return replicator == null ? Future.succeededFuture(topic) : replicator.apply(topic).map(topic);
+        });
+    }
+
+    /**
+     * Clustered brokers: every destination opened from now on (temporary ones excepted) is made replicated by
+     * {@code replicator} before anyone can use it. Call before {@link #load}.
+     */
+    public void replicateWith(java.util.function.Function<Topic, Future<Void>> replicator) {
+        this.replicator = replicator;
     }
 
     /** A destination as administration sees it: its definition and, once opened, its partitions. */

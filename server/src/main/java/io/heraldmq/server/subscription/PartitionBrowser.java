@@ -79,7 +79,7 @@ final class PartitionBrowser {
                     finish();
                     return;
                 }
-                if (queue.isSettled(offset)) {
+                if (queue.isSettled(offset) || cursor.control()) {
                     continue;
                 }
                 Buffer message = RecordBatch.message(record);

@@ -157,7 +157,7 @@ final class PartitionSubscription implements Partition.AppendListener {
 
     /** Starts a queue browser on this partition: it reads on its own from the oldest unsettled record. */
     void attachBrowser(ConsumerLink link) {
-        link.browser = new PartitionBrowser(this, link, acks.committed(), partition.logEndOffset());
+        link.browser = new PartitionBrowser(this, link, acks.committed(), partition.visibleEnd());
         link.browser.dispatch();
     }
 
@@ -403,11 +403,12 @@ final class PartitionSubscription implements Partition.AppendListener {
     private boolean fill(long now) {
         boolean moved = false;
         while (window.size() < LOOKAHEAD) {
-            if (!cursor.advance(readOffset)) {
+            long visibleEnd = partition.visibleEnd();
+            if (!cursor.advance(readOffset, visibleEnd)) {
                 if (readOffset < partition.logStartOffset()) {
                     skipToLogStart();
                 }
-                if (loading || readOffset >= partition.logEndOffset()) {
+                if (loading || readOffset >= visibleEnd) {
                     return moved;
                 }
                 Buffer cached = partition.readCached(readOffset);
@@ -449,6 +450,13 @@ final class PartitionSubscription implements Partition.AppendListener {
             long offset = cursor.offset();
             Buffer record = cursor.record();
             readOffset = offset + 1;
+            if (cursor.control()) {
+                // a leader's epoch marker: takes an offset, is no message
+                if (!acks.isSettled(offset)) {
+                    markSettled(offset);
+                }
+                continue;
+            }
             admit(offset, record, now);
         }
         return moved;

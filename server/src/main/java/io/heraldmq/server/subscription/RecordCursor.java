@@ -14,6 +14,7 @@ final class RecordCursor {
     private long baseOffset;
     private long offset;
     private Buffer record;
+    private boolean control;
 
     void reset(Buffer newChunk) {
         chunk = newChunk.length() == 0 ? null : newChunk;
@@ -27,6 +28,16 @@ final class RecordCursor {
      * @return false when the chunk is used up
      */
     boolean advance(long minOffset) {
+        return advance(minOffset, Long.MAX_VALUE);
+    }
+
+    /**
+     * Moves to the next record at or after {@code minOffset} and below {@code endOffset} (a replicated partition's
+     * high watermark, which always falls between batches: records at or above it are not read).
+     *
+     * @return false when the chunk is used up or its next batch starts at or above endOffset
+     */
+    boolean advance(long minOffset, long endOffset) {
         while (chunk != null) {
             if (pos < batchEnd) {
                 int length = chunk.getInt(pos);
@@ -37,8 +48,12 @@ final class RecordCursor {
                     return true;
                 }
             } else if (chunk.length() - pos >= RecordBatch.HEADER_BYTES) {
+                if (chunk.getLong(pos) >= endOffset) {
+                    return false;
+                }
                 baseOffset = chunk.getLong(pos);
                 batchEnd = pos + RecordBatch.sizeAt(chunk, pos);
+                control = (chunk.getShort(pos + 21) & RecordBatch.ATTR_CONTROL) != 0;
                 if (batchEnd > chunk.length()) {
                     chunk = null;
                     return false;
@@ -57,5 +72,10 @@ final class RecordCursor {
 
     Buffer record() {
         return record;
+    }
+
+    /** Whether the current record belongs to a control batch ({@link RecordBatch#ATTR_CONTROL}): not a message. */
+    boolean control() {
+        return control;
     }
 }

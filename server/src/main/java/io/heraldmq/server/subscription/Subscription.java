@@ -70,7 +70,7 @@ public final class Subscription {
                 p.run(() -> {
                     Position pos = positions.get(p.id());
                     if (pos == null) {
-                        long at = start == Start.LOG_START ? p.logStartOffset() : p.logEndOffset();
+                        long at = start == Start.LOG_START ? p.logStartOffset() : p.visibleEnd();
                         pos = new Position(at, new long[0]);
                         if (durable) {
                             // Recorded now so that a restart resumes here, not at a later log end.

@@ -1,0 +1,92 @@
+package io.heraldmq.server.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.SocketAddress;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Which broker leads each clustered destination, and where brokers take clients, as this broker last heard from the
+ * partition table and the membership: read on event loops without a Hazelcast call. Leadership is per destination
+ * (every partition of a destination has the same replicas and leader, see docs/architecture.md), so a subscription,
+ * which spans the destination's partitions, lives whole on one broker.
+ * <p>
+ * Only a hint: a broker that is asked for a destination it does not lead answers NOT_LEADER.
+ */
+public final class LeaderDirectory {
+    private final String localId;
+    private final Map<String, String> leaders = new ConcurrentHashMap<>();
+    private final Map<String, SocketAddress> clientAddresses = new ConcurrentHashMap<>();
+    private final Map<String, List<Promise<String>>> waiters = new ConcurrentHashMap<>();
+
+    public LeaderDirectory(String localId) {
+        this.localId = localId;
+    }
+
+    public String localId() {
+        return localId;
+    }
+
+    /** @return the leading broker's id, or null if the destination is not clustered or has no leader now */
+    public String leaderOf(boolean queue, String destination) {
+        return leaders.get(key(queue, destination));
+    }
+
+    public void leaderChanged(boolean queue, String destination, String leader) {
+        String key = key(queue, destination);
+        if (leader == null) {
+            leaders.remove(key);
+            return;
+        }
+        leaders.put(key, leader);
+        List<Promise<String>> waiting = waiters.remove(key);
+        if (waiting != null) {
+            waiting.forEach(p -> p.tryComplete(leader));
+        }
+    }
+
+    /**
+     * The leader once the table names one (a destination just created has none for a moment), or null after
+     * {@code timeoutMs}.
+     */
+    public Future<String> leaderWhenKnown(Vertx vertx, boolean queue, String destination, long timeoutMs) {
+        String key = key(queue, destination);
+        String known = leaders.get(key);
+        if (known != null) {
+            return Future.succeededFuture(known);
+        }
+        Promise<String> p = Promise.promise();
+        waiters.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(p);
+        // it may have arrived between the look-up and the registration
+        String now = leaders.get(key);
+        if (now != null) {
+            p.tryComplete(now);
+        }
+        long timer = vertx.setTimer(timeoutMs, t -> p.tryComplete(null));
+        return p.future().andThen(ar -> vertx.cancelTimer(timer));
+    }
+
+    public void removed(boolean queue, String destination) {
+        leaders.remove(key(queue, destination));
+    }
+
+    /** The members changed: where each takes clients. */
+    public void membersChanged(Map<String, SocketAddress> addresses) {
+        clientAddresses.keySet().retainAll(addresses.keySet());
+        clientAddresses.putAll(addresses);
+    }
+
+    public SocketAddress clientAddressOf(String brokerId) {
+        return clientAddresses.get(brokerId);
+    }
+
+    private static String key(boolean queue, String destination) {
+        return (queue ? "q:" : "t:") + destination;
+    }
+}

@@ -1,0 +1,154 @@
+package io.heraldmq.server.replication;
+
+import io.heraldmq.server.cluster.PartitionAssignment;
+import io.heraldmq.server.cluster.PartitionKey;
+import io.heraldmq.server.cluster.PartitionTable;
+import io.heraldmq.server.cluster.ReplicaState;
+import io.heraldmq.server.cluster.ReplicaStates;
+import io.heraldmq.server.partition.Partition;
+import io.heraldmq.server.partition.Topic;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Every replicated partition of this broker: makes each partition of a clustered destination a
+ * {@link PartitionReplica} before any client uses it, hands it the partition table's proposals, and publishes what
+ * each replica holds ({@link ReplicaStates}, every {@link #PUBLISH_INTERVAL_MS}) and, for the partitions it leads,
+ * the in-sync set. Temporary destinations are not replicated: they live with their connection.
+ */
+public final class ReplicaManager {
+    private static final Logger LOG = Logger.getLogger(ReplicaManager.class.getName());
+    static final long PUBLISH_INTERVAL_MS = 1_000;
+
+    private final Vertx vertx;
+    private final String localId;
+    private final ReplicationPeers peers;
+    private final PartitionTable table;
+    private final ReplicaStates states;
+    private final Map<String, PartitionReplica> replicas = new ConcurrentHashMap<>();
+    private final Map<String, ReplicaState> published = new ConcurrentHashMap<>();
+    private final Map<String, List<String>> reportedIsr = new ConcurrentHashMap<>();
+    private final long timer;
+
+    public ReplicaManager(Vertx vertx, String localId, ReplicationPeers peers, PartitionTable table,
+                          ReplicaStates states) {
+        this.vertx = vertx;
+        this.localId = localId;
+        this.peers = peers;
+        this.table = table;
+        this.states = states;
+        this.timer = vertx.setPeriodic(PUBLISH_INTERVAL_MS, t -> publish());
+    }
+
+    /** Starts listening to the partition table. */
+    public Future<Void> start() {
+        return table.listen(vertx.getOrCreateContext(), this::assignmentChanged);
+    }
+
+    public String localId() {
+        return localId;
+    }
+
+    /**
+     * Makes every partition of a newly opened destination replicated, then applies the table's current proposal for
+     * it. The destination must not serve clients before this completes.
+     */
+    public Future<Void> attach(Topic topic) {
+        List<Future<Void>> attached = new ArrayList<>();
+        for (Partition p : topic.partitions()) {
+            PartitionKey key = new PartitionKey(topic.isQueue(), topic.name(), p.id());
+            Promise<Void> done = Promise.promise();
+            p.run(() -> PartitionReplica.open(p, key.encode(), localId, peers).onComplete(ar -> {
+                if (ar.failed()) {
+                    done.fail(ar.cause());
+                    return;
+                }
+                replicas.put(key.encode(), ar.result());
+                table.get(key).onComplete(current -> {
+                    if (current.succeeded() && current.result() != null) {
+                        assignmentChanged(key, current.result());
+                    }
+                });
+                done.complete();
+            }));
+            attached.add(done.future());
+        }
+        return Future.all(attached).mapEmpty();
+    }
+
+    /** The destination was deleted: its replicas stop. */
+    public void detach(Topic topic) {
+        for (Partition p : topic.partitions()) {
+            PartitionReplica r = replicas.remove(new PartitionKey(topic.isQueue(), topic.name(), p.id()).encode());
+            if (r != null) {
+                p.run(r::close);
+            }
+        }
+    }
+
+    /** @return the replica of a partition key's string form, or null if this broker has no such partition */
+    public PartitionReplica find(String key) {
+        return replicas.get(key);
+    }
+
+    /** Every replica of this broker. */
+    public List<PartitionReplica> all() {
+        return List.copyOf(replicas.values());
+    }
+
+    private void assignmentChanged(PartitionKey key, PartitionAssignment assignment) {
+        PartitionReplica r = replicas.get(key.encode());
+        if (r == null || assignment == null) {
+            return;
+        }
+        r.partition().run(() -> r.assignmentChanged(assignment.replicas(), assignment.leader(),
+                assignment.leaderEpoch()));
+    }
+
+    /** Publishes changed replica states, and the in-sync sets of the partitions this broker leads. */
+    private void publish() {
+        long now = System.currentTimeMillis();
+        for (PartitionReplica r : replicas.values()) {
+            r.partition().run(() -> {
+                ReplicaState state = new ReplicaState(r.lastEpoch(), r.partition().logEndOffset(),
+                        r.highWatermark());
+                List<String> isr = r.inSyncReplicas(now);
+                int epoch = r.epoch();
+                if (!state.equals(published.get(r.key()))) {
+                    published.put(r.key(), state);
+                    states.publish(PartitionKey.parse(r.key()), localId, state).onFailure(e ->
+                            published.remove(r.key()));
+                }
+                if (!isr.isEmpty() && !isr.equals(reportedIsr.get(r.key()))) {
+                    reportedIsr.put(r.key(), isr);
+                    table.updateIsr(PartitionKey.parse(r.key()), epoch, isr).onComplete(ar -> {
+                        if (ar.failed() || !ar.result()) {
+                            reportedIsr.remove(r.key());
+                        }
+                    });
+                }
+            });
+        }
+    }
+
+    public Future<Void> close() {
+        vertx.cancelTimer(timer);
+        for (PartitionReplica r : replicas.values()) {
+            r.partition().run(r::close);
+        }
+        replicas.clear();
+        return Future.succeededFuture();
+    }
+
+    static void logFailure(String what, Throwable e) {
+        LOG.log(Level.WARNING, what, e);
+    }
+}

@@ -1,0 +1,43 @@
+package io.heraldmq.server.replication;
+
+/**
+ * Frame types of the broker-to-broker replication connection. Codes are stable on the wire: never renumber, only
+ * add. The client protocol's frame types are a separate space: a replication port never speaks to clients.
+ */
+public enum ReplicationFrameType {
+    /** A would-be leader asks a replica to accept its epoch ({@link BeginEpoch}); answered by EPOCH_VOTE. */
+    BEGIN_EPOCH(1),
+    /** The answer to BEGIN_EPOCH ({@link EpochVote}). */
+    EPOCH_VOTE(2),
+    /** A follower asks its leader for batches ({@link Fetch}); answered by FETCH_RESULT. */
+    FETCH(3),
+    /** The answer to FETCH ({@link FetchResult}). */
+    FETCH_RESULT(4),
+    /** A broker hands a client's batch to the partition's leader ({@link ForwardProduce}); answered by FORWARD_RESULT. */
+    FORWARD_PRODUCE(5),
+    /** The answer to FORWARD_PRODUCE ({@link ForwardResult}). */
+    FORWARD_RESULT(6);
+
+    private static final ReplicationFrameType[] BY_CODE = new ReplicationFrameType[16];
+
+    static {
+        for (ReplicationFrameType t : values()) {
+            BY_CODE[t.code] = t;
+        }
+    }
+
+    private final byte code;
+
+    ReplicationFrameType(int code) {
+        this.code = (byte) code;
+    }
+
+    public byte code() {
+        return code;
+    }
+
+    /** @return the type, or null for an unknown code */
+    public static ReplicationFrameType of(byte code) {
+        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    }
+}

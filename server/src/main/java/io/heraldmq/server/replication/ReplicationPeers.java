@@ -1,0 +1,159 @@
+package io.heraldmq.server.replication;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.logging.Logger;
+
+/**
+ * This broker's replication connections to the other brokers: one TCP connection per peer, made on first use and
+ * again after it fails, shared by every partition (requests are told apart by correlation id). A request that gets
+ * no answer within {@link #REQUEST_TIMEOUT_MS} fails and closes the connection: a peer cut off by the network
+ * sends no reset, and a fresh connection is the way to find out.
+ */
+public final class ReplicationPeers {
+    private static final Logger LOG = Logger.getLogger(ReplicationPeers.class.getName());
+    /** Longer than a leader holds a fetch ({@link PartitionReplica#FETCH_WAIT_MS}). */
+    static final long REQUEST_TIMEOUT_MS = 3_000;
+
+    private final Vertx vertx;
+    private final NetClient client;
+    private final Function<String, SocketAddress> addresses;
+    private final Map<String, Future<PeerConnection>> connections = new ConcurrentHashMap<>();
+    private final AtomicInteger correlation = new AtomicInteger();
+    private volatile boolean closed;
+
+    /** @param addresses a broker id's replication address, or null while it is not a member */
+    public ReplicationPeers(Vertx vertx, Function<String, SocketAddress> addresses) {
+        this.vertx = vertx;
+        this.addresses = addresses;
+        this.client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(2_000)
+                .setReconnectAttempts(0));
+    }
+
+    public int nextCorrelationId() {
+        int id = correlation.incrementAndGet();
+        return id == 0 ? correlation.incrementAndGet() : id;
+    }
+
+    /**
+     * Sends one request frame (its correlation id is read from the frame) to the broker and completes with the
+     * answer, on the connection's context.
+     */
+    public Future<ReplicationFrame> request(String brokerId, Buffer frame) {
+        if (closed) {
+            return Future.failedFuture(new NotSentException("replication closed"));
+        }
+        return connection(brokerId).compose(c -> c.request(frame));
+    }
+
+    private Future<PeerConnection> connection(String brokerId) {
+        Future<PeerConnection> existing = connections.get(brokerId);
+        if (existing != null && !(existing.isComplete() && (existing.failed() || existing.result().isClosed()))) {
+            return existing;
+        }
+        SocketAddress address = addresses.apply(brokerId);
+        if (address == null) {
+            return Future.failedFuture(new NotSentException("broker " + brokerId + " is not a member"));
+        }
+        Future<PeerConnection> made = client.connect(address)
+                .recover(e -> Future.failedFuture(new NotSentException("cannot connect to broker " + brokerId
+                        + " at " + address + ": " + e.getMessage())))
+                .map(socket -> new PeerConnection(brokerId, socket));
+        connections.put(brokerId, made);
+        return made;
+    }
+
+    /** The broker left the cluster: drop its connection, failing what waits on it. */
+    public void forget(String brokerId) {
+        Future<PeerConnection> c = connections.remove(brokerId);
+        if (c != null) {
+            c.onSuccess(PeerConnection::close);
+        }
+    }
+
+    public Future<Void> close() {
+        closed = true;
+        for (String id : connections.keySet()) {
+            forget(id);
+        }
+        return client.close();
+    }
+
+    /** The request never left this broker: retrying it cannot store anything twice. */
+    public static final class NotSentException extends RuntimeException {
+        NotSentException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final class PeerConnection {
+        private final String brokerId;
+        private final NetSocket socket;
+        private final Map<Integer, Promise<ReplicationFrame>> pending = new ConcurrentHashMap<>();
+        private volatile boolean isClosed;
+
+        PeerConnection(String brokerId, NetSocket socket) {
+            this.brokerId = brokerId;
+            this.socket = socket;
+            socket.handler(new ReplicationFrameParser(frame -> {
+                Promise<ReplicationFrame> p = pending.remove(frame.correlationId());
+                if (p != null) {
+                    p.tryComplete(frame);
+                }
+            }));
+            socket.exceptionHandler(e -> {
+                LOG.fine(() -> "replication connection to " + brokerId + " failed: " + e);
+                close();
+            });
+            socket.closeHandler(v -> failAll());
+        }
+
+        boolean isClosed() {
+            return isClosed;
+        }
+
+        Future<ReplicationFrame> request(Buffer frame) {
+            int id = frame.getInt(5);
+            Promise<ReplicationFrame> p = Promise.promise();
+            pending.put(id, p);
+            long timer = vertx.setTimer(REQUEST_TIMEOUT_MS, t -> {
+                if (pending.remove(id) != null) {
+                    p.tryFail("no answer from broker " + brokerId + " within " + REQUEST_TIMEOUT_MS + " ms");
+                    close();
+                }
+            });
+            socket.write(frame).onFailure(e -> {
+                pending.remove(id);
+                p.tryFail(e);
+            });
+            return p.future().andThen(ar -> vertx.cancelTimer(timer));
+        }
+
+        void close() {
+            isClosed = true;
+            socket.close();
+            failAll();
+        }
+
+        private void failAll() {
+            isClosed = true;
+            for (Integer id : pending.keySet()) {
+                Promise<ReplicationFrame> p = pending.remove(id);
+                if (p != null) {
+                    p.tryFail("replication connection to broker " + brokerId + " closed");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.heraldmq.server.replication;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The broker-to-broker replication port: answers BEGIN_EPOCH, FETCH and FORWARD_PRODUCE from other brokers. A
+ * malformed frame closes that connection only. Record batches travel as stored, never re-encoded.
+ */
+public final class ReplicationServer {
+    private static final Logger LOG = Logger.getLogger(ReplicationServer.class.getName());
+
+    private final Vertx vertx;
+    private final Map<ReplicationFrameType, ReplicationRequestHandler> handlers =
+            new EnumMap<>(ReplicationFrameType.class);
+    private NetServer server;
+
+    /** @param replicas the replica of a partition key's string form, or null if there is none here */
+    public ReplicationServer(Vertx vertx, Function<String, PartitionReplica> replicas) {
+        this.vertx = vertx;
+        handlers.put(ReplicationFrameType.BEGIN_EPOCH, new BeginEpochHandler(replicas));
+        handlers.put(ReplicationFrameType.FETCH, new FetchHandler(replicas));
+        handlers.put(ReplicationFrameType.FORWARD_PRODUCE, new ForwardProduceHandler(replicas));
+    }
+
+    /** @return the port bound (useful with port 0) */
+    public Future<Integer> listen(String host, int port) {
+        server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true));
+        server.connectHandler(this::serve);
+        return server.listen(port, host).map(NetServer::actualPort);
+    }
+
+    private void serve(NetSocket socket) {
+        ReplicationFrameParser parser = new ReplicationFrameParser(frame -> {
+            ReplicationRequestHandler handler = handlers.get(frame.type());
+            if (handler == null) {
+                LOG.warning(() -> "replication request of type " + frame.type() + " from " + socket.remoteAddress()
+                        + " is not a request; closing");
+                socket.close();
+                return;
+            }
+            handler.handle(frame).onSuccess(socket::write).onFailure(e -> {
+                LOG.log(Level.WARNING, "replication request " + frame.type() + " failed; closing", e);
+                socket.close();
+            });
+        });
+        socket.handler(chunk -> {
+            try {
+                parser.handle(chunk);
+            } catch (RuntimeException e) {
+                LOG.warning(() -> "malformed replication frame from " + socket.remoteAddress() + ": " + e.getMessage());
+                socket.close();
+            }
+        });
+    }
+
+    public Future<Void> close() {
+        return server == null ? Future.succeededFuture() : server.close();
+    }
+}

@@ -1,0 +1,289 @@
+package io.heraldmq.server.replication;
+
+import io.heraldmq.protocol.RecordBatch;
+import io.heraldmq.server.BrokerConfig;
+import io.heraldmq.server.log.RetentionPolicy;
+import io.heraldmq.server.partition.Partition;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.SocketAddress;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The replication protocol between three replicas of one partition, each with its own Vert.x, log directory and
+ * replication port on 127.0.0.1, without Hazelcast: the test plays the partition table by calling
+ * {@link PartitionReplica#assignmentChanged} itself, so it can propose what a confused AP table might.
+ */
+class ReplicationProtocolIT {
+    private static final String KEY = "q:orders:0";
+    private static final List<String> REPLICAS = List.of("a", "b", "c");
+
+    @TempDir
+    Path dir;
+
+    private final Map<String, SocketAddress> addresses = new ConcurrentHashMap<>();
+    private final Map<String, Node> nodes = new ConcurrentHashMap<>();
+
+    /** One broker: its Vert.x, the partition, its replica, its replication server and peers. */
+    private final class Node {
+        final String id;
+        final Vertx vertx = Vertx.vertx();
+        final ExecutorService flush = Executors.newFixedThreadPool(2);
+        Partition partition;
+        PartitionReplica replica;
+        ReplicationServer server;
+        ReplicationPeers peers;
+        final java.util.Set<String> cut = ConcurrentHashMap.newKeySet();
+
+        Node(String id) {
+            this.id = id;
+        }
+
+        void start() throws Exception {
+            BrokerConfig config = BrokerConfig.defaults().withDataDir(dir.resolve(id));
+            partition = new Partition("orders", 0, dir.resolve(id).resolve("log"), config, flush,
+                    new RetentionPolicy(-1, -1, Long.MAX_VALUE), Clock.systemUTC(), List::of);
+            join(vertx.deployVerticle(partition));
+            peers = new ReplicationPeers(vertx, other -> cut.contains(other) ? null : addresses.get(other));
+            server = new ReplicationServer(vertx, k -> KEY.equals(k) ? replica : null);
+            int port = join(server.listen("127.0.0.1", 0));
+            addresses.put(id, SocketAddress.inetSocketAddress(port, "127.0.0.1"));
+            replica = onPartition(() -> PartitionReplica.open(partition, KEY, id, peers));
+        }
+
+        /** Cuts this broker off from {@code other} both ways: no connection exists or can be made. */
+        void cutFrom(Node other) {
+            cut.add(other.id);
+            other.cut.add(id);
+            peers.forget(other.id);
+            other.peers.forget(id);
+        }
+
+        void heal(Node other) {
+            cut.remove(other.id);
+            other.cut.remove(id);
+        }
+
+        void propose(String leader, int epoch) {
+            partition.run(() -> replica.assignmentChanged(REPLICAS, leader, epoch));
+        }
+
+        Future<Long> send(int records) {
+            Buffer batch = batch(records);
+            return onPartitionAsync(() -> replica.produce(batch, true));
+        }
+
+        long logEnd() {
+            return partition.logEndOffset();
+        }
+
+        /** Stops everything: as far as the others can tell, a crash. */
+        void kill() throws Exception {
+            addresses.remove(id);
+            join(peers.close());
+            join(server.close());
+            join(vertx.close());
+            flush.shutdownNow();
+        }
+
+        <T> T onPartition(Supplier<Future<T>> task) throws Exception {
+            return join(onPartitionAsync(task));
+        }
+
+        <T> Future<T> onPartitionAsync(Supplier<Future<T>> task) {
+            Promise<T> p = Promise.promise();
+            partition.run(() -> task.get().onComplete(p));
+            return p.future();
+        }
+
+        Buffer readAll() throws Exception {
+            Buffer all = Buffer.buffer();
+            long at = 0;
+            while (at < logEnd()) {
+                long from = at;
+                Buffer b = onPartition(() -> partition.read(from));
+                if (b.length() == 0) {
+                    break;
+                }
+                all.appendBuffer(b);
+                int pos = 0;
+                while (pos < b.length()) {
+                    int size = RecordBatch.sizeAt(b, pos);
+                    at = RecordBatch.nextOffset(b.slice(pos, pos + size));
+                    pos += size;
+                }
+            }
+            return all;
+        }
+    }
+
+    private static <T> T join(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+
+    private static Buffer batch(int records) {
+        RecordBatch.Builder b = new RecordBatch.Builder(RecordBatch.ATTR_PERSISTENT, 256);
+        for (int i = 0; i < records; i++) {
+            b.add(System.currentTimeMillis(), null, Buffer.buffer("message " + i));
+        }
+        return b.build();
+    }
+
+    private Node start(String id) throws Exception {
+        Node n = new Node(id);
+        n.start();
+        nodes.put(id, n);
+        return n;
+    }
+
+    @AfterEach
+    void stopAll() {
+        for (Node n : nodes.values()) {
+            try {
+                n.kill();
+            } catch (Exception ignored) {
+                // already stopped
+            }
+        }
+    }
+
+    private void awaitLeader(Node n, int epoch) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            CompletableFuture<Boolean> f = new CompletableFuture<>();
+            n.partition.run(() -> f.complete(n.replica.isEstablishedLeader() && n.replica.epoch() == epoch));
+            return f.get();
+        });
+    }
+
+    @Test
+    void followersCopyTheLeadersLogByteForByteAndSendsCompleteOnceAMajorityHasThem() throws Exception {
+        Node a = start("a");
+        Node b = start("b");
+        Node c = start("c");
+        for (Node n : List.of(a, b, c)) {
+            n.propose("a", 1);
+        }
+        awaitLeader(a, 1);
+        List<Future<Long>> sent = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            sent.add(a.send(3));
+        }
+        join(Future.all(sent));
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.logEnd() == a.logEnd() && c.logEnd() == a.logEnd());
+        assertEquals(1 + 150, a.logEnd(), "the epoch marker and 150 records");
+        assertEquals(a.readAll(), b.readAll());
+        assertEquals(a.readAll(), c.readAll());
+        assertEquals(a.logEnd(), a.partition.visibleEnd());
+    }
+
+    @Test
+    void aLeaderCutOffFromItsFollowersAcknowledgesNothingAndConsumersSeeNothingNew() throws Exception {
+        Node a = start("a");
+        Node b = start("b");
+        Node c = start("c");
+        for (Node n : List.of(a, b, c)) {
+            n.propose("a", 1);
+        }
+        awaitLeader(a, 1);
+        join(a.send(1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.logEnd() == a.logEnd() && c.logEnd() == a.logEnd());
+        long visible = a.partition.visibleEnd();
+        // the network splits a from b and c, who elect b for epoch 2: a is the isolated minority
+        a.cutFrom(b);
+        a.cutFrom(c);
+        b.propose("b", 2);
+        c.propose("b", 2);
+        awaitLeader(b, 2);
+        Future<Long> isolated = a.send(1);
+        join(b.send(1));
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3))
+                .until(() -> !isolated.isComplete() && a.partition.visibleEnd() == visible);
+        // healed, a learns of epoch 2: its send fails (never acknowledged), its divergent tail goes
+        a.heal(b);
+        a.heal(c);
+        a.propose("b", 2);
+        await().atMost(Duration.ofSeconds(10)).until(isolated::isComplete);
+        assertTrue(isolated.failed());
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.logEnd() == b.logEnd());
+        assertEquals(b.readAll(), a.readAll());
+    }
+
+    @Test
+    void aNewLeaderHasEveryAcknowledgedRecordAndADeposedLeaderTruncatesItsTail() throws Exception {
+        Node a = start("a");
+        Node b = start("b");
+        Node c = start("c");
+        for (Node n : List.of(a, b, c)) {
+            n.propose("a", 1);
+        }
+        awaitLeader(a, 1);
+        for (int i = 0; i < 20; i++) {
+            join(a.send(2));
+        }
+        long acknowledgedEnd = a.logEnd();
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.logEnd() == acknowledgedEnd);
+        a.kill();
+        nodes.remove("a");
+        b.propose("b", 2);
+        c.propose("b", 2);
+        awaitLeader(b, 2);
+        assertTrue(b.logEnd() >= acknowledgedEnd);
+        join(b.send(5));
+        await().atMost(Duration.ofSeconds(10)).until(() -> c.logEnd() == b.logEnd());
+        assertEquals(b.readAll(), c.readAll());
+        // a comes back on its old data
+        Node again = start("a");
+        again.propose("b", 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> again.logEnd() == b.logEnd());
+        assertEquals(b.readAll(), again.readAll());
+    }
+
+    @Test
+    void aReplicaRefusesACandidateWhoseLogIsBehindItsOwn() throws Exception {
+        Node a = start("a");
+        Node b = start("b");
+        Node c = start("c");
+        for (Node n : List.of(a, b, c)) {
+            n.propose("a", 1);
+        }
+        awaitLeader(a, 1);
+        join(a.send(1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.logEnd() == a.logEnd() && c.logEnd() == a.logEnd());
+        // b falls behind: it stops following (a newer proposal it alone sees names a dead broker)
+        b.propose("z", 5);
+        join(a.send(1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> c.logEnd() == a.logEnd());
+        a.kill();
+        nodes.remove("a");
+        // the table wrongly proposes b, whose log lacks the last acknowledged record: c must refuse it
+        BeginEpoch ask = new BeginEpoch(KEY, 6, "b", b.replica.lastEpoch(), b.logEnd());
+        EpochVote vote = c.onPartition(() -> c.replica.onBeginEpoch(ask));
+        assertFalse(vote.granted());
+        // c, which has it, is elected with b's vote
+        b.propose("c", 7);
+        c.propose("c", 7);
+        awaitLeader(c, 7);
+    }
+}
