@@ -447,7 +447,7 @@ final class LogSegment implements AutoCloseable {
         if (position < 0) {
             return null;
         }
-        if (position > 0) {
+        if (offset != baseOffset) {
             IoUtil.readFully(channel, header, position);
             if (header.getLong(0) != offset) {
                 return null;
