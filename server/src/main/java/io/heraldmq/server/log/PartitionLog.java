@@ -641,9 +641,9 @@ public final class PartitionLog implements AutoCloseable {
      * from the leader. {@code offset} must be where a batch starts, at or above the log start; at or above the log
      * end nothing happens. Truncating to the log start leaves one empty segment based there.
      * <p>
-     * Afterwards: {@link #logEndOffset()} is {@code offset} and appends continue there; segments wholly above it are
-     * deleted; the segment that held it is cut there (file, offset index, time index) and is the active segment
-     * again, preallocating as a new one would; {@link #durableOffset()} and the recovery point are no higher than
+     * Afterwards: {@link #logEndOffset()} is {@code offset} and appends continue there; segments starting above it
+     * are deleted; the segment holding it is cut there (file, offset index, time index; left empty if it starts
+     * there, as in Kafka) and is the active segment again, preallocating as a new one would; {@link #durableOffset()} and the recovery point are no higher than
      * the cut. Takes the structure lock (as roll and retention do) and the flush lock: it waits for a running
      * {@link #flush} and keeps the next one out until it is done. Blocking: it syncs files and the directory.
      * <p>
