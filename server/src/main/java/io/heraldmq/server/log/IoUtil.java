@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /** Positional I/O loops: FileChannel may transfer fewer bytes than asked. */
@@ -30,6 +31,21 @@ final class IoUtil {
             }
             pos += n;
         }
+    }
+
+    /**
+     * Replaces {@code file} with {@code bytes} so that a crash leaves the old content or the new, never a mix: writes
+     * {@code name.tmp}, fsyncs it, renames it over the file, fsyncs the directory. Durable when it returns.
+     */
+    static void replaceDurably(Path file, ByteBuffer bytes) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            writeFully(channel, bytes, 0);
+            channel.force(true);
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        forceDirectory(file.getParent());
     }
 
     /** Makes creations, renames and deletions in {@code dir} durable (Linux; a no-op where unsupported). */

@@ -20,7 +20,8 @@ import java.util.concurrent.RejectedExecutionException;
  * <p>
  * Written by the owner thread only, read by any thread: {@link #size} is the end of the last fully written batch and
  * is published (volatile) after the batch and its index entries, so a reader bounded by it never sees a partial
- * batch. A segment takes appends until {@link #closeForAppend}, which trims it to its real length.
+ * batch. A segment takes appends until {@link #closeForAppend}, which trims it to its real length, or until a
+ * truncation cuts it and makes it take appends again ({@link #planCut}, {@link #applyCut}, {@link #finishCut}).
  * <p>
  * Preallocation: with {@link LogConfig#preallocate()} the file is zero-filled ahead of the write position in steps of
  * {@link #PREALLOCATE_STEP} (capped at the segment size). Java cannot call fallocate, and a sparse extension
@@ -35,11 +36,12 @@ import java.util.concurrent.RejectedExecutionException;
  * case) takes no lock. One that does not (it outran the fill, or there is none) takes the lock, which waits for at
  * most the one {@link #FILL_CHUNK} being written, and raises {@code allocated} to its own end: it extends the file
  * itself, and a fill still running goes on above it. Only the owner thread lowers {@code allocated} (trim on
- * {@link #closeForAppend}, discarding a failed append), under the lock, and {@code closeForAppend} also ends any fill.
- * A fill starts, at most one at a time, when an append leaves less than half a step of zeros ahead and the segment
- * was flushed since the last fill started: zeros pay off only for fdatasync (it then commits no new file size), so
- * a log nobody syncs (NON_PERSISTENT traffic) grows by its appends alone instead of being written twice, zeros
- * first (that doubled the page-cache writes of a fan-out and took 12 % of the broker's CPU, issue 7).
+ * {@link #closeForAppend}, discarding a failed append, {@link #finishCut}), under the lock, and {@code closeForAppend}
+ * and {@code finishCut} also end any fill. A fill starts, at most one at a time, when an append leaves less than
+ * half a step of zeros ahead and the segment was flushed since the last fill started: zeros pay off only for
+ * fdatasync (it then commits no new file size), so a log nobody syncs (NON_PERSISTENT traffic) grows by its appends
+ * alone instead of being written twice, zeros first (that doubled the page-cache writes of a fan-out and took 12 %
+ * of the broker's CPU, issue 7).
  * <p>
  * A failed append (a full disk: ENOSPC, or any I/O error) truncates the file back to where the batch started, so the
  * segment ends after the last whole batch, its indexes untouched, and the next append starts at the same place.
@@ -418,6 +420,95 @@ final class LogSegment implements AutoCloseable {
             throw new CorruptLogException(logFile, pos, "bad batch length " + batchSize);
         }
         return batchSize;
+    }
+
+    // ---------------------------------------------------------------- truncation (owner thread, no flush running)
+
+    /**
+     * What this segment looks like after a cut: the fields an append of exactly the batches below the cut would have
+     * left, so appends continue as if the removed batches had never been written.
+     */
+    record Cut(long offset, int position, int indexEntries, int timeIndexEntries, long maxTimestamp,
+            int relativeOffsetOfMaxTimestamp, int bytesSinceIndexEntry, long rollTimeMs) {
+    }
+
+    /**
+     * Plans cutting this segment at {@code offset}, reading only bytes below it (nothing changes yet).
+     *
+     * @return null if no batch starts at {@code offset} in this segment (it lies inside a batch, or outside)
+     */
+    Cut planCut(long offset, long nowMs) throws IOException {
+        int limit = size;
+        if (offset < baseOffset || offset >= nextOffset) {
+            return null;
+        }
+        int position = offset == baseOffset ? 0 : seek(offset, limit);
+        ByteBuffer header = ByteBuffer.allocate(SEEK_HEADER_BYTES);
+        if (position < 0) {
+            return null;
+        }
+        if (offset != baseOffset) {
+            IoUtil.readFully(channel, header, position);
+            if (header.getLong(0) != offset) {
+                return null;
+            }
+        }
+        int relative = (int) (offset - baseOffset);
+        int indexEntries = index.countBelow(relative);
+        int timeIndexEntries = timeIndex.countBelow(relative);
+        long max = -1;
+        int maxRelative = 0;
+        if (timeIndexEntries > 0) {
+            max = timeIndex.timestamp(timeIndexEntries - 1);
+            maxRelative = timeIndex.relativeOffset(timeIndexEntries - 1);
+        }
+        // the batches after the last kept index entry are not summarized by the time index: read their headers
+        int start = indexEntries > 0 ? index.position(indexEntries - 1) : 0;
+        for (int pos = start; pos < position; ) {
+            int batchSize = batchSizeAt(pos, position);
+            header.clear();
+            IoUtil.readFully(channel, header, pos);
+            if (header.getLong(35) > max) {
+                max = header.getLong(35);
+                maxRelative = (int) (header.getLong(0) - baseOffset);
+            }
+            pos += batchSize;
+        }
+        return new Cut(offset, position, indexEntries, timeIndexEntries, max, maxRelative, position - start,
+                position == 0 ? nowMs : rollTimeMs);
+    }
+
+    /**
+     * Memory only: publishes the shorter segment, so readers bounded by {@link #size} no longer reach the removed
+     * bytes. The file keeps them until {@link #finishCut}; the indexes keep their extra entries until then too,
+     * which is harmless: a lookup for an offset below the cut never chooses an entry at or above it.
+     */
+    void applyCut(Cut cut) {
+        size = cut.position();
+        nextOffset = cut.offset();
+        maxTimestamp = cut.maxTimestamp();
+        relativeOffsetOfMaxTimestamp = cut.relativeOffsetOfMaxTimestamp();
+        bytesSinceIndexEntry = cut.bytesSinceIndexEntry();
+        rollTimeMs = cut.rollTimeMs();
+    }
+
+    /**
+     * Cuts the files to the state {@link #applyCut} published, syncs them (data, length and indexes) and takes
+     * appends again, whether this segment was the active one or a closed one. Any fill still running stops at its
+     * next chunk and nothing lies ahead of the write position afterwards ({@code allocated == size}), so the
+     * preallocation invariant holds as after a failed append; fills resume after the next flush.
+     */
+    void finishCut(Cut cut) throws IOException {
+        index.truncateTo(cut.indexEntries());
+        timeIndex.truncateTo(cut.timeIndexEntries());
+        synchronized (fillLock) {
+            fillEnd = 0;
+            channel.truncate(size);
+            allocated = size;
+            closedForAppend = false;
+        }
+        durableClosed = false;
+        syncAll();
     }
 
     // ---------------------------------------------------------------- open (owner thread, before publication)

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.OptionalLong;
 import java.util.zip.CRC32C;
 
@@ -50,15 +49,7 @@ public final class OffsetCheckpointFile {
     }
 
     public void write(long offset) throws IOException {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        ByteBuffer buffer = ByteBuffer.allocate(BYTES).putLong(offset).putInt(crc(offset)).flip();
-        try (var channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
-            IoUtil.writeFully(channel, buffer, 0);
-            channel.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        IoUtil.forceDirectory(file.getParent());
+        IoUtil.replaceDurably(file, ByteBuffer.allocate(BYTES).putLong(offset).putInt(crc(offset)).flip());
     }
 
     /** Deletes the file durably, so a crash after this call cannot be mistaken for a clean shutdown. */

@@ -111,6 +111,27 @@ final class OffsetIndex implements AutoCloseable {
         return found < 0 ? 0 : (int) e[found];
     }
 
+    /** How many entries have a relative offset below {@code relativeOffset}: the ones a cut there keeps. */
+    int countBelow(int relativeOffset) {
+        int n = count;
+        long[] e = entries;
+        while (n > 0 && (int) (e[n - 1] >>> 32) >= relativeOffset) {
+            n--;
+        }
+        return n;
+    }
+
+    /**
+     * Owner thread: keeps the first {@code n} entries (a log truncation). Lookups for offsets below the cut never
+     * choose a dropped entry, so readers need no protection; the next {@link #append} overwrites the slot.
+     */
+    void truncateTo(int n) throws IOException {
+        if (n < count) {
+            count = n;
+        }
+        channel.truncate((long) n * ENTRY_BYTES);
+    }
+
     /** Owner thread, no concurrent readers of the dropped entries: drops every entry (recovery rebuilds it). */
     void clear() throws IOException {
         count = 0;

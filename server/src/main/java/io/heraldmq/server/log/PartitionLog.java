@@ -19,12 +19,15 @@ import java.util.stream.Stream;
  * The append-only log of one partition: a directory of {@link LogSegment}s, the last of which (the active segment)
  * takes appends.
  * <p>
- * Threads: {@link #append}, {@link #retire} and {@link #close} on the owner thread; {@link #read},
- * {@link #offsetForTimestamp} and the offset getters on any thread; {@link #flush} on one flusher thread at a time;
- * {@link #deleteRetired} and the active segment's zero-filling on workers. The segment list is an immutable
- * array replaced under a lock by the rare structural changes (roll, retention, close); the append path takes no lock.
+ * Threads: {@link #append}, {@link #appendReplica}, {@link #truncateTo}, {@link #retire} and {@link #close} on the
+ * owner thread; {@link #read}, {@link #offsetForTimestamp} and the offset getters on any thread; {@link #flush} on one
+ * flusher thread at a time; {@link #deleteRetired} and the active segment's zero-filling on workers. The segment list
+ * is an immutable array replaced under a lock by the rare structural changes (roll, retention, truncation, close);
+ * the append path takes no lock.
  * Visibility is ordered by volatile writes: the batch bytes and index entries, then the segment's size, then
  * {@link #logEndOffset}. A reader that reads {@code logEndOffset} first therefore finds every offset below it.
+ * Truncation, the one change that removes offsets from the end, is fenced off from readers by a counter (see
+ * {@link #truncateTo}).
  * <p>
  * Recovery. Besides the segments, the directory holds two {@link OffsetCheckpointFile}s:
  * <ul>
@@ -60,6 +63,8 @@ public final class PartitionLog implements AutoCloseable {
     private final OffsetCheckpointFile recoveryPoint;
     private final Object structureLock = new Object();
     private final Object flushLock = new Object();
+    /** Held by {@link #truncateTo} while it changes the in-memory view; readers that meet it wait. */
+    private final Object viewLock = new Object();
 
     private volatile LogSegment[] segments;
     private volatile long logStartOffset;
@@ -68,6 +73,8 @@ public final class PartitionLog implements AutoCloseable {
     /** A segment file was created since the directory was last synced. */
     private volatile boolean directoryDirty;
     private volatile boolean closed;
+    /** Incremented before and after {@link #truncateTo} changes the in-memory view: odd while it does. */
+    private volatile int truncations;
     /** Whether open() ran a recovery scan; for tests and metrics. */
     private final boolean recovered;
     private final long possiblyDeliveredBelow;
@@ -248,22 +255,89 @@ public final class PartitionLog implements AutoCloseable {
         if (length < RecordBatch.HEADER_BYTES || RecordBatch.sizeAt(batch, 0) != length) {
             throw new IllegalArgumentException("not one record batch: " + length + " bytes");
         }
-        if (closed) {
-            throw new IllegalStateException("log closed: " + dir);
-        }
+        checkOpen();
         long base = logEndOffset;
         RecordBatch.setBaseOffset(batch, base);
         RecordBatch.setLeaderEpoch(batch, leaderEpoch);
+        appendBatch(batch);
+        return base;
+    }
+
+    /**
+     * Owner thread only. Appends batches copied from the leader, byte for byte: their base offsets and leader epochs
+     * are kept, not assigned. Each batch is checked whole (sizes, CRC, record offsets) and its base offset must
+     * continue the log: the first at {@link #logEndOffset()}, each next one at the previous one's next offset. The
+     * whole buffer is checked before anything is written, so a refused call leaves the log as it was. Rolls and
+     * indexes as {@link #append}; no fsync.
+     * <p>
+     * An I/O error part-way leaves the batches before the failing one appended (the failing one is cut away, see
+     * {@link LogSegment}); {@link #logEndOffset()} says how far it got.
+     *
+     * @param batches one or more record batches back to back
+     * @return the new log end offset
+     * @throws IllegalStateException    if a batch does not start where the log (or the batch before it) ends: a gap
+     *                                  or an overlap, which only truncation can resolve
+     * @throws IllegalArgumentException if the buffer is not whole, sound batches
+     */
+    public long appendReplica(Buffer batches) throws IOException {
+        checkOpen();
+        int length = batches.length();
+        if (length == 0) {
+            throw new IllegalArgumentException("no record batch to append to " + dir);
+        }
+        long expected = logEndOffset;
+        for (int pos = 0; pos < length; ) {
+            Buffer batch = batchAt(batches, pos);
+            long base = RecordBatch.baseOffset(batch);
+            if (base != expected) {
+                throw new IllegalStateException("replica batch " + (pos == 0 ? "" : "at byte " + pos + " ")
+                        + "starts at offset " + base + " but " + dir + " expects offset " + expected
+                        + (base > expected ? " (a gap)" : " (an overlap)"));
+            }
+            String problem = RecordBatch.check(batch);
+            if (problem != null) {
+                throw new IllegalArgumentException("replica batch at offset " + base + ": " + problem);
+            }
+            expected = RecordBatch.nextOffset(batch);
+            pos += batch.length();
+        }
+        for (int pos = 0; pos < length; ) {
+            Buffer batch = batchAt(batches, pos);
+            appendBatch(batch);
+            pos += batch.length();
+        }
+        return logEndOffset;
+    }
+
+    /** The batch starting at byte {@code pos} of {@code batches}, as a slice; its size must fit. */
+    private static Buffer batchAt(Buffer batches, int pos) {
+        int left = batches.length() - pos;
+        int size = left < RecordBatch.HEADER_BYTES ? -1 : RecordBatch.sizeAt(batches, pos);
+        if (size < RecordBatch.HEADER_BYTES || size > left) {
+            throw new IllegalArgumentException("not a whole record batch at byte " + pos + " of " + batches.length()
+                    + " (length field " + size + ")");
+        }
+        return batches.slice(pos, pos + size);
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("log closed: " + dir);
+        }
+    }
+
+    /** Writes a batch whose base offset is {@link #logEndOffset}, rolling first if needed, and publishes it. */
+    private void appendBatch(Buffer batch) throws IOException {
+        long base = RecordBatch.baseOffset(batch);
         long last = RecordBatch.lastOffset(batch);
         LogSegment segment = active;
-        if (segment.size() > 0 && (segment.size() + (long) length > config.segmentBytes()
+        if (segment.size() > 0 && (segment.size() + (long) batch.length() > config.segmentBytes()
                 || clock.millis() - segment.rollTimeMs() >= config.segmentMs()
                 || last - segment.baseOffset() > Integer.MAX_VALUE)) {
             segment = roll(base);
         }
         segment.append(batch);
         logEndOffset = last + 1;
-        return base;
     }
 
     private LogSegment roll(long base) throws IOException {
@@ -291,30 +365,65 @@ public final class PartitionLog implements AutoCloseable {
      */
     public Buffer read(long offset, int maxBytes) throws IOException {
         for (int attempt = 0; attempt < 100; attempt++) {
-            long from = Math.max(offset, logStartOffset);
-            if (from >= logEndOffset) {
-                return Buffer.buffer();
-            }
-            LogSegment[] current = segments;
-            int i = floor(current, from);
-            if (i < 0) {
-                continue; // retention moved the start between our two reads
-            }
+            int truncation = stableTruncationCount();
+            Buffer batches;
             try {
-                for (; i < current.length; i++) {
-                    Buffer batches = current[i].read(from, maxBytes);
-                    if (batches.length() > 0) {
-                        return batches;
-                    }
+                batches = readOnce(offset, maxBytes);
+            } catch (IOException e) {
+                if (truncations != truncation) {
+                    continue; // the files changed under a view taken before a truncation: stale, not damaged
                 }
-            } catch (ClosedChannelException e) {
-                if (closed || !current[Math.min(i, current.length - 1)].isDeleted()) {
-                    throw e;
-                }
-                // retention deleted the segment under us: start again from the new log start
+                throw e;
+            }
+            if (truncations != truncation) {
+                continue;
+            }
+            if (batches != null) {
+                return batches;
             }
         }
         return Buffer.buffer();
+    }
+
+    /** @return null to try again */
+    private Buffer readOnce(long offset, int maxBytes) throws IOException {
+        long from = Math.max(offset, logStartOffset);
+        if (from >= logEndOffset) {
+            return Buffer.buffer();
+        }
+        LogSegment[] current = segments;
+        int i = floor(current, from);
+        if (i < 0) {
+            return null; // retention moved the start between our two reads
+        }
+        try {
+            for (; i < current.length; i++) {
+                Buffer batches = current[i].read(from, maxBytes);
+                if (batches.length() > 0) {
+                    return batches;
+                }
+            }
+        } catch (ClosedChannelException e) {
+            if (closed || !current[Math.min(i, current.length - 1)].isDeleted()) {
+                throw e;
+            }
+            // retention deleted the segment under us: start again from the new log start
+        }
+        return null;
+    }
+
+    /**
+     * The truncation count, even: if a truncation is changing the in-memory view right now (odd), waits the few
+     * field writes until it is done. See {@link #truncateTo}.
+     */
+    private int stableTruncationCount() {
+        int count = truncations;
+        while ((count & 1) != 0) {
+            synchronized (viewLock) {
+                count = truncations;
+            }
+        }
+        return count;
     }
 
     private static int floor(LogSegment[] segments, long offset) {
@@ -338,6 +447,24 @@ public final class PartitionLog implements AutoCloseable {
      * if there is none.
      */
     public long offsetForTimestamp(long timestampMs) throws IOException {
+        while (true) {
+            int truncation = stableTruncationCount();
+            long found;
+            try {
+                found = findTimestamp(timestampMs);
+            } catch (IOException e) {
+                if (truncations != truncation) {
+                    continue;
+                }
+                throw e;
+            }
+            if (truncations == truncation) {
+                return found;
+            }
+        }
+    }
+
+    private long findTimestamp(long timestampMs) throws IOException {
         long end = logEndOffset;
         LogSegment[] current = segments;
         for (LogSegment segment : current) {
@@ -505,6 +632,90 @@ public final class PartitionLog implements AutoCloseable {
             segment.delete();
         }
         IoUtil.forceDirectory(dir);
+    }
+
+    // ---------------------------------------------------------------- truncation (owner thread)
+
+    /**
+     * Owner thread only. Removes every batch at or above {@code offset}: a replica drops the tail in which it diverged
+     * from the leader. {@code offset} must be where a batch starts, at or above the log start; at or above the log
+     * end nothing happens. Truncating to the log start leaves one empty segment based there.
+     * <p>
+     * Afterwards: {@link #logEndOffset()} is {@code offset} and appends continue there; segments starting above it
+     * are deleted; the segment holding it is cut there (file, offset index, time index; left empty if it starts
+     * there, as in Kafka) and is the active segment again, preallocating as a new one would; {@link #durableOffset()} and the recovery point are no higher than
+     * the cut. Takes the structure lock (as roll and retention do) and the flush lock: it waits for a running
+     * {@link #flush} and keeps the next one out until it is done. Blocking: it syncs files and the directory.
+     * <p>
+     * Durability: when it returns the truncation is on disk, so a crash afterwards never brings a removed batch back.
+     * A crash during the call leaves a prefix of the log as it was before the call: never a mix, never a gap. It is
+     * at most as long as before and at least {@code offset} long, short of whatever had not been flushed (which any
+     * crash loses). That holds because the recovery point is lowered to the cut segment first, so open scans that
+     * segment and everything after it rather than trusting them; segments are deleted newest first; and the cut
+     * segment is cut only once no later segment is left. Calling truncateTo again after the restart finishes the
+     * job; a replica does that anyway, as it reconciles with the leader after every start.
+     * <p>
+     * Readers never see the removed batches mixed with later appends: the in-memory view (log end, segment list,
+     * the cut segment's size) is changed at once, between two increments of a counter, before any file changes; a
+     * read or timestamp lookup that overlapped a change starts again. A read that finished before the call may still
+     * have returned removed batches; keeping those from consumers (the high watermark) is the replication layer's
+     * job, as is failing durability waiters above the cut.
+     * <p>
+     * An I/O error after the view changed closes the log without the clean-shutdown marker, as a crash would; it
+     * must then be opened again, which finds a prefix as described above.
+     *
+     * @throws IllegalArgumentException if {@code offset} is below the log start or inside a batch
+     */
+    public void truncateTo(long offset) throws IOException {
+        synchronized (structureLock) {
+            synchronized (flushLock) {
+                checkOpen();
+                if (offset >= logEndOffset) {
+                    return;
+                }
+                if (offset < logStartOffset) {
+                    throw new IllegalArgumentException("cannot truncate " + dir + " to offset " + offset
+                            + ": below the log start " + logStartOffset);
+                }
+                LogSegment[] current = segments;
+                int keep = floor(current, offset);
+                LogSegment cutSegment = current[keep];
+                LogSegment.Cut cut = cutSegment.planCut(offset, clock.millis());
+                if (cut == null) {
+                    throw new IllegalArgumentException("cannot truncate " + dir + " to offset " + offset
+                            + ": no batch starts there");
+                }
+                // before any file changes: a crash from here on must make open scan, not trust, the cut segment
+                if (recoveryPoint.read().orElse(0) > cutSegment.baseOffset()) {
+                    recoveryPoint.write(cutSegment.baseOffset());
+                }
+                synchronized (viewLock) {
+                    truncations++;
+                    logEndOffset = offset;
+                    if (durableOffset > offset) {
+                        durableOffset = offset;
+                    }
+                    segments = Arrays.copyOf(current, keep + 1);
+                    cutSegment.applyCut(cut);
+                    truncations++;
+                }
+                active = cutSegment;
+                try {
+                    for (int i = current.length - 1; i > keep; i--) {
+                        current[i].delete();
+                    }
+                    if (keep < current.length - 1) {
+                        IoUtil.forceDirectory(dir);
+                    }
+                    cutSegment.fillWith(filler);
+                    cutSegment.finishCut(cut);
+                } catch (IOException | RuntimeException e) {
+                    // memory and disk disagree now; reopening reconciles them as after a crash
+                    abandon();
+                    throw e;
+                }
+            }
+        }
     }
 
     // ---------------------------------------------------------------- state

@@ -70,6 +70,35 @@ final class TimeIndex implements AutoCloseable {
         return n == 0 ? -1 : entries.timestamps[n - 1];
     }
 
+    long timestamp(int i) {
+        return entries.timestamps[i];
+    }
+
+    int relativeOffset(int i) {
+        return entries.relativeOffsets[i];
+    }
+
+    /**
+     * How many entries name a batch below {@code relativeOffset}: the ones a cut there keeps. Such an entry stays true
+     * after the cut, because the batch that holds its maximum stays; relative offsets never decrease along the file.
+     */
+    int countBelow(int relativeOffset) {
+        int n = count;
+        Entries e = entries;
+        while (n > 0 && e.relativeOffsets[n - 1] >= relativeOffset) {
+            n--;
+        }
+        return n;
+    }
+
+    /** Owner thread: keeps the first {@code n} entries (a log truncation). */
+    void truncateTo(int n) throws IOException {
+        if (n < count) {
+            count = n;
+        }
+        channel.truncate((long) n * ENTRY_BYTES);
+    }
+
     /** Owner thread; ignored unless {@code timestamp} exceeds the last entry. */
     void maybeAppend(long timestamp, int relativeOffset) throws IOException {
         int n = count;
