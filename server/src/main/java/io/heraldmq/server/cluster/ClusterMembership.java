@@ -96,7 +96,8 @@ public final class ClusterMembership {
         c.setProperty("hazelcast.local.localAddress", settings.host());
         c.setProperty("hazelcast.socket.bind.any", "false");
         NetworkConfig network = c.getNetworkConfig();
-        network.setPort(settings.port()).setPortAutoIncrement(false);
+        // Reuse: a broker restarted at once after a crash must get its member port back despite TIME_WAIT.
+        network.setPort(settings.port()).setPortAutoIncrement(false).setReuseAddress(true);
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
