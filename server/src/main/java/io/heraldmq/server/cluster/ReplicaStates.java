@@ -37,11 +37,10 @@ public final class ReplicaStates {
         }, false);
     }
 
-    /** The states of a partition published by live brokers (and by {@code alsoOf}), by broker id. */
-    public Future<Map<String, ReplicaState>> of(PartitionKey key, String... alsoOf) {
+    /** The states of a partition published by the live brokers, by broker id. */
+    public Future<Map<String, ReplicaState>> of(PartitionKey key) {
         Set<String> ids = new LinkedHashSet<>();
         membership.members().forEach(b -> ids.add(b.id()));
-        ids.addAll(java.util.List.of(alsoOf));
         return vertx.executeBlocking(() -> {
             Set<String> keys = new LinkedHashSet<>();
             for (String id : ids) {
