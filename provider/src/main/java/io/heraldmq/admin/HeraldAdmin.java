@@ -302,6 +302,60 @@ public final class HeraldAdmin implements AutoCloseable {
         return false;
     }
 
+    // ---------------------------------------------------------------- cluster
+
+    /**
+     * The live brokers and every partition's replicas, leader, ISR, epoch and replica lag.
+     *
+     * @throws HeraldAdminException ILLEGAL_STATE if the broker is not clustered
+     */
+    public ClusterStatus clusterStatus() {
+        AdminResult r = request(AdminOperation.CLUSTER_STATUS);
+        List<ClusterStatus.Member> members = new ArrayList<>();
+        List<ClusterStatus.Partition> partitions = new ArrayList<>();
+        for (int i = 0; i < r.rows().size(); i++) {
+            if ("member".equals(r.get(i, "type"))) {
+                members.add(new ClusterStatus.Member(r.get(i, "id"), r.get(i, "address"),
+                        Boolean.parseBoolean(r.get(i, "coordinator"))));
+                continue;
+            }
+            Map<String, Long> lag = new LinkedHashMap<>();
+            String lags = r.get(i, "lag");
+            if (lags != null && !lags.isEmpty()) {
+                for (String l : lags.split(",")) {
+                    int eq = l.indexOf('=');
+                    if (!l.substring(eq + 1).equals("-")) {
+                        lag.put(l.substring(0, eq), Long.parseLong(l.substring(eq + 1)));
+                    }
+                }
+            }
+            partitions.add(new ClusterStatus.Partition("queue".equals(r.get(i, "kind")), r.get(i, "destination"),
+                    Integer.parseInt(r.get(i, "partition")), r.get(i, "leader"), ids(r.get(i, "replicas")),
+                    ids(r.get(i, "isr")), Integer.parseInt(r.get(i, "epoch")), lag));
+        }
+        return new ClusterStatus(members, partitions);
+    }
+
+    /**
+     * Moves the leadership of every partition {@code brokerId} leads to another in-sync replica, e.g. before
+     * stopping it; with {@code moveReplicas} its replicas move to other brokers too (decommissioning it). Returns
+     * once the coordinator updated the partition table; the replication layer then hands over.
+     *
+     * @throws HeraldAdminException ILLEGAL_STATE if the broker is not clustered or the coordinator refused
+     */
+    public void drainBroker(String brokerId, boolean moveReplicas) {
+        request(AdminOperation.CLUSTER_DRAIN, "broker", brokerId, "replicas", moveReplicas);
+    }
+
+    /** Spreads replicas and leaderships evenly over the live brokers, e.g. after adding one. */
+    public void rebalanceCluster() {
+        request(AdminOperation.CLUSTER_REBALANCE);
+    }
+
+    private static List<String> ids(String csv) {
+        return csv == null || csv.isEmpty() ? List.of() : List.of(csv.split(","));
+    }
+
     // ---------------------------------------------------------------- plumbing
 
     BrokerConnection broker() {

@@ -24,7 +24,15 @@ package io.heraldmq.protocol;
  *                        max.redelivery.delay.ms, dead.letter.queue, source (destination|default)
  * SET_SUBSCRIPTION_RETENTION  topic, subscription (an id, or the name of one durable subscription of the topic),
  *                      retention.ms (1 or more)                                      → one row: id, retention.ms
+ * CLUSTER_STATUS       (none)
+ *                      → type (member|partition); member rows: id, address (client host:port), coordinator;
+ *                        partition rows: kind, destination, partition, leader (absent: offline), replicas, isr
+ *                        ("b1,b2"), epoch, lag ("b1=0,b2=12,b3=-": the leader's log end minus each replica's,
+ *                        "-" when unknown)
+ * CLUSTER_DRAIN        broker (a broker id), replicas (true: move its replicas too)    → no rows
+ * CLUSTER_REBALANCE    (none)                                                          → no rows
  * </pre>
+ * The CLUSTER_ operations fail with ILLEGAL_STATE on a broker that is not clustered.
  * Subscription ids are those LIST_SUBSCRIPTIONS shows ({@code queue:<name>}, {@code durable:<clientId>:<name>},
  * {@code shared-durable:<clientId>:<name>}, ...). Numbers are decimal strings, booleans {@code true}/{@code false}.
  */
@@ -36,7 +44,10 @@ public enum AdminOperation {
     SEEK_SUBSCRIPTION(5),
     DELETE_SUBSCRIPTION(6),
     DEAD_LETTER_SETTINGS(7),
-    SET_SUBSCRIPTION_RETENTION(8);
+    SET_SUBSCRIPTION_RETENTION(8),
+    CLUSTER_STATUS(9),
+    CLUSTER_DRAIN(10),
+    CLUSTER_REBALANCE(11);
 
     private final byte code;
 

@@ -1,6 +1,10 @@
 package io.heraldmq.server;
 
 import io.heraldmq.protocol.AdminOperation;
+import io.heraldmq.protocol.AdminResult;
+import io.heraldmq.protocol.ErrorCode;
+import io.heraldmq.protocol.ProtocolException;
+import io.heraldmq.server.admin.AdminArgs;
 import io.heraldmq.protocol.FrameType;
 import io.heraldmq.server.admin.AdminCommand;
 import io.heraldmq.server.admin.CreateTopicCommand;
@@ -11,6 +15,11 @@ import io.heraldmq.server.admin.ListSubscriptionsCommand;
 import io.heraldmq.server.admin.ListTopicsCommand;
 import io.heraldmq.server.admin.SeekSubscriptionCommand;
 import io.heraldmq.server.admin.SetSubscriptionRetentionCommand;
+import io.heraldmq.server.cluster.BrokerIdentity;
+import io.heraldmq.server.cluster.ClusterMembership;
+import io.heraldmq.server.cluster.ClusterNode;
+import io.heraldmq.server.cluster.PartitionTable;
+import io.heraldmq.server.cluster.ReplicaStates;
 import io.heraldmq.server.handler.AdminHandler;
 import io.heraldmq.server.handler.AckHandler;
 import io.heraldmq.server.handler.ClientIds;
@@ -42,6 +51,7 @@ import io.vertx.core.VertxOptions;
 
 import java.time.Clock;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -50,7 +60,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A running broker: wires the metadata store, the destinations, the subscriptions, the request handlers and the
- * client listener, and takes them down in the reverse order.
+ * client listener, and takes them down in the reverse order. With {@code cluster.members} configured it then joins
+ * the cluster ({@link ClusterNode}: membership, partition table, destination catalog, coordinator); without it, no
+ * cluster class (and so no Hazelcast class) is ever loaded.
  */
 public final class Broker {
     private final BrokerConfig config;
@@ -65,6 +77,11 @@ public final class Broker {
     private DiskSpaceMonitor disk;
     private TransactionLog txLog;
     private int port;
+    /** This broker's id: stable across restarts when clustered ({@link BrokerIdentity}), else random per start. */
+    private String brokerId;
+    /** Null on a single node, and until the cluster is joined. */
+    private volatile ClusterNode cluster;
+    private volatile Map<AdminOperation, AdminCommand> clusterCommands;
 
     private Broker(BrokerConfig config, Clock clock) {
         this.config = config;
@@ -97,9 +114,10 @@ public final class Broker {
     }
 
     private Future<Void> startUp() {
-        String brokerId = UUID.randomUUID().toString().substring(0, 8);
         return vertx.executeBlocking(() -> {
             java.nio.file.Files.createDirectories(config.dataDir());
+            brokerId = config.cluster() == null ? UUID.randomUUID().toString().substring(0, 8)
+                    : BrokerIdentity.load(config.dataDir(), config.cluster().brokerId());
             return null;
         }).compose(v -> {
             disk = new DiskSpaceMonitor(vertx, config.dataDir(), config.diskMinFreeBytes());
@@ -145,8 +163,20 @@ public final class Broker {
                 temporaries.connectionClosed(closed.connectionId());
             });
             return listener.listen(config.host(), config.port());
-        }).map(p -> {
+        }).compose(p -> {
             port = p;
+            return config.cluster() == null ? Future.succeededFuture() : joinCluster();
+        });
+    }
+
+    /** Joins the cluster once the client port is known (it is advertised to the other brokers). */
+    private Future<Void> joinCluster() {
+        String host = config.host();
+        String clientHost = host.equals("0.0.0.0") || host.equals("::") ? config.cluster().host() : host;
+        return ClusterNode.start(vertx, config.cluster(), brokerId, clientHost, port, topics, subscriptions,
+                deadLetters).map(node -> {
+            clusterCommands = node.adminCommands();
+            cluster = node;
             return null;
         });
     }
@@ -163,7 +193,28 @@ public final class Broker {
         commands.put(AdminOperation.DEAD_LETTER_SETTINGS, new DeadLetterSettingsCommand(topics, deadLetters));
         commands.put(AdminOperation.SET_SUBSCRIPTION_RETENTION,
                 new SetSubscriptionRetentionCommand(topics, subscriptions));
+        for (AdminOperation op : List.of(AdminOperation.CLUSTER_STATUS, AdminOperation.CLUSTER_DRAIN,
+                AdminOperation.CLUSTER_REBALANCE)) {
+            commands.put(op, args -> clusterCommand(op, args));
+        }
         return commands;
+    }
+
+    /**
+     * A CLUSTER_ operation: the cluster's command once joined. The handlers are built before the cluster is joined
+     * (the client port must be known first), hence the indirection.
+     */
+    private Future<AdminResult> clusterCommand(AdminOperation op, AdminArgs args) {
+        if (config.cluster() == null) {
+            return Future.failedFuture(new ProtocolException(ErrorCode.ILLEGAL_STATE, "not clustered: this broker"
+                    + " runs as a single node (no cluster.members in its configuration)"));
+        }
+        Map<AdminOperation, AdminCommand> commands = clusterCommands;
+        if (commands == null) {
+            return Future.failedFuture(new ProtocolException(ErrorCode.ILLEGAL_STATE, "this broker has not joined"
+                    + " its cluster yet"));
+        }
+        return commands.get(op).run(args);
     }
 
     public int port() {
@@ -176,6 +227,29 @@ public final class Broker {
 
     public BrokerConfig config() {
         return config;
+    }
+
+    /** This broker's id; with clustering, its identity as a replica (kept in {@code <data.dir>/broker-id}). */
+    public String brokerId() {
+        return brokerId;
+    }
+
+    /** The cluster membership; null on a single node. */
+    public ClusterMembership membership() {
+        ClusterNode c = cluster;
+        return c == null ? null : c.membership();
+    }
+
+    /** The cluster's partition table, for the replication layer; null on a single node. */
+    public PartitionTable partitionTable() {
+        ClusterNode c = cluster;
+        return c == null ? null : c.partitionTable();
+    }
+
+    /** Where brokers publish their replicas' positions; null on a single node. */
+    public ReplicaStates replicaStates() {
+        ClusterNode c = cluster;
+        return c == null ? null : c.replicaStates();
     }
 
     /** Redelivery and dead-letter settings by destination, for administration. */
@@ -191,7 +265,11 @@ public final class Broker {
         if (disk != null) {
             disk.close();
         }
-        Future<Void> f = listener == null ? Future.succeededFuture() : listener.close();
+        // The cluster first: the others see this broker leave at once, and no catalog event arrives while the
+        // destinations close.
+        ClusterNode c = cluster;
+        Future<Void> left = c == null ? Future.succeededFuture() : c.close();
+        Future<Void> f = left.transform(v -> listener == null ? Future.succeededFuture() : listener.close());
         f.transform(v -> subscriptions == null ? Future.succeededFuture() : subscriptions.close())
                 .transform(v -> txLog == null ? Future.succeededFuture() : txLog.close())
                 .transform(v -> topics == null ? Future.succeededFuture() : topics.close())

@@ -1,5 +1,6 @@
 package io.heraldmq.server;
 
+import io.heraldmq.server.cluster.ClusterSettings;
 import io.heraldmq.server.log.FlushPolicy;
 import io.heraldmq.server.security.PasswordHash;
 
@@ -50,13 +51,15 @@ import java.util.Set;
  * @param allowAnonymous   with users configured, still accept clients that give no user name
  * @param redelivery       broker-wide redelivery and dead-letter defaults; a destination's row in the metadata
  *                         store's {@code dead_letter_settings} overrides them
+ * @param cluster          the {@code cluster.*}, {@code replication.*} and {@code broker.id} keys; null (a single
+ *                         node, Hazelcast never loaded) unless {@code cluster.members} is set
  */
 public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBytes, long segmentBytes,
                            FlushPolicy flushPolicy, long flushIntervalMs, long tailCacheBytes,
                            int defaultPartitions, long retentionCheckIntervalMs, long retentionMs,
                            long retentionBytes, long subscriptionRetentionMs, long diskMinFreeBytes,
                            Map<String, DestinationSettings> destinations, Map<String, PasswordHash> users,
-                           boolean allowAnonymous, RedeliveryDefaults redelivery) {
+                           boolean allowAnonymous, RedeliveryDefaults redelivery, ClusterSettings cluster) {
     public static final int DEFAULT_PORT = 7440;
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
     public static final long DEFAULT_RETENTION_MS = 7L * 24 * 3600 * 1000;
@@ -76,7 +79,9 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
             "log.retention.check.interval.ms", "log.retention.ms", "log.retention.bytes", "subscription.retention.ms",
             "disk.min.free.bytes",
             "security.allow.anonymous", RedeliveryDefaults.DELAY_KEY, RedeliveryDefaults.MULTIPLIER_KEY,
-            RedeliveryDefaults.MAX_DELAY_KEY, RedeliveryDefaults.MAX_ATTEMPTS_KEY, RedeliveryDefaults.PREFIX_KEY);
+            RedeliveryDefaults.MAX_DELAY_KEY, RedeliveryDefaults.MAX_ATTEMPTS_KEY, RedeliveryDefaults.PREFIX_KEY,
+            ClusterSettings.MEMBERS_KEY, ClusterSettings.HOST_KEY, ClusterSettings.PORT_KEY, ClusterSettings.NAME_KEY,
+            ClusterSettings.FACTOR_KEY, ClusterSettings.REPLICATION_PORT_KEY, ClusterSettings.BROKER_ID_KEY);
     /** Suffixes of per-destination keys, {@code topic.<name><suffix>} or {@code queue.<name><suffix>}. */
     static final List<String> DESTINATION_SUFFIXES = List.of(".partitions", ".retention.ms", ".retention.bytes");
 
@@ -155,7 +160,7 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
     public static BrokerConfig defaults() {
         return new BrokerConfig("127.0.0.1", DEFAULT_PORT, Path.of("data"), DEFAULT_MAX_MESSAGE_BYTES, 64L << 20,
                 FlushPolicy.ALWAYS, 1000, 2L << 20, 1, 300_000, DEFAULT_RETENTION_MS, -1,
-                DEFAULT_SUBSCRIPTION_RETENTION_MS, DEFAULT_DISK_MIN_FREE_BYTES, Map.of(), Map.of(), false, RedeliveryDefaults.DEFAULTS);
+                DEFAULT_SUBSCRIPTION_RETENTION_MS, DEFAULT_DISK_MIN_FREE_BYTES, Map.of(), Map.of(), false, RedeliveryDefaults.DEFAULTS, null);
     }
 
     /** What the configuration says about one destination; {@link DestinationSettings#NONE} if nothing. */
@@ -195,8 +200,9 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
                         + "{partitions,retention.ms,retention.bytes}, queue.<name>.{...}");
             }
         }
+        String newHost = str(settings, "host", host);
         return new BrokerConfig(
-                str(settings, "host", host),
+                newHost,
                 (int) num(settings, "port", port),
                 settings.containsKey("data.dir") ? Path.of(settings.get("data.dir").toString().trim()) : dataDir,
                 (int) num(settings, "max.message.bytes", maxMessageBytes),
@@ -216,7 +222,8 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
                 settings.containsKey("security.allow.anonymous")
                         ? bool(settings.get("security.allow.anonymous").toString(), "security.allow.anonymous")
                         : allowAnonymous,
-                redelivery.with(settings));
+                redelivery.with(settings),
+                ClusterSettings.with(cluster, settings, host, newHost));
     }
 
     /**

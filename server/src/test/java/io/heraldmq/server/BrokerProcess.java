@@ -15,12 +15,12 @@ import static org.awaitility.Awaitility.await;
  * The packaged broker ({@code target/heraldmq-server.jar}) run as a process of its own, for tests that kill it with
  * SIGKILL ({@link Process#destroyForcibly}). Its output goes to a file, which also serves the failure messages.
  */
-record BrokerProcess(Process process, int port, Path log) {
+public record BrokerProcess(Process process, int port, Path log) {
     private static final Pattern READY = Pattern.compile("HeraldMQ ready on tcp://127\\.0\\.0\\.1:(\\d+)");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     /** The packaged jar; it exists once the {@code package} phase ran, before failsafe's integration tests. */
-    static Path jar() {
+    public static Path jar() {
         Path jar = Path.of("target", "heraldmq-server.jar");
         if (!Files.exists(jar)) {
             throw new AssertionError("run after package: " + jar.toAbsolutePath());
@@ -29,7 +29,7 @@ record BrokerProcess(Process process, int port, Path log) {
     }
 
     /** Starts the broker and returns at once, without waiting for it to be ready. */
-    static Process launch(Path config, Path data, Path log) throws IOException {
+    public static Process launch(Path config, Path data, Path log) throws IOException {
         return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar().toString(), "--port", "0",
                 "--data-dir", data.toString(), "--config", config.toString())
@@ -37,7 +37,7 @@ record BrokerProcess(Process process, int port, Path log) {
     }
 
     /** Starts the broker and waits for its ready line; a broker that exits first fails with its output. */
-    static BrokerProcess start(Path config, Path data, Path log) throws IOException {
+    public static BrokerProcess start(Path config, Path data, Path log) throws IOException {
         Process process = launch(config, data, log);
         AtomicInteger port = new AtomicInteger();
         try {

@@ -47,6 +47,21 @@ public final class TopicRegistry {
         List<RetentionHold> holds(DestinationKind kind, String destination, int partition);
     }
 
+    /**
+     * The cluster's say in this broker's destinations ({@code io.heraldmq.server.cluster.ClusterDestinations}); none
+     * on a single node. Called on the caller's context; must not block.
+     */
+    public interface ClusterHook {
+        /**
+         * The definition a destination this broker is about to create must have: the cluster's, if the cluster
+         * already has one (its partition count then wins), else {@code proposed}, now defined cluster-wide.
+         */
+        Future<TopicRecord> define(TopicRecord proposed);
+
+        /** This broker deleted a queue or topic. */
+        void deleted(boolean queue, String name);
+    }
+
     private final Vertx vertx;
     private final BrokerConfig config;
     private final MetaStore meta;
@@ -59,6 +74,7 @@ public final class TopicRegistry {
     private final Map<String, Future<Topic>> temporary = new ConcurrentHashMap<>();
     private final List<String> deployments = new ArrayList<>();
     private java.util.function.Function<Topic, Future<Void>> replicator;
+    private volatile ClusterHook clusterHook;
 
     /**
      * @param clock       the time of retention checks
@@ -72,6 +88,11 @@ public final class TopicRegistry {
         this.flushExecutor = flushExecutor;
         this.clock = clock;
         this.closedHolds = closedHolds;
+    }
+
+    /** Lets the cluster define the destinations this broker creates from now on; null (the default) for none. */
+    public void clusterHook(ClusterHook hook) {
+        this.clusterHook = hook;
     }
 
     /**
@@ -114,7 +135,15 @@ public final class TopicRegistry {
 
     private Future<Topic> open(DestinationKind kind, String name, Key key) {
         TopicRecord stored = known.get(key);
-        TopicRecord record = settle(kind.isQueue(), name, stored);
+        TopicRecord settled = settle(kind.isQueue(), name, stored);
+        ClusterHook hook = clusterHook;
+        if (stored == null && hook != null) {
+            return hook.define(settled).compose(record -> open(kind, name, key, null, record));
+        }
+        return open(kind, name, key, stored, settled);
+    }
+
+    private Future<Topic> open(DestinationKind kind, String name, Key key, TopicRecord stored, TopicRecord record) {
         known.put(key, record);
         RetentionPolicy retention = new RetentionPolicy(
                 record.retentionMs() >= 0 ? record.retentionMs() : config.retentionMs(),
@@ -170,7 +199,15 @@ public final class TopicRegistry {
             return Future.failedFuture(new ProtocolException(ErrorCode.ILLEGAL_STATE,
                     (kind.isQueue() ? "queue '" : "topic '") + name + "' already exists"));
         }
-        return meta.saveTopic(record).compose(v -> get(kind, name)).onFailure(e -> known.remove(key, record));
+        ClusterHook hook = clusterHook;
+        Future<Void> defined = hook == null ? Future.succeededFuture() : hook.define(record).compose(d ->
+                d.partitions() == partitions && d.retentionMs() == retentionMs && d.retentionBytes() == retentionBytes
+                        ? Future.succeededFuture()
+                        : Future.failedFuture(new ProtocolException(ErrorCode.ILLEGAL_STATE, (kind.isQueue()
+                        ? "queue '" : "topic '") + name + "' already exists in the cluster, with " + d.partitions()
+                        + " partition(s)")));
+        return defined.compose(v -> meta.saveTopic(record)).compose(v -> get(kind, name))
+                .onFailure(e -> known.remove(key, record));
     }
 
     /** The destination if it exists (defined or opened), else null; never creates one. */
@@ -220,7 +257,12 @@ public final class TopicRegistry {
         }, e -> Future.succeededFuture()).compose(v -> vertx.executeBlocking(() -> {
             deleteTree(config.dataDir().resolve("log").resolve(key.directory()));
             return null;
-        }, false)).compose(v -> meta.deleteTopic(kind.isQueue(), name));
+        }, false)).compose(v -> meta.deleteTopic(kind.isQueue(), name)).onSuccess(v -> {
+            ClusterHook hook = clusterHook;
+            if (hook != null) {
+                hook.deleted(kind.isQueue(), name);
+            }
+        });
     }
 
     /**

@@ -282,10 +282,11 @@ public final class PartitionReplica {
         followers.clear();
         long start = epochStart;
         int e = epoch;
-        writes = writes.compose(v -> vertx().executeBlocking(() -> {
+        writes = onContext(writes.transform(v -> vertx().<Void>executeBlocking(() -> {
             epochs.assign(e, start);
             return null;
-        }, false)).onComplete(ar -> partition.run(() -> {
+        }, false)));
+        writes.onComplete(ar -> partition.run(() -> {
             if (gen != generation) {
                 return;
             }
@@ -295,8 +296,9 @@ public final class PartitionReplica {
                 role = Role.NONE;
                 return;
             }
-            Buffer marker = new RecordBatch.Builder(RecordBatch.ATTR_CONTROL, 64)
-                    .add(System.currentTimeMillis(), null, Buffer.buffer()).build();
+            RecordBatch.Builder builder = new RecordBatch.Builder(RecordBatch.ATTR_CONTROL, 64);
+            builder.add(System.currentTimeMillis(), null, Buffer.buffer());
+            Buffer marker = builder.build();
             partition.appendAsLeader(marker, e, false).onComplete(appended -> {
                 if (gen != generation) {
                     return;
@@ -660,7 +662,7 @@ public final class PartitionReplica {
         }
         promisedEpoch = newEpoch;
         promisedLeader = newLeader;
-        Future<Void> written = writes.compose(v -> vertx().executeBlocking(() -> {
+        Future<Void> written = writes.transform(v -> vertx().<Void>executeBlocking(() -> {
             promiseFile.promise(newEpoch, newLeader);
             return null;
         }, false));

@@ -1,0 +1,403 @@
+package io.heraldmq.server.cluster;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Decides the partition table: which brokers replicate a partition and which one leads it. Pure and deterministic
+ * (no clock, no randomness, no I/O): the same inputs give the same plan, so it is unit-tested on its own and the
+ * {@link Coordinator} only reads the table, calls a method here and writes the changes back with compare-and-set.
+ * <p>
+ * Inputs are the live brokers (oldest first: ties between equally loaded brokers go to the older one), the existing
+ * assignments and, for elections, the {@link ReplicaState}s brokers published. Every method returns only the
+ * partitions it changes, each mapped to its new assignment ({@link #plan} also maps removed ones to null).
+ * Rules kept by every method: a leader change raises the epoch (above every epoch a replica reported, so a table
+ * rebuilt from scratch after a whole-cluster restart still fences the old leaders); changing a replica set keeps the
+ * order of the replicas that stay; a partition without a live leader is touched only to elect one.
+ */
+public final class AssignmentPlanner {
+    private static final ReplicaState UNKNOWN = new ReplicaState(-1, -1, -1);
+
+    private final int replicationFactor;
+
+    /** @param replicationFactor replicas per partition; 0 = min(3, live brokers) */
+    public AssignmentPlanner(int replicationFactor) {
+        if (replicationFactor < 0) {
+            throw new IllegalArgumentException("replication factor must not be negative");
+        }
+        this.replicationFactor = replicationFactor;
+    }
+
+    /** Replicas a partition gets with {@code live} brokers up: the factor, at most the live brokers, at least 1. */
+    public int targetReplicas(int live) {
+        return Math.max(1, Math.min(replicationFactor == 0 ? 3 : replicationFactor, live));
+    }
+
+    /**
+     * The coordinator's periodic pass: removes the assignments of partitions no longer {@code wanted}, assigns new
+     * ones ({@link #assignNew}), elects leaders for partitions whose leader is not live ({@link #failover}) and adds
+     * replicas to partitions with fewer than the replication factor ({@link #topUp}; replicas are never removed
+     * here).
+     *
+     * @return the changes; a removed partition maps to null
+     */
+    public Map<PartitionKey, PartitionAssignment> plan(List<String> live, Collection<PartitionKey> wanted,
+                                                       Map<PartitionKey, PartitionAssignment> existing,
+                                                       Map<PartitionKey, Map<String, ReplicaState>> states) {
+        Map<PartitionKey, PartitionAssignment> changes = new TreeMap<>();
+        Map<PartitionKey, PartitionAssignment> current = new TreeMap<>(existing);
+        Set<PartitionKey> keep = Set.copyOf(wanted);
+        for (PartitionKey k : existing.keySet()) {
+            if (!keep.contains(k)) {
+                current.remove(k);
+                changes.put(k, null);
+            }
+        }
+        List<PartitionKey> missing = new ArrayList<>();
+        for (PartitionKey k : new java.util.TreeSet<>(keep)) {
+            if (!current.containsKey(k)) {
+                missing.add(k);
+            }
+        }
+        apply(changes, current, assignNew(live, missing, current, states));
+        apply(changes, current, failover(live, current, states));
+        apply(changes, current, topUp(live, current));
+        return changes;
+    }
+
+    /**
+     * (a) Assignments for new partitions, spreading leaders and replicas evenly over the live brokers (counting the
+     * existing assignments): the leader is the broker leading fewest partitions, the other replicas those holding
+     * fewest; the leader is the first replica, the epoch 1 and the ISR all replicas. A partition some live brokers
+     * already reported a state for (a table lost with the whole cluster) gets those brokers, the most up-to-date one
+     * as leader, and an epoch above the ones they reported.
+     */
+    public Map<PartitionKey, PartitionAssignment> assignNew(List<String> live, Collection<PartitionKey> partitions,
+                                                            Map<PartitionKey, PartitionAssignment> existing,
+                                                            Map<PartitionKey, Map<String, ReplicaState>> states) {
+        Map<PartitionKey, PartitionAssignment> out = new TreeMap<>();
+        if (live.isEmpty()) {
+            return out;
+        }
+        Loads loads = new Loads(live, existing);
+        int n = targetReplicas(live.size());
+        for (PartitionKey key : new java.util.TreeSet<>(partitions)) {
+            if (existing.containsKey(key)) {
+                continue;
+            }
+            Map<String, ReplicaState> known = states.getOrDefault(key, Map.of());
+            List<String> withData = new ArrayList<>();
+            for (String b : live) {
+                if (known.containsKey(b)) {
+                    withData.add(b);
+                }
+            }
+            withData.sort((x, y) -> known.get(y).compareAsCandidate(known.get(x)));
+            List<String> replicas = new ArrayList<>(withData.subList(0, Math.min(n, withData.size())));
+            if (replicas.isEmpty()) {
+                replicas.add(loads.leastLeaders(live, List.of()));
+            }
+            while (replicas.size() < n) {
+                replicas.add(loads.leastReplicas(live, replicas));
+            }
+            PartitionAssignment a = new PartitionAssignment(replicas, replicas.get(0), nextEpoch(0, known),
+                    replicas);
+            loads.add(a);
+            out.put(key, a);
+        }
+        return out;
+    }
+
+    /**
+     * (b) New leaders for partitions whose leader is not live: the live ISR member with the highest
+     * {@code (lastEpoch, logEndOffset)} (unknown states last, ties to the earlier in the ISR), the epoch raised and
+     * the ISR shrunk to the live members. With no live ISR member, the live replica that is most up to date (an
+     * unclean election: it may lack acknowledged messages; it becomes the only ISR member). With no live replica
+     * the partition goes offline: leader null, epoch and ISR unchanged (the ISR says who may lead when they return).
+     */
+    public Map<PartitionKey, PartitionAssignment> failover(List<String> live,
+                                                           Map<PartitionKey, PartitionAssignment> existing,
+                                                           Map<PartitionKey, Map<String, ReplicaState>> states) {
+        Map<PartitionKey, PartitionAssignment> out = new TreeMap<>();
+        for (Map.Entry<PartitionKey, PartitionAssignment> e : new TreeMap<>(existing).entrySet()) {
+            PartitionAssignment a = e.getValue();
+            if (a.leader() != null && live.contains(a.leader())) {
+                continue;
+            }
+            Map<String, ReplicaState> known = states.getOrDefault(e.getKey(), Map.of());
+            List<String> liveIsr = a.isr().stream().filter(live::contains).toList();
+            boolean clean = !liveIsr.isEmpty();
+            List<String> candidates = clean ? liveIsr : a.replicas().stream().filter(live::contains).toList();
+            if (candidates.isEmpty()) {
+                if (a.leader() != null) {
+                    out.put(e.getKey(), a.withLeader(null, a.leaderEpoch()));
+                }
+                continue;
+            }
+            String best = candidates.get(0);
+            for (String c : candidates) {
+                if (known.getOrDefault(c, UNKNOWN).compareAsCandidate(known.getOrDefault(best, UNKNOWN)) > 0) {
+                    best = c;
+                }
+            }
+            out.put(e.getKey(), new PartitionAssignment(a.replicas(), best, nextEpoch(a.leaderEpoch(), known),
+                    clean ? liveIsr : List.of(best)));
+        }
+        return out;
+    }
+
+    /**
+     * Replicas for online partitions with fewer than {@link #targetReplicas}: the least loaded live brokers, added
+     * at the end (not in the ISR until the replication layer says they caught up). Leaders and epochs stay.
+     */
+    public Map<PartitionKey, PartitionAssignment> topUp(List<String> live,
+                                                        Map<PartitionKey, PartitionAssignment> existing) {
+        Map<PartitionKey, PartitionAssignment> out = new TreeMap<>();
+        Loads loads = new Loads(live, existing);
+        int n = targetReplicas(live.size());
+        for (Map.Entry<PartitionKey, PartitionAssignment> e : new TreeMap<>(existing).entrySet()) {
+            PartitionAssignment a = e.getValue();
+            if (!online(a, live) || a.replicas().size() >= n) {
+                continue;
+            }
+            List<String> replicas = new ArrayList<>(a.replicas());
+            String add;
+            while (replicas.size() < n && (add = loads.leastReplicas(live, replicas)) != null) {
+                replicas.add(add);
+                loads.replicas.merge(add, 1, Integer::sum);
+            }
+            if (replicas.size() > a.replicas().size()) {
+                out.put(e.getKey(), new PartitionAssignment(replicas, a.leader(), a.leaderEpoch(), a.isr()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * (c) Takes leadership off {@code broker}: each online partition it leads goes to the live ISR member (other than
+     * it) leading fewest partitions, epoch raised. With {@code moveReplicas} it also leaves every replica set: the
+     * least loaded live broker not yet a replica takes its place (same position; not in the ISR until caught up),
+     * leaders other than it unchanged. A partition with no other live ISR member keeps {@code broker} as leader, and
+     * a replica with no broker to take it stays.
+     */
+    public Map<PartitionKey, PartitionAssignment> drain(String broker, boolean moveReplicas, List<String> live,
+                                                        Map<PartitionKey, PartitionAssignment> existing) {
+        Map<PartitionKey, PartitionAssignment> out = new TreeMap<>();
+        Loads loads = new Loads(live, existing);
+        for (Map.Entry<PartitionKey, PartitionAssignment> e : new TreeMap<>(existing).entrySet()) {
+            PartitionAssignment a = e.getValue();
+            if (!online(a, live) || !a.replicas().contains(broker)) {
+                continue;
+            }
+            String leader = a.leader();
+            int epoch = a.leaderEpoch();
+            if (leader.equals(broker)) {
+                List<String> candidates = a.isr().stream().filter(b -> !b.equals(broker) && live.contains(b))
+                        .toList();
+                if (candidates.isEmpty()) {
+                    continue;
+                }
+                leader = loads.leastLeaders(candidates, List.of());
+                epoch++;
+            }
+            List<String> replicas = a.replicas();
+            List<String> isr = a.isr();
+            String replacement = moveReplicas ? loads.leastReplicas(live, withBroker(replicas, broker)) : null;
+            if (replacement != null) {
+                replicas = replaced(replicas, broker, replacement);
+                isr = isr.stream().filter(b -> !b.equals(broker)).toList();
+            }
+            PartitionAssignment next = new PartitionAssignment(replicas, leader, epoch, isr);
+            if (!next.equals(a)) {
+                loads.remove(a);
+                loads.add(next);
+                out.put(e.getKey(), next);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * (d) Spreads replicas, then leaderships, evenly over the live brokers (typically onto a newly added one), after
+     * topping up under-replicated partitions. Replicas move from the broker holding most to the one holding fewest
+     * while they differ by more than one, only where the moving replica is not the leader (in place; the newcomer
+     * joins the ISR once caught up); then leaderships move the same way, only to a live ISR member, each raising
+     * the epoch. Every move lowers the imbalance, so this ends.
+     */
+    public Map<PartitionKey, PartitionAssignment> rebalance(List<String> live,
+                                                            Map<PartitionKey, PartitionAssignment> existing) {
+        Map<PartitionKey, PartitionAssignment> changes = new TreeMap<>();
+        Map<PartitionKey, PartitionAssignment> current = new TreeMap<>(existing);
+        apply(changes, current, topUp(live, current));
+        while (true) {
+            Map.Entry<PartitionKey, PartitionAssignment> move = replicaMove(live, current);
+            if (move == null) {
+                break;
+            }
+            apply(changes, current, Map.of(move.getKey(), move.getValue()));
+        }
+        while (true) {
+            Map.Entry<PartitionKey, PartitionAssignment> move = leaderMove(live, current);
+            if (move == null) {
+                break;
+            }
+            apply(changes, current, Map.of(move.getKey(), move.getValue()));
+        }
+        return changes;
+    }
+
+    private Map.Entry<PartitionKey, PartitionAssignment> replicaMove(List<String> live,
+                                                                      Map<PartitionKey, PartitionAssignment> current) {
+        Loads loads = new Loads(live, current);
+        for (String from : loads.byLoad(live, loads.replicas, true)) {
+            for (String to : loads.byLoad(live, loads.replicas, false)) {
+                if (loads.replicas.get(from) - loads.replicas.get(to) <= 1) {
+                    break;
+                }
+                for (Map.Entry<PartitionKey, PartitionAssignment> e : current.entrySet()) {
+                    PartitionAssignment a = e.getValue();
+                    if (online(a, live) && a.replicas().contains(from) && !a.leader().equals(from)
+                            && !a.replicas().contains(to)) {
+                        return Map.entry(e.getKey(), new PartitionAssignment(replaced(a.replicas(), from, to),
+                                a.leader(), a.leaderEpoch(), a.isr().stream().filter(b -> !b.equals(from)).toList()));
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private Map.Entry<PartitionKey, PartitionAssignment> leaderMove(List<String> live,
+                                                                     Map<PartitionKey, PartitionAssignment> current) {
+        Loads loads = new Loads(live, current);
+        for (String from : loads.byLoad(live, loads.leaders, true)) {
+            for (String to : loads.byLoad(live, loads.leaders, false)) {
+                if (loads.leaders.get(from) - loads.leaders.get(to) <= 1) {
+                    break;
+                }
+                for (Map.Entry<PartitionKey, PartitionAssignment> e : current.entrySet()) {
+                    PartitionAssignment a = e.getValue();
+                    if (online(a, live) && a.leader().equals(from) && a.isr().contains(to)) {
+                        return Map.entry(e.getKey(), a.withLeader(to, a.leaderEpoch() + 1));
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static boolean online(PartitionAssignment a, List<String> live) {
+        return a.leader() != null && live.contains(a.leader());
+    }
+
+    /** One more than both the table's epoch and every epoch a replica reported. */
+    private static int nextEpoch(int current, Map<String, ReplicaState> known) {
+        int max = current;
+        for (ReplicaState s : known.values()) {
+            max = Math.max(max, s.lastEpoch());
+        }
+        return max + 1;
+    }
+
+    private static void apply(Map<PartitionKey, PartitionAssignment> changes,
+                              Map<PartitionKey, PartitionAssignment> current,
+                              Map<PartitionKey, PartitionAssignment> step) {
+        changes.putAll(step);
+        current.putAll(step);
+    }
+
+    private static List<String> replaced(List<String> replicas, String out, String in) {
+        List<String> r = new ArrayList<>(replicas);
+        r.set(r.indexOf(out), in);
+        return r;
+    }
+
+    private static List<String> withBroker(List<String> replicas, String broker) {
+        List<String> r = new ArrayList<>(replicas);
+        if (!r.contains(broker)) {
+            r.add(broker);
+        }
+        return r;
+    }
+
+    /** Partitions led and held per live broker; ties go to the broker earlier in the live list. */
+    private static final class Loads {
+        final Map<String, Integer> leaders = new HashMap<>();
+        final Map<String, Integer> replicas = new HashMap<>();
+        final List<String> order;
+
+        Loads(List<String> live, Map<PartitionKey, PartitionAssignment> assignments) {
+            this.order = live;
+            for (String b : live) {
+                leaders.put(b, 0);
+                replicas.put(b, 0);
+            }
+            assignments.values().forEach(this::add);
+        }
+
+        void add(PartitionAssignment a) {
+            count(a, 1);
+        }
+
+        void remove(PartitionAssignment a) {
+            count(a, -1);
+        }
+
+        private void count(PartitionAssignment a, int delta) {
+            if (a.leader() != null) {
+                leaders.computeIfPresent(a.leader(), (k, v) -> v + delta);
+            }
+            for (String r : a.replicas()) {
+                replicas.computeIfPresent(r, (k, v) -> v + delta);
+            }
+        }
+
+        /** Among {@code candidates} not in {@code exclude}: fewest leaderships, then fewest replicas; or null. */
+        String leastLeaders(List<String> candidates, List<String> exclude) {
+            String best = null;
+            for (String b : candidates) {
+                if (exclude.contains(b) || !leaders.containsKey(b)) {
+                    continue;
+                }
+                if (best == null || leaders.get(b) < leaders.get(best)
+                        || (leaders.get(b).equals(leaders.get(best)) && replicas.get(b) < replicas.get(best))
+                        || (leaders.get(b).equals(leaders.get(best)) && replicas.get(b).equals(replicas.get(best))
+                        && order.indexOf(b) < order.indexOf(best))) {
+                    best = b;
+                }
+            }
+            return best;
+        }
+
+        /** Among {@code candidates} not in {@code exclude}: fewest replicas; or null. */
+        String leastReplicas(List<String> candidates, List<String> exclude) {
+            String best = null;
+            for (String b : candidates) {
+                if (exclude.contains(b) || !replicas.containsKey(b)) {
+                    continue;
+                }
+                if (best == null || replicas.get(b) < replicas.get(best)
+                        || (replicas.get(b).equals(replicas.get(best)) && order.indexOf(b) < order.indexOf(best))) {
+                    best = b;
+                }
+            }
+            return best;
+        }
+
+        /** The live brokers by load, most loaded first ({@code descending}) or least loaded first. */
+        List<String> byLoad(List<String> live, Map<String, Integer> load, boolean descending) {
+            List<String> out = new ArrayList<>(live);
+            out.sort((x, y) -> {
+                int c = descending ? Integer.compare(load.get(y), load.get(x)) : Integer.compare(load.get(x),
+                        load.get(y));
+                return c != 0 ? c : Integer.compare(order.indexOf(x), order.indexOf(y));
+            });
+            return out;
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package io.heraldmq.server.cluster;
+
+import com.hazelcast.cluster.Member;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceAware;
+import io.vertx.core.AbstractVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.logging.Logger;
+
+/**
+ * Keeps the {@link PartitionTable} assigned: runs on every broker, acts only on the oldest member (and takes over
+ * when that one leaves, since every membership change re-evaluates). On every membership change, every definition
+ * added to or removed from the {@link DestinationCatalog} and every {@value #INTERVAL_MS} ms it reads the catalog,
+ * the table and the {@link ReplicaStates}, asks the {@link AssignmentPlanner} and writes the changes back with
+ * compare-and-set (a lost race is retried by the next pass). Passes never overlap.
+ * <p>
+ * Two coordinators can be active at once (a network partition: each side has an oldest member). That is tolerated,
+ * not prevented: each raises epochs, and the replication layer's epoch fencing and votes decide which leader may
+ * write. {@link #drain} and {@link #rebalance} may be called on any broker: they run on the coordinator, reached
+ * through Hazelcast's executor service.
+ */
+public final class Coordinator extends AbstractVerticle {
+    static final long INTERVAL_MS = 1000;
+    static final String EXECUTOR = "heraldmq.coordinator";
+    static final String USER_CONTEXT_KEY = "heraldmq.coordinator";
+    private static final Logger LOG = Logger.getLogger(Coordinator.class.getName());
+    private static final long REQUEST_TIMEOUT_MS = 30_000;
+    private static final int COMMAND_ATTEMPTS = 5;
+
+    private final ClusterMembership membership;
+    private final PartitionTable table;
+    private final ReplicaStates states;
+    private final DestinationCatalog catalog;
+    private final AssignmentPlanner planner;
+    private boolean running;
+    private boolean again;
+
+    public Coordinator(ClusterMembership membership, PartitionTable table, ReplicaStates states,
+                       DestinationCatalog catalog, AssignmentPlanner planner) {
+        this.membership = membership;
+        this.table = table;
+        this.states = states;
+        this.catalog = catalog;
+        this.planner = planner;
+    }
+
+    @Override
+    public void start(Promise<Void> started) {
+        membership.hazelcast().getUserContext().put(USER_CONTEXT_KEY, this);
+        membership.onMembersChanged(context, members -> reconcile());
+        vertx.setPeriodic(INTERVAL_MS, id -> reconcile());
+        catalog.listen(context, d -> reconcile(), d -> reconcile()).onComplete(ar -> {
+            reconcile();
+            started.handle(ar);
+        });
+    }
+
+    @Override
+    public void stop() {
+        membership.hazelcast().getUserContext().remove(USER_CONTEXT_KEY, this);
+    }
+
+    /**
+     * Moves leadership off {@code brokerId} (and with {@code moveReplicas} its replicas too), e.g. before taking it
+     * down; see {@link AssignmentPlanner#drain}. Completes once the coordinator wrote the table.
+     */
+    public Future<Void> drain(String brokerId, boolean moveReplicas) {
+        return request(new Request("drain", brokerId, moveReplicas));
+    }
+
+    /** Spreads replicas and leaders evenly over the live brokers; see {@link AssignmentPlanner#rebalance}. */
+    public Future<Void> rebalance() {
+        return request(new Request("rebalance", null, false));
+    }
+
+    /** One pass on this broker's context; a pass asked for while one runs follows it. */
+    void reconcile() {
+        if (!membership.isCoordinator()) {
+            return;
+        }
+        if (running) {
+            again = true;
+            return;
+        }
+        running = true;
+        Future<List<DestinationDefinition>> defs = catalog.all();
+        Future<Map<PartitionKey, PartitionAssignment>> existing = table.all();
+        Future<Map<PartitionKey, Map<String, ReplicaState>>> known = states.all();
+        Future.all(defs, existing, known).compose(v -> {
+            List<PartitionKey> wanted = new ArrayList<>();
+            for (DestinationDefinition d : defs.result()) {
+                for (int p = 0; p < d.partitions(); p++) {
+                    wanted.add(new PartitionKey(d.queue(), d.name(), p));
+                }
+            }
+            Map<PartitionKey, PartitionAssignment> changes = planner.plan(liveIds(), wanted, existing.result(),
+                    known.result());
+            return write(existing.result(), changes);
+        }).onComplete(ar -> {
+            if (ar.failed()) {
+                LOG.warning(() -> "coordinator pass failed: " + ar.cause());
+            }
+            running = false;
+            if (again) {
+                again = false;
+                reconcile();
+            }
+        });
+    }
+
+    private List<String> liveIds() {
+        return membership.members().stream().map(BrokerInfo::id).toList();
+    }
+
+    /** Writes {@code changes} over {@code existing} with compare-and-set; true if every write applied. */
+    private Future<Boolean> write(Map<PartitionKey, PartitionAssignment> existing,
+                                  Map<PartitionKey, PartitionAssignment> changes) {
+        List<Future<Boolean>> writes = new ArrayList<>();
+        for (Map.Entry<PartitionKey, PartitionAssignment> c : changes.entrySet()) {
+            PartitionKey key = c.getKey();
+            PartitionAssignment before = existing.get(key);
+            PartitionAssignment after = c.getValue();
+            Future<Boolean> w;
+            if (after == null) {
+                w = table.remove(key, before);
+            } else if (before == null) {
+                w = table.putIfAbsent(key, after).map(true);
+            } else {
+                w = table.replace(key, before, after);
+            }
+            writes.add(w.onSuccess(applied -> {
+                if (applied && (before == null || after == null || !java.util.Objects.equals(before.leader(),
+                        after.leader()) || !before.replicas().equals(after.replicas()))) {
+                    LOG.info(() -> "partition " + key + ": " + (before == null ? "-" : before.encode()) + " -> "
+                            + (after == null ? "removed" : after.encode()));
+                }
+            }));
+        }
+        return Future.all(writes).map(v -> writes.stream().allMatch(Future::result));
+    }
+
+    /** Runs a planner command on this broker (the coordinator), retrying when a concurrent write won a race. */
+    Future<Void> runLocally(String op, String brokerId, boolean moveReplicas) {
+        Promise<Void> done = Promise.promise();
+        context.runOnContext(v -> attempt(op.equals("drain")
+                ? current -> planner.drain(brokerId, moveReplicas, liveIds(), current)
+                : current -> planner.rebalance(liveIds(), current), COMMAND_ATTEMPTS, done));
+        return done.future();
+    }
+
+    private void attempt(Function<Map<PartitionKey, PartitionAssignment>, Map<PartitionKey, PartitionAssignment>> plan,
+                         int attemptsLeft, Promise<Void> done) {
+        table.all().compose(current -> write(current, plan.apply(current))).onComplete(ar -> {
+            if (ar.failed()) {
+                done.fail(ar.cause());
+            } else if (ar.result()) {
+                done.complete();
+            } else if (attemptsLeft > 1) {
+                attempt(plan, attemptsLeft - 1, done);
+            } else {
+                done.fail(new IllegalStateException("the partition table kept changing; try again"));
+            }
+        });
+    }
+
+    private Future<Void> request(Request r) {
+        HazelcastInstance hz = membership.hazelcast();
+        return vertx.executeBlocking(() -> {
+            Member oldest = hz.getCluster().getMembers().iterator().next();
+            String error = hz.getExecutorService(EXECUTOR).submitToMember(r, oldest)
+                    .get(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            if (error != null) {
+                throw new IllegalStateException(error);
+            }
+            return null;
+        }, false);
+    }
+
+    /** A drain or rebalance, run by Hazelcast on the coordinator's member; answers null or an error message. */
+    static final class Request implements Callable<String>, Serializable, HazelcastInstanceAware {
+        private static final long serialVersionUID = 1L;
+        private final String op;
+        private final String brokerId;
+        private final boolean moveReplicas;
+        private transient HazelcastInstance hazelcast;
+
+        Request(String op, String brokerId, boolean moveReplicas) {
+            this.op = op;
+            this.brokerId = brokerId;
+            this.moveReplicas = moveReplicas;
+        }
+
+        @Override
+        public void setHazelcastInstance(HazelcastInstance instance) {
+            this.hazelcast = instance;
+        }
+
+        @Override
+        public String call() throws Exception {
+            Object c = hazelcast.getUserContext().get(USER_CONTEXT_KEY);
+            if (!(c instanceof Coordinator coordinator)) {
+                return "no coordinator runs on " + hazelcast.getCluster().getLocalMember();
+            }
+            if (!coordinator.membership.isCoordinator()) {
+                return "the coordinator changed meanwhile; try again";
+            }
+            try {
+                coordinator.runLocally(op, brokerId, moveReplicas).toCompletionStage().toCompletableFuture()
+                        .get(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+                return null;
+            } catch (java.util.concurrent.ExecutionException e) {
+                return op + " failed: " + e.getCause().getMessage();
+            }
+        }
+    }
+}

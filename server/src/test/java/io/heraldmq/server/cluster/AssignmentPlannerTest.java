@@ -1,0 +1,199 @@
+package io.heraldmq.server.cluster;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class AssignmentPlannerTest {
+    private static final List<String> THREE = List.of("b1", "b2", "b3");
+    private static final List<String> FOUR = List.of("b1", "b2", "b3", "b4");
+    private final AssignmentPlanner planner = new AssignmentPlanner(0);
+
+    private static PartitionKey q(int partition) {
+        return new PartitionKey(true, "orders", partition);
+    }
+
+    private static PartitionAssignment a(List<String> replicas, String leader, int epoch, List<String> isr) {
+        return new PartitionAssignment(replicas, leader, epoch, isr);
+    }
+
+    private static List<PartitionKey> keys(int n) {
+        return java.util.stream.IntStream.range(0, n).mapToObj(AssignmentPlannerTest::q).toList();
+    }
+
+    /** The table of {@link #newPartitionsSpreadLeadersAndReplicas}: three partitions over b1..b3. */
+    private static Map<PartitionKey, PartitionAssignment> threeOnThree() {
+        Map<PartitionKey, PartitionAssignment> t = new TreeMap<>();
+        t.put(q(0), a(List.of("b1", "b2", "b3"), "b1", 1, List.of("b1", "b2", "b3")));
+        t.put(q(1), a(List.of("b2", "b1", "b3"), "b2", 1, List.of("b2", "b1", "b3")));
+        t.put(q(2), a(List.of("b3", "b1", "b2"), "b3", 1, List.of("b3", "b1", "b2")));
+        return t;
+    }
+
+    // ------------------------------------------------------------------ (a) new partitions
+
+    @Test
+    void newPartitionsSpreadLeadersAndReplicas() {
+        Map<PartitionKey, PartitionAssignment> plan = planner.assignNew(THREE, keys(3), Map.of(), Map.of());
+        assertEquals(threeOnThree(), plan);
+        assertEquals(plan, planner.assignNew(THREE, keys(3), Map.of(), Map.of()), "deterministic");
+    }
+
+    @Test
+    void replicationFactorBelowTheBrokerCountSpreadsEvenly() {
+        Map<PartitionKey, PartitionAssignment> plan = new AssignmentPlanner(2).assignNew(FOUR, keys(8), Map.of(),
+                Map.of());
+        Map<String, Integer> leaders = new HashMap<>();
+        Map<String, Integer> replicas = new HashMap<>();
+        for (PartitionAssignment p : plan.values()) {
+            assertEquals(2, p.replicas().size());
+            assertEquals(p.replicas().get(0), p.leader(), "leader = first replica");
+            assertEquals(1, p.leaderEpoch());
+            assertEquals(p.replicas(), p.isr());
+            leaders.merge(p.leader(), 1, Integer::sum);
+            p.replicas().forEach(r -> replicas.merge(r, 1, Integer::sum));
+        }
+        assertEquals(Map.of("b1", 2, "b2", 2, "b3", 2, "b4", 2), leaders);
+        assertEquals(Map.of("b1", 4, "b2", 4, "b3", 4, "b4", 4), replicas);
+    }
+
+    @Test
+    void newPartitionsCountExistingLoadAndFewerBrokersThanTheFactor() {
+        Map<PartitionKey, PartitionAssignment> existing = Map.of(q(0), a(List.of("b1", "b2"), "b1", 1,
+                List.of("b1", "b2")));
+        assertEquals(Map.of(q(1), a(List.of("b2", "b1"), "b2", 1, List.of("b2", "b1"))),
+                planner.assignNew(List.of("b1", "b2"), keys(2), existing, Map.of()));
+        assertEquals(Map.of(q(0), a(List.of("b1"), "b1", 1, List.of("b1"))),
+                new AssignmentPlanner(3).assignNew(List.of("b1"), keys(1), Map.of(), Map.of()));
+        assertTrue(planner.assignNew(List.of(), keys(1), Map.of(), Map.of()).isEmpty());
+    }
+
+    @Test
+    void aRebuiltTablePrefersTheBrokersThatHaveTheDataAndFencesTheirEpochs() {
+        Map<PartitionKey, Map<String, ReplicaState>> states = Map.of(q(0), Map.of(
+                "b2", new ReplicaState(6, 500, 500), "b3", new ReplicaState(7, 400, 400)));
+        assertEquals(Map.of(q(0), a(List.of("b3", "b2", "b1"), "b3", 8, List.of("b3", "b2", "b1"))),
+                planner.assignNew(THREE, keys(1), Map.of(), states));
+    }
+
+    // ------------------------------------------------------------------ (b) failover
+
+    @Test
+    void aDeadLeaderIsReplacedByTheMostUpToDateLiveIsrMember() {
+        Map<PartitionKey, PartitionAssignment> t = Map.of(q(0), a(THREE, "b1", 3, THREE));
+        Map<PartitionKey, Map<String, ReplicaState>> states = Map.of(q(0), Map.of(
+                "b2", new ReplicaState(3, 100, 90), "b3", new ReplicaState(3, 120, 90)));
+        assertEquals(Map.of(q(0), a(THREE, "b3", 4, List.of("b2", "b3"))),
+                planner.failover(List.of("b2", "b3"), t, states));
+        // unknown states: the first live ISR member
+        assertEquals(Map.of(q(0), a(THREE, "b2", 4, List.of("b2", "b3"))),
+                planner.failover(List.of("b2", "b3"), t, Map.of()));
+        // a higher reported epoch than the table's is fenced too
+        assertEquals(8, planner.failover(List.of("b2", "b3"), t, Map.of(q(0), Map.of("b2",
+                new ReplicaState(7, 1, 1)))).get(q(0)).leaderEpoch());
+    }
+
+    @Test
+    void withoutALiveIsrMemberALiveReplicaLeadsAlone() {
+        Map<PartitionKey, PartitionAssignment> t = Map.of(q(0), a(THREE, "b1", 3, List.of("b1")));
+        Map<PartitionKey, Map<String, ReplicaState>> states = Map.of(q(0), Map.of(
+                "b2", new ReplicaState(2, 100, 90), "b3", new ReplicaState(3, 50, 50)));
+        assertEquals(Map.of(q(0), a(THREE, "b3", 4, List.of("b3"))),
+                planner.failover(List.of("b2", "b3", "b4"), t, states));
+    }
+
+    @Test
+    void withoutALiveReplicaThePartitionGoesOfflineKeepingEpochAndIsr() {
+        Map<PartitionKey, PartitionAssignment> t = Map.of(q(0), a(List.of("b1", "b2"), "b1", 3, List.of("b1", "b2")));
+        PartitionAssignment offline = a(List.of("b1", "b2"), null, 3, List.of("b1", "b2"));
+        assertEquals(Map.of(q(0), offline), planner.failover(List.of("b3"), t, Map.of()));
+        assertTrue(planner.failover(List.of("b3"), Map.of(q(0), offline), Map.of()).isEmpty(), "already offline");
+        // a returning ISR member leads again, one epoch up
+        assertEquals(Map.of(q(0), a(List.of("b1", "b2"), "b2", 4, List.of("b2"))),
+                planner.failover(List.of("b2", "b3"), Map.of(q(0), offline), Map.of()));
+        assertTrue(planner.failover(THREE, threeOnThree(), Map.of()).isEmpty(), "live leaders stay");
+    }
+
+    // ------------------------------------------------------------------ (c) drain
+
+    @Test
+    void drainMovesLeadershipToAnotherLiveIsrMember() {
+        Map<PartitionKey, PartitionAssignment> plan = planner.drain("b1", false, THREE, threeOnThree());
+        assertEquals(Map.of(q(0), a(List.of("b1", "b2", "b3"), "b2", 2, List.of("b1", "b2", "b3"))), plan);
+        // nobody else in sync: it stays
+        assertTrue(planner.drain("b1", false, THREE, Map.of(q(0), a(THREE, "b1", 1, List.of("b1")))).isEmpty());
+    }
+
+    @Test
+    void drainWithReplicasReplacesTheBrokerByTheLeastLoaded() {
+        Map<PartitionKey, PartitionAssignment> plan = planner.drain("b1", true, FOUR, threeOnThree());
+        assertEquals(Map.of(
+                q(0), a(List.of("b4", "b2", "b3"), "b2", 2, List.of("b2", "b3")),
+                q(1), a(List.of("b2", "b4", "b3"), "b2", 1, List.of("b2", "b3")),
+                q(2), a(List.of("b3", "b4", "b2"), "b3", 1, List.of("b3", "b2"))), plan);
+        // no broker left to take the replicas: only the leadership moves
+        assertEquals(Map.of(q(0), a(List.of("b1", "b2", "b3"), "b2", 2, List.of("b1", "b2", "b3"))),
+                planner.drain("b1", true, THREE, threeOnThree()));
+    }
+
+    // ------------------------------------------------------------------ (d) rebalance
+
+    @Test
+    void rebalanceSpreadsReplicasOntoANewBroker() {
+        Map<PartitionKey, PartitionAssignment> plan = planner.rebalance(FOUR, threeOnThree());
+        assertEquals(Map.of(
+                q(0), a(List.of("b1", "b4", "b3"), "b1", 1, List.of("b1", "b3")),
+                q(1), a(List.of("b2", "b4", "b3"), "b2", 1, List.of("b2", "b3"))), plan);
+        assertEquals(plan, planner.rebalance(FOUR, threeOnThree()), "deterministic");
+        Map<PartitionKey, PartitionAssignment> after = new TreeMap<>(threeOnThree());
+        after.putAll(plan);
+        assertTrue(planner.rebalance(FOUR, after).isEmpty(), "balanced is a fixed point");
+    }
+
+    @Test
+    void rebalanceSpreadsLeadershipsRaisingEpochs() {
+        Map<PartitionKey, PartitionAssignment> t = new TreeMap<>();
+        for (int i = 0; i < 4; i++) {
+            t.put(q(i), a(List.of("b1", "b2"), "b1", 5, List.of("b1", "b2")));
+        }
+        Map<PartitionKey, PartitionAssignment> plan = planner.rebalance(List.of("b1", "b2"), t);
+        assertEquals(Map.of(q(0), a(List.of("b1", "b2"), "b2", 6, List.of("b1", "b2")),
+                q(1), a(List.of("b1", "b2"), "b2", 6, List.of("b1", "b2"))), plan);
+        // a broker outside the ISR never gets a leadership
+        t.put(q(0), a(List.of("b1", "b2"), "b1", 5, List.of("b1")));
+        t.put(q(1), a(List.of("b1", "b2"), "b1", 5, List.of("b1")));
+        t.put(q(2), a(List.of("b1", "b2"), "b1", 5, List.of("b1")));
+        assertEquals(Map.of(q(3), a(List.of("b1", "b2"), "b2", 6, List.of("b1", "b2"))),
+                planner.rebalance(List.of("b1", "b2"), t));
+    }
+
+    // ------------------------------------------------------------------ the periodic pass
+
+    @Test
+    void planAssignsRemovesFailsOverAndTopsUp() {
+        Map<PartitionKey, PartitionAssignment> existing = new TreeMap<>();
+        existing.put(q(0), a(List.of("b1"), "b1", 1, List.of("b1")));            // created when b1 was alone
+        existing.put(q(5), a(THREE, "b2", 1, THREE));                              // no longer defined
+        existing.put(new PartitionKey(false, "t", 0), a(List.of("b4", "b1", "b2"), "b4", 2,
+                List.of("b4", "b1", "b2")));                                       // leader gone
+        List<PartitionKey> wanted = List.of(q(0), q(1), new PartitionKey(false, "t", 0));
+        Map<PartitionKey, PartitionAssignment> plan = planner.plan(THREE, wanted, existing, Map.of());
+        assertNull(plan.get(q(5)));
+        assertTrue(plan.containsKey(q(5)), "removed");
+        // topped up with the least loaded first (b2 holds the new q(1) and t:0, b3 only q(1)); ISR as it was
+        assertEquals(a(List.of("b1", "b3", "b2"), "b1", 1, List.of("b1")), plan.get(q(0)));
+        assertEquals(a(List.of("b4", "b1", "b2"), "b1", 3, List.of("b1", "b2")),
+                plan.get(new PartitionKey(false, "t", 0)));
+        PartitionAssignment fresh = plan.get(q(1));
+        assertEquals(3, fresh.replicas().size());
+        assertEquals(1, fresh.leaderEpoch());
+        assertEquals(plan, planner.plan(THREE, wanted, existing, Map.of()), "deterministic");
+    }
+}
