@@ -20,6 +20,7 @@ import io.heraldmq.server.cluster.ClusterMembership;
 import io.heraldmq.server.cluster.ClusterNode;
 import io.heraldmq.server.cluster.PartitionTable;
 import io.heraldmq.server.cluster.ReplicaStates;
+import io.heraldmq.server.replication.ReplicationNode;
 import io.heraldmq.server.handler.AdminHandler;
 import io.heraldmq.server.handler.AckHandler;
 import io.heraldmq.server.handler.ClientIds;
@@ -81,6 +82,10 @@ public final class Broker {
     private String brokerId;
     /** Null on a single node, and until the cluster is joined. */
     private volatile ClusterNode cluster;
+    /** Null on a single node. */
+    private volatile ReplicationNode replication;
+    private ConnectHandler connect;
+    private TemporaryDestinations temporaries;
     private volatile Map<AdminOperation, AdminCommand> clusterCommands;
 
     private Broker(BrokerConfig config, Clock clock) {
@@ -114,6 +119,7 @@ public final class Broker {
     }
 
     private Future<Void> startUp() {
+        Map<FrameType, RequestHandler> handlers = new EnumMap<>(FrameType.class);
         return vertx.executeBlocking(() -> {
             java.nio.file.Files.createDirectories(config.dataDir());
             brokerId = config.cluster() == null ? UUID.randomUUID().toString().substring(0, 8)
@@ -130,6 +136,17 @@ public final class Broker {
                     (kind, name, partition) -> subscriptions.closedHolds(kind, name, partition));
             deadLetters = new DeadLetters(topics, meta, config.redelivery());
             subscriptions = new SubscriptionRegistry(meta, deadLetters, config.subscriptionRetentionMs());
+            // The handlers are filled in once everything is loaded; a clustered broker binds its port before that
+            // and holds connections until then.
+            listener = new ClientListener(vertx, handlers, config.maxFrameBytes(), closed -> {
+                connect.disconnected(closed);
+                temporaries.connectionClosed(closed.connectionId());
+                if (replication != null) {
+                    replication.router().connectionClosed(closed);
+                }
+            });
+            return config.cluster() == null ? Future.succeededFuture() : joinCluster();
+        }).compose(v -> {
             // Definitions and stored positions first: a retention check must not run before it knows them. Then
             // transactions a crash left half applied are finished, and the positions they settled are read again
             // (until then the holds are lower, which only keeps more).
@@ -142,10 +159,9 @@ public final class Broker {
                     });
         }).compose(v -> {
             ClientIds clientIds = new ClientIds();
-            TemporaryDestinations temporaries = new TemporaryDestinations(topics, subscriptions);
-            ConnectHandler connect = new ConnectHandler(brokerId, config.maxMessageBytes(), clientIds,
+            temporaries = new TemporaryDestinations(topics, subscriptions);
+            connect = new ConnectHandler(brokerId, config.maxMessageBytes(), clientIds,
                     new Authenticator(config.users(), config.allowAnonymous()));
-            Map<FrameType, RequestHandler> handlers = new EnumMap<>(FrameType.class);
             handlers.put(FrameType.CONNECT, connect);
             handlers.put(FrameType.PRODUCE, new ProduceHandler(topics, config.maxMessageBytes(), disk));
             handlers.put(FrameType.SUBSCRIBE, new SubscribeHandler(topics, subscriptions, temporaries));
@@ -158,25 +174,40 @@ public final class Broker {
             handlers.put(FrameType.DELETE_TEMP, new DeleteTempHandler(temporaries));
             handlers.put(FrameType.UNSUBSCRIBE, new UnsubscribeHandler(subscriptions));
             handlers.put(FrameType.ADMIN, new AdminHandler(adminCommands(), !config.users().isEmpty()));
-            listener = new ClientListener(vertx, handlers, config.maxFrameBytes(), closed -> {
-                connect.disconnected(closed);
-                temporaries.connectionClosed(closed.connectionId());
+            if (config.cluster() == null) {
+                return listener.listen(config.host(), config.port()).<Void>map(p -> {
+                    port = p;
+                    return null;
+                });
+            }
+            return cluster.serve(topics, subscriptions, deadLetters).map(x -> {
+                clusterCommands = cluster.adminCommands();
+                listener.ready();
+                return null;
             });
-            return listener.listen(config.host(), config.port());
-        }).compose(p -> {
-            port = p;
-            return config.cluster() == null ? Future.succeededFuture() : joinCluster();
         });
     }
 
-    /** Joins the cluster once the client port is known (it is advertised to the other brokers). */
+    /**
+     * Binds the client and replication ports (both are advertised), joins the cluster and makes every destination
+     * opened from then on replicated; client connections wait until the broker is ready.
+     */
     private Future<Void> joinCluster() {
         String host = config.host();
         String clientHost = host.equals("0.0.0.0") || host.equals("::") ? config.cluster().host() : host;
-        return ClusterNode.start(vertx, config.cluster(), brokerId, clientHost, port, topics, subscriptions,
-                deadLetters).map(node -> {
-            clusterCommands = node.adminCommands();
+        listener.holdUntilReady();
+        return listener.listen(config.host(), config.port()).compose(p -> {
+            port = p;
+            return ReplicationNode.bind(vertx, brokerId, config.cluster().host(), config.cluster().replicationPort());
+        }).compose(r -> {
+            replication = r;
+            return ClusterNode.join(vertx, config.cluster(), brokerId, clientHost, port, r.port());
+        }).compose(node -> {
             cluster = node;
+            return replication.start(node.membership(), node.partitionTable(), node.replicaStates());
+        }).map(v -> {
+            topics.replicateWith(replication.replicas()::attach);
+            listener.routeWith(replication.router()::route);
             return null;
         });
     }
@@ -269,7 +300,8 @@ public final class Broker {
         // destinations close.
         ClusterNode c = cluster;
         Future<Void> left = c == null ? Future.succeededFuture() : c.close();
-        Future<Void> f = left.transform(v -> listener == null ? Future.succeededFuture() : listener.close());
+        Future<Void> f = left.transform(v -> listener == null ? Future.succeededFuture() : listener.close())
+                .transform(v -> replication == null ? Future.succeededFuture() : replication.close());
         f.transform(v -> subscriptions == null ? Future.succeededFuture() : subscriptions.close())
                 .transform(v -> txLog == null ? Future.succeededFuture() : txLog.close())
                 .transform(v -> topics == null ? Future.succeededFuture() : topics.close())

@@ -91,6 +91,17 @@ public final class AssignmentPlanner {
                 continue;
             }
             Map<String, ReplicaState> known = states.getOrDefault(key, Map.of());
+            PartitionKey firstKey = new PartitionKey(key.queue(), key.destination(), 0);
+            PartitionAssignment first = key.partition() == 0 ? null
+                    : out.containsKey(firstKey) ? out.get(firstKey) : existing.get(firstKey);
+            if (first != null && first.leader() != null) {
+                // leadership is per destination: the other partitions follow partition 0
+                PartitionAssignment a = new PartitionAssignment(first.replicas(), first.leader(),
+                        nextEpoch(0, known), first.replicas());
+                loads.add(a);
+                out.put(key, a);
+                continue;
+            }
             List<String> withData = new ArrayList<>();
             for (String b : live) {
                 if (known.containsKey(b)) {
@@ -289,6 +300,47 @@ public final class AssignmentPlanner {
             }
         }
         return null;
+    }
+
+    /**
+     * Gives every partition of a destination the replicas and the leader of its partition 0, after {@code changes}
+     * are applied to {@code existing}: leadership is per destination (a subscription spans all its partitions and
+     * lives on one broker). A partition whose leader changes this way gets a higher epoch; its ISR keeps the members
+     * that stay replicas (all of the new replicas if none does).
+     *
+     * @return {@code changes} with the partitions this moves added or adjusted
+     */
+    public static Map<PartitionKey, PartitionAssignment> alignDestinations(
+            Map<PartitionKey, PartitionAssignment> existing, Map<PartitionKey, PartitionAssignment> changes) {
+        Map<PartitionKey, PartitionAssignment> after = new TreeMap<>(existing);
+        for (Map.Entry<PartitionKey, PartitionAssignment> c : changes.entrySet()) {
+            if (c.getValue() == null) {
+                after.remove(c.getKey());
+            } else {
+                after.put(c.getKey(), c.getValue());
+            }
+        }
+        Map<PartitionKey, PartitionAssignment> out = new TreeMap<>(changes);
+        for (Map.Entry<PartitionKey, PartitionAssignment> e : after.entrySet()) {
+            PartitionKey key = e.getKey();
+            if (key.partition() == 0) {
+                continue;
+            }
+            PartitionAssignment first = after.get(new PartitionKey(key.queue(), key.destination(), 0));
+            PartitionAssignment a = e.getValue();
+            if (first == null || (first.replicas().equals(a.replicas())
+                    && java.util.Objects.equals(first.leader(), a.leader()))) {
+                continue;
+            }
+            boolean leaderMoves = !java.util.Objects.equals(first.leader(), a.leader());
+            int epoch = leaderMoves ? Math.max(a.leaderEpoch() + 1, first.leaderEpoch()) : a.leaderEpoch();
+            List<String> isr = a.isr().stream().filter(first.replicas()::contains).toList();
+            if (isr.isEmpty() || (first.leader() != null && !isr.contains(first.leader()))) {
+                isr = first.replicas();
+            }
+            out.put(key, new PartitionAssignment(first.replicas(), first.leader(), epoch, isr));
+        }
+        return out;
     }
 
     private static boolean online(PartitionAssignment a, List<String> live) {

@@ -39,30 +39,28 @@ public final class ClusterNode {
     }
 
     /**
-     * Joins the cluster, then syncs destinations with the catalog and starts the coordinator. On failure the
-     * Hazelcast member (if started) is shut down again.
+     * Joins the cluster: starts the Hazelcast member, advertising where this broker takes clients and replication
+     * connections. Destinations and the coordinator follow in {@link #serve}, once the local destinations are open.
      *
      * @param clientHost where clients reach this broker (advertised)
      */
-    public static Future<ClusterNode> start(Vertx vertx, ClusterSettings settings, String brokerId, String clientHost,
-                                            int clientPort, TopicRegistry topics, SubscriptionRegistry subscriptions,
-                                            DeadLetters deadLetters) {
+    public static Future<ClusterNode> join(Vertx vertx, ClusterSettings settings, String brokerId, String clientHost,
+                                           int clientPort, int replicationPort) {
         return ClusterMembership.start(vertx, settings, brokerId, clientHost, clientPort, settings.host(),
-                settings.replicationPort()).compose(m -> {
-            ClusterNode node = new ClusterNode(vertx, m, settings);
-            ClusterDestinations destinations = new ClusterDestinations(node.catalog, node.states, topics,
-                    subscriptions, deadLetters);
-            return destinations.start(vertx.getOrCreateContext())
-                    .compose(v -> vertx.deployVerticle(node.coordinator))
-                    .map(id -> {
-                        node.coordinatorDeployment = id;
-                        return node;
-                    })
-                    .recover(e -> {
-                        topics.clusterHook(null);
-                        return m.close().transform(x -> Future.failedFuture(e));
-                    });
-        });
+                replicationPort).map(m -> new ClusterNode(vertx, m, settings));
+    }
+
+    /** Syncs destinations with the catalog and starts the coordinator. */
+    public Future<Void> serve(TopicRegistry topics, SubscriptionRegistry subscriptions, DeadLetters deadLetters) {
+        ClusterDestinations destinations = new ClusterDestinations(catalog, states, topics, subscriptions,
+                deadLetters);
+        return destinations.start(vertx.getOrCreateContext())
+                .compose(v -> vertx.deployVerticle(coordinator))
+                .<Void>map(id -> {
+                    coordinatorDeployment = id;
+                    return null;
+                })
+                .onFailure(e -> topics.clusterHook(null));
     }
 
     public ClusterMembership membership() {

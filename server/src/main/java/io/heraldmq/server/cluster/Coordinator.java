@@ -102,8 +102,8 @@ public final class Coordinator extends AbstractVerticle {
                     wanted.add(new PartitionKey(d.queue(), d.name(), p));
                 }
             }
-            Map<PartitionKey, PartitionAssignment> changes = planner.plan(liveIds(), wanted, existing.result(),
-                    known.result());
+            Map<PartitionKey, PartitionAssignment> changes = AssignmentPlanner.alignDestinations(existing.result(),
+                    planner.plan(liveIds(), wanted, existing.result(), known.result()));
             return write(existing.result(), changes);
         }).onComplete(ar -> {
             if (ar.failed()) {
@@ -159,7 +159,8 @@ public final class Coordinator extends AbstractVerticle {
 
     private void attempt(Function<Map<PartitionKey, PartitionAssignment>, Map<PartitionKey, PartitionAssignment>> plan,
                          int attemptsLeft, Promise<Void> done) {
-        table.all().compose(current -> write(current, plan.apply(current))).onComplete(ar -> {
+        table.all().compose(current -> write(current, AssignmentPlanner.alignDestinations(current,
+                plan.apply(current)))).onComplete(ar -> {
             if (ar.failed()) {
                 done.fail(ar.cause());
             } else if (ar.result()) {

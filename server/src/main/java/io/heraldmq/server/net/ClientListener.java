@@ -6,7 +6,10 @@ import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import io.vertx.core.net.NetSocket;
 import java.util.function.BiPredicate;
 import io.heraldmq.protocol.Frame;
 import java.util.Set;
@@ -22,12 +25,15 @@ public final class ClientListener {
     private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
     private NetServer server;
     private BiPredicate<ClientConnection, Frame> router;
+    private final List<NetSocket> held = new ArrayList<>();
+    private boolean holding;
 
     /** @param onClosed told of every connection that closes, for whatever else holds per-connection state */
     public ClientListener(Vertx vertx, Map<FrameType, RequestHandler> handlers, int maxFrameBytes,
                           Consumer<ClientConnection> onClosed) {
         this.vertx = vertx;
-        this.handlers = Map.copyOf(handlers);
+        // not copied: a clustered broker fills it in after binding, before it serves a connection
+        this.handlers = handlers;
         this.maxFrameBytes = maxFrameBytes;
         this.onClosed = onClosed;
     }
@@ -46,15 +52,50 @@ public final class ClientListener {
                 .setReuseAddress(true);
         server = vertx.createNetServer(options);
         server.connectHandler(socket -> {
-            ClientConnection c = new ClientConnection(socket, vertx.getOrCreateContext(), handlers, router, maxFrameBytes,
-                    closed -> {
-                        connections.remove(closed);
-                        onClosed.accept(closed);
-                    });
-            connections.add(c);
-            c.start();
+            synchronized (held) {
+                if (holding) {
+                    socket.pause();
+                    held.add(socket);
+                    return;
+                }
+            }
+            serve(socket);
         });
         return server.listen().map(NetServer::actualPort);
+    }
+
+    private void serve(NetSocket socket) {
+        ClientConnection c = new ClientConnection(socket, vertx.getOrCreateContext(), handlers, router, maxFrameBytes,
+                closed -> {
+                    connections.remove(closed);
+                    onClosed.accept(closed);
+                });
+        connections.add(c);
+        c.start();
+    }
+
+    /**
+     * Accepts connections from {@link #listen} on but serves none until {@link #ready}: a clustered broker binds its
+     * port first (the cluster must know it) and opens its destinations after joining.
+     */
+    public void holdUntilReady() {
+        synchronized (held) {
+            holding = true;
+        }
+    }
+
+    /** Serves the connections held so far and every later one. */
+    public void ready() {
+        List<NetSocket> waiting;
+        synchronized (held) {
+            holding = false;
+            waiting = List.copyOf(held);
+            held.clear();
+        }
+        for (NetSocket socket : waiting) {
+            serve(socket);
+            socket.resume();
+        }
     }
 
     public int connectionCount() {

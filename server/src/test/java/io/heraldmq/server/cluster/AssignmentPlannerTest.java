@@ -16,8 +16,12 @@ class AssignmentPlannerTest {
     private static final List<String> FOUR = List.of("b1", "b2", "b3", "b4");
     private final AssignmentPlanner planner = new AssignmentPlanner(0);
 
-    private static PartitionKey q(int partition) {
-        return new PartitionKey(true, "orders", partition);
+    /**
+     * Partition 0 of queue {@code q<n>}: one destination each, since the partitions of one destination share
+     * replicas and leader ({@link #partitionsOfADestinationShareItsLeader}).
+     */
+    private static PartitionKey q(int n) {
+        return new PartitionKey(true, "q" + n, 0);
     }
 
     private static PartitionAssignment a(List<String> replicas, String leader, int epoch, List<String> isr) {
@@ -195,5 +199,24 @@ class AssignmentPlannerTest {
         assertEquals(3, fresh.replicas().size());
         assertEquals(1, fresh.leaderEpoch());
         assertEquals(plan, planner.plan(THREE, wanted, existing, Map.of()), "deterministic");
+    }
+
+    @Test
+    void partitionsOfADestinationShareItsLeader() {
+        List<PartitionKey> orders = List.of(new PartitionKey(true, "orders", 0), new PartitionKey(true, "orders", 1),
+                new PartitionKey(true, "orders", 2));
+        Map<PartitionKey, PartitionAssignment> plan = planner.assignNew(THREE, orders, Map.of(), Map.of());
+        assertEquals(3, plan.size());
+        PartitionAssignment first = plan.get(orders.get(0));
+        for (PartitionAssignment a : plan.values()) {
+            assertEquals(first.replicas(), a.replicas());
+            assertEquals(first.leader(), a.leader());
+        }
+        // a table where they differ (written before this rule) is aligned on partition 0, with a new epoch
+        Map<PartitionKey, PartitionAssignment> mixed = new TreeMap<>();
+        mixed.put(orders.get(0), a(List.of("b1", "b2", "b3"), "b1", 4, List.of("b1", "b2", "b3")));
+        mixed.put(orders.get(1), a(List.of("b2", "b1", "b3"), "b2", 2, List.of("b2", "b1", "b3")));
+        Map<PartitionKey, PartitionAssignment> aligned = AssignmentPlanner.alignDestinations(mixed, Map.of());
+        assertEquals(a(List.of("b1", "b2", "b3"), "b1", 4, List.of("b2", "b1", "b3")), aligned.get(orders.get(1)));
     }
 }

@@ -91,21 +91,28 @@ class ClusterFormationIT {
         }
 
         // a queue created through one broker exists on the others, with every partition assigned
-        admins.get(0).createQueue("orders", 3, -1, -1);
-        for (HeraldAdmin admin : admins.subList(1, 3)) {
-            await("orders on every broker").atMost(Duration.ofSeconds(10)).until(() ->
-                    admin.listTopics().stream().anyMatch(t -> t.queue() && t.name().equals("orders")
-                            && t.partitions() == 3));
+        for (String queue : QUEUES) {
+            admins.get(0).createQueue(queue, 3, -1, -1);
         }
-        await("orders assigned").atMost(Duration.ofSeconds(10)).until(() -> {
-            List<ClusterStatus.Partition> orders = orders(admins.get(1).clusterStatus());
-            return orders.size() == 3 && orders.stream().allMatch(p -> p.replicas().size() == 3 && p.leader() != null
-                    && p.isr().size() == 3 && p.leaderEpoch() == 1);
+        for (HeraldAdmin admin : admins.subList(1, 3)) {
+            await("queues on every broker").atMost(Duration.ofSeconds(10)).until(() ->
+                    admin.listTopics().stream().filter(t -> t.queue() && QUEUES.contains(t.name())
+                            && t.partitions() == 3).count() == QUEUES.size());
+        }
+        await("queues assigned").atMost(Duration.ofSeconds(10)).until(() -> {
+            List<ClusterStatus.Partition> all = orders(admins.get(1).clusterStatus());
+            return all.size() == 9 && all.stream().allMatch(p -> p.replicas().size() == 3 && p.leader() != null
+                    && p.isr().size() == 3 && p.leaderEpoch() >= 1);
         });
         ClusterStatus before = admins.get(2).clusterStatus();
         Map<String, Integer> led = new HashMap<>();
-        orders(before).forEach(p -> led.merge(p.leader(), 1, Integer::sum));
-        assertEquals(Map.of(ids[0], 1, ids[1], 1, ids[2], 1), led, "one leadership each: " + before);
+        Map<String, java.util.Set<String>> leadersOf = new HashMap<>();
+        orders(before).forEach(p -> {
+            led.merge(p.leader(), 1, Integer::sum);
+            leadersOf.computeIfAbsent(p.destination(), d -> new java.util.HashSet<>()).add(p.leader());
+        });
+        assertEquals(Map.of(ids[0], 3, ids[1], 3, ids[2], 3), led, "one destination led by each: " + before);
+        leadersOf.forEach((d, l) -> assertEquals(1, l.size(), d + " has one leader for all its partitions"));
 
         // the CLI shows the same
         StringWriter out = new StringWriter();
@@ -125,10 +132,10 @@ class ClusterFormationIT {
         int victim = List.of(ids).indexOf(coordinator);
         int survivor = (victim + 1) % 3;
         HeraldAdmin watcher = admins.get(survivor);
-        Map<Integer, Integer> epochsLedByVictim = new HashMap<>();
+        Map<String, Integer> epochsLedByVictim = new HashMap<>();
         for (ClusterStatus.Partition p : orders(before)) {
             if (p.leader().equals(coordinator)) {
-                epochsLedByVictim.put(p.partition(), p.leaderEpoch());
+                epochsLedByVictim.put(p.destination() + "-" + p.partition(), p.leaderEpoch());
             }
         }
         assertFalse(epochsLedByVictim.isEmpty());
@@ -145,7 +152,7 @@ class ClusterFormationIT {
         });
         await("new leaders").atMost(FAILOVER).pollInterval(Duration.ofMillis(100)).until(() -> {
             for (ClusterStatus.Partition p : orders(watcher.clusterStatus())) {
-                Integer oldEpoch = epochsLedByVictim.get(p.partition());
+                Integer oldEpoch = epochsLedByVictim.get(p.destination() + "-" + p.partition());
                 if (oldEpoch != null && (p.leader() == null || p.leader().equals(coordinator)
                         || p.leaderEpoch() <= oldEpoch || p.isr().contains(coordinator))) {
                     return false;
@@ -193,8 +200,11 @@ class ClusterFormationIT {
         return status.members().stream().map(ClusterStatus.Member::id).toList();
     }
 
+    private static final List<String> QUEUES = List.of("orders", "payments", "audit");
+
+    /** The partitions of the test's queues. */
     private static List<ClusterStatus.Partition> orders(ClusterStatus status) {
-        return status.partitions().stream().filter(p -> p.queue() && p.destination().equals("orders")).toList();
+        return status.partitions().stream().filter(p -> p.queue() && QUEUES.contains(p.destination())).toList();
     }
 
     private static int[] freePorts(int n) throws IOException {

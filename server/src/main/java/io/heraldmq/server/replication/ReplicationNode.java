@@ -1,0 +1,126 @@
+package io.heraldmq.server.replication;
+
+import io.heraldmq.server.cluster.BrokerInfo;
+import io.heraldmq.server.cluster.ClusterMembership;
+import io.heraldmq.server.cluster.PartitionAssignment;
+import io.heraldmq.server.cluster.PartitionKey;
+import io.heraldmq.server.cluster.PartitionTable;
+import io.heraldmq.server.cluster.ReplicaStates;
+import io.heraldmq.server.gateway.ClusterRouter;
+import io.heraldmq.server.gateway.LeaderDirectory;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.SocketAddress;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The replication side of a clustered broker, wired: the replication port, the connections to the other brokers,
+ * the replicas of this broker's partitions, and the directory and router that send clients' requests to leaders.
+ * Started in two steps because the replication port must be bound before the cluster is joined (it is advertised)
+ * and the rest needs the cluster.
+ */
+public final class ReplicationNode {
+    private final Vertx vertx;
+    private final String localId;
+    private final ReplicationServer server;
+    private final LeaderDirectory leaders;
+    private final Map<String, SocketAddress> replicationAddresses = new ConcurrentHashMap<>();
+    private volatile ReplicaManager replicas;
+    private ReplicationPeers peers;
+    private ClusterRouter router;
+    private int port;
+
+    private ReplicationNode(Vertx vertx, String localId) {
+        this.vertx = vertx;
+        this.localId = localId;
+        this.server = new ReplicationServer(vertx, key -> {
+            ReplicaManager r = replicas;
+            return r == null ? null : r.find(key);
+        });
+        this.leaders = new LeaderDirectory(localId);
+    }
+
+    /** Binds the replication port; requests for partitions are refused until {@link #start}. */
+    public static Future<ReplicationNode> bind(Vertx vertx, String localId, String host, int port) {
+        ReplicationNode node = new ReplicationNode(vertx, localId);
+        return node.server.listen(host, port).map(p -> {
+            node.port = p;
+            return node;
+        });
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** Connects to the cluster's membership and partition table. */
+    public Future<Void> start(ClusterMembership membership, PartitionTable table, ReplicaStates states) {
+        Context ctx = vertx.getOrCreateContext();
+        peers = new ReplicationPeers(vertx, replicationAddresses::get);
+        membersChanged(membership.members());
+        membership.onMembersChanged(ctx, this::membersChanged);
+        replicas = new ReplicaManager(vertx, localId, peers, table, states);
+        router = new ClusterRouter(vertx, leaders);
+        return table.listen(ctx, this::assignmentChanged)
+                .compose(v -> table.all())
+                .map(all -> {
+                    all.forEach(this::assignmentChanged);
+                    return null;
+                })
+                .compose(v -> replicas.start());
+    }
+
+    private void membersChanged(List<BrokerInfo> members) {
+        Map<String, SocketAddress> clients = new HashMap<>();
+        Set<String> gone = new java.util.HashSet<>(replicationAddresses.keySet());
+        for (BrokerInfo b : members) {
+            gone.remove(b.id());
+            replicationAddresses.put(b.id(), SocketAddress.inetSocketAddress(b.replicationPort(),
+                    b.replicationHost()));
+            clients.put(b.id(), SocketAddress.inetSocketAddress(b.clientPort(), b.clientHost()));
+        }
+        for (String id : gone) {
+            replicationAddresses.remove(id);
+            if (peers != null) {
+                peers.forget(id);
+            }
+        }
+        leaders.membersChanged(clients);
+    }
+
+    private void assignmentChanged(PartitionKey key, PartitionAssignment assignment) {
+        if (key.partition() == 0) {
+            leaders.leaderChanged(key.queue(), key.destination(), assignment == null ? null : assignment.leader());
+        }
+    }
+
+    public ReplicaManager replicas() {
+        return replicas;
+    }
+
+    public LeaderDirectory leaders() {
+        return leaders;
+    }
+
+    public ClusterRouter router() {
+        return router;
+    }
+
+    public Future<Void> close() {
+        ReplicaManager r = replicas;
+        Future<Void> closed = r == null ? Future.succeededFuture() : r.close();
+        return closed.transform(v -> peers == null ? Future.succeededFuture() : peers.close())
+                .transform(v -> {
+                    if (router != null) {
+                        router.close();
+                    }
+                    return server.close();
+                });
+    }
+}
