@@ -1,0 +1,158 @@
+package io.heraldmq.server.cluster;
+
+import io.heraldmq.admin.ClusterStatus;
+import io.heraldmq.admin.HeraldAdmin;
+import io.heraldmq.server.BrokerProcess;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Packaged brokers as separate JVMs on 127.0.0.1 forming one cluster: config files that differ only in ports and
+ * data directories, as a user would write them. For the cluster ITs.
+ */
+final class ClusterProcesses implements AutoCloseable {
+    private final Path dir;
+    private final BrokerProcess[] brokers;
+    private final Path[] configs;
+
+    ClusterProcesses(Path dir, int size, String extraConfig) throws IOException {
+        this.dir = dir;
+        this.brokers = new BrokerProcess[size];
+        this.configs = new Path[size];
+        int[] clusterPorts = freePorts(size);
+        StringBuilder members = new StringBuilder();
+        for (int p : clusterPorts) {
+            members.append(members.length() == 0 ? "" : ",").append("127.0.0.1:").append(p);
+        }
+        for (int i = 0; i < size; i++) {
+            configs[i] = dir.resolve("broker" + i + ".properties");
+            Files.writeString(configs[i], "host = 127.0.0.1\n"
+                    + "cluster.members = " + members + "\n"
+                    + "cluster.port = " + clusterPorts[i] + "\n"
+                    + extraConfig, StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Starts every broker (in parallel) and waits until each sees all the others. */
+    ClusterProcesses start() {
+        List<CompletableFuture<BrokerProcess>> starting = new ArrayList<>();
+        for (int i = 0; i < brokers.length; i++) {
+            int n = i;
+            starting.add(CompletableFuture.supplyAsync(() -> launch(n)));
+        }
+        for (int i = 0; i < brokers.length; i++) {
+            brokers[i] = starting.get(i).join();
+        }
+        for (int i = 0; i < brokers.length; i++) {
+            try (HeraldAdmin admin = HeraldAdmin.connect(url(i))) {
+                await("members").atMost(Duration.ofSeconds(30))
+                        .until(() -> admin.clusterStatus().members().size() == brokers.length);
+            }
+        }
+        return this;
+    }
+
+    /** (Re)starts broker n on its data directory. */
+    BrokerProcess restart(int n) {
+        brokers[n] = launch(n);
+        return brokers[n];
+    }
+
+    private BrokerProcess launch(int n) {
+        try {
+            return BrokerProcess.start(configs[n], data(n), dir.resolve("broker" + n + ".log"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** SIGKILL. */
+    void kill(int n) {
+        brokers[n].process().destroyForcibly();
+        try {
+            brokers[n].process().waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        brokers[n] = null;
+    }
+
+    boolean alive(int n) {
+        return brokers[n] != null;
+    }
+
+    int size() {
+        return brokers.length;
+    }
+
+    Path data(int n) {
+        return dir.resolve("data" + n);
+    }
+
+    String brokerId(int n) throws IOException {
+        return Files.readString(data(n).resolve("broker-id")).trim();
+    }
+
+    /** Index of the broker with this id. */
+    int indexOf(String brokerId) throws IOException {
+        for (int i = 0; i < brokers.length; i++) {
+            if (brokerId(i).equals(brokerId)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no broker " + brokerId);
+    }
+
+    String url(int n) {
+        return "tcp://127.0.0.1:" + brokers[n].port();
+    }
+
+    /** The leader of every partition of a destination, once they all have the same live one. */
+    static String leaderOf(ClusterStatus status, boolean queue, String destination, int partitions) {
+        List<ClusterStatus.Partition> ps = status.partitions().stream()
+                .filter(p -> p.queue() == queue && p.destination().equals(destination)).toList();
+        if (ps.size() != partitions || ps.stream().map(ClusterStatus.Partition::leader).distinct().count() != 1) {
+            return null;
+        }
+        String leader = ps.get(0).leader();
+        boolean live = status.members().stream().anyMatch(m -> m.id().equals(leader));
+        return live ? leader : null;
+    }
+
+    @Override
+    public void close() {
+        for (BrokerProcess b : brokers) {
+            if (b != null) {
+                b.process().destroyForcibly();
+            }
+        }
+    }
+
+    private static int[] freePorts(int n) throws IOException {
+        int[] ports = new int[n];
+        List<ServerSocket> open = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                ServerSocket s = new ServerSocket(0);
+                open.add(s);
+                ports[i] = s.getLocalPort();
+            }
+        } finally {
+            for (ServerSocket s : open) {
+                s.close();
+            }
+        }
+        return ports;
+    }
+}
