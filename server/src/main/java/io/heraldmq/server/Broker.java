@@ -204,12 +204,22 @@ public final class Broker {
             return ClusterNode.join(vertx, config.cluster(), brokerId, clientHost, port, r.port());
         }).compose(node -> {
             cluster = node;
-            return replication.start(node.membership(), node.partitionTable(), node.replicaStates());
+            return replication.start(node.membership(), node.partitionTable(), node.replicaStates(), topics,
+                    subscriptions, this::leadershipLost);
         }).map(v -> {
             topics.replicateWith(replication.replicas()::attach);
             listener.routeWith(replication.router()::route);
             return null;
         });
+    }
+
+    /**
+     * This broker stopped leading a partition of {@code topic}: its subscriptions here close, and so do the
+     * connections consuming it (clients and other brokers' relays subscribe again where it is led now).
+     */
+    private void leadershipLost(io.heraldmq.server.partition.Topic topic) {
+        subscriptions.closeOpen(topic);
+        listener.closeConsumersOf(topic);
     }
 
     private Map<AdminOperation, AdminCommand> adminCommands() {

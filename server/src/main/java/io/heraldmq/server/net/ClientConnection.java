@@ -229,6 +229,16 @@ public final class ClientConnection {
         this.clientId = id;
     }
 
+    /** Whether a consumer of this connection reads {@code topic}. Event loop. */
+    public boolean consumes(io.heraldmq.server.partition.Topic topic) {
+        for (ServerConsumer c : consumers.values()) {
+            if (c.subscription().topic() == topic) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public ServerConsumer consumer(int id) {
         return consumers.get(id);
     }

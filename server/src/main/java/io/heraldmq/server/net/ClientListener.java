@@ -98,6 +98,20 @@ public final class ClientListener {
         }
     }
 
+    /**
+     * Closes every connection with a consumer on {@code topic} (checked on each connection's event loop): this
+     * broker no longer leads it, and its consumers must subscribe again where it is led now.
+     */
+    public void closeConsumersOf(io.heraldmq.server.partition.Topic topic) {
+        for (ClientConnection c : connections) {
+            c.context().runOnContext(v -> {
+                if (c.consumes(topic)) {
+                    c.close();
+                }
+            });
+        }
+    }
+
     public int connectionCount() {
         return connections.size();
     }

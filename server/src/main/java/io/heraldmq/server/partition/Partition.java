@@ -435,6 +435,14 @@ public final class Partition extends AbstractVerticle {
         return possiblyDeliveredBelow;
     }
 
+    /**
+     * Raises {@link #possiblyDeliveredBelow()}: a broker that takes over leadership cannot know what the previous
+     * leader delivered. In memory only. Context: the partition's.
+     */
+    public void possiblyDeliveredBelow(long offset) {
+        possiblyDeliveredBelow = Math.max(possiblyDeliveredBelow, offset);
+    }
+
     public long logStartOffset() {
         return log == null ? 0 : log.logStartOffset();
     }

@@ -56,6 +56,8 @@ public final class PartitionReplica {
     static final long VOTE_RETRY_MS = 500;
     /** A follower that has not been at the log end for this long leaves the in-sync set. */
     static final long ISR_LAG_MS = 10_000;
+    /** Positions changed within this time travel in one control batch. */
+    static final long POSITION_BATCH_MS = 100;
     /** How long a send waits for a partition to have a reachable leader. */
     static final long FORWARD_DEADLINE_MS = 15_000;
 
@@ -77,6 +79,9 @@ public final class PartitionReplica {
     private final ReplicationPeers peers;
     private final LeaderEpochCache epochs;
     private final EpochPromiseFile promiseFile;
+    private final ReplicatedMetadata metadata;
+    /** Told when this broker stops leading the partition (its consumers here must go). */
+    private final Runnable leadershipLost;
 
     /** Volatile: subscribe handlers read it from event loops to refuse followers' copies. */
     private volatile Role role = Role.NONE;
@@ -101,13 +106,23 @@ public final class PartitionReplica {
     private final java.util.Set<String> votes = new java.util.HashSet<>();
     private long voteTimer = -1;
 
+    /** Leader: positions changed since the last position batch, by subscription id. */
+    private final java.util.Map<String, io.heraldmq.server.meta.Position> dirtyPositions =
+            new java.util.LinkedHashMap<>();
+    private long positionTimer = -1;
+    /** Metadata fetched from the leader, applied once the high watermark passes it: (offset, record). */
+    private final java.util.ArrayDeque<Object[]> pendingMetadata = new java.util.ArrayDeque<>();
+
     // follower: each role change starts a new generation, and a fetch loop of an older one stops
     private int generation;
     private boolean closed;
 
     private PartitionReplica(Partition partition, String key, String localId, ReplicationPeers peers,
-                             LeaderEpochCache epochs, EpochPromiseFile promiseFile) {
+                             LeaderEpochCache epochs, EpochPromiseFile promiseFile, ReplicatedMetadata metadata,
+                             Runnable leadershipLost) {
         this.partition = partition;
+        this.metadata = metadata;
+        this.leadershipLost = leadershipLost;
         this.key = key;
         this.localId = localId;
         this.peers = peers;
@@ -123,13 +138,14 @@ public final class PartitionReplica {
      * Context: the partition's; completes on it.
      */
     public static Future<PartitionReplica> open(Partition partition, String key, String localId,
-                                                ReplicationPeers peers) {
+                                                ReplicationPeers peers, ReplicatedMetadata metadata,
+                                                Runnable leadershipLost) {
         long logEnd = partition.logEndOffset();
         return partition.context().owner().executeBlocking(() -> {
             LeaderEpochCache epochs = LeaderEpochCache.open(partition.directory());
             epochs.truncateFromEnd(logEnd);
             EpochPromiseFile promise = EpochPromiseFile.open(partition.directory());
-            return new PartitionReplica(partition, key, localId, peers, epochs, promise);
+            return new PartitionReplica(partition, key, localId, peers, epochs, promise, metadata, leadershipLost);
         }, false).map(r -> {
             partition.replicate(r);
             return r;
@@ -310,6 +326,9 @@ public final class PartitionReplica {
                     return;
                 }
                 established = true;
+                // The previous leader may have delivered any of these without an acknowledgement reaching us:
+                // their first delivery from here counts as a redelivery (JMSRedelivered).
+                partition.possiblyDeliveredBelow(start);
                 LOG.info(() -> key + ": leader of epoch " + e + " from offset " + start + " (replicas "
                         + replicas + ")");
                 advanceHighWatermark();
@@ -523,7 +542,82 @@ public final class PartitionReplica {
         while (!waiters.isEmpty() && waiters.peek().offset <= highWatermark) {
             waiters.poll().promise.complete();
         }
+        applyCommittedMetadata();
         partition.visibleEndAdvanced();
+    }
+
+    // ------------------------------------------------------------------ metadata
+
+    /**
+     * A subscription's position changed here (the leader): sent to the followers in the partition's log, coalesced
+     * over {@link #POSITION_BATCH_MS}, so that a new leader resumes the subscription where it was.
+     */
+    public void positionChanged(String subscription, io.heraldmq.server.meta.Position position) {
+        if (!isEstablishedLeader()) {
+            return;
+        }
+        dirtyPositions.put(subscription, position);
+        if (positionTimer < 0) {
+            int gen = generation;
+            positionTimer = vertx().setTimer(POSITION_BATCH_MS, t -> partition.run(() -> {
+                positionTimer = -1;
+                if (gen == generation) {
+                    writePositions();
+                }
+            }));
+        }
+    }
+
+    private void writePositions() {
+        if (dirtyPositions.isEmpty() || !isEstablishedLeader()) {
+            dirtyPositions.clear();
+            return;
+        }
+        List<ControlRecord> records = new ArrayList<>();
+        dirtyPositions.forEach((id, pos) -> records.add(new ControlRecord.PositionChange(id, pos)));
+        dirtyPositions.clear();
+        partition.appendAsLeader(ControlRecord.batch(records), epoch, false);
+        answerParkedFetches();
+        advanceHighWatermark();
+    }
+
+    /**
+     * Appends a metadata record (a subscription definition change) as the leader; completes once it is committed.
+     */
+    public Future<Void> appendMetadata(ControlRecord record) {
+        if (!isEstablishedLeader()) {
+            return Future.failedFuture(notLeader());
+        }
+        Future<Long> appended = partition.appendAsLeader(ControlRecord.batch(List.of(record)), epoch, true);
+        Future<Void> committed = awaitCommitted(partition.logEndOffset());
+        answerParkedFetches();
+        advanceHighWatermark();
+        return appended.compose(x -> committed);
+    }
+
+    /** Metadata records fetched from the leader (not the epoch markers), to apply once committed. */
+    private void collectMetadata(Buffer batches) {
+        int pos = 0;
+        while (pos + RecordBatch.HEADER_BYTES <= batches.length()) {
+            int size = RecordBatch.sizeAt(batches, pos);
+            Buffer batch = batches.slice(pos, pos + size);
+            if (RecordBatch.isControl(batch)) {
+                for (ControlRecord r : ControlRecord.decode(batch)) {
+                    pendingMetadata.add(new Object[]{RecordBatch.baseOffset(batch), r});
+                }
+            }
+            pos += size;
+        }
+    }
+
+    private void applyCommittedMetadata() {
+        if (metadata == null) {
+            pendingMetadata.clear();
+            return;
+        }
+        while (!pendingMetadata.isEmpty() && (long) pendingMetadata.peek()[0] < highWatermark) {
+            metadata.apply(partition.id(), (ControlRecord) pendingMetadata.poll()[1]);
+        }
     }
 
     private int majority() {
@@ -569,6 +663,7 @@ public final class PartitionReplica {
                 case FetchResult.NONE -> {
                     if (result.batches().length() == 0) {
                         highWatermark = Math.min(result.highWatermark(), partition.logEndOffset());
+                        applyCommittedMetadata();
                         fetchLoop(gen);
                     } else {
                         appendFetched(result).onComplete(done -> {
@@ -625,7 +720,9 @@ public final class PartitionReplica {
                     return null;
                 }, false);
         return recorded.compose(v -> onContext(partition.appendReplica(batches))).map(v -> {
+            collectMetadata(batches);
             highWatermark = Math.min(result.highWatermark(), partition.logEndOffset());
+            applyCommittedMetadata();
             return null;
         });
     }
@@ -649,6 +746,7 @@ public final class PartitionReplica {
             return null;
         }, false)).map(v -> {
             highWatermark = Math.min(highWatermark, to);
+            pendingMetadata.removeIf(m -> (long) m[0] >= to);
             return null;
         });
     }
@@ -679,7 +777,16 @@ public final class PartitionReplica {
 
     /** Leaves the current role: commits waiting are failed (the client may retry elsewhere), held fetches fenced. */
     private void stepDown() {
+        boolean wasLeader = role == Role.LEADER && established;
         generation++;
+        if (positionTimer >= 0) {
+            vertx().cancelTimer(positionTimer);
+            positionTimer = -1;
+        }
+        dirtyPositions.clear();
+        if (wasLeader && !closed) {
+            leadershipLost.run();
+        }
         cancelVoteTimer();
         established = false;
         while (!waiters.isEmpty()) {

@@ -33,14 +33,23 @@ public final class ReplicaManager {
     private final ReplicationPeers peers;
     private final PartitionTable table;
     private final ReplicaStates states;
+    private final ReplicatedMetadata metadata;
+    private final java.util.function.Consumer<Topic> leadershipLost;
     private final Map<String, PartitionReplica> replicas = new ConcurrentHashMap<>();
     private final Map<String, ReplicaState> published = new ConcurrentHashMap<>();
     private final Map<String, List<String>> reportedIsr = new ConcurrentHashMap<>();
     private final long timer;
 
+    /**
+     * @param leadershipLost told (on the partition's context) when this broker stops leading a partition of the
+     *                       topic: its consumers of that topic must go elsewhere
+     */
     public ReplicaManager(Vertx vertx, String localId, ReplicationPeers peers, PartitionTable table,
-                          ReplicaStates states) {
+                          ReplicaStates states, ReplicatedMetadata metadata,
+                          java.util.function.Consumer<Topic> leadershipLost) {
         this.vertx = vertx;
+        this.metadata = metadata;
+        this.leadershipLost = leadershipLost;
         this.localId = localId;
         this.peers = peers;
         this.table = table;
@@ -66,7 +75,8 @@ public final class ReplicaManager {
         for (Partition p : topic.partitions()) {
             PartitionKey key = new PartitionKey(topic.isQueue(), topic.name(), p.id());
             Promise<Void> done = Promise.promise();
-            p.run(() -> PartitionReplica.open(p, key.encode(), localId, peers).onComplete(ar -> {
+            p.run(() -> PartitionReplica.open(p, key.encode(), localId, peers, metadata,
+                    () -> leadershipLost.accept(topic)).onComplete(ar -> {
                 if (ar.failed()) {
                     done.fail(ar.cause());
                     return;
@@ -148,7 +158,4 @@ public final class ReplicaManager {
         return Future.succeededFuture();
     }
 
-    static void logFailure(String what, Throwable e) {
-        LOG.log(Level.WARNING, what, e);
-    }
 }

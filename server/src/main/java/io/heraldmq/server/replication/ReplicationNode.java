@@ -6,7 +6,13 @@ import io.heraldmq.server.cluster.PartitionAssignment;
 import io.heraldmq.server.cluster.PartitionKey;
 import io.heraldmq.server.cluster.PartitionTable;
 import io.heraldmq.server.cluster.ReplicaStates;
+import io.heraldmq.protocol.DestinationKind;
 import io.heraldmq.server.gateway.ClusterRouter;
+import io.heraldmq.server.partition.Partition;
+import io.heraldmq.server.partition.Topic;
+import io.heraldmq.server.partition.TopicRegistry;
+import io.heraldmq.server.subscription.SubscriptionRegistry;
+import io.vertx.core.Promise;
 import io.heraldmq.server.gateway.LeaderDirectory;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -59,13 +65,32 @@ public final class ReplicationNode {
         return port;
     }
 
-    /** Connects to the cluster's membership and partition table. */
-    public Future<Void> start(ClusterMembership membership, PartitionTable table, ReplicaStates states) {
+    /**
+     * Connects to the cluster's membership and partition table, and makes subscription definitions travel with
+     * their topics' logs.
+     *
+     * @param leadershipLost told when this broker stops leading a partition of a topic
+     */
+    public Future<Void> start(ClusterMembership membership, PartitionTable table, ReplicaStates states,
+                              TopicRegistry topics, SubscriptionRegistry subscriptions,
+                              java.util.function.Consumer<Topic> leadershipLost) {
         Context ctx = vertx.getOrCreateContext();
         peers = new ReplicationPeers(vertx, replicationAddresses::get);
         membersChanged(membership.members());
         membership.onMembersChanged(ctx, this::membersChanged);
-        replicas = new ReplicaManager(vertx, localId, peers, table, states);
+        replicas = new ReplicaManager(vertx, localId, peers, table, states, new ReplicatedMetadata(subscriptions),
+                leadershipLost);
+        subscriptions.replicateWith(change -> topics.get(DestinationKind.TOPIC, change.topic()).compose(topic -> {
+            Partition first = topic.partitions().get(0);
+            Promise<Void> committed = Promise.promise();
+            first.run(() -> {
+                PartitionReplica r = first.replication();
+                ControlRecord record = change.record() != null ? new ControlRecord.Definition(change.record())
+                        : new ControlRecord.Deletion(change.topic(), change.id());
+                (r == null ? Future.<Void>succeededFuture() : r.appendMetadata(record)).onComplete(committed);
+            });
+            return committed.future();
+        }));
         router = new ClusterRouter(vertx, leaders);
         return table.listen(ctx, this::assignmentChanged)
                 .compose(v -> table.all())

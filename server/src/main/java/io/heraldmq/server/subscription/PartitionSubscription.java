@@ -451,9 +451,12 @@ final class PartitionSubscription implements Partition.AppendListener {
             Buffer record = cursor.record();
             readOffset = offset + 1;
             if (cursor.control()) {
-                // a leader's epoch marker: takes an offset, is no message
+                // the broker's own record (epoch marker, replicated metadata): takes an offset, is no message
                 if (!acks.isSettled(offset)) {
-                    markSettled(offset);
+                    acks.settle(offset);
+                    if (subscription.durable()) {
+                        subscription.commit(partition.id(), new Position(acks.committed(), acks.ranges()), false);
+                    }
                 }
                 continue;
             }

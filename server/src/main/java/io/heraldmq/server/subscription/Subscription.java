@@ -3,6 +3,7 @@ package io.heraldmq.server.subscription;
 import io.heraldmq.server.meta.MetaStore;
 import io.heraldmq.server.meta.Position;
 import io.heraldmq.server.partition.Partition;
+import io.heraldmq.server.replication.PartitionReplica;
 import io.heraldmq.server.partition.Topic;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -147,7 +148,22 @@ public final class Subscription {
     }
 
     void commit(int partition, Position position) {
+        commit(partition, position, true);
+    }
+
+    /**
+     * Stores the position; in a replicated partition also sends it to the followers (coalesced), except when
+     * {@code replicate} is false: the settling of control records, which would otherwise write a control record
+     * for every one it settles, forever. A new leader settles those again as it reads them.
+     */
+    void commit(int partition, Position position, boolean replicate) {
         meta.commitPosition(id, partition, position);
+        if (replicate) {
+            PartitionReplica replica = topic.partitions().get(partition).replication();
+            if (replica != null) {
+                replica.positionChanged(id, position);
+            }
+        }
     }
 
     /**

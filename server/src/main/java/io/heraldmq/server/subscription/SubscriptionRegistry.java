@@ -44,6 +44,15 @@ public final class SubscriptionRegistry {
      * stored one that is older only keeps more for the short time a subscription is reopened.
      */
     private final Map<String, Map<Integer, Position>> startPositions = new ConcurrentHashMap<>();
+    /**
+     * Clustered: sends a durable subscription's creation, change or deletion with its topic's log (to the other
+     * replicas), completing once committed there; null on a single node.
+     */
+    private volatile Function<DefinitionChange, Future<Void>> replicator;
+
+    /** A durable subscription created or changed ({@code record} set) or deleted ({@code record} null). */
+    public record DefinitionChange(String topic, String id, SubscriptionRecord record) {
+    }
     private final long defaultRetentionMs;
 
     /**
@@ -168,7 +177,8 @@ public final class SubscriptionRegistry {
         if (!definitions.replace(r.id(), r, updated)) {
             return illegalState("subscription '" + r.id() + "' changed meanwhile; try again");
         }
-        return meta.saveSubscription(updated).map(v -> {
+        return meta.saveSubscription(updated)
+                .compose(v -> replicate(new DefinitionChange(updated.topic(), updated.id(), updated))).map(v -> {
             Future<Subscription> f = open.get(r.id());
             if (f != null) {
                 f.onSuccess(s -> s.retention(retentionMs));
@@ -286,7 +296,7 @@ public final class SubscriptionRegistry {
             subscription = cleared.compose(v -> {
                 definitions.put(id, created);
                 return meta.saveSubscription(created);
-            }).compose(v -> open.computeIfAbsent(id, k -> Subscription.open(k, topic, true, filter,
+            }).compose(v -> replicate(new DefinitionChange(created.topic(), id, created))).compose(v -> open.computeIfAbsent(id, k -> Subscription.open(k, topic, true, filter,
                     Subscription.Start.LOG_END, meta, deadLetters, () -> { }, retentionFor(k))));
         }
         if (wanted.shared()) {
@@ -495,7 +505,10 @@ public final class SubscriptionRegistry {
                         : Future.succeededFuture());
         return idle.compose(v -> {
             Future<Subscription> f = open.remove(id);
-            definitions.remove(id);
+            SubscriptionRecord deleted = definitions.remove(id);
+            if (deleted != null && deleted.durable()) {
+                replicate(new DefinitionChange(deleted.topic(), id, null));
+            }
             startPositions.remove(id);
             Future<Void> closed = f == null ? Future.succeededFuture()
                     : f.compose(Subscription::close, e -> Future.succeededFuture());
@@ -531,6 +544,57 @@ public final class SubscriptionRegistry {
         if (f != null) {
             f.onSuccess(Subscription::close);
         }
+    }
+
+    /** Clustered brokers: definition changes travel with their topic's log through {@code replicator}. */
+    public void replicateWith(Function<DefinitionChange, Future<Void>> replicator) {
+        this.replicator = replicator;
+    }
+
+    private Future<Void> replicate(DefinitionChange change) {
+        Function<DefinitionChange, Future<Void>> r = replicator;
+        return r == null ? Future.succeededFuture() : r.apply(change);
+    }
+
+    /**
+     * A follower learned of a committed definition change from its leader: stored here as well, so that this broker
+     * has the subscription if it becomes the leader. Nothing is open for it here (followers serve no consumers).
+     */
+    public Future<Void> applyReplicated(DefinitionChange change) {
+        if (change.record() == null) {
+            definitions.remove(change.id());
+            startPositions.remove(change.id());
+            return meta.deleteSubscription(change.id());
+        }
+        definitions.put(change.id(), change.record());
+        return meta.saveSubscription(change.record());
+    }
+
+    /** A follower learned of a committed position from its leader (see {@link #applyReplicated}). */
+    public void applyReplicatedPosition(String id, int partition, Position position) {
+        startPositions.computeIfAbsent(id, k -> new ConcurrentHashMap<>()).put(partition, position);
+        meta.commitPosition(id, partition, position);
+    }
+
+    /**
+     * This broker stopped leading {@code topic}: its subscriptions here close (their consumers are told by their
+     * connections closing, see the caller), so that nothing is delivered from a follower's copy.
+     */
+    public Future<Void> closeOpen(Topic topic) {
+        List<Future<Void>> closed = new ArrayList<>();
+        for (Map.Entry<String, Future<Subscription>> e : List.copyOf(open.entrySet())) {
+            Future<Subscription> f = e.getValue();
+            if (f.succeeded() && f.result().topic() == topic && open.remove(e.getKey(), f)) {
+                closed.add(f.result().close());
+            }
+        }
+        for (Subscription s : List.copyOf(nonDurable.values())) {
+            if (s.topic() == topic) {
+                nonDurable.remove(s.id());
+                closed.add(s.close());
+            }
+        }
+        return Future.join(closed).mapEmpty();
     }
 
     /** Stops every open subscription's dispatch. */

@@ -63,6 +63,13 @@ class ClusterReplicationIT {
         send(producerIdx, 0, 300, sent);
         Map<Integer, Integer> seen = new HashMap<>();
         receive(consumerIdx, 150, seen);
+        // the queue's position travels to the followers in the log (coalesced, applied once committed)
+        for (int follower : new int[]{producerIdx, consumerIdx}) {
+            try (HeraldAdmin admin = HeraldAdmin.connect(cluster.url(follower))) {
+                await("position replicated to " + follower).atMost(Duration.ofSeconds(10)).until(() ->
+                        admin.listSubscriptions("orders").stream().anyMatch(i -> i.queue() && i.backlog() <= 155));
+            }
+        }
 
         long killedAt = System.nanoTime();
         cluster.kill(leaderIdx);
@@ -81,6 +88,8 @@ class ClusterReplicationIT {
         System.out.println("ClusterReplicationIT: failover " + failoverMs + " ms; sent " + sent.size()
                 + ", lost " + lost.size() + ", delivered more than once " + duplicates);
         assertTrue(lost.isEmpty(), "acknowledged messages lost: " + lost);
+        assertTrue(duplicates <= 10, "the new leader resumes the queue where it was: " + duplicates
+                + " delivered again");
         assertEquals(600, sent.size());
     }
 

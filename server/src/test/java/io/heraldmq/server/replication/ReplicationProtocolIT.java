@@ -70,7 +70,7 @@ class ReplicationProtocolIT {
             server = new ReplicationServer(vertx, k -> KEY.equals(k) ? replica : null);
             int port = join(server.listen("127.0.0.1", 0));
             addresses.put(id, SocketAddress.inetSocketAddress(port, "127.0.0.1"));
-            replica = onPartition(() -> PartitionReplica.open(partition, KEY, id, peers));
+            replica = onPartition(() -> PartitionReplica.open(partition, KEY, id, peers, null, () -> { }));
         }
 
         /** Cuts this broker off from {@code other} both ways: no connection exists or can be made. */
