@@ -14,13 +14,16 @@ import io.heraldmq.protocol.SetClientId;
 import io.heraldmq.protocol.Subscribe;
 import io.heraldmq.server.net.ClientConnection;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.SocketAddress;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -38,6 +41,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ul>
  */
 public final class ClusterRouter {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(
+            ClusterRouter.class.getName());
+    /** How long a relay whose leader was lost waits for the table to name another one. */
+    static final long NEW_LEADER_WAIT_MS = 10_000;
     /** How long requests for a new destination wait for the table to name its leader. */
     static final long LEADER_WAIT_MS = 10_000;
 
@@ -50,8 +57,12 @@ public final class ClusterRouter {
     private static final class Routes {
         final Map<String, Upstream> upstreams = new HashMap<>();
         final Map<Integer, Upstream> consumers = new HashMap<>();
+        /** The SUBSCRIBE frame of every relayed consumer, to subscribe it again after a leader change. */
+        final Map<Integer, Buffer> subscribes = new HashMap<>();
         /** While set and not complete, requests wait behind it in arrival order. */
         Future<Void> barrier;
+        /** This broker's own correlation ids on this connection's upstreams: negative, counting down. */
+        final java.util.concurrent.atomic.AtomicInteger ownIds = new java.util.concurrent.atomic.AtomicInteger(-1);
     }
 
     public ClusterRouter(Vertx vertx, LeaderDirectory leaders) {
@@ -137,7 +148,9 @@ public final class ClusterRouter {
                 Subscribe s = Subscribe.decode(frame.body());
                 Upstream up = upstreamFor(connection, s.kind(), s.destination());
                 if (up != null) {
-                    routes(connection).consumers.put(s.consumerId(), up);
+                    Routes r = routes(connection);
+                    r.consumers.put(s.consumerId(), up);
+                    r.subscribes.put(s.consumerId(), raw(frame));
                 }
                 return relay(connection, up, frame);
             }
@@ -154,6 +167,9 @@ public final class ClusterRouter {
                 }
                 Routes r = routes.get(connection);
                 Upstream up = r == null ? null : r.consumers.remove(c.id());
+                if (r != null) {
+                    r.subscribes.remove(c.id());
+                }
                 return relay(connection, up, frame);
             }
             case COMMIT -> {
@@ -228,7 +244,8 @@ public final class ClusterRouter {
             return null;
         }
         Routes r = routes(connection);
-        return r.upstreams.computeIfAbsent(leader, id -> new Upstream(net, id, address, connection));
+        return r.upstreams.computeIfAbsent(leader, id -> new Upstream(net, id, address, connection, r.ownIds,
+                lost -> connection.context().runOnContext(v -> reroute(connection, lost))));
     }
 
     private Routes routes(ClientConnection connection) {
@@ -239,10 +256,145 @@ public final class ClusterRouter {
         if (up == null) {
             return false;
         }
-        Buffer raw = Frame.start(frame.type(), frame.correlationId(), frame.body().length())
-                .appendBuffer(frame.body());
-        up.send(Frame.finish(raw));
+        up.send(raw(frame));
         return true;
+    }
+
+    private static Buffer raw(Frame frame) {
+        return raw(frame.type(), frame.correlationId(), frame.body());
+    }
+
+    private static Buffer raw(FrameType type, int correlationId, Buffer body) {
+        return Frame.finish(Frame.start(type, correlationId, body.length()).appendBuffer(body));
+    }
+
+    private static Frame frame(Buffer raw) {
+        return new Frame(FrameType.of(raw.getByte(4)), raw.getInt(5), raw.slice(Frame.HEADER_BYTES, raw.length()));
+    }
+
+    // ------------------------------------------------------------------ leader changes
+
+    /**
+     * An upstream was lost: its leader died, or stopped leading and closed the relay's connection. The client does
+     * not notice: once the table names other leaders for the destinations involved, the consumers that lived up
+     * there subscribe again where they are led now (the new leader resumes at the replicated position and marks
+     * what the old one may have delivered as redelivered), and the requests that got no answer go there again:
+     * sends (the partition leader recognises a retried idempotent batch), subscriptions. A commit in flight is in
+     * doubt and answered so; acknowledgements in flight are answered OK (what they named comes back redelivered).
+     * Requests arriving meanwhile wait behind this, in order. Event loop of the client's connection.
+     */
+    private void reroute(ClientConnection connection, Upstream dead) {
+        Routes r = routes.get(connection);
+        if (r == null || connection.isClosed()) {
+            return;
+        }
+        r.upstreams.remove(dead.brokerId(), dead);
+        List<Integer> moved = new ArrayList<>();
+        r.consumers.forEach((id, up) -> {
+            if (up == dead) {
+                moved.add(id);
+            }
+        });
+        moved.forEach(r.consumers::remove);
+        List<Buffer> unanswered = dead.unanswered();
+        java.util.Set<String> destinations = new java.util.HashSet<>();
+        for (int id : moved) {
+            destinations.add(destinationKey(frame(r.subscribes.get(id))));
+        }
+        for (Buffer b : unanswered) {
+            String key = destinationKey(frame(b));
+            if (key != null) {
+                destinations.add(key);
+            }
+        }
+        destinations.remove(null);
+        LOG.info(() -> "relay of " + connection.connectionId() + " to " + dead.brokerId() + " lost; "
+                + moved.size() + " consumer(s) and " + unanswered.size() + " request(s) move to the new leader(s) of "
+                + destinations);
+        Future<Void> ready = awaitNewLeaders(destinations, dead.brokerId(), System.currentTimeMillis());
+        Future<Void> before = r.barrier == null ? Future.succeededFuture() : r.barrier;
+        r.barrier = before.eventually(() -> ready).eventually(() -> {
+            Promise<Void> done = Promise.promise();
+            connection.context().runOnContext(v -> {
+                replay(connection, r, moved, unanswered);
+                done.complete();
+            });
+            return done.future();
+        });
+    }
+
+    private void replay(ClientConnection connection, Routes r, List<Integer> moved, List<Buffer> unanswered) {
+        if (connection.isClosed()) {
+            return;
+        }
+        java.util.Set<Integer> resubscribedByClient = new java.util.HashSet<>();
+        for (Buffer b : unanswered) {
+            if (b.getByte(4) == FrameType.SUBSCRIBE.code()) {
+                resubscribedByClient.add(Subscribe.decode(frame(b).body()).consumerId());
+            }
+        }
+        for (int id : moved) {
+            Buffer subscribe = r.subscribes.get(id);
+            if (subscribe == null || resubscribedByClient.contains(id)) {
+                continue;
+            }
+            // Subscribed again with an id of this broker's own: the client already had its answer.
+            Frame original = frame(subscribe);
+            int ownId = r.ownIds.decrementAndGet();
+            dispatchNow(connection, new Frame(FrameType.SUBSCRIBE, ownId, original.body()));
+        }
+        for (Buffer b : unanswered) {
+            Frame f = frame(b);
+            switch (f.type()) {
+                case PRODUCE, SUBSCRIBE -> dispatchNow(connection, f);
+                case COMMIT -> connection.replyError(f.correlationId(), ErrorCode.INTERNAL, "the outcome of this"
+                        + " commit is unknown: the broker leading its destinations was lost while it committed");
+                default -> connection.send(io.heraldmq.protocol.Ok.encode(f.correlationId()));
+            }
+        }
+    }
+
+    /** Routes (or handles here) a request now, ignoring the barrier: it is the barrier's own work. */
+    private void dispatchNow(ClientConnection connection, Frame frame) {
+        try {
+            if (!routeNow(connection, frame)) {
+                connection.handleLocally(frame);
+            }
+        } catch (io.heraldmq.protocol.ProtocolException e) {
+            connection.fail(e);
+        }
+    }
+
+    /** Completes once none of {@code destinations} is led by {@code dead} any more, or after a few seconds. */
+    private Future<Void> awaitNewLeaders(java.util.Set<String> destinations, String dead, long since) {
+        boolean moved = destinations.stream().allMatch(d -> {
+            String leader = leaders.leaderOf(d.startsWith("q:"), d.substring(2));
+            return leader != null && !leader.equals(dead);
+        });
+        if (moved || System.currentTimeMillis() - since > NEW_LEADER_WAIT_MS) {
+            return Future.succeededFuture();
+        }
+        Promise<Void> p = Promise.promise();
+        vertx.setTimer(50, t -> awaitNewLeaders(destinations, dead, since).onComplete(p));
+        return p.future();
+    }
+
+    /** {@code q:name} / {@code t:name} of a PRODUCE, SUBSCRIBE or COMMIT's first send; null for anything else. */
+    private static String destinationKey(Frame f) {
+        DestinationKind kind;
+        String name;
+        if (f.type() == FrameType.PRODUCE) {
+            Produce p = Produce.decode(f.body());
+            kind = p.kind();
+            name = p.destination();
+        } else if (f.type() == FrameType.SUBSCRIBE) {
+            Subscribe s = Subscribe.decode(f.body());
+            kind = s.kind();
+            name = s.destination();
+        } else {
+            return null;
+        }
+        return (kind.isQueue() ? "q:" : "t:") + name;
     }
 
     /** The client's connection is gone: so are its upstreams. */

@@ -1,8 +1,8 @@
 package io.heraldmq.server.gateway;
 
 import io.heraldmq.protocol.Connect;
-import io.heraldmq.protocol.ErrorFrame;
 import io.heraldmq.protocol.FrameType;
+import io.heraldmq.protocol.Produce;
 import io.heraldmq.protocol.SetClientId;
 import io.heraldmq.server.net.ClientConnection;
 import io.vertx.core.Future;
@@ -12,17 +12,21 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.parsetools.RecordParser;
 
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.logging.Logger;
 
 /**
  * A client-protocol connection from this broker to the leader of some destinations, on behalf of one client
  * connection: the client's frames for those destinations go up unchanged (same consumer and correlation ids), and
  * everything the leader sends back (DELIVER, OK, ERROR, PRODUCE_ACK) goes down unchanged, so the record bytes are
- * not re-encoded on the way. Only this broker's own requests (CONNECT, SET_CLIENT_ID) use negative correlation ids,
- * which clients never do, and their answers stay here.
+ * not re-encoded on the way. This broker's own requests (CONNECT, SET_CLIENT_ID, re-subscriptions) use negative
+ * correlation ids, which clients never use; their answers stay here.
  * <p>
- * When the leader's connection fails, the client's connection is closed: its consumers up there are gone. (A client
- * then reconnects; resuming its consumers on the new leader without that is the next step, see the issue.)
+ * Requests that expect an answer are remembered until it comes ({@link #unanswered}), so that when the connection
+ * is lost (the leader died, or stopped leading and closed it) the router can send them again to the new leader.
  */
 final class Upstream {
     private static final Logger LOG = Logger.getLogger(Upstream.class.getName());
@@ -31,12 +35,17 @@ final class Upstream {
     private final String brokerId;
     private final ClientConnection client;
     private final Future<NetSocket> socket;
-    private int nextOwnId = -2;
-    private boolean closed;
+    /** Client requests sent up and not answered yet, by correlation id, in sending order. */
+    private final Map<Integer, Buffer> unanswered = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger ownIds;
+    private volatile boolean closed;
 
-    Upstream(NetClient net, String brokerId, SocketAddress address, ClientConnection client) {
+    /** @param lost told once, on the upstream's context, when the connection fails (not when closed here) */
+    Upstream(NetClient net, String brokerId, SocketAddress address, ClientConnection client,
+             java.util.concurrent.atomic.AtomicInteger ownIds, Consumer<Upstream> lost) {
         this.brokerId = brokerId;
         this.client = client;
+        this.ownIds = ownIds;
         this.socket = net.connect(address).compose(s -> {
             RecordParser parser = RecordParser.newFixed(4);
             boolean[] header = {true};
@@ -51,21 +60,33 @@ final class Upstream {
                 int correlationId = chunk.getInt(1);
                 if (correlationId < 0) {
                     if (chunk.getByte(0) == FrameType.ERROR.code()) {
-                        LOG.warning(() -> "leader " + brokerId + " refused a relay request for "
+                        LOG.warning(() -> "leader " + brokerId + " refused a request of the relay for "
                                 + client.connectionId());
-                        close();
                     }
                     return;
+                }
+                if (correlationId != 0) {
+                    unanswered.remove(correlationId);
                 }
                 client.send(Buffer.buffer(4 + chunk.length()).appendInt(chunk.length()).appendBuffer(chunk));
             });
             s.handler(parser);
-            s.closeHandler(v -> lost());
+            s.closeHandler(v -> {
+                if (!closed) {
+                    closed = true;
+                    lost.accept(this);
+                }
+            });
             s.exceptionHandler(e -> s.close());
             return s.write(new Connect(Connect.PROTOCOL_VERSION, client.clientId(), null, null)
                     .encode(CONNECT_ID)).map(s);
         });
-        socket.onFailure(e -> lost());
+        socket.onFailure(e -> {
+            if (!closed) {
+                closed = true;
+                lost.accept(this);
+            }
+        });
     }
 
     String brokerId() {
@@ -74,12 +95,31 @@ final class Upstream {
 
     /** Relays a client frame, after every frame relayed before it. */
     void send(Buffer frame) {
+        int correlationId = frame.getInt(5);
+        if (correlationId > 0 && expectsAnswer(frame)) {
+            unanswered.put(correlationId, frame);
+        }
         socket.onSuccess(s -> s.write(frame));
+    }
+
+    /** Sends one of this broker's own requests (its answer is not relayed). */
+    void sendOwn(Buffer frame) {
+        socket.onSuccess(s -> s.write(frame));
+    }
+
+    int nextOwnId() {
+        return ownIds.decrementAndGet();
     }
 
     /** The client set its client id after this connection was made. */
     void clientIdSet(String clientId) {
-        send(new SetClientId(clientId).encode(nextOwnId--));
+        sendOwn(new SetClientId(clientId).encode(nextOwnId()));
+    }
+
+    /** The requests that got no answer, in the order they were sent. */
+    List<Buffer> unanswered() {
+        return unanswered.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(Map.Entry::getValue)
+                .toList();
     }
 
     void close() {
@@ -87,14 +127,12 @@ final class Upstream {
         socket.onSuccess(NetSocket::close);
     }
 
-    private void lost() {
-        if (!closed) {
-            closed = true;
-            LOG.warning(() -> "lost the relay to leader " + brokerId + " of " + client.connectionId()
-                    + "; closing the client's connection");
-            client.send(new ErrorFrame(io.heraldmq.protocol.ErrorCode.NOT_LEADER, "the connection to broker "
-                    + brokerId + ", which leads destinations this connection uses, was lost").encode(0));
-            client.close();
+    /** A PRODUCE without FLAG_ACK, CREDIT and DELIVER get no answer; everything else with an id does. */
+    private static boolean expectsAnswer(Buffer frame) {
+        byte type = frame.getByte(4);
+        if (type == FrameType.PRODUCE.code()) {
+            return (frame.getByte(9) & Produce.FLAG_ACK) != 0;
         }
+        return type != FrameType.CREDIT.code();
     }
 }

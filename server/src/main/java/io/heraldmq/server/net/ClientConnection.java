@@ -161,7 +161,9 @@ public final class ClientConnection {
     }
 
     public void send(Buffer frame) {
-        if (!closed) {
+        // Negative correlation ids are the broker's own requests on the client's behalf (a cluster relay
+        // subscribing a consumer again at a new leader): the client already had its answer.
+        if (!closed && frame.getInt(5) >= 0) {
             socket.write(frame);
         }
     }
