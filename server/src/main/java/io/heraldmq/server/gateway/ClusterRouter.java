@@ -232,10 +232,8 @@ public final class ClusterRouter {
 
     /** The upstream to the destination's leader, made on first use; null when this broker serves it. */
     private Upstream upstreamFor(ClientConnection connection, DestinationKind kind, String destination) {
-        if (kind.isTemporary()) {
-            return null;
-        }
-        String leader = leaders.leaderOf(kind.isQueue(), destination);
+        String leader = kind.isTemporary() ? ownerOfTemporary(destination)
+                : leaders.leaderOf(kind.isQueue(), destination);
         if (leader == null || leader.equals(leaders.localId())) {
             return null;
         }
@@ -246,6 +244,20 @@ public final class ClusterRouter {
         Routes r = routes(connection);
         return r.upstreams.computeIfAbsent(leader, id -> new Upstream(net, id, address, connection, r.ownIds,
                 lost -> connection.context().runOnContext(v -> reroute(connection, lost))));
+    }
+
+    /**
+     * The broker a temporary destination lives on: the one its connection is connected to. Its name is
+     * {@code temp-<connection id>-<n>} and a connection id is {@code <broker id>-<n>}, so the broker id is what is
+     * left without the prefix and the last two parts. Null when the name is not of that form.
+     */
+    static String ownerOfTemporary(String name) {
+        if (!name.startsWith("temp-")) {
+            return null;
+        }
+        int last = name.lastIndexOf('-');
+        int beforeLast = last < 0 ? -1 : name.lastIndexOf('-', last - 1);
+        return beforeLast <= 5 ? null : name.substring(5, beforeLast);
     }
 
     private Routes routes(ClientConnection connection) {

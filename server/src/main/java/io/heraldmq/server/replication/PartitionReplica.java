@@ -585,8 +585,20 @@ public final class PartitionReplica {
      * Appends a metadata record (a subscription definition change) as the leader; completes once it is committed.
      */
     public Future<Void> appendMetadata(ControlRecord record) {
+        return appendMetadata(record, System.currentTimeMillis() + FORWARD_DEADLINE_MS);
+    }
+
+    private Future<Void> appendMetadata(ControlRecord record, long deadline) {
         if (!isEstablishedLeader()) {
-            return Future.failedFuture(notLeader());
+            boolean electing = role == Role.CANDIDATE || (role == Role.LEADER && !established);
+            if (!electing || closed || System.currentTimeMillis() >= deadline) {
+                return Future.failedFuture(notLeader());
+            }
+            // the table named this broker a moment ago and the replicas' votes are on their way
+            Promise<Void> retried = Promise.promise();
+            vertx().setTimer(RETRY_MS, t -> partition.run(() -> appendMetadata(record, deadline)
+                    .onComplete(retried)));
+            return retried.future();
         }
         Future<Long> appended = partition.appendAsLeader(ControlRecord.batch(List.of(record)), epoch, true);
         Future<Void> committed = awaitCommitted(partition.logEndOffset());

@@ -37,7 +37,7 @@ class ClusterReplicationIT {
     private static final int PARTITIONS = 3;
     private static final int GROUPS = 10;
 
-    @TempDir
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     Path dir;
     private ClusterProcesses cluster;
 
@@ -115,12 +115,58 @@ class ClusterReplicationIT {
         }
     }
 
+    @Test
+    void aDurableSubscriptionResumesOnTheNewLeaderWithItsDefinitionAndPosition() throws Exception {
+        cluster = new ClusterProcesses(dir, 3, "log.flush.policy = always\n").start();
+        try (HeraldAdmin admin = HeraldAdmin.connect(cluster.url(0))) {
+            admin.createTopic("prices", PARTITIONS, -1, -1);
+        }
+        String leader = awaitLeader(0, null, false, "prices");
+        int leaderIdx = cluster.indexOf(leader);
+        int producerIdx = (leaderIdx + 1) % 3;
+        int consumerIdx = (leaderIdx + 2) % 3;
+        Set<Integer> sent = new HashSet<>();
+        Map<Integer, Integer> seen = new HashMap<>();
+        Set<Integer> redelivered = new HashSet<>();
+        java.util.List<JMSException> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Connection pc = new HeraldConnectionFactory(cluster.url(producerIdx)).createConnection();
+             Connection cc = new HeraldConnectionFactory(cluster.url(consumerIdx)).createConnection()) {
+            pc.setExceptionListener(errors::add);
+            cc.setExceptionListener(errors::add);
+            cc.setClientID("watcher");
+            cc.start();
+            Session cs = cc.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer durable = cs.createDurableSubscriber(cs.createTopic("prices"), "all-prices");
+            Session ps = pc.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = ps.createProducer(ps.createTopic("prices"));
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+
+            send(ps, producer, 0, 200, sent);
+            receive(durable, 100, seen, redelivered);
+            cluster.kill(leaderIdx);
+            send(ps, producer, 200, 400, sent);
+            receive(durable, Integer.MAX_VALUE, seen, redelivered);
+        }
+        Set<Integer> lost = new HashSet<>(sent);
+        lost.removeAll(seen.keySet());
+        System.out.println("ClusterReplicationIT durable: sent " + sent.size() + ", lost " + lost.size()
+                + ", delivered more than once " + seen.values().stream().filter(c -> c > 1).count()
+                + ", client errors " + errors.size());
+        assertTrue(lost.isEmpty(), "the durable subscription lost " + lost.size() + " messages: " + lost);
+        assertTrue(errors.isEmpty(), "the application noticed the failover: " + errors);
+    }
+
     /** The queue's leader as seen through broker {@code via}, once it is live and not {@code not}. */
     private String awaitLeader(int via, String not) {
+        return awaitLeader(via, not, true, "orders");
+    }
+
+    private String awaitLeader(int via, String not, boolean queue, String destination) {
         AtomicReference<String> leader = new AtomicReference<>();
         try (HeraldAdmin admin = HeraldAdmin.connect(cluster.url(via))) {
-            await("leader of orders").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                String l = ClusterProcesses.leaderOf(admin.clusterStatus(), true, "orders", PARTITIONS);
+            await("leader of " + destination).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                String l = ClusterProcesses.leaderOf(admin.clusterStatus(), queue, destination, PARTITIONS);
                 leader.set(l);
                 return l != null && !l.equals(not);
             });
