@@ -303,6 +303,46 @@ public final class AssignmentPlanner {
     }
 
     /**
+     * Moves leadership off drained brokers, after {@code changes} are applied to {@code existing}: to the first live
+     * in-sync replica that is not drained, with a higher epoch (a new partition just gets that leader). A partition
+     * whose other replicas are all drained or gone keeps its leader.
+     *
+     * @return {@code changes} with the partitions this moves added or adjusted
+     */
+    public static Map<PartitionKey, PartitionAssignment> avoidDrained(
+            Map<PartitionKey, PartitionAssignment> existing, Map<PartitionKey, PartitionAssignment> changes,
+            Set<String> drained, List<String> live) {
+        Map<PartitionKey, PartitionAssignment> out = new TreeMap<>(changes);
+        if (drained.isEmpty()) {
+            return out;
+        }
+        Map<PartitionKey, PartitionAssignment> after = new TreeMap<>(existing);
+        changes.forEach((k, v) -> {
+            if (v == null) {
+                after.remove(k);
+            } else {
+                after.put(k, v);
+            }
+        });
+        for (Map.Entry<PartitionKey, PartitionAssignment> e : after.entrySet()) {
+            PartitionAssignment a = e.getValue();
+            if (a.leader() == null || !drained.contains(a.leader())) {
+                continue;
+            }
+            String to = a.isr().stream().filter(b -> live.contains(b) && !drained.contains(b)).findFirst()
+                    .orElse(null);
+            if (to == null) {
+                continue;
+            }
+            PartitionAssignment before = existing.get(e.getKey());
+            boolean wasLed = before != null && before.leader() != null;
+            int epoch = wasLed ? Math.max(a.leaderEpoch(), before.leaderEpoch()) + 1 : a.leaderEpoch();
+            out.put(e.getKey(), new PartitionAssignment(a.replicas(), to, epoch, a.isr()));
+        }
+        return out;
+    }
+
+    /**
      * Gives every partition of a destination the replicas and the leader of its partition 0, after {@code changes}
      * are applied to {@code existing}: leadership is per destination (a subscription spans all its partitions and
      * lives on one broker). A partition whose leader changes this way gets a higher epoch; its ISR keeps the members

@@ -41,6 +41,7 @@ public final class Coordinator extends AbstractVerticle {
     private final ReplicaStates states;
     private final DestinationCatalog catalog;
     private final AssignmentPlanner planner;
+    private final DrainedBrokers drained;
     private boolean running;
     private boolean again;
 
@@ -51,6 +52,7 @@ public final class Coordinator extends AbstractVerticle {
         this.states = states;
         this.catalog = catalog;
         this.planner = planner;
+        this.drained = new DrainedBrokers(membership);
     }
 
     @Override
@@ -95,7 +97,8 @@ public final class Coordinator extends AbstractVerticle {
         Future<List<DestinationDefinition>> defs = catalog.all();
         Future<Map<PartitionKey, PartitionAssignment>> existing = table.all();
         Future<Map<PartitionKey, Map<String, ReplicaState>>> known = states.all();
-        Future.all(defs, existing, known).compose(v -> {
+        Future<java.util.Set<String>> drainedNow = drained.among(liveIds());
+        Future.all(defs, existing, known, drainedNow).compose(v -> {
             List<PartitionKey> wanted = new ArrayList<>();
             for (DestinationDefinition d : defs.result()) {
                 for (int p = 0; p < d.partitions(); p++) {
@@ -103,7 +106,8 @@ public final class Coordinator extends AbstractVerticle {
                 }
             }
             Map<PartitionKey, PartitionAssignment> changes = AssignmentPlanner.alignDestinations(existing.result(),
-                    planner.plan(liveIds(), wanted, existing.result(), known.result()));
+                    AssignmentPlanner.avoidDrained(existing.result(), planner.plan(liveIds(), wanted,
+                            existing.result(), known.result()), drainedNow.result(), liveIds()));
             return write(existing.result(), changes);
         }).onComplete(ar -> {
             if (ar.failed()) {
@@ -151,9 +155,15 @@ public final class Coordinator extends AbstractVerticle {
     /** Runs a planner command on this broker (the coordinator), retrying when a concurrent write won a race. */
     Future<Void> runLocally(String op, String brokerId, boolean moveReplicas) {
         Promise<Void> done = Promise.promise();
-        context.runOnContext(v -> attempt(op.equals("drain")
-                ? current -> planner.drain(brokerId, moveReplicas, liveIds(), current)
-                : current -> planner.rebalance(liveIds(), current), COMMAND_ATTEMPTS, done));
+        Future<Void> marked = op.equals("drain") ? drained.add(brokerId) : Future.succeededFuture();
+        marked.compose(m -> drained.among(liveIds())).onComplete(d -> context.runOnContext(v -> {
+            java.util.Set<String> drainedNow = d.succeeded() ? d.result() : java.util.Set.of();
+            attempt(op.equals("drain")
+                    ? current -> AssignmentPlanner.avoidDrained(current,
+                            planner.drain(brokerId, moveReplicas, liveIds(), current), drainedNow, liveIds())
+                    : current -> AssignmentPlanner.avoidDrained(current, planner.rebalance(liveIds(), current),
+                            drainedNow, liveIds()), COMMAND_ATTEMPTS, done);
+        }));
         return done.future();
     }
 

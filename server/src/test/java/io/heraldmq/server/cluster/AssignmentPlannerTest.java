@@ -219,4 +219,23 @@ class AssignmentPlannerTest {
         Map<PartitionKey, PartitionAssignment> aligned = AssignmentPlanner.alignDestinations(mixed, Map.of());
         assertEquals(a(List.of("b1", "b2", "b3"), "b1", 4, List.of("b2", "b1", "b3")), aligned.get(orders.get(1)));
     }
+
+    @Test
+    void drainedBrokersLeadNothingWhileAnotherReplicaCan() {
+        PartitionKey orders = new PartitionKey(true, "orders", 0);
+        PartitionKey fresh = new PartitionKey(true, "fresh", 0);
+        Map<PartitionKey, PartitionAssignment> existing = Map.of(orders,
+                a(List.of("b1", "b2", "b3"), "b1", 3, List.of("b1", "b2", "b3")));
+        Map<PartitionKey, PartitionAssignment> changes = Map.of(fresh,
+                a(List.of("b1", "b3", "b2"), "b1", 1, List.of("b1", "b3", "b2")));
+        Map<PartitionKey, PartitionAssignment> out = AssignmentPlanner.avoidDrained(existing, changes,
+                java.util.Set.of("b1"), THREE);
+        assertEquals(a(List.of("b1", "b2", "b3"), "b2", 4, List.of("b1", "b2", "b3")), out.get(orders));
+        assertEquals(a(List.of("b1", "b3", "b2"), "b3", 1, List.of("b1", "b3", "b2")), out.get(fresh),
+                "a new partition just gets another leader");
+        // nobody else in sync: the drained broker keeps leading
+        Map<PartitionKey, PartitionAssignment> alone = Map.of(orders, a(List.of("b1", "b2"), "b1", 3,
+                List.of("b1")));
+        assertTrue(AssignmentPlanner.avoidDrained(alone, Map.of(), java.util.Set.of("b1"), THREE).isEmpty());
+    }
 }
