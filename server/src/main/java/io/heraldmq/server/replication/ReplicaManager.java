@@ -137,8 +137,14 @@ public final class ReplicaManager {
                     states.publish(PartitionKey.parse(r.key()), localId, state).onFailure(e ->
                             published.remove(r.key()));
                 }
-                if (!isr.isEmpty() && !isr.equals(reportedIsr.get(r.key()))) {
-                    reportedIsr.put(r.key(), isr);
+                // Keyed by epoch too: the coordinator shrinks the table's ISR when it elects a new leader, and the
+                // same list reported in the last epoch must be reported again.
+                List<String> reported = isr.isEmpty() ? isr : new ArrayList<>(isr);
+                if (!reported.isEmpty()) {
+                    reported.add(0, "epoch " + epoch);
+                }
+                if (!isr.isEmpty() && !reported.equals(reportedIsr.get(r.key()))) {
+                    reportedIsr.put(r.key(), reported);
                     table.updateIsr(PartitionKey.parse(r.key()), epoch, isr).onComplete(ar -> {
                         if (ar.failed() || !ar.result()) {
                             reportedIsr.remove(r.key());

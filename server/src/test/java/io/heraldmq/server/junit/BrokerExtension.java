@@ -95,10 +95,63 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
             if (dataDir == null) {
                 dataDir = Files.createTempDirectory("heraldmq-test-");
             }
+            if (CLUSTER_SIZE > 1) {
+                startCluster();
+                return;
+            }
             BrokerConfig config = customizer.apply(BrokerConfig.defaults()).withPort(0).withDataDir(dataDir);
             broker = await(Broker.start(config, clock));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * {@value #CLUSTER_PROPERTY} = N (N > 1): every test's broker is the first of a cluster of N brokers in this JVM,
+     * drained so that it leads nothing: the tests' clients connect to it and every request for a destination goes
+     * through its relay to another broker. (Profile {@code cluster} of tck-tests.)
+     */
+    public static final String CLUSTER_PROPERTY = "heraldmq.test.cluster";
+    private static final int CLUSTER_SIZE = Integer.getInteger(CLUSTER_PROPERTY, 1);
+    private final java.util.List<Broker> others = new java.util.ArrayList<>();
+    private java.util.List<BrokerConfig> clusterConfigs;
+
+    private void startCluster() throws IOException {
+        if (clusterConfigs == null) {
+            int[] ports = new int[CLUSTER_SIZE];
+            for (int i = 0; i < CLUSTER_SIZE; i++) {
+                try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+                    ports[i] = s.getLocalPort();
+                }
+            }
+            StringBuilder members = new StringBuilder();
+            for (int p : ports) {
+                members.append(members.length() == 0 ? "" : ",").append("127.0.0.1:").append(p);
+            }
+            clusterConfigs = new java.util.ArrayList<>();
+            for (int i = 0; i < CLUSTER_SIZE; i++) {
+                clusterConfigs.add(customizer.apply(BrokerConfig.defaults()).with(Map.of("cluster.members",
+                        members.toString(), "cluster.port", String.valueOf(ports[i]), "cluster.host", "127.0.0.1"))
+                        .withPort(0).withDataDir(dataDir.resolve("broker" + i)));
+            }
+        }
+        java.util.List<io.vertx.core.Future<Broker>> starting = new java.util.ArrayList<>();
+        for (BrokerConfig c : clusterConfigs) {
+            starting.add(Broker.start(c, clock));
+        }
+        await(io.vertx.core.Future.all(starting));
+        broker = starting.get(0).result();
+        for (int i = 1; i < starting.size(); i++) {
+            others.add(starting.get(i).result());
+        }
+        drainGateway();
+    }
+
+    private void drainGateway() {
+        try (io.heraldmq.admin.HeraldAdmin admin = io.heraldmq.admin.HeraldAdmin.connect(broker.url())) {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> admin.clusterStatus().members().size() == CLUSTER_SIZE);
+            admin.drainBroker(broker.brokerId(), false);
         }
     }
 
@@ -115,12 +168,21 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
     public void restart() {
         int port = broker.port();
         shutdown();
-        BrokerConfig config = customizer.apply(BrokerConfig.defaults()).withPort(port).withDataDir(dataDir);
+        BrokerConfig config = CLUSTER_SIZE > 1 ? clusterConfigs.get(0).withPort(port)
+                : customizer.apply(BrokerConfig.defaults()).withPort(port).withDataDir(dataDir);
         broker = await(Broker.start(config, clock));
+        if (CLUSTER_SIZE > 1) {
+            drainGateway();
+        }
     }
 
     private void stop() {
         shutdown();
+        for (Broker b : others) {
+            await(b.close());
+        }
+        others.clear();
+        clusterConfigs = null;
         if (dataDir != null) {
             deleteTree(dataDir);
             dataDir = null;
