@@ -73,6 +73,7 @@ final class ClusterLoad {
         private final CountDownLatch stop = new CountDownLatch(1);
         private final Thread thread;
         private volatile int reconnects;
+        private String padding = "";
 
         /**
          * @param keys   messages carry JMSXGroupID {@code <name>-k<seq % keys>}, so order per key can be checked
@@ -88,6 +89,12 @@ final class ClusterLoad {
             this.requestTimeoutMs = requestTimeoutMs;
             this.thread = new Thread(this::run, "producer-" + name);
             this.thread.setDaemon(true);
+        }
+
+        /** Pads every body with {@code bytes} characters (to fill a disk faster). Before {@link #start()}. */
+        Producer padding(int bytes) {
+            this.padding = "x".repeat(bytes);
+            return this;
         }
 
         Producer start() {
@@ -127,7 +134,7 @@ final class ClusterLoad {
                 String id = name + "-" + seq;
                 long start = System.currentTimeMillis();
                 try {
-                    TextMessage m = session.createTextMessage(id);
+                    TextMessage m = session.createTextMessage(id + padding);
                     m.setStringProperty("id", id);
                     m.setIntProperty("seq", seq);
                     m.setStringProperty("via", via.label());
@@ -201,6 +208,99 @@ final class ClusterLoad {
         /** The first acknowledged send that started at or after {@code ms}, or null. */
         Send firstAckStartedAfter(long ms) {
             return sends().stream().filter(s -> s.acked() && s.startMs() >= ms).findFirst().orElse(null);
+        }
+    }
+
+    /**
+     * A queue consumer on its own thread, AUTO_ACKNOWLEDGE, reconnecting by itself (unless {@link #CLIENT_FAILOVER})
+     * to the broker {@code target} names when the connection fails; records every delivery.
+     */
+    static final class Consumer implements AutoCloseable {
+        private final String queue;
+        private final Supplier<Target> target;
+        private final List<Received> received = Collections.synchronizedList(new ArrayList<>());
+        private final List<String> errors = Collections.synchronizedList(new ArrayList<>());
+        private final CountDownLatch stop = new CountDownLatch(1);
+        private final Thread thread;
+
+        Consumer(String queue, Supplier<Target> target) {
+            this.queue = queue;
+            this.target = target;
+            this.thread = new Thread(this::run, "consumer-" + queue);
+            this.thread.setDaemon(true);
+        }
+
+        Consumer start() {
+            thread.start();
+            return this;
+        }
+
+        private void run() {
+            Connection connection = null;
+            MessageConsumer consumer = null;
+            java.util.concurrent.atomic.AtomicBoolean broken = new java.util.concurrent.atomic.AtomicBoolean();
+            while (stop.getCount() > 0) {
+                try {
+                    if (connection == null) {
+                        Target via = target.get();
+                        if (via == null) {
+                            stop.await(200, TimeUnit.MILLISECONDS);
+                            continue;
+                        }
+                        connection = new HeraldConnectionFactory(via.url() + "?requestTimeout=5000&connectTimeout=2000")
+                                .createConnection();
+                        java.util.concurrent.atomic.AtomicBoolean lost = new java.util.concurrent.atomic.AtomicBoolean();
+                        broken = lost;
+                        connection.setExceptionListener(e -> {
+                            errors.add(System.currentTimeMillis() + " listener: " + e);
+                            lost.set(true);
+                        });
+                        connection.start();
+                        Session s = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                        consumer = s.createConsumer(s.createQueue(queue));
+                    }
+                    Message m = consumer.receive(200);
+                    if (m != null) {
+                        received.add(ClusterLoad.received(m));
+                    } else if (broken.get() && !CLIENT_FAILOVER) {
+                        // The connection died without receive() throwing: start over elsewhere.
+                        closeQuietly(connection);
+                        connection = null;
+                    }
+                } catch (JMSException | RuntimeException e) {
+                    errors.add(System.currentTimeMillis() + " consumer: " + e);
+                    if (!CLIENT_FAILOVER) {
+                        closeQuietly(connection);
+                        connection = null;
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            closeQuietly(connection);
+        }
+
+        @Override
+        public void close() {
+            stop.countDown();
+            try {
+                thread.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        List<Received> received() {
+            synchronized (received) {
+                return new ArrayList<>(received);
+            }
+        }
+
+        List<String> errors() {
+            synchronized (errors) {
+                return new ArrayList<>(errors);
+            }
         }
     }
 
