@@ -74,6 +74,7 @@ final class ClusterLoad {
         private final Thread thread;
         private volatile int reconnects;
         private String padding = "";
+        private long intervalNanos;
 
         /**
          * @param keys   messages carry JMSXGroupID {@code <name>-k<seq % keys>}, so order per key can be checked
@@ -97,6 +98,15 @@ final class ClusterLoad {
             return this;
         }
 
+        /**
+         * At most {@code perSecond} sends a second: a bounded load keeps the final consumption short and leaves the
+         * brokers CPU to restart and catch up on a 2-core machine. Before {@link #start()}.
+         */
+        Producer rate(int perSecond) {
+            this.intervalNanos = 1_000_000_000L / perSecond;
+            return this;
+        }
+
         Producer start() {
             thread.start();
             return this;
@@ -104,6 +114,7 @@ final class ClusterLoad {
 
         private void run() {
             int seq = 0;
+            long nextSend = System.nanoTime();
             Connection connection = null;
             MessageProducer producer = null;
             Session session = null;
@@ -129,6 +140,19 @@ final class ClusterLoad {
                         pause();
                         continue;
                     }
+                }
+                if (intervalNanos > 0) {
+                    long wait = nextSend - System.nanoTime();
+                    if (wait > 0) {
+                        try {
+                            stop.await(wait, TimeUnit.NANOSECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            break;
+                        }
+                        continue;
+                    }
+                    nextSend = Math.max(nextSend + intervalNanos, System.nanoTime() - 10 * intervalNanos);
                 }
                 String key = name + "-k" + (seq % keys);
                 String id = name + "-" + seq;

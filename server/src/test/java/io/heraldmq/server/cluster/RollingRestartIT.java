@@ -59,7 +59,7 @@ class RollingRestartIT {
 
         List<String> steps = new ArrayList<>();
         try (Producer producer = new Producer("p", false, QUEUE, 4, anyLive(new Random(random.nextLong())), 5_000)
-                .start();
+                .rate(100).start();
              Consumer consumer = new Consumer(QUEUE, anyLive(new Random(random.nextLong()))).start()) {
             await("load flowing").atMost(Duration.ofSeconds(30))
                     .until(() -> producer.ackedCount() >= 20 && consumer.received().size() >= 10);
