@@ -285,7 +285,34 @@ final class NetnsCluster implements AutoCloseable {
         delayed.add(n);
     }
 
-    /** Removes {@link #delay}. */
+    /**
+     * Whether this kernel has netem (sch_netem). Kernels built without it (CONFIG_NET_SCH_NETEM unset, as on the
+     * Firecracker VMs this project's CI uses) answer "Specified qdisc kind is unknown".
+     */
+    boolean netemSupported() {
+        Result r = exec(false, "ip", "netns", "exec", namespace(0), "tc", "qdisc", "add", "dev", "lo", "root", "netem",
+                "delay", "1ms");
+        if (r.ok()) {
+            exec(false, "ip", "netns", "exec", namespace(0), "tc", "qdisc", "del", "dev", "lo", "root");
+        }
+        return r.ok();
+    }
+
+    /**
+     * The fallback when netem is missing: a token bucket (tbf) on both ends of broker n's veth limits its link to
+     * {@code kbit}; packets wait up to {@code maxQueueMs} in the queue and are dropped beyond it. A slow link rather
+     * than a long one: the delay grows with the traffic.
+     */
+    void throttle(int n, int kbit, int maxQueueMs) {
+        String op = delayed.contains(n) ? "change" : "add";
+        sh("tc", "qdisc", op, "dev", hostVeth(n), "root", "tbf", "rate", kbit + "kbit", "burst", "1600",
+                "latency", maxQueueMs + "ms");
+        sh("ip", "netns", "exec", namespace(n), "tc", "qdisc", op, "dev", nsVeth(n), "root", "tbf", "rate",
+                kbit + "kbit", "burst", "1600", "latency", maxQueueMs + "ms");
+        delayed.add(n);
+    }
+
+    /** Removes {@link #delay} or {@link #throttle}. */
     void undelay(int n) {
         sh("tc", "qdisc", "del", "dev", hostVeth(n), "root");
         sh("ip", "netns", "exec", namespace(n), "tc", "qdisc", "del", "dev", nsVeth(n), "root");

@@ -35,6 +35,7 @@ class SlowFollowerIT {
     private static final int PARTITIONS = 3;
     private static final int DELAY_MS = 200;
     private static final int SENDS = 150;
+    private static final int THROTTLE_KBIT = 256;
 
     @TempDir
     Path dir;
@@ -61,7 +62,17 @@ class SlowFollowerIT {
 
         List<String> acked = new ArrayList<>();
         long[] before = sendTimed(l, "before", acked);
-        cluster.delay(slow, DELAY_MS);
+        boolean netem = cluster.netemSupported();
+        String slowness;
+        if (netem) {
+            cluster.delay(slow, DELAY_MS);
+            slowness = "netem +" + DELAY_MS + " ms each way";
+        } else {
+            // No netem in this kernel: a throttled link instead. At 256 kbit/s a full 1500-byte packet takes 47 ms
+            // and a fetch answer of a few KB several hundred ms, so the follower is slow, by bandwidth.
+            cluster.throttle(slow, THROTTLE_KBIT, 1_000);
+            slowness = "no netem in this kernel: tbf " + THROTTLE_KBIT + " kbit/s each way, 1 s queue";
+        }
         long[] during = sendTimed(l, "during", acked);
         ClusterStatus whileSlow = cluster.status(l);
         cluster.undelay(slow);
@@ -70,9 +81,9 @@ class SlowFollowerIT {
         long catchUpMs = System.currentTimeMillis() - undelayedAt;
         long[] after = sendTimed(l, "after", acked);
 
-        System.out.printf("SlowFollowerIT: leader b%d, slow follower b%d (+%d ms each way); send latency ms"
+        System.out.printf("SlowFollowerIT: leader b%d, slow follower b%d (%s); send latency ms"
                         + " p50/p90/max: before %s, during %s, after %s; slow follower while delayed: %s;"
-                        + " caught up %d ms after the delay was removed%n", l, slow, DELAY_MS, stats(before),
+                        + " caught up %d ms after the delay was removed%n", l, slow, slowness, stats(before),
                 stats(during), stats(after), describe(whileSlow, slowId), catchUpMs);
 
         List<Received> got = ClusterLoad.drain(cluster.url(l), false, QUEUE, null, null, 20_000, 3_000);
