@@ -97,6 +97,7 @@ class ClusterChaosIT {
 
             List<Round> table = new ArrayList<>();
             String stalled = null;
+            List<String> kills = new ArrayList<>();
             long ackedQ = 0;
             long ackedT = 0;
             for (int r = 1; r <= rounds; r++) {
@@ -115,6 +116,7 @@ class ClusterChaosIT {
                 int victim = cluster.indexOf(leader);
                 long killAt = System.currentTimeMillis();
                 cluster.kill(victim);
+                kills.add("r" + r + ":b" + victim + "@" + killAt);
                 // Restarted at once, as a supervisor would: the JVM start overlaps the failover.
                 long restartAt = System.currentTimeMillis();
                 java.util.concurrent.CompletableFuture<Void> restarting =
@@ -196,6 +198,9 @@ class ClusterChaosIT {
                     rounds, queueAcked.size() + topicAcked.size(), queueLost.size() + topicLost,
                     ClusterLoad.duplicates(stored), median, max);
 
+            // The lost sends in full (via which broker, when, relative to the kills) for the post-mortem.
+            queueAcked.stream().filter(x -> queueLost.contains(x.id())).limit(20).forEach(x -> System.out.println(
+                    "ClusterChaosIT: LOST " + x + " kills at " + kills));
             assertEquals(List.of(), queueLost, "acknowledged queue messages lost (seed " + seed + ")");
             assertEquals(null, stalled, "the cluster stalled (seed " + seed + ")");
             assertTrue(queueOrder.isEmpty(), "queue order per key broken (seed " + seed + "): " + queueOrder);

@@ -108,6 +108,8 @@ class SlowFollowerIT {
                 TextMessage m = s.createTextMessage(id);
                 m.setStringProperty("id", id);
                 m.setIntProperty("seq", i);
+                m.setStringProperty("via", "b" + n);
+                m.setLongProperty("sentAt", System.currentTimeMillis());
                 m.setStringProperty("JMSXGroupID", phase + "-k" + (i % 3));
                 long start = System.nanoTime();
                 p.send(m);
