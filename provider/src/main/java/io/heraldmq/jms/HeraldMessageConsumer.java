@@ -124,6 +124,11 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
             public void brokerGone() {
                 HeraldMessageConsumer.this.brokerGone();
             }
+
+            @Override
+            public void connectionInterrupted() {
+                // the session tells its consumers (HeraldSession.connectionInterrupted), before this
+            }
         });
         // A consumer of a stopped connection takes no messages ahead: on a queue they would wait in its buffer while
         // a started competing consumer got nothing. Its first credit goes out when the connection starts.
