@@ -28,10 +28,12 @@ import java.util.Map;
  * that many others did) and then retrying its last batch gets it stored a second time: a duplicate is possible only
  * for a producer that idles while more than that many others send to the same partition, exactly as it retries.
  * <p>
- * Rebuilt when the partition opens from the batch headers of the last {@value #REBUILD_SCAN_BYTES} bytes of the log
- * (at least that much, rounded back to an index entry, see {@link io.heraldmq.server.log.PartitionLog#offsetBytesBeforeEnd}):
- * a retry comes within the client's reconnect timeout (30 s by default), so a producer whose last batch lies further
- * back than that is not retrying it. Rebuilt the same way after a truncation (entries above the cut are gone).
+ * Rebuilt when the partition opens from the batch headers of the last {@value #REBUILD_SCAN_BYTES} bytes (16 MiB) of
+ * the log (at least that much, rounded back to an index entry, see
+ * {@link io.heraldmq.server.log.PartitionLog#offsetBytesBeforeEnd}): a retry comes within the client's reconnect
+ * timeout (30 s by default), so the bound only matters for a partition that took more than 16 MiB from other
+ * producers between a batch and its retry; such a retry is stored a second time. Rebuilt the same way after a
+ * truncation (entries above the cut are gone).
  * <p>
  * Not thread-safe: used on the partition's context only (or by one worker thread before it is published to it).
  */
