@@ -313,7 +313,8 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
         checkClosed();
         markUsed();
         String name = "temp-" + connectionId() + "-" + temporaryIds.incrementAndGet();
-        JmsExceptions.await(broker.request(new CreateTemp(kind, name)::encode), requestTimeoutMs());
+        // sent again after failover if the answer was lost: the destination died with the lost connection anyway
+        JmsExceptions.await(broker.request(new CreateTemp(kind, name)::encode, true), requestTimeoutMs());
         HeraldDestination d = kind == DestinationKind.TEMPORARY_QUEUE ? new HeraldTemporaryQueue(name, this)
                 : new HeraldTemporaryTopic(name, this);
         temporaries.add(d);
@@ -400,7 +401,8 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
         if (clientID == null || clientID.isEmpty()) {
             throw new InvalidClientIDException("client id must not be null or empty");
         }
-        JmsExceptions.await(broker.request(new SetClientId(clientID)::encode), requestTimeoutMs());
+        // sent again after failover if the answer was lost: the id was released with the lost connection
+        JmsExceptions.await(broker.request(new SetClientId(clientID)::encode, true), requestTimeoutMs());
         clientId = clientID;
         broker.clientIdChanged(clientID);
         used = true;

@@ -136,7 +136,9 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
         Subscribe subscribe = new Subscribe(id, destination.kind(), destination.name(), subscriptionName, flags,
                 selector, creditNow ? prefetch : 0);
         try {
-            Frame answer = JmsExceptions.await(connection.broker().request(subscribe::encode),
+            // Safe to send again on a new socket after failover: a consumer dies with its connection on the broker,
+            // so the new connection has no such consumer yet (resubscribe skips one not subscribed yet).
+            Frame answer = JmsExceptions.await(connection.broker().request(subscribe::encode, true),
                     connection.requestTimeoutMs());
             redelivery = Ok.redelivery(answer.body());
         } catch (ProtocolException e) {
@@ -244,7 +246,8 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
      * @return completes when subscribed or given up; exceptionally only when the new socket was lost too
      */
     CompletableFuture<Void> resubscribe() {
-        if (closed || closeDeferred) {
+        if (closed || closeDeferred || !subscribed) {
+            // not subscribed yet: its own SUBSCRIBE is sent (again) on the new socket
             return CompletableFuture.completedFuture(null);
         }
         int credit = initialCreditSent.get() ? prefetch : 0;
