@@ -18,94 +18,240 @@ import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 
 import java.io.IOException;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
- * An asynchronous connection to one broker: sends frames, matches responses to requests by correlation id, and
- * passes everything else to its {@link ConnectionListener}. It knows nothing of JMS; the JMS classes wait on the
- * futures it returns. Methods are safe from any thread.
+ * An asynchronous connection to a broker: sends frames, matches responses to requests by correlation id, and passes
+ * everything else to its {@link ConnectionListener}. It knows nothing of JMS; the JMS classes wait on the futures it
+ * returns. Methods are safe from any thread.
+ * <p>
+ * <b>Failover.</b> With a reconnect timeout above 0, an unexpected loss of the socket does not end the connection:
+ * it connects again ({@link Reconnector}: the URL's addresses in turn, backing off, for up to the timeout), repeats
+ * the CONNECT handshake (same client id and credentials), lets the listener restore its state
+ * ({@link ConnectionListener#onResumed}) and then goes on. Meanwhile:
+ * <ul>
+ *   <li>a request written to the lost socket fails with {@link ConnectionLostException} (its outcome is unknown),
+ *       unless it was made with {@code resendAfterFailover}: then the same frame bytes are written again on the new
+ *       socket (the broker recognises a PRODUCE of an idempotent batch it already stored);</li>
+ *   <li>requests made while reconnecting wait and are written once the connection is back, after the ones to
+ *       resend, in correlation id order (= the order they were made);</li>
+ *   <li>one-way frames ({@link #send}) are dropped: acks and credit of the lost socket mean nothing on a new one,
+ *       and a NON_PERSISTENT send without acknowledgement may be lost.</li>
+ * </ul>
+ * Only when reconnecting fails for the whole timeout do the waiting requests fail and
+ * {@link ConnectionListener#onClosed} get the cause. The first connection ({@link #open}) tries each address once.
+ * <p>
+ * Threading: socket events, reconnect attempts and listener callbacks run on one event-loop context; the state and
+ * the pending requests are guarded by a monitor that is held only for map updates and non-blocking socket writes.
  */
 public final class BrokerConnection {
+    private static final Logger LOG = Logger.getLogger(BrokerConnection.class.getName());
     private static final int MAX_INCOMING_FRAME = 64 << 20;
+
+    private enum State { OPENING, CONNECTED, RECONNECTING, RESUMING, FAILED, CLOSED }
+
+    /** A request waiting for its answer. */
+    private static final class Pending {
+        final CompletableFuture<Frame> future = new CompletableFuture<>();
+        /** The encoded frame: kept while it is still to be written, and for good when it is to be resent. */
+        Buffer frame;
+        final boolean resend;
+        /** The {@link Link#seq} it was written to; 0 while not written. */
+        int link;
+
+        Pending(Buffer frame, boolean resend) {
+            this.frame = frame;
+            this.resend = resend;
+        }
+    }
+
+    /** One socket. */
+    private static final class Link {
+        final NetSocket socket;
+        final int seq;
+        /** CONNECTED was received on it. */
+        boolean handshaken;
+
+        Link(NetSocket socket, int seq) {
+            this.socket = socket;
+            this.seq = seq;
+        }
+    }
 
     private final Vertx vertx;
     private final ConnectionListener listener;
-    private final Map<Integer, CompletableFuture<Frame>> pending = new ConcurrentHashMap<>();
+    private final BrokerUri uri;
+    private final long reconnectTimeoutMs;
+    private final int connectTimeoutMs;
+    private final NetClient client;
+    private final Context context;
     private final AtomicInteger correlationIds = new AtomicInteger();
-    private NetClient client;
-    private NetSocket socket;
-    private Context context;
-    private Connected connected;
-    private volatile boolean closed;
+    private final Object lock = new Object();
+    /** Guarded by lock. Ordered by correlation id, which is the order requests were made. */
+    private final TreeMap<Integer, Pending> pending = new TreeMap<>();
+    /** Guarded by lock. */
+    private State state = State.OPENING;
+    /** Guarded by lock: the socket in use (or being handshaken), null between sockets. */
+    private Link current;
+    private int linkSeq;
+    private volatile Connect connect;
+    private volatile Connected connected;
+    private volatile int generation = 1;
     private volatile Throwable failure;
+    /** Used on the context only. */
+    private final Reconnector reconnector;
+    private Throwable lastReconnectError;
 
-    private BrokerConnection(Vertx vertx, ConnectionListener listener) {
+    private BrokerConnection(Vertx vertx, BrokerUri uri, Connect connect, ConnectionListener listener,
+                             int connectTimeoutMs, long reconnectTimeoutMs) {
         this.vertx = vertx;
+        this.uri = uri;
+        this.connect = connect;
         this.listener = listener;
+        this.reconnectTimeoutMs = reconnectTimeoutMs;
+        this.connectTimeoutMs = connectTimeoutMs;
+        this.client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)
+                .setConnectTimeout(connectTimeoutMs));
+        // One context for every socket this connection will have, so its events never run concurrently.
+        this.context = vertx.getOrCreateContext();
+        this.reconnector = new Reconnector(uri.addresses().size(), reconnectTimeoutMs, 0);
+    }
+
+    /** {@link #open(Vertx, BrokerUri, Connect, ConnectionListener, int, long)} without failover. */
+    public static CompletableFuture<BrokerConnection> open(Vertx vertx, BrokerUri uri, Connect connect,
+                                                           ConnectionListener listener, int connectTimeoutMs) {
+        return open(vertx, uri, connect, listener, connectTimeoutMs, 0);
     }
 
     /**
-     * Connects to the first address of {@code uri} that answers and performs the CONNECT handshake.
+     * Connects to the first address of {@code uri} that answers and performs the CONNECT handshake. A broker's
+     * refusal of the handshake is final; an address that does not answer passes to the next one.
      *
+     * @param reconnectTimeoutMs how long to try to reconnect after losing the socket; 0 = no failover
      * @return completes with the connection, or with {@link BrokerErrorException} / {@link IOException}
      */
     public static CompletableFuture<BrokerConnection> open(Vertx vertx, BrokerUri uri, Connect connect,
-                                                           ConnectionListener listener, int connectTimeoutMs) {
-        BrokerConnection c = new BrokerConnection(vertx, listener);
+                                                           ConnectionListener listener, int connectTimeoutMs,
+                                                           long reconnectTimeoutMs) {
+        BrokerConnection c = new BrokerConnection(vertx, uri, connect, listener, connectTimeoutMs,
+                reconnectTimeoutMs);
         CompletableFuture<BrokerConnection> result = new CompletableFuture<>();
-        c.client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)
-                .setConnectTimeout(connectTimeoutMs));
-        c.tryAddress(uri, 0, connect, result, null);
+        c.context.runOnContext(v -> c.firstConnect(0, null, result));
         return result;
     }
 
-    private void tryAddress(BrokerUri uri, int index, Connect connect, CompletableFuture<BrokerConnection> result,
-                            Throwable last) {
+    private void firstConnect(int index, Throwable last, CompletableFuture<BrokerConnection> result) {
         if (index >= uri.addresses().size()) {
-            client.close();
+            finish(State.CLOSED, null);
             result.completeExceptionally(new IOException("cannot connect to " + uri + ": "
                     + (last == null ? "no address" : last.getMessage()), last));
             return;
         }
-        BrokerUri.Address a = uri.addresses().get(index);
-        client.connect(a.port(), a.host()).onComplete(ar -> {
+        establish(index).onComplete(ar -> {
             if (ar.failed()) {
-                tryAddress(uri, index + 1, connect, result, ar.cause());
+                if (ar.cause() instanceof BrokerErrorException) {
+                    finish(State.CLOSED, null);
+                    result.completeExceptionally(ar.cause());
+                } else {
+                    firstConnect(index + 1, ar.cause(), result);
+                }
                 return;
             }
-            socket = ar.result();
-            context = vertx.getOrCreateContext();
-            FrameDecoder decoder = new FrameDecoder(MAX_INCOMING_FRAME, this::onFrame);
+            boolean up;
+            synchronized (lock) {
+                up = state == State.OPENING && current == ar.result();
+                if (up) {
+                    state = State.CONNECTED;
+                }
+            }
+            if (up) {
+                result.complete(this);
+            } else {
+                firstConnect(index + 1, new IOException("connection lost right after the handshake"), result);
+            }
+        });
+    }
+
+    /**
+     * Connects a socket to address {@code index} and performs the handshake on it; it becomes {@link #current}.
+     * Context: this connection's.
+     */
+    private Future<Link> establish(int index) {
+        BrokerUri.Address a = uri.addresses().get(index);
+        return client.connect(a.port(), a.host()).compose(socket -> {
+            Link link;
+            synchronized (lock) {
+                if (state == State.CLOSED || state == State.FAILED) {
+                    socket.close();
+                    return Future.failedFuture(new IOException("connection is closed"));
+                }
+                link = new Link(socket, ++linkSeq);
+                current = link;
+            }
+            FrameDecoder decoder = new FrameDecoder(MAX_INCOMING_FRAME, f -> onFrame(link, f));
             socket.handler(chunk -> {
                 try {
                     decoder.feed(chunk);
                 } catch (ProtocolException e) {
-                    fail(new IOException("broker sent malformed data: " + e.getMessage(), e));
+                    LOG.log(Level.WARNING, "broker " + a + " sent malformed data; dropping the connection", e);
+                    socket.close();
                 }
             });
-            socket.closeHandler(v -> fail(closed ? null : new IOException("connection to broker lost")));
-            request(id -> connect.encode(id)).whenComplete((frame, error) -> {
+            socket.closeHandler(v -> linkClosed(link));
+            int id = nextCorrelationId();
+            Pending hello = new Pending(null, false);
+            hello.link = link.seq;
+            synchronized (lock) {
+                pending.put(id, hello);
+            }
+            socket.write(connect.encode(id));
+            // a broker that takes the socket but never answers (hung, or still starting) must not stall failover
+            vertx.setTimer(connectTimeoutMs, t -> {
+                if (!link.handshaken) {
+                    socket.close();
+                }
+            });
+            Promise<Link> done = Promise.promise();
+            hello.future.whenComplete((frame, error) -> context.runOnContext(v -> {
                 if (error != null) {
-                    close();
-                    result.completeExceptionally(error);
+                    socket.close();
+                    done.fail(error);
                 } else {
                     connected = Connected.decode(frame.body());
-                    result.complete(this);
+                    link.handshaken = true;
+                    done.complete(link);
                 }
-            });
+            }));
+            return done.future();
         });
     }
 
-    private void onFrame(Frame frame) {
+    private void onFrame(Link link, Frame frame) {
         if (frame.type() == FrameType.DELIVER) {
-            listener.onDeliver(frame.body());
+            if (link.handshaken) {
+                listener.onDeliver(frame.body());
+            }
             return;
         }
-        CompletableFuture<Frame> f = frame.correlationId() == 0 ? null : pending.remove(frame.correlationId());
+        CompletableFuture<Frame> f = null;
+        if (frame.correlationId() != 0) {
+            synchronized (lock) {
+                Pending p = pending.get(frame.correlationId());
+                // an answer belongs to the socket its request went out on (a resent request is answered again)
+                if (p != null && p.link == link.seq) {
+                    pending.remove(frame.correlationId());
+                    f = p.future;
+                }
+            }
+        }
         if (frame.type() == FrameType.ERROR) {
             ErrorFrame error = ErrorFrame.decode(frame.body());
             if (f != null) {
@@ -118,35 +264,220 @@ public final class BrokerConnection {
         }
     }
 
-    /** What the broker said in the handshake. */
+    /** The socket of {@code link} closed. Context: this connection's. */
+    private void linkClosed(Link link) {
+        List<Pending> lost = new ArrayList<>();
+        boolean interrupted = false;
+        boolean closedOnPurpose = false;
+        boolean failed = false;
+        synchronized (lock) {
+            if (link != current) {
+                return; // a socket already replaced or given up
+            }
+            current = null;
+            for (Iterator<Pending> it = pending.values().iterator(); it.hasNext(); ) {
+                Pending p = it.next();
+                if (p.link == link.seq) {
+                    if (p.resend) {
+                        p.link = 0; // written again on the next socket
+                    } else {
+                        it.remove();
+                        lost.add(p);
+                    }
+                }
+            }
+            switch (state) {
+                case CONNECTED, RESUMING -> {
+                    if (reconnectTimeoutMs > 0) {
+                        if (state == State.CONNECTED) {
+                            reconnector.lost(System.nanoTime());
+                        }
+                        state = State.RECONNECTING;
+                        generation++;
+                        interrupted = true;
+                    } else {
+                        state = State.FAILED;
+                        failure = new IOException("connection to broker lost");
+                        failed = true;
+                    }
+                }
+                case CLOSED -> closedOnPurpose = true;
+                default -> {
+                    // OPENING or RECONNECTING: a socket whose handshake failed; the attempt loop goes on
+                }
+            }
+        }
+        IOException cause = new ConnectionLostException("connection to broker " + link.socket.remoteAddress()
+                + " lost before the answer came; the request may or may not have been applied");
+        if (interrupted) {
+            LOG.warning("connection to broker " + link.socket.remoteAddress() + " lost; reconnecting to " + uri
+                    + " for up to " + reconnectTimeoutMs + " ms");
+            listener.onInterrupted(cause);
+        }
+        for (Pending p : lost) {
+            p.future.completeExceptionally(cause);
+        }
+        if (interrupted) {
+            attempt();
+        } else if (closedOnPurpose) {
+            listener.onClosed(null);
+        } else if (failed) {
+            failPending(failure);
+            client.close();
+            listener.onClosed(failure);
+        }
+    }
+
+    /** One reconnect attempt. Context: this connection's. */
+    private void attempt() {
+        synchronized (lock) {
+            if (state != State.RECONNECTING) {
+                return;
+            }
+        }
+        if (reconnector.expired(System.nanoTime())) {
+            Throwable last = lastReconnectError;
+            finish(State.FAILED, new IOException("connection to the broker lost; no broker of " + uri
+                    + " could be reached within " + reconnectTimeoutMs + " ms after " + reconnector.attempts()
+                    + " attempt(s)" + (last == null ? "" : ": " + last.getMessage()), last));
+            return;
+        }
+        int index = reconnector.nextAddress();
+        establish(index).onComplete(ar -> {
+            if (ar.failed()) {
+                lastReconnectError = ar.cause();
+                vertx.setTimer(reconnector.nextDelayMs(), t -> attempt());
+                return;
+            }
+            Link link = ar.result();
+            synchronized (lock) {
+                if (state != State.RECONNECTING || current != link) {
+                    link.socket.close();
+                    return;
+                }
+                state = State.RESUMING;
+            }
+            LOG.info("reconnected to broker " + uri.addresses().get(index) + " after " + reconnector.attempts()
+                    + " attempt(s); restoring consumers");
+            listener.onResumed().whenComplete((v, error) -> context.runOnContext(x -> resumed(link, error)));
+        });
+    }
+
+    /** The listener restored its state on {@code link}: what waited goes out, in order. */
+    private void resumed(Link link, Throwable error) {
+        if (error != null) {
+            LOG.log(Level.WARNING, "restoring the connection's state after a reconnect failed in part", error);
+        }
+        synchronized (lock) {
+            if (state != State.RESUMING || current != link) {
+                return; // lost again meanwhile: that loss started the next attempt
+            }
+            state = State.CONNECTED;
+            lastReconnectError = null;
+            for (Pending p : pending.values()) {
+                if (p.link == 0) {
+                    p.link = link.seq;
+                    link.socket.write(p.frame);
+                    if (!p.resend) {
+                        p.frame = null;
+                    }
+                }
+            }
+        }
+    }
+
+    /** What the broker said in the latest handshake. */
     public Connected connected() {
         return connected;
     }
 
     /**
+     * Counts socket losses: deliveries and acknowledgements belong to the generation they were received in, and
+     * those of an older one are void (the broker gives them out again). Starts at 1.
+     */
+    public int generation() {
+        return generation;
+    }
+
+    /** The client id to present when reconnecting (it was set after the connection opened). */
+    public void clientIdChanged(String clientId) {
+        Connect c = connect;
+        connect = new Connect(c.protocolVersion(), clientId, c.username(), c.password());
+    }
+
+    /** Whether a lost socket is reconnected rather than ending the connection. */
+    public boolean failoverEnabled() {
+        return reconnectTimeoutMs > 0;
+    }
+
+    /**
      * Sends a request and returns its response: the frame, or an exception ({@link BrokerErrorException} for an
-     * ERROR, {@link IOException} when the connection is lost).
+     * ERROR, {@link ConnectionLostException} when the socket it was written to is lost, {@link IOException} when the
+     * connection is closed or failed).
      *
      * @param encoder builds the frame for the correlation id it is given
      */
     public CompletableFuture<Frame> request(IntFunction<Buffer> encoder) {
-        int id = nextCorrelationId();
-        CompletableFuture<Frame> f = new CompletableFuture<>();
-        pending.put(id, f);
-        Throwable failed = failure;
-        if (closed || failed != null) {
-            pending.remove(id);
-            f.completeExceptionally(failed != null ? failed : new IOException("connection is closed"));
-            return f;
-        }
-        socket.write(encoder.apply(id));
-        return f;
+        return request(encoder, false);
     }
 
-    /** Sends a frame that expects no answer; an ERROR it causes reaches {@link ConnectionListener#onError}. */
+    /**
+     * @param resendAfterFailover write the same bytes again on the new socket if the one it went out on is lost
+     *                            before the answer: for requests the broker recognises when repeated (a PRODUCE of
+     *                            an idempotent batch)
+     */
+    public CompletableFuture<Frame> request(IntFunction<Buffer> encoder, boolean resendAfterFailover) {
+        int id = nextCorrelationId();
+        Pending p = new Pending(encoder.apply(id), resendAfterFailover);
+        synchronized (lock) {
+            switch (state) {
+                case CONNECTED -> {
+                    p.link = current.seq;
+                    pending.put(id, p);
+                    current.socket.write(p.frame);
+                    if (!p.resend) {
+                        p.frame = null;
+                    }
+                }
+                case OPENING, RECONNECTING, RESUMING -> pending.put(id, p); // written once connected
+                default -> {
+                    Throwable failed = failure;
+                    p.future.completeExceptionally(failed != null ? failed : new IOException("connection is closed"));
+                }
+            }
+        }
+        return p.future;
+    }
+
+    /**
+     * A request while the listener restores its state ({@link ConnectionListener#onResumed}): written at once on the
+     * new socket, before everything that waits.
+     */
+    public CompletableFuture<Frame> resumeRequest(IntFunction<Buffer> encoder) {
+        int id = nextCorrelationId();
+        Pending p = new Pending(encoder.apply(id), false);
+        synchronized (lock) {
+            if ((state == State.RESUMING || state == State.CONNECTED) && current != null) {
+                p.link = current.seq;
+                pending.put(id, p);
+                current.socket.write(p.frame);
+                p.frame = null;
+            } else {
+                p.future.completeExceptionally(new ConnectionLostException("the connection was lost again"));
+            }
+        }
+        return p.future;
+    }
+
+    /**
+     * Sends a frame that expects no answer; an ERROR it causes reaches {@link ConnectionListener#onError}. Dropped
+     * while the connection is not up (see the class comment).
+     */
     public void send(Buffer frame) {
-        if (!closed && failure == null) {
-            socket.write(frame);
+        synchronized (lock) {
+            if (state == State.CONNECTED && current != null) {
+                current.socket.write(frame);
+            }
         }
     }
 
@@ -159,8 +490,11 @@ public final class BrokerConnection {
         return id;
     }
 
+    /** Whether the connection is up now (not reconnecting, closed or failed). */
     public boolean isOpen() {
-        return !closed && failure == null;
+        synchronized (lock) {
+            return state == State.CONNECTED;
+        }
     }
 
     /** Runs {@code task} on this connection's event loop. */
@@ -168,37 +502,61 @@ public final class BrokerConnection {
         context.runOnContext(v -> task.run());
     }
 
-    /** Closes the socket at once; pending requests fail. */
+    /** Closes the socket at once (also while reconnecting); pending requests fail. */
     public Future<Void> close() {
-        if (closed) {
-            return Future.succeededFuture();
+        Link link;
+        synchronized (lock) {
+            if (state == State.CLOSED) {
+                return Future.succeededFuture();
+            }
+            boolean wasFailed = state == State.FAILED;
+            state = State.CLOSED;
+            link = current;
+            if (wasFailed) {
+                link = null;
+            }
         }
-        closed = true;
+        failPending(new IOException("connection is closed"));
         Promise<Void> p = Promise.promise();
-        if (socket != null) {
-            socket.close().onComplete(ar -> client.close().onComplete(p));
+        if (link != null) {
+            link.socket.close().onComplete(ar -> client.close().onComplete(p));
         } else {
             client.close().onComplete(p);
         }
         return p.future();
     }
 
-    private void fail(Throwable cause) {
-        if (failure != null) {
-            return;
-        }
-        failure = cause != null ? cause : new IOException("connection is closed");
-        for (Integer id : pending.keySet()) {
-            CompletableFuture<Frame> f = pending.remove(id);
-            if (f != null) {
-                f.completeExceptionally(failure);
+    /** Ends the connection: every waiting request fails; the listener hears of a failure. */
+    private void finish(State end, Throwable cause) {
+        Link link;
+        synchronized (lock) {
+            if (state == State.CLOSED || state == State.FAILED) {
+                return;
             }
+            state = end;
+            link = current;
+            current = null;
+            failure = cause;
         }
-        if (!closed) {
-            closed = true;
-            client.close();
+        failPending(cause != null ? cause : new IOException("connection is closed"));
+        if (link != null) {
+            link.socket.close();
         }
-        listener.onClosed(cause);
+        client.close();
+        if (cause != null) {
+            listener.onClosed(cause);
+        }
+    }
+
+    private void failPending(Throwable cause) {
+        List<Pending> all;
+        synchronized (lock) {
+            all = new ArrayList<>(pending.values());
+            pending.clear();
+        }
+        for (Pending p : all) {
+            p.future.completeExceptionally(cause);
+        }
     }
 
     /** The error code of a failed request, or null if it did not fail with a broker error. */

@@ -15,4 +15,13 @@ interface DeliveryTarget {
 
     /** The connection to the broker is lost. */
     void brokerGone();
+
+    /**
+     * Failover: the socket was lost and the connection reconnects. A browse cannot go on (its position lived with the
+     * lost consumer on the broker): by default it ends as if the broker were gone. Consumers are handled by their
+     * session instead ({@link HeraldSession#connectionInterrupted}) and do nothing here.
+     */
+    default void connectionInterrupted() {
+        brokerGone();
+    }
 }

@@ -3,6 +3,7 @@ package io.heraldmq.jms;
 import io.heraldmq.client.BrokerConnection;
 import io.heraldmq.client.ClientVertx;
 import io.heraldmq.client.ConnectionListener;
+import io.heraldmq.client.ConnectionLostException;
 import io.heraldmq.protocol.Close;
 import io.heraldmq.protocol.WireMessage;
 import io.heraldmq.protocol.Connect;
@@ -30,8 +31,14 @@ import jakarta.jms.Topic;
 import jakarta.jms.TopicConnection;
 import jakarta.jms.TopicSession;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,8 +47,16 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A JMS connection over one {@link BrokerConnection}. It does JMS semantics (start/stop, sessions, client id,
  * exception listener) and routes deliveries from the transport's single listener to consumers by id.
+ * <p>
+ * Failover (the transport reconnects, see {@link BrokerConnection}): when the socket is lost, every session drops
+ * what it had of the lost socket ({@link HeraldSession#connectionInterrupted}); browsers' enumerations end. Once
+ * the transport has a new socket, the temporary destinations are created again (empty: their messages lived with
+ * the lost connection) and every open consumer subscribes again under its consumer id
+ * ({@link HeraldSession#resubscribe}). The application sees a pause; only when reconnecting fails does the
+ * ExceptionListener hear of it, as without failover.
  */
 public class HeraldConnection implements Connection, QueueConnection, TopicConnection, ConnectionListener {
+    private static final Logger LOG = Logger.getLogger(HeraldConnection.class.getName());
     private final HeraldConnectionFactory factory;
     private final BrokerConnection broker;
     private volatile String clientId;
@@ -56,6 +71,8 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
     private final AtomicInteger consumerIds = new AtomicInteger();
     private final AtomicLong messageIds = new AtomicLong();
     private final AtomicLong temporaryIds = new AtomicLong();
+    /** Temporary destinations this connection made and has not deleted: made again after failover. */
+    private final Set<HeraldDestination> temporaries = ConcurrentHashMap.newKeySet();
     private final Object startLock = new Object();
     private volatile boolean started;
     private volatile boolean closed;
@@ -74,7 +91,8 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
         try {
             BrokerConnection broker = JmsExceptions.await(BrokerConnection.open(vertx, factory.uri(),
                     new Connect(Connect.PROTOCOL_VERSION, clientId, user, password), forwarder,
-                    factory.connectTimeoutMs()), factory.getRequestTimeout() + factory.connectTimeoutMs());
+                    factory.connectTimeoutMs(), factory.getReconnectTimeoutMs()),
+                    factory.getRequestTimeout() + factory.connectTimeoutMs());
             HeraldConnection c = new HeraldConnection(factory, clientId, broker);
             forwarder.target = c;
             return c;
@@ -107,6 +125,18 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
             if (target != null) {
                 target.onClosed(cause);
             }
+        }
+
+        @Override
+        public void onInterrupted(Throwable cause) {
+            if (target != null) {
+                target.onInterrupted(cause);
+            }
+        }
+
+        @Override
+        public CompletionStage<Void> onResumed() {
+            return target != null ? target.onResumed() : CompletableFuture.completedFuture(null);
         }
     }
 
@@ -157,6 +187,57 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
         }
     }
 
+    @Override
+    public void onInterrupted(Throwable cause) {
+        if (closed) {
+            return;
+        }
+        for (HeraldSession s : sessions) {
+            s.connectionInterrupted();
+        }
+        for (DeliveryTarget t : consumers.values()) {
+            t.connectionInterrupted();
+        }
+    }
+
+    @Override
+    public CompletionStage<Void> onResumed() {
+        if (closed) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<CompletableFuture<?>> temps = new ArrayList<>();
+        for (HeraldDestination d : temporaries) {
+            // Gone with the lost connection on its broker; made again, empty, so that its consumers and the
+            // producers that reply to it carry on.
+            temps.add(broker.resumeRequest(new CreateTemp(d.kind(), d.name())::encode).handle((f, e) -> {
+                if (e != null && !(JmsExceptions.of(e).getCause() instanceof ConnectionLostException)) {
+                    LOG.log(Level.WARNING, "temporary destination " + d.name() + " could not be made again after"
+                            + " failover", e);
+                }
+                return null;
+            }));
+        }
+        return CompletableFuture.allOf(temps.toArray(CompletableFuture[]::new)).thenCompose(v -> {
+            List<CompletableFuture<Void>> subscribed = new ArrayList<>();
+            for (HeraldSession s : sessions) {
+                subscribed.addAll(s.resubscribe());
+            }
+            return CompletableFuture.allOf(subscribed.toArray(CompletableFuture[]::new));
+        });
+    }
+
+    /** A consumer could not subscribe again after failover: it is finished, and the application is told. */
+    void consumerLostInFailover(HeraldDestination destination, Throwable cause) {
+        JMSException e = JmsExceptions.of(cause);
+        ExceptionListener l = exceptionListener;
+        if (l != null) {
+            JMSException report = new JMSException("a consumer of " + destination + " could not subscribe again after"
+                    + " failover and receives nothing more: " + e.getMessage());
+            report.setLinkedException(e);
+            l.onException(report);
+        }
+    }
+
     // ---- for sessions, producers, consumers ----
 
     BrokerConnection broker() {
@@ -167,8 +248,13 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
         return factory;
     }
 
+    /**
+     * How long a synchronous call waits for the broker: the request timeout, plus the reconnect timeout when failover
+     * is on, since a call made while the connection is lost waits for the reconnect (the pause the application
+     * sees instead of an exception).
+     */
     long requestTimeoutMs() {
-        return factory.getRequestTimeout();
+        return factory.getRequestTimeout() + (broker.failoverEnabled() ? factory.getReconnectTimeoutMs() : 0);
     }
 
     String connectionId() {
@@ -227,9 +313,12 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
         checkClosed();
         markUsed();
         String name = "temp-" + connectionId() + "-" + temporaryIds.incrementAndGet();
-        JmsExceptions.await(broker.request(new CreateTemp(kind, name)::encode), requestTimeoutMs());
-        return kind == DestinationKind.TEMPORARY_QUEUE ? new HeraldTemporaryQueue(name, this)
+        // sent again after failover if the answer was lost: the destination died with the lost connection anyway
+        JmsExceptions.await(broker.request(new CreateTemp(kind, name)::encode, true), requestTimeoutMs());
+        HeraldDestination d = kind == DestinationKind.TEMPORARY_QUEUE ? new HeraldTemporaryQueue(name, this)
                 : new HeraldTemporaryTopic(name, this);
+        temporaries.add(d);
+        return d;
     }
 
     void deleteTemporaryDestination(HeraldDestination destination) throws JMSException {
@@ -242,6 +331,7 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
         }
         JmsExceptions.await(broker.request(new DeleteTemp(destination.kind(), destination.name())::encode),
                 requestTimeoutMs());
+        temporaries.remove(destination);
     }
 
     // ---- jakarta.jms.Connection ----
@@ -311,8 +401,10 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
         if (clientID == null || clientID.isEmpty()) {
             throw new InvalidClientIDException("client id must not be null or empty");
         }
-        JmsExceptions.await(broker.request(new SetClientId(clientID)::encode), requestTimeoutMs());
+        // sent again after failover if the answer was lost: the id was released with the lost connection
+        JmsExceptions.await(broker.request(new SetClientId(clientID)::encode, true), requestTimeoutMs());
         clientId = clientID;
+        broker.clientIdChanged(clientID);
         used = true;
     }
 

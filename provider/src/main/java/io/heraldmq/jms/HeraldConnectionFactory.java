@@ -19,7 +19,11 @@ import java.util.Map;
  *   <li>{@code clientID} — client id of every connection it creates;</li>
  *   <li>{@code prefetch} — messages a consumer may have buffered ahead of the application (default 1000);</li>
  *   <li>{@code requestTimeout} — ms a synchronous call waits for the broker (default 30000);</li>
- *   <li>{@code connectTimeout} — ms to wait for a TCP connection (default 10000).</li>
+ *   <li>{@code connectTimeout} — ms to wait for a TCP connection and the broker's handshake (default 10000);</li>
+ *   <li>{@code reconnectTimeoutMs} — failover: how long a connection that lost its broker tries to reconnect (to
+ *       the URL's addresses in turn, starting with the one after the lost broker; a single address is retried)
+ *       before it fails and calls the ExceptionListener; meanwhile the application only sees its calls take longer.
+ *       Default 30000; 0 turns failover off (a lost broker fails the connection at once).</li>
  * </ul>
  */
 public class HeraldConnectionFactory implements ConnectionFactory, QueueConnectionFactory, TopicConnectionFactory,
@@ -32,6 +36,7 @@ public class HeraldConnectionFactory implements ConnectionFactory, QueueConnecti
     private int prefetch;
     private long requestTimeoutMs;
     private int connectTimeoutMs;
+    private long reconnectTimeoutMs;
 
     /** @param brokerUrl {@code tcp://host:port[,host:port][?clientID=...]} */
     public HeraldConnectionFactory(String brokerUrl) {
@@ -42,6 +47,7 @@ public class HeraldConnectionFactory implements ConnectionFactory, QueueConnecti
         this.prefetch = intOption(o, "prefetch", 1000, 1);
         this.requestTimeoutMs = intOption(o, "requestTimeout", 30_000, 1);
         this.connectTimeoutMs = intOption(o, "connectTimeout", 10_000, 1);
+        this.reconnectTimeoutMs = intOption(o, "reconnectTimeoutMs", 30_000, 0);
     }
 
     private static int intOption(Map<String, String> o, String key, int dflt, int min) {
@@ -86,6 +92,18 @@ public class HeraldConnectionFactory implements ConnectionFactory, QueueConnecti
 
     public void setRequestTimeout(long ms) {
         this.requestTimeoutMs = ms;
+    }
+
+    /** Failover: how long a lost connection tries to reconnect; 0 = not at all. */
+    public long getReconnectTimeoutMs() {
+        return reconnectTimeoutMs;
+    }
+
+    public void setReconnectTimeoutMs(long ms) {
+        if (ms < 0) {
+            throw new IllegalArgumentException("reconnectTimeoutMs must be at least 0, was " + ms);
+        }
+        this.reconnectTimeoutMs = ms;
     }
 
     BrokerUri uri() {

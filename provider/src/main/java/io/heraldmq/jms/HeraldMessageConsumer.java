@@ -56,14 +56,15 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
      * @param seen the application already had this message once (recover or rollback put it back in the buffer),
      *             so it must not go back to the broker uncounted
      */
-    private record Delivery(int partition, long offset, int deliveryCount, Buffer record, boolean seen) {
+    private record Delivery(int partition, long offset, int deliveryCount, Buffer record, boolean seen,
+                            int generation) {
         Delivery again() {
-            return new Delivery(partition, offset, deliveryCount + 1, record, true);
+            return new Delivery(partition, offset, deliveryCount + 1, record, true, generation);
         }
 
         /** A recovered delivery still in the buffer, as the application last saw it (for releasing it). */
         Delivery asLastSeen() {
-            return new Delivery(partition, offset, deliveryCount - 1, record, true);
+            return new Delivery(partition, offset, deliveryCount - 1, record, true, generation);
         }
     }
 
@@ -123,6 +124,11 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
             public void brokerGone() {
                 HeraldMessageConsumer.this.brokerGone();
             }
+
+            @Override
+            public void connectionInterrupted() {
+                // the session tells its consumers (HeraldSession.connectionInterrupted), before this
+            }
         });
         // A consumer of a stopped connection takes no messages ahead: on a queue they would wait in its buffer while
         // a started competing consumer got nothing. Its first credit goes out when the connection starts.
@@ -130,7 +136,9 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
         Subscribe subscribe = new Subscribe(id, destination.kind(), destination.name(), subscriptionName, flags,
                 selector, creditNow ? prefetch : 0);
         try {
-            Frame answer = JmsExceptions.await(connection.broker().request(subscribe::encode),
+            // Safe to send again on a new socket after failover: a consumer dies with its connection on the broker,
+            // so the new connection has no such consumer yet (resubscribe skips one not subscribed yet).
+            Frame answer = JmsExceptions.await(connection.broker().request(subscribe::encode, true),
                     connection.requestTimeoutMs());
             redelivery = Ok.redelivery(answer.body());
         } catch (ProtocolException e) {
@@ -170,7 +178,9 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
         }
         lock.lock();
         try {
-            buffer.add(new Delivery(partition, offset, deliveryCount, record, false));
+            // Tagged with the socket's generation: after failover a delivery of the lost socket is void.
+            buffer.add(new Delivery(partition, offset, deliveryCount, record, false,
+                    connection.broker().generation()));
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -183,6 +193,84 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
     void brokerGone() {
         brokerGone = true;
         wakeUp();
+    }
+
+    // ---- failover ----
+
+    /** Whether a delivery came on a socket that is lost since: it must be neither shown, acknowledged nor credited. */
+    private boolean stale(Delivery d) {
+        return d.generation != connection.broker().generation();
+    }
+
+    /** Whether the application has messages of this consumer it has not acknowledged or committed. */
+    boolean holdsUnacknowledged() {
+        synchronized (ackLock) {
+            return !unacknowledged.isEmpty();
+        }
+    }
+
+    /**
+     * The socket was lost: the buffered messages are dropped unseen, the records of unacknowledged ones forgotten,
+     * with no acks (the broker gives all of them out again, those the application saw marked redelivered), and the
+     * credit count starts over (the new subscription gets the whole prefetch).
+     */
+    void connectionInterrupted() {
+        lock.lock();
+        try {
+            buffer.clear();
+        } finally {
+            lock.unlock();
+        }
+        synchronized (ackLock) {
+            unacknowledged.clear();
+            pendingAcks.clear();
+            consumedSinceCredit = 0;
+        }
+    }
+
+    /** Closed while holding deliveries for its session, and the socket was lost: nothing more to settle. */
+    void heldDeliveriesLost() {
+        synchronized (ackLock) {
+            unacknowledged.clear();
+        }
+        connection.unregister(id);
+        session.consumerClosed(this);
+    }
+
+    /**
+     * After failover: SUBSCRIBE again on the new socket, same consumer id, subscription name, flags and selector, with
+     * the whole prefetch as credit (none while the connection is stopped; starting it grants it as usual). Does not
+     * block. A refusal (the destination is gone, a durable subscription is taken by another connection meanwhile)
+     * finishes this consumer: its receive calls then throw, and the ExceptionListener is told.
+     *
+     * @return completes when subscribed or given up; exceptionally only when the new socket was lost too
+     */
+    CompletableFuture<Void> resubscribe() {
+        if (closed || closeDeferred || !subscribed) {
+            // not subscribed yet: its own SUBSCRIBE is sent (again) on the new socket
+            return CompletableFuture.completedFuture(null);
+        }
+        int credit = initialCreditSent.get() ? prefetch : 0;
+        Subscribe subscribe = new Subscribe(id, destination.kind(), destination.name(), subscriptionName, flags,
+                selector, credit);
+        return connection.broker().resumeRequest(subscribe::encode).handle((answer, error) -> {
+            if (error == null) {
+                redelivery = Ok.redelivery(answer.body());
+                if (closed) {
+                    // closed by the application while it subscribed again: undo it on the broker too
+                    connection.broker().resumeRequest(corr -> new Close(Close.CONSUMER, id).encode(corr));
+                }
+                return null;
+            }
+            JMSException e = JmsExceptions.of(error);
+            if (e.getCause() instanceof io.heraldmq.client.ConnectionLostException lost) {
+                throw new java.util.concurrent.CompletionException(lost);
+            }
+            LOG.log(Level.WARNING, "consumer of " + destination + " could not subscribe again after failover", e);
+            brokerGone();
+            connection.consumerLostInFailover(destination, e);
+            return null;
+        });
     }
 
     /** The connection started: the consumer may now take messages ahead. */
@@ -295,6 +383,9 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
             } finally {
                 lock.unlock();
             }
+            if (stale(d)) {
+                continue; // put back by a recover that raced with a failover: the broker gives it out again
+            }
             HeraldMessage m = toMessage(d);
             if (m != null) {
                 if (bodyType != null && !bodyAssignable(m, bodyType)) {
@@ -348,6 +439,13 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
     /** Bookkeeping after the application got a message: acknowledgement per session mode, and credit. */
     private void consumed(Delivery d, HeraldMessage m, boolean bufferDrained) {
         synchronized (ackLock) {
+            if (stale(d)) {
+                // Taken just before a failover: the broker gives it out again; nothing to acknowledge or credit.
+                if (session.ackMode() == Session.CLIENT_ACKNOWLEDGE) {
+                    m.setAcknowledgeCallback(session::acknowledgeAll);
+                }
+                return;
+            }
             consumedSinceCredit++;
             if (heldBySession()) {
                 unacknowledged.add(d);
@@ -576,6 +674,9 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
                 }
                 if (d == null) {
                     return;
+                }
+                if (stale(d)) {
+                    continue;
                 }
                 HeraldMessage m = toMessage(d);
                 if (m == null) {

@@ -1,6 +1,7 @@
 package io.heraldmq.jms;
 
 import io.heraldmq.jms.message.HeraldMessage;
+import io.heraldmq.protocol.Frame;
 import io.heraldmq.protocol.Produce;
 import io.heraldmq.protocol.RecordBatch;
 import io.heraldmq.protocol.WireMessage;
@@ -20,12 +21,21 @@ import jakarta.jms.Topic;
 import jakarta.jms.TopicPublisher;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Sends messages: stamps the JMS headers, encodes the message once into a record batch and hands it to the
  * connection. A PERSISTENT send returns once the broker has the message on disk; a NON_PERSISTENT send does not wait.
  * A send with a {@link CompletionListener} returns at once; the session calls the listener later, in send order, on
  * its completion thread. In a transacted session the record goes into the open transaction instead.
+ * <p>
+ * Idempotent sends: outside transactions every batch carries this producer's identity, a random 63-bit producer id,
+ * and a sequence that counts its batches ({@link RecordBatch#ATTR_IDEMPOTENT}). A send whose answer was lost with the
+ * connection is written again, the same bytes, once the connection fails over; the broker recognises it and does not
+ * store it twice. Synchronous PERSISTENT sends and asynchronous sends (in send order, their CompletionListeners
+ * still in order) are repeated that way. A NON_PERSISTENT send without a CompletionListener is not answered, so one
+ * in flight when the connection is lost may be lost (as NON_PERSISTENT allows). A JMSProducer sends through its
+ * context's one producer, so there the identity is the session's.
  */
 public class HeraldMessageProducer implements MessageProducer, QueueSender, TopicPublisher {
     /** Message property naming the partition to write to, overriding key hashing and round robin. */
@@ -41,6 +51,12 @@ public class HeraldMessageProducer implements MessageProducer, QueueSender, Topi
     private long timeToLive = Message.DEFAULT_TIME_TO_LIVE;
     private long deliveryDelay = Message.DEFAULT_DELIVERY_DELAY;
     private final SendWindow sendWindow = new SendWindow();
+    /**
+     * This producer's identity for de-duplication: random, at least 0 (the header's -1 means "none"). Guarded by this.
+     */
+    private long producerId = ThreadLocalRandom.current().nextLong(Long.MAX_VALUE);
+    /** The next batch's sequence. Guarded by this: a sequence is taken and its request made in one step. */
+    private int sequence;
 
     HeraldMessageProducer(HeraldSession session, HeraldDestination destination) {
         this.session = session;
@@ -120,17 +136,30 @@ public class HeraldMessageProducer implements MessageProducer, QueueSender, Topi
         boolean oneWay = !persistent && completionListener == null;
         boolean marker = oneWay && sendWindow.isMarker(size);
         boolean ack = !oneWay || marker;
-        Produce produce = new Produce(ack ? Produce.FLAG_ACK : 0, d.kind(), d.name(), partition, -1, batch.build());
+        CompletableFuture<Frame> answer;
+        synchronized (this) {
+            // The broker takes a producer's sequences as only growing per partition (an older one is a duplicate),
+            // so the sequence order must be the order the frames go out: one step, under this producer's lock. The
+            // request itself does not block.
+            if (sequence == Integer.MAX_VALUE) {
+                // 2^31 batches: a new identity rather than a sequence that wraps (the broker would take it for old)
+                producerId = ThreadLocalRandom.current().nextLong(Long.MAX_VALUE);
+                sequence = 0;
+            }
+            Produce produce = new Produce(ack ? Produce.FLAG_ACK : 0, d.kind(), d.name(), partition, -1,
+                    batch.idempotent(producerId, sequence++).build());
+            if (!ack) {
+                connection.broker().send(produce.encode(connection.broker().nextCorrelationId()));
+                return;
+            }
+            answer = connection.broker().request(produce::encode, true);
+        }
         if (completionListener != null) {
-            session.completeInOrder(connection.broker().request(produce::encode), message, completionListener);
+            session.completeInOrder(answer, message, completionListener);
         } else if (persistent) {
-            JmsExceptions.await(connection.broker().request(produce::encode), connection.requestTimeoutMs());
-        } else if (marker) {
-            sendWindow.sent(connection.broker().request(produce::encode), connection::onError,
-                    connection.requestTimeoutMs());
+            JmsExceptions.await(answer, connection.requestTimeoutMs());
         } else {
-            Buffer frame = produce.encode(connection.broker().nextCorrelationId());
-            connection.broker().send(frame);
+            sendWindow.sent(answer, connection::onError, connection.requestTimeoutMs());
         }
     }
 

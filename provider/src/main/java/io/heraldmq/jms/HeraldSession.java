@@ -7,6 +7,7 @@ import io.heraldmq.jms.message.HeraldObjectMessage;
 import io.heraldmq.jms.message.HeraldStreamMessage;
 import io.heraldmq.jms.message.HeraldTextMessage;
 import io.heraldmq.client.BrokerErrorException;
+import io.heraldmq.client.ConnectionLostException;
 import io.heraldmq.protocol.Ack;
 import io.heraldmq.protocol.Commit;
 import io.heraldmq.protocol.DestinationKind;
@@ -93,6 +94,14 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
     private CompletableFuture<Void> completions = CompletableFuture.completedFuture(null);
     private ExecutorService completionThread;
     private volatile Thread completionThreadItself;
+    /**
+     * Failover: the connection was lost while the open transaction had sends or received messages; its next commit
+     * throws TransactionRolledBackException (the broker dropped the received messages' deliveries, which it gives out
+     * again, and the sends could not be kept apart from a new transaction's).
+     */
+    private volatile boolean rollbackOnly;
+    /** A commit is waiting for the broker: a loss now is that commit's to report (in doubt), not the next one's. */
+    private volatile boolean committing;
     /** Set for a QueueSession or TopicSession, whose methods of the other domain throw IllegalStateException. */
     private Domain domain = Domain.ANY;
 
@@ -210,6 +219,50 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
         closedHoldingDeliveries.clear();
     }
 
+    // ---- failover ----
+
+    /**
+     * The connection lost its socket and reconnects. Called on the connection's event loop before the requests that
+     * waited on the lost socket fail. Every delivery of the lost socket is void: consumers drop their buffers and
+     * their records of unacknowledged messages (acknowledge() after failover acknowledges nothing and does not throw;
+     * the broker gives those messages again, marked redelivered); consumers closed while holding deliveries for the
+     * session are finished; an open transaction that did anything becomes rollback-only.
+     */
+    void connectionInterrupted() {
+        if (transactedSends != null && !committing) {
+            boolean received = false;
+            for (HeraldMessageConsumer c : consumers) {
+                received |= c.holdsUnacknowledged();
+            }
+            received |= !closedHoldingDeliveries.isEmpty();
+            if (received || !transactedSends.isEmpty()) {
+                rollbackOnly = true;
+            }
+        }
+        for (HeraldMessageConsumer c : consumers) {
+            c.connectionInterrupted();
+        }
+        for (HeraldMessageConsumer c : closedHoldingDeliveries) {
+            c.heldDeliveriesLost();
+        }
+        closedHoldingDeliveries.clear();
+    }
+
+    /**
+     * The connection has a new socket: every open consumer subscribes again. Called on the connection's event loop;
+     * does not block.
+     *
+     * @return one future per consumer; each completes when it is subscribed or given up (never exceptionally but for
+     *         a lost socket)
+     */
+    List<CompletableFuture<Void>> resubscribe() {
+        List<CompletableFuture<Void>> out = new ArrayList<>();
+        for (HeraldMessageConsumer c : consumers) {
+            out.add(c.resubscribe());
+        }
+        return out;
+    }
+
     void producerClosed(HeraldMessageProducer p) {
         producers.remove(p);
     }
@@ -234,8 +287,17 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
                 acks.add(f);
             }
         }
-        JmsExceptions.await(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)),
-                connection.requestTimeoutMs());
+        try {
+            JmsExceptions.await(CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)),
+                    connection.requestTimeoutMs());
+        } catch (JMSException e) {
+            // Failover: an ack lost with its socket is not an error the application can act on. If the broker did
+            // not apply it, the messages come again, marked redelivered, as any unacknowledged message after a
+            // failure may.
+            if (!(e.getCause() instanceof ConnectionLostException)) {
+                throw e;
+            }
+        }
         if (!isTransacted()) {
             settleClosedConsumers(true);
         }
@@ -405,6 +467,24 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
             throw new IllegalStateException("the session is not transacted");
         }
         awaitCompletions();
+        if (rollbackOnly) {
+            rollbackOnly = false;
+            transactedSends.clear();
+            redeliverUnacknowledged();
+            settleClosedConsumers(false);
+            throw new TransactionRolledBackException("the transaction was rolled back: the connection to the broker"
+                    + " was lost while it was open (failover); its sends were discarded and the messages it received"
+                    + " come again");
+        }
+        committing = true;
+        try {
+            commitOpenTransaction();
+        } finally {
+            committing = false;
+        }
+    }
+
+    private void commitOpenTransaction() throws JMSException {
         TransactedSends.Transaction tx = transactedSends.drain();
         List<HeraldMessageConsumer> all = new ArrayList<>(consumers);
         all.addAll(closedHoldingDeliveries);
@@ -475,15 +555,18 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
 
     /**
      * A refusal by the broker means nothing was applied: the transaction is rolled back. INTERNAL, a timeout or a
-     * lost connection leave the outcome unknown: a plain JMSException, as the specification has for a commit that
-     * failed for an internal reason.
+     * lost connection leave the outcome unknown: a plain JMSException saying the commit is in doubt, as the
+     * specification has for a commit that failed for an internal reason. Not TransactionRolledBackException: the
+     * broker may well have applied it (it journals a COMMIT before answering), and an application that took the
+     * exception for a rollback and sent again would store the messages twice. With failover the session goes on; its
+     * next transaction starts fresh.
      */
     private static JMSException commitFailure(JMSException failure) {
         Throwable cause = failure.getCause();
         boolean refused = cause instanceof BrokerErrorException b && b.code() != ErrorCode.INTERNAL;
         JMSException e = refused
                 ? new TransactionRolledBackException("the transaction was rolled back: " + failure.getMessage())
-                : new JMSException("the outcome of the commit is unknown: " + failure.getMessage());
+                : new JMSException("the commit is in doubt, its outcome is unknown: " + failure.getMessage());
         e.setLinkedException(failure);
         e.initCause(failure);
         return e;
@@ -498,6 +581,7 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
             throw new IllegalStateException("the session is not transacted");
         }
         awaitCompletions();
+        rollbackOnly = false;
         transactedSends.clear();
         redeliverUnacknowledged();
         settleClosedConsumers(false);

@@ -89,6 +89,11 @@ final class TransactedSends {
         return new Transaction(producerId, seq, out);
     }
 
+    /** Whether the open transaction has no sends. */
+    synchronized boolean isEmpty() {
+        return batches.isEmpty();
+    }
+
     synchronized void clear() {
         batches.clear();
         newest.clear();

@@ -19,14 +19,22 @@ import java.util.zip.CRC32C;
  * 12     4    leaderEpoch      epoch of the partition leader that appended it; producers write -1
  * 16     1    magic            format version, {@link #MAGIC}
  * 17     4    crc              CRC32C of every byte from offset 21 to the end of the batch
- * 21     2    attributes       bit 0 {@link #ATTR_PERSISTENT}: acknowledge only after fsync; bit 1
- *                                 {@link #ATTR_CONTROL}: written by the broker, not a message (a replicated
- *                                 partition's leader-epoch marker); never delivered, refused from clients
+ * 21     2    attributes       bit 0 (1) {@link #ATTR_PERSISTENT}: acknowledge only after fsync;
+ *                                 bit 1 (2) {@link #ATTR_CONTROL}: written by the broker, not a message (a
+ *                                 replicated partition's leader-epoch marker); never delivered, refused from
+ *                                 clients;
+ *                                 bit 2 (4) {@link #ATTR_IDEMPOTENT}: (producerId, baseSequence) identify the batch
+ *                                 for de-duplication (an idempotent producer's send); never set on a transaction's
+ *                                 batches;
+ *                                 bits 3-15: zero
  * 23     4    lastOffsetDelta  recordCount - 1
  * 27     8    firstTimestamp   timestamp of the first record (ms since the epoch)
  * 35     8    maxTimestamp     largest record timestamp
- * 43     8    producerId       -1, or the transaction's producer id when sent in a COMMIT ({@link Commit})
- * 51     4    baseSequence     -1, or the transaction's sequence when sent in a COMMIT
+ * 43     8    producerId       -1; the transaction's producer id when sent in a COMMIT ({@link Commit}); the
+ *                                 idempotent producer's id (0 to 2^63-1) with {@link #ATTR_IDEMPOTENT}
+ * 51     4    baseSequence     -1; the transaction's sequence when sent in a COMMIT; with
+ *                                 {@link #ATTR_IDEMPOTENT} the producer's batch sequence: 0 for its first batch, one
+ *                                 more for each next batch it sends (to any destination or partition)
  * 55     4    recordCount      at least 1
  * 59     ...  records
  * </pre>
@@ -54,6 +62,15 @@ public final class RecordBatch {
      * settled as read by every subscription.
      */
     public static final short ATTR_CONTROL = 2;
+    /**
+     * The batch comes from an idempotent producer: (producerId, baseSequence) name it, so that a broker that
+     * already stored it (the send was retried after a lost connection) answers with the stored copy's offset instead
+     * of storing it again. Within one partition a producer's sequences only grow (gaps are normal: its other
+     * batches went to other partitions). Transactions use the same two header fields with their own meaning (one
+     * (producerId, sequence) per commit, shared by its batches) and never set this bit, so neither reading can be
+     * mistaken for the other.
+     */
+    public static final short ATTR_IDEMPOTENT = 4;
 
     static final int BASE_OFFSET = 0;
     static final int BATCH_LENGTH = 8;
@@ -100,9 +117,18 @@ public final class RecordBatch {
         return batch.getInt(BASE_SEQUENCE);
     }
 
-    /** Whether the batch was sent by the transaction (producerId, sequence); reads only the header. */
+    /**
+     * Whether the batch was sent by the transaction (producerId, sequence); reads only the header. An idempotent
+     * producer's batch never belongs to a transaction, whatever its header numbers.
+     */
     public static boolean belongsTo(Buffer buffer, int pos, long producerId, int sequence) {
-        return buffer.getLong(pos + PRODUCER_ID) == producerId && buffer.getInt(pos + BASE_SEQUENCE) == sequence;
+        return (buffer.getShort(pos + ATTRIBUTES) & ATTR_IDEMPOTENT) == 0
+                && buffer.getLong(pos + PRODUCER_ID) == producerId && buffer.getInt(pos + BASE_SEQUENCE) == sequence;
+    }
+
+    /** Whether (producerId, baseSequence) identify the batch for de-duplication ({@link #ATTR_IDEMPOTENT}). */
+    public static boolean isIdempotent(Buffer batch) {
+        return (attributes(batch) & ATTR_IDEMPOTENT) != 0;
     }
 
     public static int recordCount(Buffer batch) {
@@ -164,6 +190,10 @@ public final class RecordBatch {
         }
         if (isControl(batch)) {
             throw new ProtocolException("malformed record batch: control batches are the broker's own");
+        }
+        if (isIdempotent(batch) && (producerId(batch) < 0 || baseSequence(batch) < 0)) {
+            throw new ProtocolException("malformed record batch: an idempotent batch needs a producer id and a"
+                    + " sequence of at least 0");
         }
         int pos = HEADER_BYTES;
         int count = recordCount(batch);
@@ -277,7 +307,7 @@ public final class RecordBatch {
     /** Builds one batch on the producer side. Not thread-safe. */
     public static final class Builder {
         private final Buffer buffer;
-        private final short attributes;
+        private short attributes;
         private int count;
         private long producerId = -1;
         private int baseSequence = -1;
@@ -322,6 +352,20 @@ public final class RecordBatch {
         public Builder transaction(long producerId, int sequence) {
             this.producerId = producerId;
             this.baseSequence = sequence;
+            return this;
+        }
+
+        /**
+         * Marks the batch as an idempotent producer's ({@link #ATTR_IDEMPOTENT}): {@code producerId} at least 0,
+         * {@code sequence} its next batch number. Before build, like {@link #transaction}.
+         */
+        public Builder idempotent(long producerId, int sequence) {
+            if (producerId < 0 || sequence < 0) {
+                throw new IllegalArgumentException("producer id and sequence must be at least 0");
+            }
+            this.producerId = producerId;
+            this.baseSequence = sequence;
+            this.attributes |= ATTR_IDEMPOTENT;
             return this;
         }
 

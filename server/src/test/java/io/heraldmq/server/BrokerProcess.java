@@ -30,15 +30,28 @@ public record BrokerProcess(Process process, int port, Path log) {
 
     /** Starts the broker and returns at once, without waiting for it to be ready. */
     public static Process launch(Path config, Path data, Path log) throws IOException {
+        return launch(config, data, log, 0);
+    }
+
+    /** {@link #launch(Path, Path, Path)} on a given client port (0: any free one). */
+    public static Process launch(Path config, Path data, Path log, int port) throws IOException {
         return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar().toString(), "--port", "0",
+                "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar().toString(), "--port", Integer.toString(port),
                 "--data-dir", data.toString(), "--config", config.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     /** Starts the broker and waits for its ready line; a broker that exits first fails with its output. */
     public static BrokerProcess start(Path config, Path data, Path log) throws IOException {
-        Process process = launch(config, data, log);
+        return start(config, data, log, 0);
+    }
+
+    /**
+     * {@link #start(Path, Path, Path)} on a given client port (0: any free one), e.g. the port of a killed broker
+     * restarted on its data directory, as clients with failover expect it back.
+     */
+    public static BrokerProcess start(Path config, Path data, Path log, int clientPort) throws IOException {
+        Process process = launch(config, data, log, clientPort);
         AtomicInteger port = new AtomicInteger();
         try {
             await("broker ready line in " + log).atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(50))

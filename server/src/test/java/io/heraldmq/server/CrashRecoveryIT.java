@@ -109,7 +109,8 @@ class CrashRecoveryIT {
 
         BrokerProcess first = BrokerProcess.start(config, data, dir.resolve("broker-1.out"));
         processes.add(first.process());
-        String url = "tcp://127.0.0.1:" + first.port() + "?clientID=crash-reader&requestTimeout=20000";
+        String url = "tcp://127.0.0.1:" + first.port()
+                + "?clientID=crash-reader&requestTimeout=20000&reconnectTimeoutMs=0";
         if (!point.queue()) {
             // the durable subscription exists before the first send, so it must see every message
             try (Connection c = new HeraldConnectionFactory(url).createConnection()) {
@@ -121,7 +122,9 @@ class CrashRecoveryIT {
         AtomicLong acked = new AtomicLong();
         List<SendingProducer> producers = new ArrayList<>();
         for (int i = 0; i < PRODUCERS; i++) {
-            producers.add(new SendingProducer(i, "tcp://127.0.0.1:" + first.port(), point.queue(), acked));
+            // without failover: a producer must stop at the kill, with the send in flight in doubt
+            producers.add(new SendingProducer(i, "tcp://127.0.0.1:" + first.port() + "?reconnectTimeoutMs=0",
+                    point.queue(), acked));
         }
         producers.forEach(SendingProducer::start);
         await("acknowledged sends").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
@@ -144,7 +147,8 @@ class CrashRecoveryIT {
         }
         BrokerProcess second = BrokerProcess.start(config, data, dir.resolve("broker-2.out"));
         processes.add(second.process());
-        String url2 = "tcp://127.0.0.1:" + second.port() + "?clientID=crash-reader&requestTimeout=20000";
+        String url2 = "tcp://127.0.0.1:" + second.port()
+                + "?clientID=crash-reader&requestTimeout=20000&reconnectTimeoutMs=0";
         try (Connection c = new HeraldConnectionFactory(url2).createConnection()) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             Destination destination = point.queue() ? s.createQueue("crash") : s.createTopic("crash");
@@ -296,7 +300,7 @@ class CrashRecoveryIT {
 
     private static Connection connect(BrokerProcess broker) throws JMSException {
         return new HeraldConnectionFactory("tcp://127.0.0.1:" + broker.port()
-                + "?clientID=marker&requestTimeout=20000").createConnection();
+                + "?clientID=marker&requestTimeout=20000&reconnectTimeoutMs=0").createConnection();
     }
 
     private static void sendNumbered(Session s, Destination destination, int from, int count) throws JMSException {

@@ -66,7 +66,7 @@ class TransactionCrashIT {
         Files.writeString(config, "log.segment.bytes=65536\n");
         Path data = dir.resolve("data");
         int port = start(config, data, dir.resolve("broker-1.out"));
-        String url = "tcp://127.0.0.1:" + port + "?requestTimeout=20000";
+        String url = "tcp://127.0.0.1:" + port + "?requestTimeout=20000&reconnectTimeoutMs=0";
         try (Connection c = new HeraldConnectionFactory(url).createConnection()) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer p = s.createProducer(s.createQueue("tx-in"));
@@ -87,7 +87,7 @@ class TransactionCrashIT {
         assertFalse(worker.isAlive(), "the worker goes on after the kill");
 
         int port2 = start(config, data, dir.resolve("broker-2.out"));
-        String url2 = "tcp://127.0.0.1:" + port2 + "?requestTimeout=20000";
+        String url2 = "tcp://127.0.0.1:" + port2 + "?requestTimeout=20000&reconnectTimeoutMs=0";
         Map<Integer, Integer> outA = drain(url2, "tx-out-a");
         Map<Integer, Integer> outB = drain(url2, "tx-out-b");
         Map<Integer, Integer> input = drain(url2, "tx-in");

@@ -718,6 +718,34 @@ public final class PartitionLog implements AutoCloseable {
         }
     }
 
+    /**
+     * An offset from which reading to the log end covers at least the last {@code bytes} bytes of the log: the start
+     * of the indexed batch at or before that point (so up to one index interval more), or the log start if the log
+     * is smaller. For scans of the log's tail, such as rebuilding the idempotent producers' state. Any thread.
+     */
+    public long offsetBytesBeforeEnd(long bytes) {
+        LogSegment[] current = segments;
+        long remaining = bytes;
+        for (int i = current.length - 1; i >= 0; i--) {
+            LogSegment segment = current[i];
+            int size = segment.size();
+            if (size >= remaining) {
+                int target = (int) (size - remaining);
+                OffsetIndex index = segment.index();
+                long offset = segment.baseOffset();
+                for (int e = index.entryCount() - 1; e >= 0; e--) {
+                    if (index.position(e) <= target) {
+                        offset = segment.baseOffset() + index.relativeOffset(e);
+                        break;
+                    }
+                }
+                return Math.max(offset, logStartOffset);
+            }
+            remaining -= size;
+        }
+        return logStartOffset;
+    }
+
     // ---------------------------------------------------------------- state
 
     public long logStartOffset() {

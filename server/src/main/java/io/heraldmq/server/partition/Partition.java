@@ -73,6 +73,8 @@ public final class Partition extends AbstractVerticle {
     private boolean retiring;
     private long possiblyDeliveredBelow;
     private PartitionReplica replication;
+    /** Idempotent producers seen in this log, to refuse a retried batch a second copy. Context: the partition's. */
+    private ProducerStates producers = new ProducerStates();
 
     /**
      * @param retention               the destination's retention limits; its {@code deletableBelowOffset} is ignored
@@ -105,9 +107,20 @@ public final class Partition extends AbstractVerticle {
             task.run();
             return null;
         }, false);
-        vertx.<PartitionLog>executeBlocking(() -> PartitionLog.open(dir, logConfig, clock, filler), false)
+        ProducerStates[] rebuilt = new ProducerStates[1];
+        vertx.<PartitionLog>executeBlocking(() -> {
+                    PartitionLog opened = PartitionLog.open(dir, logConfig, clock, filler);
+                    try {
+                        rebuilt[0] = rebuildProducers(opened);
+                    } catch (IOException | RuntimeException e) {
+                        opened.close();
+                        throw e;
+                    }
+                    return opened;
+                }, false)
                 .onSuccess(opened -> {
                     log = opened;
+                    producers = rebuilt[0];
                     possiblyDeliveredBelow = opened.possiblyDeliveredBelow();
                     commit = new GroupCommit(context, log, config.flushPolicy(), config.flushIntervalMs(),
                             flushExecutor);
@@ -139,6 +152,16 @@ public final class Partition extends AbstractVerticle {
             log.close();
             return null;
         }, false).<Void>mapEmpty().onComplete(stopped);
+    }
+
+    /**
+     * The idempotent producers of the log's last {@link ProducerStates#REBUILD_SCAN_BYTES} bytes. Blocking: on a
+     * worker, while nothing appends.
+     */
+    private static ProducerStates rebuildProducers(PartitionLog log) throws IOException {
+        long from = log.offsetBytesBeforeEnd(ProducerStates.REBUILD_SCAN_BYTES);
+        return ProducerStates.rebuild(at -> log.read(at, 1 << 20), from, log.logEndOffset(),
+                ProducerStates.DEFAULT_MAX_PRODUCERS);
     }
 
     public String topic() {
@@ -177,6 +200,10 @@ public final class Partition extends AbstractVerticle {
         if (replication != null) {
             return replication.produce(batch, waitDurable);
         }
+        long stored = producers.duplicateOf(batch);
+        if (stored != ProducerStates.NOT_DUPLICATE) {
+            return answerDuplicate(batch, stored, waitDurable);
+        }
         long base;
         try {
             base = log.append(batch, 0);
@@ -185,6 +212,7 @@ public final class Partition extends AbstractVerticle {
             return Future.failedFuture(new ProtocolException(ErrorCode.RESOURCE_EXHAUSTED,
                     "cannot append to " + topic + "-" + id + ": " + e.getMessage()));
         }
+        producers.appended(batch);
         cache.add(batch);
         // The fsync starts before dispatch, so the flush thread wakes and syncs while the subscriptions deliver: a
         // synchronous producer's round trip does not include the dispatch.
@@ -205,6 +233,11 @@ public final class Partition extends AbstractVerticle {
      * @return the batch's base offset
      */
     public Future<Long> appendAsLeader(Buffer batch, int leaderEpoch, boolean waitDurable) {
+        long stored = producers.duplicateOf(batch);
+        if (stored != ProducerStates.NOT_DUPLICATE) {
+            // Nothing appended: the caller's wait for the high watermark to pass the log end covers the stored copy.
+            return answerDuplicate(batch, stored, waitDurable);
+        }
         long base;
         try {
             base = log.append(batch, leaderEpoch);
@@ -213,8 +246,22 @@ public final class Partition extends AbstractVerticle {
             return Future.failedFuture(new ProtocolException(ErrorCode.RESOURCE_EXHAUSTED,
                     "cannot append to " + topic + "-" + id + ": " + e.getMessage()));
         }
+        producers.appended(batch);
         cache.add(batch);
         return waitDurable ? commit.awaitDurable(RecordBatch.lastOffset(batch)).map(base) : Future.succeededFuture(base);
+    }
+
+    /**
+     * A batch an idempotent producer sent again (see {@link ProducerStates}): not stored a second time; answered with
+     * the stored copy's base offset once that copy is as durable as the first answer would have waited for.
+     */
+    private Future<Long> answerDuplicate(Buffer batch, long storedBase, boolean waitDurable) {
+        long storedLast = producers.duplicateLastOffset(batch);
+        LOG.fine(() -> "partition " + topic + "-" + id + ": batch " + RecordBatch.baseSequence(batch) + " of producer "
+                + RecordBatch.producerId(batch) + " is already stored at " + storedBase + "; not appended again");
+        return waitDurable && storedLast >= 0
+                ? commit.awaitDurable(Math.min(storedLast, logEndOffset() - 1)).map(storedBase)
+                : Future.succeededFuture(storedBase);
     }
 
     /**
@@ -232,7 +279,10 @@ public final class Partition extends AbstractVerticle {
         int pos = 0;
         while (pos < batches.length()) {
             int size = RecordBatch.sizeAt(batches, pos);
-            cache.add(batches.slice(pos, pos + size));
+            Buffer batch = batches.slice(pos, pos + size);
+            cache.add(batch);
+            // a follower keeps the producers' state too, so that it de-duplicates from its first send as leader
+            producers.appended(batch);
             pos += size;
         }
         return commit.awaitDurable(end - 1);
@@ -245,10 +295,14 @@ public final class Partition extends AbstractVerticle {
      */
     public Future<Void> truncateTo(long offset) {
         cache.clear();
+        // The producers' state may name batches above the cut: it is read again from what the log keeps.
         return vertx.executeBlocking(() -> {
             log.truncateTo(offset);
+            return rebuildProducers(log);
+        }, false).map(states -> {
+            producers = states;
             return null;
-        }, false);
+        });
     }
 
     /** The partition's directory (the replication layer keeps its epoch files there). */

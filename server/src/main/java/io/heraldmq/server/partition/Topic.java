@@ -63,7 +63,23 @@ public final class Topic {
     public Partition partitionFor(int explicit, Buffer batch) {
         String key = explicit < 0 && partitions.size() > 1
                 ? RecordBatch.recordKey(batch.slice(RecordBatch.HEADER_BYTES, batch.length())) : null;
+        if (key == null && explicit < 0 && partitions.size() > 1 && RecordBatch.isIdempotent(batch)) {
+            return partitions.get(producerPartition(RecordBatch.producerId(batch), partitions.size()));
+        }
         return choose(explicit, key);
+    }
+
+    /**
+     * The partition of an idempotent producer's batches that have neither a key nor an explicit partition: a hash of
+     * the producer id rather than round robin, so that a batch sent again after a lost connection reaches the
+     * partition that may hold its first copy (whichever broker routes it, and however many sends came between), where
+     * {@link ProducerStates} recognises it. The cost: all of one producer's keyless messages to a destination go to
+     * one partition (they keep their send order, as if they had a key, but one producer no longer spreads its load
+     * over the partitions; many producers still do).
+     */
+    static int producerPartition(long producerId, int partitionCount) {
+        // Long.hashCode folds the high bits in; producer ids are random, so this spreads producers evenly.
+        return Math.floorMod(Long.hashCode(producerId), partitionCount);
     }
 
     /**
