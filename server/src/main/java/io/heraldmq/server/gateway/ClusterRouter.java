@@ -50,6 +50,7 @@ public final class ClusterRouter {
 
     private final Vertx vertx;
     private final LeaderDirectory leaders;
+    private final java.util.function.BiFunction<String, String, String> durableTopics;
     private final NetClient net;
     private final Map<ClientConnection, Routes> routes = new ConcurrentHashMap<>();
 
@@ -57,6 +58,8 @@ public final class ClusterRouter {
     private static final class Routes {
         final Map<String, Upstream> upstreams = new HashMap<>();
         final Map<Integer, Upstream> consumers = new HashMap<>();
+        /** The topic of every durable subscription this connection subscribed to, by subscription name. */
+        final Map<String, String> durableTopics = new HashMap<>();
         /** The SUBSCRIBE frame of every relayed consumer, to subscribe it again after a leader change. */
         final Map<Integer, Buffer> subscribes = new HashMap<>();
         /** While set and not complete, requests wait behind it in arrival order. */
@@ -65,7 +68,13 @@ public final class ClusterRouter {
         final java.util.concurrent.atomic.AtomicInteger ownIds = new java.util.concurrent.atomic.AtomicInteger(-1);
     }
 
-    public ClusterRouter(Vertx vertx, LeaderDirectory leaders) {
+    /**
+     * @param durableTopics the topic of a client id's durable subscription of a name, as this broker knows it (the
+     *                      definitions are replicated), or null
+     */
+    public ClusterRouter(Vertx vertx, LeaderDirectory leaders,
+                         java.util.function.BiFunction<String, String, String> durableTopics) {
+        this.durableTopics = durableTopics;
         this.vertx = vertx;
         this.leaders = leaders;
         this.net = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(5_000));
@@ -147,6 +156,9 @@ public final class ClusterRouter {
             case SUBSCRIBE -> {
                 Subscribe s = Subscribe.decode(frame.body());
                 Upstream up = upstreamFor(connection, s.kind(), s.destination());
+                if (s.subscriptionName() != null && !s.kind().isQueue() && (s.flags() & Subscribe.FLAG_DURABLE) != 0) {
+                    routes(connection).durableTopics.put(s.subscriptionName(), s.destination());
+                }
                 if (up != null) {
                     Routes r = routes(connection);
                     r.consumers.put(s.consumerId(), up);
@@ -174,6 +186,17 @@ public final class ClusterRouter {
             }
             case COMMIT -> {
                 return routeCommit(connection, frame);
+            }
+            case UNSUBSCRIBE -> {
+                // to the leader of the subscription's topic: the definition is deleted there and replicated
+                String name = io.heraldmq.protocol.Unsubscribe.decode(frame.body()).subscriptionName();
+                Routes r = routes.get(connection);
+                String topic = r == null ? null : r.durableTopics.get(name);
+                if (topic == null) {
+                    topic = durableTopics.apply(connection.clientId(), name);
+                }
+                return topic != null && relay(connection, upstreamFor(connection, DestinationKind.TOPIC, topic),
+                        frame);
             }
             case SET_CLIENT_ID -> {
                 Routes r = routes.get(connection);

@@ -91,7 +91,7 @@ public final class ReplicationNode {
             });
             return committed.future();
         }));
-        router = new ClusterRouter(vertx, leaders);
+        router = new ClusterRouter(vertx, leaders, subscriptions::topicOfDurable);
         return table.listen(ctx, this::assignmentChanged)
                 .compose(v -> table.all())
                 .map(all -> {

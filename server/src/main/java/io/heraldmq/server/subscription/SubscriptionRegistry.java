@@ -546,6 +546,18 @@ public final class SubscriptionRegistry {
         }
     }
 
+    /**
+     * The topic of the durable subscription {@code Session.unsubscribe(name)} would delete for this client id (its
+     * unshared one, else the shared one), or null if this broker knows none.
+     */
+    public String topicOfDurable(String clientId, String name) {
+        SubscriptionRecord r = clientId == null ? null : definitions.get(durableId(clientId, name));
+        if (r == null) {
+            r = definitions.get(sharedDurableId(clientId, name));
+        }
+        return r == null ? null : r.topic();
+    }
+
     /** Clustered brokers: definition changes travel with their topic's log through {@code replicator}. */
     public void replicateWith(Function<DefinitionChange, Future<Void>> replicator) {
         this.replicator = replicator;

@@ -286,7 +286,7 @@ class ClusterChaosIT {
         }
         int n = live.get(random.nextInt(live.size()));
         try {
-            return new Target("b" + n, cluster.url(n));
+            return new Target("b" + n, ClusterLoad.CLIENT_FAILOVER ? cluster.clusterUrl(n) : cluster.url(n));
         } catch (RuntimeException e) {
             return null;
         }

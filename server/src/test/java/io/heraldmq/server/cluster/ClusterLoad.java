@@ -39,7 +39,7 @@ import java.util.stream.Collectors;
  */
 final class ClusterLoad {
     /** Whether the client fails over by itself (client reconnect, issue in progress on another branch). */
-    static final boolean CLIENT_FAILOVER = Boolean.getBoolean("client.failover");
+    static final boolean CLIENT_FAILOVER = Boolean.parseBoolean(System.getProperty("client.failover", "true"));
 
     private ClusterLoad() {
     }
@@ -127,8 +127,10 @@ final class ClusterLoad {
                         continue;
                     }
                     try {
+                        // reconnectTimeoutMs: a send waits for the request timeout plus a reconnect, and close()
+                        // must find it ended within 2 x requestTimeoutMs + 10 s
                         connection = new HeraldConnectionFactory(via.url() + "?requestTimeout=" + requestTimeoutMs
-                                + "&connectTimeout=2000").createConnection();
+                                + "&connectTimeout=2000&reconnectTimeoutMs=" + requestTimeoutMs).createConnection();
                         session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
                         Destination d = topic ? session.createTopic(destination) : session.createQueue(destination);
                         producer = session.createProducer(d);

@@ -25,11 +25,14 @@ final class ClusterProcesses implements AutoCloseable {
     private final Path dir;
     private final BrokerProcess[] brokers;
     private final Path[] configs;
+    /** Each broker's client port, kept across kills: a restarted broker comes back where clients look for it. */
+    private final int[] ports;
 
     ClusterProcesses(Path dir, int size, String extraConfig) throws IOException {
         this.dir = dir;
         this.brokers = new BrokerProcess[size];
         this.configs = new Path[size];
+        this.ports = new int[size];
         int[] clusterPorts = freePorts(size);
         StringBuilder members = new StringBuilder();
         for (int p : clusterPorts) {
@@ -71,7 +74,9 @@ final class ClusterProcesses implements AutoCloseable {
 
     private BrokerProcess launch(int n) {
         try {
-            return BrokerProcess.start(configs[n], data(n), dir.resolve("broker" + n + ".log"));
+            BrokerProcess b = BrokerProcess.start(configs[n], data(n), dir.resolve("broker" + n + ".log"), ports[n]);
+            ports[n] = b.port();
+            return b;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -116,6 +121,17 @@ final class ClusterProcesses implements AutoCloseable {
 
     String url(int n) {
         return "tcp://127.0.0.1:" + brokers[n].port();
+    }
+
+    /** Every broker's address, broker {@code first}'s first: a client connects there and fails over to the others. */
+    String clusterUrl(int first) {
+        StringBuilder url = new StringBuilder("tcp://127.0.0.1:").append(ports[first]);
+        for (int i = 0; i < ports.length; i++) {
+            if (i != first) {
+                url.append(",127.0.0.1:").append(ports[i]);
+            }
+        }
+        return url.toString();
     }
 
     /** The leader of every partition of a destination, once they all have the same live one. */

@@ -130,7 +130,7 @@ class RollingRestartIT {
                     return null;
                 }
                 int n = live.get(random.nextInt(live.size()));
-                return new Target("b" + n, cluster.url(n));
+                return new Target("b" + n, ClusterLoad.CLIENT_FAILOVER ? cluster.clusterUrl(n) : cluster.url(n));
             }
         };
     }
