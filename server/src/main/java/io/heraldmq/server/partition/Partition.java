@@ -328,6 +328,18 @@ public final class Partition extends AbstractVerticle {
         return replication == null ? logEndOffset() : Math.min(replication.highWatermark(), logEndOffset());
     }
 
+    /**
+     * How far subscriptions may read now: {@link #visibleEnd()} on a single node and on the established leader of a
+     * replicated partition; nothing anywhere else (a follower's copy, or a leader still being elected, which cannot
+     * yet tell what the previous leader delivered). Context: the partition's.
+     */
+    public long readableEnd() {
+        if (replication == null) {
+            return logEndOffset();
+        }
+        return replication.isEstablishedLeader() ? visibleEnd() : 0;
+    }
+
     /** The high watermark moved: subscriptions may read further. Context: the partition's. */
     public void visibleEndAdvanced() {
         for (int i = 0; i < listeners.size(); i++) {

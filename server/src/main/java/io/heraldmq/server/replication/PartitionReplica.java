@@ -332,6 +332,7 @@ public final class PartitionReplica {
                 LOG.info(() -> key + ": leader of epoch " + e + " from offset " + start + " (replicas "
                         + replicas + ")");
                 advanceHighWatermark();
+                partition.visibleEndAdvanced();
             });
         }));
     }

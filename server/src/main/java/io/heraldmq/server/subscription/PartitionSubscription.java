@@ -403,7 +403,7 @@ final class PartitionSubscription implements Partition.AppendListener {
     private boolean fill(long now) {
         boolean moved = false;
         while (window.size() < LOOKAHEAD) {
-            long visibleEnd = partition.visibleEnd();
+            long visibleEnd = partition.readableEnd();
             if (!cursor.advance(readOffset, visibleEnd)) {
                 if (readOffset < partition.logStartOffset()) {
                     skipToLogStart();

@@ -331,6 +331,17 @@ final class NetnsCluster implements AutoCloseable {
         return "tcp://" + address(n) + ":" + CLIENT_PORT;
     }
 
+    /** Every broker's address, broker {@code first}'s first: a client connects there and fails over to the others. */
+    String clusterUrl(int first) {
+        StringBuilder url = new StringBuilder("tcp://").append(address(first)).append(':').append(CLIENT_PORT);
+        for (int i = 0; i < configs.length; i++) {
+            if (i != first) {
+                url.append(',').append(address(i)).append(':').append(CLIENT_PORT);
+            }
+        }
+        return url.toString();
+    }
+
     Path data(int n) {
         return data[n];
     }
