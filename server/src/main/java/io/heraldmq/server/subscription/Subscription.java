@@ -64,6 +64,7 @@ public final class Subscription {
         Future<Map<Integer, Position>> stored = deadLetters.policy(topic).compose(policy ->
                 durable ? meta.loadPositions(id) : Future.succeededFuture(Map.of()));
         AtomicBoolean startRecorded = new AtomicBoolean();
+        List<Future<Void>> replicated = new java.util.concurrent.CopyOnWriteArrayList<>();
         return stored.compose(positions -> {
             List<Future<Void>> opened = new ArrayList<>();
             for (Partition p : topic.partitions()) {
@@ -74,9 +75,15 @@ public final class Subscription {
                         long at = start == Start.LOG_START ? p.logStartOffset() : p.visibleEnd();
                         pos = new Position(at, new long[0]);
                         if (durable) {
-                            // Recorded now so that a restart resumes here, not at a later log end.
+                            // Recorded now so that a restart resumes here, not at a later log end; and, in a
+                            // cluster, committed in the log so that a new leader resumes here too.
                             meta.commitPosition(id, p.id(), pos);
                             startRecorded.set(true);
+                            PartitionReplica replica = p.replication();
+                            if (replica != null) {
+                                replicated.add(replica.appendMetadata(
+                                        new io.heraldmq.server.replication.ControlRecord.PositionChange(id, pos)));
+                            }
                         }
                     }
                     PartitionSubscription ps = new PartitionSubscription(s, p, pos);
@@ -90,6 +97,7 @@ public final class Subscription {
             // crash, or a restart would begin it again at a later log end and lose what was sent in between.
             return Future.all(opened)
                     .compose(v -> startRecorded.get() ? meta.syncPositions() : Future.succeededFuture())
+                    .compose(v -> Future.all(replicated))
                     .map(s);
         });
     }
