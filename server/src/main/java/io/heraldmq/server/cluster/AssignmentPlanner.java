@@ -303,6 +303,41 @@ public final class AssignmentPlanner {
     }
 
     /**
+     * New leaders for partitions whose proposed leader has not taken office within the time the coordinator allows
+     * ({@code stuck}: the proposals it has seen unestablished for too long): Raft's votes refuse a candidate whose
+     * log is behind a majority's, and with leadership per destination the broker proposed for a whole destination
+     * can be behind on one of its partitions. That partition gets its own most up-to-date live replica (by the
+     * published states), or the same one again, at a higher epoch; alignment gives it back to the destination's
+     * leader once that one has caught up.
+     */
+    public static Map<PartitionKey, PartitionAssignment> unstick(Map<PartitionKey, PartitionAssignment> existing,
+                                                             java.util.Set<PartitionKey> stuck, List<String> live,
+                                                             Map<PartitionKey, Map<String, ReplicaState>> states) {
+        Map<PartitionKey, PartitionAssignment> out = new TreeMap<>();
+        for (PartitionKey key : stuck) {
+            PartitionAssignment a = existing.get(key);
+            if (a == null || a.leader() == null) {
+                continue;
+            }
+            Map<String, ReplicaState> known = states.getOrDefault(key, Map.of());
+            String best = null;
+            for (String r : a.replicas()) {
+                if (live.contains(r) && (best == null
+                        || known.getOrDefault(r, UNKNOWN).compareAsCandidate(known.getOrDefault(best, UNKNOWN)) > 0)) {
+                    best = r;
+                }
+            }
+            if (best != null) {
+                String chosen = best;
+                List<String> isr = a.isr().contains(chosen) ? a.isr() : a.replicas().stream()
+                        .filter(r -> r.equals(chosen) || a.isr().contains(r)).toList();
+                out.put(key, new PartitionAssignment(a.replicas(), chosen, nextEpoch(a.leaderEpoch(), known), isr));
+            }
+        }
+        return out;
+    }
+
+    /**
      * Moves leadership off drained brokers, after {@code changes} are applied to {@code existing}: to the first live
      * in-sync replica that is not drained, with a higher epoch (a new partition just gets that leader). A partition
      * whose other replicas are all drained or gone keeps its leader.
@@ -352,6 +387,18 @@ public final class AssignmentPlanner {
      */
     public static Map<PartitionKey, PartitionAssignment> alignDestinations(
             Map<PartitionKey, PartitionAssignment> existing, Map<PartitionKey, PartitionAssignment> changes) {
+        return alignDestinations(existing, changes, Map.of());
+    }
+
+    /**
+     * As {@link #alignDestinations(Map, Map)}, but a partition that already has a leader moves to partition 0's only
+     * once that broker has caught up with it, as the brokers published ({@code states}: it holds the current epoch
+     * and everything below the current leader's high watermark); else its votes would refuse it. Partitions whose
+     * states are not known move at once.
+     */
+    public static Map<PartitionKey, PartitionAssignment> alignDestinations(
+            Map<PartitionKey, PartitionAssignment> existing, Map<PartitionKey, PartitionAssignment> changes,
+            Map<PartitionKey, Map<String, ReplicaState>> states) {
         Map<PartitionKey, PartitionAssignment> after = new TreeMap<>(existing);
         for (Map.Entry<PartitionKey, PartitionAssignment> c : changes.entrySet()) {
             if (c.getValue() == null) {
@@ -373,6 +420,15 @@ public final class AssignmentPlanner {
                 continue;
             }
             boolean leaderMoves = !java.util.Objects.equals(first.leader(), a.leader());
+            Map<String, ReplicaState> known = states.getOrDefault(key, Map.of());
+            if (leaderMoves && a.leader() != null && first.leader() != null && !known.isEmpty()) {
+                ReplicaState current = known.get(a.leader());
+                ReplicaState target = known.get(first.leader());
+                if (current == null || target == null || current.lastEpoch() != a.leaderEpoch()
+                        || target.lastEpoch() != a.leaderEpoch() || target.logEndOffset() < current.highWatermark()) {
+                    continue;
+                }
+            }
             int epoch = leaderMoves ? Math.max(a.leaderEpoch() + 1, first.leaderEpoch()) : a.leaderEpoch();
             List<String> isr = a.isr().stream().filter(first.replicas()::contains).toList();
             if (isr.isEmpty() || (first.leader() != null && !isr.contains(first.leader()))) {

@@ -30,6 +30,8 @@ import java.util.logging.Logger;
  */
 public final class Coordinator extends AbstractVerticle {
     static final long INTERVAL_MS = 1000;
+    /** A proposed leader that has not taken office this long after the proposal is replaced. */
+    static final long ELECTION_TIMEOUT_MS = 5000;
     static final String EXECUTOR = "heraldmq.coordinator";
     static final String USER_CONTEXT_KEY = "heraldmq.coordinator";
     private static final Logger LOG = Logger.getLogger(Coordinator.class.getName());
@@ -43,6 +45,8 @@ public final class Coordinator extends AbstractVerticle {
     private final AssignmentPlanner planner;
     private final DrainedBrokers drained;
     private boolean running;
+    /** When this coordinator first saw each partition's current proposal ("leader@epoch"). */
+    private final Map<PartitionKey, Map.Entry<String, Long>> proposedAt = new java.util.HashMap<>();
     private boolean again;
 
     public Coordinator(ClusterMembership membership, PartitionTable table, ReplicaStates states,
@@ -105,9 +109,18 @@ public final class Coordinator extends AbstractVerticle {
                     wanted.add(new PartitionKey(d.queue(), d.name(), p));
                 }
             }
+            Map<PartitionKey, PartitionAssignment> planned = planner.plan(liveIds(), wanted, existing.result(),
+                    known.result());
+            java.util.Set<PartitionKey> stuck = stuck(existing.result(), known.result());
+            if (!stuck.isEmpty()) {
+                LOG.info(() -> "elections not won within " + ELECTION_TIMEOUT_MS + " ms: " + stuck);
+                Map<PartitionKey, PartitionAssignment> current = new java.util.TreeMap<>(existing.result());
+                current.putAll(planned);
+                planned.putAll(AssignmentPlanner.unstick(current, stuck, liveIds(), known.result()));
+            }
             Map<PartitionKey, PartitionAssignment> changes = AssignmentPlanner.alignDestinations(existing.result(),
-                    AssignmentPlanner.avoidDrained(existing.result(), planner.plan(liveIds(), wanted,
-                            existing.result(), known.result()), drainedNow.result(), liveIds()));
+                    AssignmentPlanner.avoidDrained(existing.result(), planned, drainedNow.result(), liveIds()),
+                    known.result());
             return write(existing.result(), changes);
         }).onComplete(ar -> {
             if (ar.failed()) {
@@ -119,6 +132,37 @@ public final class Coordinator extends AbstractVerticle {
                 reconcile();
             }
         });
+    }
+
+    /**
+     * Partitions whose live proposed leader has not published its epoch (an established leader's last epoch is its
+     * own: its epoch marker) for {@link #ELECTION_TIMEOUT_MS} since this coordinator first saw the proposal.
+     */
+    private java.util.Set<PartitionKey> stuck(Map<PartitionKey, PartitionAssignment> table,
+                                             Map<PartitionKey, Map<String, ReplicaState>> known) {
+        long now = System.currentTimeMillis();
+        java.util.Set<PartitionKey> out = new java.util.TreeSet<>();
+        List<String> live = liveIds();
+        proposedAt.keySet().retainAll(table.keySet());
+        for (Map.Entry<PartitionKey, PartitionAssignment> e : table.entrySet()) {
+            PartitionAssignment a = e.getValue();
+            if (a.leader() == null || !live.contains(a.leader())) {
+                proposedAt.remove(e.getKey());
+                continue;
+            }
+            String proposal = a.leader() + "@" + a.leaderEpoch();
+            Map.Entry<String, Long> seen = proposedAt.get(e.getKey());
+            if (seen == null || !seen.getKey().equals(proposal)) {
+                proposedAt.put(e.getKey(), Map.entry(proposal, now));
+                continue;
+            }
+            ReplicaState s = known.getOrDefault(e.getKey(), Map.of()).get(a.leader());
+            boolean established = s != null && s.lastEpoch() == a.leaderEpoch();
+            if (!established && now - seen.getValue() > ELECTION_TIMEOUT_MS) {
+                out.add(e.getKey());
+            }
+        }
+        return out;
     }
 
     private List<String> liveIds() {

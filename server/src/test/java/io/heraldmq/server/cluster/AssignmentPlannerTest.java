@@ -238,4 +238,29 @@ class AssignmentPlannerTest {
                 List.of("b1")));
         assertTrue(AssignmentPlanner.avoidDrained(alone, Map.of(), java.util.Set.of("b1"), THREE).isEmpty());
     }
+
+    @Test
+    void aPartitionWhoseLeaderCannotWinGetsItsMostUpToDateReplicaAndReturnsOnceTheLeaderCaughtUp() {
+        PartitionKey p0 = new PartitionKey(true, "orders", 0);
+        PartitionKey p1 = new PartitionKey(true, "orders", 1);
+        Map<PartitionKey, PartitionAssignment> table = new TreeMap<>();
+        table.put(p0, a(List.of("b1", "b2", "b3"), "b2", 5, List.of("b2", "b3")));
+        table.put(p1, a(List.of("b1", "b2", "b3"), "b2", 5, List.of("b2", "b3")));
+        // b2 is behind b3 on partition 1: b3 refuses it, and b1 is down
+        Map<PartitionKey, Map<String, ReplicaState>> states = Map.of(p1, Map.of(
+                "b2", new ReplicaState(3, 90, 90), "b3", new ReplicaState(3, 100, 95)));
+        Map<PartitionKey, PartitionAssignment> unstuck = AssignmentPlanner.unstick(table, java.util.Set.of(p1),
+                List.of("b2", "b3"), states);
+        assertEquals(a(List.of("b1", "b2", "b3"), "b3", 6, List.of("b2", "b3")), unstuck.get(p1));
+        table.putAll(unstuck);
+        // not caught up yet: partition 1 stays with b3
+        Map<PartitionKey, Map<String, ReplicaState>> behind = Map.of(p1, Map.of(
+                "b2", new ReplicaState(3, 95, 90), "b3", new ReplicaState(6, 120, 118)));
+        assertTrue(AssignmentPlanner.alignDestinations(table, Map.of(), behind).isEmpty());
+        // caught up: back to the destination's leader, at a higher epoch
+        Map<PartitionKey, Map<String, ReplicaState>> caughtUp = Map.of(p1, Map.of(
+                "b2", new ReplicaState(6, 120, 118), "b3", new ReplicaState(6, 120, 118)));
+        assertEquals(a(List.of("b1", "b2", "b3"), "b2", 7, List.of("b2", "b3")),
+                AssignmentPlanner.alignDestinations(table, Map.of(), caughtUp).get(p1));
+    }
 }
