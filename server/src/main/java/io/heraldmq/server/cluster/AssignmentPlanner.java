@@ -421,7 +421,13 @@ public final class AssignmentPlanner {
             }
             boolean leaderMoves = !java.util.Objects.equals(first.leader(), a.leader());
             Map<String, ReplicaState> known = states.getOrDefault(key, Map.of());
-            if (leaderMoves && a.leader() != null && first.leader() != null && !known.isEmpty()) {
+            // Only a partition led in office (its leader before these changes, established) waits for the
+            // destination's leader to catch up; one that is getting a new leader anyway gets the destination's.
+            PartitionAssignment before = existing.get(key);
+            ReplicaState inOffice = before == null || before.leader() == null ? null : known.get(before.leader());
+            boolean ledInOffice = inOffice != null && before.leader().equals(a.leader())
+                    && inOffice.lastEpoch() == before.leaderEpoch();
+            if (leaderMoves && ledInOffice && first.leader() != null) {
                 ReplicaState current = known.get(a.leader());
                 ReplicaState target = known.get(first.leader());
                 if (current == null || target == null || current.lastEpoch() != a.leaderEpoch()

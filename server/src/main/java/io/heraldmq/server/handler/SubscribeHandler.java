@@ -58,7 +58,7 @@ public final class SubscribeHandler implements RequestHandler {
         MessageFilter filter = MessageFilters.create(s.selector(),
                 s.noLocal() ? WireMessage.origin(connection.clientId(), connection.connectionId()) : null);
         topics.get(s.kind(), s.destination())
-                .compose(SubscribeHandler::ledHere)
+                .compose(topic -> ledHere(connection, topic, System.currentTimeMillis() + LEADERSHIP_WAIT_MS))
                 .compose(topic -> subscription(connection, s, topic, filter).compose(sub -> {
                     if (s.browse()) {
                         return sub.browse(s.consumerId(), connection.sender(), s.initialCredit(), filter);
@@ -84,16 +84,28 @@ public final class SubscribeHandler implements RequestHandler {
      * A clustered destination is consumed on its leader only: a follower's copy has no subscriptions' state, and
      * consuming it would deliver twice. (Relayed here by another broker that thought this one leads.)
      */
-    private static Future<Topic> ledHere(Topic topic) {
+    private static Future<Topic> ledHere(ClientConnection connection, Topic topic, long deadline) {
         for (Partition p : topic.partitions()) {
             PartitionReplica r = p.replication();
             if (r != null && r.role() == PartitionReplica.Role.FOLLOWER) {
-                return Future.failedFuture(new ProtocolException(ErrorCode.NOT_LEADER, "this broker does not lead "
-                        + topic + " (its leader is " + r.leader() + ")"));
+                if (System.currentTimeMillis() >= deadline) {
+                    return Future.failedFuture(new ProtocolException(ErrorCode.NOT_LEADER, "this broker does not"
+                            + " lead " + topic + " (the leader of its partition " + p.id() + " is " + r.leader()
+                            + ")"));
+                }
+                // After a failover a partition may for a moment be led elsewhere, until the coordinator gives it
+                // back to its destination's leader: wait for that rather than fail the consumer.
+                io.vertx.core.Promise<Topic> later = io.vertx.core.Promise.promise();
+                connection.context().owner().setTimer(100, t -> connection.context().runOnContext(v ->
+                        ledHere(connection, topic, deadline).onComplete(later)));
+                return later.future();
             }
         }
         return Future.succeededFuture(topic);
     }
+
+    /** How long a SUBSCRIBE waits for every partition of its destination to be led by this broker. */
+    static final long LEADERSHIP_WAIT_MS = 15_000;
 
     private Future<Subscription> subscription(ClientConnection connection, Subscribe s, Topic topic,
                                               MessageFilter filter) {
