@@ -8,7 +8,6 @@ import io.heraldmq.protocol.DestinationKind;
 import io.heraldmq.protocol.ErrorCode;
 import io.heraldmq.protocol.Frame;
 import io.heraldmq.protocol.FrameType;
-import io.heraldmq.protocol.FrameType;
 import io.heraldmq.protocol.Produce;
 import io.heraldmq.protocol.SetClientId;
 import io.heraldmq.protocol.Subscribe;
@@ -128,23 +127,28 @@ public final class ClusterRouter {
 
     /** {kind, name} of a PRODUCE or SUBSCRIBE whose clustered destination has no known leader yet, else null. */
     private String[] unknownLeader(Frame frame) {
-        DestinationKind kind;
-        String name;
-        if (frame.type() == FrameType.PRODUCE) {
-            Produce p = Produce.decode(frame.body());
-            kind = p.kind();
-            name = p.destination();
-        } else if (frame.type() == FrameType.SUBSCRIBE) {
-            Subscribe s = Subscribe.decode(frame.body());
-            kind = s.kind();
-            name = s.destination();
-        } else {
+        Target t = target(frame);
+        if (t == null || t.kind().isTemporary() || leaders.leaderOf(t.kind().isQueue(), t.name()) != null) {
             return null;
         }
-        if (kind.isTemporary() || leaders.leaderOf(kind.isQueue(), name) != null) {
-            return null;
+        return new String[]{t.kind().isQueue() ? "q" : "t", t.name()};
+    }
+
+    /** The destination a PRODUCE or SUBSCRIBE names. */
+    private record Target(DestinationKind kind, String name) {
+    }
+
+    /** The destination of a PRODUCE or SUBSCRIBE; null for any other frame. */
+    private static Target target(Frame f) {
+        if (f.type() == FrameType.PRODUCE) {
+            Produce p = Produce.decode(f.body());
+            return new Target(p.kind(), p.destination());
         }
-        return new String[]{kind.isQueue() ? "q" : "t", name};
+        if (f.type() == FrameType.SUBSCRIBE) {
+            Subscribe s = Subscribe.decode(f.body());
+            return new Target(s.kind(), s.destination());
+        }
+        return null;
     }
 
     private boolean routeNow(ClientConnection connection, Frame frame) {
@@ -414,22 +418,10 @@ public final class ClusterRouter {
         return p.future();
     }
 
-    /** {@code q:name} / {@code t:name} of a PRODUCE, SUBSCRIBE or COMMIT's first send; null for anything else. */
+    /** {@code q:name} / {@code t:name} of a PRODUCE or SUBSCRIBE; null for anything else. */
     private static String destinationKey(Frame f) {
-        DestinationKind kind;
-        String name;
-        if (f.type() == FrameType.PRODUCE) {
-            Produce p = Produce.decode(f.body());
-            kind = p.kind();
-            name = p.destination();
-        } else if (f.type() == FrameType.SUBSCRIBE) {
-            Subscribe s = Subscribe.decode(f.body());
-            kind = s.kind();
-            name = s.destination();
-        } else {
-            return null;
-        }
-        return (kind.isQueue() ? "q:" : "t:") + name;
+        Target t = target(f);
+        return t == null ? null : (t.kind().isQueue() ? "q:" : "t:") + t.name();
     }
 
     /** The client's connection is gone: so are its upstreams. */

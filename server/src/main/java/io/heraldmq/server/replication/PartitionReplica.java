@@ -10,7 +10,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -41,6 +40,9 @@ import java.util.logging.Logger;
  * </ul>
  * An isolated leader keeps its role but cannot move its high watermark: its followers fetch from a newer epoch's
  * leader, so it acknowledges nothing and shows consumers nothing new.
+ * <p>
+ * This class keeps the role, the promise and the election; the leader's side is {@link LeaderState}, the follower's
+ * {@link FollowerFetcher}, and a send to a broker that does not lead goes on through {@link ProduceForwarder}.
  */
 public final class PartitionReplica {
     private static final Logger LOG = Logger.getLogger(PartitionReplica.class.getName());
@@ -61,25 +63,12 @@ public final class PartitionReplica {
     /** How long a send waits for a partition to have a reachable leader. */
     static final long FORWARD_DEADLINE_MS = 15_000;
 
-    /** What a leader knows of one follower. */
-    private static final class Progress {
-        long fetchOffset = -1;
-        long caughtUpAtMs;
-    }
-
-    private record ParkedFetch(Fetch fetch, Promise<FetchResult> answer, long timer) {
-    }
-
-    private record CommitWaiter(long offset, Promise<Void> promise) {
-    }
-
     private final Partition partition;
     private final String key;
     private final String localId;
     private final ReplicationPeers peers;
     private final LeaderEpochCache epochs;
     private final EpochPromiseFile promiseFile;
-    private final ReplicatedMetadata metadata;
     /** Told when this broker stops leading the partition (its consumers here must go). */
     private final Runnable leadershipLost;
 
@@ -97,23 +86,15 @@ public final class PartitionReplica {
     private Future<Void> writes = Future.succeededFuture();
     private long highWatermark;
 
-    // leader and candidate
-    private boolean established;
-    private long epochStart;
-    private final java.util.Map<String, Progress> followers = new java.util.HashMap<>();
-    private final java.util.ArrayDeque<CommitWaiter> waiters = new java.util.ArrayDeque<>();
-    private final List<ParkedFetch> parked = new ArrayList<>();
+    private final LeaderState leading;
+    private final FollowerFetcher following;
+    private final ProduceForwarder forwarder;
+
+    // candidate
     private final java.util.Set<String> votes = new java.util.HashSet<>();
     private long voteTimer = -1;
 
-    /** Leader: positions changed since the last position batch, by subscription id. */
-    private final java.util.Map<String, io.heraldmq.server.meta.Position> dirtyPositions =
-            new java.util.LinkedHashMap<>();
-    private long positionTimer = -1;
-    /** Metadata fetched from the leader, applied once the high watermark passes it: (offset, record). */
-    private final java.util.ArrayDeque<Object[]> pendingMetadata = new java.util.ArrayDeque<>();
-
-    // follower: each role change starts a new generation, and a fetch loop of an older one stops
+    // each role change starts a new generation, and the callbacks of an older one do nothing
     private int generation;
     private boolean closed;
 
@@ -121,7 +102,6 @@ public final class PartitionReplica {
                              LeaderEpochCache epochs, EpochPromiseFile promiseFile, ReplicatedMetadata metadata,
                              Runnable leadershipLost) {
         this.partition = partition;
-        this.metadata = metadata;
         this.leadershipLost = leadershipLost;
         this.key = key;
         this.localId = localId;
@@ -130,6 +110,9 @@ public final class PartitionReplica {
         this.promiseFile = promiseFile;
         this.promisedEpoch = promiseFile.epoch();
         this.promisedLeader = promiseFile.leader();
+        this.leading = new LeaderState(this);
+        this.following = new FollowerFetcher(this, metadata);
+        this.forwarder = new ProduceForwarder(this);
     }
 
     /**
@@ -182,7 +165,7 @@ public final class PartitionReplica {
     }
 
     public boolean isEstablishedLeader() {
-        return role == Role.LEADER && established;
+        return role == Role.LEADER && leading.established();
     }
 
     /**
@@ -193,14 +176,39 @@ public final class PartitionReplica {
         if (!isEstablishedLeader()) {
             return List.of();
         }
-        List<String> isr = new ArrayList<>();
-        for (String r : replicas) {
-            Progress p = followers.get(r);
-            if (r.equals(localId) || (p != null && nowMs - p.caughtUpAtMs <= ISR_LAG_MS)) {
-                isr.add(r);
-            }
-        }
-        return isr;
+        return leading.inSyncReplicas(nowMs);
+    }
+
+    // ------------------------------------------------------------------ for the leader's and the follower's side
+
+    String localId() {
+        return localId;
+    }
+
+    ReplicationPeers peers() {
+        return peers;
+    }
+
+    LeaderEpochCache epochs() {
+        return epochs;
+    }
+
+    /** The replicas of the current epoch. */
+    List<String> replicas() {
+        return replicas;
+    }
+
+    /** Changes with every role change: a callback of an older role compares and does nothing. */
+    int generation() {
+        return generation;
+    }
+
+    boolean closed() {
+        return closed;
+    }
+
+    void highWatermark(long offset) {
+        highWatermark = offset;
     }
 
     // ------------------------------------------------------------------ table
@@ -293,10 +301,8 @@ public final class PartitionReplica {
     private void becomeLeader(int gen) {
         cancelVoteTimer();
         role = Role.LEADER;
-        established = false;
-        epochStart = partition.logEndOffset();
-        followers.clear();
-        long start = epochStart;
+        long start = partition.logEndOffset();
+        leading.begin(start);
         int e = epoch;
         writes = onContext(writes.transform(v -> vertx().<Void>executeBlocking(() -> {
             epochs.assign(e, start);
@@ -325,13 +331,13 @@ public final class PartitionReplica {
                     role = Role.NONE;
                     return;
                 }
-                established = true;
+                leading.establish();
                 // The previous leader may have delivered any of these without an acknowledgement reaching us:
                 // their first delivery from here counts as a redelivery (JMSRedelivered).
                 partition.possiblyDeliveredBelow(start);
                 LOG.info(() -> key + ": leader of epoch " + e + " from offset " + start + " (replicas "
                         + replicas + ")");
-                advanceHighWatermark();
+                leading.advanceHighWatermark();
                 partition.visibleEndAdvanced();
             });
         }));
@@ -357,7 +363,7 @@ public final class PartitionReplica {
         return writes.map(v -> new EpochVote(true, promisedEpoch, promisedLeader, myLastEpoch, myLogEnd));
     }
 
-    // ------------------------------------------------------------------ leader
+    // ------------------------------------------------------------------ sends and fetches
 
     /**
      * A client's batch (from this broker's client or forwarded by another broker). Appended only by the established
@@ -370,181 +376,17 @@ public final class PartitionReplica {
         if (isEstablishedLeader()) {
             return produceAsLeader(batch, waitCommitted);
         }
-        return forward(batch, waitCommitted, System.currentTimeMillis() + FORWARD_DEADLINE_MS);
-    }
-
-    /**
-     * Hands a client's batch to the leader. Retried while there is no leader, or the one asked answers NOT_LEADER
-     * (it stored nothing) or could not be reached at all; a request sent and not answered is in doubt and fails
-     * (retrying it could store the batch twice).
-     */
-    private Future<Long> forward(Buffer batch, boolean waitCommitted, long deadline) {
-        if (closed) {
-            return Future.failedFuture(notLeader());
-        }
-        if (isEstablishedLeader()) {
-            return produceAsLeader(batch, waitCommitted);
-        }
-        String to = role == Role.FOLLOWER ? leader : null;
-        if (to == null) {
-            return retryForward(batch, waitCommitted, deadline, "no leader");
-        }
-        ForwardProduce request = new ForwardProduce(key, waitCommitted, batch);
-        return onContext(peers.request(to, request.encode(peers.nextCorrelationId()))).transform(ar -> {
-            if (ar.failed()) {
-                if (ar.cause() instanceof ReplicationPeers.NotSentException) {
-                    return retryForward(batch, waitCommitted, deadline, ar.cause().getMessage());
-                }
-                return Future.failedFuture(new ProtocolException(ErrorCode.INTERNAL, "the send to " + key
-                        + " is in doubt: its leader " + to + " did not answer (" + ar.cause().getMessage() + ")"));
-            }
-            ForwardResult result = ForwardResult.decode(ar.result().body());
-            if (result.errorCode() == 0) {
-                return Future.succeededFuture(result.baseOffset());
-            }
-            ErrorCode code = ErrorCode.of(result.errorCode());
-            if (code == ErrorCode.NOT_LEADER) {
-                return retryForward(batch, waitCommitted, deadline, result.message());
-            }
-            return Future.failedFuture(new ProtocolException(code, result.message()));
-        });
-    }
-
-    private Future<Long> retryForward(Buffer batch, boolean waitCommitted, long deadline, String why) {
-        if (System.currentTimeMillis() >= deadline) {
-            return Future.failedFuture(new ProtocolException(ErrorCode.NOT_LEADER, key + " has no reachable leader"
-                    + " after " + FORWARD_DEADLINE_MS + " ms (" + why + ")"));
-        }
-        Promise<Long> retried = Promise.promise();
-        vertx().setTimer(RETRY_MS, t -> partition.run(() -> forward(batch, waitCommitted, deadline)
-                .onComplete(retried)));
-        return retried.future();
+        return forwarder.forward(batch, waitCommitted, System.currentTimeMillis() + FORWARD_DEADLINE_MS);
     }
 
     /** A batch forwarded by another broker: stored only if this broker is the established leader. */
     public Future<Long> produceAsLeader(Buffer batch, boolean waitCommitted) {
-        if (!isEstablishedLeader()) {
-            return Future.failedFuture(notLeader());
-        }
-        Future<Long> appended = partition.appendAsLeader(batch, epoch, waitCommitted);
-        long next = partition.logEndOffset();
-        Future<Void> committed = waitCommitted ? awaitCommitted(next) : Future.succeededFuture();
-        answerParkedFetches();
-        advanceHighWatermark();
-        return waitCommitted ? appended.compose(base -> committed.map(base)) : appended;
-    }
-
-    private Future<Void> awaitCommitted(long nextOffset) {
-        if (highWatermark >= nextOffset) {
-            return Future.succeededFuture();
-        }
-        Promise<Void> p = Promise.promise();
-        waiters.add(new CommitWaiter(nextOffset, p));
-        return p.future();
+        return leading.produce(batch, waitCommitted);
     }
 
     /** FETCH from a follower: checks epoch and history, counts its offset, answers with batches or waits. */
     public Future<FetchResult> onFetch(Fetch fetch) {
-        if (!isEstablishedLeader() || fetch.epoch() != epoch || !replicas.contains(fetch.follower())) {
-            return Future.succeededFuture(FetchResult.error(FetchResult.FENCED, epoch));
-        }
-        long logEnd = partition.logEndOffset();
-        if (fetch.lastFetchedEpoch() >= 0 || fetch.fetchOffset() > partition.logStartOffset()) {
-            LeaderEpochCache.EpochEnd end = epochs.endOffsetFor(fetch.lastFetchedEpoch(), logEnd);
-            if (end.epoch() != fetch.lastFetchedEpoch() || end.endOffset() < fetch.fetchOffset()) {
-                return Future.succeededFuture(new FetchResult(FetchResult.DIVERGING, epoch, highWatermark,
-                        partition.logStartOffset(), end.epoch(), end.endOffset(), Buffer.buffer(0)));
-            }
-        }
-        Progress progress = followers.computeIfAbsent(fetch.follower(), f -> new Progress());
-        progress.fetchOffset = fetch.fetchOffset();
-        if (fetch.fetchOffset() >= logEnd) {
-            progress.caughtUpAtMs = System.currentTimeMillis();
-        }
-        advanceHighWatermark();
-        if (fetch.fetchOffset() < logEnd) {
-            return read(fetch);
-        }
-        Promise<FetchResult> answer = Promise.promise();
-        long timer = vertx().setTimer(FETCH_WAIT_MS, t -> partition.run(() -> answerParked(fetch)));
-        parked.add(new ParkedFetch(fetch, answer, timer));
-        return answer.future();
-    }
-
-    private Future<FetchResult> read(Fetch fetch) {
-        long from = fetch.fetchOffset();
-        Buffer cached = partition.readCached(from);
-        Future<Buffer> batches;
-        if (cached != null) {
-            // consecutive cached batches, up to the fetch size
-            Buffer out = Buffer.buffer(Math.min(FETCH_MAX_BYTES, Math.max(cached.length(), 4096)));
-            Buffer next = cached;
-            while (next != null && (out.length() == 0 || out.length() + next.length() <= fetch.maxBytes())) {
-                out.appendBuffer(next);
-                next = partition.readCached(RecordBatch.nextOffset(next));
-            }
-            batches = Future.succeededFuture(out);
-        } else {
-            batches = partition.read(from);
-        }
-        int e = epoch;
-        return batches.map(b -> new FetchResult(FetchResult.NONE, e, highWatermark, partition.logStartOffset(),
-                -1, -1, b));
-    }
-
-    private void answerParked(Fetch fetch) {
-        for (int i = 0; i < parked.size(); i++) {
-            ParkedFetch p = parked.get(i);
-            if (p.fetch == fetch) {
-                parked.remove(i);
-                p.answer.complete(new FetchResult(FetchResult.NONE, epoch, highWatermark,
-                        partition.logStartOffset(), -1, -1, Buffer.buffer(0)));
-                return;
-            }
-        }
-    }
-
-    private void answerParkedFetches() {
-        if (parked.isEmpty()) {
-            return;
-        }
-        List<ParkedFetch> ready = new ArrayList<>(parked);
-        parked.clear();
-        for (ParkedFetch p : ready) {
-            vertx().cancelTimer(p.timer);
-            read(p.fetch).onComplete(p.answer);
-        }
-    }
-
-    /**
-     * Moves the high watermark to the largest offset a majority holds, if that is above the epoch marker, and
-     * completes the sends it commits.
-     */
-    private void advanceHighWatermark() {
-        if (!isEstablishedLeader()) {
-            return;
-        }
-        long[] ends = new long[replicas.size()];
-        int n = 0;
-        for (String r : replicas) {
-            if (r.equals(localId)) {
-                ends[n++] = partition.logEndOffset();
-            } else {
-                Progress p = followers.get(r);
-                ends[n++] = p == null ? -1 : p.fetchOffset;
-            }
-        }
-        java.util.Arrays.sort(ends);
-        long candidate = ends[ends.length - majority()];
-        if (candidate <= epochStart || candidate <= highWatermark) {
-            return;
-        }
-        highWatermark = candidate;
-        while (!waiters.isEmpty() && waiters.peek().offset <= highWatermark) {
-            waiters.poll().promise.complete();
-        }
-        applyCommittedMetadata();
-        partition.visibleEndAdvanced();
+        return leading.onFetch(fetch);
     }
 
     // ------------------------------------------------------------------ metadata
@@ -554,86 +396,22 @@ public final class PartitionReplica {
      * over {@link #POSITION_BATCH_MS}, so that a new leader resumes the subscription where it was.
      */
     public void positionChanged(String subscription, io.heraldmq.server.meta.Position position) {
-        if (!isEstablishedLeader()) {
-            return;
-        }
-        dirtyPositions.put(subscription, position);
-        if (positionTimer < 0) {
-            int gen = generation;
-            positionTimer = vertx().setTimer(POSITION_BATCH_MS, t -> partition.run(() -> {
-                positionTimer = -1;
-                if (gen == generation) {
-                    writePositions();
-                }
-            }));
-        }
-    }
-
-    private void writePositions() {
-        if (dirtyPositions.isEmpty() || !isEstablishedLeader()) {
-            dirtyPositions.clear();
-            return;
-        }
-        List<ControlRecord> records = new ArrayList<>();
-        dirtyPositions.forEach((id, pos) -> records.add(new ControlRecord.PositionChange(id, pos)));
-        dirtyPositions.clear();
-        partition.appendAsLeader(ControlRecord.batch(records), epoch, false);
-        answerParkedFetches();
-        advanceHighWatermark();
+        leading.positionChanged(subscription, position);
     }
 
     /**
      * Appends a metadata record (a subscription definition change) as the leader; completes once it is committed.
      */
     public Future<Void> appendMetadata(ControlRecord record) {
-        return appendMetadata(record, System.currentTimeMillis() + FORWARD_DEADLINE_MS);
+        return leading.appendMetadata(record, System.currentTimeMillis() + FORWARD_DEADLINE_MS);
     }
 
-    private Future<Void> appendMetadata(ControlRecord record, long deadline) {
-        if (!isEstablishedLeader()) {
-            boolean electing = role == Role.CANDIDATE || (role == Role.LEADER && !established);
-            if (!electing || closed || System.currentTimeMillis() >= deadline) {
-                return Future.failedFuture(notLeader());
-            }
-            // the table named this broker a moment ago and the replicas' votes are on their way
-            Promise<Void> retried = Promise.promise();
-            vertx().setTimer(RETRY_MS, t -> partition.run(() -> appendMetadata(record, deadline)
-                    .onComplete(retried)));
-            return retried.future();
-        }
-        Future<Long> appended = partition.appendAsLeader(ControlRecord.batch(List.of(record)), epoch, true);
-        Future<Void> committed = awaitCommitted(partition.logEndOffset());
-        answerParkedFetches();
-        advanceHighWatermark();
-        return appended.compose(x -> committed);
+    /** The leader and the follower both move the high watermark; either applies the metadata it commits. */
+    void applyCommittedMetadata() {
+        following.applyCommittedMetadata();
     }
 
-    /** Metadata records fetched from the leader (not the epoch markers), to apply once committed. */
-    private void collectMetadata(Buffer batches) {
-        int pos = 0;
-        while (pos + RecordBatch.HEADER_BYTES <= batches.length()) {
-            int size = RecordBatch.sizeAt(batches, pos);
-            Buffer batch = batches.slice(pos, pos + size);
-            if (RecordBatch.isControl(batch)) {
-                for (ControlRecord r : ControlRecord.decode(batch)) {
-                    pendingMetadata.add(new Object[]{RecordBatch.baseOffset(batch), r});
-                }
-            }
-            pos += size;
-        }
-    }
-
-    private void applyCommittedMetadata() {
-        if (metadata == null) {
-            pendingMetadata.clear();
-            return;
-        }
-        while (!pendingMetadata.isEmpty() && (long) pendingMetadata.peek()[0] < highWatermark) {
-            metadata.apply(partition.id(), (ControlRecord) pendingMetadata.poll()[1]);
-        }
-    }
-
-    private int majority() {
+    int majority() {
         return replicas.size() / 2 + 1;
     }
 
@@ -654,113 +432,7 @@ public final class PartitionReplica {
                 }
                 return;
             }
-            fetchLoop(gen);
-        });
-    }
-
-    private void fetchLoop(int gen) {
-        if (gen != generation || role != Role.FOLLOWER || closed) {
-            return;
-        }
-        Fetch fetch = new Fetch(key, localId, epoch, partition.logEndOffset(), lastEpoch(), FETCH_MAX_BYTES);
-        peers.request(leader, fetch.encode(peers.nextCorrelationId())).onComplete(ar -> partition.run(() -> {
-            if (gen != generation || closed) {
-                return;
-            }
-            if (ar.failed()) {
-                retryFetch(gen);
-                return;
-            }
-            FetchResult result = FetchResult.decode(ar.result().body());
-            switch (result.error()) {
-                case FetchResult.NONE -> {
-                    if (result.batches().length() == 0) {
-                        highWatermark = Math.min(result.highWatermark(), partition.logEndOffset());
-                        applyCommittedMetadata();
-                        fetchLoop(gen);
-                    } else {
-                        appendFetched(result).onComplete(done -> {
-                            if (done.failed()) {
-                                LOG.log(Level.WARNING, key + ": append of fetched batches failed", done.cause());
-                                retryFetch(gen);
-                            } else {
-                                fetchLoop(gen);
-                            }
-                        });
-                    }
-                }
-                case FetchResult.DIVERGING -> truncateDiverged(result).onComplete(done -> {
-                    if (done.failed()) {
-                        LOG.log(Level.SEVERE, key + ": truncation failed", done.cause());
-                        retryFetch(gen);
-                    } else {
-                        fetchLoop(gen);
-                    }
-                });
-                default -> retryFetch(gen);
-            }
-        }));
-    }
-
-    private void retryFetch(int gen) {
-        vertx().setTimer(RETRY_MS, t -> partition.run(() -> fetchLoop(gen)));
-    }
-
-    /**
-     * Records the epochs that begin in the fetched batches (durably, before the batches: a history that knows an
-     * epoch the log lacks is repaired at open, a log holding an epoch the history lacks would vote wrongly), then
-     * appends them and waits until they are durable.
-     */
-    private Future<Void> appendFetched(FetchResult result) {
-        Buffer batches = result.batches();
-        List<long[]> newEpochs = new ArrayList<>();
-        int latest = lastEpoch();
-        int pos = 0;
-        while (pos + RecordBatch.HEADER_BYTES <= batches.length()) {
-            Buffer header = batches.slice(pos, pos + RecordBatch.HEADER_BYTES);
-            int batchEpoch = RecordBatch.leaderEpoch(header);
-            if (batchEpoch > latest) {
-                newEpochs.add(new long[]{batchEpoch, RecordBatch.baseOffset(header)});
-                latest = batchEpoch;
-            }
-            pos += RecordBatch.sizeAt(batches, pos);
-        }
-        Future<Void> recorded = newEpochs.isEmpty() ? Future.succeededFuture()
-                : vertx().executeBlocking(() -> {
-                    for (long[] e : newEpochs) {
-                        epochs.assign((int) e[0], e[1]);
-                    }
-                    return null;
-                }, false);
-        return recorded.compose(v -> onContext(partition.appendReplica(batches))).map(v -> {
-            collectMetadata(batches);
-            highWatermark = Math.min(result.highWatermark(), partition.logEndOffset());
-            applyCommittedMetadata();
-            return null;
-        });
-    }
-
-    /** Cuts the log where its history leaves the leader's (the smaller of the two ends of the common epoch). */
-    private Future<Void> truncateDiverged(FetchResult result) {
-        long logEnd = partition.logEndOffset();
-        long target;
-        if (result.divergingEpoch() < 0) {
-            target = partition.logStartOffset();
-        } else {
-            LeaderEpochCache.EpochEnd mine = epochs.endOffsetFor(result.divergingEpoch(), logEnd);
-            target = mine.epoch() < 0 ? partition.logStartOffset()
-                    : Math.min(result.divergingEndOffset(), mine.endOffset());
-        }
-        long to = Math.max(target, partition.logStartOffset());
-        LOG.info(() -> key + ": log diverges from leader " + leader + " of epoch " + epoch + "; truncating "
-                + logEnd + " -> " + to);
-        return partition.truncateTo(to).compose(v -> vertx().executeBlocking(() -> {
-            epochs.truncateFromEnd(to);
-            return null;
-        }, false)).map(v -> {
-            highWatermark = Math.min(highWatermark, to);
-            pendingMetadata.removeIf(m -> (long) m[0] >= to);
-            return null;
+            following.fetchLoop(gen);
         });
     }
 
@@ -782,7 +454,7 @@ public final class PartitionReplica {
     }
 
     /** {@code f}, completed on the partition's context (durable appends complete on a flush thread). */
-    private <T> Future<T> onContext(Future<T> f) {
+    <T> Future<T> onContext(Future<T> f) {
         Promise<T> p = Promise.promise();
         f.onComplete(ar -> partition.run(() -> p.handle(ar)));
         return p.future();
@@ -790,27 +462,14 @@ public final class PartitionReplica {
 
     /** Leaves the current role: commits waiting are failed (the client may retry elsewhere), held fetches fenced. */
     private void stepDown() {
-        boolean wasLeader = role == Role.LEADER && established;
+        boolean wasLeader = role == Role.LEADER && leading.established();
         generation++;
-        if (positionTimer >= 0) {
-            vertx().cancelTimer(positionTimer);
-            positionTimer = -1;
-        }
-        dirtyPositions.clear();
+        leading.stopPositionBatching();
         if (wasLeader && !closed) {
             leadershipLost.run();
         }
         cancelVoteTimer();
-        established = false;
-        while (!waiters.isEmpty()) {
-            waiters.poll().promise.fail(notLeader());
-        }
-        for (ParkedFetch p : parked) {
-            vertx().cancelTimer(p.timer);
-            p.answer.complete(FetchResult.error(FetchResult.FENCED, epoch));
-        }
-        parked.clear();
-        followers.clear();
+        leading.stepDown();
         votes.clear();
     }
 
@@ -821,7 +480,7 @@ public final class PartitionReplica {
         }
     }
 
-    private ProtocolException notLeader() {
+    ProtocolException notLeader() {
         return new ProtocolException(ErrorCode.NOT_LEADER, "this broker does not lead " + key + " (epoch "
                 + epoch + ", leader " + leader + ")");
     }

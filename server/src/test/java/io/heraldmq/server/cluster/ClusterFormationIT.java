@@ -12,7 +12,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,8 +54,8 @@ class ClusterFormationIT {
 
     @Test
     void brokersFormAClusterAssignPartitionsAndFailOver() throws Exception {
-        int[] clusterPorts = freePorts(3);
-        int[] replicationPorts = freePorts(3);
+        int[] clusterPorts = ClusterProcesses.freePorts(3);
+        int[] replicationPorts = ClusterProcesses.freePorts(3);
         StringBuilder members = new StringBuilder();
         for (int p : clusterPorts) {
             members.append(members.length() == 0 ? "" : ",").append("127.0.0.1:").append(p);
@@ -205,22 +204,5 @@ class ClusterFormationIT {
     /** The partitions of the test's queues. */
     private static List<ClusterStatus.Partition> orders(ClusterStatus status) {
         return status.partitions().stream().filter(p -> p.queue() && QUEUES.contains(p.destination())).toList();
-    }
-
-    private static int[] freePorts(int n) throws IOException {
-        int[] ports = new int[n];
-        List<ServerSocket> open = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                ServerSocket s = new ServerSocket(0);
-                open.add(s);
-                ports[i] = s.getLocalPort();
-            }
-        } finally {
-            for (ServerSocket s : open) {
-                s.close();
-            }
-        }
-        return ports;
     }
 }

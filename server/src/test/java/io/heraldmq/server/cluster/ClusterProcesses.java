@@ -155,7 +155,7 @@ final class ClusterProcesses implements AutoCloseable {
         }
     }
 
-    private static int[] freePorts(int n) throws IOException {
+    static int[] freePorts(int n) throws IOException {
         int[] ports = new int[n];
         List<ServerSocket> open = new ArrayList<>();
         try {

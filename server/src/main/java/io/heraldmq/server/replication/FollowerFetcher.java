@@ -1,0 +1,187 @@
+package io.heraldmq.server.replication;
+
+import io.heraldmq.protocol.RecordBatch;
+import io.heraldmq.server.log.LeaderEpochCache;
+import io.heraldmq.server.partition.Partition;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The follower's side of a {@link PartitionReplica}: fetches from the leader it promised, appends what it gets (with
+ * the epochs that begin in it), truncates where its log diverges from the leader's, and applies the replicated
+ * metadata once the high watermark passes it. A fetch loop belongs to the generation it started in and stops when
+ * the replica's role changes. Runs on the partition's context, like its replica.
+ */
+final class FollowerFetcher {
+    private static final Logger LOG = Logger.getLogger(FollowerFetcher.class.getName());
+
+    /** A metadata record fetched from the leader, and the offset of its batch. */
+    private record PendingMetadata(long offset, ControlRecord record) {
+    }
+
+    private final PartitionReplica replica;
+    private final Partition partition;
+    private final String key;
+    private final ReplicatedMetadata metadata;
+    /**
+     * Metadata fetched from the leader, applied once the high watermark passes it. Kept across role changes: what
+     * this broker fetched as a follower is committed by a later leader, possibly itself.
+     */
+    private final ArrayDeque<PendingMetadata> pendingMetadata = new ArrayDeque<>();
+
+    FollowerFetcher(PartitionReplica replica, ReplicatedMetadata metadata) {
+        this.replica = replica;
+        this.partition = replica.partition();
+        this.key = replica.key();
+        this.metadata = metadata;
+    }
+
+    /** Fetches until the replica leaves generation {@code gen} (a new role) or closes. */
+    void fetchLoop(int gen) {
+        if (gen != replica.generation() || replica.role() != PartitionReplica.Role.FOLLOWER || replica.closed()) {
+            return;
+        }
+        Fetch fetch = new Fetch(key, replica.localId(), replica.epoch(), partition.logEndOffset(),
+                replica.lastEpoch(), PartitionReplica.FETCH_MAX_BYTES);
+        ReplicationPeers peers = replica.peers();
+        peers.request(replica.leader(), fetch.encode(peers.nextCorrelationId())).onComplete(ar -> partition.run(() -> {
+            if (gen != replica.generation() || replica.closed()) {
+                return;
+            }
+            if (ar.failed()) {
+                retryFetch(gen);
+                return;
+            }
+            FetchResult result = FetchResult.decode(ar.result().body());
+            switch (result.error()) {
+                case FetchResult.NONE -> {
+                    if (result.batches().length() == 0) {
+                        replica.highWatermark(Math.min(result.highWatermark(), partition.logEndOffset()));
+                        applyCommittedMetadata();
+                        fetchLoop(gen);
+                    } else {
+                        appendFetched(result).onComplete(done -> {
+                            if (done.failed()) {
+                                LOG.log(Level.WARNING, key + ": append of fetched batches failed", done.cause());
+                                retryFetch(gen);
+                            } else {
+                                fetchLoop(gen);
+                            }
+                        });
+                    }
+                }
+                case FetchResult.DIVERGING -> truncateDiverged(result).onComplete(done -> {
+                    if (done.failed()) {
+                        LOG.log(Level.SEVERE, key + ": truncation failed", done.cause());
+                        retryFetch(gen);
+                    } else {
+                        fetchLoop(gen);
+                    }
+                });
+                default -> retryFetch(gen);
+            }
+        }));
+    }
+
+    private void retryFetch(int gen) {
+        vertx().setTimer(PartitionReplica.RETRY_MS, t -> partition.run(() -> fetchLoop(gen)));
+    }
+
+    /**
+     * Records the epochs that begin in the fetched batches (durably, before the batches: a history that knows an
+     * epoch the log lacks is repaired at open, a log holding an epoch the history lacks would vote wrongly), then
+     * appends them and waits until they are durable.
+     */
+    private Future<Void> appendFetched(FetchResult result) {
+        Buffer batches = result.batches();
+        List<long[]> newEpochs = new ArrayList<>();
+        int latest = replica.lastEpoch();
+        int pos = 0;
+        while (pos + RecordBatch.HEADER_BYTES <= batches.length()) {
+            Buffer header = batches.slice(pos, pos + RecordBatch.HEADER_BYTES);
+            int batchEpoch = RecordBatch.leaderEpoch(header);
+            if (batchEpoch > latest) {
+                newEpochs.add(new long[]{batchEpoch, RecordBatch.baseOffset(header)});
+                latest = batchEpoch;
+            }
+            pos += RecordBatch.sizeAt(batches, pos);
+        }
+        LeaderEpochCache epochs = replica.epochs();
+        Future<Void> recorded = newEpochs.isEmpty() ? Future.succeededFuture()
+                : vertx().executeBlocking(() -> {
+                    for (long[] e : newEpochs) {
+                        epochs.assign((int) e[0], e[1]);
+                    }
+                    return null;
+                }, false);
+        return recorded.compose(v -> replica.onContext(partition.appendReplica(batches))).map(v -> {
+            collectMetadata(batches);
+            replica.highWatermark(Math.min(result.highWatermark(), partition.logEndOffset()));
+            applyCommittedMetadata();
+            return null;
+        });
+    }
+
+    /** Cuts the log where its history leaves the leader's (the smaller of the two ends of the common epoch). */
+    private Future<Void> truncateDiverged(FetchResult result) {
+        LeaderEpochCache epochs = replica.epochs();
+        long logEnd = partition.logEndOffset();
+        long target;
+        if (result.divergingEpoch() < 0) {
+            target = partition.logStartOffset();
+        } else {
+            LeaderEpochCache.EpochEnd mine = epochs.endOffsetFor(result.divergingEpoch(), logEnd);
+            target = mine.epoch() < 0 ? partition.logStartOffset()
+                    : Math.min(result.divergingEndOffset(), mine.endOffset());
+        }
+        long to = Math.max(target, partition.logStartOffset());
+        LOG.info(() -> key + ": log diverges from leader " + replica.leader() + " of epoch " + replica.epoch()
+                + "; truncating " + logEnd + " -> " + to);
+        return partition.truncateTo(to).compose(v -> vertx().executeBlocking(() -> {
+            epochs.truncateFromEnd(to);
+            return null;
+        }, false)).map(v -> {
+            replica.highWatermark(Math.min(replica.highWatermark(), to));
+            pendingMetadata.removeIf(m -> m.offset() >= to);
+            return null;
+        });
+    }
+
+    // ------------------------------------------------------------------ metadata
+
+    /** Metadata records fetched from the leader (not the epoch markers), to apply once committed. */
+    private void collectMetadata(Buffer batches) {
+        int pos = 0;
+        while (pos + RecordBatch.HEADER_BYTES <= batches.length()) {
+            int size = RecordBatch.sizeAt(batches, pos);
+            Buffer batch = batches.slice(pos, pos + size);
+            if (RecordBatch.isControl(batch)) {
+                for (ControlRecord r : ControlRecord.decode(batch)) {
+                    pendingMetadata.add(new PendingMetadata(RecordBatch.baseOffset(batch), r));
+                }
+            }
+            pos += size;
+        }
+    }
+
+    /** Applies the pending metadata below the replica's high watermark. */
+    void applyCommittedMetadata() {
+        if (metadata == null) {
+            pendingMetadata.clear();
+            return;
+        }
+        while (!pendingMetadata.isEmpty() && pendingMetadata.peek().offset() < replica.highWatermark()) {
+            metadata.apply(partition.id(), pendingMetadata.poll().record());
+        }
+    }
+
+    private io.vertx.core.Vertx vertx() {
+        return partition.context().owner();
+    }
+}
