@@ -60,8 +60,12 @@ final class Upstream {
                 int correlationId = chunk.getInt(1);
                 if (correlationId < 0) {
                     if (chunk.getByte(0) == FrameType.ERROR.code()) {
+                        // A consumer the relay subscribed again, or the relay itself, was refused: rather than
+                        // leave a consumer silently dead, close the client's connection; its client fails over
+                        // and subscribes again itself.
                         LOG.warning(() -> "leader " + brokerId + " refused a request of the relay for "
-                                + client.connectionId());
+                                + client.connectionId() + "; closing that connection");
+                        client.close();
                     }
                     return;
                 }

@@ -1,19 +1,19 @@
 package io.heraldmq.server.net;
 
+import io.heraldmq.protocol.Frame;
 import io.heraldmq.protocol.FrameType;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import io.vertx.core.net.NetSocket;
-import java.util.function.BiPredicate;
-import io.heraldmq.protocol.Frame;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 
 /** The client port: accepts sockets and gives each a {@link ClientConnection}. */
