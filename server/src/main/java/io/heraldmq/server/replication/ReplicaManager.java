@@ -27,6 +27,7 @@ import java.util.logging.Logger;
 public final class ReplicaManager {
     private static final Logger LOG = Logger.getLogger(ReplicaManager.class.getName());
     static final long PUBLISH_INTERVAL_MS = 1_000;
+    static final long RESYNC_INTERVAL_MS = 5_000;
 
     private final Vertx vertx;
     private final String localId;
@@ -39,6 +40,7 @@ public final class ReplicaManager {
     private final Map<String, ReplicaState> published = new ConcurrentHashMap<>();
     private final Map<String, List<String>> reportedIsr = new ConcurrentHashMap<>();
     private final long timer;
+    private long resyncTimer = -1;
 
     /**
      * @param leadershipLost told (on the partition's context) when this broker stops leading a partition of the
@@ -57,9 +59,19 @@ public final class ReplicaManager {
         this.timer = vertx.setPeriodic(PUBLISH_INTERVAL_MS, t -> publish());
     }
 
-    /** Starts listening to the partition table. */
+    /** Starts listening to the partition table, and reading it whole every {@link #RESYNC_INTERVAL_MS}. */
     public Future<Void> start() {
+        resyncTimer = vertx.setPeriodic(RESYNC_INTERVAL_MS, t -> resync());
         return table.listen(vertx.getOrCreateContext(), this::assignmentChanged);
+    }
+
+    /**
+     * Applies the whole table again. Entry events can be missed: a broker cut off from the others rejoins through
+     * Hazelcast's split-brain merge, which replaces its copy of the maps. Proposals already acted on are ignored by
+     * the replicas, so this costs one read of the table.
+     */
+    public void resync() {
+        table.all().onSuccess(all -> all.forEach(this::assignmentChanged));
     }
 
     public String localId() {
@@ -157,6 +169,7 @@ public final class ReplicaManager {
 
     public Future<Void> close() {
         vertx.cancelTimer(timer);
+        vertx.cancelTimer(resyncTimer);
         for (PartitionReplica r : replicas.values()) {
             r.partition().run(r::close);
         }

@@ -38,6 +38,7 @@ public final class ReplicationNode {
     private final LeaderDirectory leaders;
     private final Map<String, SocketAddress> replicationAddresses = new ConcurrentHashMap<>();
     private volatile ReplicaManager replicas;
+    private volatile PartitionTable table;
     private ReplicationPeers peers;
     private ClusterRouter router;
     private int port;
@@ -75,6 +76,7 @@ public final class ReplicationNode {
                               TopicRegistry topics, SubscriptionRegistry subscriptions,
                               java.util.function.Consumer<Topic> leadershipLost) {
         Context ctx = vertx.getOrCreateContext();
+        this.table = table;
         peers = new ReplicationPeers(vertx, replicationAddresses::get);
         membersChanged(membership.members());
         membership.onMembersChanged(ctx, this::membersChanged);
@@ -117,6 +119,11 @@ public final class ReplicationNode {
             }
         }
         leaders.membersChanged(clients);
+        if (replicas != null && table != null) {
+            // a member came back (or went): the table may have changed in ways no event told us of
+            replicas.resync();
+            table.all().onSuccess(all -> all.forEach(this::assignmentChanged));
+        }
     }
 
     private void assignmentChanged(PartitionKey key, PartitionAssignment assignment) {
