@@ -272,7 +272,8 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
         return v == null ? dflt : v.toString().trim();
     }
 
-    private static long num(Map<?, ?> s, String key, long dflt) {
+    /** A numeric setting, or {@code dflt}; a value that is not a number is refused naming its key. */
+    public static long num(Map<?, ?> s, String key, long dflt) {
         Object v = s.get(key);
         if (v == null) {
             return dflt;

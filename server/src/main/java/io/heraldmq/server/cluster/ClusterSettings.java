@@ -111,11 +111,11 @@ public record ClusterSettings(List<String> members, String host, int port, Strin
         return new ClusterSettings(
                 members == null ? current.members : memberList(members.toString()),
                 host,
-                (int) number(settings, PORT_KEY, current == null ? DEFAULT_PORT : current.port),
+                (int) io.heraldmq.server.BrokerConfig.num(settings, PORT_KEY, current == null ? DEFAULT_PORT : current.port),
                 settings.containsKey(NAME_KEY) ? settings.get(NAME_KEY).toString().trim()
                         : current == null ? DEFAULT_NAME : current.name,
-                (int) number(settings, FACTOR_KEY, current == null ? 0 : current.replicationFactor),
-                (int) number(settings, REPLICATION_PORT_KEY, current == null ? 0 : current.replicationPort),
+                (int) io.heraldmq.server.BrokerConfig.num(settings, FACTOR_KEY, current == null ? 0 : current.replicationFactor),
+                (int) io.heraldmq.server.BrokerConfig.num(settings, REPLICATION_PORT_KEY, current == null ? 0 : current.replicationPort),
                 settings.containsKey(BROKER_ID_KEY) ? blankToNull(settings.get(BROKER_ID_KEY).toString())
                         : current == null ? null : current.brokerId);
     }
@@ -151,17 +151,5 @@ public record ClusterSettings(List<String> members, String host, int port, Strin
 
     private static String blankToNull(String s) {
         return s.isBlank() ? null : s.trim();
-    }
-
-    private static long number(Map<?, ?> s, String key, long dflt) {
-        Object v = s.get(key);
-        if (v == null) {
-            return dflt;
-        }
-        try {
-            return Long.parseLong(v.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a number, was '" + v + "'");
-        }
     }
 }
