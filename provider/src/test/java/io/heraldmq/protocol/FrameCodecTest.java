@@ -54,6 +54,9 @@ class FrameCodecTest {
 
         Connect anonymous = new Connect((short) 1, null, null, null);
         assertEquals(anonymous, Connect.decode(decodeOne(anonymous.encode(1)).body()));
+
+        Connect relay = new Connect(Connect.PROTOCOL_VERSION, "client-1", null, null, "b1-7");
+        assertEquals(relay, Connect.decode(decodeOne(relay.encode(2)).body()), "a relay names the relayed connection");
     }
 
     @Test
@@ -402,7 +405,8 @@ class FrameCodecTest {
     @Test
     void trailingBytesAreRefused() {
         Buffer[] frames = {
-                new Connect((short) 1, "c", null, null).encode(1),
+                // Optional trailing fields present, so that the extra byte cannot be read as one of them.
+                new Connect((short) 1, "c", null, null, "r").encode(1),
                 new Connected((short) 1, "b", "c", 100).encode(1),
                 new ProduceAck(1, 2).encode(1),
                 new Subscribe(1, DestinationKind.QUEUE, "q", null, (byte) 0, null, 1).encode(1),

@@ -180,11 +180,14 @@ public final class Broker {
                     return null;
                 });
             }
-            return cluster.serve(topics, subscriptions, deadLetters).map(x -> {
-                clusterCommands = cluster.adminCommands();
-                listener.ready();
-                return null;
-            });
+            return cluster.serve(topics, subscriptions, deadLetters)
+                    .compose(x -> io.heraldmq.server.cluster.ClusterClientIds.start(cluster.membership()))
+                    .map(ids -> {
+                        clientIds.claimInCluster(ids);
+                        clusterCommands = cluster.adminCommands();
+                        listener.ready();
+                        return null;
+                    });
         });
     }
 

@@ -83,22 +83,46 @@ public final class BenchRunner {
 
     private Map<String, String> runBroker(BrokerKind broker) throws Exception {
         Map<String, String> results = new ConcurrentHashMap<>();
-        Path dir = Files.createDirectories(runDir.resolve(broker.module()));
-        Path data = dir.resolve("data");
+        Path dir = Files.createDirectories(runDir.resolve(broker.key()));
         String classpath = brokerClasspath(broker);
-        int port = freePort();
-        System.out.printf("%n== %s on 127.0.0.1:%d, store %s%n", broker.displayName(), port, data);
-        List<String> brokerJvm = new ArrayList<>(List.of("-Xms1g", JVM_HEAP,
-                "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
-        brokerJvm.addAll(extraOptions("bench.broker.jvm"));
-        try (ChildJvm server = ChildJvm.start(broker + "-broker", brokerJvm, classpath, broker.mainClass(),
-                broker.brokerArguments(port, data), dir.resolve("broker.log"), broker.readyMarker(), line -> { })) {
-            if (!server.awaitReady(BROKER_START_TIMEOUT_S)) {
-                failAll(results, "the broker did not start; see " + dir.resolve("broker.log"));
-                return results;
+        int n = broker.brokers();
+        int[] ports = new int[n];
+        int[] memberPorts = new int[n];
+        for (int i = 0; i < n; i++) {
+            ports[i] = freePort();
+            memberPorts[i] = freePort();
+        }
+        List<Path> stores = new ArrayList<>();
+        List<ChildJvm> servers = new ArrayList<>();
+        try {
+            // Cluster members start together: each waits for the others before it says it is ready.
+            for (int i = 0; i < n; i++) {
+                String suffix = n == 1 ? "" : Integer.toString(i);
+                Path data = dir.resolve("data" + suffix);
+                stores.add(data);
+                Path config = null;
+                String text = broker.clusterConfig(i, memberPorts);
+                if (text != null) {
+                    config = dir.resolve("broker" + suffix + ".properties");
+                    Files.writeString(config, text, StandardCharsets.UTF_8);
+                }
+                System.out.printf("%n== %s on 127.0.0.1:%d, store %s%n", broker.displayName(), ports[i], data);
+                List<String> brokerJvm = new ArrayList<>(List.of("-Xms1g", JVM_HEAP,
+                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
+                brokerJvm.addAll(extraOptions("bench.broker.jvm"));
+                servers.add(ChildJvm.start(broker + "-broker" + suffix, brokerJvm, classpath, broker.mainClass(),
+                        broker.brokerArguments(ports[i], data, config), dir.resolve("broker" + suffix + ".log"),
+                        broker.readyMarker(), line -> { }));
+            }
+            for (int i = 0; i < n; i++) {
+                if (!servers.get(i).awaitReady(BROKER_START_TIMEOUT_S)) {
+                    failAll(results, "the broker did not start; see " + dir.resolve("broker"
+                            + (n == 1 ? "" : Integer.toString(i)) + ".log"));
+                    return results;
+                }
             }
             Path jndiDir = Files.createDirectories(dir.resolve("jndi"));
-            Files.writeString(jndiDir.resolve("jndi.properties"), broker.jndiProperties(port));
+            Files.writeString(jndiDir.resolve("jndi.properties"), broker.jndiProperties(ports));
             String clientClasspath = codeLocation() + File.pathSeparator + jndiDir + File.pathSeparator + classpath;
             List<String> clientJvm = new ArrayList<>(List.of(JVM_HEAP,
                     "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
@@ -117,7 +141,12 @@ public final class BenchRunner {
             }
             failMissing(results, "no result; see " + dir.resolve("client.log"));
         } finally {
-            deleteRecursively(data);
+            for (ChildJvm server : servers) {
+                server.close();
+            }
+            for (Path data : stores) {
+                deleteRecursively(data);
+            }
         }
         return results;
     }
@@ -197,6 +226,22 @@ public final class BenchRunner {
                     100 * rate / limits.messagesPerSecond()));
         } else {
             out.append("HeraldMQ's single synchronous PERSISTENT producer (scenario 2): no number.\n");
+        }
+        Map<String, String> single = results.get(BrokerKind.HERALDMQ);
+        Map<String, String> cluster = results.get(BrokerKind.HERALDMQ_CLUSTER);
+        if (single != null && cluster != null) {
+            out.append("Replicated (3 brokers, every partition on all three) / single node, same run:");
+            for (String[] m : new String[][]{{"fan-out", "fanout.delivered"}, {"durable", "durable.sent"},
+                    {"queue", "queue.sent"}, {"transacted", "transacted.sent"},
+                    {"many producers", "many-producers.sent"}, {"backlog drain", "backlog.drain"}}) {
+                String a = cluster.get(m[1]);
+                String b = single.get(m[1]);
+                if (a != null && b != null && Double.parseDouble(b) > 0) {
+                    out.append(String.format(Locale.ROOT, " %s %.2fx;", m[0],
+                            Double.parseDouble(a) / Double.parseDouble(b)));
+                }
+            }
+            out.append('\n');
         }
         return out.toString();
     }

@@ -14,20 +14,40 @@ import java.util.Locale;
  * named in {@link #jndiProperties}.
  */
 enum BrokerKind {
-    HERALDMQ("HeraldMQ", "heraldmq", "io.heraldmq.server.Main", "HeraldMQ ready on"),
-    ARTEMIS("Artemis", "artemis", "io.heraldmq.bench.artemis.ArtemisLauncher", "BENCH-BROKER-READY"),
-    CLASSIC("Classic", "classic", "io.heraldmq.bench.classic.ClassicLauncher", "BENCH-BROKER-READY");
+    HERALDMQ("HeraldMQ", "heraldmq", "heraldmq", "io.heraldmq.server.Main", "HeraldMQ ready on", 1),
+    /**
+     * Three HeraldMQ brokers in one cluster, every partition on all three (replication factor 3, a send acknowledged
+     * once two have it durable); the client is given all three addresses and connects to the first.
+     */
+    HERALDMQ_CLUSTER("HeraldMQ x3", "heraldmq-cluster", "heraldmq", "io.heraldmq.server.Main", "HeraldMQ ready on",
+            3),
+    ARTEMIS("Artemis", "artemis", "artemis", "io.heraldmq.bench.artemis.ArtemisLauncher", "BENCH-BROKER-READY", 1),
+    CLASSIC("Classic", "classic", "classic", "io.heraldmq.bench.classic.ClassicLauncher", "BENCH-BROKER-READY", 1);
 
     private final String displayName;
+    private final String key;
     private final String module;
     private final String mainClass;
     private final String readyMarker;
+    private final int brokers;
 
-    BrokerKind(String displayName, String module, String mainClass, String readyMarker) {
+    BrokerKind(String displayName, String key, String module, String mainClass, String readyMarker, int brokers) {
         this.displayName = displayName;
+        this.key = key;
         this.module = module;
         this.mainClass = mainClass;
         this.readyMarker = readyMarker;
+        this.brokers = brokers;
+    }
+
+    /** How many broker JVMs this kind runs (a cluster's members all on 127.0.0.1). */
+    int brokers() {
+        return brokers;
+    }
+
+    /** The name in {@code bench.brokers} and of the run directory. */
+    String key() {
+        return key;
     }
 
     String displayName() {
@@ -47,20 +67,38 @@ enum BrokerKind {
         return readyMarker;
     }
 
-    List<String> brokerArguments(int port, Path dataDir) {
+    List<String> brokerArguments(int port, Path dataDir, Path config) {
         return switch (this) {
             case HERALDMQ -> List.of("--port", Integer.toString(port), "--data-dir", dataDir.toString());
+            case HERALDMQ_CLUSTER -> List.of("--port", Integer.toString(port), "--data-dir", dataDir.toString(),
+                    "--config", config.toString());
             case ARTEMIS, CLASSIC -> List.of(Integer.toString(port), dataDir.toString());
         };
     }
 
+    /**
+     * The configuration file of cluster member {@code index}: the same for all but the member port, as a user writes
+     * them. Null for a single broker.
+     */
+    String clusterConfig(int index, int[] memberPorts) {
+        if (brokers == 1) {
+            return null;
+        }
+        StringBuilder members = new StringBuilder();
+        for (int p : memberPorts) {
+            members.append(members.length() == 0 ? "" : ",").append("127.0.0.1:").append(p);
+        }
+        return "host = 127.0.0.1\ncluster.members = " + members + "\ncluster.port = " + memberPorts[index] + "\n";
+    }
+
     static BrokerKind parse(String name) {
         for (BrokerKind kind : values()) {
-            if (kind.module.equalsIgnoreCase(name.trim())) {
+            if (kind.key.equalsIgnoreCase(name.trim())) {
                 return kind;
             }
         }
-        throw new IllegalArgumentException("unknown broker '" + name + "'; known: heraldmq, artemis, classic");
+        throw new IllegalArgumentException("unknown broker '" + name + "'; known: heraldmq, heraldmq-cluster, artemis,"
+                + " classic");
     }
 
     /**
@@ -72,11 +110,15 @@ enum BrokerKind {
      * {@code jms.useAsyncSend} (Classic 6.1 refuses {@code send(Message, CompletionListener)}, so the backlog is
      * sent with plain {@code send}, which this option makes asynchronous).
      */
-    String jndiProperties(int port) {
-        String url = "tcp://127.0.0.1:" + port;
+    String jndiProperties(int[] ports) {
+        StringBuilder all = new StringBuilder("tcp://127.0.0.1:" + ports[0]);
+        for (int i = 1; i < ports.length; i++) {
+            all.append(",127.0.0.1:").append(ports[i]);
+        }
+        String url = all.toString();
         List<String> lines = new ArrayList<>();
         switch (this) {
-            case HERALDMQ -> {
+            case HERALDMQ, HERALDMQ_CLUSTER -> {
                 lines.add("java.naming.factory.initial = io.heraldmq.jndi.HeraldInitialContextFactory");
                 lines.add("connectionFactory." + JndiNames.FACTORY + " = " + url);
                 lines.add("connectionFactory." + JndiNames.ASYNC_FACTORY + " = " + url);
@@ -122,6 +164,6 @@ enum BrokerKind {
 
     @Override
     public String toString() {
-        return displayName.toLowerCase(Locale.ROOT);
+        return key.toLowerCase(Locale.ROOT);
     }
 }

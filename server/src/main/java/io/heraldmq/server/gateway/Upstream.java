@@ -82,7 +82,7 @@ final class Upstream {
                 }
             });
             s.exceptionHandler(e -> s.close());
-            return s.write(new Connect(Connect.PROTOCOL_VERSION, client.clientId(), null, null)
+            return s.write(new Connect(Connect.PROTOCOL_VERSION, client.clientId(), null, null, client.connectionId())
                     .encode(CONNECT_ID)).map(s);
         });
         socket.onFailure(e -> {

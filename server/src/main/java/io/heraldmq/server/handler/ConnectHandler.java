@@ -7,6 +7,7 @@ import io.heraldmq.protocol.ErrorFrame;
 import io.heraldmq.protocol.Frame;
 import io.heraldmq.protocol.ProtocolException;
 import io.heraldmq.server.net.ClientConnection;
+import io.vertx.core.Future;
 import io.heraldmq.server.net.RequestHandler;
 import io.heraldmq.server.security.Authenticator;
 
@@ -61,11 +62,7 @@ public final class ConnectHandler implements RequestHandler {
                         return;
                     }
                     if (ar.succeeded() && ar.result()) {
-                        try {
-                            accept(connection, frame.correlationId(), connect);
-                        } catch (ProtocolException e) {
-                            connection.replyError(frame.correlationId(), e.code(), e.getMessage());
-                        }
+                        accept(connection, frame.correlationId(), connect);
                     } else {
                         // The same answer for an unknown user and a wrong password.
                         connection.send(new ErrorFrame(ErrorCode.AUTHENTICATION_FAILED, "authentication failed for"
@@ -76,15 +73,29 @@ public final class ConnectHandler implements RequestHandler {
                 });
     }
 
+    /**
+     * Claims the client id (not for a relay: the relaying broker holds it), then answers CONNECTED. A refused id is
+     * answered with INVALID_CLIENT_ID and the connection stays unconnected (the client closes it).
+     */
     private void accept(ClientConnection connection, int correlationId, Connect connect) {
         String connectionId = brokerId + "-" + connections.incrementAndGet();
         String clientId = connect.clientId();
-        if (clientId != null) {
-            clientIds.claim(clientId, connectionId);
-        }
-        connection.connected(connectionId, clientId, connect.username());
-        connection.send(new Connected(Connect.PROTOCOL_VERSION, brokerId, connectionId, maxMessageBytes)
-                .encode(correlationId));
+        boolean relay = connect.relayFor() != null;
+        Future<Void> claimed = clientId == null || relay ? Future.succeededFuture()
+                : clientIds.claim(clientId, connectionId);
+        claimed.onComplete(ar -> {
+            if (ar.failed()) {
+                connection.replyFailure(correlationId, ar.cause());
+                return;
+            }
+            connection.connected(connectionId, clientId, connect.username(), relay);
+            if (connection.isClosed()) {
+                clientIds.release(connection);
+                return;
+            }
+            connection.send(new Connected(Connect.PROTOCOL_VERSION, brokerId, connectionId, maxMessageBytes)
+                    .encode(correlationId));
+        });
     }
 
     /** Frees the client id of a closed connection. */

@@ -23,8 +23,30 @@ public final class SetClientIdHandler implements RequestHandler {
             throw new ProtocolException(ErrorCode.ILLEGAL_STATE, "the connection already has client id '"
                     + connection.clientId() + "'");
         }
-        clientIds.claim(request.clientId(), connection.connectionId());
-        connection.assignClientId(request.clientId());
-        connection.send(Ok.encode(frame.correlationId()));
+        if (connection.isRelay()) {
+            // the relaying broker claimed it for its client
+            connection.assignClientId(request.clientId());
+            connection.send(Ok.encode(frame.correlationId()));
+            return;
+        }
+        clientIds.claim(request.clientId(), connection.connectionId()).onComplete(ar -> {
+            if (ar.failed()) {
+                connection.replyFailure(frame.correlationId(), ar.cause());
+                return;
+            }
+            if (connection.clientId() != null) {
+                // a second SET_CLIENT_ID raced this one and won
+                clientIds.releaseId(request.clientId(), connection.connectionId());
+                connection.replyFailure(frame.correlationId(), new ProtocolException(ErrorCode.ILLEGAL_STATE,
+                        "the connection already has client id '" + connection.clientId() + "'"));
+                return;
+            }
+            connection.assignClientId(request.clientId());
+            if (connection.isClosed()) {
+                clientIds.release(connection);
+                return;
+            }
+            connection.send(Ok.encode(frame.correlationId()));
+        });
     }
 }

@@ -82,12 +82,14 @@ public final class SubscribeHandler implements RequestHandler {
 
     /**
      * A clustered destination is consumed on its leader only: a follower's copy has no subscriptions' state, and
-     * consuming it would deliver twice. (Relayed here by another broker that thought this one leads.)
+     * consuming it would deliver twice. (Relayed here by another broker that thought this one leads.) And only once
+     * that leader's epoch is committed: until then it may not yet have applied the subscription definitions and
+     * positions that earlier leaders left in its log.
      */
     private static Future<Topic> ledHere(ClientConnection connection, Topic topic, long deadline) {
         for (Partition p : topic.partitions()) {
             PartitionReplica r = p.replication();
-            if (r != null && r.role() == PartitionReplica.Role.FOLLOWER) {
+            if (r != null && !r.servesConsumers()) {
                 if (System.currentTimeMillis() >= deadline) {
                     return Future.failedFuture(new ProtocolException(ErrorCode.NOT_LEADER, "this broker does not"
                             + " lead " + topic + " (the leader of its partition " + p.id() + " is " + r.leader()

@@ -212,15 +212,31 @@ public final class ClientConnection {
         return clientId;
     }
 
+    private boolean relay;
+
     public String user() {
         return user;
     }
 
     /** Called once by the CONNECT handler. */
     public void connected(String connectionId, String clientId, String user) {
+        connected(connectionId, clientId, user, false);
+    }
+
+    /**
+     * Called once by the CONNECT handler; {@code relay}: another broker of the cluster relays a client's frames
+     * over this connection, and holds that client's id itself.
+     */
+    public void connected(String connectionId, String clientId, String user, boolean relay) {
         this.connectionId = connectionId;
         this.clientId = clientId;
         this.user = user;
+        this.relay = relay;
+    }
+
+    /** Whether this connection relays a client of another broker of the cluster (see {@link #connected}). */
+    public boolean isRelay() {
+        return relay;
     }
 
     /** Called by the SET_CLIENT_ID handler on a connection that connected without a client id. */

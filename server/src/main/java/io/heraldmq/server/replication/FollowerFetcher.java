@@ -6,7 +6,6 @@ import io.heraldmq.server.partition.Partition;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Level;
@@ -21,25 +20,22 @@ import java.util.logging.Logger;
 final class FollowerFetcher {
     private static final Logger LOG = Logger.getLogger(FollowerFetcher.class.getName());
 
-    /** A metadata record fetched from the leader, and the offset of its batch. */
-    private record PendingMetadata(long offset, ControlRecord record) {
-    }
-
     private final PartitionReplica replica;
     private final Partition partition;
     private final String key;
     private final ReplicatedMetadata metadata;
     /**
-     * Metadata fetched from the leader, applied once the high watermark passes it. Kept across role changes: what
+     * Metadata in the log not yet applied, applied once the high watermark passes it. Kept across role changes: what
      * this broker fetched as a follower is committed by a later leader, possibly itself.
      */
-    private final ArrayDeque<PendingMetadata> pendingMetadata = new ArrayDeque<>();
+    private final UnappliedMetadata unapplied;
 
-    FollowerFetcher(PartitionReplica replica, ReplicatedMetadata metadata) {
+    FollowerFetcher(PartitionReplica replica, ReplicatedMetadata metadata, UnappliedMetadata unapplied) {
         this.replica = replica;
         this.partition = replica.partition();
         this.key = replica.key();
         this.metadata = metadata;
+        this.unapplied = unapplied;
     }
 
     /** Fetches until the replica leaves generation {@code gen} (a new role) or closes. */
@@ -121,7 +117,7 @@ final class FollowerFetcher {
                     return null;
                 }, false);
         return recorded.compose(v -> replica.onContext(partition.appendReplica(batches))).map(v -> {
-            collectMetadata(batches);
+            unapplied.collect(batches);
             replica.highWatermark(Math.min(result.highWatermark(), partition.logEndOffset()));
             applyCommittedMetadata();
             return null;
@@ -148,37 +144,18 @@ final class FollowerFetcher {
             return null;
         }, false)).map(v -> {
             replica.highWatermark(Math.min(replica.highWatermark(), to));
-            pendingMetadata.removeIf(m -> m.offset() >= to);
+            unapplied.truncated(to);
             return null;
         });
     }
 
-    // ------------------------------------------------------------------ metadata
-
-    /** Metadata records fetched from the leader (not the epoch markers), to apply once committed. */
-    private void collectMetadata(Buffer batches) {
-        int pos = 0;
-        while (pos + RecordBatch.HEADER_BYTES <= batches.length()) {
-            int size = RecordBatch.sizeAt(batches, pos);
-            Buffer batch = batches.slice(pos, pos + size);
-            if (RecordBatch.isControl(batch)) {
-                for (ControlRecord r : ControlRecord.decode(batch)) {
-                    pendingMetadata.add(new PendingMetadata(RecordBatch.baseOffset(batch), r));
-                }
-            }
-            pos += size;
-        }
-    }
-
-    /** Applies the pending metadata below the replica's high watermark. */
+    /** Applies the unapplied metadata below the replica's high watermark. */
     void applyCommittedMetadata() {
-        if (metadata == null) {
-            pendingMetadata.clear();
-            return;
-        }
-        while (!pendingMetadata.isEmpty() && pendingMetadata.peek().offset() < replica.highWatermark()) {
-            metadata.apply(partition.id(), pendingMetadata.poll().record());
-        }
+        unapplied.applyBelow(replica.highWatermark(), r -> {
+            if (metadata != null) {
+                metadata.apply(partition.id(), r);
+            }
+        });
     }
 
     private io.vertx.core.Vertx vertx() {

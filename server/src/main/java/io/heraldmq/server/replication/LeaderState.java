@@ -57,6 +57,11 @@ final class LeaderState {
         return established;
     }
 
+    /** Whether the high watermark passed this epoch's marker: everything in the log below it is committed. */
+    boolean epochCommitted() {
+        return established && replica.highWatermark() > epochStart;
+    }
+
     /** The replica won an election; its epoch begins at {@code start}, where its marker goes. */
     void begin(long start) {
         established = false;

@@ -88,6 +88,7 @@ public final class PartitionReplica {
 
     private final LeaderState leading;
     private final FollowerFetcher following;
+    private final UnappliedMetadata unapplied;
     private final ProduceForwarder forwarder;
 
     // candidate
@@ -100,7 +101,7 @@ public final class PartitionReplica {
 
     private PartitionReplica(Partition partition, String key, String localId, ReplicationPeers peers,
                              LeaderEpochCache epochs, EpochPromiseFile promiseFile, ReplicatedMetadata metadata,
-                             Runnable leadershipLost) {
+                             UnappliedMetadata unapplied, Runnable leadershipLost) {
         this.partition = partition;
         this.leadershipLost = leadershipLost;
         this.key = key;
@@ -111,7 +112,8 @@ public final class PartitionReplica {
         this.promisedEpoch = promiseFile.epoch();
         this.promisedLeader = promiseFile.leader();
         this.leading = new LeaderState(this);
-        this.following = new FollowerFetcher(this, metadata);
+        this.unapplied = unapplied;
+        this.following = new FollowerFetcher(this, metadata, unapplied);
         this.forwarder = new ProduceForwarder(this);
     }
 
@@ -124,12 +126,14 @@ public final class PartitionReplica {
                                                 ReplicationPeers peers, ReplicatedMetadata metadata,
                                                 Runnable leadershipLost) {
         long logEnd = partition.logEndOffset();
-        return partition.context().owner().executeBlocking(() -> {
-            LeaderEpochCache epochs = LeaderEpochCache.open(partition.directory());
-            epochs.truncateFromEnd(logEnd);
-            EpochPromiseFile promise = EpochPromiseFile.open(partition.directory());
-            return new PartitionReplica(partition, key, localId, peers, epochs, promise, metadata, leadershipLost);
-        }, false).map(r -> {
+        return UnappliedMetadata.recover(partition).compose(unapplied -> partition.context().owner().executeBlocking(
+                () -> {
+                    LeaderEpochCache epochs = LeaderEpochCache.open(partition.directory());
+                    epochs.truncateFromEnd(logEnd);
+                    EpochPromiseFile promise = EpochPromiseFile.open(partition.directory());
+                    return new PartitionReplica(partition, key, localId, peers, epochs, promise, metadata, unapplied,
+                            leadershipLost);
+                }, false)).map(r -> {
             partition.replicate(r);
             return r;
         });
@@ -409,6 +413,27 @@ public final class PartitionReplica {
     /** The leader and the follower both move the high watermark; either applies the metadata it commits. */
     void applyCommittedMetadata() {
         following.applyCommittedMetadata();
+    }
+
+    /**
+     * The offset below which all this replica's metadata has been handed to the store, if that is news; -1 if not.
+     * The caller syncs the store, then {@link #writeMetadataCheckpoint writes} it. Context: the partition's.
+     */
+    public long metadataCheckpointCandidate() {
+        return unapplied.checkpointCandidate(highWatermark);
+    }
+
+    /** Blocking, on a worker: see {@link UnappliedMetadata#writeCheckpoint}. */
+    public void writeMetadataCheckpoint(long offset) throws java.io.IOException {
+        unapplied.writeCheckpoint(offset);
+    }
+
+    /**
+     * Whether consumers may be served here: the established leader, whose own epoch marker is committed, so that all
+     * the metadata its log holds from earlier leaders (subscription definitions and positions) is applied.
+     */
+    public boolean servesConsumers() {
+        return isEstablishedLeader() && leading.epochCommitted();
     }
 
     int majority() {

@@ -61,7 +61,10 @@ public final class ReplicaManager {
 
     /** Starts listening to the partition table, and reading it whole every {@link #RESYNC_INTERVAL_MS}. */
     public Future<Void> start() {
-        resyncTimer = vertx.setPeriodic(RESYNC_INTERVAL_MS, t -> resync());
+        resyncTimer = vertx.setPeriodic(RESYNC_INTERVAL_MS, t -> {
+            resync();
+            checkpointMetadata();
+        });
         return table.listen(vertx.getOrCreateContext(), this::assignmentChanged);
     }
 
@@ -73,6 +76,49 @@ public final class ReplicaManager {
     public void resync() {
         table.all().onSuccess(all -> all.forEach(this::assignmentChanged));
     }
+
+    /**
+     * Moves every replica's metadata checkpoint up to what it has applied: takes the candidates, syncs the store,
+     * then writes them (see {@link UnappliedMetadata}). One round at a time.
+     */
+    public Future<Void> checkpointMetadata() {
+        if (!checkpointing.compareAndSet(false, true)) {
+            return Future.succeededFuture();
+        }
+        List<Future<Runnable>> candidates = new ArrayList<>();
+        for (PartitionReplica r : replicas.values()) {
+            Promise<Runnable> candidate = Promise.promise();
+            r.partition().run(() -> {
+                long at = r.metadataCheckpointCandidate();
+                candidate.complete(at < 0 ? null : () -> {
+                    try {
+                        r.writeMetadataCheckpoint(at);
+                    } catch (java.io.IOException e) {
+                        LOG.warning(() -> r.key() + ": could not write the metadata checkpoint: " + e);
+                    }
+                });
+            });
+            candidates.add(candidate.future());
+        }
+        return Future.all(candidates).compose(all -> {
+            List<Runnable> writes = new ArrayList<>();
+            for (int i = 0; i < all.size(); i++) {
+                if (all.resultAt(i) != null) {
+                    writes.add(all.resultAt(i));
+                }
+            }
+            if (writes.isEmpty()) {
+                return Future.<Void>succeededFuture();
+            }
+            return (metadata == null ? Future.<Void>succeededFuture() : metadata.sync()).compose(v -> vertx.<Void>executeBlocking(() -> {
+                writes.forEach(Runnable::run);
+                return null;
+            }, false));
+        }).onComplete(ar -> checkpointing.set(false));
+    }
+
+    private final java.util.concurrent.atomic.AtomicBoolean checkpointing =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     public String localId() {
         return localId;

@@ -18,6 +18,11 @@ public final class ReplicatedMetadata {
         this.subscriptions = subscriptions;
     }
 
+    /** Makes durable everything applied so far (positions are buffered in the store). */
+    io.vertx.core.Future<Void> sync() {
+        return subscriptions.syncPositions();
+    }
+
     /** @param partition the partition whose log held the record */
     void apply(int partition, ControlRecord record) {
         if (record instanceof ControlRecord.PositionChange p) {

@@ -279,12 +279,15 @@ public final class SubscriptionRegistry {
                     open.remove(id, current);
                     Future<Void> closed = ar.succeeded() ? ar.result().close() : Future.succeededFuture();
                     return closed.compose(v -> open.computeIfAbsent(id,
-                            k -> Subscription.open(k, topic, true, filter, Subscription.Start.LOG_END, meta,
+                            k -> Subscription.open(k, topic, true, filter, Subscription.Start.LOG_START, meta,
                                     deadLetters, () -> { }, retentionFor(k))));
                 });
             } else {
+                // An existing subscription resumes at its stored positions. A partition without one (its start was
+                // lost, or the partition is younger than the subscription) starts at the log start: a redelivery
+                // can be told apart by the application, a loss cannot.
                 subscription = open.computeIfAbsent(id, k -> Subscription.open(k, topic, true, filter,
-                        Subscription.Start.LOG_END, meta, deadLetters, () -> { }, retentionFor(k)));
+                        Subscription.Start.LOG_START, meta, deadLetters, () -> { }, retentionFor(k)));
             }
         } else {
             Future<Void> cleared = stored == null ? Future.succeededFuture() : deleteIfIdle(id,
@@ -580,6 +583,11 @@ public final class SubscriptionRegistry {
         }
         definitions.put(change.id(), change.record());
         return meta.saveSubscription(change.record());
+    }
+
+    /** Writes the buffered positions out and syncs the store: everything applied so far survives a crash. */
+    public Future<Void> syncPositions() {
+        return meta.syncPositions();
     }
 
     /** A follower learned of a committed position from its leader (see {@link #applyReplicated}). */

@@ -192,6 +192,8 @@ class ClusterChaosIT {
                             + " orderViolations=%s%n", topicAcked.size(),
                     subLost.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue().size()).toList(), subDups,
                     subOrder);
+            concat(queueProducers, topicProducers).forEach(p -> p.errors().stream().limit(10).forEach(e ->
+                    System.out.println("ClusterChaosIT: client error " + e + " kills at " + kills)));
             System.out.printf("ClusterChaosIT: client errors=%d sends in doubt=%d rounds with a caught-up replica left"
                     + " out of the ISR=%d%n", errors, inDoubt, isrStuck);
             System.out.printf("chaos: rounds=%d acked=%d lost=%d duplicatesStored=%d failover median=%dms max=%dms%n",

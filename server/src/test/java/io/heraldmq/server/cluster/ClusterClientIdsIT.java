@@ -1,0 +1,103 @@
+package io.heraldmq.server.cluster;
+
+import io.heraldmq.admin.HeraldAdmin;
+import io.heraldmq.jms.HeraldConnectionFactory;
+import jakarta.jms.Connection;
+import jakarta.jms.InvalidClientIDException;
+import jakarta.jms.JMSException;
+import jakarta.jms.Session;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * JMS allows one connection per client id, and in a cluster that holds across brokers: an id held on one broker is
+ * refused on another, freed when its connection closes, and taken over once its broker is gone. A client whose frames
+ * a broker relays to the leader of its topic (a durable subscription through a broker that does not lead) holds its
+ * id once, not once per broker.
+ */
+class ClusterClientIdsIT {
+    private static final Duration AFTER_CLOSE = Duration.ofSeconds(10);
+
+    @TempDir
+    Path dir;
+    private ClusterProcesses cluster;
+    private final List<Connection> open = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        for (Connection c : open) {
+            try {
+                c.close();
+            } catch (JMSException | RuntimeException ignored) {
+                // the broker may be gone
+            }
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aClientIdIsHeldOnceAcrossTheCluster() throws Exception {
+        cluster = new ClusterProcesses(dir, 3, "log.flush.policy = never\n").start();
+
+        Connection first = connect(cluster.url(0), "app-1");
+        assertThrows(InvalidClientIDException.class, () -> connect(cluster.url(1), "app-1"),
+                "an id held on b0 is refused on b1 (id set on the factory)");
+        Connection unnamed = new HeraldConnectionFactory(cluster.url(2)).createConnection();
+        open.add(unnamed);
+        assertThrows(InvalidClientIDException.class, () -> unnamed.setClientID("app-1"),
+                "and on b2 (id set on the connection)");
+
+        first.close();
+        await("the id freed on b0 is free on b1").atMost(AFTER_CLOSE).pollInterval(Duration.ofMillis(100))
+                .ignoreException(InvalidClientIDException.class).until(() -> connect(cluster.url(1), "app-1") != null);
+        assertThrows(InvalidClientIDException.class, () -> connect(cluster.url(0), "app-1"),
+                "now held on b1");
+
+        cluster.kill(1);
+        await("the id of a killed broker's connection is taken over").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .until(() -> connect(cluster.url(2), "app-1") != null);
+    }
+
+    @Test
+    void aRelayedDurableSubscriberHoldsItsIdOnce() throws Exception {
+        cluster = new ClusterProcesses(dir, 3, "log.flush.policy = never\n").start();
+        try (HeraldAdmin admin = HeraldAdmin.connect(cluster.url(0))) {
+            admin.createTopic("ids-t", 3, -1, -1);
+        }
+        // Through every broker in turn, so that at least two relay to a leader elsewhere.
+        for (int i = 0; i < 3; i++) {
+            String id = "subscriber-" + i;
+            Connection c = connect(cluster.url(i), id);
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            s.createDurableConsumer(s.createTopic("ids-t"), "sub").close();
+            for (int other = 0; other < 3; other++) {
+                if (other != i) {
+                    int o = other;
+                    assertThrows(InvalidClientIDException.class, () -> connect(cluster.url(o), id),
+                            id + " is held through b" + i + ", the leader included");
+                }
+            }
+            c.close();
+            open.remove(c);
+        }
+    }
+
+    private Connection connect(String url, String clientId) throws JMSException {
+        Connection c = new HeraldConnectionFactory(url + "?clientID=" + clientId + "&requestTimeout=15000")
+                .createConnection();
+        open.add(c);
+        return c;
+    }
+}
