@@ -1,4 +1,4 @@
-package io.heraldmq.connect;
+package io.heraldmq.connect.file;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package io.heraldmq.connect;
+package io.heraldmq.connect.file;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -17,7 +17,8 @@ import java.util.Properties;
  * Where a {@link FileTailSource} stands: every line before {@code offset} of the file identified by {@code fileKey}
  * has been sent PERSISTENT and acknowledged by the broker.
  * <p>
- * File format: a Java properties text file (ISO-8859-1; other characters as backslash-u escapes), five keys:
+ * File format: a Java properties text file (ISO-8859-1; other characters as backslash-u escapes), five keys and an
+ * optional sixth:
  * <pre>
  * version=1
  * file=/var/log/app.log
@@ -27,11 +28,17 @@ import java.util.Properties;
  * </pre>
  * {@code file} is the followed path, for humans only; {@code fileKey} is {@code BasicFileAttributes.fileKey()} of
  * the incarnation being read (empty if the file system has none); {@code offset} is the byte offset of the next line
- * to send; {@code line} is how many lines of that incarnation were sent.
+ * to send; {@code line} is how many lines of that incarnation were sent; {@code done=true} (written only when true)
+ * marks a compressed rotated file read to its end and acknowledged, never to be read again. For a {@code .gz} file
+ * {@code offset} counts uncompressed bytes.
  * It is replaced atomically (written to {@code NAME.tmp}, forced to disk, renamed over {@code NAME}) so a crash
  * leaves either the old or the new checkpoint, never a torn one.
  */
-record Checkpoint(String file, String fileKey, long offset, long line) {
+record Checkpoint(String file, String fileKey, long offset, long line, boolean done) {
+    Checkpoint(String file, String fileKey, long offset, long line) {
+        this(file, fileKey, offset, line, false);
+    }
+
     static final int VERSION = 1;
 
     /** The checkpoint stored at {@code path}, or null if there is none. */
@@ -53,7 +60,8 @@ record Checkpoint(String file, String fileKey, long offset, long line) {
         }
         try {
             return new Checkpoint(p.getProperty("file", ""), p.getProperty("fileKey", ""),
-                    Long.parseLong(p.getProperty("offset")), Long.parseLong(p.getProperty("line")));
+                    Long.parseLong(p.getProperty("offset")), Long.parseLong(p.getProperty("line")),
+                    Boolean.parseBoolean(p.getProperty("done", "false")));
         } catch (NumberFormatException | NullPointerException e) {
             throw new IOException("malformed checkpoint: " + text, e);
         }
@@ -66,7 +74,8 @@ record Checkpoint(String file, String fileKey, long offset, long line) {
                 + "file=" + escape(file) + "\n"
                 + "fileKey=" + escape(fileKey) + "\n"
                 + "offset=" + offset + "\n"
-                + "line=" + line + "\n";
+                + "line=" + line + "\n"
+                + (done ? "done=true\n" : "");
     }
 
     void write(Path path) throws IOException {
