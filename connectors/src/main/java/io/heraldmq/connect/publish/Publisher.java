@@ -177,7 +177,7 @@ public final class Publisher implements AutoCloseable {
         }
         if (abandoned > 0) {
             LOG.log(System.Logger.Level.WARNING, name + ": closing with " + abandoned
-                    + " records not acknowledged; a source sends them again from its checkpoint");
+                    + " records not acknowledged (a file source reads them again from its checkpoint)");
         }
         try {
             sender.join(TimeUnit.SECONDS.toMillis(30));
