@@ -15,8 +15,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
- * Writes lines to a series of files {@code DIR/PREFIX-yyyyMMdd-HHmmss.log} (UTC time of the file's first line;
- * {@code -1}, {@code -2}... added if that name exists): a new file once the current one holds {@code rollBytes} or
+ * Writes lines to a series of files {@code DIR/PREFIX-yyyyMMdd-HHmmss-SSS.log} (UTC time the file was opened, moved
+ * on by a millisecond while that name exists, so names sort in the order the files were written): a new file once the current one holds {@code rollBytes} or
  * is {@code rollInterval} old, checked by {@link #rollIfDue()} between batches so a batch never spans two files.
  * <p>
  * Line format: the text, UTF-8, then {@code \n}; inside the text {@code \} is written as {@code \\}, a line feed as
@@ -25,7 +25,7 @@ import java.time.format.DateTimeFormatter;
  * for a new file, its directory entry). Not thread-safe.
  */
 final class RollingFileWriter implements AutoCloseable {
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS")
             .withZone(ZoneOffset.UTC);
 
     private final Path dir;
@@ -101,10 +101,11 @@ final class RollingFileWriter implements AutoCloseable {
     private void open() throws IOException {
         Files.createDirectories(dir);
         openedAtMillis = clock.millis();
-        String stamp = STAMP.format(clock.instant());
-        Path p = dir.resolve(prefix + "-" + stamp + ".log");
-        for (int n = 1; Files.exists(p); n++) {
-            p = dir.resolve(prefix + "-" + stamp + "-" + n + ".log");
+        java.time.Instant t = clock.instant();
+        Path p = dir.resolve(prefix + "-" + STAMP.format(t) + ".log");
+        while (Files.exists(p)) {
+            t = t.plusMillis(1);
+            p = dir.resolve(prefix + "-" + STAMP.format(t) + ".log");
         }
         channel = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
