@@ -78,6 +78,8 @@ public final class FileSourceConnector implements Connector {
     /** Followed files by absolute path; touched by the reader thread only (and by stop() after it ended). */
     private final Map<Path, FollowedFile> files = new HashMap<>();
     private volatile List<FollowedFile> snapshot = List.of();
+    private final long checkpointNanos;
+    private long lastCheckpointNanos = System.nanoTime();
     private Publisher publisher;
     private Thread reader;
     private boolean stopped;
@@ -101,6 +103,7 @@ public final class FileSourceConnector implements Connector {
             throw new IllegalArgumentException(config.key(CommonOptions.MAX_LINE_BYTES) + ": at most 2 GiB");
         }
         this.longLines = config.get(CommonOptions.LONG_LINES);
+        this.checkpointNanos = config.get(CHECKPOINT_INTERVAL).toNanos();
         counters.lag(() -> snapshot.stream().mapToLong(FollowedFile::lag).sum());
     }
 
@@ -126,29 +129,35 @@ public final class FileSourceConnector implements Connector {
     private void run() {
         long pollNanos = config.get(POLL_INTERVAL).toNanos();
         long scanNanos = config.get(SCAN_INTERVAL).toNanos();
-        long checkpointNanos = config.get(CHECKPOINT_INTERVAL).toNanos();
         long lastScan = System.nanoTime();
-        long lastCheckpoint = System.nanoTime();
         try {
             while (stopSignal.getCount() > 0) {
-                long now = System.nanoTime();
-                if (now - lastScan >= scanNanos) {
+                if (System.nanoTime() - lastScan >= scanNanos) {
                     scan(false);
-                    lastScan = now;
+                    lastScan = System.nanoTime();
                 }
                 for (FollowedFile f : new ArrayList<>(files.values())) {
                     poll(f);
                 }
-                if (now - lastCheckpoint >= checkpointNanos) {
-                    writeCheckpoints();
-                    lastCheckpoint = now;
-                }
+                writeCheckpointsIfDue();
                 stopSignal.await(pollNanos, TimeUnit.NANOSECONDS);
             }
         } catch (InterruptedException e) {
             // stop() interrupts a reader waiting for room in the window; it writes the checkpoints itself
         } catch (RuntimeException | Error e) {
             LOG.log(System.Logger.Level.ERROR, name + ": file source stopped by an unexpected error", e);
+        }
+    }
+
+    /**
+     * Writes the checkpoints every {@code checkpoint.interval}; called between polls and for every event, since one
+     * poll of a long file can last much longer than the interval.
+     */
+    private void writeCheckpointsIfDue() {
+        long now = System.nanoTime();
+        if (now - lastCheckpointNanos >= checkpointNanos) {
+            lastCheckpointNanos = now;
+            writeCheckpoints();
         }
     }
 
@@ -220,6 +229,7 @@ public final class FileSourceConnector implements Connector {
         String path = p.toString();
         String filename = p.getFileName().toString();
         return (event, onAcknowledged) -> {
+            writeCheckpointsIfDue();
             counters.recordsIn.incrementAndGet();
             if (event.truncated()) {
                 boolean refuse = longLines == CommonOptions.LongLines.REFUSE;

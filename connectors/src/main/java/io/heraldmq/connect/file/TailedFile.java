@@ -167,6 +167,7 @@ final class TailedFile implements FollowedFile {
     private void readAvailable() throws IOException, InterruptedException {
         long readPos = pipeline.readOffset();
         long budget = READ_BUDGET;
+        size = channel.size();
         while (budget > 0 && !Thread.currentThread().isInterrupted()) {
             buf.clear();
             int n = channel.read(buf, readPos);
