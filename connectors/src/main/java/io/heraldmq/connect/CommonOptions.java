@@ -18,8 +18,29 @@ public final class CommonOptions {
     public static final Option<LongLines> LONG_LINES = Option.optional("long.lines", LongLines.CUT,
             Option.oneOf(LongLines.class));
 
+    /** How a source sends: asynchronous PERSISTENT sends, or transactions of what is waiting. */
+    public static final Option<SendMode> SEND = Option.optional("send", SendMode.TRANSACTED,
+            Option.oneOf(SendMode.class));
+    /** The most records in one transaction ({@code send = transacted}). */
+    public static final Option<Integer> TRANSACTION_SIZE = Option.optional("transaction.size", 1000,
+            Option::positiveInt);
+
     /** The options every source takes. */
-    public static final List<Option<?>> SOURCE = List.of(URL, DESTINATION, WINDOW, MAX_LINE_BYTES, LONG_LINES);
+    public static final List<Option<?>> SOURCE = List.of(URL, DESTINATION, WINDOW, MAX_LINE_BYTES, LONG_LINES, SEND,
+            TRANSACTION_SIZE);
+
+    /** The transaction size to give a publisher for these settings: 0 for asynchronous sends. */
+    public static int transactedBatch(ConnectorSettings s) {
+        return s.get(SEND) == SendMode.TRANSACTED ? s.get(TRANSACTION_SIZE) : 0;
+    }
+
+    /** See {@link io.heraldmq.connect.publish.Publisher}. */
+    public enum SendMode {
+        /** {@code send(msg, CompletionListener)}: acknowledged one by one, pipelined as far as the provider does. */
+        ASYNC,
+        /** Everything waiting, up to {@code transaction.size}, sent in one transaction and committed. */
+        TRANSACTED
+    }
 
     /** What a source does with a line longer than {@code max.line.bytes}; both log a line saying so. */
     public enum LongLines {

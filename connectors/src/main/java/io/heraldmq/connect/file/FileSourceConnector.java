@@ -120,7 +120,8 @@ public final class FileSourceConnector implements Connector {
     @Override
     public synchronized void start() throws IOException {
         Files.createDirectories(checkpointDir);
-        publisher = new Publisher(name, connectionFactory, config.get(CommonOptions.WINDOW), counters);
+        publisher = new Publisher(name, connectionFactory, config.get(CommonOptions.WINDOW),
+                CommonOptions.transactedBatch(config), counters);
         scan(config.get(START_AT) == StartAt.END);
         reader = new Thread(this::run, "file-source " + name);
         reader.start();

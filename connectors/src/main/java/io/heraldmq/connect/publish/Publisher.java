@@ -24,14 +24,16 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Publishes a source's records PERSISTENT with asynchronous sends ({@code send(msg, CompletionListener)}), keeping at
- * most {@code window} records accepted and not yet acknowledged. That window is the source's whole buffer: a full
+ * Publishes a source's records PERSISTENT, either with asynchronous sends ({@code send(msg, CompletionListener)}) or
+ * in transactions of up to {@code transactedBatch} records (whatever is waiting, so a slow input costs no latency),
+ * keeping at most {@code window} records accepted and not yet acknowledged. That window is the source's whole buffer: a full
  * window makes {@link #offer} refuse and {@link #put} wait, which is how backpressure reaches the input.
  * <p>
  * <b>Threads.</b> Sources hand records over from any thread; one sender thread owns the JMS connection, session and
  * producer (a Session is single-threaded) and is the only one that calls JMS, so a provider that blocks in
  * {@code send} blocks it and never a source's event loop. Acknowledgements arrive on the provider's completion
- * thread in send order (JMS 3.1 section 7.3.8); each runs the record's {@link OutboundRecord#onAcknowledged}, so
+ * thread in send order (JMS 3.1 section 7.3.8), or on the sender thread when a commit returns; each runs the
+ * record's {@link OutboundRecord#onAcknowledged}, so
  * a source learns that everything it published up to that record is safe, which is when it may move its checkpoint.
  * <p>
  * <b>Failures.</b> When a send fails (refused, timed out, connection lost) the sender stops, waits for the answers
@@ -49,6 +51,8 @@ public final class Publisher implements AutoCloseable {
     private final String name;
     private final ConnectionFactory factory;
     private final int window;
+    /** Records per transaction; 0 for asynchronous sends. */
+    private final int transactedBatch;
     private final Counters counters;
 
     private final ReentrantLock lock = new ReentrantLock();
@@ -70,13 +74,15 @@ public final class Publisher implements AutoCloseable {
     private final Map<DestinationName, Destination> destinations = new HashMap<>();
 
     /**
-     * @param name   for the thread and log lines (the connector's name)
-     * @param window records accepted and not yet acknowledged, at most
+     * @param name            for the thread and log lines (the connector's name)
+     * @param window          records accepted and not yet acknowledged, at most
+     * @param transactedBatch 0 to send asynchronously, else the most records to send in one transaction
      */
-    public Publisher(String name, ConnectionFactory factory, int window, Counters counters) {
+    public Publisher(String name, ConnectionFactory factory, int window, int transactedBatch, Counters counters) {
         this.name = name;
         this.factory = factory;
         this.window = window;
+        this.transactedBatch = transactedBatch;
         this.counters = counters;
         this.sender = new Thread(this::sendLoop, "publisher " + name);
         sender.setDaemon(true);
@@ -201,6 +207,7 @@ public final class Publisher implements AutoCloseable {
         try {
             while (true) {
                 OutboundRecord r;
+                List<OutboundRecord> batch = null;
                 int myEpoch;
                 lock.lock();
                 try {
@@ -218,6 +225,14 @@ public final class Publisher implements AutoCloseable {
                         requeueInFlight();
                         r = null;
                         myEpoch = epoch;
+                    } else if (transactedBatch > 0) {
+                        batch = new ArrayList<>(Math.min(transactedBatch, unsent.size()));
+                        while (batch.size() < transactedBatch && !unsent.isEmpty()) {
+                            batch.add(unsent.poll());
+                        }
+                        inFlight.addAll(batch);
+                        r = batch.get(0);
+                        myEpoch = epoch;
                     } else {
                         r = unsent.poll();
                         inFlight.add(r);
@@ -234,11 +249,18 @@ public final class Publisher implements AutoCloseable {
                     continue;
                 }
                 try {
-                    send(r, myEpoch);
-                    counters.published.incrementAndGet();
+                    if (batch != null) {
+                        sendTransacted(batch, myEpoch);
+                    } else {
+                        send(r, myEpoch);
+                        counters.published.incrementAndGet();
+                    }
                     backoffMs = 0;
                 } catch (JMSException | RuntimeException e) {
                     LOG.log(System.Logger.Level.WARNING, name + ": send failed, reconnecting: " + e);
+                    if (batch != null) {
+                        answersDue++; // failEpoch counts down one answer; a transaction has none outstanding
+                    }
                     failEpoch(myEpoch);
                 }
             }
@@ -272,26 +294,33 @@ public final class Publisher implements AutoCloseable {
         }
     }
 
+    /** One transaction: every record of the batch, then commit; the broker has them all once commit returns. */
+    private void sendTransacted(List<OutboundRecord> batch, int myEpoch) throws JMSException {
+        ensureOpen();
+        try {
+            for (OutboundRecord r : batch) {
+                producer.send(destination(r), message(r), DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY,
+                        Message.DEFAULT_TIME_TO_LIVE);
+            }
+            session.commit();
+        } catch (JMSException | RuntimeException e) {
+            try {
+                session.rollback();
+            } catch (JMSException | RuntimeException ignored) {
+                // the connection is closed and opened again anyway
+            }
+            throw e;
+        }
+        counters.published.addAndGet(batch.size());
+        for (OutboundRecord r : batch) {
+            acknowledged(r, myEpoch);
+        }
+    }
+
     private void send(OutboundRecord r, int myEpoch) throws JMSException {
         ensureOpen();
-        TextMessage m = session.createTextMessage(r.body());
-        for (Map.Entry<String, Object> p : r.properties().entrySet()) {
-            m.setObjectProperty(p.getKey(), p.getValue());
-        }
-        if (r.groupId() != null) {
-            m.setStringProperty("JMSXGroupID", r.groupId());
-        }
-        Destination d = destinations.get(r.destination());
-        if (d == null) {
-            if (destinations.size() >= 1024) {
-                destinations.clear(); // bounded: a template with many values only costs lookups
-            }
-            d = r.destination().queue() ? session.createQueue(r.destination().name())
-                    : session.createTopic(r.destination().name());
-            destinations.put(r.destination(), d);
-        }
-        producer.send(d, m, DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY, Message.DEFAULT_TIME_TO_LIVE,
-                new CompletionListener() {
+        producer.send(destination(r), message(r), DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY,
+                Message.DEFAULT_TIME_TO_LIVE, new CompletionListener() {
                     @Override
                     public void onCompletion(Message message) {
                         acknowledged(r, myEpoch);
@@ -306,6 +335,30 @@ public final class Publisher implements AutoCloseable {
                 });
     }
 
+    private TextMessage message(OutboundRecord r) throws JMSException {
+        TextMessage m = session.createTextMessage(r.body());
+        for (Map.Entry<String, Object> p : r.properties().entrySet()) {
+            m.setObjectProperty(p.getKey(), p.getValue());
+        }
+        if (r.groupId() != null) {
+            m.setStringProperty("JMSXGroupID", r.groupId());
+        }
+        return m;
+    }
+
+    private Destination destination(OutboundRecord r) throws JMSException {
+        Destination d = destinations.get(r.destination());
+        if (d == null) {
+            if (destinations.size() >= 1024) {
+                destinations.clear(); // bounded: a template with many values only costs lookups
+            }
+            d = r.destination().queue() ? session.createQueue(r.destination().name())
+                    : session.createTopic(r.destination().name());
+            destinations.put(r.destination(), d);
+        }
+        return d;
+    }
+
     private void acknowledged(OutboundRecord r, int myEpoch) {
         List<Runnable> waiters = List.of();
         lock.lock();
@@ -313,7 +366,9 @@ public final class Publisher implements AutoCloseable {
             if (myEpoch != epoch) {
                 return; // the record was requeued, so it is sent again; this answer is about the old copy
             }
-            answersDue--;
+            if (transactedBatch == 0) {
+                answersDue--;
+            }
             if (failed) {
                 changed.signalAll();
                 return; // a record before this one failed; this one is sent again to keep the order
@@ -361,7 +416,8 @@ public final class Publisher implements AutoCloseable {
         }
         Connection c = factory.createConnection();
         try {
-            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Session s = transactedBatch > 0 ? c.createSession(true, Session.SESSION_TRANSACTED)
+                    : c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer p = s.createProducer(null);
             p.setDeliveryMode(DeliveryMode.PERSISTENT);
             connection = c;

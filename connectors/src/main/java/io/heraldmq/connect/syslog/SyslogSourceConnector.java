@@ -122,7 +122,8 @@ public final class SyslogSourceConnector implements Connector {
 
     @Override
     public synchronized void start() throws Exception {
-        publisher = new Publisher(name, connectionFactory, config.get(CommonOptions.WINDOW), counters);
+        publisher = new Publisher(name, connectionFactory, config.get(CommonOptions.WINDOW),
+                CommonOptions.transactedBatch(config), counters);
         counters.lag(publisher::pending);
         records = new SyslogRecords(name, new SyslogParser(Clock.systemDefaultZone(), ZoneId.systemDefault()),
                 destination, config.get(CommonOptions.LONG_LINES), config.get(BODY) == Body.RAW, counters);

@@ -14,6 +14,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -56,7 +58,7 @@ class FileSourceIT {
     @BeforeEach
     void subscribe(TestInfo info) throws JMSException {
         log = dir.resolve("app.log");
-        topic = "logs." + info.getTestMethod().orElseThrow().getName();
+        topic = "logs." + info.getTestMethod().orElseThrow().getName() + info.getDisplayName().replaceAll("\\W", "");
         // Subscribed before any source starts: a non-durable topic subscriber only sees later messages.
         consumerConnection = new HeraldConnectionFactory(broker.url()).createConnection();
         Session s = consumerConnection.createSession(false, Session.AUTO_ACKNOWLEDGE);
@@ -179,16 +181,17 @@ class FileSourceIT {
         assertEquals(0L, received.get(2).getLongProperty("offset"));
     }
 
-    @Test
-    void restartResumesFromTheCheckpointWithoutLossOrDuplicates() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"async", "transacted"})
+    void restartResumesFromTheCheckpointWithoutLossOrDuplicates(String send) throws Exception {
         append(log, "l1\nl2\n");
-        FileSourceConnector first = startSource();
+        FileSourceConnector first = startSource("send", send);
         awaitCount(2);
         first.stop();
         // Written while the connector is down: must be picked up, and l1/l2 must not be sent again.
         append(log, "l3\n");
 
-        startSource();
+        startSource("send", send);
         awaitCount(3);
         append(log, "l4\n");
         awaitCount(4);

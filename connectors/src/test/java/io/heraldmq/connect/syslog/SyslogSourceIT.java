@@ -16,6 +16,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -57,7 +59,7 @@ class SyslogSourceIT {
 
     @BeforeEach
     void subscribe(TestInfo info) throws JMSException {
-        topic = "syslog." + info.getTestMethod().orElseThrow().getName();
+        topic = "syslog." + info.getTestMethod().orElseThrow().getName() + info.getDisplayName().replaceAll("\\W", "");
         consumerConnection = new HeraldConnectionFactory(broker.url()).createConnection();
         consumerConnection.start();
         listen(topic);
@@ -192,15 +194,17 @@ class SyslogSourceIT {
         assertEquals(4L, c.counters().snapshot().get("records_in"));
     }
 
-    @Test
-    void aBrokerOutagePausesTcpInsteadOfLosingMessages() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"async", "transacted"})
+    void aBrokerOutagePausesTcpInsteadOfLosingMessages(String send) throws Exception {
         // A broker of its own, stopped and started again on the same port and data directory.
-        BrokerConfig config = BrokerConfig.defaults().withPort(0).withDataDir(dir.resolve("outage-broker"));
+        BrokerConfig config = BrokerConfig.defaults().withPort(0).withDataDir(dir.resolve("outage-" + send));
         Broker own = done(Broker.start(config));
         String url = own.url();
         config = config.withPort(own.port());
         String queue = topic + ".outage";
-        SyslogSourceConnector c = start("queue://" + queue, "window", "8", "url", url);
+        SyslogSourceConnector c = start("queue://" + queue, "window", "8", "url", url, "send", send,
+                "transaction.size", "3");
         int n = 300;
         done(own.close());
         try (Socket s = new Socket("127.0.0.1", port(c, "tcp"))) {
