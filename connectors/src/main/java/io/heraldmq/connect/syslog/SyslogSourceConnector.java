@@ -47,6 +47,8 @@ public final class SyslogSourceConnector implements Connector {
     public static final Option<List<URI>> LISTEN = Option.required("listen", SyslogSourceConnector::listenAddresses);
     public static final Option<Body> BODY = Option.optional("body", Body.MESSAGE, Option.oneOf(Body.class));
 
+    private static final long QUIET_MS = 300;
+
     public static final List<Option<?>> OPTIONS = concat(CommonOptions.SOURCE, List.of(LISTEN, BODY));
 
     /** What a message's body holds. */
@@ -67,6 +69,12 @@ public final class SyslogSourceConnector implements Connector {
     private long lastDropLogNanos;
     private long dropsSinceLog;
     private boolean stopped;
+    private volatile boolean stopping;
+    /** When a TCP connection last received bytes or retried a paused record. */
+    private volatile long lastInputNanos = System.nanoTime();
+    /** TCP connections paused for a full window: they hold input back. */
+    private final java.util.concurrent.atomic.AtomicInteger pausedConnections =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     public SyslogSourceConnector(ConnectorSettings config, ConnectionFactory connectionFactory) {
         this.name = config.name();
@@ -145,8 +153,24 @@ public final class SyslogSourceConnector implements Connector {
 
     private void listenTcp(URI u) throws Exception {
         NetServer server = vertx.createNetServer(new NetServerOptions().setHost(u.getHost()).setPort(u.getPort()));
-        server.connectHandler(socket -> new SyslogTcpConnection(socket, vertx.getOrCreateContext(), maxBytes, records,
-                publisher).start());
+        server.connectHandler(socket -> {
+            if (stopping) {
+                socket.close();
+                return;
+            }
+            new SyslogTcpConnection(socket, vertx.getOrCreateContext(), maxBytes, records, publisher,
+                    new SyslogTcpConnection.Activity() {
+                        @Override
+                        public void touched() {
+                            lastInputNanos = System.nanoTime();
+                        }
+
+                        @Override
+                        public void paused(boolean paused) {
+                            pausedConnections.addAndGet(paused ? 1 : -1);
+                        }
+                    }).start();
+        });
         await(server.listen());
         tcpServers.add(server);
         String a = "tcp://" + u.getHost() + ":" + server.actualPort();
@@ -199,17 +223,32 @@ public final class SyslogSourceConnector implements Connector {
         return f.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
-    /** Stops listening, waits up to 30 s for the broker to acknowledge what was accepted, then closes. */
+    /**
+     * Stops: refuses new TCP connections and closes the UDP sockets, keeps reading open TCP connections until none
+     * is paused and they have been quiet for {@value #QUIET_MS} ms (at most 10 s: what their senders already wrote
+     * is taken, not cut off), closes them, and waits up to 30 s for the broker to acknowledge what was accepted.
+     */
     @Override
     public synchronized void stop() {
         if (stopped || vertx == null) {
             return;
         }
         stopped = true;
-        for (NetServer s : tcpServers) {
+        stopping = true;
+        for (DatagramSocket s : udpSockets) {
             s.close();
         }
-        for (DatagramSocket s : udpSockets) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        try {
+            while ((pausedConnections.get() > 0
+                    || System.nanoTime() - lastInputNanos < TimeUnit.MILLISECONDS.toNanos(QUIET_MS))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(QUIET_MS / 4); // not an event loop: the caller's thread, stopping the process
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (NetServer s : tcpServers) {
             s.close();
         }
         try {

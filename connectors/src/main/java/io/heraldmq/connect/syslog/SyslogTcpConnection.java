@@ -23,9 +23,22 @@ final class SyslogTcpConnection {
     private final Publisher publisher;
     private final String peer;
     private OutboundRecord waiting;
+    /** Closed by us after a framing error: nothing more of this connection is published. */
     private boolean closed;
 
-    SyslogTcpConnection(NetSocket socket, Context context, int maxBytes, SyslogRecords records, Publisher publisher) {
+    /** Tells the source when this connection last received input and whether it holds some back, for a clean stop. */
+    interface Activity {
+        void touched();
+
+        /** The connection paused (true) or resumed or closed while paused (false). */
+        void paused(boolean paused);
+    }
+
+    private final Activity activity;
+
+    SyslogTcpConnection(NetSocket socket, Context context, int maxBytes, SyslogRecords records, Publisher publisher,
+                        Activity activity) {
+        this.activity = activity;
         this.socket = socket;
         this.context = context;
         this.framer = new SyslogFramer(maxBytes);
@@ -36,10 +49,13 @@ final class SyslogTcpConnection {
 
     void start() {
         socket.handler(this::received);
-        socket.closeHandler(v -> closed = true);
+        // No close handler: a sender that closes right after writing must not lose what is held back here. The held
+        // record and the frames in the framer are published all the same, and resuming a closed socket still hands
+        // over what Vert.x queued while it was paused.
     }
 
     private void received(Buffer b) {
+        activity.touched();
         framer.append(b.getBytes());
         drain();
     }
@@ -64,6 +80,7 @@ final class SyslogTcpConnection {
             OutboundRecord r = records.toRecord(frame, peer);
             if (r != null && !publisher.offer(r)) {
                 waiting = r;
+                activity.paused(true);
                 socket.pause();
                 publisher.whenRoom(() -> context.runOnContext(v -> retry()));
             }
@@ -74,11 +91,13 @@ final class SyslogTcpConnection {
         if (closed) {
             return;
         }
+        activity.touched();
         if (!publisher.offer(waiting)) {
             publisher.whenRoom(() -> context.runOnContext(v -> retry()));
             return;
         }
         waiting = null;
+        activity.paused(false);
         drain();
         if (waiting == null && !closed) {
             socket.resume();

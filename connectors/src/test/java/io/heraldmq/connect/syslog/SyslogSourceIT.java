@@ -194,6 +194,23 @@ class SyslogSourceIT {
         assertEquals(4L, c.counters().snapshot().get("records_in"));
     }
 
+    @Test
+    void aSenderThatClosesRightAfterWritingLosesNothingHeldBack() throws Exception {
+        // A small window keeps the connection paused most of the time, so the close arrives while input is held.
+        SyslogSourceConnector c = start("topic://" + topic, "window", "4", "transaction.size", "2");
+        int n = 2000;
+        try (Socket s = new Socket("127.0.0.1", port(c, "tcp"))) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < n; i++) {
+                b.append("<13>1 - h app - - - m").append(i).append('\n');
+            }
+            s.getOutputStream().write(b.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> c.counters().snapshot().get("acknowledged") == n);
+        awaitCount(n);
+        assertEquals("m" + (n - 1), received.get(n - 1).getText());
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"async", "transacted"})
     void aBrokerOutagePausesTcpInsteadOfLosingMessages(String send) throws Exception {
