@@ -9,6 +9,8 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -108,8 +110,9 @@ class ConnectCommandIT {
         }
     }
 
-    @Test
-    void killDashNineInMidStreamLosesNothingAcknowledged() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"async", "transacted"})
+    void killDashNineInMidStreamLosesNothingAcknowledged(String send) throws Exception {
         int total = 50_000;
         Path log = dir.resolve("big.log");
         writeLines(log, 0, total);
@@ -117,15 +120,17 @@ class ConnectCommandIT {
         Path cfg = config(
                 "connector.big.type = file",
                 "connector.big.path = " + log,
-                "connector.big.destination = queue://connect.crash",
+                "connector.big.destination = queue://connect.crash." + send,
+                "connector.big.send = " + send,
                 "connector.big.url = " + broker.url(),
                 "connector.big.checkpoint.dir = " + checkpoints,
                 "connector.big.window = 1000",
                 "connector.big.checkpoint.interval = 20ms");
         try (ConnectProcess p = ConnectProcess.start(cfg).awaitRunning()) {
-            // Killed once some, but not all, lines are acknowledged and checkpointed.
+            // Killed once a fifth of the file is acknowledged and checkpointed, with more in flight.
+            long fifth = Files.size(log) / 5;
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5))
-                    .until(() -> checkpointOffset(checkpoints) > 0);
+                    .until(() -> checkpointOffset(checkpoints) > fifth);
             p.kill();
         }
         long atKill = checkpointOffset(checkpoints);
@@ -138,7 +143,7 @@ class ConnectCommandIT {
         List<Integer> got = new ArrayList<>();
         try (Connection c = new HeraldConnectionFactory(broker.url()).createConnection()) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            MessageConsumer consumer = s.createConsumer(s.createQueue("connect.crash"));
+            MessageConsumer consumer = s.createConsumer(s.createQueue("connect.crash." + send));
             c.start();
             for (Message m = consumer.receive(5000); m != null; m = consumer.receive(1000)) {
                 got.add(Integer.parseInt(((TextMessage) m).getText().substring("line ".length())));
@@ -154,8 +159,8 @@ class ConnectCommandIT {
             }
         }
         assertTrue(rewinds <= 1, "more than one run of duplicates: " + rewinds);
-        System.out.println("kill -9 at checkpoint offset " + atKill + ": " + (got.size() - total)
-                + " duplicate lines");
+        System.out.println("send=" + send + ", kill -9 at checkpoint offset " + atKill + " of " + Files.size(log)
+                + ": " + (got.size() - total) + " duplicate lines");
     }
 
     private static long checkpointOffset(Path dir) throws IOException {
