@@ -14,8 +14,8 @@ import java.nio.file.StandardOpenOption;
 import java.util.Properties;
 
 /**
- * Where a {@link FileTailSource} stands: every line before {@code offset} of the file identified by {@code fileKey}
- * has been sent PERSISTENT and acknowledged by the broker.
+ * Where a {@link TailedFile} stands: every line before {@code offset} of the file identified by {@code fileKey}
+ * has been sent PERSISTENT and acknowledged by the broker (or refused as too long, with a log line).
  * <p>
  * File format: a Java properties text file (ISO-8859-1; other characters as backslash-u escapes), five keys and an
  * optional sixth:
