@@ -77,6 +77,7 @@ public final class FileSourceConnector implements Connector {
     private final CountDownLatch stopSignal = new CountDownLatch(1);
     /** Followed files by absolute path; touched by the reader thread only (and by stop() after it ended). */
     private final Map<Path, FollowedFile> files = new HashMap<>();
+    private final Incarnations incarnations = new Incarnations();
     private volatile List<FollowedFile> snapshot = List.of();
     private final long checkpointNanos;
     private long lastCheckpointNanos = System.nanoTime();
@@ -120,6 +121,7 @@ public final class FileSourceConnector implements Connector {
     @Override
     public synchronized void start() throws IOException {
         Files.createDirectories(checkpointDir);
+        incarnations.load(checkpointDir);
         publisher = new Publisher(name, connectionFactory, config.get(CommonOptions.WINDOW),
                 CommonOptions.transactedBatch(config), counters);
         scan(config.get(START_AT) == StartAt.END);
@@ -197,9 +199,12 @@ public final class FileSourceConnector implements Connector {
                 continue;
             }
             try {
+                if (!gz && readByAnother(p)) {
+                    continue; // a rotated name of a file still read under its old one; taken up once that is done
+                }
                 Path cp = checkpointFile(p);
                 files.put(p, gz ? new GzipFile(p, cp, fileSettings, sink(p))
-                        : new TailedFile(p, cp, first, fileSettings, sink(p)));
+                        : new TailedFile(p, cp, first, fileSettings, sink(p), incarnations));
                 LOG.log(System.Logger.Level.INFO, name + ": following " + p);
             } catch (IOException e) {
                 LOG.log(System.Logger.Level.WARNING, name + ": cannot follow " + p + ": " + e);
@@ -209,6 +214,20 @@ public final class FileSourceConnector implements Connector {
         // file still present stays known, or the next scan would read it again.
         files.entrySet().removeIf(e -> e.getValue().finished() && !found.contains(e.getKey()));
         updateSnapshot();
+    }
+
+    /** Whether the file at {@code p} is the incarnation another followed path has open. */
+    private boolean readByAnother(Path p) throws IOException {
+        String key = TailedFile.keyOf(p);
+        if (key == null || key.isEmpty()) {
+            return false;
+        }
+        for (Map.Entry<Path, FollowedFile> e : files.entrySet()) {
+            if (!e.getKey().equals(p) && e.getValue() instanceof TailedFile t && key.equals(t.currentKey())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void updateSnapshot() {

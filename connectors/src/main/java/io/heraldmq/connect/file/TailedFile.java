@@ -28,6 +28,10 @@ import java.nio.file.attribute.BasicFileAttributes;
  * A new incarnation's checkpoint (offset 0) is written as soon as it is opened, so a restart cannot mistake it for
  * the old one.
  * <p>
+ * <b>Rotated names.</b> A glob that also matches the rotated names ({@code app.log*}) finds the old incarnation again
+ * under its new name. The source knows it by identity ({@link Incarnations}): it is not followed while another path
+ * still reads it, and afterwards it is read on from where that path stopped, not again from its start.
+ * <p>
  * <b>Not detected:</b> a truncation after which the file regrows past the old position before the next poll (size
  * alone cannot tell), and, across a connector restart, a file deleted and recreated with a reused inode number and
  * at least the checkpointed size. Lines appended to the old incarnation after the switch to the new one are lost,
@@ -46,6 +50,7 @@ final class TailedFile implements FollowedFile {
     private final boolean startAtEnd;
     private final FileSourceSettings settings;
     private final LinePipeline.EventSink sink;
+    private final Incarnations incarnations;
     private final ByteBuffer buf = ByteBuffer.allocate(READ_SIZE);
 
     private Checkpoint resumeFrom;
@@ -64,7 +69,8 @@ final class TailedFile implements FollowedFile {
      * @param startAtEnd without a checkpoint, start at the end of the file as it is now (else at its beginning)
      */
     TailedFile(Path file, Path checkpointFile, boolean startAtEnd, FileSourceSettings settings,
-               LinePipeline.EventSink sink) throws IOException {
+               LinePipeline.EventSink sink, Incarnations incarnations) throws IOException {
+        this.incarnations = incarnations;
         this.file = file;
         this.fileName = file.toString();
         this.checkpointFile = checkpointFile;
@@ -85,6 +91,7 @@ final class TailedFile implements FollowedFile {
                 return;
             }
             writeCheckpoint();
+            incarnations.left(pipeline.acked());
             closeChannel();
             String key = switchTo;
             switchTo = null;
@@ -112,6 +119,7 @@ final class TailedFile implements FollowedFile {
                 pipeline.finish();
                 if (pipeline.allAcked()) {
                     writeCheckpoint();
+                    incarnations.left(pipeline.acked());
                     closeChannel();
                     finished = true;
                 }
@@ -147,6 +155,15 @@ final class TailedFile implements FollowedFile {
         resumeFrom = null;
         if (cp != null && cp.fileKey().equals(key) && cp.offset() <= ch.size()) {
             newPipeline(cp.offset(), cp.line());
+            return;
+        }
+        Checkpoint known = incarnations.find(key);
+        if (known != null && known.offset() <= ch.size()) {
+            // A file this source read under another name (rotated to this one): go on where it stopped.
+            LOG.log(System.Logger.Level.INFO, fileName + " was read before as " + known.file() + "; reading on from"
+                    + " offset " + known.offset());
+            newPipeline(known.offset(), known.line());
+            writeCheckpoint();
             return;
         }
         if (cp != null) {
@@ -218,6 +235,11 @@ final class TailedFile implements FollowedFile {
             }
             channel = null;
         }
+    }
+
+    /** The identity of the incarnation being read, or null. */
+    String currentKey() {
+        return channelKey;
     }
 
     /** The file's identity, "" if the file system has none, null if the file does not exist. */

@@ -166,6 +166,41 @@ class FileSourceIT {
     }
 
     @Test
+    void aGlobThatMatchesRotatedNamesDoesNotReadThemAgain() throws Exception {
+        append(log, "one\ntwo\n");
+        startSourceOn(dir.resolve("app.log*").toString());
+        awaitCount(2);
+        append(log, "three\n");
+        Files.move(log, dir.resolve("app.log.1"));
+        append(log, "new-one\n");
+        awaitCount(4);
+        // app.log.1 is the incarnation app.log was reading: over several scans nothing of it comes again.
+        await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(5)).until(() -> received.size() == 4);
+        assertEquals(List.of("one", "two", "three", "new-one"), texts());
+        append(dir.resolve("app.log.1"), "late\n"); // still followed under its new name, from where it stopped
+        awaitCount(5);
+        assertEquals("late", received.get(4).getText());
+    }
+
+    @Test
+    void rotationWhileStoppedIsReadOnUnderTheNewName() throws Exception {
+        append(log, "l1\n");
+        FileSourceConnector first = startSourceOn(dir.resolve("app.log*").toString());
+        awaitCount(1);
+        first.stop();
+        running.remove(first);
+        // While the source is down: one more line, then rotation.
+        append(log, "l2\n");
+        Files.move(log, dir.resolve("app.log.1"));
+        append(log, "n1\n");
+        startSourceOn(dir.resolve("app.log*").toString());
+        awaitCount(3);
+        await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(5)).until(() -> received.size() == 3);
+        // Two streams now (app.log.1 and the new app.log), so only each one's order is defined.
+        assertEquals(java.util.Set.of("l1", "l2", "n1"), new java.util.HashSet<>(texts()));
+    }
+
+    @Test
     void truncationStartsAgainFromTheBeginning() throws Exception {
         append(log, "first\nsecond\n");
         startSource();
