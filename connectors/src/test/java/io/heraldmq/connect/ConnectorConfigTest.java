@@ -65,9 +65,13 @@ class ConnectorConfigTest {
         e = error(Map.of("connector.a.type", "file", "connector.a.path", "x", "connector.a.destination",
                 "topic://t", "connector.a.long.lines", "wrap"));
         assertTrue(e.contains("not one of [cut, refuse]"), e);
+        e = assertThrows(IllegalArgumentException.class, () -> ConnectorRuntime.create(ConnectorConfig.parse(
+                Map.of("connector.s.type", "syslog", "connector.s.destination", "topic://t",
+                        "connector.s.listen", "tls://127.0.0.1:6514")), ConnectionFactories::heraldMq)).getMessage();
+        assertTrue(e.contains("tls:// needs connector.s.tls.cert and connector.s.tls.key"), e);
         e = error(Map.of("connector.s.type", "syslog", "connector.s.destination", "topic://t",
-                "connector.s.listen", "tls://127.0.0.1:6514"));
-        assertTrue(e.contains("tls:// (RFC 5425) is not yet supported"), e);
+                "connector.s.listen", "http://127.0.0.1:80"));
+        assertTrue(e.contains("connector.s.listen: not tcp://, udp:// or tls://HOST:PORT"), e);
         assertTrue(error(Map.of()).contains("no connectors"));
     }
 

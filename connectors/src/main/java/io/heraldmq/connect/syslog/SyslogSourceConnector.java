@@ -17,6 +17,7 @@ import io.vertx.core.datagram.DatagramSocket;
 import io.vertx.core.datagram.DatagramSocketOptions;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import jakarta.jms.ConnectionFactory;
 
 import java.net.URI;
@@ -29,10 +30,12 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The {@code syslog} source: listens on {@code listen} (comma-separated {@code tcp://HOST:PORT} and
- * {@code udp://HOST:PORT}; port 0 picks a free one, see {@link #boundAddresses()}), parses RFC 5424 and RFC 3164
- * ({@link SyslogParser}) and publishes each message ({@link SyslogRecords} lists the properties). TCP takes both
- * RFC 6587 framings, detected per connection ({@link SyslogFramer}); UDP takes one message per datagram.
+ * The {@code syslog} source: listens on {@code listen} (comma-separated {@code tcp://HOST:PORT},
+ * {@code udp://HOST:PORT} and {@code tls://HOST:PORT}; port 0 picks a free one, see {@link #boundAddresses()}),
+ * parses RFC 5424 and RFC 3164 ({@link SyslogParser}) and publishes each message ({@link SyslogRecords} lists the
+ * properties). TCP takes both RFC 6587 framings, detected per connection ({@link SyslogFramer}); TLS (RFC 5425,
+ * server certificate {@code tls.cert} and key {@code tls.key} in PEM) the same over TLS; UDP one message per
+ * datagram.
  * <p>
  * Vert.x with a single event loop runs all sockets of one source: parsing is cheap next to the broker's work, and one
  * thread keeps the destination cache unshared. The event loop never calls JMS ({@link Publisher} does, on its own
@@ -46,10 +49,15 @@ public final class SyslogSourceConnector implements Connector {
 
     public static final Option<List<URI>> LISTEN = Option.required("listen", SyslogSourceConnector::listenAddresses);
     public static final Option<Body> BODY = Option.optional("body", Body.MESSAGE, Option.oneOf(Body.class));
+    /** The server certificate (chain) for {@code tls://} listeners, PEM. */
+    public static final Option<String> TLS_CERT = Option.optional("tls.cert", null, Option::text);
+    /** Its private key, PEM (PKCS#8, or PKCS#1 RSA). */
+    public static final Option<String> TLS_KEY = Option.optional("tls.key", null, Option::text);
 
     private static final long QUIET_MS = 300;
 
-    public static final List<Option<?>> OPTIONS = concat(CommonOptions.SOURCE, List.of(LISTEN, BODY));
+    public static final List<Option<?>> OPTIONS = concat(CommonOptions.SOURCE, List.of(LISTEN, BODY, TLS_CERT,
+            TLS_KEY));
 
     /** What a message's body holds. */
     public enum Body { MESSAGE, RAW }
@@ -90,6 +98,11 @@ public final class SyslogSourceConnector implements Connector {
             throw new IllegalArgumentException(config.key(CommonOptions.MAX_LINE_BYTES) + ": at most 16m for syslog");
         }
         this.maxBytes = (int) max;
+        boolean tls = config.get(LISTEN).stream().anyMatch(u -> u.getScheme().equals("tls"));
+        if (tls && (config.get(TLS_CERT) == null || config.get(TLS_KEY) == null)) {
+            throw new IllegalArgumentException(config.key(LISTEN) + ": tls:// needs " + config.key(TLS_CERT) + " and "
+                    + config.key(TLS_KEY));
+        }
     }
 
     static List<URI> listenAddresses(String text) {
@@ -101,12 +114,9 @@ public final class SyslogSourceConnector implements Connector {
             } catch (java.net.URISyntaxException e) {
                 throw new IllegalArgumentException("not tcp://HOST:PORT or udp://HOST:PORT: " + part.trim());
             }
-            if (u.getScheme() == null || !List.of("tcp", "udp").contains(u.getScheme()) || u.getHost() == null
+            if (u.getScheme() == null || !List.of("tcp", "udp", "tls").contains(u.getScheme()) || u.getHost() == null
                     || u.getPort() < 0) {
-                if ("tls".equals(u.getScheme())) {
-                    throw new IllegalArgumentException("tls:// (RFC 5425) is not yet supported: " + part.trim());
-                }
-                throw new IllegalArgumentException("not tcp://HOST:PORT or udp://HOST:PORT: " + part.trim());
+                throw new IllegalArgumentException("not tcp://, udp:// or tls://HOST:PORT: " + part.trim());
             }
             out.add(u);
         }
@@ -123,7 +133,7 @@ public final class SyslogSourceConnector implements Connector {
         return counters;
     }
 
-    /** {@code tcp://HOST:PORT} and {@code udp://HOST:PORT} actually bound, after {@link #start()}. */
+    /** {@code tcp://}, {@code tls://} and {@code udp://HOST:PORT} actually bound, after {@link #start()}. */
     public synchronized List<String> boundAddresses() {
         return List.copyOf(bound);
     }
@@ -139,10 +149,10 @@ public final class SyslogSourceConnector implements Connector {
                 .setInternalBlockingPoolSize(1));
         try {
             for (URI u : config.get(LISTEN)) {
-                if (u.getScheme().equals("tcp")) {
-                    listenTcp(u);
-                } else {
+                if (u.getScheme().equals("udp")) {
                     listenUdp(u);
+                } else {
+                    listenTcp(u);
                 }
             }
         } catch (Exception e) {
@@ -152,7 +162,13 @@ public final class SyslogSourceConnector implements Connector {
     }
 
     private void listenTcp(URI u) throws Exception {
-        NetServer server = vertx.createNetServer(new NetServerOptions().setHost(u.getHost()).setPort(u.getPort()));
+        NetServerOptions options = new NetServerOptions().setHost(u.getHost()).setPort(u.getPort());
+        if (u.getScheme().equals("tls")) {
+            // RFC 5425: TLS, the server authenticated by its certificate; clients are not asked for one.
+            options.setSsl(true).setKeyCertOptions(new PemKeyCertOptions().setCertPath(config.get(TLS_CERT))
+                    .setKeyPath(config.get(TLS_KEY)));
+        }
+        NetServer server = vertx.createNetServer(options);
         server.connectHandler(socket -> {
             if (stopping) {
                 socket.close();
@@ -173,7 +189,7 @@ public final class SyslogSourceConnector implements Connector {
         });
         await(server.listen());
         tcpServers.add(server);
-        String a = "tcp://" + u.getHost() + ":" + server.actualPort();
+        String a = u.getScheme() + "://" + u.getHost() + ":" + server.actualPort();
         bound.add(a);
         LOG.log(System.Logger.Level.INFO, name + ": syslog listening on " + a);
     }

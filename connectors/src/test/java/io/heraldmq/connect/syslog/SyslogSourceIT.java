@@ -179,6 +179,43 @@ class SyslogSourceIT {
     }
 
     @Test
+    void tlsWithOctetCountingAsRfc5425Says() throws Exception {
+        // A self-signed server certificate made by openssl; the client trusts exactly it.
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Process p = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                key.toString(), "-out", cert.toString(), "-subj", "/CN=127.0.0.1", "-days", "1")
+                .redirectErrorStream(true).start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        SyslogSourceConnector c = start("topic://" + topic, "listen", "tls://127.0.0.1:0", "tls.cert",
+                cert.toString(), "tls.key", key.toString());
+        int port = port(c, "tls");
+
+        java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+        trust.load(null, null);
+        try (var in = Files.newInputStream(cert)) {
+            trust.setCertificateEntry("server", java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(in));
+        }
+        javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        tmf.init(trust);
+        javax.net.ssl.SSLContext ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+        ssl.init(null, tmf.getTrustManagers(), null);
+        try (Socket s = ssl.getSocketFactory().createSocket("127.0.0.1", port)) {
+            String m1 = "<165>1 2026-01-01T00:00:00Z h tlsapp - - - over tls";
+            String m2 = "<165>1 2026-01-01T00:00:00Z h tlsapp - - - second";
+            s.getOutputStream().write((m1.length() + " " + m1 + m2.length() + " " + m2)
+                    .getBytes(StandardCharsets.UTF_8));
+            s.getOutputStream().flush();
+            awaitCount(2);
+        }
+        assertEquals(List.of("over tls", "second"), List.of(received.get(0).getText(), received.get(1).getText()));
+        assertEquals("tlsapp", received.get(0).getStringProperty("app"));
+    }
+
+    @Test
     void badInputIsRefusedAndCountedAndCostsNothingElse() throws Exception {
         SyslogSourceConnector c = start("topic://" + topic, "max.line.bytes", "64", "long.lines", "refuse");
         try (Socket s = new Socket("127.0.0.1", port(c, "tcp"))) {
