@@ -20,7 +20,7 @@ public final class LineSplitter {
      * @param truncated  whether it was longer than the limit and {@code text} holds only its start
      */
     public record Line(String text, long byteLength, boolean truncated) {
-        Line(String text, long byteLength) {
+        public Line(String text, long byteLength) {
             this(text, byteLength, false);
         }
     }

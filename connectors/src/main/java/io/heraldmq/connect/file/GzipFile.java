@@ -75,11 +75,13 @@ final class GzipFile implements FollowedFile {
         long offset = 0;
         long line = 0;
         if (written != null && written.fileKey().equals(key)) {
-            offset = in.skip(written.offset());
-            line = written.line();
-            if (offset != written.offset()) {
+            try {
+                in.skipNBytes(written.offset());
+            } catch (java.io.EOFException e) {
                 throw new IOException(file + " is shorter than its checkpoint " + checkpointFile);
             }
+            offset = written.offset();
+            line = written.line();
         }
         pipeline = new LinePipeline(file.toString(), key == null ? "" : key, offset, line,
                 (int) settings.maxLineBytes(), settings.multilineStart(), sink);

@@ -258,10 +258,8 @@ public final class Publisher implements AutoCloseable {
                     backoffMs = 0;
                 } catch (JMSException | RuntimeException e) {
                     LOG.log(System.Logger.Level.WARNING, name + ": send failed, reconnecting: " + e);
-                    if (batch != null) {
-                        answersDue++; // failEpoch counts down one answer; a transaction has none outstanding
-                    }
-                    failEpoch(myEpoch);
+                    // An asynchronous send that threw will get no answer; a transaction never waits for one.
+                    failEpoch(myEpoch, batch == null);
                 }
             }
         } catch (InterruptedException e) {
@@ -330,7 +328,7 @@ public final class Publisher implements AutoCloseable {
                     public void onException(Message message, Exception exception) {
                         LOG.log(System.Logger.Level.WARNING, name + ": the broker did not take a message: "
                                 + exception);
-                        failEpoch(myEpoch);
+                        failEpoch(myEpoch, true);
                     }
                 });
     }
@@ -396,13 +394,16 @@ public final class Publisher implements AutoCloseable {
         }
     }
 
-    private void failEpoch(int myEpoch) {
+    /** @param answered whether this ends an answer that {@code answersDue} counted */
+    private void failEpoch(int myEpoch, boolean answered) {
         lock.lock();
         try {
             if (myEpoch != epoch) {
                 return;
             }
-            answersDue--; // a send that threw gets no answer either
+            if (answered) {
+                answersDue--;
+            }
             failed = true;
             changed.signalAll();
         } finally {
