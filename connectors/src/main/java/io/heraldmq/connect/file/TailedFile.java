@@ -19,7 +19,8 @@ import java.nio.file.attribute.BasicFileAttributes;
  * broker has acknowledged all of it, the new file is read from its beginning;</li>
  * <li>renamed (or deleted) and not recreated: the old incarnation keeps being followed; once it has been gone, fully
  * read and acknowledged for three polls in a row, it is closed and {@link #finished()};</li>
- * <li>truncated in place (copytruncate): reading starts again at offset 0.</li>
+ * <li>truncated in place (copytruncate), seen by its size or by its first bytes ({@link FileHead}): reading starts
+ * again at offset 0.</li>
  * </ul>
  * <p>
  * <b>Checkpoint.</b> The {@link Checkpoint} file records the end of the last event the broker acknowledged (events
@@ -32,9 +33,9 @@ import java.nio.file.attribute.BasicFileAttributes;
  * under its new name. The source knows it by identity ({@link Incarnations}): it is not followed while another path
  * still reads it, and afterwards it is read on from where that path stopped, not again from its start.
  * <p>
- * <b>Not detected:</b> a truncation after which the file regrows past the old position before the next poll (size
- * alone cannot tell), and, across a connector restart, a file deleted and recreated with a reused inode number and
- * at least the checkpointed size. Lines appended to the old incarnation after the switch to the new one are lost,
+ * <b>Not detected:</b> a truncation after which the file regrows past the old position with the same first bytes
+ * before the next poll, and a file that reuses the inode of a deleted one and starts with the same bytes (a
+ * checkpoint whose first bytes differ is not applied). Lines appended to the old incarnation after the switch to the new one are lost,
  * as with {@code tail -F}; so are unacknowledged lines of a file truncated in place.
  */
 final class TailedFile implements FollowedFile {
@@ -57,6 +58,8 @@ final class TailedFile implements FollowedFile {
     private Checkpoint written;
     private FileChannel channel;
     private String channelKey;
+    /** {@link FileHead} of the open incarnation, extended as it grows to {@value FileHead#BYTES} bytes. */
+    private String head = "";
     private LinePipeline pipeline;
     /** The new incarnation's key while the old one's last events wait for their acknowledgement. */
     private String switchTo;
@@ -91,7 +94,7 @@ final class TailedFile implements FollowedFile {
                 return;
             }
             writeCheckpoint();
-            incarnations.left(pipeline.acked());
+            incarnations.left(written);
             closeChannel();
             String key = switchTo;
             switchTo = null;
@@ -119,13 +122,14 @@ final class TailedFile implements FollowedFile {
                 pipeline.finish();
                 if (pipeline.allAcked()) {
                     writeCheckpoint();
-                    incarnations.left(pipeline.acked());
+                    incarnations.left(written);
                     closeChannel();
                     finished = true;
                 }
             }
             return;
-        } else if (channel.size() < pipeline.readOffset()) {
+        } else if (channel.size() < pipeline.readOffset() || !FileHead.matches(channel, head)) {
+            // Shorter than what was read, or other first bytes: truncated in place (and perhaps written again).
             LOG.log(System.Logger.Level.INFO, fileName + " was truncated; reading from its start");
             newPipeline(0, 0);
             writeCheckpoint();
@@ -153,12 +157,12 @@ final class TailedFile implements FollowedFile {
         channelKey = key;
         Checkpoint cp = resumeFrom;
         resumeFrom = null;
-        if (cp != null && cp.fileKey().equals(key) && cp.offset() <= ch.size()) {
+        if (appliesTo(cp, key, ch)) {
             newPipeline(cp.offset(), cp.line());
             return;
         }
         Checkpoint known = incarnations.find(key);
-        if (known != null && known.offset() <= ch.size()) {
+        if (appliesTo(known, key, ch)) {
             // A file this source read under another name (rotated to this one): go on where it stopped.
             LOG.log(System.Logger.Level.INFO, fileName + " was read before as " + known.file() + "; reading on from"
                     + " offset " + known.offset());
@@ -176,7 +180,13 @@ final class TailedFile implements FollowedFile {
         writeCheckpoint();
     }
 
+    /** Whether {@code cp} is about the incarnation open in {@code ch}: same inode, long enough, same first bytes. */
+    private static boolean appliesTo(Checkpoint cp, String key, FileChannel ch) throws IOException {
+        return cp != null && cp.fileKey().equals(key) && cp.offset() <= ch.size() && FileHead.matches(ch, cp.head());
+    }
+
     private void newPipeline(long offset, long line) {
+        head = "";
         pipeline = new LinePipeline(fileName, channelKey, offset, line, (int) settings.maxLineBytes(),
                 settings.multilineStart(), sink);
     }
@@ -203,7 +213,10 @@ final class TailedFile implements FollowedFile {
         if (pipeline == null) {
             return;
         }
-        Checkpoint cp = pipeline.acked();
+        if (channel != null && FileHead.length(head) < FileHead.BYTES && channel.size() > FileHead.length(head)) {
+            head = FileHead.of(channel);
+        }
+        Checkpoint cp = pipeline.acked().withHead(head);
         if (!cp.equals(written)) {
             cp.write(checkpointFile);
             written = cp;

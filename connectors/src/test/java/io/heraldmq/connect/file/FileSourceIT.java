@@ -246,6 +246,23 @@ class FileSourceIT {
     }
 
     @Test
+    void aCheckpointIsNotAppliedToAFileWhoseFirstBytesChanged() throws Exception {
+        append(log, "aaaa\nbbbb\n");
+        FileSourceConnector first = startSource();
+        awaitCount(2);
+        first.stop();
+        running.remove(first);
+        // Same inode, now longer than the checkpoint, but another content: truncated and rewritten while stopped.
+        try (FileChannel ch = FileChannel.open(log, StandardOpenOption.WRITE)) {
+            ch.truncate(0);
+        }
+        append(log, "cccc\ndddd\neeee\n");
+        startSource();
+        awaitCount(5);
+        assertEquals(List.of("aaaa", "bbbb", "cccc", "dddd", "eeee"), texts());
+    }
+
+    @Test
     void globFollowsEveryMatchingFileAndOnesCreatedLater() throws Exception {
         Path a = dir.resolve("a.log");
         append(a, "a1\n");
