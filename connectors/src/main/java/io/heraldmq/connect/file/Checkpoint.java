@@ -1,4 +1,4 @@
-package io.heraldmq.connect;
+package io.heraldmq.connect.file;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -14,10 +14,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.Properties;
 
 /**
- * Where a {@link FileTailSource} stands: every line before {@code offset} of the file identified by {@code fileKey}
- * has been sent PERSISTENT and acknowledged by the broker.
+ * Where a {@link TailedFile} stands: every line before {@code offset} of the file identified by {@code fileKey}
+ * has been sent PERSISTENT and acknowledged by the broker (or refused as too long, with a log line).
  * <p>
- * File format: a Java properties text file (ISO-8859-1; other characters as backslash-u escapes), five keys:
+ * File format: a Java properties text file (ISO-8859-1; other characters as backslash-u escapes), five keys and two
+ * optional ones:
  * <pre>
  * version=1
  * file=/var/log/app.log
@@ -27,11 +28,27 @@ import java.util.Properties;
  * </pre>
  * {@code file} is the followed path, for humans only; {@code fileKey} is {@code BasicFileAttributes.fileKey()} of
  * the incarnation being read (empty if the file system has none); {@code offset} is the byte offset of the next line
- * to send; {@code line} is how many lines of that incarnation were sent.
+ * to send; {@code line} is how many lines of that incarnation were sent; {@code done=true} (written only when true)
+ * marks a compressed rotated file read to its end and acknowledged, never to be read again. For a {@code .gz} file
+ * {@code offset} counts uncompressed bytes. {@code head=N:HEX} (written when known) is the SHA-256 of the
+ * incarnation's first N bytes (N at most 256, see {@link FileHead}): a file whose inode matches but whose start
+ * differs is another file that reuses the inode, and the checkpoint does not apply to it.
  * It is replaced atomically (written to {@code NAME.tmp}, forced to disk, renamed over {@code NAME}) so a crash
  * leaves either the old or the new checkpoint, never a torn one.
  */
-record Checkpoint(String file, String fileKey, long offset, long line) {
+record Checkpoint(String file, String fileKey, long offset, long line, boolean done, String head) {
+    Checkpoint(String file, String fileKey, long offset, long line) {
+        this(file, fileKey, offset, line, false, "");
+    }
+
+    Checkpoint(String file, String fileKey, long offset, long line, boolean done) {
+        this(file, fileKey, offset, line, done, "");
+    }
+
+    Checkpoint withHead(String newHead) {
+        return new Checkpoint(file, fileKey, offset, line, done, newHead);
+    }
+
     static final int VERSION = 1;
 
     /** The checkpoint stored at {@code path}, or null if there is none. */
@@ -53,7 +70,8 @@ record Checkpoint(String file, String fileKey, long offset, long line) {
         }
         try {
             return new Checkpoint(p.getProperty("file", ""), p.getProperty("fileKey", ""),
-                    Long.parseLong(p.getProperty("offset")), Long.parseLong(p.getProperty("line")));
+                    Long.parseLong(p.getProperty("offset")), Long.parseLong(p.getProperty("line")),
+                    Boolean.parseBoolean(p.getProperty("done", "false")), p.getProperty("head", ""));
         } catch (NumberFormatException | NullPointerException e) {
             throw new IOException("malformed checkpoint: " + text, e);
         }
@@ -66,7 +84,9 @@ record Checkpoint(String file, String fileKey, long offset, long line) {
                 + "file=" + escape(file) + "\n"
                 + "fileKey=" + escape(fileKey) + "\n"
                 + "offset=" + offset + "\n"
-                + "line=" + line + "\n";
+                + "line=" + line + "\n"
+                + (done ? "done=true\n" : "")
+                + (head.isEmpty() ? "" : "head=" + escape(head) + "\n");
     }
 
     void write(Path path) throws IOException {

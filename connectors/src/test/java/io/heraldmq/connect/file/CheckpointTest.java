@@ -1,4 +1,4 @@
-package io.heraldmq.connect;
+package io.heraldmq.connect.file;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,6 +31,9 @@ class CheckpointTest {
         assertEquals(cp, Checkpoint.read(p));
         new Checkpoint("/a", "k", 9, 2).write(p);
         assertEquals(new Checkpoint("/a", "k", 9, 2), Checkpoint.read(p));
+        Checkpoint full = new Checkpoint("/a.gz", "k", 9, 2, true, "9:ab12");
+        full.write(p);
+        assertEquals(full, Checkpoint.read(p));
         assertFalse(Files.exists(dir.resolve("cp.tmp")));
     }
 
