@@ -50,11 +50,13 @@ public final class ClusterNode {
                 replicationPort).map(m -> new ClusterNode(vertx, m, settings));
     }
 
-    /** Syncs destinations with the catalog and starts the coordinator. */
+    /** Syncs destinations with the catalog and dead-letter settings with the cluster's, and starts the coordinator. */
     public Future<Void> serve(TopicRegistry topics, SubscriptionRegistry subscriptions, DeadLetters deadLetters) {
         ClusterDestinations destinations = new ClusterDestinations(catalog, states, topics, subscriptions,
                 deadLetters);
         return destinations.start(vertx.getOrCreateContext())
+                .compose(v -> new ClusterDeadLetterSettings(membership, deadLetters)
+                        .start(vertx.getOrCreateContext()))
                 .compose(v -> vertx.deployVerticle(coordinator))
                 .<Void>map(id -> {
                     coordinatorDeployment = id;

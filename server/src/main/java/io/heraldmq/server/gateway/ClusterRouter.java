@@ -48,6 +48,8 @@ public final class ClusterRouter {
     static final long LEADER_WAIT_MS = 10_000;
 
     private final Vertx vertx;
+    /** Creates a destination used for the first time (auto-creation), as the local handlers would. */
+    private final java.util.function.BiFunction<DestinationKind, String, Future<?>> create;
     private final LeaderDirectory leaders;
     private final java.util.function.BiFunction<String, String, String> durableTopics;
     private final NetClient net;
@@ -72,8 +74,10 @@ public final class ClusterRouter {
      *                      definitions are replicated), or null
      */
     public ClusterRouter(Vertx vertx, LeaderDirectory leaders,
-                         java.util.function.BiFunction<String, String, String> durableTopics) {
+                         java.util.function.BiFunction<String, String, String> durableTopics,
+                         java.util.function.BiFunction<DestinationKind, String, Future<?>> create) {
         this.durableTopics = durableTopics;
+        this.create = create;
         this.vertx = vertx;
         this.leaders = leaders;
         this.net = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(5_000));
@@ -98,8 +102,13 @@ public final class ClusterRouter {
         String[] unknown = unknownLeader(frame);
         if (unknown != null) {
             // Until the table names the new destination's leader, this connection's requests wait in order.
+            // A destination used for the first time is created here first (defined in the cluster's catalog, so
+            // that the coordinator assigns it); one that cannot be created is left to the local handler's error.
             Routes routes = routes(connection);
-            routes.barrier = leaders.leaderWhenKnown(vertx, unknown[0].equals("q"), unknown[1], LEADER_WAIT_MS)
+            boolean queue = unknown[0].equals("q");
+            routes.barrier = create.apply(queue ? DestinationKind.QUEUE : DestinationKind.TOPIC, unknown[1])
+                    .transform(created -> created.failed() ? Future.succeededFuture()
+                            : leaders.leaderWhenKnown(vertx, queue, unknown[1], LEADER_WAIT_MS))
                     .<Void>mapEmpty().eventually(() -> {
                         dispatch(connection, frame);
                         return Future.succeededFuture();

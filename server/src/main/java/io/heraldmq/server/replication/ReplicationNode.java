@@ -93,7 +93,7 @@ public final class ReplicationNode {
             });
             return committed.future();
         }));
-        router = new ClusterRouter(vertx, leaders, subscriptions::topicOfDurable);
+        router = new ClusterRouter(vertx, leaders, subscriptions::topicOfDurable, topics::get);
         return table.listen(ctx, this::assignmentChanged)
                 .compose(v -> table.all())
                 .map(all -> {

@@ -124,8 +124,35 @@ public final class DeadLetters {
         if (problem != null) {
             return Future.failedFuture(new IllegalArgumentException(problem));
         }
-        return meta.saveDeadLetterSettings(settings).compose(v -> reload(queue, name));
+        return meta.saveDeadLetterSettings(settings).compose(v -> reload(queue, name)).compose(p -> {
+            java.util.function.Function<DeadLetterSettings, Future<Void>> r = replicator;
+            return r == null ? Future.succeededFuture(p) : r.apply(settings).map(p);
+        });
     }
+
+    /** Clustered brokers: a change made here is copied to the other brokers through {@code replicator}. */
+    public void replicateWith(java.util.function.Function<DeadLetterSettings, Future<Void>> replicator) {
+        this.replicator = replicator;
+    }
+
+    /**
+     * Another broker (or this one, through the cluster) changed a destination's settings: stored here too and
+     * applied to its subscriptions, unless they are what is stored already.
+     */
+    public Future<Void> applyReplicated(DeadLetterSettings settings) {
+        if (problem(settings) != null) {
+            return Future.failedFuture(new IllegalArgumentException(problem(settings)));
+        }
+        return meta.loadDeadLetterSettings(settings.queue(), settings.name()).compose(row -> {
+            if (row.isPresent() && row.get().equals(settings)) {
+                return Future.succeededFuture();
+            }
+            return meta.saveDeadLetterSettings(settings).compose(v -> reload(settings.queue(), settings.name()))
+                    .mapEmpty();
+        });
+    }
+
+    private volatile java.util.function.Function<DeadLetterSettings, Future<Void>> replicator;
 
     /** What is wrong with these settings, or null if nothing. */
     public static String problem(DeadLetterSettings s) {

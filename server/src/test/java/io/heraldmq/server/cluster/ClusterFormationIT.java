@@ -113,6 +113,17 @@ class ClusterFormationIT {
         assertEquals(Map.of(ids[0], 3, ids[1], 3, ids[2], 3), led, "one destination led by each: " + before);
         leadersOf.forEach((d, l) -> assertEquals(1, l.size(), d + " has one leader for all its partitions"));
 
+        // dead-letter settings changed through one broker apply on all (whichever leads the queue after a failover)
+        String q = QUEUES.get(0);
+        admins.get(0).updateRedeliverySettings(true, q, 7, 250L, 2.0, 4000L, "parked-" + q);
+        for (HeraldAdmin admin : admins.subList(1, 3)) {
+            await("dead-letter settings on every broker").atMost(Duration.ofSeconds(10)).until(() -> {
+                io.heraldmq.admin.RedeliverySettings r = admin.redeliverySettings(true, q);
+                return r.maxDeliveryAttempts() == 7 && r.redeliveryDelayMs() == 250 && r.multiplier() == 2.0
+                        && r.maxRedeliveryDelayMs() == 4000 && ("parked-" + q).equals(r.deadLetterQueue());
+            });
+        }
+
         // the CLI shows the same
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

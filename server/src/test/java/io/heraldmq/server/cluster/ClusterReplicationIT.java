@@ -122,6 +122,7 @@ class ClusterReplicationIT {
             admin.createTopic("prices", PARTITIONS, -1, -1);
         }
         String leader = awaitLeader(0, null, false, "prices");
+        autoCreatedDestinationsWorkThroughEveryBroker();
         int leaderIdx = cluster.indexOf(leader);
         int producerIdx = (leaderIdx + 1) % 3;
         int consumerIdx = (leaderIdx + 2) % 3;
@@ -172,6 +173,29 @@ class ClusterReplicationIT {
             });
         }
         return leader.get();
+    }
+
+    /**
+     * A destination used for the first time through a broker is created there and relayed to whichever broker the
+     * coordinator makes its leader (through a broker that does not lead it, a consumer once waited for a leader that
+     * nobody had asked for, then failed NOT_LEADER).
+     */
+    private void autoCreatedDestinationsWorkThroughEveryBroker() throws JMSException {
+        for (int i = 0; i < 3; i++) {
+            try (Connection c = new HeraldConnectionFactory(cluster.url(i) + "?requestTimeout=30000")
+                    .createConnection()) {
+                c.start();
+                Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                for (boolean queue : new boolean[]{true, false}) {
+                    jakarta.jms.Destination d = queue ? s.createQueue("fresh-q" + i) : s.createTopic("fresh-t" + i);
+                    MessageConsumer consumer = s.createConsumer(d);
+                    s.createProducer(d).send(s.createTextMessage("first through b" + i));
+                    Message m = consumer.receive(30_000);
+                    assertTrue(m instanceof TextMessage, d + " through b" + i + ": " + m);
+                    assertEquals("first through b" + i, ((TextMessage) m).getText());
+                }
+            }
+        }
     }
 
     private static void send(Session s, MessageProducer p, int from, int to, Set<Integer> sent)

@@ -137,9 +137,20 @@ class RollingRestartIT {
 
     /** Every partition led by a live broker, with all of {@code ids} in its ISR, as broker {@code via} sees it. */
     private void awaitInSync(int via, Set<String> ids) {
+        java.util.concurrent.atomic.AtomicReference<Object> last = new java.util.concurrent.atomic.AtomicReference<>();
+        try {
+            awaitInSync(via, ids, last);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("not all brokers back in the ISR; last status through b" + via + ": "
+                    + last.get(), e);
+        }
+    }
+
+    private void awaitInSync(int via, Set<String> ids, java.util.concurrent.atomic.AtomicReference<Object> last) {
         await("all brokers in the ISR").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
                 .ignoreExceptions().until(() -> {
                     ClusterStatus s = cluster.status(via);
+                    last.set(s);
                     List<ClusterStatus.Partition> ps = s.partitions().stream()
                             .filter(p -> p.queue() && p.destination().equals(QUEUE)).toList();
                     return s.members().size() == 3 && ps.size() == PARTITIONS
