@@ -48,6 +48,8 @@ public final class ClusterRouter {
     static final long LEADER_WAIT_MS = 10_000;
 
     private final Vertx vertx;
+    /** The topic of a durable subscription, by subscription id, as this broker knows it (or null). */
+    private final java.util.function.Function<String, String> subscriptionTopics;
     /** Creates a destination used for the first time (auto-creation), as the local handlers would. */
     private final java.util.function.BiFunction<DestinationKind, String, Future<?>> create;
     private final LeaderDirectory leaders;
@@ -75,9 +77,11 @@ public final class ClusterRouter {
      */
     public ClusterRouter(Vertx vertx, LeaderDirectory leaders,
                          java.util.function.BiFunction<String, String, String> durableTopics,
-                         java.util.function.BiFunction<DestinationKind, String, Future<?>> create) {
+                         java.util.function.BiFunction<DestinationKind, String, Future<?>> create,
+                         java.util.function.Function<String, String> subscriptionTopics) {
         this.durableTopics = durableTopics;
         this.create = create;
+        this.subscriptionTopics = subscriptionTopics;
         this.vertx = vertx;
         this.leaders = leaders;
         this.net = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(5_000));
@@ -219,11 +223,57 @@ public final class ClusterRouter {
                 }
                 return false;
             }
+            case ADMIN -> {
+                Target t = adminTarget(io.heraldmq.protocol.Admin.decode(frame.body()));
+                return t != null && relay(connection, upstreamFor(connection, t.kind(), t.name()), frame);
+            }
             default -> {
                 return false;
             }
         }
     }
+
+    /**
+     * The destination an administrative operation acts on, when its state lives with the destination's leader
+     * (consumers, open subscriptions, positions being moved): deleting a destination, moving, deleting or changing a
+     * subscription, listing one destination's subscriptions. Null for the others, which any broker answers from its
+     * own copy (listing destinations, dead-letter settings, cluster operations).
+     */
+    private Target adminTarget(io.heraldmq.protocol.Admin admin) {
+        if (admin.operation() == null) {
+            return null;
+        }
+        Map<String, String> args = admin.arguments();
+        return switch (admin.operation()) {
+            case DELETE_TOPIC -> args.get("name") == null ? null : new Target("queue".equals(args.get("kind"))
+                    ? DestinationKind.QUEUE : DestinationKind.TOPIC, args.get("name"));
+            case SET_SUBSCRIPTION_RETENTION -> args.get("topic") == null ? null
+                    : new Target(DestinationKind.TOPIC, args.get("topic"));
+            case LIST_SUBSCRIPTIONS -> {
+                String name = args.get("topic");
+                if (name == null) {
+                    yield null;
+                }
+                yield new Target(leaders.leaderOf(false, name) != null ? DestinationKind.TOPIC
+                        : DestinationKind.QUEUE, name);
+            }
+            case SEEK_SUBSCRIPTION, DELETE_SUBSCRIPTION -> {
+                String id = args.get("id");
+                if (id == null) {
+                    yield null;
+                }
+                if (id.startsWith(QUEUE_SUBSCRIPTION_PREFIX)) {
+                    yield new Target(DestinationKind.QUEUE, id.substring(QUEUE_SUBSCRIPTION_PREFIX.length()));
+                }
+                String topic = subscriptionTopics.apply(id);
+                yield topic == null ? null : new Target(DestinationKind.TOPIC, topic);
+            }
+            default -> null;
+        };
+    }
+
+    /** How a queue's subscription id starts (see {@code SubscriptionRegistry.queueId}). */
+    private static final String QUEUE_SUBSCRIPTION_PREFIX = "queue:";
 
     private boolean routeCommit(ClientConnection connection, Frame frame) {
         Commit commit = Commit.decode(frame.body());

@@ -91,8 +91,13 @@ public final class ReplicaManager {
             r.partition().run(() -> {
                 long at = r.metadataCheckpointCandidate();
                 candidate.complete(at < 0 ? null : () -> {
+                    if (r.closed()) {
+                        return; // its destination was deleted meanwhile
+                    }
                     try {
                         r.writeMetadataCheckpoint(at);
+                    } catch (java.nio.file.NoSuchFileException e) {
+                        // the partition's directory went with its destination, deleted meanwhile
                     } catch (java.io.IOException e) {
                         LOG.warning(() -> r.key() + ": could not write the metadata checkpoint: " + e);
                     }

@@ -93,7 +93,10 @@ public final class ReplicationNode {
             });
             return committed.future();
         }));
-        router = new ClusterRouter(vertx, leaders, subscriptions::topicOfDurable, topics::get);
+        router = new ClusterRouter(vertx, leaders, subscriptions::topicOfDurable, topics::get, id -> {
+            io.heraldmq.server.meta.SubscriptionRecord r = subscriptions.definitions().get(id);
+            return r == null ? null : r.topic();
+        });
         return table.listen(ctx, this::assignmentChanged)
                 .compose(v -> table.all())
                 .map(all -> {
