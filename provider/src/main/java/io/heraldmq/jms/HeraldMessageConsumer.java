@@ -253,6 +253,20 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
         int credit = initialCreditSent.get() ? prefetch : 0;
         Subscribe subscribe = new Subscribe(id, destination.kind(), destination.name(), subscriptionName, flags,
                 selector, credit);
+        return subscribeAgain(subscribe, connection.broker().generation(),
+                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RESUBSCRIBE_NOT_LEADER_MS));
+    }
+
+    /** How long a consumer keeps subscribing again after failover while brokers answer NOT_LEADER. */
+    static final long RESUBSCRIBE_NOT_LEADER_MS = 30_000;
+    private static final long RESUBSCRIBE_RETRY_MS = 250;
+
+    /**
+     * One SUBSCRIBE after failover. NOT_LEADER (the destination's leader is being elected or restarted, and the broker
+     * reached cannot pass the request on yet) is retried in the background until {@code deadline}, as long as no
+     * later failover started its own: the consumer waits, as it waited for the reconnect, rather than fail.
+     */
+    private CompletableFuture<Void> subscribeAgain(Subscribe subscribe, int generation, long deadline) {
         return connection.broker().resumeRequest(subscribe::encode).handle((answer, error) -> {
             if (error == null) {
                 redelivery = Ok.redelivery(answer.body());
@@ -266,11 +280,29 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
             if (e.getCause() instanceof io.heraldmq.client.ConnectionLostException lost) {
                 throw new java.util.concurrent.CompletionException(lost);
             }
+            if (notLeader(error) && System.nanoTime() < deadline && !closed) {
+                CompletableFuture.delayedExecutor(RESUBSCRIBE_RETRY_MS, TimeUnit.MILLISECONDS).execute(() -> {
+                    if (!closed && connection.broker().generation() == generation) {
+                        subscribeAgain(subscribe, generation, deadline);
+                    }
+                });
+                return null;
+            }
             LOG.log(Level.WARNING, "consumer of " + destination + " could not subscribe again after failover", e);
             brokerGone();
             connection.consumerLostInFailover(destination, e);
             return null;
         });
+    }
+
+    private static boolean notLeader(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof io.heraldmq.client.BrokerErrorException b
+                    && b.code() == io.heraldmq.protocol.ErrorCode.NOT_LEADER) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The connection started: the consumer may now take messages ahead. */

@@ -295,9 +295,15 @@ final class ClusterLoad {
                     }
                 } catch (JMSException | RuntimeException e) {
                     errors.add(System.currentTimeMillis() + " consumer: " + e);
-                    if (!CLIENT_FAILOVER) {
-                        closeQuietly(connection);
-                        connection = null;
+                    // The consumer is finished (even with client failover, when subscribing again was refused): an
+                    // application starts over, after a pause, rather than call receive() on it in a loop.
+                    closeQuietly(connection);
+                    connection = null;
+                    try {
+                        stop.await(200, TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        break;
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
