@@ -138,13 +138,10 @@ public final class ClusterRouter {
         });
     }
 
-    /**
-     * {kind, name} of a PRODUCE or SUBSCRIBE whose clustered destination has no leader that requests can reach yet
-     * (none named, or one that is not a member now: handled here, its requests would meet a follower), else null.
-     */
+    /** {kind, name} of a PRODUCE or SUBSCRIBE whose clustered destination has no known leader yet, else null. */
     private String[] unknownLeader(Frame frame) {
         Target t = target(frame);
-        if (t == null || t.kind().isTemporary() || leaders.reachableLeaderOf(t.kind().isQueue(), t.name()) != null) {
+        if (t == null || t.kind().isTemporary() || leaders.leaderOf(t.kind().isQueue(), t.name()) != null) {
             return null;
         }
         return new String[]{t.kind().isQueue() ? "q" : "t", t.name()};

@@ -38,18 +38,6 @@ public final class LeaderDirectory {
         return leaders.get(key(queue, destination));
     }
 
-    /**
-     * The leader if requests can be sent to it now: this broker, or a member whose client address is known. Null
-     * while the table names no leader, or names one that is not a member (restarting, or its loss not yet acted on).
-     */
-    public String reachableLeaderOf(boolean queue, String destination) {
-        return reachable(leaders.get(key(queue, destination)));
-    }
-
-    private String reachable(String leader) {
-        return leader != null && (leader.equals(localId) || clientAddresses.containsKey(leader)) ? leader : null;
-    }
-
     public void leaderChanged(boolean queue, String destination, String leader) {
         String key = key(queue, destination);
         if (leader == null) {
@@ -57,14 +45,6 @@ public final class LeaderDirectory {
             return;
         }
         leaders.put(key, leader);
-        wakeWaiters(key);
-    }
-
-    private void wakeWaiters(String key) {
-        String leader = reachable(leaders.get(key));
-        if (leader == null) {
-            return;
-        }
         List<Promise<String>> waiting = waiters.remove(key);
         if (waiting != null) {
             waiting.forEach(p -> p.tryComplete(leader));
@@ -72,20 +52,19 @@ public final class LeaderDirectory {
     }
 
     /**
-     * The leader once the table names one that requests can reach (a destination just created has none for a
-     * moment; a restarted leader is a member again a moment after the table names it), or null after
+     * The leader once the table names one (a destination just created has none for a moment), or null after
      * {@code timeoutMs}.
      */
     public Future<String> leaderWhenKnown(Vertx vertx, boolean queue, String destination, long timeoutMs) {
         String key = key(queue, destination);
-        String known = reachable(leaders.get(key));
+        String known = leaders.get(key);
         if (known != null) {
             return Future.succeededFuture(known);
         }
         Promise<String> p = Promise.promise();
         waiters.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(p);
         // it may have arrived between the look-up and the registration
-        String now = reachable(leaders.get(key));
+        String now = leaders.get(key);
         if (now != null) {
             p.tryComplete(now);
         }
@@ -101,9 +80,6 @@ public final class LeaderDirectory {
     public void membersChanged(Map<String, SocketAddress> addresses) {
         clientAddresses.keySet().retainAll(addresses.keySet());
         clientAddresses.putAll(addresses);
-        for (String key : List.copyOf(waiters.keySet())) {
-            wakeWaiters(key);
-        }
     }
 
     public SocketAddress clientAddressOf(String brokerId) {
