@@ -168,7 +168,7 @@ public final class Broker {
             handlers.put(FrameType.CREDIT, new CreditHandler());
             handlers.put(FrameType.ACK, new AckHandler());
             handlers.put(FrameType.COMMIT, new CommitHandler(topics, config.maxMessageBytes(), disk, txLog));
-            handlers.put(FrameType.CLOSE, new CloseHandler());
+            handlers.put(FrameType.CLOSE, new CloseHandler(clientIds));
             handlers.put(FrameType.SET_CLIENT_ID, new SetClientIdHandler(clientIds));
             handlers.put(FrameType.CREATE_TEMP, new CreateTempHandler(temporaries));
             handlers.put(FrameType.DELETE_TEMP, new DeleteTempHandler(temporaries));
