@@ -89,6 +89,7 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
     private MessageListener sessionListener;
     /** The open transaction's sends; null unless transacted. */
     private final TransactedSends transactedSends;
+    private final AsyncSends asyncSends = new AsyncSends();
     private final Object completionLock = new Object();
     /** Completes after the CompletionListener of the latest asynchronous send has run. Guarded by completionLock. */
     private CompletableFuture<Void> completions = CompletableFuture.completedFuture(null);
@@ -316,6 +317,10 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
      */
     boolean closedConsumerHoldsDeliveries() {
         return (transactedSends != null || acknowledgeMode == CLIENT_ACKNOWLEDGE) && !closing;
+    }
+
+    AsyncSends asyncSends() {
+        return asyncSends;
     }
 
     TransactedSends transactedSends() {
