@@ -7,7 +7,7 @@ import org.springframework.util.StringUtils;
 
 /**
  * Makes the connection factory that talks to the broker, before any caching or pooling: a
- * {@link HeraldConnectionFactory} for {@code spring.heraldmq.url} with the client id, in a
+ * {@link HeraldConnectionFactory} for {@code spring.heraldmq.url}, in a
  * {@link UserCredentialsConnectionFactoryAdapter} when a user is set (HeraldMQ's factory takes credentials only per
  * {@code createConnection(user, password)} call, so the adapter supplies them to every plain
  * {@code createConnection()} that Spring's caching factory, the pool and the listener containers make).
@@ -16,8 +16,11 @@ final class HeraldMqConnectionFactories {
     private HeraldMqConnectionFactories() {
     }
 
-    /** @throws IllegalArgumentException naming {@code spring.heraldmq.url} when the URL cannot be parsed */
-    static ConnectionFactory create(HeraldMqProperties properties) {
+    /**
+     * @param clientId the client id of every connection it makes, or null
+     * @throws IllegalArgumentException naming {@code spring.heraldmq.url} when the URL cannot be parsed
+     */
+    static ConnectionFactory create(HeraldMqProperties properties, String clientId) {
         HeraldConnectionFactory herald;
         try {
             herald = new HeraldConnectionFactory(properties.getUrl());
@@ -25,10 +28,8 @@ final class HeraldMqConnectionFactories {
             throw new IllegalArgumentException(
                     HeraldMqProperties.PREFIX + ".url is not a HeraldMQ broker URL: " + e.getMessage(), e);
         }
-        // On the factory rather than on Spring's caching factory: the CONNECT frame then carries it, and it applies
-        // the same way with caching off and with the pool.
-        if (StringUtils.hasText(properties.getClientId())) {
-            herald.setClientID(properties.getClientId());
+        if (StringUtils.hasText(clientId)) {
+            herald.setClientID(clientId);
         }
         if (!StringUtils.hasText(properties.getUser())) {
             return herald;

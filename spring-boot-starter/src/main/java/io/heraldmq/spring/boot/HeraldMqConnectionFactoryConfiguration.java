@@ -17,9 +17,13 @@ import org.springframework.util.StringUtils;
 /**
  * The bean {@code jmsConnectionFactory}, one of (as for Boot's Artemis support):
  * <ul>
- *   <li>by default, a {@link CachingConnectionFactory} around HeraldMQ's factory: one shared connection, sessions
- *       (and producers) cached per {@code spring.jms.cache.*};</li>
- *   <li>{@code spring.jms.cache.enabled=false}: HeraldMQ's factory itself, a new connection per use;</li>
+ *   <li>by default, a {@link CachingConnectionFactory} around HeraldMQ's factory: one shared connection, which holds
+ *       {@code spring.heraldmq.client-id}, sessions (and producers) cached per {@code spring.jms.cache.*}. Boot's
+ *       default {@code @JmsListener} container factory takes the factory inside it instead (Boot 3.4 and later:
+ *       a listener container caches for itself), so those containers have connections of their own, without the
+ *       client id;</li>
+ *   <li>{@code spring.jms.cache.enabled=false}: HeraldMQ's factory itself, a new connection per use (so no
+ *       client id);</li>
  *   <li>{@code spring.heraldmq.pool.enabled=true}: a pooled-jms {@link JmsPoolConnectionFactory} per
  *       {@code spring.heraldmq.pool.*}, if the application has pooled-jms on its class path (else the start
  *       fails saying so, where Boot's Artemis support would silently make no factory).</li>
@@ -38,7 +42,14 @@ class HeraldMqConnectionFactoryConfiguration {
         @Bean(name = "jmsConnectionFactory")
         @ConditionalOnProperty(prefix = "spring.jms.cache", name = "enabled", havingValue = "false")
         ConnectionFactory jmsConnectionFactory(HeraldMqProperties properties) {
-            return HeraldMqConnectionFactories.create(properties);
+            // Every connection would carry it: the JmsTemplate's connection per send next to a listener's is refused.
+            if (StringUtils.hasText(properties.getClientId())) {
+                throw new IllegalStateException(HeraldMqProperties.PREFIX + ".client-id needs one shared connection "
+                        + "(spring.jms.cache.enabled=true, the default, or " + POOL_PREFIX + ".enabled=true with "
+                        + POOL_PREFIX + ".max-connections=1): the broker lets one connection at a time hold a client "
+                        + "id. For listener containers alone use spring.jms.client-id");
+            }
+            return HeraldMqConnectionFactories.create(properties, null);
         }
 
         @Configuration(proxyBeanMethods = false)
@@ -51,7 +62,12 @@ class HeraldMqConnectionFactoryConfiguration {
                                                                  JmsProperties jmsProperties) {
                 JmsProperties.Cache cache = jmsProperties.getCache();
                 CachingConnectionFactory caching =
-                        new CachingConnectionFactory(HeraldMqConnectionFactories.create(properties));
+                        new CachingConnectionFactory(HeraldMqConnectionFactories.create(properties, null));
+                // The shared connection's, not the target's: Boot (3.4 and later) gives its default listener
+                // containers the target, each container a connection of its own, and they must not all claim it.
+                if (StringUtils.hasText(properties.getClientId())) {
+                    caching.setClientId(properties.getClientId());
+                }
                 caching.setCacheConsumers(cache.isConsumers());
                 caching.setCacheProducers(cache.isProducers());
                 caching.setSessionCacheSize(cache.getSessionCacheSize());
@@ -73,8 +89,8 @@ class HeraldMqConnectionFactoryConfiguration {
                         + ".max-connections=1 (was " + properties.getPool().getMaxConnections()
                         + "): the broker lets one connection at a time hold a client id");
             }
-            return new JmsPoolConnectionFactoryFactory(properties.getPool())
-                    .createPooledConnectionFactory(HeraldMqConnectionFactories.create(properties));
+            return new JmsPoolConnectionFactoryFactory(properties.getPool()).createPooledConnectionFactory(
+                    HeraldMqConnectionFactories.create(properties, properties.getClientId()));
         }
     }
 

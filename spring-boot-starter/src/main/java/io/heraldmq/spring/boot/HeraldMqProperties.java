@@ -25,8 +25,8 @@ public class HeraldMqProperties {
     private String password;
 
     /**
-     * Client id of the connections, which names their durable subscriptions. The broker lets one connection hold
-     * an id at a time: use it with the default cached single connection, or a pool of one connection.
+     * Client id of the shared connection (the cached one, or a pool's only connection), which names its durable
+     * subscriptions. Boot's default listener containers have connections of their own: see spring.jms.client-id.
      */
     private String clientId;
 

@@ -42,21 +42,25 @@ class HeraldMqAutoConfigurationTest {
             assertThat(herald.getBrokerUrl()).isEqualTo("tcp://127.0.0.1:7440");
             assertThat(herald.getClientID()).isNull();
 
-            // Ordered before Boot's JMS auto-configuration, which backs off without a ConnectionFactory bean.
+            // Ordered before Boot's JMS auto-configuration, which backs off without a ConnectionFactory bean. Its
+            // listener containers get the factory inside the caching one (Boot 3.4 and later).
             assertThat(context.getBean(JmsTemplate.class).getConnectionFactory()).isSameAs(caching);
-            assertThat(context).hasSingleBean(DefaultJmsListenerContainerFactory.class);
+            assertThat(context.getBean(DefaultJmsListenerContainerFactory.class))
+                    .extracting("connectionFactory").isSameAs(herald);
         });
     }
 
     @Test
-    void bindsSeveralBrokersUrlOptionsAndTheClientId() {
+    void bindsSeveralBrokersUrlOptionsAndTheClientIdOfTheSharedConnection() {
         runner.withPropertyValues("spring.heraldmq.url=tcp://h1:7440,h2:7441?prefetch=10",
                 "spring.heraldmq.client-id=orders-app").run(context -> {
-            HeraldConnectionFactory herald = (HeraldConnectionFactory) context.getBean(CachingConnectionFactory.class)
-                    .getTargetConnectionFactory();
+            CachingConnectionFactory caching = context.getBean(CachingConnectionFactory.class);
+            assertThat(caching).extracting("clientId").isEqualTo("orders-app");
+            HeraldConnectionFactory herald = (HeraldConnectionFactory) caching.getTargetConnectionFactory();
             assertThat(herald.getBrokerUrl()).isEqualTo("tcp://h1:7440,h2:7441?prefetch=10");
             assertThat(herald.getPrefetch()).isEqualTo(10);
-            assertThat(herald.getClientID()).isEqualTo("orders-app");
+            // Not on the target, which Boot's listener containers use, each with a connection of its own.
+            assertThat(herald.getClientID()).isNull();
         });
     }
 
@@ -93,6 +97,13 @@ class HeraldMqAutoConfigurationTest {
     }
 
     @Test
+    void aClientIdWithCachingOffIsRefused() {
+        runner.withPropertyValues("spring.jms.cache.enabled=false", "spring.heraldmq.client-id=app").run(context ->
+                assertThat(context).getFailure().rootCause()
+                        .hasMessageContaining("spring.heraldmq.client-id needs one shared connection"));
+    }
+
+    @Test
     void backsOffWhenTheApplicationDefinesAConnectionFactory() {
         runner.withUserConfiguration(OwnConnectionFactory.class).run(context -> {
             assertThat(context).hasSingleBean(ConnectionFactory.class)
@@ -113,6 +124,13 @@ class HeraldMqAutoConfigurationTest {
             assertThat(pool.getMaxSessionsPerConnection()).isEqualTo(7);
             assertThat(pool.getConnectionFactory()).isInstanceOf(HeraldConnectionFactory.class);
         });
+    }
+
+    @Test
+    void aPoolOfOneConnectionCarriesTheClientId() {
+        runner.withPropertyValues("spring.heraldmq.pool.enabled=true", "spring.heraldmq.client-id=app").run(context ->
+                assertThat(((HeraldConnectionFactory) context.getBean(JmsPoolConnectionFactory.class)
+                        .getConnectionFactory()).getClientID()).isEqualTo("app"));
     }
 
     @Test
