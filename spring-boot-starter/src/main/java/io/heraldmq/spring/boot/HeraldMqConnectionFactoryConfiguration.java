@@ -22,8 +22,8 @@ import org.springframework.util.StringUtils;
  *       default {@code @JmsListener} container factory takes the factory inside it instead (Boot 3.4 and later:
  *       a listener container caches for itself), so those containers have connections of their own, without the
  *       client id;</li>
- *   <li>{@code spring.jms.cache.enabled=false}: HeraldMQ's factory itself, a new connection per use (so no
- *       client id);</li>
+ *   <li>{@code spring.jms.cache.enabled=false}: HeraldMQ's factory itself, a new connection per use (a client id
+ *       is refused: every connection would claim it);</li>
  *   <li>{@code spring.heraldmq.pool.enabled=true}: a pooled-jms {@link JmsPoolConnectionFactory} per
  *       {@code spring.heraldmq.pool.*}, if the application has pooled-jms on its class path (else the start
  *       fails saying so, where Boot's Artemis support would silently make no factory).</li>
