@@ -618,6 +618,10 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
     @Override
     public void setMessageListener(MessageListener listener) throws JMSException {
         checkClosed();
+        if (listener == null) {
+            // clearing what was never set: connection pools (pooled-jms) do this before reusing a session
+            return;
+        }
         throw new JMSException("session message listeners (application server facility) are not supported");
     }
 

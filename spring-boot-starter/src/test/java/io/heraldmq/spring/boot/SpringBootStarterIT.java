@@ -165,11 +165,7 @@ class SpringBootStarterIT {
 
     @Test
     void withThePoolOnTheTemplateAndListenersShareAPooledJmsFactory() {
-        // pooled-jms resets a session's MessageListener to null before it pools the session again; HeraldMQ's
-        // session refuses setMessageListener (an application-server facility), so the pool closes the session
-        // instead of reusing it and logs a warning each time: correct, but no session reuse (see README).
-        try (ConfigurableApplicationContext app = start("spring.heraldmq.pool.enabled=true",
-                "logging.level.org.messaginghub.pooled.jms.JmsPoolSession=ERROR")) {
+        try (ConfigurableApplicationContext app = start("spring.heraldmq.pool.enabled=true")) {
             JmsTemplate jms = app.getBean(JmsTemplate.class);
             assertThat(jms.getConnectionFactory()).isInstanceOf(JmsPoolConnectionFactory.class);
             awaitDurableSubscription(app);
