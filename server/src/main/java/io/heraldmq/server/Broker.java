@@ -92,6 +92,10 @@ public final class Broker {
     private volatile Map<AdminOperation, AdminCommand> clusterCommands;
     private AuditLog audit = AuditLog.OFF;
     private AutoCreation autoCreation;
+    /** Null without {@code security.users.file}. */
+    private io.heraldmq.server.security.UsersFile usersFile;
+    /** The users and roles in force at start: the configuration's, and the users file's. */
+    private io.heraldmq.server.security.UsersFile.Contents users;
 
     private Broker(BrokerConfig config, Clock clock) {
         this.config = config;
@@ -128,6 +132,13 @@ public final class Broker {
         return vertx.executeBlocking(() -> {
             java.nio.file.Files.createDirectories(config.dataDir());
             audit = AuditLog.open(config.security());
+            if (config.security().usersFile() != null) {
+                usersFile = new io.heraldmq.server.security.UsersFile(config.security().usersFile(), config.users(),
+                        config.security().roles());
+                users = usersFile.read();
+            } else {
+                users = new io.heraldmq.server.security.UsersFile.Contents(config.users(), config.security().roles());
+            }
             brokerId = config.cluster() == null ? UUID.randomUUID().toString().substring(0, 8)
                     : BrokerIdentity.load(config.dataDir(), config.cluster().brokerId());
             return null;
@@ -167,9 +178,17 @@ public final class Broker {
         }).compose(v -> {
             ClientIds clientIds = new ClientIds();
             temporaries = new TemporaryDestinations(topics, subscriptions);
-            connect = new ConnectHandler(brokerId, config.maxMessageBytes(), clientIds,
-                    new Authenticator(config.users(), config.allowAnonymous()),
-                    new Authorizer(config.users().keySet(), config.security(), audit),
+            Authenticator authenticator = new Authenticator(users.users(), config.allowAnonymous(),
+                    usersFile != null);
+            Authorizer authorizer = new Authorizer(users.users().keySet(), config.security(), audit);
+            authorizer.roles(users.roles());
+            if (usersFile != null) {
+                usersFile.watch(vertx, changed -> {
+                    authenticator.users(changed.users());
+                    authorizer.roles(changed.roles());
+                });
+            }
+            connect = new ConnectHandler(brokerId, config.maxMessageBytes(), clientIds, authenticator, authorizer,
                     config.cluster() == null ? null : config.cluster().secret(), config.security().populateUserId());
             handlers.put(FrameType.CONNECT, connect);
             handlers.put(FrameType.PRODUCE, new ProduceHandler(autoCreation, config.maxMessageBytes(), disk));
@@ -320,6 +339,9 @@ public final class Broker {
         Promise<Void> closed = Promise.promise();
         if (disk != null) {
             disk.close();
+        }
+        if (usersFile != null) {
+            usersFile.close(vertx);
         }
         // The cluster first: the others see this broker leave at once, and no catalog event arrives while the
         // destinations close.

@@ -165,7 +165,7 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
             throw new IllegalArgumentException("security settings must not be null");
         }
         security.check(users.keySet());
-        if (cluster != null && !users.isEmpty() && cluster.secret() == null) {
+        if (cluster != null && (!users.isEmpty() || security.usersFile() != null) && cluster.secret() == null) {
             throw new IllegalArgumentException("a clustered broker with users needs " + ClusterSettings.SECRET_KEY
                     + ": brokers relay clients' requests to each other on the clients' behalf, and the secret is"
                     + " how a broker knows a relay (and the user it names) is genuine. Set the same long random "

@@ -14,14 +14,17 @@ public final class Authorizer {
     private final SecuritySettings settings;
     private final boolean enforced;
     private final AuditLog audit;
+    /** Replaced whole when a users file changes ({@link #roles(Roles)}). */
+    private volatile Roles roles;
 
     /**
-     * @param users the configured users (by name); none = everything allowed
+     * @param users the configured users (by name); none (and no users file) = everything allowed
      */
     public Authorizer(Set<String> users, SecuritySettings settings, AuditLog audit) {
         this.settings = settings;
-        this.enforced = !users.isEmpty();
+        this.enforced = !users.isEmpty() || settings.usersFile() != null;
         this.audit = audit;
+        this.roles = settings.roles();
         if (enforced && settings.permissions().isEmpty()) {
             LOG.warning("users are configured but no permission.* line grants anything: every request but CONNECT"
                     + " will be refused (default deny). Grant with e.g. permission.send.# = <role>");
@@ -42,18 +45,18 @@ public final class Authorizer {
         if (!enforced && !settings.populateUserId()) {
             return ConnectionAccess.UNRESTRICTED;
         }
-        return new ConnectionAccess(user, settings.roles().of(user), enforced ? settings.permissions() : null,
+        return new ConnectionAccess(user, roles.of(user), enforced ? settings.permissions() : null,
                 settings.populateUserId(), audit, connectionId);
     }
 
-    /** For tests and messages: the roles of a user. */
-    public Set<String> roles(String user) {
-        return settings.roles().of(user);
+    /** Replaces the roles (a users file was read again); connections already accepted keep theirs. */
+    public void roles(Roles newRoles) {
+        this.roles = newRoles;
     }
 
     @Override
     public String toString() {
-        return "Authorizer[" + (enforced ? settings.roles() + " " + settings.permissions() : "unrestricted")
+        return "Authorizer[" + (enforced ? roles + " " + settings.permissions() : "unrestricted")
                 + "]";
     }
 

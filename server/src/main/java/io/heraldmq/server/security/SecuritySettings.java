@@ -18,17 +18,21 @@ import java.util.Set;
  * @param auditFile      {@code audit.file}: the file audit lines go to (appended); null = the JUL logger
  *                       {@code io.heraldmq.audit}, i.e. the broker's own log unless the logging configuration
  *                       routes it elsewhere
+ * @param usersFile      {@code security.users.file}: more {@code user.<name>} and {@code user.<name>.roles} lines in
+ *                       a file of their own, read at start and again whenever it changes ({@link UsersFile}); null =
+ *                       none. Its users count as configured users, even while it lists none
  */
 public record SecuritySettings(Roles roles, Permissions permissions, boolean populateUserId, boolean auditEnabled,
-                               Path auditFile) {
+                               Path auditFile, Path usersFile) {
     public static final String POPULATE_USER_ID_KEY = "security.populate.user.id";
     public static final String AUDIT_ENABLED_KEY = "audit.enabled";
     public static final String AUDIT_FILE_KEY = "audit.file";
+    public static final String USERS_FILE_KEY = "security.users.file";
     /** The keys of fixed name; {@code user.<name>.roles} and {@code permission.*} come on top ({@link #owns}). */
     public static final Set<String> KEYS = Set.of(POPULATE_USER_ID_KEY, AUDIT_ENABLED_KEY, AUDIT_FILE_KEY,
-            Roles.ANONYMOUS_KEY);
+            USERS_FILE_KEY, Roles.ANONYMOUS_KEY);
     public static final SecuritySettings DEFAULTS = new SecuritySettings(Roles.NONE, Permissions.NONE, false, true,
-            null);
+            null, null);
 
     public SecuritySettings {
         if (roles == null || permissions == null) {
@@ -43,10 +47,14 @@ public record SecuritySettings(Roles roles, Permissions permissions, boolean pop
 
     /** These settings with the keys of {@code settings} this class owns replaced. */
     public SecuritySettings with(Map<?, ?> settings) {
-        Object file = settings.get(AUDIT_FILE_KEY);
         return new SecuritySettings(roles.with(settings), permissions.with(settings),
                 bool(settings, POPULATE_USER_ID_KEY, populateUserId), bool(settings, AUDIT_ENABLED_KEY, auditEnabled),
-                file == null ? auditFile : file.toString().isBlank() ? null : Path.of(file.toString().trim()));
+                path(settings, AUDIT_FILE_KEY, auditFile), path(settings, USERS_FILE_KEY, usersFile));
+    }
+
+    private static Path path(Map<?, ?> settings, String key, Path dflt) {
+        Object v = settings.get(key);
+        return v == null ? dflt : v.toString().isBlank() ? null : Path.of(v.toString().trim());
     }
 
     /**
@@ -55,6 +63,9 @@ public record SecuritySettings(Roles roles, Permissions permissions, boolean pop
      * @throws IllegalArgumentException for roles of a user that has no password
      */
     public void check(Set<String> users) {
+        if (usersFile != null) {
+            return; // the file may give the password (or the roles) of a user the other names
+        }
         for (String user : roles.users()) {
             if (!users.contains(user)) {
                 throw new IllegalArgumentException(Roles.USER_PREFIX + user + Roles.SUFFIX + " gives roles to a user"
