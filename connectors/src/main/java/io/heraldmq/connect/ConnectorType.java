@@ -1,6 +1,8 @@
 package io.heraldmq.connect;
 
 import io.heraldmq.connect.file.FileSourceConnector;
+import io.heraldmq.connect.http.HttpSinkConnector;
+import io.heraldmq.connect.http.HttpSourceConnector;
 import io.heraldmq.connect.sink.FileSinkConnector;
 import io.heraldmq.connect.syslog.SyslogSourceConnector;
 import jakarta.jms.ConnectionFactory;
@@ -17,10 +19,10 @@ public enum ConnectorType {
     FILE("file", FileSourceConnector.OPTIONS, FileSourceConnector::new),
     SYSLOG("syslog", SyslogSourceConnector.OPTIONS, SyslogSourceConnector::new),
     FILE_SINK("file-sink", FileSinkConnector.OPTIONS, FileSinkConnector::new),
-    HTTP("http"),
+    HTTP("http", HttpSourceConnector.OPTIONS, HttpSourceConnector::new),
     OTLP("otlp"),
     JMS("jms"),
-    HTTP_SINK("http-sink"),
+    HTTP_SINK("http-sink", HttpSinkConnector.OPTIONS, HttpSinkConnector::new),
     JDBC_SINK("jdbc-sink");
 
     /** Makes a connector from its settings and the factory of the broker it talks to. */

@@ -105,6 +105,30 @@ public final class Publisher implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes every record, in order, if the window has room for all of them, or none (never blocks): a source that
+     * answers a request for all its records at once (HTTP) refuses it whole rather than publishing part of it.
+     */
+    public boolean offerAll(List<OutboundRecord> records) {
+        lock.lock();
+        try {
+            checkRunning();
+            if (size() + records.size() > window) {
+                return false;
+            }
+            unsent.addAll(records);
+            changed.signalAll();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The most records accepted and not yet acknowledged. */
+    public int window() {
+        return window;
+    }
+
     /** Takes the record, waiting while the window is full. */
     public void put(OutboundRecord r) throws InterruptedException {
         lock.lock();
