@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  * Answers other than 200: 400 malformed body (the message names the line), 401 missing or wrong bearer token, 405 not
  * a POST, 413 body over {@code max.request.bytes} or more records than {@code window}, 415 unknown
  * {@code Content-Type}, 429 window full, 503 stopping or not acknowledged in time. A request refused before its body
- * was read still has its body read and discarded (up to {@code max.request.bytes}) before the answer, so the
+ * was read still has its body read and discarded (up to twice {@code max.request.bytes}, at least 1 MiB) before the answer, so the
  * connection stays usable and the client is not reset before it reads the answer; a client that sent
  * {@code Expect: 100-continue} is answered at once instead.
  */
@@ -55,6 +55,8 @@ final class HttpIngestHandler implements Handler<HttpServerRequest> {
     /** {@code Bearer <token>} as bytes, or null when no token is required. */
     private final byte[] authorization;
     private final int maxRequestBytes;
+    /** How much of a refused body is read and discarded before the connection is closed instead. */
+    private final long drainLimit;
     private final Duration ackTimeout;
     private final Counters counters;
 
@@ -75,6 +77,7 @@ final class HttpIngestHandler implements Handler<HttpServerRequest> {
         this.names = names;
         this.authorization = token == null ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
         this.maxRequestBytes = maxRequestBytes;
+        this.drainLimit = Math.max(2L * maxRequestBytes, 1024 * 1024);
         // At most four bodies of the largest size at once; more requests wait, paused.
         this.budget = new BodyBudget(4L * maxRequestBytes);
         this.ackTimeout = ackTimeout;
@@ -196,7 +199,7 @@ final class HttpIngestHandler implements Handler<HttpServerRequest> {
         long[] discarded = {0};
         req.handler(chunk -> {
             discarded[0] += chunk.length();
-            if (discarded[0] > maxRequestBytes && !resp.ended()) {
+            if (discarded[0] > drainLimit && !resp.ended()) {
                 endAndClose(req, message);
             }
         });
@@ -277,7 +280,7 @@ final class HttpIngestHandler implements Handler<HttpServerRequest> {
             int n = b.length();
             if (tooLarge) {
                 discarded += n;
-                if (discarded > 2L * maxRequestBytes && !answered) {
+                if (discarded > drainLimit && !answered) {
                     answered = true;
                     closed();
                     resp.setStatusCode(413).putHeader(HttpHeaders.CONTENT_TYPE, TEXT);
