@@ -18,14 +18,14 @@ import java.util.Set;
  * Splits one request body into records, all or nothing: a malformed body throws {@link MalformedBodyException}
  * naming the line (and column) before any record of it is published. Bodies are UTF-8.
  * <ul>
- * <li>{@link BodyFormat#NDJSON}: each line ({@code \n}, an optional {@code \r} before it) holds one JSON object or
- * one JSON string; blank lines are skipped. An object's record body is the line as sent; a string's is its value.</li>
+ * <li>{@link BodyFormat#NDJSON}: each line holds one JSON object or one JSON string; blank lines are skipped. An
+ * object's record body is its text as sent (without the whitespace around it); a string's is its value.</li>
  * <li>{@link BodyFormat#JSON}: an array whose elements are JSON objects or strings, or a single object. An object's
  * record body is its original text (from its {@code &#123;} to its {@code &#125;}, line breaks included).</li>
  * <li>{@link BodyFormat#TEXT}: each line is a record; blank lines are skipped.</li>
  * </ul>
  * An object's top-level scalar fields (string, number, boolean; not null, not nested objects or arrays) become the
- * record's fields under {@link PropertyNames} names: strings as String, integers as Long (beyond a long: the digits as
+ * record's fields (over the caller's {@code base} fields, the request's own) under {@link PropertyNames} names: strings as String, integers as Long (beyond a long: the digits as
  * a String), other numbers as Double. {@code fields}, when given, limits that to the named top-level fields.
  * <p>
  * A record longer than {@code maxBytes} (UTF-8) is cut at a character boundary and marked truncated; it is still
@@ -58,75 +58,90 @@ final class HttpBodyParser {
         this.fields = fields;
     }
 
-    /** The records in the first {@code length} bytes of {@code body}, in order. */
+    /** The records in the first {@code length} bytes of {@code body}, in order, with no fields but their own. */
     List<BodyRecord> parse(BodyFormat format, byte[] body, int length) throws MalformedBodyException {
+        return parse(format, body, length, Map.of());
+    }
+
+    /**
+     * The records in the first {@code length} bytes of {@code body}, in order; each record's {@code fields} is a new
+     * mutable map holding {@code base} (the request's own fields), then the record's fields over it.
+     */
+    List<BodyRecord> parse(BodyFormat format, byte[] body, int length, Map<String, Object> base)
+            throws MalformedBodyException {
         return switch (format) {
-            case NDJSON -> ndjson(body, length);
-            case JSON -> jsonArray(body, length);
-            case TEXT -> text(body, length);
+            case NDJSON -> ndjson(body, length, base);
+            case JSON -> jsonArray(body, length, base);
+            case TEXT -> text(body, length, base);
         };
     }
 
-    private List<BodyRecord> text(byte[] b, int length) {
+    private List<BodyRecord> text(byte[] b, int length, Map<String, Object> base) {
         List<BodyRecord> out = new ArrayList<>();
         int pos = 0;
         while (pos < length) {
             int end = lineEnd(b, pos, length);
             int textEnd = end > pos && b[end - 1] == '\r' ? end - 1 : end;
             if (textEnd > pos) {
-                out.add(slice(b, pos, textEnd, Map.of()));
+                out.add(slice(b, pos, textEnd, fieldMap(base, 0)));
             }
             pos = end + 1;
         }
         return out;
     }
 
-    private List<BodyRecord> ndjson(byte[] b, int length) throws MalformedBodyException {
+    /**
+     * One parser over the whole body (a parser per line costs more than parsing a short line): each root value must
+     * start on a line of its own and end on the line it started on.
+     */
+    private List<BodyRecord> ndjson(byte[] b, int length, Map<String, Object> base) throws MalformedBodyException {
         List<BodyRecord> out = new ArrayList<>();
-        int pos = 0;
-        int lineNo = 0;
-        while (pos < length) {
-            int end = lineEnd(b, pos, length);
-            lineNo++;
-            int textEnd = end > pos && b[end - 1] == '\r' ? end - 1 : end;
-            if (!blank(b, pos, textEnd)) {
-                try {
-                    out.add(ndjsonLine(b, pos, textEnd, lineNo));
-                } catch (JsonProcessingException e) {
-                    throw new MalformedBodyException("line " + lineNo + ", column " + column(e.getLocation())
-                            + ": " + e.getOriginalMessage());
-                } catch (IOException e) {
-                    throw new MalformedBodyException("line " + lineNo + ": " + e.getMessage());
+        int lastLine = 0;
+        int line = 0;
+        boolean inValue = false;
+        try (JsonParser p = JSON.createParser(b, 0, length)) {
+            for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+                JsonLocation start = p.currentTokenLocation();
+                line = start.getLineNr();
+                inValue = true;
+                if (line == lastLine) {
+                    throw new MalformedBodyException("line " + line + ", column " + start.getColumnNr()
+                            + ": more than one JSON value on the line");
                 }
+                BodyRecord r;
+                if (t == JsonToken.START_OBJECT) {
+                    r = object(p, b, base);
+                } else if (t == JsonToken.VALUE_STRING) {
+                    r = string(p.getText(), p.getTextLength(), base);
+                } else {
+                    throw new MalformedBodyException("line " + line + ": a JSON object or string expected, found "
+                            + describe(t));
+                }
+                lastLine = p.currentTokenLocation().getLineNr();
+                if (lastLine != line) {
+                    throw new MalformedBodyException("line " + line + ": the JSON value goes on to line " + lastLine
+                            + " (one value per line)");
+                }
+                inValue = false;
+                out.add(r);
             }
-            pos = end + 1;
+        } catch (JsonProcessingException e) {
+            JsonLocation l = e.getLocation();
+            if (inValue && (l == null || l.getLineNr() != line)) {
+                // The parser read on past the end of the line where the broken value started: name that line.
+                throw new MalformedBodyException("line " + line + ": not a complete JSON value: "
+                        + shortMessage(e));
+            }
+            throw new MalformedBodyException("line " + (l == null ? line : l.getLineNr()) + ", column "
+                    + column(l) + ": " + shortMessage(e));
+        } catch (IOException e) {
+            throw new MalformedBodyException("line " + line + ": " + e.getMessage());
         }
         return out;
     }
 
-    private BodyRecord ndjsonLine(byte[] b, int start, int end, int lineNo) throws IOException,
-            MalformedBodyException {
-        try (JsonParser p = JSON.createParser(b, start, end - start)) {
-            JsonToken t = p.nextToken();
-            BodyRecord r;
-            if (t == JsonToken.START_OBJECT) {
-                r = slice(b, start, end, objectFields(p));
-            } else if (t == JsonToken.VALUE_STRING) {
-                r = string(p.getText(), end - start);
-            } else {
-                throw new MalformedBodyException("line " + lineNo + ": a JSON object or string expected, found "
-                        + describe(t));
-            }
-            JsonToken after = p.nextToken();
-            if (after != null) {
-                throw new MalformedBodyException("line " + lineNo + ", column " + column(p.currentTokenLocation())
-                        + ": more than one JSON value on the line");
-            }
-            return r;
-        }
-    }
-
-    private List<BodyRecord> jsonArray(byte[] b, int length) throws MalformedBodyException {
+    private List<BodyRecord> jsonArray(byte[] b, int length, Map<String, Object> base)
+            throws MalformedBodyException {
         List<BodyRecord> out = new ArrayList<>();
         int element = 0;
         try (JsonParser p = JSON.createParser(b, 0, length)) {
@@ -135,14 +150,14 @@ final class HttpBodyParser {
                 return out;
             }
             if (t == JsonToken.START_OBJECT) {
-                out.add(object(p, b));
+                out.add(object(p, b, base));
             } else if (t == JsonToken.START_ARRAY) {
                 for (t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
                     element++;
                     if (t == JsonToken.START_OBJECT) {
-                        out.add(object(p, b));
+                        out.add(object(p, b, base));
                     } else if (t == JsonToken.VALUE_STRING) {
-                        out.add(string(p.getText(), p.getTextLength()));
+                        out.add(string(p.getText(), p.getTextLength(), base));
                     } else {
                         throw new MalformedBodyException(at(p.currentTokenLocation(), element)
                                 + "a JSON object or string expected, found " + describe(t));
@@ -158,7 +173,7 @@ final class HttpBodyParser {
                         + "more after the end of the JSON value");
             }
         } catch (JsonProcessingException e) {
-            throw new MalformedBodyException(at(e.getLocation(), element) + e.getOriginalMessage());
+            throw new MalformedBodyException(at(e.getLocation(), element) + shortMessage(e));
         } catch (IOException e) {
             throw new MalformedBodyException(e.getMessage());
         }
@@ -166,16 +181,16 @@ final class HttpBodyParser {
     }
 
     /** An object element: its fields, and its original text as the body. The parser is on its START_OBJECT. */
-    private BodyRecord object(JsonParser p, byte[] b) throws IOException {
+    private BodyRecord object(JsonParser p, byte[] b, Map<String, Object> base) throws IOException {
         int start = (int) p.currentTokenLocation().getByteOffset();
-        Map<String, Object> f = objectFields(p);
+        Map<String, Object> f = objectFields(p, base);
         int end = (int) p.currentTokenLocation().getByteOffset() + 1; // just after the '}'
         return slice(b, start, end, f);
     }
 
     /** Reads an object up to and including its END_OBJECT, keeping its top-level scalar fields. */
-    private Map<String, Object> objectFields(JsonParser p) throws IOException {
-        Map<String, Object> out = new HashMap<>();
+    private Map<String, Object> objectFields(JsonParser p, Map<String, Object> base) throws IOException {
+        Map<String, Object> out = fieldMap(base, 8);
         while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken v = p.nextToken();
@@ -216,16 +231,24 @@ final class HttpBodyParser {
     }
 
     /** A JSON string's value as a record, cut to {@code maxBytes} of UTF-8. */
-    private BodyRecord string(String s, int sourceLength) {
+    private BodyRecord string(String s, int sourceLength, Map<String, Object> base) {
         if ((long) s.length() * 3 <= maxBytes) {
-            return new BodyRecord(s, Map.of(), sourceLength, false); // cannot be too long even if all 3-byte
+            // cannot be too long even if every character takes 3 bytes
+            return new BodyRecord(s, fieldMap(base, 0), sourceLength, false);
         }
         byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
         if (utf8.length <= maxBytes) {
-            return new BodyRecord(s, Map.of(), sourceLength, false);
+            return new BodyRecord(s, fieldMap(base, 0), sourceLength, false);
         }
-        BodyRecord r = slice(utf8, 0, utf8.length, Map.of());
-        return new BodyRecord(r.body(), Map.of(), Math.max(sourceLength, utf8.length), true);
+        BodyRecord r = slice(utf8, 0, utf8.length, fieldMap(base, 0));
+        return new BodyRecord(r.body(), r.fields(), Math.max(sourceLength, utf8.length), true);
+    }
+
+    /** A new map holding {@code base}, with room for {@code more} entries and the few the caller adds. */
+    private static Map<String, Object> fieldMap(Map<String, Object> base, int more) {
+        Map<String, Object> m = new HashMap<>((base.size() + more + 4) * 4 / 3 + 1);
+        m.putAll(base);
+        return m;
     }
 
     private static int lineEnd(byte[] b, int from, int length) {
@@ -237,21 +260,19 @@ final class HttpBodyParser {
         return length;
     }
 
-    private static boolean blank(byte[] b, int start, int end) {
-        for (int i = start; i < end; i++) {
-            if (b[i] != ' ' && b[i] != '\t') {
-                return false;
-            }
-        }
-        return true;
-    }
-
     private static String at(JsonLocation l, int element) {
         String where = l == null ? "" : "line " + l.getLineNr() + ", column " + l.getColumnNr();
         if (element > 0) {
             where += (where.isEmpty() ? "" : " ") + "(element " + element + ")";
         }
         return where.isEmpty() ? "" : where + ": ";
+    }
+
+    /** Jackson's message without the location it appends, which names a source we do not include. */
+    private static String shortMessage(JsonProcessingException e) {
+        String m = e.getOriginalMessage();
+        int marker = m.indexOf(" (start marker at");
+        return marker < 0 ? m : m.substring(0, marker);
     }
 
     private static String column(JsonLocation l) {

@@ -319,7 +319,7 @@ final class HttpIngestHandler implements Handler<HttpServerRequest> {
             }
             List<HttpBodyParser.BodyRecord> parsed;
             try {
-                parsed = parser.parse(format, body, size);
+                parsed = parser.parse(format, body, size, query());
             } catch (MalformedBodyException e) {
                 LOG.log(System.Logger.Level.WARNING, name + ": refused a request from " + req.remoteAddress()
                         + " (nothing of it published): " + e.getMessage());
@@ -335,7 +335,7 @@ final class HttpIngestHandler implements Handler<HttpServerRequest> {
                 return;
             }
             String peerHost = req.remoteAddress().hostAddress();
-            HttpRecords.Prepared p = records.prepare(parsed, query(), peerHost + ":" + req.remoteAddress().port(),
+            HttpRecords.Prepared p = records.prepare(parsed, peerHost + ":" + req.remoteAddress().port(),
                     peerHost, () -> context.runOnContext(v -> acknowledged()));
             accepted = p.records().size();
             refused = p.refused();

@@ -2,12 +2,11 @@ package io.heraldmq.connect.http;
 
 import io.heraldmq.connect.CommonOptions;
 import io.heraldmq.connect.Counters;
-import io.heraldmq.connect.DestinationName;
 import io.heraldmq.connect.DestinationTemplate;
 import io.heraldmq.connect.publish.OutboundRecord;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,7 +19,8 @@ import java.util.Map;
  * {@code address:port}) and {@code truncated} (on a cut record) over both; the template's {@code ${field}} takes any of
  * these names. {@code JMSXGroupID} = the values of the {@code group.by} fields joined by {@code /} ({@code -} for a
  * missing one) when at least one is present, else the client's address without its port: one stream per sender.
- * Used on the source's one event loop only.
+ * The records of one request are published grouped by stream, each stream in body order (order is kept per stream,
+ * as JMSXGroupID promises, not across streams). Used on the source's one event loop only.
  */
 final class HttpRecords {
     private static final System.Logger LOG = System.getLogger(HttpRecords.class.getName());
@@ -52,13 +52,13 @@ final class HttpRecords {
     }
 
     /**
-     * @param query          the request's query parameters by property name
+     * @param parsed         the request's records, whose fields maps (mutable, new) hold its query parameters too
      * @param peer           the client's {@code address:port}
      * @param peerHost       the client's address
      * @param onAcknowledged run once the broker has acknowledged every record of the request (on the provider's
      *                       completion thread: quick, no JMS)
      */
-    Prepared prepare(List<HttpBodyParser.BodyRecord> parsed, Map<String, Object> query, String peer,
+    Prepared prepare(List<HttpBodyParser.BodyRecord> parsed, String peer,
                      String peerHost, Runnable onAcknowledged) {
         counters.recordsIn.addAndGet(parsed.size());
         List<HttpBodyParser.BodyRecord> kept = parsed;
@@ -87,26 +87,37 @@ final class HttpRecords {
                 counters.dropped.addAndGet(refused);
             }
         }
+        // Grouped by stream, each stream in body order: the provider puts consecutive records of one stream into one
+        // record batch, and a request interleaving many hosts would otherwise cost a batch per record.
+        Map<String, List<Pending>> streams = new LinkedHashMap<>();
+        for (HttpBodyParser.BodyRecord r : kept) {
+            Map<String, Object> p = properties(r, peer);
+            streams.computeIfAbsent(group(p, peerHost), k -> new ArrayList<>()).add(new Pending(r.body(), p));
+        }
         List<OutboundRecord> out = new ArrayList<>(kept.size());
         Runnable none = () -> { };
-        for (int i = 0; i < kept.size(); i++) {
-            out.add(record(kept.get(i), query, peer, peerHost, i == kept.size() - 1 ? onAcknowledged : none));
+        for (Map.Entry<String, List<Pending>> stream : streams.entrySet()) {
+            for (Pending r : stream.getValue()) {
+                boolean last = out.size() == kept.size() - 1;
+                out.add(new OutboundRecord(destination.render(r.properties()::get), r.body(), r.properties(),
+                        stream.getKey(), last ? onAcknowledged : none));
+            }
         }
         return new Prepared(out, parsed.size(), refused);
     }
 
-    private OutboundRecord record(HttpBodyParser.BodyRecord r, Map<String, Object> query, String peer,
-                                  String peerHost, Runnable onAcknowledged) {
-        Map<String, Object> p = new HashMap<>((query.size() + r.fields().size() + 3) * 4 / 3 + 1);
-        p.putAll(query);
-        p.putAll(r.fields());
+    private record Pending(String body, Map<String, Object> properties) {
+    }
+
+    /** The record's fields (the request's and its own, see {@link HttpBodyParser}) with this source's over them. */
+    private Map<String, Object> properties(HttpBodyParser.BodyRecord r, String peer) {
+        Map<String, Object> p = r.fields();
         p.put("source", connectorName);
         p.put("peer", peer);
         if (r.truncated()) {
             p.put("truncated", true);
         }
-        DestinationName d = destination.render(p::get);
-        return new OutboundRecord(d, r.body(), p, group(p, peerHost), onAcknowledged);
+        return p;
     }
 
     private String group(Map<String, Object> p, String peerHost) {

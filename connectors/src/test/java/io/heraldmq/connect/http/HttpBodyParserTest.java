@@ -49,7 +49,11 @@ class HttpBodyParserTest {
     @Test
     void malformedNdjsonNamesTheLine() {
         String e = error(BodyFormat.NDJSON, "{\"a\":1}\n{\"a\":2}\n{\"a\":\n{\"a\":4}");
-        assertTrue(e.startsWith("line 3, column "), e);
+        assertTrue(e.startsWith("line 3: not a complete JSON value: Unexpected end-of-input"), e);
+        e = error(BodyFormat.NDJSON, "{\"a\":1}\n{\"a\":\n4}\n");
+        assertEquals("line 2: the JSON value goes on to line 3 (one value per line)", e);
+        e = error(BodyFormat.NDJSON, "{\"a\":1}\n\nnope\n");
+        assertTrue(e.startsWith("line 3, column ") && e.contains("token 'nope'"), e);
         e = error(BodyFormat.NDJSON, "{\"a\":1}\n\n{\"a\" 2}");
         assertTrue(e.startsWith("line 3, column ") && e.contains("colon"), e);
         assertEquals("line 2: a JSON object or string expected, found a number",
