@@ -210,8 +210,8 @@ public final class HttpSourceConnector implements Connector {
     }
 
     /**
-     * Stops: new requests are answered 503; requests taken are answered as usual (200 once acknowledged, waiting up
-     * to {@code ack.timeout} plus a little), then the listeners, the publisher and Vert.x are closed.
+     * Stops: new requests are answered 503; requests taken are answered as usual (200 once acknowledged, 503 after
+     * {@code ack.timeout}), waiting up to 30 s in all, then the listeners, the publisher and Vert.x are closed.
      */
     @Override
     public synchronized void stop() {
@@ -219,11 +219,13 @@ public final class HttpSourceConnector implements Connector {
             return;
         }
         stopped = true;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         if (handler != null) {
             handler.stopTakingRequests();
             try {
-                if (!handler.awaitAnswered(config.get(ACK_TIMEOUT).plusSeconds(5))) {
-                    LOG.log(System.Logger.Level.WARNING, name + ": requests still unanswered at stop");
+                if (!handler.awaitAnswered(Duration.ofSeconds(30))) {
+                    LOG.log(System.Logger.Level.WARNING, name + ": requests still unanswered at stop; their clients"
+                            + " see the connection close and should send again");
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -237,7 +239,7 @@ public final class HttpSourceConnector implements Connector {
             }
         }
         try {
-            if (!publisher.flush(Duration.ofSeconds(30))) {
+            if (!publisher.flush(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
                 LOG.log(System.Logger.Level.WARNING, name + ": " + publisher.pending()
                         + " records not acknowledged in 30 s; their requests were not answered 200");
             }
