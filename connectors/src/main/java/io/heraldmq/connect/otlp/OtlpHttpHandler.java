@@ -38,11 +38,17 @@ import java.util.zip.GZIPInputStream;
  * <p>
  * A request waits for the broker as long as it takes; a sender that gives up first and sends again causes
  * duplicates (at-least-once), at most what it had sent.
+ * <p>
+ * <b>Memory.</b> Bodies being received or decoded hold at most {@value #BUFFERED_REQUESTS} ×
+ * {@code max.request.bytes} together (a body is read whole before it is decoded, and counted until then); a request
+ * whose next bytes would pass that is answered 429 as well. Once decoded, its records are the window's to bound.
  */
 final class OtlpHttpHandler implements Handler<HttpServerRequest> {
     static final String PATH = "/v1/logs";
     private static final System.Logger LOG = System.getLogger(OtlpHttpHandler.class.getName());
     private static final String RETRY_AFTER_SECONDS = "1";
+    /** Bodies held at once, in units of {@code max.request.bytes}; past that requests are answered 429. */
+    static final int BUFFERED_REQUESTS = 4;
 
     private final Vertx vertx;
     private final String connectorName;
@@ -53,7 +59,10 @@ final class OtlpHttpHandler implements Handler<HttpServerRequest> {
     private final Publisher publisher;
     private final Counters counters;
     private final BooleanSupplier stopping;
+    /** The most body bytes held at once, over all requests being received or decoded. */
+    private final long maxBufferedBytes;
     // Event loop only.
+    private long bufferedBytes;
     private long lastThrottleLogNanos;
     private long throttledSinceLog;
 
@@ -67,11 +76,25 @@ final class OtlpHttpHandler implements Handler<HttpServerRequest> {
         this.publisher = publisher;
         this.counters = counters;
         this.stopping = stopping;
+        this.maxBufferedBytes = BUFFERED_REQUESTS * (long) maxRequestBytes;
     }
 
     @Override
     public void handle(HttpServerRequest req) {
         Exchange x = new Exchange(req, OtlpEncoding.of(req.getHeader(HttpHeaders.CONTENT_TYPE)));
+        // Set before any check: a request refused early still has its body read (and dropped), so the answer is
+        // not lost to a reset of a connection with unread bytes, and the connection can serve the next request.
+        req.handler(chunk -> received(x, chunk));
+        req.endHandler(v -> {
+            if (!x.answered) {
+                decode(x);
+            }
+        });
+        req.exceptionHandler(e -> {
+            release(x);
+            LOG.log(System.Logger.Level.DEBUG, connectorName + ": request from " + x.peer + " failed: " + e);
+        });
+        req.response().closeHandler(v -> release(x));
         try {
             x.gzip = check(req, x.encoding);
         } catch (OtlpHttpException e) {
@@ -79,24 +102,31 @@ final class OtlpHttpHandler implements Handler<HttpServerRequest> {
             return;
         }
         long length = contentLength(req);
-        x.body = Buffer.buffer(length < 0 ? 64 * 1024 : (int) length);
-        req.handler(chunk -> {
-            if (x.answered) {
-                return; // refused early; the rest of the body is read and dropped
-            }
-            if (x.body.length() + chunk.length() > maxRequestBytes) {
-                refuse(x, tooLarge());
-                return;
-            }
-            x.body.appendBuffer(chunk);
-        });
-        req.exceptionHandler(e -> LOG.log(System.Logger.Level.DEBUG, connectorName + ": request from " + x.peer
-                + " failed: " + e));
-        req.endHandler(v -> {
-            if (!x.answered) {
-                decode(x);
-            }
-        });
+        x.body = Buffer.buffer(length < 0 ? 64 * 1024 : (int) Math.min(length, 64 * 1024));
+    }
+
+    private void received(Exchange x, Buffer chunk) {
+        if (x.answered) {
+            return;
+        }
+        if (x.held + chunk.length() > maxRequestBytes) {
+            refuse(x, tooLarge());
+            return;
+        }
+        if (bufferedBytes + chunk.length() > maxBufferedBytes) {
+            throttled(x, "bodies of " + bufferedBytes + " bytes are being received and decoded already");
+            return;
+        }
+        x.held += chunk.length();
+        bufferedBytes += chunk.length();
+        x.body.appendBuffer(chunk);
+    }
+
+    /** Forgets the request's body in the count of bytes held (idempotent). */
+    private void release(Exchange x) {
+        bufferedBytes -= x.held;
+        x.held = 0;
+        x.body = null;
     }
 
     /** Checks what the headers say; returns whether the body is gzip. */
@@ -155,13 +185,14 @@ final class OtlpHttpHandler implements Handler<HttpServerRequest> {
 
     private void decode(Exchange x) {
         Context context = vertx.getOrCreateContext();
-        byte[] body = x.body.getBytes();
-        x.body = null;
+        Buffer body = x.body;
         vertx.<OtlpRecords.Mapped>executeBlocking(() -> {
-            byte[] bytes = x.gzip ? inflate(body, maxRequestBytes) : body;
+            byte[] bytes = body.getBytes();
+            bytes = x.gzip ? inflate(bytes, maxRequestBytes) : bytes;
             return records.map(x.encoding.decode(bytes), x.peer,
                     () -> context.runOnContext(v -> acknowledged(x)));
         }, false).onComplete(ar -> {
+            release(x); // decoded: the records are the window's to bound now
             if (ar.failed()) {
                 if (ar.cause() instanceof OtlpHttpException e) {
                     refuse(x, e);
@@ -192,7 +223,7 @@ final class OtlpHttpHandler implements Handler<HttpServerRequest> {
                 return;
             }
             if (!taken) {
-                throttled(x);
+                throttled(x, "the window is full (" + publisher.pending() + " records waiting for the broker)");
                 return;
             }
         }
@@ -212,9 +243,8 @@ final class OtlpHttpHandler implements Handler<HttpServerRequest> {
         }
     }
 
-    private void throttled(Exchange x) {
-        String message = "the window is full (" + publisher.pending()
-                + " records waiting for the broker); retry later";
+    private void throttled(Exchange x, String why) {
+        String message = why + "; retry later";
         throttledSinceLog++;
         long now = System.nanoTime();
         if (now - lastThrottleLogNanos > TimeUnit.SECONDS.toNanos(10)) {
@@ -246,9 +276,9 @@ final class OtlpHttpHandler implements Handler<HttpServerRequest> {
         respond(x, e.status(), body, e.status() == 503 ? RETRY_AFTER_SECONDS : null);
     }
 
-    private static void respond(Exchange x, int status, byte[] body, String retryAfter) {
+    private void respond(Exchange x, int status, byte[] body, String retryAfter) {
         x.answered = true;
-        x.body = null;
+        release(x);
         HttpServerResponse resp = x.req.response();
         if (resp.ended() || resp.closed()) {
             return; // the sender is gone; what it sent is published all the same
@@ -285,13 +315,15 @@ final class OtlpHttpHandler implements Handler<HttpServerRequest> {
         }
     }
 
-    /** One request under way. Event loop only, but for {@link #body} handed to the worker once read. */
+    /** One request under way. Event loop only, but for the body handed to the worker once read. */
     private static final class Exchange {
         final HttpServerRequest req;
         final OtlpEncoding encoding;
         final String peer;
         boolean gzip;
         Buffer body;
+        /** Body bytes counted in {@link #bufferedBytes}. */
+        int held;
         OtlpRecords.Mapped mapped;
         boolean answered;
 

@@ -33,8 +33,8 @@ import java.util.concurrent.TimeUnit;
  * One Vert.x event loop takes the requests and two worker threads decode them; the event loop never calls JMS
  * ({@link Publisher} does, on its own thread). At-least-once: a request is answered 200 only after the broker
  * acknowledged all of its records, so a sender that saw no 200 (429, an error, the connector killed) sends again,
- * and nothing answered 200 is lost. The memory bound is the window (plus one request larger than it) and the bodies
- * being read, each at most {@code max.request.bytes}.
+ * and nothing answered 200 is lost. The memory bound is the window (plus one request larger than it) and 4 ×
+ * {@code max.request.bytes} of bodies being read and decoded.
  */
 public final class OtlpSourceConnector implements Connector {
     private static final System.Logger LOG = System.getLogger(OtlpSourceConnector.class.getName());
