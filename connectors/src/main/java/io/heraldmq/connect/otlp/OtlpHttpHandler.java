@@ -86,7 +86,7 @@ final class OtlpHttpHandler implements Handler<HttpServerRequest> {
         // not lost to a reset of a connection with unread bytes, and the connection can serve the next request.
         req.handler(chunk -> received(x, chunk));
         req.endHandler(v -> {
-            if (!x.answered) {
+            if (!x.answered && x.body != null) {
                 decode(x);
             }
         });
