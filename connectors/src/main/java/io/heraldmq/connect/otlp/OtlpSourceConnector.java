@@ -35,6 +35,9 @@ import java.util.concurrent.TimeUnit;
  * acknowledged all of its records, so a sender that saw no 200 (429, an error, the connector killed) sends again,
  * and nothing answered 200 is lost. The memory bound is the window (plus one request larger than it) and 4 ×
  * {@code max.request.bytes} of bodies being read and decoded.
+ * <p>
+ * Counters: {@code records_in} counts the log records of admitted requests (a request answered 429 and sent again
+ * counts once), {@code dropped} the records the mapping refused; {@code lag} is the publisher's pending records.
  */
 public final class OtlpSourceConnector implements Connector {
     private static final System.Logger LOG = System.getLogger(OtlpSourceConnector.class.getName());

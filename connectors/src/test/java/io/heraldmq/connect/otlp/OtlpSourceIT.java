@@ -406,10 +406,10 @@ class OtlpSourceIT {
             }
             batches.add(logs("bench", bodies).toByteArray());
         }
-        for (int i = 0; i < 3; i++) {
-            assertEquals(200, post(c, "application/x-protobuf", batches.get(i)).statusCode()); // warm up
+        for (int i = 0; i < 5; i++) {
+            assertEquals(200, post(c, "application/x-protobuf", batches.get(i)).statusCode()); // JIT
         }
-        int sequential = 10;
+        int sequential = 8;
         long t0 = System.nanoTime();
         for (int i = 0; i < sequential; i++) {
             assertEquals(200, post(c, "application/x-protobuf", batches.get(i % batches.size())).statusCode());
@@ -417,7 +417,7 @@ class OtlpSourceIT {
         double seqRate = sequential * 1000 / ((System.nanoTime() - t0) / 1e9);
 
         int concurrent = 4;
-        int perSender = 5;
+        int perSender = 3;
         t0 = System.nanoTime();
         List<CompletableFuture<Void>> senders = new ArrayList<>();
         for (int s = 0; s < concurrent; s++) {
