@@ -3,6 +3,7 @@ package io.heraldmq.connect;
 import io.heraldmq.connect.file.FileSourceConnector;
 import io.heraldmq.connect.http.HttpSinkConnector;
 import io.heraldmq.connect.http.HttpSourceConnector;
+import io.heraldmq.connect.otlp.OtlpSourceConnector;
 import io.heraldmq.connect.sink.FileSinkConnector;
 import io.heraldmq.connect.syslog.SyslogSourceConnector;
 import jakarta.jms.ConnectionFactory;
@@ -20,7 +21,7 @@ public enum ConnectorType {
     SYSLOG("syslog", SyslogSourceConnector.OPTIONS, SyslogSourceConnector::new),
     FILE_SINK("file-sink", FileSinkConnector.OPTIONS, FileSinkConnector::new),
     HTTP("http", HttpSourceConnector.OPTIONS, HttpSourceConnector::new),
-    OTLP("otlp"),
+    OTLP("otlp", OtlpSourceConnector.OPTIONS, OtlpSourceConnector::new),
     JMS("jms"),
     HTTP_SINK("http-sink", HttpSinkConnector.OPTIONS, HttpSinkConnector::new),
     JDBC_SINK("jdbc-sink");

@@ -106,14 +106,16 @@ public final class Publisher implements AutoCloseable {
     }
 
     /**
-     * Takes every record, in order, if the window has room for all of them, or none (never blocks): a source that
-     * answers a request for all its records at once (HTTP) refuses it whole rather than publishing part of it.
+     * Takes all of the records, in order, or none of them; never blocks. All when the window has room for them, or
+     * when it is empty: a batch larger than the window then goes alone (so the window is exceeded by at most one
+     * batch, whose size the caller bounds) rather than never. For inputs whose sender retries a refused batch
+     * whole, where taking part of one would publish that part twice.
      */
     public boolean offerAll(List<OutboundRecord> records) {
         lock.lock();
         try {
             checkRunning();
-            if (size() + records.size() > window) {
+            if (size() > 0 && size() + records.size() > window) {
                 return false;
             }
             unsent.addAll(records);
