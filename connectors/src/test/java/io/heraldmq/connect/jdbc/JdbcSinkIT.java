@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
 import static org.awaitility.Awaitility.await;
@@ -259,6 +260,37 @@ class JdbcSinkIT {
         assertEquals(600L, seqs.stream().distinct().count(), "rows lost");
         assertTrue(seqs.size() - 600 <= 100, "more duplicates than one batch: " + (seqs.size() - 600));
         System.out.println(kind + " outage: " + (seqs.size() - 600) + " duplicate rows, " + c.counters().format());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"h2", "postgresql"})
+    void aSinkStoppedDuringAnOutageLeavesItsBatchOnTheBroker(String kind) throws Exception {
+        TestDatabase db = database(kind);
+        db.execute("CREATE TABLE stopped (seq INTEGER)");
+        JdbcSinkConnector c = start(db, "destination", "queue://jdbc.stopped", "table", "stopped",
+                "columns", "seq=seq", "retry.max.delay", "200ms");
+        db.stop();
+        try {
+            send("queue://jdbc.stopped", 0, 50);
+            await().atMost(Duration.ofSeconds(20)).until(() -> c.counters().snapshot().get("retried") >= 1);
+            long t0 = System.nanoTime();
+            c.stop();
+            assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(5).toNanos(), "the stop waited for the database");
+        } finally {
+            db.start();
+        }
+        assertEquals(0L, acknowledged(c));
+        List<Integer> left = new ArrayList<>();
+        try (Connection conn = new HeraldConnectionFactory(broker.url()).createConnection()) {
+            Session s = conn.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = s.createConsumer(s.createQueue("jdbc.stopped"));
+            conn.start();
+            for (Message m = consumer.receive(5000); m != null; m = consumer.receive(500)) {
+                left.add(m.getIntProperty("seq"));
+            }
+        }
+        assertEquals(IntStream.range(0, 50).boxed().toList(), left);
+        assertEquals(0L, db.count("SELECT COUNT(*) FROM stopped"));
     }
 
     @ParameterizedTest
