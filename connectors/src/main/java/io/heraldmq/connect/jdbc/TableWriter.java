@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 
 /**
@@ -155,7 +156,7 @@ final class TableWriter implements AutoCloseable {
                 out[i] = table.type(i).convert(r.values()[i]);
             } catch (UnmappableMessageException e) {
                 throw new UnmappableMessageException("column " + mapping.columns().get(i).name() + " ("
-                        + table.type(i).name().toLowerCase(java.util.Locale.ROOT) + ") from "
+                        + table.type(i).name().toLowerCase(Locale.ROOT) + ") from "
                         + mapping.columns().get(i).field() + ": " + e.getMessage());
             }
         }
