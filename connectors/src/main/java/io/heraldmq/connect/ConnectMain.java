@@ -3,6 +3,7 @@ package io.heraldmq.connect;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import sun.misc.Signal;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -13,7 +14,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * {@code heraldmq connect --config connectors.properties} ({@code java -jar heraldmq-connect.jar --config ...}): runs
  * the connectors of the file until SIGTERM or SIGINT, then stops them cleanly (sources flush and commit their
- * checkpoints, sinks commit their last batch) and prints each connector's counters. Exit codes: 2 for a bad command
+ * checkpoints, sinks commit their last batch) and prints each connector's counters, which SIGUSR1 prints too while
+ * it runs. Exit codes: 2 for a bad command
  * line or connectors file, 1 when a connector fails to start; after a signal the JVM exits with the signal's status
  * (143 for SIGTERM, 130 for SIGINT), as signal handling without {@code sun.misc} allows.
  */
@@ -59,6 +61,12 @@ public final class ConnectMain implements Callable<Integer> {
             err.flush();
             return 1;
         }
+        // The counters on demand, without stopping (sun.misc.Signal: the JDK has no supported way to handle a signal,
+        // and a shutdown hook only serves the ones that end the process).
+        Signal.handle(new Signal("USR1"), sig -> {
+            out.print(runtime.report());
+            out.flush();
+        });
         out.println("HeraldMQ connect running " + settings.size() + " connector(s): "
                 + settings.stream().map(s -> s.name() + " (" + s.type() + ")").toList());
         out.flush();

@@ -40,6 +40,14 @@ public final class ConnectorConfig {
 
     /** The connectors in {@code properties}, in name order. */
     public static List<ConnectorSettings> parse(Map<String, String> properties) {
+        return parse(properties, null);
+    }
+
+    /**
+     * As {@link #parse(Map)}, with {@code defaultUrl} as the {@code url} of every connector that takes one and does
+     * not name it: inside the broker, the connectors talk to that broker unless told otherwise.
+     */
+    public static List<ConnectorSettings> parse(Map<String, String> properties, String defaultUrl) {
         // name -> (option key -> text), sorted so errors and start order do not depend on hashing
         Map<String, Map<String, String>> byName = new TreeMap<>();
         for (Map.Entry<String, String> e : new TreeMap<>(properties).entrySet()) {
@@ -60,11 +68,11 @@ public final class ConnectorConfig {
             throw new IllegalArgumentException("no connectors configured (connector.<name>.type = ...)");
         }
         List<ConnectorSettings> out = new ArrayList<>();
-        byName.forEach((name, options) -> out.add(settings(name, options)));
+        byName.forEach((name, options) -> out.add(settings(name, options, defaultUrl)));
         return out;
     }
 
-    private static ConnectorSettings settings(String name, Map<String, String> texts) {
+    private static ConnectorSettings settings(String name, Map<String, String> texts, String defaultUrl) {
         String prefix = PREFIX + name + ".";
         String typeText = texts.get(CommonOptions.TYPE.key());
         if (typeText == null) {
@@ -92,6 +100,10 @@ public final class ConnectorConfig {
             } catch (IllegalArgumentException | ArithmeticException ex) {
                 throw new IllegalArgumentException(prefix + e.getKey() + ": " + ex.getMessage());
             }
+        }
+        if (defaultUrl != null && known.containsKey(CommonOptions.URL.key())
+                && !values.containsKey(CommonOptions.URL.key())) {
+            values.put(CommonOptions.URL.key(), defaultUrl);
         }
         for (Option<?> o : type.options()) {
             if (o.required() && !values.containsKey(o.key())) {

@@ -86,6 +86,9 @@ class ConnectCommandIT {
             await().atMost(Duration.ofSeconds(30)).until(() -> sinkLines(out).size() >= 100);
             writeLines(log, 100, 150);
             await().atMost(Duration.ofSeconds(30)).until(() -> sinkLines(out).size() >= 150);
+            p.signal("USR1");
+            await().atMost(Duration.ofSeconds(30)).until(() -> p.output().contains("archive: records_in=150"));
+            assertTrue(p.isAlive(), "SIGUSR1 prints the counters and goes on");
             int code = p.terminate();
             assertEquals(143, code, p.output());
             String o = p.output();

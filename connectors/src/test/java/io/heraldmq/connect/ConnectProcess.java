@@ -60,6 +60,18 @@ public final class ConnectProcess implements AutoCloseable {
         return output.toString();
     }
 
+    /** Sends the signal {@code name} (USR1, ...) with kill(1). */
+    void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + name + " failed");
+        }
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
     /** SIGTERM, then the exit code. */
     public int terminate() throws InterruptedException {
         // Through the handle: Process.destroy() also closes our end of the pipes, losing what the process writes

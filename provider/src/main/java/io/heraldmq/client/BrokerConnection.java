@@ -108,6 +108,8 @@ public final class BrokerConnection {
     private volatile Throwable failure;
     /** Used on the context only. */
     private final Reconnector reconnector;
+    /** See {@link #expectClose}. */
+    private volatile boolean closeExpected;
     private Throwable lastReconnectError;
 
     private BrokerConnection(Vertx vertx, BrokerUri uri, Connect connect, ConnectionListener listener,
@@ -288,7 +290,11 @@ public final class BrokerConnection {
             }
             switch (state) {
                 case CONNECTED, RESUMING -> {
-                    if (reconnectTimeoutMs > 0) {
+                    if (closeExpected) {
+                        // the broker closed the socket after answering our CLOSE: no failover for that; close()
+                        // follows and ends the connection
+                        LOG.fine("the broker closed the connection after its CLOSE");
+                    } else if (reconnectTimeoutMs > 0) {
                         if (state == State.CONNECTED) {
                             reconnector.lost(System.nanoTime());
                         }
@@ -500,6 +506,14 @@ public final class BrokerConnection {
     /** Runs {@code task} on this connection's event loop. */
     public void runOnContext(Runnable task) {
         context.runOnContext(v -> task.run());
+    }
+
+    /**
+     * Says that the connection is about to be closed (a CLOSE of the connection is on its way), so that the broker
+     * closing the socket in answer is not taken for a lost connection and failed over.
+     */
+    public void expectClose() {
+        closeExpected = true;
     }
 
     /** Closes the socket at once (also while reconnecting); pending requests fail. */

@@ -497,6 +497,7 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
         closed = true;
         try {
             if (broker.isOpen()) {
+                broker.expectClose();
                 broker.request(id -> new Close(Close.CONNECTION, 0).encode(id))
                         .get(requestTimeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS);
             }

@@ -27,7 +27,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * Sends messages: stamps the JMS headers, encodes the message once into a record batch and hands it to the
  * connection. A PERSISTENT send returns once the broker has the message on disk; a NON_PERSISTENT send does not wait.
  * A send with a {@link CompletionListener} returns at once; the session calls the listener later, in send order, on
- * its completion thread. In a transacted session the record goes into the open transaction instead.
+ * its completion thread, and gathers such sends into batches ({@link AsyncSends}). In a transacted session the
+ * record goes into the open transaction instead.
  * <p>
  * Idempotent sends: outside transactions every batch carries this producer's identity, a random 63-bit producer id,
  * and a sequence that counts its batches ({@link RecordBatch#ATTR_IDEMPOTENT}). A send whose answer was lost with the
@@ -128,39 +129,53 @@ public class HeraldMessageProducer implements MessageProducer, QueueSender, Topi
             }
             return;
         }
+        if (completionListener != null) {
+            CompletableFuture<Frame> answer = session.asyncSends().send(this, d, partition, persistent, now, key,
+                    encoded, size);
+            session.completeInOrder(answer, message, completionListener);
+            return;
+        }
+        // after the session's asynchronous sends gathered so far: a session's sends reach the broker in send order
+        session.asyncSends().flush();
         RecordBatch.Builder batch = new RecordBatch.Builder(persistent ? RecordBatch.ATTR_PERSISTENT : 0,
                 size + 64);
         batch.add(now, key, encoded);
-        // An asynchronous send always asks for PRODUCE_ACK, so a refusal reaches its CompletionListener; so does
-        // every SendWindow marker among the one-way sends.
-        boolean oneWay = !persistent && completionListener == null;
+        // A NON_PERSISTENT send is one-way but for every SendWindow marker, which asks for PRODUCE_ACK so that a
+        // refusal reaches the ExceptionListener and the producer is paced.
+        boolean oneWay = !persistent;
         boolean marker = oneWay && sendWindow.isMarker(size);
-        boolean ack = !oneWay || marker;
-        CompletableFuture<Frame> answer;
-        synchronized (this) {
-            // The broker takes a producer's sequences as only growing per partition (an older one is a duplicate),
-            // so the sequence order must be the order the frames go out: one step, under this producer's lock. The
-            // request itself does not block.
-            if (sequence == Integer.MAX_VALUE) {
-                // 2^31 batches: a new identity rather than a sequence that wraps (the broker would take it for old)
-                producerId = ThreadLocalRandom.current().nextLong(Long.MAX_VALUE);
-                sequence = 0;
-            }
-            Produce produce = new Produce(ack ? Produce.FLAG_ACK : 0, d.kind(), d.name(), partition, -1,
-                    batch.idempotent(producerId, sequence++).build());
-            if (!ack) {
-                connection.broker().send(produce.encode(connection.broker().nextCorrelationId()));
-                return;
-            }
-            answer = connection.broker().request(produce::encode, true);
+        CompletableFuture<Frame> answer = request(d, partition, batch, !oneWay || marker);
+        if (answer == null) {
+            return;
         }
-        if (completionListener != null) {
-            session.completeInOrder(answer, message, completionListener);
-        } else if (persistent) {
+        if (persistent) {
             JmsExceptions.await(answer, connection.requestTimeoutMs());
         } else {
             sendWindow.sent(answer, connection::onError, connection.requestTimeoutMs());
         }
+    }
+
+    /**
+     * Stamps {@code batch} with this producer's identity and next sequence and sends it; the answer, or null for a
+     * one-way send ({@code ack} false). Does not block.
+     */
+    synchronized CompletableFuture<Frame> request(HeraldDestination d, int partition, RecordBatch.Builder batch,
+                                                  boolean ack) {
+        HeraldConnection connection = session.connection();
+        // The broker takes a producer's sequences as only growing per partition (an older one is a duplicate), so
+        // the sequence order must be the order the frames go out: one step, under this producer's lock.
+        if (sequence == Integer.MAX_VALUE) {
+            // 2^31 batches: a new identity rather than a sequence that wraps (the broker would take it for old)
+            producerId = ThreadLocalRandom.current().nextLong(Long.MAX_VALUE);
+            sequence = 0;
+        }
+        Produce produce = new Produce(ack ? Produce.FLAG_ACK : 0, d.kind(), d.name(), partition, -1,
+                batch.idempotent(producerId, sequence++).build());
+        if (!ack) {
+            connection.broker().send(produce.encode(connection.broker().nextCorrelationId()));
+            return null;
+        }
+        return connection.broker().request(produce::encode, true);
     }
 
     // ---- send variants ----

@@ -89,6 +89,7 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
     private MessageListener sessionListener;
     /** The open transaction's sends; null unless transacted. */
     private final TransactedSends transactedSends;
+    private final AsyncSends asyncSends = new AsyncSends();
     private final Object completionLock = new Object();
     /** Completes after the CompletionListener of the latest asynchronous send has run. Guarded by completionLock. */
     private CompletableFuture<Void> completions = CompletableFuture.completedFuture(null);
@@ -316,6 +317,10 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
      */
     boolean closedConsumerHoldsDeliveries() {
         return (transactedSends != null || acknowledgeMode == CLIENT_ACKNOWLEDGE) && !closing;
+    }
+
+    AsyncSends asyncSends() {
+        return asyncSends;
     }
 
     TransactedSends transactedSends() {
@@ -613,6 +618,10 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
     @Override
     public void setMessageListener(MessageListener listener) throws JMSException {
         checkClosed();
+        if (listener == null) {
+            // clearing what was never set: connection pools (pooled-jms) do this before reusing a session
+            return;
+        }
         throw new JMSException("session message listeners (application server facility) are not supported");
     }
 

@@ -87,8 +87,11 @@ public final class WireMessage {
     public static String origin(String clientId, String connectionId) {
         return clientId != null ? "client:" + clientId : connectionId;
     }
-    /** Property name to Boolean, Byte, Short, Integer, Long, Float, Double or String (or null). */
-    public final Map<String, Object> properties = new LinkedHashMap<>();
+    /**
+     * Property name to Boolean, Byte, Short, Integer, Long, Float, Double or String (or null). May be replaced by a
+     * map that a message to be encoded at once lends (the producer's hot path saves a copy).
+     */
+    public Map<String, Object> properties = new LinkedHashMap<>();
     /** Encoded body, or null. */
     public Buffer body;
 

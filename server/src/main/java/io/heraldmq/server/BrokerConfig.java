@@ -175,11 +175,18 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
 
     /** Reads a properties file over the defaults. Unknown keys are errors, so typos do not pass silently. */
     public static BrokerConfig load(Path file) throws IOException {
+        return defaults().with(readProperties(file));
+    }
+
+    /** The keys and values of a properties file. */
+    public static Map<String, String> readProperties(Path file) throws IOException {
         Properties p = new Properties();
         try (Reader r = Files.newBufferedReader(file)) {
             p.load(r);
         }
-        return defaults().with(p);
+        Map<String, String> out = new HashMap<>();
+        p.forEach((k, v) -> out.put(k.toString(), v.toString()));
+        return out;
     }
 
     /** These settings with the given keys replaced. */

@@ -4,6 +4,7 @@ import io.heraldmq.server.cli.ClusterCommand;
 import io.heraldmq.server.cli.DeadLetterCommand;
 import io.heraldmq.server.cli.SubscriptionCommand;
 import io.heraldmq.server.cli.TopicCommand;
+import io.heraldmq.server.spi.BrokerPlugins;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,7 +41,11 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        BrokerConfig config = configFile == null ? BrokerConfig.defaults() : BrokerConfig.load(configFile);
+        Map<String, String> file = configFile == null ? Map.of() : BrokerConfig.readProperties(configFile);
+        Map<String, String> brokerKeys = new HashMap<>();
+        Map<String, String> pluginKeys = new HashMap<>();
+        file.forEach((k, v) -> (BrokerPlugins.isPluginKey(k) ? pluginKeys : brokerKeys).put(k, v));
+        BrokerConfig config = BrokerConfig.defaults().with(brokerKeys);
         Map<String, String> overrides = new HashMap<>();
         if (port != null) {
             overrides.put("port", port.toString());
@@ -49,16 +54,33 @@ public final class Main implements Callable<Integer> {
             overrides.put("data.dir", dataDir.toString());
         }
         config = config.with(overrides);
+        // Refused before the broker starts: a connectors file without the connectors jar is a configuration error.
+        BrokerPlugins plugins = BrokerPlugins.onClassPath().configure(pluginKeys);
         Broker broker = Broker.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        try {
+            plugins.start(broker.url());
+        } catch (Exception e) {
+            broker.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            throw e;
+        }
         CountDownLatch stop = new CountDownLatch(1);
         // SIGTERM and Ctrl-C end the wait below, so shutdown runs on this thread and the process exits 0 rather
         // than with the signal's status.
         for (String name : new String[]{"TERM", "INT"}) {
             Signal.handle(new Signal(name), sig -> stop.countDown());
         }
+        if (!plugins.isEmpty()) {
+            // the connectors' counters on demand, as `heraldmq connect` prints them
+            Signal.handle(new Signal("USR1"), sig -> {
+                System.out.print(plugins.report());
+                System.out.flush();
+            });
+        }
         System.out.println("HeraldMQ ready on " + broker.url());
         System.out.flush();
         stop.await();
+        plugins.close();
+        System.out.print(plugins.report());
         broker.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         System.out.println("HeraldMQ stopped");
         return 0;

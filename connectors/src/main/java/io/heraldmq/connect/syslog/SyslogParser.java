@@ -2,7 +2,6 @@ package io.heraldmq.connect.syslog;
 
 import java.time.Clock;
 import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
@@ -65,12 +64,8 @@ public final class SyslogParser {
     private SyslogMessage rfc5424(int pri, String s) {
         Cursor c = new Cursor(s);
         String timestamp = c.field("TIMESTAMP");
-        if (timestamp != null) {
-            try {
-                OffsetDateTime.parse(timestamp, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
-            } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException("bad RFC 5424 TIMESTAMP: " + timestamp);
-            }
+        if (timestamp != null && !Rfc5424Timestamp.isValid(timestamp)) {
+            throw new IllegalArgumentException("bad RFC 5424 TIMESTAMP: " + timestamp);
         }
         String host = c.field("HOSTNAME");
         String app = c.field("APP-NAME");

@@ -84,7 +84,10 @@ public class HeraldMessage implements Message {
     // Wire conversion
     // =====================================================================================================
 
-    /** Snapshot for sending: headers, properties, body encoded per {@link WireMessage}. Does not change the message. */
+    /**
+     * For sending: headers, properties, body encoded per {@link WireMessage}. Does not change the message; the wire
+     * message may share this message's property map, so encode it before the message changes.
+     */
     public WireMessage toWire() throws JMSException {
         WireMessage w = new WireMessage();
         w.bodyType = wireBodyType();
@@ -110,10 +113,18 @@ public class HeraldMessage implements Message {
             w.replyTo = checkedString("JMSReplyTo", nameOf(replyTo));
         }
         w.originConnection = checkedString("origin connection", originConnection);
-        for (Map.Entry<String, Object> e : properties.entrySet()) {
-            if (!JMSX_DELIVERY_COUNT.equals(e.getKey())) {
-                w.properties.put(checkedString("property name", e.getKey()), e.getValue());
+        for (String name : properties.keySet()) {
+            checkedString("property name", name);
+        }
+        if (properties.containsKey(JMSX_DELIVERY_COUNT)) {
+            for (Map.Entry<String, Object> e : properties.entrySet()) {
+                if (!JMSX_DELIVERY_COUNT.equals(e.getKey())) {
+                    w.properties.put(e.getKey(), e.getValue());
+                }
             }
+        } else {
+            // lent, not copied: the producer encodes the wire message at once and changes nothing through it
+            w.properties = properties;
         }
         w.body = encodeBody();
         return w;
@@ -670,7 +681,8 @@ public class HeraldMessage implements Message {
             }
             i += Character.charCount(cp);
         }
-        if (RESERVED_NAMES.contains(name.toUpperCase(Locale.ROOT))) {
+        // the reserved words are 2 to 7 characters long: longer names skip the upper-casing (a hot path)
+        if (name.length() <= 7 && RESERVED_NAMES.contains(name.toUpperCase(Locale.ROOT))) {
             throw new IllegalArgumentException("property name '" + name + "' is a reserved word");
         }
     }

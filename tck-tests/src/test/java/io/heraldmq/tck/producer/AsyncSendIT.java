@@ -104,6 +104,69 @@ class AsyncSendIT {
         }
     }
 
+    /**
+     * Asynchronous sends made while others are in flight are gathered into batches; a synchronous send of another
+     * producer of the session goes after them, so one queue receives everything in the session's send order.
+     */
+    @Test
+    void gatheredAsynchronousSendsKeepTheSessionsOrderWithSynchronousOnes() throws Exception {
+        int count = 3_000;
+        Recorder r = new Recorder();
+        try (Connection c = factory().createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Queue queue = s.createQueue("async-gathered");
+            MessageProducer async = s.createProducer(queue);
+            MessageProducer sync = s.createProducer(queue);
+            List<String> sent = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                String text = "m" + i;
+                sent.add(text);
+                if (i % 500 == 499) {
+                    sync.send(s.createTextMessage(text));
+                } else {
+                    async.send(s.createTextMessage(text), r);
+                }
+            }
+            await().until(() -> r.completed.size() + r.failures.size() >= count - count / 500);
+            assertEquals(List.of(), r.failures);
+            c.start();
+            MessageConsumer consumer = s.createConsumer(queue);
+            List<String> received = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                received.add(((TextMessage) consumer.receive(WAIT_MS)).getText());
+            }
+            assertEquals(sent, received);
+        }
+    }
+
+    /** A gathered batch holds one key only: each group keeps its order on a topic of several partitions. */
+    @Test
+    void gatheredAsynchronousSendsKeepEachGroupsOrder() throws Exception {
+        int count = 2_000;
+        Recorder r = new Recorder();
+        try (Connection c = factory().createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            Queue queue = s.createQueue("async-grouped");
+            c.start();
+            MessageConsumer consumer = s.createConsumer(queue);
+            MessageProducer p = s.createProducer(queue);
+            for (int i = 0; i < count; i++) {
+                TextMessage m = s.createTextMessage(Integer.toString(i));
+                m.setStringProperty("JMSXGroupID", "g" + (i % 3 == 0 ? 0 : i % 5));
+                p.send(m, r);
+            }
+            await().until(() -> r.completed.size() + r.failures.size() >= count);
+            assertEquals(List.of(), r.failures);
+            java.util.Map<String, Integer> last = new java.util.HashMap<>();
+            for (int i = 0; i < count; i++) {
+                TextMessage m = (TextMessage) consumer.receive(WAIT_MS);
+                int n = Integer.parseInt(m.getText());
+                Integer before = last.put(m.getStringProperty("JMSXGroupID"), n);
+                assertTrue(before == null || before < n, "group order: " + before + " then " + n);
+            }
+        }
+    }
+
     @Test
     void aRefusedSendReachesOnException() throws Exception {
         Recorder r = new Recorder();

@@ -65,4 +65,16 @@ class SessionModeIT {
             assertTrue(jms2.getTransacted());
         }
     }
+
+    /** Connection pools clear a session's listener before reusing it; setting one stays unsupported. */
+    @Test
+    void aSessionListenerCanBeClearedButNotSet() throws Exception {
+        try (Connection c = new HeraldConnectionFactory(broker.url()).createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            s.setMessageListener(null);
+            assertNull(s.getMessageListener());
+            org.junit.jupiter.api.Assertions.assertThrows(jakarta.jms.JMSException.class,
+                    () -> s.setMessageListener(m -> { }));
+        }
+    }
 }
