@@ -1,6 +1,7 @@
 package io.heraldmq.connect;
 
 import io.heraldmq.connect.file.FileSourceConnector;
+import io.heraldmq.connect.jdbc.JdbcSinkConnector;
 import io.heraldmq.connect.otlp.OtlpSourceConnector;
 import io.heraldmq.connect.sink.FileSinkConnector;
 import io.heraldmq.connect.syslog.SyslogSourceConnector;
@@ -22,7 +23,7 @@ public enum ConnectorType {
     OTLP("otlp", OtlpSourceConnector.OPTIONS, OtlpSourceConnector::new),
     JMS("jms"),
     HTTP_SINK("http-sink"),
-    JDBC_SINK("jdbc-sink");
+    JDBC_SINK("jdbc-sink", JdbcSinkConnector.OPTIONS, JdbcSinkConnector::new);
 
     /** Makes a connector from its settings and the factory of the broker it talks to. */
     @FunctionalInterface
