@@ -12,6 +12,7 @@ import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.Destination;
+import jakarta.jms.ExceptionListener;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
@@ -27,6 +28,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The {@code jms} source, a bridge: consumes {@code source.destination} on another JMS broker, of any provider,
@@ -111,6 +113,8 @@ public final class JmsSourceConnector implements Connector {
     private volatile int inBatch;
     /** A failure reported to either connection's ExceptionListener since they were opened. */
     private volatile Exception connectionFailure;
+    /** Counts the openings of the connections, so a late report about closed ones is ignored. */
+    private final AtomicInteger opening = new AtomicInteger();
     private Thread worker;
 
     // Worker thread only.
@@ -205,14 +209,20 @@ public final class JmsSourceConnector implements Connector {
 
     /** Opens both sides, then moves batches until stopped or until something fails. */
     private void bridge() throws JMSException {
+        int current = opening.incrementAndGet();
         connectionFailure = null;
+        ExceptionListener failed = e -> {
+            if (opening.get() == current) {
+                connectionFailure = e;
+            }
+        };
         Connection s = user != null ? sourceFactory.createConnection(user, password)
                 : sourceFactory.createConnection();
         source = s;
         if (clientId != null) {
             s.setClientID(clientId);
         }
-        s.setExceptionListener(e -> connectionFailure = e);
+        s.setExceptionListener(failed);
         Session sourceSession = s.createSession(true, Session.SESSION_TRANSACTED);
         Destination from = sourceDestination.queue() ? sourceSession.createQueue(sourceDestination.name())
                 : sourceSession.createTopic(sourceDestination.name());
@@ -222,7 +232,7 @@ public final class JmsSourceConnector implements Connector {
 
         Connection t = targetFactory.createConnection();
         target = t;
-        t.setExceptionListener(e -> connectionFailure = e);
+        t.setExceptionListener(failed);
         Session targetSession = t.createSession(true, Session.SESSION_TRANSACTED);
         MessageProducer producer = targetSession.createProducer(null);
         producer.setDeliveryMode(DeliveryMode.PERSISTENT);

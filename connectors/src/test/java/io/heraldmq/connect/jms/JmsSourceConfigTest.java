@@ -8,9 +8,14 @@ import io.heraldmq.connect.ConnectorType;
 import io.heraldmq.connect.DestinationName;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -99,5 +104,25 @@ class JmsSourceConfigTest {
                 "connector.s.connection.factory", "cf"));
         assertTrue(error(noJndi).contains("connector.s.connection.factory needs connector.s.jndi.* keys"),
                 error(noJndi));
+    }
+
+    /** The README's Artemis examples parse, and build once their jars are this test's class path. */
+    @Test
+    void theReadmeExamplesAreValid() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        for (String marker : List.of("connector.app.jndi.java.naming", "# ActiveMQ Artemis into HeraldMQ")) {
+            int start = readme.lastIndexOf("```", readme.indexOf(marker)) + 3;
+            int end = readme.indexOf("```", start);
+            Properties p = new Properties();
+            p.load(new StringReader(readme.substring(start, end)));
+            Map<String, String> m = new HashMap<>();
+            p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
+            List<ConnectorSettings> settings = ConnectorConfig.parse(m);
+            assertEquals(1, settings.size(), marker);
+            // The example's directory of Artemis jars does not exist here; the test's class path has them.
+            m.keySet().removeIf(k -> k.endsWith("classpath"));
+            assertEquals(1, ConnectorRuntime.create(ConnectorConfig.parse(m), ConnectionFactories::heraldMq)
+                    .connectors().size(), marker);
+        }
     }
 }
