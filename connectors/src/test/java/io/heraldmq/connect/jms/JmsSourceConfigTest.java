@@ -97,6 +97,10 @@ class JmsSourceConfigTest {
         assertEquals(1, ConnectorRuntime.create(ConnectorConfig.parse(sink), url -> {
             throw new AssertionError("a broker named by JNDI needs no url");
         }).connectors().size());
+        // Inside the broker the connectors default to its url, but not one whose broker JNDI names.
+        assertEquals(1, ConnectorRuntime.create(ConnectorConfig.parse(sink, "tcp://127.0.0.1:7440"), url -> {
+            throw new AssertionError("a broker named by JNDI needs no url");
+        }).connectors().size());
         sink.put("connector.s.url", "tcp://127.0.0.1:7440");
         assertTrue(error(sink).contains("connector.s.url and connector.s.jndi.* both name the broker"), error(sink));
         Map<String, String> noJndi = new HashMap<>(Map.of("connector.s.type", "file-sink",
