@@ -36,7 +36,7 @@ public final class CommonOptions {
     /** The JNDI name of the broker's connection factory (with {@code jndi.*}). */
     public static final Option<String> CONNECTION_FACTORY = Option.optional("connection.factory",
             "ConnectionFactory", Option::text);
-    /** The JNDI provider's jars, loaded apart from HeraldMQ's classes (with {@code jndi.*}; see ProviderClassLoader). */
+    /** The provider's jars, loaded apart from HeraldMQ's classes (with {@code jndi.*}; see ProviderClassLoader). */
     public static final Option<List<Path>> CLASSPATH = Option.optional("classpath", List.of(), Option::paths);
     /** The options that name the broker by JNDI; every type takes them. */
     public static final List<Option<?>> BROKER_JNDI = List.of(JNDI, CONNECTION_FACTORY, CLASSPATH);

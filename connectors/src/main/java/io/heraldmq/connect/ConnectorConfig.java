@@ -100,8 +100,8 @@ public final class ConnectorConfig {
             }
             if (o == null) {
                 throw new IllegalArgumentException("unknown key " + prefix + e.getKey() + " for type " + type
-                        + " (known: " + type.options().stream().map(k -> k.isPrefix() ? k.key() + "*" : k.key()).sorted()
-                        .toList() + ")");
+                        + " (known: " + type.options().stream().map(k -> k.isPrefix() ? k.key() + "*" : k.key())
+                        .sorted().toList() + ")");
             }
             try {
                 values.put(o.key(), o.parse(e.getValue()));

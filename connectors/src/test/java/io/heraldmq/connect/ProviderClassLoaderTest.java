@@ -22,7 +22,8 @@ class ProviderClassLoaderTest {
             assertSame(loader, artemis.getClassLoader());
             // Its own Netty, whatever version the connectors' Vert.x has.
             assertNotSame(io.netty.buffer.ByteBuf.class, loader.loadClass("io.netty.buffer.ByteBuf"));
-            assertThrows(ClassNotFoundException.class, () -> loader.loadClass("io.heraldmq.jms.HeraldConnectionFactory"));
+            assertThrows(ClassNotFoundException.class,
+                    () -> loader.loadClass("io.heraldmq.jms.HeraldConnectionFactory"));
         }
         String e = assertThrows(IllegalArgumentException.class, () -> ProviderClassLoader.create(
                 "connector.x.classpath", List.of(java.nio.file.Path.of("/no/such.jar")))).getMessage();
