@@ -2,6 +2,7 @@ package io.heraldmq.connect;
 
 import io.heraldmq.connect.file.FileSourceConnector;
 import io.heraldmq.connect.jms.JmsSourceConnector;
+import io.heraldmq.connect.otlp.OtlpSourceConnector;
 import io.heraldmq.connect.sink.FileSinkConnector;
 import io.heraldmq.connect.syslog.SyslogSourceConnector;
 import jakarta.jms.ConnectionFactory;
@@ -19,7 +20,7 @@ public enum ConnectorType {
     SYSLOG("syslog", SyslogSourceConnector.OPTIONS, SyslogSourceConnector::new),
     FILE_SINK("file-sink", FileSinkConnector.OPTIONS, FileSinkConnector::new),
     HTTP("http"),
-    OTLP("otlp"),
+    OTLP("otlp", OtlpSourceConnector.OPTIONS, OtlpSourceConnector::new),
     JMS("jms", JmsSourceConnector.OPTIONS, JmsSourceConnector::new),
     HTTP_SINK("http-sink"),
     JDBC_SINK("jdbc-sink");
