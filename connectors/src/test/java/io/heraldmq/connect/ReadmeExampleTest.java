@@ -25,10 +25,11 @@ class ReadmeExampleTest {
         Map<String, String> m = new HashMap<>();
         p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
         List<ConnectorSettings> settings = ConnectorConfig.parse(m);
-        assertEquals(List.of("app", "archive", "syslog"), settings.stream().map(ConnectorSettings::name).toList());
-        // Built, not started: the factories are never asked for a connection.
+        assertEquals(List.of("app", "archive", "pg", "syslog"),
+                settings.stream().map(ConnectorSettings::name).toList());
+        // Built, not started: the factories are never asked for a connection, nor the database.
         ConnectorRuntime runtime = ConnectorRuntime.create(settings, ConnectionFactories::heraldMq);
-        assertEquals(3, runtime.connectors().size());
+        assertEquals(4, runtime.connectors().size());
     }
 
     @Test
