@@ -1,6 +1,8 @@
 package io.heraldmq.connect;
 
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /** Options that several connector types share; each type lists the ones it takes in its own option list. */
 public final class CommonOptions {
@@ -24,6 +26,20 @@ public final class CommonOptions {
     /** The most records in one transaction ({@code send = transacted}). */
     public static final Option<Integer> TRANSACTION_SIZE = Option.optional("transaction.size", 1000,
             Option::positiveInt);
+
+    /**
+     * The broker's JNDI environment ({@code jndi.java.naming.factory.initial}, {@code jndi.connectionFactory.cf},
+     * ...): when given, the connector talks to the connection factory {@code connection.factory} looked up there,
+     * of any JMS provider, instead of HeraldMQ at {@code url}.
+     */
+    public static final Option<Map<String, String>> JNDI = Option.prefixed("jndi.");
+    /** The JNDI name of the broker's connection factory (with {@code jndi.*}). */
+    public static final Option<String> CONNECTION_FACTORY = Option.optional("connection.factory",
+            "ConnectionFactory", Option::text);
+    /** The provider's jars, loaded apart from HeraldMQ's classes (with {@code jndi.*}; see ProviderClassLoader). */
+    public static final Option<List<Path>> CLASSPATH = Option.optional("classpath", List.of(), Option::paths);
+    /** The options that name the broker by JNDI; every type takes them. */
+    public static final List<Option<?>> BROKER_JNDI = List.of(JNDI, CONNECTION_FACTORY, CLASSPATH);
 
     /** The options every source takes. */
     public static final List<Option<?>> SOURCE = List.of(URL, DESTINATION, WINDOW, MAX_LINE_BYTES, LONG_LINES, SEND,

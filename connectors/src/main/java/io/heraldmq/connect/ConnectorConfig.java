@@ -89,11 +89,19 @@ public final class ConnectorConfig {
             known.put(o.key(), o);
         }
         Map<String, Object> values = new HashMap<>();
+        Map<String, Map<String, String>> families = new TreeMap<>();
         for (Map.Entry<String, String> e : texts.entrySet()) {
             Option<?> o = known.get(e.getKey());
+            Option<?> family = o == null ? family(type, e.getKey()) : null;
+            if (family != null) {
+                families.computeIfAbsent(family.key(), k -> new TreeMap<>())
+                        .put(e.getKey().substring(family.key().length()), e.getValue().trim());
+                continue;
+            }
             if (o == null) {
                 throw new IllegalArgumentException("unknown key " + prefix + e.getKey() + " for type " + type
-                        + " (known: " + type.options().stream().map(Option::key).sorted().toList() + ")");
+                        + " (known: " + type.options().stream().map(k -> k.isPrefix() ? k.key() + "*" : k.key())
+                        .sorted().toList() + ")");
             }
             try {
                 values.put(o.key(), o.parse(e.getValue()));
@@ -101,8 +109,10 @@ public final class ConnectorConfig {
                 throw new IllegalArgumentException(prefix + e.getKey() + ": " + ex.getMessage());
             }
         }
+        families.forEach((key, map) -> values.put(key, Map.copyOf(map)));
+        // A broker named by JNDI is named otherwise.
         if (defaultUrl != null && known.containsKey(CommonOptions.URL.key())
-                && !values.containsKey(CommonOptions.URL.key())) {
+                && !values.containsKey(CommonOptions.URL.key()) && !values.containsKey(CommonOptions.JNDI.key())) {
             values.put(CommonOptions.URL.key(), defaultUrl);
         }
         for (Option<?> o : type.options()) {
@@ -111,5 +121,15 @@ public final class ConnectorConfig {
             }
         }
         return new ConnectorSettings(name, type, values);
+    }
+
+    /** The family option ({@link Option#prefixed}) that {@code key} belongs to, or null. */
+    private static Option<?> family(ConnectorType type, String key) {
+        for (Option<?> o : type.options()) {
+            if (o.isPrefix() && key.startsWith(o.key()) && key.length() > o.key().length()) {
+                return o;
+            }
+        }
+        return null;
     }
 }

@@ -25,15 +25,38 @@ public final class ConnectorRuntime implements AutoCloseable {
 
     /**
      * @param factories the connection factory for a broker URL ({@link ConnectionFactories#heraldMq} outside tests
-     *                  that plug in another provider)
+     *                  that plug in another provider); a connector with {@code jndi.*} keys gets its factory from
+     *                  JNDI instead
      */
     public static ConnectorRuntime create(List<ConnectorSettings> settings,
                                           Function<String, ConnectionFactory> factories) {
         List<Connector> made = new ArrayList<>();
         for (ConnectorSettings s : settings) {
-            made.add(s.type().create(s, factories.apply(s.get(CommonOptions.URL))));
+            made.add(s.type().create(s, brokerFactory(s, factories)));
         }
         return new ConnectorRuntime(made);
+    }
+
+    /**
+     * The factory of the broker a connector talks to: HeraldMQ's for its {@code url}, or, when it has
+     * {@code jndi.*} keys, whatever provider's factory JNDI binds to {@code connection.factory} (an ActiveMQ
+     * Artemis broker, say), since the connectors speak {@code jakarta.jms} only.
+     */
+    static ConnectionFactory brokerFactory(ConnectorSettings s, Function<String, ConnectionFactory> byUrl) {
+        if (s.get(CommonOptions.JNDI).isEmpty()) {
+            for (Option<?> o : List.of(CommonOptions.CONNECTION_FACTORY, CommonOptions.CLASSPATH)) {
+                if (s.values().containsKey(o.key())) {
+                    throw new IllegalArgumentException(s.key(o) + " needs " + s.key(CommonOptions.JNDI) + "* keys");
+                }
+            }
+            return byUrl.apply(s.get(CommonOptions.URL));
+        }
+        if (s.values().containsKey(CommonOptions.URL.key())) {
+            throw new IllegalArgumentException(s.key(CommonOptions.URL) + " and " + s.key(CommonOptions.JNDI)
+                    + "* both name the broker: give one");
+        }
+        return JndiConnectionFactories.lookup(s, CommonOptions.JNDI, CommonOptions.CONNECTION_FACTORY,
+                CommonOptions.CLASSPATH);
     }
 
     public synchronized void start() throws Exception {

@@ -1,6 +1,11 @@
 package io.heraldmq.connect;
 
 import io.heraldmq.connect.file.FileSourceConnector;
+import io.heraldmq.connect.http.HttpSinkConnector;
+import io.heraldmq.connect.http.HttpSourceConnector;
+import io.heraldmq.connect.jdbc.JdbcSinkConnector;
+import io.heraldmq.connect.jms.JmsSourceConnector;
+import io.heraldmq.connect.otlp.OtlpSourceConnector;
 import io.heraldmq.connect.sink.FileSinkConnector;
 import io.heraldmq.connect.syslog.SyslogSourceConnector;
 import jakarta.jms.ConnectionFactory;
@@ -11,17 +16,17 @@ import java.util.List;
 /**
  * The values of {@code connector.<name>.type}: each with the options it takes (declared by its connector class) and
  * how it is made. The types without a factory are part of the file format already but not built yet; a file naming
- * one is refused.
+ * one is refused. Every type also takes {@code type} and {@link CommonOptions#BROKER_JNDI}.
  */
 public enum ConnectorType {
     FILE("file", FileSourceConnector.OPTIONS, FileSourceConnector::new),
     SYSLOG("syslog", SyslogSourceConnector.OPTIONS, SyslogSourceConnector::new),
     FILE_SINK("file-sink", FileSinkConnector.OPTIONS, FileSinkConnector::new),
-    HTTP("http"),
-    OTLP("otlp"),
-    JMS("jms"),
-    HTTP_SINK("http-sink"),
-    JDBC_SINK("jdbc-sink");
+    HTTP("http", HttpSourceConnector.OPTIONS, HttpSourceConnector::new),
+    OTLP("otlp", OtlpSourceConnector.OPTIONS, OtlpSourceConnector::new),
+    JMS("jms", JmsSourceConnector.OPTIONS, JmsSourceConnector::new),
+    HTTP_SINK("http-sink", HttpSinkConnector.OPTIONS, HttpSinkConnector::new),
+    JDBC_SINK("jdbc-sink", JdbcSinkConnector.OPTIONS, JdbcSinkConnector::new);
 
     /** Makes a connector from its settings and the factory of the broker it talks to. */
     @FunctionalInterface
@@ -41,6 +46,7 @@ public enum ConnectorType {
         this.text = text;
         List<Option<?>> all = new ArrayList<>(options);
         all.add(0, CommonOptions.TYPE);
+        all.addAll(CommonOptions.BROKER_JNDI);
         this.options = List.copyOf(all);
         this.factory = factory;
     }

@@ -1,8 +1,13 @@
 package io.heraldmq.connect;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -12,6 +17,10 @@ import java.util.regex.PatternSyntaxException;
  * One option of a connector type: the key after {@code connector.<name>.}, its default (null for a required option)
  * and how its text is parsed. A parser throws {@link IllegalArgumentException} with a message that says what was
  * expected; {@link ConnectorConfig} puts the full key in front of it.
+ * <p>
+ * A key ending in {@code .} ({@link #prefixed}) is a family of keys: {@code jndi.java.naming.factory.initial},
+ * {@code jndi.connectionFactory.cf}, ... are collected into one map from what follows the prefix to the trimmed
+ * text, passed on as they are (a JNDI environment); its parser is not used.
  *
  * @param <T> the parsed type
  */
@@ -27,6 +36,21 @@ public record Option<T>(String key, T defaultValue, boolean required, Function<S
 
     public static <T> Option<T> optional(String key, T defaultValue, Function<String, T> parser) {
         return new Option<>(key, defaultValue, false, parser);
+    }
+
+    /** Every key starting with {@code prefix} (which ends in {@code .}), collected into a map; empty by default. */
+    public static Option<Map<String, String>> prefixed(String prefix) {
+        if (!prefix.endsWith(".")) {
+            throw new IllegalArgumentException("a prefix ends with a dot: " + prefix);
+        }
+        return new Option<>(prefix, Map.of(), false, s -> {
+            throw new UnsupportedOperationException("the keys of " + prefix + "* are collected by ConnectorConfig");
+        });
+    }
+
+    /** Whether this option is a family of keys ({@link #prefixed}). */
+    public boolean isPrefix() {
+        return key.endsWith(".");
     }
 
     public T parse(String text) {
@@ -104,6 +128,23 @@ public record Option<T>(String key, T defaultValue, boolean required, Function<S
             lower = lower.substring(0, lower.length() - 1);
         }
         return Math.multiplyExact(positiveLong(lower), unit);
+    }
+
+    /** Comma-separated paths (a provider's jars, or directories of them); existence is checked when they are used. */
+    public static List<Path> paths(String s) {
+        List<Path> out = new ArrayList<>();
+        for (String part : s.split(",")) {
+            String p = part.trim();
+            if (p.isEmpty()) {
+                throw new IllegalArgumentException("an empty path in " + s);
+            }
+            try {
+                out.add(Path.of(p));
+            } catch (InvalidPathException e) {
+                throw new IllegalArgumentException("not a path: " + p);
+            }
+        }
+        return List.copyOf(out);
     }
 
     public static Pattern regex(String s) {

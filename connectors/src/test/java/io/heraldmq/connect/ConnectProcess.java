@@ -14,7 +14,7 @@ import static org.awaitility.Awaitility.await;
  * {@code bin/heraldmq connect --config FILE} as a process of its own (the packaged {@code target/heraldmq-connect.jar},
  * which failsafe finds built), for tests that stop it with SIGTERM or kill it with SIGKILL.
  */
-final class ConnectProcess implements AutoCloseable {
+public final class ConnectProcess implements AutoCloseable {
     private final Process process;
     private final StringBuffer output = new StringBuffer();
     private final Thread pump;
@@ -35,7 +35,7 @@ final class ConnectProcess implements AutoCloseable {
         pump.start();
     }
 
-    static ConnectProcess start(Path config) throws IOException {
+    public static ConnectProcess start(Path config) throws IOException {
         Path script = Path.of("..", "bin", "heraldmq").toAbsolutePath().normalize();
         Path jar = Path.of("target", "heraldmq-connect.jar").toAbsolutePath();
         if (!Files.exists(jar)) {
@@ -50,13 +50,13 @@ final class ConnectProcess implements AutoCloseable {
     }
 
     /** Waits until the connectors run (or the process ended, for tests of refusals). */
-    ConnectProcess awaitRunning() {
+    public ConnectProcess awaitRunning() {
         await().atMost(Duration.ofSeconds(30)).until(() -> output.toString().contains("HeraldMQ connect running")
                 || !process.isAlive());
         return this;
     }
 
-    String output() {
+    public String output() {
         return output.toString();
     }
 
@@ -73,7 +73,7 @@ final class ConnectProcess implements AutoCloseable {
     }
 
     /** SIGTERM, then the exit code. */
-    int terminate() throws InterruptedException {
+    public int terminate() throws InterruptedException {
         // Through the handle: Process.destroy() also closes our end of the pipes, losing what the process writes
         // while it stops (its counters).
         process.toHandle().destroy();
@@ -81,12 +81,12 @@ final class ConnectProcess implements AutoCloseable {
     }
 
     /** SIGKILL: no shutdown hook runs. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.toHandle().destroyForcibly();
         waitFor();
     }
 
-    int waitFor() throws InterruptedException {
+    public int waitFor() throws InterruptedException {
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new IllegalStateException("connect did not exit; output:\n" + output);

@@ -101,8 +101,12 @@ class EmbeddedConnectorsIT {
             assertEquals("billing", m.getStringProperty("app"));
         }
 
-        new ProcessBuilder("kill", "-USR1", Long.toString(broker.pid())).start().waitFor();
-        awaitLine(log, Pattern.compile("sys: .*acknowledged=1"), broker);
+        // The consumer may see the message before the connector hears of its acknowledgement: ask until it has.
+        Pattern acknowledged = Pattern.compile("sys: .*acknowledged=1");
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            new ProcessBuilder("kill", "-USR1", Long.toString(broker.pid())).start().waitFor();
+            return acknowledged.matcher(Files.readString(log)).find();
+        });
         assertTrue(broker.isAlive(), "SIGUSR1 must not stop the broker");
 
         broker.toHandle().destroy();

@@ -25,9 +25,23 @@ class ReadmeExampleTest {
         Map<String, String> m = new HashMap<>();
         p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
         List<ConnectorSettings> settings = ConnectorConfig.parse(m);
-        assertEquals(List.of("app", "archive", "syslog"), settings.stream().map(ConnectorSettings::name).toList());
-        // Built, not started: the factories are never asked for a connection.
+        assertEquals(List.of("app", "archive", "pg", "syslog"),
+                settings.stream().map(ConnectorSettings::name).toList());
+        // Built, not started: the factories are never asked for a connection, nor the database.
         ConnectorRuntime runtime = ConnectorRuntime.create(settings, ConnectionFactories::heraldMq);
-        assertEquals(3, runtime.connectors().size());
+        assertEquals(4, runtime.connectors().size());
+    }
+
+    @Test
+    void theReadmeOtlpExampleIsValid() throws IOException {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        int start = readme.indexOf("# OpenTelemetry logs (OTLP/HTTP)");
+        Properties p = new Properties();
+        p.load(new StringReader(readme.substring(start, readme.indexOf("```", start))));
+        Map<String, String> m = new HashMap<>();
+        p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
+        List<ConnectorSettings> settings = ConnectorConfig.parse(m);
+        assertEquals(ConnectorType.OTLP, settings.get(0).type());
+        assertEquals(1, ConnectorRuntime.create(settings, ConnectionFactories::heraldMq).connectors().size());
     }
 }

@@ -9,7 +9,7 @@ import java.util.Map;
  *
  * @param destination    where it goes
  * @param body           the text body (the line or event)
- * @param properties     message properties: String, Long, Integer or Boolean values under names that are valid JMS
+ * @param properties     message properties: String, Long, Integer, Double or Boolean values under names that are valid JMS
  *                       property names
  * @param groupId        the stream key, sent as {@code JMSXGroupID} so one stream stays ordered
  * @param onAcknowledged run once the broker has acknowledged this record and every record published before it, on

@@ -105,6 +105,32 @@ public final class Publisher implements AutoCloseable {
         }
     }
 
+    /**
+     * Takes all of the records, in order, or none of them; never blocks. All when the window has room for them, or
+     * when it is empty: a batch larger than the window then goes alone (so the window is exceeded by at most one
+     * batch, whose size the caller bounds) rather than never. For inputs whose sender retries a refused batch
+     * whole, where taking part of one would publish that part twice.
+     */
+    public boolean offerAll(List<OutboundRecord> records) {
+        lock.lock();
+        try {
+            checkRunning();
+            if (size() > 0 && size() + records.size() > window) {
+                return false;
+            }
+            unsent.addAll(records);
+            changed.signalAll();
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The most records accepted and not yet acknowledged. */
+    public int window() {
+        return window;
+    }
+
     /** Takes the record, waiting while the window is full. */
     public void put(OutboundRecord r) throws InterruptedException {
         lock.lock();
