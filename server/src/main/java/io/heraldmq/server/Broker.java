@@ -131,7 +131,10 @@ public final class Broker {
         Map<FrameType, RequestHandler> handlers = new EnumMap<>(FrameType.class);
         return vertx.executeBlocking(() -> {
             java.nio.file.Files.createDirectories(config.dataDir());
-            audit = AuditLog.open(config.security());
+            // A zero-configuration broker (no users, no audit file) keeps its log free of audit lines.
+            boolean secured = !config.users().isEmpty() || config.security().usersFile() != null;
+            audit = secured || config.security().auditFile() != null ? AuditLog.open(config.security())
+                    : AuditLog.OFF;
             if (config.security().usersFile() != null) {
                 usersFile = new io.heraldmq.server.security.UsersFile(config.security().usersFile(), config.users(),
                         config.security().roles());
