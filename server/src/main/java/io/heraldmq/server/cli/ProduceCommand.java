@@ -160,12 +160,18 @@ public final class ProduceCommand implements Callable<Integer> {
     }
 
     private long sendTransacted(Session session, MessageProducer producer, BufferedReader lines, PrintWriter err)
-            throws IOException, JMSException {
+            throws IOException, JMSException, CommandFailure {
         Progress progress = new Progress(err, "sent");
         long committed = 0;
         int inTransaction = 0;
+        long number = 0;
         for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-            producer.send(message(session, line));
+            number++;
+            try {
+                producer.send(message(session, line));
+            } catch (JMSException e) {
+                throw refused("line " + number + ": " + CommandFailure.describe(e), committed, "committed before it");
+            }
             if (++inTransaction == transacted) {
                 session.commit();
                 committed += inTransaction;
@@ -191,7 +197,7 @@ public final class ProduceCommand implements Callable<Integer> {
             int cost = Math.min(WINDOW_UNITS, 64 + line.length());
             acquire(window, cost);
             long number = ++sent;
-            producer.send(message(session, line), new CompletionListener() {
+            CompletionListener listener = new CompletionListener() {
                 @Override
                 public void onCompletion(Message message) {
                     acknowledged.incrementAndGet();
@@ -203,18 +209,30 @@ public final class ProduceCommand implements Callable<Integer> {
                     failure.compareAndSet(null, "line " + number + ": " + CommandFailure.describe(exception));
                     window.release(cost);
                 }
-            });
+            };
+            try {
+                producer.send(message(session, line), listener);
+            } catch (JMSException e) {
+                // refused before it left (too large, say): what was sent before still gets its answer
+                window.release(cost);
+                failure.compareAndSet(null, "line " + number + ": " + CommandFailure.describe(e));
+            }
             progress.at(acknowledged.get(), -1);
         }
         if (!acquire(window, WINDOW_UNITS, DRAIN_TIMEOUT_S)) {
-            throw new JMSException("no answer from the broker for " + (sent - acknowledged.get())
-                    + " message(s) after " + DRAIN_TIMEOUT_S + " s");
+            throw new CommandFailure(AdminCall.UNREACHABLE, "no answer from the broker for "
+                    + (sent - acknowledged.get()) + " message(s) after " + DRAIN_TIMEOUT_S + " s");
         }
         if (failure.get() != null) {
-            throw new JMSException("the broker refused " + failure.get() + " (" + acknowledged.get()
-                    + " message(s) acknowledged before)");
+            throw refused(failure.get(), acknowledged.get(), "acknowledged; reading stopped there");
         }
         return acknowledged.get();
+    }
+
+    /** The first message the broker or the client refused, and how many are stored. */
+    private static CommandFailure refused(String what, long stored, String how) {
+        return new CommandFailure(AdminCall.REFUSED, "refused " + what + String.format(Locale.ROOT,
+                " (%,d message(s) %s)", stored, how));
     }
 
     private static void acquire(Semaphore window, int units) throws CommandFailure {
