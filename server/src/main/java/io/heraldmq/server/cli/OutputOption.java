@@ -11,7 +11,7 @@ public final class OutputOption {
     enum Format { text, json }
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
-            description = "text (columns, the default) or json (for scripts)")
+            description = "text (the default) or json (for scripts)")
     Format format = Format.text;
 
     boolean json() {

@@ -1,11 +1,11 @@
 package io.heraldmq.server.cli;
 
-import io.heraldmq.jms.HeraldConnectionFactory;
 import jakarta.jms.CompletionListener;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
+import jakarta.jms.MessageFormatException;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
@@ -114,9 +114,7 @@ public final class ProduceCommand implements Callable<Integer> {
     }
 
     private long produce(PrintWriter err) throws CommandFailure {
-        BufferedReader lines = open();
-        Connection connection = JmsConnections.open(options);
-        try (lines; connection) {
+        try (BufferedReader lines = open(); Connection connection = JmsConnections.open(options)) {
             Session session = connection.createSession(transacted != null, Session.AUTO_ACKNOWLEDGE);
             MessageProducer producer = session.createProducer(destination.create(session));
             producer.setDeliveryMode(mode != null && mode.nonPersistent ? DeliveryMode.NON_PERSISTENT
@@ -146,7 +144,7 @@ public final class ProduceCommand implements Callable<Integer> {
     private void checkProperties(Session session) throws JMSException, CommandFailure {
         try {
             message(session, "");
-        } catch (IllegalArgumentException | jakarta.jms.MessageFormatException e) {
+        } catch (IllegalArgumentException | MessageFormatException e) {
             throw new CommandFailure(AdminCall.BAD_ARGUMENTS, "--property: " + CommandFailure.describe(e));
         }
     }
