@@ -29,7 +29,9 @@ final class CommandFailure extends Exception {
         if (e instanceof JMSSecurityException) {
             return new CommandFailure(AdminCall.REFUSED, describe(e));
         }
-        return new CommandFailure(AdminCall.UNREACHABLE, "cannot connect to " + url + ": " + describe(e));
+        String why = describe(e);
+        return new CommandFailure(AdminCall.UNREACHABLE, why.startsWith("cannot connect") ? why
+                : "cannot connect to " + url + ": " + why);
     }
 
     static String describe(Throwable e) {
