@@ -1,6 +1,8 @@
 package io.heraldmq.connect;
 
 import io.heraldmq.connect.file.FileSourceConnector;
+import io.heraldmq.connect.http.HttpSinkConnector;
+import io.heraldmq.connect.http.HttpSourceConnector;
 import io.heraldmq.connect.jdbc.JdbcSinkConnector;
 import io.heraldmq.connect.jms.JmsSourceConnector;
 import io.heraldmq.connect.otlp.OtlpSourceConnector;
@@ -20,10 +22,10 @@ public enum ConnectorType {
     FILE("file", FileSourceConnector.OPTIONS, FileSourceConnector::new),
     SYSLOG("syslog", SyslogSourceConnector.OPTIONS, SyslogSourceConnector::new),
     FILE_SINK("file-sink", FileSinkConnector.OPTIONS, FileSinkConnector::new),
-    HTTP("http"),
+    HTTP("http", HttpSourceConnector.OPTIONS, HttpSourceConnector::new),
     OTLP("otlp", OtlpSourceConnector.OPTIONS, OtlpSourceConnector::new),
     JMS("jms", JmsSourceConnector.OPTIONS, JmsSourceConnector::new),
-    HTTP_SINK("http-sink"),
+    HTTP_SINK("http-sink", HttpSinkConnector.OPTIONS, HttpSinkConnector::new),
     JDBC_SINK("jdbc-sink", JdbcSinkConnector.OPTIONS, JdbcSinkConnector::new);
 
     /** Makes a connector from its settings and the factory of the broker it talks to. */

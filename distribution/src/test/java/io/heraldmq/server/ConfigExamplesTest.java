@@ -3,6 +3,7 @@ package io.heraldmq.server;
 import io.heraldmq.connect.ConnectorConfig;
 import io.heraldmq.connect.ConnectorSettings;
 import io.heraldmq.server.cluster.ClusterSettings;
+import io.heraldmq.server.security.SecuritySettings;
 import io.heraldmq.server.spi.BrokerPlugins;
 import org.junit.jupiter.api.Test;
 
@@ -38,9 +39,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ConfigExamplesTest {
     /** The repository's config/, from this module's directory (the tests' working directory). */
     private static final Path CONFIG = Path.of("..", "config");
-    private static final Pattern SETTING = Pattern.compile("^(#?)([A-Za-z][A-Za-z0-9_.-]*)\\s*[=:]");
-    /** Keys of BrokerConfig.KEYS without a default value: the file shows an example value instead. */
-    private static final Set<String> NO_DEFAULT = Set.of(ClusterSettings.MEMBERS_KEY);
+    private static final Pattern SETTING = Pattern.compile("^(#?)([A-Za-z][A-Za-z0-9_.#*-]*)\\s*[=:]");
+    /** Keys without a default value: the file shows an example value instead. */
+    private static final Set<String> NO_DEFAULT = Set.of(ClusterSettings.MEMBERS_KEY, ClusterSettings.SECRET_KEY);
 
     /** A setting line of a file, commented out or not. */
     record Setting(boolean commented, String key, String value, int line) {
@@ -52,6 +53,7 @@ class ConfigExamplesTest {
         settings(CONFIG.resolve("broker.properties")).forEach(s -> documented.add(s.key()));
         Set<String> missing = new TreeSet<>(BrokerConfig.KEYS);
         missing.addAll(ClusterSettings.KEYS);
+        missing.addAll(SecuritySettings.KEYS);
         missing.removeAll(documented);
         assertTrue(missing.isEmpty(), "config/broker.properties does not mention " + missing
                 + ": add each with a comment and its default (#key = default)");
@@ -69,7 +71,8 @@ class ConfigExamplesTest {
         String members = "127.0.0.1:7450";
         BrokerConfig clustered = BrokerConfig.defaults().with(Map.of(ClusterSettings.MEMBERS_KEY, members));
         for (Setting s : settings(CONFIG.resolve("broker.properties"))) {
-            if (!s.commented() || !BrokerConfig.KEYS.contains(s.key()) || NO_DEFAULT.contains(s.key())) {
+            boolean fixedKey = BrokerConfig.KEYS.contains(s.key()) || SecuritySettings.KEYS.contains(s.key());
+            if (!s.commented() || !fixedKey || NO_DEFAULT.contains(s.key())) {
                 continue; // per-destination keys, users and connectors are examples too
             }
             BrokerConfig base = ClusterSettings.KEYS.contains(s.key()) ? clustered : BrokerConfig.defaults();
@@ -87,6 +90,7 @@ class ConfigExamplesTest {
         BrokerConfig config = BrokerConfig.defaults().with(brokerKeys);
         assertNotNull(config.cluster(), "the cluster example turns clustering on");
         assertTrue(config.users().containsKey("admin"), "the user example");
+        assertNotNull(config.cluster().secret(), "a cluster with users has a secret");
         assertEquals(6, config.destination(false, "orders").partitions());
         List<ConnectorSettings> connectors = ConnectorConfig.parse(pluginKeys, "tcp://127.0.0.1:7440");
         assertEquals(1, connectors.size(), connectors.toString());

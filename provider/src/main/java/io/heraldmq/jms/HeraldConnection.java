@@ -265,6 +265,14 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
         return broker.connected().maxMessageBytes();
     }
 
+    /**
+     * The broker's CONNECTED answer: whether, and with which user, messages are stamped with JMSXUserID (the
+     * broker populates it and checks; stamping here spares it re-encoding each batch).
+     */
+    io.heraldmq.protocol.Connected brokerHello() {
+        return broker.connected();
+    }
+
     String nextMessageId() {
         return "ID:" + connectionId() + "-" + messageIds.incrementAndGet();
     }

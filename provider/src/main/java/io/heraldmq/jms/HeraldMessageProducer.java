@@ -59,6 +59,9 @@ public class HeraldMessageProducer implements MessageProducer, QueueSender, Topi
     /** The next batch's sequence. Guarded by this: a sequence is taken and its request made in one step. */
     private int sequence;
 
+    /** Set from the broker's CONNECTED answer when it populates it (see {@code Connected}). */
+    static final String USER_ID_PROPERTY = "JMSXUserID";
+
     HeraldMessageProducer(HeraldSession session, HeraldDestination destination) {
         this.session = session;
         this.destination = destination;
@@ -110,6 +113,16 @@ public class HeraldMessageProducer implements MessageProducer, QueueSender, Topi
         HeraldMessage herald = message instanceof HeraldMessage h ? h : HeraldMessage.copyOf(message);
         WireMessage wire = herald.toWire();
         wire.originConnection = connection.origin();
+        io.heraldmq.protocol.Connected hello = connection.brokerHello();
+        if (hello.stampUserId()) {
+            // JMSXUserID as the broker will store it (section 3.5.9: set by the provider on send, visible to the
+            // producer too): the broker keeps a batch stamped right as it is and rewrites any other.
+            if (hello.userId() == null) {
+                wire.properties.remove(USER_ID_PROPERTY);
+            } else {
+                wire.properties.put(USER_ID_PROPERTY, hello.userId());
+            }
+        }
         Object group = wire.properties.get("JMSXGroupID");
         Object partitionProperty = wire.properties.get(PARTITION_PROPERTY);
         String key = group instanceof String s ? s : null;

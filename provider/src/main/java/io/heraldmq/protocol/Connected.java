@@ -9,22 +9,45 @@ import io.vertx.core.buffer.Buffer;
  * string brokerId         identifies the broker node
  * string connectionId     unique id of this connection; producers stamp it on messages for noLocal
  * int32  maxMessageBytes  largest record (encoded message) the broker accepts
+ * byte   stampUserId      optional, present (as 1) only when the broker populates JMSXUserID: the client then sets
+ *                         property JMSXUserID of every message it sends to the next field (removes it when null),
+ *                         which spares the broker re-encoding the batch (it checks, and rewrites what does not match)
+ * string userId           only with stampUserId: the connection's authenticated user, null for anonymous
  * </pre>
+ * The optional fields are absent unless the broker populates JMSXUserID, so that clients of before they existed
+ * still connect to brokers that do not.
+ *
+ * @param stampUserId whether the client stamps JMSXUserID with {@code userId}
+ * @param userId      the value to stamp; null = no JMSXUserID
  */
-public record Connected(short protocolVersion, String brokerId, String connectionId, int maxMessageBytes) {
+public record Connected(short protocolVersion, String brokerId, String connectionId, int maxMessageBytes,
+                        boolean stampUserId, String userId) {
+    public Connected(short protocolVersion, String brokerId, String connectionId, int maxMessageBytes) {
+        this(protocolVersion, brokerId, connectionId, maxMessageBytes, false, null);
+    }
+
     public Buffer encode(int correlationId) {
         Buffer b = Frame.start(FrameType.CONNECTED, correlationId, 64);
         b.appendShort(protocolVersion);
         Wire.writeString(b, brokerId);
         Wire.writeString(b, connectionId);
         b.appendInt(maxMessageBytes);
+        if (stampUserId) {
+            b.appendByte((byte) 1);
+            Wire.writeString(b, userId);
+        }
         return Frame.finish(b);
     }
 
     public static Connected decode(Buffer body) {
         Wire.Cursor c = new Wire.Cursor(body);
-        Connected f = new Connected(c.readShort(), c.readString(), c.readString(), c.readInt());
+        short version = c.readShort();
+        String brokerId = c.readString();
+        String connectionId = c.readString();
+        int maxMessageBytes = c.readInt();
+        boolean stamp = c.remaining() > 0 && c.readByte() == 1;
+        String userId = stamp ? c.readString() : null;
         c.expectEnd();
-        return f;
+        return new Connected(version, brokerId, connectionId, maxMessageBytes, stamp, userId);
     }
 }

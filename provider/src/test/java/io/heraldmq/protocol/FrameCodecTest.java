@@ -66,6 +66,13 @@ class FrameCodecTest {
         assertEquals(FrameType.CONNECTED, f.type());
         assertEquals(12, f.correlationId());
         assertEquals(c, Connected.decode(f.body()));
+        // a broker that populates JMSXUserID appends the stamp request, for a user or (null) an anonymous client
+        for (String user : new String[]{"alice", null}) {
+            Connected stamping = new Connected((short) 1, "broker-0", "conn-42", 1 << 20, true, user);
+            assertEquals(stamping, Connected.decode(decodeOne(stamping.encode(12)).body()));
+        }
+        assertEquals(c.encode(12).length(), new Connected((short) 1, "broker-0", "conn-42", 1 << 20, false, "x")
+                .encode(12).length(), "without the stamp request the frame is as before");
     }
 
     @Test
@@ -407,7 +414,7 @@ class FrameCodecTest {
         Buffer[] frames = {
                 // Optional trailing fields present, so that the extra byte cannot be read as one of them.
                 new Connect((short) 1, "c", null, null, "r").encode(1),
-                new Connected((short) 1, "b", "c", 100).encode(1),
+                new Connected((short) 1, "b", "c", 100, true, "u").encode(1),
                 new ProduceAck(1, 2).encode(1),
                 new Subscribe(1, DestinationKind.QUEUE, "q", null, (byte) 0, null, 1).encode(1),
                 new Credit(1, 1).encode(),

@@ -40,7 +40,10 @@ import io.heraldmq.server.net.ClientListener;
 import io.heraldmq.server.net.RequestHandler;
 import io.heraldmq.server.partition.TopicRegistry;
 import io.heraldmq.server.replication.ReplicationNode;
+import io.heraldmq.server.handler.AutoCreation;
+import io.heraldmq.server.security.AuditLog;
 import io.heraldmq.server.security.Authenticator;
+import io.heraldmq.server.security.Authorizer;
 import io.heraldmq.server.subscription.DeadLetters;
 import io.heraldmq.server.subscription.SubscriptionRegistry;
 import io.heraldmq.server.subscription.TemporaryDestinations;
@@ -87,6 +90,12 @@ public final class Broker {
     private ConnectHandler connect;
     private TemporaryDestinations temporaries;
     private volatile Map<AdminOperation, AdminCommand> clusterCommands;
+    private AuditLog audit = AuditLog.OFF;
+    private AutoCreation autoCreation;
+    /** Null without {@code security.users.file}. */
+    private io.heraldmq.server.security.UsersFile usersFile;
+    /** The users and roles in force at start: the configuration's, and the users file's. */
+    private io.heraldmq.server.security.UsersFile.Contents users;
 
     private Broker(BrokerConfig config, Clock clock) {
         this.config = config;
@@ -122,6 +131,14 @@ public final class Broker {
         Map<FrameType, RequestHandler> handlers = new EnumMap<>(FrameType.class);
         return vertx.executeBlocking(() -> {
             java.nio.file.Files.createDirectories(config.dataDir());
+            audit = AuditLog.open(config.security());
+            if (config.security().usersFile() != null) {
+                usersFile = new io.heraldmq.server.security.UsersFile(config.security().usersFile(), config.users(),
+                        config.security().roles());
+                users = usersFile.read();
+            } else {
+                users = new io.heraldmq.server.security.UsersFile.Contents(config.users(), config.security().roles());
+            }
             brokerId = config.cluster() == null ? UUID.randomUUID().toString().substring(0, 8)
                     : BrokerIdentity.load(config.dataDir(), config.cluster().brokerId());
             return null;
@@ -134,6 +151,7 @@ public final class Broker {
             // which begin once the partitions run; the registry exists before topics.load() opens any.
             topics = new TopicRegistry(vertx, config, meta, flushExecutor, clock,
                     (kind, name, partition) -> subscriptions.closedHolds(kind, name, partition));
+            autoCreation = new AutoCreation(topics, audit);
             deadLetters = new DeadLetters(topics, meta, config.redelivery());
             subscriptions = new SubscriptionRegistry(meta, deadLetters, config.subscriptionRetentionMs());
             // The handlers are filled in once everything is loaded; a clustered broker binds its port before that
@@ -160,20 +178,33 @@ public final class Broker {
         }).compose(v -> {
             ClientIds clientIds = new ClientIds();
             temporaries = new TemporaryDestinations(topics, subscriptions);
-            connect = new ConnectHandler(brokerId, config.maxMessageBytes(), clientIds,
-                    new Authenticator(config.users(), config.allowAnonymous()));
+            Authenticator authenticator = new Authenticator(users.users(), config.allowAnonymous(),
+                    usersFile != null);
+            Authorizer authorizer = new Authorizer(users.users().keySet(), config.security(), audit);
+            authorizer.roles(users.roles());
+            if (usersFile != null) {
+                usersFile.watch(vertx, changed -> {
+                    authenticator.users(changed.users());
+                    authorizer.roles(changed.roles());
+                });
+            }
+            connect = new ConnectHandler(brokerId, config.maxMessageBytes(), clientIds, authenticator, authorizer,
+                    config.cluster() == null ? null : config.cluster().secret(), config.security().populateUserId());
             handlers.put(FrameType.CONNECT, connect);
-            handlers.put(FrameType.PRODUCE, new ProduceHandler(topics, config.maxMessageBytes(), disk));
-            handlers.put(FrameType.SUBSCRIBE, new SubscribeHandler(topics, subscriptions, temporaries));
+            handlers.put(FrameType.PRODUCE, new ProduceHandler(autoCreation, config.maxMessageBytes(), disk));
+            handlers.put(FrameType.SUBSCRIBE, new SubscribeHandler(autoCreation, subscriptions, temporaries));
             handlers.put(FrameType.CREDIT, new CreditHandler());
             handlers.put(FrameType.ACK, new AckHandler());
-            handlers.put(FrameType.COMMIT, new CommitHandler(topics, config.maxMessageBytes(), disk, txLog));
+            handlers.put(FrameType.COMMIT, new CommitHandler(autoCreation, config.maxMessageBytes(), disk, txLog));
             handlers.put(FrameType.CLOSE, new CloseHandler(clientIds));
             handlers.put(FrameType.SET_CLIENT_ID, new SetClientIdHandler(clientIds));
             handlers.put(FrameType.CREATE_TEMP, new CreateTempHandler(temporaries));
             handlers.put(FrameType.DELETE_TEMP, new DeleteTempHandler(temporaries));
             handlers.put(FrameType.UNSUBSCRIBE, new UnsubscribeHandler(subscriptions));
-            handlers.put(FrameType.ADMIN, new AdminHandler(adminCommands(), !config.users().isEmpty()));
+            handlers.put(FrameType.ADMIN, new AdminHandler(adminCommands(), audit, id -> {
+                io.heraldmq.server.meta.SubscriptionRecord r = subscriptions.definition(id);
+                return r == null ? null : r.topic();
+            }));
             if (config.cluster() == null) {
                 return listener.listen(config.host(), config.port()).<Void>map(p -> {
                     port = p;
@@ -208,7 +239,7 @@ public final class Broker {
         }).compose(node -> {
             cluster = node;
             return replication.start(node.membership(), node.partitionTable(), node.replicaStates(), topics,
-                    subscriptions, this::leadershipLost);
+                    subscriptions, this::leadershipLost, autoCreation, config.cluster().secret());
         }).map(v -> {
             topics.replicateWith(replication.replicas()::attach);
             listener.routeWith(replication.router()::route);
@@ -309,6 +340,9 @@ public final class Broker {
         if (disk != null) {
             disk.close();
         }
+        if (usersFile != null) {
+            usersFile.close(vertx);
+        }
         // The cluster first: the others see this broker leave at once, and no catalog event arrives while the
         // destinations close.
         ClusterNode c = cluster;
@@ -320,6 +354,7 @@ public final class Broker {
                 .transform(v -> topics == null ? Future.succeededFuture() : topics.close())
                 .transform(v -> meta == null ? Future.succeededFuture() : meta.close())
                 .onComplete(ar -> {
+                    audit.close();
                     flushExecutor.shutdown();
                     // Called from an event loop, vertx.close() would complete on that loop after it stopped.
                     new Thread(() -> vertx.close().onComplete(v -> closed.complete()), "heraldmq-close").start();

@@ -3,6 +3,7 @@ package io.heraldmq.server;
 import io.heraldmq.server.cluster.ClusterSettings;
 import io.heraldmq.server.log.FlushPolicy;
 import io.heraldmq.server.security.PasswordHash;
+import io.heraldmq.server.security.SecuritySettings;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -53,13 +54,17 @@ import java.util.Set;
  *                         store's {@code dead_letter_settings} overrides them
  * @param cluster          the {@code cluster.*}, {@code replication.*} and {@code broker.id} keys; null (a single
  *                         node, Hazelcast never loaded) unless {@code cluster.members} is set
+ * @param security         roles, permissions, JMSXUserID and audit ({@code user.<name>.roles},
+ *                         {@code permission.*}, {@code security.*}, {@code audit.*}); with users configured and
+ *                         clustering on, {@code cluster.secret} is required
  */
 public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBytes, long segmentBytes,
                            FlushPolicy flushPolicy, long flushIntervalMs, long tailCacheBytes,
                            int defaultPartitions, long retentionCheckIntervalMs, long retentionMs,
                            long retentionBytes, long subscriptionRetentionMs, long diskMinFreeBytes,
                            Map<String, DestinationSettings> destinations, Map<String, PasswordHash> users,
-                           boolean allowAnonymous, RedeliveryDefaults redelivery, ClusterSettings cluster) {
+                           boolean allowAnonymous, RedeliveryDefaults redelivery, ClusterSettings cluster,
+                           SecuritySettings security) {
     public static final int DEFAULT_PORT = 7440;
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
     public static final long DEFAULT_RETENTION_MS = 7L * 24 * 3600 * 1000;
@@ -81,7 +86,8 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
             "security.allow.anonymous", RedeliveryDefaults.DELAY_KEY, RedeliveryDefaults.MULTIPLIER_KEY,
             RedeliveryDefaults.MAX_DELAY_KEY, RedeliveryDefaults.MAX_ATTEMPTS_KEY, RedeliveryDefaults.PREFIX_KEY,
             ClusterSettings.MEMBERS_KEY, ClusterSettings.HOST_KEY, ClusterSettings.PORT_KEY, ClusterSettings.NAME_KEY,
-            ClusterSettings.FACTOR_KEY, ClusterSettings.REPLICATION_PORT_KEY, ClusterSettings.BROKER_ID_KEY);
+            ClusterSettings.FACTOR_KEY, ClusterSettings.REPLICATION_PORT_KEY, ClusterSettings.BROKER_ID_KEY,
+            ClusterSettings.SECRET_KEY);
     /** Suffixes of per-destination keys, {@code topic.<name><suffix>} or {@code queue.<name><suffix>}. */
     static final List<String> DESTINATION_SUFFIXES = List.of(".partitions", ".retention.ms", ".retention.bytes");
 
@@ -155,12 +161,23 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
         if (redelivery == null) {
             throw new IllegalArgumentException("redelivery defaults must not be null");
         }
+        if (security == null) {
+            throw new IllegalArgumentException("security settings must not be null");
+        }
+        security.check(users.keySet());
+        if (cluster != null && (!users.isEmpty() || security.usersFile() != null) && cluster.secret() == null) {
+            throw new IllegalArgumentException("a clustered broker with users needs " + ClusterSettings.SECRET_KEY
+                    + ": brokers relay clients' requests to each other on the clients' behalf, and the secret is"
+                    + " how a broker knows a relay (and the user it names) is genuine. Set the same long random "
+                    + ClusterSettings.SECRET_KEY + " on every broker of the cluster");
+        }
     }
 
     public static BrokerConfig defaults() {
         return new BrokerConfig("127.0.0.1", DEFAULT_PORT, Path.of("data"), DEFAULT_MAX_MESSAGE_BYTES, 64L << 20,
                 FlushPolicy.ALWAYS, 1000, 2L << 20, 1, 300_000, DEFAULT_RETENTION_MS, -1,
-                DEFAULT_SUBSCRIPTION_RETENTION_MS, DEFAULT_DISK_MIN_FREE_BYTES, Map.of(), Map.of(), false, RedeliveryDefaults.DEFAULTS, null);
+                DEFAULT_SUBSCRIPTION_RETENTION_MS, DEFAULT_DISK_MIN_FREE_BYTES, Map.of(), Map.of(), false, RedeliveryDefaults.DEFAULTS, null,
+                SecuritySettings.DEFAULTS);
     }
 
     /** What the configuration says about one destination; {@link DestinationSettings#NONE} if nothing. */
@@ -195,6 +212,9 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
         Map<String, PasswordHash> newUsers = new HashMap<>(users);
         for (Map.Entry<?, ?> e : settings.entrySet()) {
             String k = e.getKey().toString();
+            if (SecuritySettings.owns(k)) {
+                continue;
+            }
             if (k.startsWith(USER_PREFIX)) {
                 try {
                     newUsers.put(k.substring(USER_PREFIX.length()), PasswordHash.parse(e.getValue().toString()));
@@ -203,7 +223,9 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
                 }
             } else if (!KEYS.contains(k) && !destinationSetting(merged, k, e.getValue())) {
                 throw new IllegalArgumentException("unknown configuration key '" + k + "'; known keys: "
-                        + new java.util.TreeSet<>(KEYS) + ", " + USER_PREFIX + "<name>, and topic.<name>."
+                        + new java.util.TreeSet<>(KEYS) + ", " + new java.util.TreeSet<>(SecuritySettings.KEYS) + ", "
+                        + USER_PREFIX + "<name>, " + USER_PREFIX + "<name>.roles, permission.<permission>.<pattern>,"
+                        + " and topic.<name>."
                         + "{partitions,retention.ms,retention.bytes}, queue.<name>.{...}");
             }
         }
@@ -230,7 +252,8 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
                         ? bool(settings.get("security.allow.anonymous").toString(), "security.allow.anonymous")
                         : allowAnonymous,
                 redelivery.with(settings),
-                ClusterSettings.with(cluster, settings, host, newHost));
+                ClusterSettings.with(cluster, settings, host, newHost),
+                security.with(settings));
     }
 
     /**

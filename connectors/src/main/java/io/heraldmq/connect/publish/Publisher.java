@@ -126,6 +126,11 @@ public final class Publisher implements AutoCloseable {
         }
     }
 
+    /** The most records accepted and not yet acknowledged. */
+    public int window() {
+        return window;
+    }
+
     /** Takes the record, waiting while the window is full. */
     public void put(OutboundRecord r) throws InterruptedException {
         lock.lock();

@@ -23,9 +23,12 @@ import java.util.regex.Pattern;
  *                          0 = any free port
  * @param brokerId          {@code broker.id}: this broker's identity as a replica, or null to use the one generated
  *                          once and kept in {@code <data.dir>/broker-id} ({@link BrokerIdentity})
+ * @param secret            {@code cluster.secret}: shared by the brokers of the cluster; a broker relaying a client
+ *                          to a leader presents it with the client's user name, and the leader then treats the relay
+ *                          as that user. Null = none (allowed only while no users are configured). Never printed
  */
 public record ClusterSettings(List<String> members, String host, int port, String name, int replicationFactor,
-                              int replicationPort, String brokerId) {
+                              int replicationPort, String brokerId, String secret) {
     public static final int DEFAULT_PORT = 7450;
     public static final String DEFAULT_NAME = "heraldmq";
     public static final String MEMBERS_KEY = "cluster.members";
@@ -35,9 +38,12 @@ public record ClusterSettings(List<String> members, String host, int port, Strin
     public static final String FACTOR_KEY = "replication.factor";
     public static final String REPLICATION_PORT_KEY = "replication.port";
     public static final String BROKER_ID_KEY = "broker.id";
+    public static final String SECRET_KEY = "cluster.secret";
+    /** A secret shorter than this is refused: it is all that stands between a client and any user's identity. */
+    static final int MIN_SECRET_LENGTH = 16;
     /** Every configuration key of clustering; all but {@link #MEMBERS_KEY} need {@link #MEMBERS_KEY}. */
     public static final Set<String> KEYS = Set.of(MEMBERS_KEY, HOST_KEY, PORT_KEY, NAME_KEY, FACTOR_KEY,
-            REPLICATION_PORT_KEY, BROKER_ID_KEY);
+            REPLICATION_PORT_KEY, BROKER_ID_KEY, SECRET_KEY);
     /**
      * What a broker id may contain: it is a field of the strings the cluster maps store (separated by {@code |},
      * {@code ,} and {@code =}), a file's content and a column of {@code cluster status}.
@@ -76,6 +82,18 @@ public record ClusterSettings(List<String> members, String host, int port, Strin
             throw new IllegalArgumentException(BROKER_ID_KEY + " must be 1-64 letters, digits, '.', '_' or '-', was '"
                     + brokerId + "'");
         }
+        if (secret != null && secret.length() < MIN_SECRET_LENGTH) {
+            throw new IllegalArgumentException(SECRET_KEY + " must be at least " + MIN_SECRET_LENGTH
+                    + " characters (a long random string, the same on every broker)");
+        }
+    }
+
+    /** Not the record's default: the secret must not reach a log. */
+    @Override
+    public String toString() {
+        return "ClusterSettings[members=" + members + ", host=" + host + ", port=" + port + ", name=" + name
+                + ", replicationFactor=" + replicationFactor + ", replicationPort=" + replicationPort + ", brokerId="
+                + brokerId + ", secret=" + (secret == null ? "none" : "***") + "]";
     }
 
     /**
@@ -117,7 +135,9 @@ public record ClusterSettings(List<String> members, String host, int port, Strin
                 (int) io.heraldmq.server.BrokerConfig.num(settings, FACTOR_KEY, current == null ? 0 : current.replicationFactor),
                 (int) io.heraldmq.server.BrokerConfig.num(settings, REPLICATION_PORT_KEY, current == null ? 0 : current.replicationPort),
                 settings.containsKey(BROKER_ID_KEY) ? blankToNull(settings.get(BROKER_ID_KEY).toString())
-                        : current == null ? null : current.brokerId);
+                        : current == null ? null : current.brokerId,
+                settings.containsKey(SECRET_KEY) ? blankToNull(settings.get(SECRET_KEY).toString())
+                        : current == null ? null : current.secret);
     }
 
     /** The replication factor with {@code live} brokers up: the configured one, at most {@code live}. */

@@ -51,7 +51,9 @@ public final class ClusterRouter {
     /** The topic of a durable subscription, by subscription id, as this broker knows it (or null). */
     private final java.util.function.Function<String, String> subscriptionTopics;
     /** Creates a destination used for the first time (auto-creation), as the local handlers would. */
-    private final java.util.function.BiFunction<DestinationKind, String, Future<?>> create;
+    private final io.heraldmq.server.handler.AutoCreation create;
+    /** {@code cluster.secret}, presented by every relay connection with its client's user name; or null. */
+    private final String relaySecret;
     private final LeaderDirectory leaders;
     private final java.util.function.BiFunction<String, String, String> durableTopics;
     private final NetClient net;
@@ -74,13 +76,15 @@ public final class ClusterRouter {
     /**
      * @param durableTopics the topic of a client id's durable subscription of a name, as this broker knows it (the
      *                      definitions are replicated), or null
+     * @param relaySecret   {@code cluster.secret}, or null
      */
     public ClusterRouter(Vertx vertx, LeaderDirectory leaders,
                          java.util.function.BiFunction<String, String, String> durableTopics,
-                         java.util.function.BiFunction<DestinationKind, String, Future<?>> create,
-                         java.util.function.Function<String, String> subscriptionTopics) {
+                         io.heraldmq.server.handler.AutoCreation create,
+                         java.util.function.Function<String, String> subscriptionTopics, String relaySecret) {
         this.durableTopics = durableTopics;
         this.create = create;
+        this.relaySecret = relaySecret;
         this.subscriptionTopics = subscriptionTopics;
         this.vertx = vertx;
         this.leaders = leaders;
@@ -107,10 +111,15 @@ public final class ClusterRouter {
         if (unknown != null) {
             // Until the table names the new destination's leader, this connection's requests wait in order.
             // A destination used for the first time is created here first (defined in the cluster's catalog, so
-            // that the coordinator assigns it); one that cannot be created is left to the local handler's error.
-            Routes routes = routes(connection);
+            // that the coordinator assigns it); one that cannot be created is left to the local handler's error,
+            // as is one the user may not create (the handler refuses it, with the audit line).
             boolean queue = unknown[0].equals("q");
-            routes.barrier = create.apply(queue ? DestinationKind.QUEUE : DestinationKind.TOPIC, unknown[1])
+            DestinationKind kind = queue ? DestinationKind.QUEUE : DestinationKind.TOPIC;
+            if (!create.mayGet(connection, kind, unknown[1])) {
+                return false;
+            }
+            Routes routes = routes(connection);
+            routes.barrier = create.get(connection, kind, unknown[1])
                     .transform(created -> created.failed() ? Future.succeededFuture()
                             : leaders.leaderWhenKnown(vertx, queue, unknown[1], LEADER_WAIT_MS))
                     .<Void>mapEmpty().eventually(() -> {
@@ -328,7 +337,8 @@ public final class ClusterRouter {
             return null;
         }
         Routes r = routes(connection);
-        return r.upstreams.computeIfAbsent(leader, id -> new Upstream(net, id, address, connection, r.ownIds,
+        return r.upstreams.computeIfAbsent(leader, id -> new Upstream(net, id, address, connection, relaySecret,
+                r.ownIds,
                 lost -> connection.context().runOnContext(v -> reroute(connection, lost))));
     }
 

@@ -23,7 +23,8 @@ import java.util.logging.Logger;
  * connection: the client's frames for those destinations go up unchanged (same consumer and correlation ids), and
  * everything the leader sends back (DELIVER, OK, ERROR, PRODUCE_ACK) goes down unchanged, so the record bytes are
  * not re-encoded on the way. This broker's own requests (CONNECT, SET_CLIENT_ID, re-subscriptions) use negative
- * correlation ids, which clients never use; their answers stay here.
+ * correlation ids, which clients never use; their answers stay here. The CONNECT names the client's user with the
+ * cluster secret as password, so the leader authorizes the relayed requests as that user's.
  * <p>
  * Requests that expect an answer are remembered until it comes ({@link #unanswered}), so that when the connection
  * is lost (the leader died, or stopped leading and closed it) the router can send them again to the new leader.
@@ -40,8 +41,12 @@ final class Upstream {
     private final java.util.concurrent.atomic.AtomicInteger ownIds;
     private volatile boolean closed;
 
-    /** @param lost told once, on the upstream's context, when the connection fails (not when closed here) */
-    Upstream(NetClient net, String brokerId, SocketAddress address, ClientConnection client,
+    /**
+     * @param secret {@code cluster.secret}: the CONNECT names the client's user with it as password, and the leader
+     *               treats this connection as that user (null: none configured, no users anywhere)
+     * @param lost   told once, on the upstream's context, when the connection fails (not when closed here)
+     */
+    Upstream(NetClient net, String brokerId, SocketAddress address, ClientConnection client, String secret,
              java.util.concurrent.atomic.AtomicInteger ownIds, Consumer<Upstream> lost) {
         this.brokerId = brokerId;
         this.client = client;
@@ -82,8 +87,8 @@ final class Upstream {
                 }
             });
             s.exceptionHandler(e -> s.close());
-            return s.write(new Connect(Connect.PROTOCOL_VERSION, client.clientId(), null, null, client.connectionId())
-                    .encode(CONNECT_ID)).map(s);
+            return s.write(new Connect(Connect.PROTOCOL_VERSION, client.clientId(), client.user(), secret,
+                    client.connectionId()).encode(CONNECT_ID)).map(s);
         });
         socket.onFailure(e -> {
             if (!closed) {

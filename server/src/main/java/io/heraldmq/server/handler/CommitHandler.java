@@ -12,7 +12,9 @@ import io.heraldmq.server.net.ClientConnection;
 import io.heraldmq.server.net.RequestHandler;
 import io.heraldmq.server.partition.Partition;
 import io.heraldmq.server.partition.Topic;
-import io.heraldmq.server.partition.TopicRegistry;
+import io.heraldmq.server.security.ConnectionAccess;
+import io.heraldmq.server.security.Permission;
+import io.heraldmq.server.security.UserIdStamp;
 import io.heraldmq.server.subscription.ServerConsumer;
 import io.heraldmq.server.tx.TransactionLog;
 import io.heraldmq.server.tx.TxRecord;
@@ -37,17 +39,23 @@ import java.util.logging.Logger;
  * <p>
  * A failure after the journal write cannot be undone; it is answered with INTERNAL (the client reports the outcome
  * as unknown) and the transaction is finished at the next start.
+ * <p>
+ * Permissions are part of the first checks: {@code send} on every destination the transaction sends to, and
+ * {@code createDestination} on those that do not exist yet; a refusal (NOT_AUTHORIZED, which the client's commit
+ * reports as TransactionRolledBackException caused by a JMSSecurityException) applies nothing. With JMSXUserID
+ * populated, batches not stamped with the user are rewritten first ({@link UserIdStamp}).
  */
 public final class CommitHandler implements RequestHandler {
     private static final Logger LOG = Logger.getLogger(CommitHandler.class.getName());
 
-    private final TopicRegistry topics;
+    private final AutoCreation destinations;
     private final int maxMessageBytes;
     private final DiskSpaceMonitor disk;
     private final TransactionLog txLog;
 
-    public CommitHandler(TopicRegistry topics, int maxMessageBytes, DiskSpaceMonitor disk, TransactionLog txLog) {
-        this.topics = topics;
+    public CommitHandler(AutoCreation destinations, int maxMessageBytes, DiskSpaceMonitor disk,
+                         TransactionLog txLog) {
+        this.destinations = destinations;
         this.maxMessageBytes = maxMessageBytes;
         this.disk = disk;
         this.txLog = txLog;
@@ -76,20 +84,28 @@ public final class CommitHandler implements RequestHandler {
             connection.replyError(correlationId, ErrorCode.RESOURCE_EXHAUSTED, diskFull);
             return;
         }
+        ConnectionAccess access = connection.access();
+        List<Buffer> batches = new ArrayList<>(commit.sends().size());
+        for (Commit.Send s : commit.sends()) {
+            access.check(Permission.SEND, s.kind(), s.destination());
+        }
+        for (Commit.Send s : commit.sends()) {
+            batches.add(access.stampsUserId() ? UserIdStamp.apply(s.batch(), access.user()) : s.batch());
+        }
         List<Consumed> consumed = consumed(connection, correlationId, commit);
         if (consumed == null) {
             return;
         }
-        List<Future<Topic>> destinations = new ArrayList<>();
+        List<Future<Topic>> topics = new ArrayList<>();
         for (Commit.Send s : commit.sends()) {
-            destinations.add(topics.get(s.kind(), s.destination()));
+            topics.add(destinations.get(connection, s.kind(), s.destination()));
         }
-        Future.all(destinations).onComplete(ar -> connection.context().runOnContext(v -> {
+        Future.all(topics).onComplete(ar -> connection.context().runOnContext(v -> {
             if (ar.failed()) {
                 connection.replyFailure(correlationId, ar.cause());
                 return;
             }
-            List<Routed> routed = route(connection, correlationId, commit, destinations);
+            List<Routed> routed = route(connection, correlationId, commit, batches, topics);
             if (routed != null) {
                 journalAndApply(connection, correlationId, commit, routed, consumed);
             }
@@ -125,12 +141,12 @@ public final class CommitHandler implements RequestHandler {
 
     /** Picks each batch's partition as PRODUCE does and notes where its log ends now; null after refusing. */
     private static List<Routed> route(ClientConnection connection, int correlationId, Commit commit,
-                                      List<Future<Topic>> destinations) {
+                                      List<Buffer> batches, List<Future<Topic>> destinations) {
         List<Routed> out = new ArrayList<>(commit.sends().size());
         for (int i = 0; i < commit.sends().size(); i++) {
             Commit.Send s = commit.sends().get(i);
             Topic topic = destinations.get(i).result();
-            Buffer batch = s.batch();
+            Buffer batch = batches.get(i);
             Partition partition = topic.partitionFor(s.partition(), batch);
             if (partition == null) {
                 connection.replyError(correlationId, ErrorCode.INVALID_DESTINATION, "partition " + s.partition()

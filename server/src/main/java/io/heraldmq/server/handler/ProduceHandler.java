@@ -10,7 +10,9 @@ import io.heraldmq.server.net.ClientConnection;
 import io.heraldmq.server.net.RequestHandler;
 import io.heraldmq.server.partition.Partition;
 import io.heraldmq.server.partition.Topic;
-import io.heraldmq.server.partition.TopicRegistry;
+import io.heraldmq.server.security.ConnectionAccess;
+import io.heraldmq.server.security.Permission;
+import io.heraldmq.server.security.UserIdStamp;
 import io.vertx.core.buffer.Buffer;
 
 /**
@@ -20,14 +22,18 @@ import io.vertx.core.buffer.Buffer;
  * partition's consumers are not backed up. The connection stops reading while too many bytes are on their way to
  * partitions, so one producer cannot fill the broker's memory. While the disk is nearly full
  * ({@link DiskSpaceMonitor}) every batch is refused with RESOURCE_EXHAUSTED, as is one whose write fails.
+ * <p>
+ * With users configured the connection's user needs {@code send} on the destination, and {@code createDestination}
+ * if it does not exist yet (NOT_AUTHORIZED otherwise; the connection stays). With JMSXUserID populated, a batch not
+ * stamped with the user is rewritten before it is stored ({@link UserIdStamp}).
  */
 public final class ProduceHandler implements RequestHandler {
-    private final TopicRegistry topics;
+    private final AutoCreation destinations;
     private final int maxMessageBytes;
     private final DiskSpaceMonitor disk;
 
-    public ProduceHandler(TopicRegistry topics, int maxMessageBytes, DiskSpaceMonitor disk) {
-        this.topics = topics;
+    public ProduceHandler(AutoCreation destinations, int maxMessageBytes, DiskSpaceMonitor disk) {
+        this.destinations = destinations;
         this.maxMessageBytes = maxMessageBytes;
         this.disk = disk;
     }
@@ -35,15 +41,17 @@ public final class ProduceHandler implements RequestHandler {
     @Override
     public void handle(ClientConnection connection, Frame frame) {
         Produce produce = Produce.decode(frame.body());
-        Buffer batch = produce.batch();
-        RecordBatch.validate(batch, maxMessageBytes);
+        RecordBatch.validate(produce.batch(), maxMessageBytes);
         int correlationId = frame.correlationId();
         String diskFull = disk.refusal();
         if (diskFull != null) {
             connection.replyError(correlationId, ErrorCode.RESOURCE_EXHAUSTED, diskFull);
             return;
         }
-        topics.get(produce.kind(), produce.destination()).onComplete(ar -> {
+        ConnectionAccess access = connection.access();
+        access.check(Permission.SEND, produce.kind(), produce.destination());
+        Buffer batch = access.stampsUserId() ? UserIdStamp.apply(produce.batch(), access.user()) : produce.batch();
+        destinations.get(connection, produce.kind(), produce.destination()).onComplete(ar -> {
             if (ar.failed()) {
                 connection.replyFailure(correlationId, ar.cause());
                 return;

@@ -11,8 +11,9 @@ import io.heraldmq.server.net.ClientConnection;
 import io.heraldmq.server.net.RequestHandler;
 import io.heraldmq.server.partition.Partition;
 import io.heraldmq.server.partition.Topic;
-import io.heraldmq.server.partition.TopicRegistry;
 import io.heraldmq.server.replication.PartitionReplica;
+import io.heraldmq.server.security.ConnectionAccess;
+import io.heraldmq.server.security.Permission;
 import io.heraldmq.server.subscription.MessageFilter;
 import io.heraldmq.server.subscription.MessageFilters;
 import io.heraldmq.server.subscription.Subscription;
@@ -25,15 +26,20 @@ import io.vertx.core.Future;
  * implicit subscription, whose consumers each may have a selector of their own; topic consumers get a private
  * subscription unless they name a durable or shared one, and their selector is the subscription's. With the BROWSE
  * flag the "consumer" is a queue browser: it reads the queue without consuming.
+ * <p>
+ * With users configured: a consumer needs {@code consume} on the destination, a browser {@code browse}; a durable
+ * subscription that does not exist yet also needs {@code createDurable}, and one that replaces another (other
+ * topic, selector or noLocal) {@code createDurable} on its topic and {@code deleteDurable} on the old one's; a
+ * destination used for the first time needs {@code createDestination}.
  */
 public final class SubscribeHandler implements RequestHandler {
-    private final TopicRegistry topics;
+    private final AutoCreation destinations;
     private final SubscriptionRegistry subscriptions;
     private final TemporaryDestinations temporaries;
 
-    public SubscribeHandler(TopicRegistry topics, SubscriptionRegistry subscriptions,
+    public SubscribeHandler(AutoCreation destinations, SubscriptionRegistry subscriptions,
                             TemporaryDestinations temporaries) {
-        this.topics = topics;
+        this.destinations = destinations;
         this.subscriptions = subscriptions;
         this.temporaries = temporaries;
     }
@@ -55,9 +61,10 @@ public final class SubscribeHandler implements RequestHandler {
                         "a durable subscription cannot be made on a temporary topic");
             }
         }
+        checkPermissions(connection, s);
         MessageFilter filter = MessageFilters.create(s.selector(),
                 s.noLocal() ? WireMessage.origin(connection.clientId(), connection.connectionId()) : null);
-        topics.get(s.kind(), s.destination())
+        destinations.get(connection, s.kind(), s.destination())
                 .compose(topic -> ledHere(connection, topic, System.currentTimeMillis() + LEADERSHIP_WAIT_MS))
                 .compose(topic -> subscription(connection, s, topic, filter).compose(sub -> {
                     if (s.browse()) {
@@ -78,6 +85,30 @@ public final class SubscribeHandler implements RequestHandler {
                                 ar.result().subscription().redelivery().forConsumer()));
                     }
                 });
+    }
+
+    /** @throws ProtocolException NOT_AUTHORIZED when the user lacks a permission the request needs */
+    private void checkPermissions(ClientConnection connection, Subscribe s) {
+        ConnectionAccess access = connection.access();
+        if (!access.restricted()) {
+            return;
+        }
+        access.check(s.browse() ? Permission.BROWSE : Permission.CONSUME, s.kind(), s.destination());
+        if (!s.durable() || s.kind().isQueue() || s.subscriptionName() == null) {
+            return;
+        }
+        String clientId = connection.clientId();
+        String id = s.shared() ? SubscriptionRegistry.sharedDurableId(clientId, s.subscriptionName())
+                : clientId == null ? null : SubscriptionRegistry.durableId(clientId, s.subscriptionName());
+        SubscriptionRecord existing = id == null ? null : subscriptions.definition(id);
+        String selector = s.selector() == null || s.selector().isBlank() ? null : s.selector();
+        if (existing == null) {
+            access.check(Permission.CREATE_DURABLE, s.kind(), s.destination());
+        } else if (!existing.topic().equals(s.destination()) || !java.util.Objects.equals(existing.selector(), selector)
+                || (!s.shared() && existing.noLocal() != s.noLocal())) {
+            access.check(Permission.CREATE_DURABLE, s.kind(), s.destination());
+            access.check(Permission.DELETE_DURABLE, io.heraldmq.protocol.DestinationKind.TOPIC, existing.topic());
+        }
     }
 
     /**

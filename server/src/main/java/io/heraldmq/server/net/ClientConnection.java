@@ -7,6 +7,7 @@ import io.heraldmq.protocol.Frame;
 import io.heraldmq.protocol.FrameDecoder;
 import io.heraldmq.protocol.FrameType;
 import io.heraldmq.protocol.ProtocolException;
+import io.heraldmq.server.security.ConnectionAccess;
 import io.heraldmq.server.subscription.ServerConsumer;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -53,6 +54,7 @@ public final class ClientConnection {
     private String connectionId;
     private String clientId;
     private String user;
+    private ConnectionAccess access = ConnectionAccess.UNRESTRICTED;
     private boolean closed;
 
     ClientConnection(NetSocket socket, Context context, Map<FrameType, RequestHandler> handlers,
@@ -228,10 +230,27 @@ public final class ClientConnection {
      * over this connection, and holds that client's id itself.
      */
     public void connected(String connectionId, String clientId, String user, boolean relay) {
+        connected(connectionId, clientId, user, relay, ConnectionAccess.UNRESTRICTED);
+    }
+
+    /** As {@link #connected(String, String, String, boolean)}, with what the user may do. */
+    public void connected(String connectionId, String clientId, String user, boolean relay,
+                          ConnectionAccess access) {
         this.connectionId = connectionId;
         this.clientId = clientId;
         this.user = user;
         this.relay = relay;
+        this.access = access;
+    }
+
+    /** What this connection's user may do; everything before CONNECT is accepted (no request gets that far). */
+    public ConnectionAccess access() {
+        return access;
+    }
+
+    /** The client's address, {@code host:port}, for audit lines. */
+    public String remoteAddress() {
+        return String.valueOf(socket.remoteAddress());
     }
 
     /** Whether this connection relays a client of another broker of the cluster (see {@link #connected}). */

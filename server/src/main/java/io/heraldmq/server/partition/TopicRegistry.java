@@ -133,6 +133,19 @@ public final class TopicRegistry {
         return topics.computeIfAbsent(key, k -> open(kind, name, k));
     }
 
+    /**
+     * The destination if it is open or defined (then opened), else null: {@link #get} without creating. Not for
+     * temporary destinations.
+     */
+    public Future<Topic> existing(DestinationKind kind, String name) {
+        Key key = new Key(kind.isQueue(), name);
+        Future<Topic> f = topics.get(key);
+        if (f != null) {
+            return f;
+        }
+        return known.containsKey(key) ? get(kind, name) : null;
+    }
+
     private Future<Topic> open(DestinationKind kind, String name, Key key) {
         TopicRecord stored = known.get(key);
         TopicRecord settled = settle(kind.isQueue(), name, stored);

@@ -71,10 +71,13 @@ public final class ReplicationNode {
      * their topics' logs.
      *
      * @param leadershipLost told when this broker stops leading a partition of a topic
+     * @param autoCreation   how the router creates a destination used for the first time
+     * @param relaySecret    {@code cluster.secret}, presented by this broker's relays; or null
      */
     public Future<Void> start(ClusterMembership membership, PartitionTable table, ReplicaStates states,
                               TopicRegistry topics, SubscriptionRegistry subscriptions,
-                              java.util.function.Consumer<Topic> leadershipLost) {
+                              java.util.function.Consumer<Topic> leadershipLost,
+                              io.heraldmq.server.handler.AutoCreation autoCreation, String relaySecret) {
         Context ctx = vertx.getOrCreateContext();
         this.table = table;
         peers = new ReplicationPeers(vertx, replicationAddresses::get);
@@ -93,10 +96,10 @@ public final class ReplicationNode {
             });
             return committed.future();
         }));
-        router = new ClusterRouter(vertx, leaders, subscriptions::topicOfDurable, topics::get, id -> {
-            io.heraldmq.server.meta.SubscriptionRecord r = subscriptions.definitions().get(id);
+        router = new ClusterRouter(vertx, leaders, subscriptions::topicOfDurable, autoCreation, id -> {
+            io.heraldmq.server.meta.SubscriptionRecord r = subscriptions.definition(id);
             return r == null ? null : r.topic();
-        });
+        }, relaySecret);
         return table.listen(ctx, this::assignmentChanged)
                 .compose(v -> table.all())
                 .map(all -> {

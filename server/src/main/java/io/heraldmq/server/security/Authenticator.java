@@ -12,21 +12,37 @@ public final class Authenticator {
         static final PasswordHash HASH = PasswordHash.create("no such user".toCharArray());
     }
 
-    private final Map<String, PasswordHash> users;
+    /** Replaced whole when a users file changes ({@link #users(Map)}). */
+    private volatile Map<String, PasswordHash> users;
     private final boolean allowAnonymous;
+    private final boolean alwaysRequired;
 
     /**
      * @param users          user name to password hash
      * @param allowAnonymous with users configured, still accept a client that gives no user name
      */
     public Authenticator(Map<String, PasswordHash> users, boolean allowAnonymous) {
+        this(users, allowAnonymous, false);
+    }
+
+    /**
+     * @param alwaysRequired check credentials even while no user is known (a users file is configured, and may be
+     *                       empty for now)
+     */
+    public Authenticator(Map<String, PasswordHash> users, boolean allowAnonymous, boolean alwaysRequired) {
         this.users = Map.copyOf(users);
         this.allowAnonymous = allowAnonymous;
+        this.alwaysRequired = alwaysRequired;
+    }
+
+    /** Replaces the users (a users file was read again); connections already accepted are not affected. */
+    public void users(Map<String, PasswordHash> newUsers) {
+        this.users = Map.copyOf(newUsers);
     }
 
     /** False when every CONNECT is accepted without looking at credentials. */
     public boolean required() {
-        return !users.isEmpty();
+        return alwaysRequired || !users.isEmpty();
     }
 
     /**
@@ -37,7 +53,8 @@ public final class Authenticator {
         if (!required() || user == null && allowAnonymous) {
             return true;
         }
-        PasswordHash stored = user == null ? null : users.get(user);
+        Map<String, PasswordHash> current = users;
+        PasswordHash stored = user == null ? null : current.get(user);
         char[] given = password == null ? new char[0] : password.toCharArray();
         boolean ok = (stored != null ? stored : Dummy.HASH).matches(given);
         return stored != null && password != null && ok;

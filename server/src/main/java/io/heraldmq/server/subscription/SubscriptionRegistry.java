@@ -336,6 +336,11 @@ public final class SubscriptionRegistry {
         });
     }
 
+    /** The stored durable or live shared definition with this id, or null. */
+    public SubscriptionRecord definition(String id) {
+        return definitions.get(id);
+    }
+
     /** Stored durable and live shared definitions, by id: a snapshot for administration. */
     public Map<String, SubscriptionRecord> definitions() {
         return Map.copyOf(definitions);

@@ -27,6 +27,9 @@ final class ClusterProcesses implements AutoCloseable {
     private final Path[] configs;
     /** Each broker's client port, kept across kills: a restarted broker comes back where clients look for it. */
     private final int[] ports;
+    /** Credentials of a user with {@code manage} on {@code #}, for brokers with users; null: anonymous. */
+    private String adminUser;
+    private String adminPassword;
 
     ClusterProcesses(Path dir, int size, String extraConfig) throws IOException {
         this.dir = dir;
@@ -47,6 +50,18 @@ final class ClusterProcesses implements AutoCloseable {
         }
     }
 
+    /** For brokers with users: administer as this user (who needs {@code manage} on {@code #}). Before start. */
+    ClusterProcesses admin(String user, String password) {
+        this.adminUser = user;
+        this.adminPassword = password;
+        return this;
+    }
+
+    /** An administration client of broker n, as the {@link #admin} user if one is set. */
+    HeraldAdmin admin(int n) {
+        return adminUser == null ? HeraldAdmin.connect(url(n)) : HeraldAdmin.connect(url(n), adminUser, adminPassword);
+    }
+
     /** Starts every broker (in parallel) and waits until each sees all the others. */
     ClusterProcesses start() {
         List<CompletableFuture<BrokerProcess>> starting = new ArrayList<>();
@@ -58,7 +73,7 @@ final class ClusterProcesses implements AutoCloseable {
             brokers[i] = starting.get(i).join();
         }
         for (int i = 0; i < brokers.length; i++) {
-            try (HeraldAdmin admin = HeraldAdmin.connect(url(i))) {
+            try (HeraldAdmin admin = admin(i)) {
                 await("members").atMost(Duration.ofSeconds(30))
                         .until(() -> admin.clusterStatus().members().size() == brokers.length);
             }

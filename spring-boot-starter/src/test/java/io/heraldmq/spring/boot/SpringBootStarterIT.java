@@ -46,9 +46,19 @@ class SpringBootStarterIT {
     private static final int MAX_DELIVERY_ATTEMPTS = 3;
 
     @RegisterExtension
-    static final BrokerExtension broker = BrokerExtension.withSettings(Map.of(
-            "user." + USER, PasswordHash.create(PASSWORD.toCharArray(), 1_000).encoded(),
-            "max.delivery.attempts", String.valueOf(MAX_DELIVERY_ATTEMPTS)));
+    static final BrokerExtension broker = BrokerExtension.withSettings(Map.ofEntries(
+            Map.entry("user." + USER, PasswordHash.create(PASSWORD.toCharArray(), 1_000).encoded()),
+            // with users the broker refuses what no permission grants: this application's user may do anything
+            Map.entry("user." + USER + ".roles", "app"),
+            Map.entry("permission.send.#", "app"),
+            Map.entry("permission.consume.#", "app"),
+            Map.entry("permission.browse.#", "app"),
+            Map.entry("permission.createDurable.#", "app"),
+            Map.entry("permission.deleteDurable.#", "app"),
+            Map.entry("permission.createDestination.#", "app"),
+            Map.entry("permission.deleteDestination.#", "app"),
+            Map.entry("permission.manage.#", "app"),
+            Map.entry("max.delivery.attempts", String.valueOf(MAX_DELIVERY_ATTEMPTS))));
 
     private static ConfigurableApplicationContext start(String... moreProperties) {
         List<String> properties = new ArrayList<>(List.of(

@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -36,9 +37,18 @@ public final class TckBrokerSession implements LauncherSessionListener {
             dataDir = Files.createTempDirectory("heraldmq-tck");
             // The TCK logs in as j2ee/j2ee and expects invalid/invalid to be refused; some of its connections give
             // no credentials. Few hash iterations: the TCK opens thousands of connections.
-            BrokerConfig config = BrokerConfig.defaults().with(Map.of(
+            // With users the broker refuses what no permission grants: j2ee and anonymous clients may do anything.
+            Map<String, String> settings = new java.util.HashMap<>(Map.of(
                     "user.j2ee", PasswordHash.create("j2ee".toCharArray(), 1_000).encoded(),
-                    "security.allow.anonymous", "true")).withPort(0).withDataDir(dataDir.resolve("data"));
+                    "user.j2ee.roles", "tck",
+                    "security.anonymous.roles", "tck",
+                    "security.allow.anonymous", "true"));
+            for (String permission : List.of("send", "consume", "browse", "createDurable", "deleteDurable",
+                    "createDestination", "deleteDestination", "manage")) {
+                settings.put("permission." + permission + ".#", "tck");
+            }
+            BrokerConfig config = BrokerConfig.defaults().with(settings).withPort(0)
+                    .withDataDir(dataDir.resolve("data"));
             broker = Broker.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the broker for the TCK", e);

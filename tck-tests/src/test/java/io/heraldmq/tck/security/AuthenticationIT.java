@@ -27,7 +27,12 @@ class AuthenticationIT {
     static final BrokerExtension broker = BrokerExtension.withSettings(Map.of(
             // Few iterations: the format and check are what is tested here, not the cost.
             "user.alice", PasswordHash.create("s3cret".toCharArray(), 1_000).encoded(),
-            "user.j2ee", PasswordHash.create("j2ee".toCharArray(), 1_000).encoded()));
+            "user.j2ee", PasswordHash.create("j2ee".toCharArray(), 1_000).encoded(),
+            // with users configured what no permission grants is refused: alice may use auth-queue
+            "user.alice.roles", "app",
+            "permission.send.auth-queue", "app",
+            "permission.consume.auth-queue", "app",
+            "permission.createDestination.auth-queue", "app"));
 
     private HeraldConnectionFactory factory() {
         return new HeraldConnectionFactory(broker.url());
