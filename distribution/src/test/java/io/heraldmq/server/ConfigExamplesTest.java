@@ -76,8 +76,10 @@ class ConfigExamplesTest {
                 continue; // per-destination keys, users and connectors are examples too
             }
             BrokerConfig base = ClusterSettings.KEYS.contains(s.key()) ? clustered : BrokerConfig.defaults();
-            assertEquals(base, base.with(Map.of(s.key(), s.value())), "line " + s.line() + ": " + s.key() + " = "
-                    + s.value() + " is not the default");
+            // compared as text: the security settings' Roles and Permissions are classes without equals, whose
+            // toString shows their content
+            assertEquals(base.toString(), base.with(Map.of(s.key(), s.value())).toString(), "line " + s.line()
+                    + ": " + s.key() + " = " + s.value() + " is not the default");
         }
     }
 
