@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 /**
  * One dead-letter queue, read through the ordinary wire protocol: a dead-letter queue is a normal queue, so listing is
@@ -49,7 +50,7 @@ final class DeadLetterQueue {
         return out;
     }
 
-    int retry() {
+    int retry(BiConsumer<Integer, Integer> progress) {
         List<HeraldAdmin.Deliveries.Entry> snapshot = browse();
         if (snapshot.isEmpty()) {
             return 0;
@@ -79,6 +80,7 @@ final class DeadLetterQueue {
                 HeraldAdmin.await(admin.broker().request(id -> ack(consumerId, Ack.CONSUMED, e).encode(id)),
                         "acknowledge in " + name);
                 moved++;
+                progress.accept(moved, snapshot.size());
             }
         } finally {
             admin.deliveries().close(consumerId);

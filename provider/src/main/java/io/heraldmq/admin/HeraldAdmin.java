@@ -27,6 +27,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 
 /**
  * Administration of one broker over its wire protocol: destinations, subscriptions (listing, replay by moving a
@@ -247,7 +248,16 @@ public final class HeraldAdmin implements AutoCloseable {
      * @return how many messages were moved
      */
     public int retryDeadLetters(String destination) {
-        return new DeadLetterQueue(this, dlqName(destination)).retry();
+        return retryDeadLetters(destination, (moved, total) -> { });
+    }
+
+    /**
+     * As {@link #retryDeadLetters(String)}, telling {@code progress} after each message moved how many have been
+     * moved and how many the dead-letter queue held when the retry began (a command line shows it on long runs).
+     * {@code progress} runs on the calling thread.
+     */
+    public int retryDeadLetters(String destination, BiConsumer<Integer, Integer> progress) {
+        return new DeadLetterQueue(this, dlqName(destination)).retry(progress);
     }
 
     /**

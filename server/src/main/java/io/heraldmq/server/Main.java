@@ -1,7 +1,9 @@
 package io.heraldmq.server;
 
 import io.heraldmq.server.cli.ClusterCommand;
+import io.heraldmq.server.cli.ConsumeCommand;
 import io.heraldmq.server.cli.DeadLetterCommand;
+import io.heraldmq.server.cli.ProduceCommand;
 import io.heraldmq.server.cli.SubscriptionCommand;
 import io.heraldmq.server.cli.TopicCommand;
 import io.heraldmq.server.spi.BrokerPlugins;
@@ -10,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import sun.misc.Signal;
 
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -24,10 +27,11 @@ import java.util.concurrent.TimeUnit;
  * {@code java -jar heraldmq-server.jar hash-password < password.txt} prints a password hash for the config file.
  * {@code topic}, {@code sub}, {@code dlq} and {@code cluster} administer a running broker (see {@code heraldmq topic --help}); they
  * exit 0 on success, 1 when the broker refuses, 2 for bad arguments, 3 when the broker cannot be reached.
+ * {@code produce} and {@code consume} send lines as messages and print messages as lines, like Kafka's console tools.
  */
 @Command(name = "heraldmq", mixinStandardHelpOptions = true, version = "HeraldMQ 0.1.0",
         subcommands = {HashPasswordCommand.class, TopicCommand.class, SubscriptionCommand.class,
-                DeadLetterCommand.class, ClusterCommand.class},
+                DeadLetterCommand.class, ClusterCommand.class, ProduceCommand.class, ConsumeCommand.class},
         description = "Runs a HeraldMQ broker. With no options: one node, data under ./data, 127.0.0.1:7440.")
 public final class Main implements Callable<Integer> {
     @Option(names = "--port", description = "client port; 0 = any free port (default 7440)")
@@ -92,7 +96,18 @@ public final class Main implements Callable<Integer> {
 
     /** Runs the command line with these streams and returns the exit code (tests call it in-process). */
     public static int execute(PrintWriter out, PrintWriter err, String... args) {
-        CommandLine cli = new CommandLine(new Main());
+        return execute(System.in, out, err, args);
+    }
+
+    /** As {@link #execute(PrintWriter, PrintWriter, String...)}, with {@code in} as {@code produce}'s stdin. */
+    public static int execute(InputStream in, PrintWriter out, PrintWriter err, String... args) {
+        CommandLine.IFactory defaults = CommandLine.defaultFactory();
+        CommandLine cli = new CommandLine(new Main(), new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> type) throws Exception {
+                return type == ProduceCommand.class ? type.cast(new ProduceCommand(in)) : defaults.create(type);
+            }
+        });
         cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {

@@ -1,6 +1,8 @@
 package io.heraldmq.server.cli;
 
 import io.heraldmq.admin.ClusterStatus;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,9 +23,13 @@ public final class ClusterCommand {
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = "Lists the live brokers (* marks the coordinator) and every partition's leader, replicas,"
                     + " in-sync replicas, leader epoch and replica lag (messages behind the leader; - unknown).")
-    int status(@Mixin AdminOptions options) {
+    int status(@Mixin OutputOption output, @Mixin AdminOptions options) {
         return AdminCall.run(spec, options, (admin, out) -> {
             ClusterStatus status = admin.clusterStatus();
+            if (output.json()) {
+                out.println(json(status).encode());
+                return AdminCall.OK;
+            }
             Table brokers = new Table("BROKER", "ADDRESS", "COORDINATOR");
             for (ClusterStatus.Member m : status.members()) {
                 brokers.add(m.id(), m.address(), m.coordinator() ? "*" : "");
@@ -65,6 +71,27 @@ public final class ClusterCommand {
             out.println("rebalanced");
             return AdminCall.OK;
         });
+    }
+
+    /** {"members":[{"id","address","coordinator"}],"partitions":[{... "lag":{"replica":n}}]} */
+    static JsonObject json(ClusterStatus status) {
+        JsonArray members = new JsonArray();
+        for (ClusterStatus.Member m : status.members()) {
+            members.add(new JsonObject().put("id", m.id()).put("address", m.address())
+                    .put("coordinator", m.coordinator()));
+        }
+        JsonArray partitions = new JsonArray();
+        for (ClusterStatus.Partition p : status.partitions()) {
+            JsonObject lag = new JsonObject();
+            for (String r : p.replicas()) {
+                lag.put(r, p.lag().get(r));
+            }
+            partitions.add(new JsonObject().put("destination", p.destination())
+                    .put("kind", p.queue() ? "queue" : "topic").put("partition", p.partition())
+                    .put("leader", p.leader()).put("replicas", new JsonArray(p.replicas()))
+                    .put("isr", new JsonArray(p.isr())).put("leaderEpoch", p.leaderEpoch()).put("lag", lag));
+        }
+        return new JsonObject().put("members", members).put("partitions", partitions);
     }
 
     private static String lag(ClusterStatus.Partition p) {

@@ -2,6 +2,8 @@ package io.heraldmq.server.cli;
 
 import io.heraldmq.admin.DeadLetter;
 import io.heraldmq.admin.RedeliverySettings;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,6 +13,9 @@ import picocli.CommandLine.Spec;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * {@code heraldmq dlq list|retry|settings}: dead-letter queues ({@code DLQ.<destination>}) of a running broker, and
@@ -25,8 +30,22 @@ public final class DeadLetterCommand {
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "Lists the messages in DLQ.<DESTINATION> without consuming them.")
     int list(@Parameters(paramLabel = "DESTINATION", description = "e.g. orders for DLQ.orders") String destination,
-             @Mixin AdminOptions options) {
+             @Mixin OutputOption output, @Mixin AdminOptions options) {
         return AdminCall.run(spec, options, (admin, out) -> {
+            if (output.json()) {
+                JsonArray letters = new JsonArray();
+                for (DeadLetter d : admin.listDeadLetters(destination)) {
+                    Map<String, Object> properties = new TreeMap<>();
+                    d.properties().forEach((k, v) -> properties.put(k, v instanceof byte[] b
+                            ? Base64.getEncoder().encodeToString(b) : v instanceof Character c ? c.toString() : v));
+                    letters.add(new JsonObject().put("offset", d.offset()).put("messageId", d.messageId())
+                            .put("timestamp", d.timestamp()).put("originalDestination", d.originalDestination())
+                            .put("deliveries", d.deliveryCount()).put("reason", d.failureReason())
+                            .put("properties", new JsonObject(properties)).put("text", d.text()));
+                }
+                out.println(letters.encode());
+                return AdminCall.OK;
+            }
             Table t = new Table("OFFSET", "MESSAGE-ID", "TIMESTAMP", "ORIGINAL-DESTINATION", "DELIVERIES", "REASON");
             for (DeadLetter d : admin.listDeadLetters(destination)) {
                 t.add(d.offset(), d.messageId(), d.timestamp() == 0 ? null : Instant.ofEpochMilli(d.timestamp()),
@@ -38,11 +57,13 @@ public final class DeadLetterCommand {
     }
 
     @Command(name = "retry", mixinStandardHelpOptions = true,
-            description = "Moves the messages now in DLQ.<DESTINATION> back to where each came from.")
+            description = {"Moves the messages now in DLQ.<DESTINATION> back to where each came from.",
+                    "Progress goes to stderr every 2 s."})
     int retry(@Parameters(paramLabel = "DESTINATION", description = "e.g. orders for DLQ.orders") String destination,
               @Mixin AdminOptions options) {
         return AdminCall.run(spec, options, (admin, out) -> {
-            int moved = admin.retryDeadLetters(destination);
+            Progress progress = new Progress(spec.commandLine().getErr(), "moved");
+            int moved = admin.retryDeadLetters(destination, progress::at);
             out.println("moved " + moved + " message(s) from " + (destination.startsWith("DLQ.") ? destination
                     : "DLQ." + destination));
             return AdminCall.OK;

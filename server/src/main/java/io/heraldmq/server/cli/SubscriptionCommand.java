@@ -1,6 +1,8 @@
 package io.heraldmq.server.cli;
 
 import io.heraldmq.admin.SubscriptionInfo;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -14,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** {@code heraldmq sub list|seek|retention|delete}: subscriptions of a running broker, replay and retention. */
 @Command(name = "sub", mixinStandardHelpOptions = true,
@@ -43,8 +46,23 @@ public final class SubscriptionCommand {
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "Lists subscriptions with their consumers and backlog (messages behind).")
     int list(@Option(names = "--topic", description = "only this topic's or queue's") String topic,
-             @Mixin AdminOptions options) {
+             @Mixin OutputOption output, @Mixin AdminOptions options) {
         return AdminCall.run(spec, options, (admin, out) -> {
+            if (output.json()) {
+                JsonArray subscriptions = new JsonArray();
+                for (SubscriptionInfo s : admin.listSubscriptions(topic)) {
+                    JsonObject backlog = new JsonObject();
+                    new TreeMap<>(s.backlogByPartition()).forEach((p, n) -> backlog.put(p.toString(), n));
+                    subscriptions.add(new JsonObject().put("id", s.id())
+                            .put("destination", (s.queue() ? "queue://" : "topic://") + s.topic())
+                            .put("name", s.name()).put("clientId", s.clientId()).put("durable", s.durable())
+                            .put("shared", s.shared()).put("selector", s.selector()).put("consumers", s.consumers())
+                            .put("backlog", s.backlog()).put("backlogByPartition", backlog)
+                            .put("expired", s.expired()).put("retentionMs", s.retentionMs()));
+                }
+                out.println(subscriptions.encode());
+                return AdminCall.OK;
+            }
             Table t = new Table("ID", "TOPIC", "NAME", "CLIENT-ID", "DURABLE", "SHARED", "SELECTOR", "CONSUMERS",
                     "BACKLOG", "EXPIRED", "RETENTION");
             for (SubscriptionInfo s : admin.listSubscriptions(topic)) {

@@ -1,6 +1,8 @@
 package io.heraldmq.server.cli;
 
 import io.heraldmq.admin.TopicInfo;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -64,8 +66,20 @@ public final class TopicCommand {
 
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = "Lists topics and queues with partitions, retention, size and message count.")
-    int list(@Mixin AdminOptions options) {
+    int list(@Mixin OutputOption output, @Mixin AdminOptions options) {
         return AdminCall.run(spec, options, (admin, out) -> {
+            if (output.json()) {
+                JsonArray topics = new JsonArray();
+                for (TopicInfo i : admin.listTopics()) {
+                    topics.add(new JsonObject().put("name", i.name()).put("kind", i.queue() ? "queue" : "topic")
+                            .put("partitions", i.partitions())
+                            .put("retentionMs", i.retentionMs() < 0 ? null : i.retentionMs())
+                            .put("retentionBytes", i.retentionBytes() < 0 ? null : i.retentionBytes())
+                            .put("sizeBytes", i.sizeBytes()).put("messages", i.messages()));
+                }
+                out.println(topics.encode());
+                return AdminCall.OK;
+            }
             Table t = new Table("NAME", "KIND", "PARTITIONS", "RETENTION", "RETENTION-BYTES", "SIZE-BYTES",
                     "MESSAGES");
             for (TopicInfo i : admin.listTopics()) {
