@@ -33,6 +33,11 @@ import io.heraldmq.server.handler.ProduceHandler;
 import io.heraldmq.server.handler.SetClientIdHandler;
 import io.heraldmq.server.handler.SubscribeHandler;
 import io.heraldmq.server.handler.UnsubscribeHandler;
+import io.heraldmq.server.handler.XaCommitHandler;
+import io.heraldmq.server.handler.XaForgetHandler;
+import io.heraldmq.server.handler.XaPrepareHandler;
+import io.heraldmq.server.handler.XaRecoverHandler;
+import io.heraldmq.server.handler.XaRollbackHandler;
 import io.heraldmq.server.log.DiskSpaceMonitor;
 import io.heraldmq.server.meta.MetaStore;
 import io.heraldmq.server.meta.MetaStoreOptions;
@@ -152,7 +157,7 @@ public final class Broker {
             // (until then the holds are lower, which only keeps more).
             return subscriptions.load().compose(x -> topics.load())
                     .compose(x -> TransactionLog.open(vertx, config.dataDir(), TransactionLog.DEFAULT_ROLL_BYTES,
-                            topics, meta))
+                            topics, meta, subscriptions))
                     .compose(t -> {
                         txLog = t;
                         return subscriptions.loadPositions();
@@ -167,7 +172,14 @@ public final class Broker {
             handlers.put(FrameType.SUBSCRIBE, new SubscribeHandler(topics, subscriptions, temporaries));
             handlers.put(FrameType.CREDIT, new CreditHandler());
             handlers.put(FrameType.ACK, new AckHandler());
-            handlers.put(FrameType.COMMIT, new CommitHandler(topics, config.maxMessageBytes(), disk, txLog));
+            CommitHandler commits = new CommitHandler(topics, config.maxMessageBytes(), disk, txLog);
+            boolean clustered = config.cluster() != null;
+            handlers.put(FrameType.COMMIT, commits);
+            handlers.put(FrameType.XA_PREPARE, new XaPrepareHandler(commits, txLog.xa(), clustered));
+            handlers.put(FrameType.XA_COMMIT, new XaCommitHandler(commits, txLog.xa(), clustered));
+            handlers.put(FrameType.XA_ROLLBACK, new XaRollbackHandler(txLog.xa(), clustered));
+            handlers.put(FrameType.XA_RECOVER, new XaRecoverHandler(txLog.xa()));
+            handlers.put(FrameType.XA_FORGET, new XaForgetHandler(txLog.xa()));
             handlers.put(FrameType.CLOSE, new CloseHandler(clientIds));
             handlers.put(FrameType.SET_CLIENT_ID, new SetClientIdHandler(clientIds));
             handlers.put(FrameType.CREATE_TEMP, new CreateTempHandler(temporaries));
