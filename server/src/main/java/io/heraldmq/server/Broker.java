@@ -15,6 +15,8 @@ import io.heraldmq.server.admin.ListSubscriptionsCommand;
 import io.heraldmq.server.admin.ListTopicsCommand;
 import io.heraldmq.server.admin.SeekSubscriptionCommand;
 import io.heraldmq.server.admin.SetSubscriptionRetentionCommand;
+import io.heraldmq.server.admin.TxDecideCommand;
+import io.heraldmq.server.admin.TxListCommand;
 import io.heraldmq.server.cluster.BrokerIdentity;
 import io.heraldmq.server.cluster.ClusterMembership;
 import io.heraldmq.server.cluster.ClusterNode;
@@ -249,6 +251,9 @@ public final class Broker {
         commands.put(AdminOperation.DEAD_LETTER_SETTINGS, new DeadLetterSettingsCommand(topics, deadLetters));
         commands.put(AdminOperation.SET_SUBSCRIPTION_RETENTION,
                 new SetSubscriptionRetentionCommand(topics, subscriptions));
+        commands.put(AdminOperation.TX_LIST, new TxListCommand(txLog.xa()));
+        commands.put(AdminOperation.TX_COMMIT, new TxDecideCommand(txLog.xa(), true));
+        commands.put(AdminOperation.TX_ROLLBACK, new TxDecideCommand(txLog.xa(), false));
         for (AdminOperation op : List.of(AdminOperation.CLUSTER_STATUS, AdminOperation.CLUSTER_DRAIN,
                 AdminOperation.CLUSTER_REBALANCE)) {
             commands.put(op, args -> clusterCommand(op, args));
