@@ -313,6 +313,11 @@ public final class Broker {
         return c == null ? null : c.replicaStates();
     }
 
+    /** The XA branches this broker holds. */
+    public io.heraldmq.server.tx.XaTransactions transactions() {
+        return txLog.xa();
+    }
+
     /** Redelivery and dead-letter settings by destination, for administration. */
     public DeadLetters deadLetters() {
         return deadLetters;
