@@ -48,6 +48,8 @@ public final class XaTransactions {
     private static final Logger LOG = Logger.getLogger(XaTransactions.class.getName());
     /** A living branch's newest record is copied forward once it is this old and later records exist. */
     static final long CARRY_AFTER_MS = 10_000;
+    /** {@link #CARRY_AFTER_MS}, shortened by tests. */
+    static volatile long carryAfterMs = CARRY_AFTER_MS;
 
     /** Where a branch stands. */
     public enum State { PREPARING, PREPARED, DECIDING, HEURISTIC_COMMITTED, HEURISTIC_ROLLED_BACK }
@@ -355,6 +357,12 @@ public final class XaTransactions {
         return out;
     }
 
+    /** The journal index of a branch's newest record, or -1: for tests. */
+    synchronized long journalIndex(WireXid xid) {
+        Branch b = branches.get(xid);
+        return b == null || b.indexes.isEmpty() ? -1 : b.newestIndex();
+    }
+
     /** Whether any branch lives: for tests. */
     public synchronized int size() {
         return branches.size();
@@ -373,7 +381,7 @@ public final class XaTransactions {
                 boolean waiting = b.state == State.PREPARED || b.state == State.HEURISTIC_COMMITTED
                         || b.state == State.HEURISTIC_ROLLED_BACK;
                 if (!waiting || b.carrying || b.newestIndex() >= lastJournaled
-                        || nowMs - b.writtenAtMs < CARRY_AFTER_MS) {
+                        || nowMs - b.writtenAtMs < carryAfterMs) {
                     continue;
                 }
                 TxRecord copy = b.state == State.PREPARED ? b.work
