@@ -33,10 +33,9 @@ public final class HeldDeliveries {
     record Held(int deliveryCount, Buffer record) {
     }
 
-    /** The held offsets of one subscription in one partition, and its open dispatcher there, if any. */
+    /** The held offsets of one subscription in one partition. */
     static final class Entry {
         final Map<Long, Held> offsets = new HashMap<>();
-        PartitionSubscription open;
 
         boolean isHeld(long offset) {
             return !offsets.isEmpty() && offsets.containsKey(offset);
@@ -54,6 +53,14 @@ public final class HeldDeliveries {
      */
     public void restore(String subscriptionId, int partition, long offset) {
         entry(subscriptionId, partition).offsets.put(offset, new Held(1, null));
+    }
+
+    /**
+     * The subscription that held these offsets is gone (a non-durable one whose consumers left, a deleted one): its
+     * holds go too. Any thread: nothing reads a gone subscription's entry.
+     */
+    public void forget(String subscriptionId, int partition) {
+        entries.remove(new Key(subscriptionId, partition));
     }
 
     /** Whether anything is held: for administration and tests. */

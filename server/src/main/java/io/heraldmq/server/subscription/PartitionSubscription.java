@@ -108,7 +108,6 @@ final class PartitionSubscription implements Partition.AppendListener {
         this.acks = new AckTracker(start.committedOffset(), start.ackedRanges());
         this.readOffset = start.committedOffset();
         this.held = heldDeliveries.entry(subscription.id(), partition.id());
-        held.open = this;
     }
 
     Partition partition() {
@@ -208,9 +207,6 @@ final class PartitionSubscription implements Partition.AppendListener {
 
     void close() {
         closed = true;
-        if (held.open == this) {
-            held.open = null;
-        }
         partition.removeListener(this);
         if (timerId != -1) {
             partition.context().owner().cancelTimer(timerId);

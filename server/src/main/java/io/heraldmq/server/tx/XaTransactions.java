@@ -158,7 +158,14 @@ public final class XaTransactions {
      * @param work the transaction's record (kind COMMIT, as planned); journaled as PREPARED
      */
     public Future<Void> prepare(WireXid xid, TxRecord work, List<Hold> holds) {
-        TxRecord prepared = work.asXa(TxRecord.Kind.PREPARED, xid);
+        List<TxRecord.Batch> copies = new ArrayList<>(work.batches().size());
+        for (TxRecord.Batch b : work.batches()) {
+            // its own bytes: a prepared branch may wait long, and must not pin the frame it came in
+            copies.add(new TxRecord.Batch(b.kind(), b.destination(), b.partition(), b.lowerBound(),
+                    b.batch().copy()));
+        }
+        TxRecord prepared = new TxRecord(0, work.producerId(), work.sequence(), copies, work.acks(),
+                TxRecord.Kind.PREPARED, xid);
         Future<Long> journaled;
         synchronized (this) {
             Branch b = branches.get(xid);
@@ -459,6 +466,7 @@ public final class XaTransactions {
                 if (sub == null) {
                     LOG.fine(() -> "XA: subscription " + h.subscriptionId() + " is gone; nothing to "
                             + (commit ? "settle" : "release"));
+                    e.getValue().keySet().forEach(p -> subscriptions.held().forget(h.subscriptionId(), p));
                     return Future.succeededFuture();
                 }
                 return sub.compose(s -> {
