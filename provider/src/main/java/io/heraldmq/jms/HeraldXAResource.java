@@ -43,8 +43,11 @@ import java.util.concurrent.TimeoutException;
 public final class HeraldXAResource implements XAResource {
     private final HeraldXASession session;
     private final HeraldConnection connection;
-    /** The branch the session is associated with now; guarded by the connection's {@link XaBranches}. */
-    private XaBranch current;
+    /**
+     * The branch the session is associated with now; written under the connection's {@link XaBranches} lock, read
+     * without it (the session's consumers ask under their own lock, which {@link #end} takes inside this one).
+     */
+    private volatile XaBranch current;
     private volatile int timeoutSeconds;
 
     HeraldXAResource(HeraldXASession session) {
@@ -60,9 +63,7 @@ public final class HeraldXAResource implements XAResource {
 
     /** The branch the session's work goes to now, or null outside a branch. */
     XaBranch current() {
-        synchronized (branches()) {
-            return current;
-        }
+        return current;
     }
 
     /** The session closes: what it received in the current branch stays the branch's. */

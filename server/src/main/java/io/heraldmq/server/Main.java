@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * {@code java -jar heraldmq-server.jar [--port N] [--data-dir DIR] [--config FILE]}: runs a broker until SIGTERM,
  * then shuts it down cleanly (connections closed, logs flushed and closed) and exits 0.
  * {@code java -jar heraldmq-server.jar hash-password < password.txt} prints a password hash for the config file.
- * {@code topic}, {@code sub}, {@code dlq}, {@code cluster} and {@code tx} administer a running broker (see {@code heraldmq topic --help}); they
+ * {@code topic}, {@code sub}, {@code dlq}, {@code cluster} and {@code tx} administer a running broker (see
+ * {@code heraldmq topic --help}); they
  * exit 0 on success, 1 when the broker refuses, 2 for bad arguments, 3 when the broker cannot be reached.
  */
 @Command(name = "heraldmq", mixinStandardHelpOptions = true, version = "HeraldMQ 0.1.0",

@@ -101,7 +101,8 @@ final class PartitionSubscription implements Partition.AppendListener {
     private long expired;
 
     /** Context: the partition's. */
-    PartitionSubscription(Subscription subscription, Partition partition, Position start, HeldDeliveries heldDeliveries) {
+    PartitionSubscription(Subscription subscription, Partition partition, Position start,
+                          HeldDeliveries heldDeliveries) {
         this.subscription = subscription;
         this.partition = partition;
         this.queue = subscription.queue();

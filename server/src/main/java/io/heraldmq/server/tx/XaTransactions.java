@@ -25,7 +25,7 @@ import java.util.logging.Logger;
  * <pre>
  *   (XA_PREPARE) PREPARING --journaled PREPARED--> PREPARED --XA_COMMIT/XA_ROLLBACK--> DECIDING --applied--> gone
  *                                                      \--heraldmq tx commit|rollback--> DECIDING --applied-->
- *                                                          HEURISTIC_COMMITTED | HEURISTIC_ROLLED_BACK --XA_FORGET--> gone
+ *                         HEURISTIC_COMMITTED | HEURISTIC_ROLLED_BACK --XA_FORGET--> gone
  * </pre>
  * Invariants:
  * <ul>
