@@ -47,6 +47,7 @@ public final class XaPrepareHandler implements RequestHandler {
         XaPrepare prepare = XaPrepare.decode(frame.body());
         int correlationId = frame.correlationId();
         if (clustered) {
+            releaseConsumed(connection, prepare.work());
             connection.replyError(correlationId, ErrorCode.ILLEGAL_STATE, CLUSTERED);
             return;
         }
