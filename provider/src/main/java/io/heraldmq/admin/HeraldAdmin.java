@@ -362,6 +362,37 @@ public final class HeraldAdmin implements AutoCloseable {
         request(AdminOperation.CLUSTER_REBALANCE);
     }
 
+    // ---------------------------------------------------------------- XA transactions
+
+    /** The XA branches the broker holds: prepared, or decided by an operator and not yet forgotten. */
+    public List<PreparedTransaction> listTransactions() {
+        AdminResult r = request(AdminOperation.TX_LIST);
+        List<PreparedTransaction> out = new ArrayList<>();
+        for (int i = 0; i < r.rows().size(); i++) {
+            out.add(new PreparedTransaction(r.get(i, "xid"), r.get(i, "state"),
+                    Long.parseLong(r.get(i, "prepared.at")), Integer.parseInt(r.get(i, "messages")),
+                    Integer.parseInt(r.get(i, "consumed")), ids(r.get(i, "destinations"))));
+        }
+        return out;
+    }
+
+    /**
+     * Commits a prepared XA branch whose transaction manager will not (a heuristic decision: only when it is known to
+     * be lost or stuck). Its messages are delivered and what it consumed is acknowledged; the transaction manager's
+     * own commit is answered XA_HEURCOM, its rollback too, until it forgets the branch.
+     *
+     * @param xid {@code formatId:gtridHex:bqualHex}, as {@link #listTransactions()} shows it
+     * @throws HeraldAdminException XA_UNKNOWN_XID if no such branch is prepared, INVALID_ARGUMENT for a bad xid
+     */
+    public void commitTransaction(String xid) {
+        request(AdminOperation.TX_COMMIT, "xid", xid);
+    }
+
+    /** Rolls a prepared XA branch back heuristically; as {@link #commitTransaction} (XA_HEURRB). */
+    public void rollbackTransaction(String xid) {
+        request(AdminOperation.TX_ROLLBACK, "xid", xid);
+    }
+
     private static List<String> ids(String csv) {
         return csv == null || csv.isEmpty() ? List.of() : List.of(csv.split(","));
     }

@@ -73,6 +73,7 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
     private final AtomicLong temporaryIds = new AtomicLong();
     /** Temporary destinations this connection made and has not deleted: made again after failover. */
     private final Set<HeraldDestination> temporaries = ConcurrentHashMap.newKeySet();
+    private final XaBranches xaBranches = new XaBranches();
     private final Object startLock = new Object();
     private volatile boolean started;
     private volatile boolean closed;
@@ -239,6 +240,15 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
     }
 
     // ---- for sessions, producers, consumers ----
+
+    /** The XA branches of this connection's XA sessions that the broker has not decided yet. */
+    XaBranches xaBranches() {
+        return xaBranches;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
 
     BrokerConnection broker() {
         return broker;

@@ -101,6 +101,11 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
     private volatile boolean subscribed;
     /** The prefetch credit was granted, in SUBSCRIBE or in a CREDIT once the connection started. */
     private final AtomicBoolean initialCreditSent = new AtomicBoolean();
+    /**
+     * XA branches that took deliveries of this consumer ({@link #takeForBranch}) and have not ended: until they have,
+     * a close keeps the consumer open on the broker (CLOSE would give those deliveries back). Guarded by ackLock.
+     */
+    private int branchHolds;
 
     HeraldMessageConsumer(HeraldSession session, HeraldDestination destination, String subscriptionName, byte flags,
                           String selector) {
@@ -794,7 +799,8 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
             return;
         }
         closed = true;
-        if (session.closedConsumerHoldsDeliveries() && connection.broker().isOpen() && holdForSession()) {
+        if ((session.closedConsumerHoldsDeliveries() || heldByBranches()) && connection.broker().isOpen()
+                && holdForSession()) {
             return;
         }
         List<Delivery> seenInBuffer = new ArrayList<>();
@@ -849,7 +855,7 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
         List<Delivery> unseen = new ArrayList<>();
         List<Delivery> rolledBack = new ArrayList<>();
         synchronized (ackLock) {
-            if (unacknowledged.isEmpty()) {
+            if (unacknowledged.isEmpty() && branchHolds == 0) {
                 return false;
             }
             closeDeferred = true;
@@ -873,6 +879,11 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
             if (!rolledBack.isEmpty()) {
                 release(rolledBack);
             }
+            if (unacknowledged.isEmpty()) {
+                // held by XA branches only: no longer the session's; the last branch to end closes it
+                session.consumerClosed(this);
+                return true;
+            }
         }
         session.consumerClosedHoldingDeliveries(this);
         return true;
@@ -891,6 +902,9 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
                         release(unacknowledged);
                     }
                     unacknowledged.clear();
+                    if (branchHolds > 0) {
+                        return; // an XA branch still holds deliveries of it: the last to end closes it
+                    }
                 }
                 connection.broker().request(corr -> new Close(Close.CONSUMER, id).encode(corr))
                         .whenComplete((frame, error) -> connection.unregister(id));
@@ -899,6 +913,90 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
             }
         } finally {
             session.consumerClosed(this);
+        }
+    }
+
+    // ---- XA branches ----
+
+    private boolean heldByBranches() {
+        synchronized (ackLock) {
+            return branchHolds > 0;
+        }
+    }
+
+    /**
+     * XA end: the deliveries the application took while the session was associated with a branch leave this
+     * consumer's unacknowledged ones and become the branch's; the broker still has them in flight to this consumer.
+     *
+     * @return them, or null if there are none
+     */
+    BranchPart takeForBranch() {
+        synchronized (ackLock) {
+            if (unacknowledged.isEmpty()) {
+                return null;
+            }
+            List<Delivery> taken = new ArrayList<>(unacknowledged);
+            unacknowledged.clear();
+            branchHolds++;
+            return new BranchPart(taken);
+        }
+    }
+
+    /** The deliveries one XA branch consumed through this consumer. */
+    final class BranchPart {
+        private final List<Delivery> deliveries;
+        private boolean ended;
+
+        private BranchPart(List<Delivery> deliveries) {
+            this.deliveries = deliveries;
+        }
+
+        /** Adds the entries XA_PREPARE or a one-phase XA_COMMIT carries. */
+        void addTo(List<io.heraldmq.protocol.Commit.Consumed> out) {
+            for (Delivery d : deliveries) {
+                out.add(new io.heraldmq.protocol.Commit.Consumed(id, d.partition, d.offset));
+            }
+        }
+
+        /** Whether a delivery came on a socket that is lost since: the broker gave it out again. */
+        boolean stale() {
+            for (Delivery d : deliveries) {
+                if (HeraldMessageConsumer.this.stale(d)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /**
+         * The branch ended, prepared or committed ({@code release} false: the broker has the deliveries now) or
+         * rolled back before the broker saw it ({@code release}: they go back, counted). A consumer closed meanwhile
+         * closes on the broker once no branch holds deliveries of it.
+         */
+        void ended(boolean release) {
+            boolean closeNow;
+            synchronized (ackLock) {
+                if (ended) {
+                    return;
+                }
+                ended = true;
+                if (release && connection.broker().isOpen()) {
+                    List<Delivery> live = new ArrayList<>();
+                    for (Delivery d : deliveries) {
+                        if (!HeraldMessageConsumer.this.stale(d)) {
+                            live.add(d);
+                        }
+                    }
+                    if (!live.isEmpty()) {
+                        release(live);
+                    }
+                }
+                branchHolds--;
+                closeNow = closeDeferred && branchHolds == 0 && unacknowledged.isEmpty();
+            }
+            if (closeNow) {
+                heldDeliveriesSettled(true);
+            }
         }
     }
 

@@ -134,9 +134,10 @@ public class HeraldMessageProducer implements MessageProducer, QueueSender, Topi
             throw new JMSException("message of " + size + " bytes exceeds the maximum message size of "
                     + connection.maxMessageBytes() + " bytes (broker setting max.message.bytes)");
         }
-        if (session.isTransacted()) {
+        TransactedSends transaction = session.transactedSends();
+        if (transaction != null) {
             // Buffered until commit; a send in a transaction is complete once it is part of the transaction.
-            session.transactedSends().add(d, partition, persistent, now, key, encoded);
+            transaction.add(d, partition, persistent, now, key, encoded);
             if (completionListener != null) {
                 session.completeInOrder(CompletableFuture.completedFuture(null), message, completionListener);
             }

@@ -306,8 +306,44 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
 
     // ---- transactions and asynchronous send completions ----
 
+    /** Whether sends are buffered and receives held for a transaction now (an XA session: while in a branch). */
     boolean isTransacted() {
         return transactedSends != null;
+    }
+
+    /**
+     * XA end: what this session's consumers (open, or closed while holding deliveries) delivered and nobody
+     * acknowledged becomes the branch's; consumers closed meanwhile are then no longer the session's to settle.
+     */
+    List<HeraldMessageConsumer.BranchPart> takeForBranch() {
+        List<HeraldMessageConsumer.BranchPart> parts = new ArrayList<>();
+        for (HeraldMessageConsumer c : consumers) {
+            HeraldMessageConsumer.BranchPart part = c.takeForBranch();
+            if (part != null) {
+                parts.add(part);
+            }
+        }
+        List<HeraldMessageConsumer> closedOnes = new ArrayList<>(closedHoldingDeliveries);
+        closedHoldingDeliveries.clear();
+        for (HeraldMessageConsumer c : closedOnes) {
+            HeraldMessageConsumer.BranchPart part = c.takeForBranch();
+            if (part != null) {
+                parts.add(part); // the consumer closes on the broker when the branch ends
+            } else {
+                c.heldDeliveriesSettled(true);
+            }
+        }
+        return parts;
+    }
+
+    /** Whether a consumer of this session holds delivered messages nobody acknowledged or committed yet. */
+    boolean holdsUnacknowledged() {
+        for (HeraldMessageConsumer c : consumers) {
+            if (c.holdsUnacknowledged()) {
+                return true;
+            }
+        }
+        return !closedHoldingDeliveries.isEmpty();
     }
 
     /**
@@ -316,7 +352,7 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
      * as in Artemis; the specification lets acknowledge cover every message the session consumed).
      */
     boolean closedConsumerHoldsDeliveries() {
-        return (transactedSends != null || acknowledgeMode == CLIENT_ACKNOWLEDGE) && !closing;
+        return (isTransacted() || acknowledgeMode == CLIENT_ACKNOWLEDGE) && !closing;
     }
 
     AsyncSends asyncSends() {
@@ -451,6 +487,7 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
         return acknowledgeMode;
     }
 
+    /** The acknowledgement mode in force now (an XA session's depends on whether it is in a branch). */
     int ackMode() {
         return acknowledgeMode;
     }

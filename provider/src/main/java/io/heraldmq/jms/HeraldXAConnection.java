@@ -20,7 +20,7 @@ import jakarta.jms.XATopicSession;
 
 /**
  * An XA connection: a {@link HeraldConnection} that also makes {@link HeraldXASession}s. Its ordinary sessions are
- * those of any connection. XA itself is not supported yet; see {@link HeraldXASession}.
+ * those of any connection. Its XA sessions share the connection's XA branches; see {@link HeraldXAResource}.
  */
 public class HeraldXAConnection implements XAConnection, XAQueueConnection, XATopicConnection {
     private final HeraldConnection connection;

@@ -13,9 +13,9 @@ import jakarta.jms.XATopicConnectionFactory;
  * A connection factory that also makes XA connections and contexts, for application servers that ask for one. It
  * takes the same URL and options as {@link HeraldConnectionFactory}.
  * <p>
- * XA is not supported yet: the objects exist and obey the specification's rules for XA sessions (transacted, local
- * commit and rollback refused), but their {@link javax.transaction.xa.XAResource} refuses every call with
- * {@code XAER_RMERR}. Real XA comes with the resource adapter.
+ * Its XA sessions take part in two-phase commit through their {@link HeraldXAResource}: a transaction manager
+ * enlists them, and the broker keeps a prepared branch durably until the outcome (see {@link HeraldXAResource}).
+ * A clustered broker refuses XA for now.
  */
 public class HeraldXAConnectionFactory extends HeraldConnectionFactory
         implements XAConnectionFactory, XAQueueConnectionFactory, XATopicConnectionFactory {

@@ -11,8 +11,9 @@ import javax.transaction.xa.XAResource;
 
 /**
  * An XA context: a {@link HeraldJMSContext} over a {@link HeraldXASession}. It reports itself transacted and refuses
- * the local commit and rollback with {@link TransactionInProgressRuntimeException}. XA is not supported yet (the
- * XAResource refuses every call), so its work is done as outside a global transaction; see {@link HeraldXASession}.
+ * the local commit and rollback with {@link TransactionInProgressRuntimeException}; its XAResource is its session's,
+ * so its work belongs to a branch between start and end, and outside one is done at once (see
+ * {@link HeraldXASession}).
  */
 public class HeraldXAJMSContext extends HeraldJMSContext implements XAJMSContext {
     HeraldXAJMSContext(ContextConnection shared) {

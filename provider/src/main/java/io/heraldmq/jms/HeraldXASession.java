@@ -17,15 +17,19 @@ import javax.transaction.xa.XAResource;
  * itself transacted and refuses the local {@link #commit()} and {@link #rollback()} with
  * {@link TransactionInProgressException}, as the specification requires.
  * <p>
- * XA is not supported yet (the XAResource refuses every call; the resource adapter will bring it), so no global
- * transaction can ever be started. Work on this session is therefore done as outside a global transaction: sends
- * take effect at once and received messages are acknowledged as in AUTO_ACKNOWLEDGE.
+ * While its XAResource associates it with a branch (start ... end), its sends are buffered in the branch and what it
+ * receives is held for it (see {@link HeraldXAResource}). Outside a branch it works as a session outside a global
+ * transaction (Jakarta Messaging 3.1, section 6.2.8 leaves this to the provider; Artemis does the same): sends take
+ * effect at once and received messages are acknowledged as in AUTO_ACKNOWLEDGE. Closing it does not end its branch:
+ * the transaction manager still ends, prepares and commits it through the XAResource, and what it received stays
+ * held for the branch until then.
  */
 public class HeraldXASession extends HeraldSession implements XASession, XAQueueSession, XATopicSession {
-    private final HeraldXAResource xaResource = new HeraldXAResource();
+    private final HeraldXAResource xaResource;
 
     HeraldXASession(HeraldConnection connection) {
         super(connection, Session.AUTO_ACKNOWLEDGE);
+        this.xaResource = new HeraldXAResource(this);
     }
 
     @Override
@@ -81,5 +85,35 @@ public class HeraldXASession extends HeraldSession implements XASession, XAQueue
     public void recover() throws JMSException {
         checkClosed();
         throw new IllegalStateException("recover is not allowed on a transacted (XA) session");
+    }
+
+    // ---- in a branch or not ----
+
+    @Override
+    boolean isTransacted() {
+        return xaResource.current() != null;
+    }
+
+    @Override
+    TransactedSends transactedSends() {
+        XaBranch b = xaResource.current();
+        return b == null ? null : b.sends;
+    }
+
+    @Override
+    int ackMode() {
+        return xaResource.current() != null ? SESSION_TRANSACTED : AUTO_ACKNOWLEDGE;
+    }
+
+    @Override
+    void connectionInterrupted() {
+        xaResource.connectionInterrupted();
+        super.connectionInterrupted();
+    }
+
+    @Override
+    public void close() throws JMSException {
+        xaResource.sessionClosing();
+        super.close();
     }
 }

@@ -42,7 +42,7 @@ public final class HeraldInitialContextFactory implements InitialContextFactory 
     public static final String CONNECTION_FACTORY_PREFIX = "connectionFactory.";
     /** The Qpid JMS spelling of {@link #CONNECTION_FACTORY_PREFIX}. */
     public static final String CONNECTION_FACTORY_PREFIX_LOWER = "connectionfactory.";
-    /** Binds a {@link HeraldXAConnectionFactory} (XA is not supported yet; see its Javadoc). */
+    /** Binds a {@link HeraldXAConnectionFactory} (see its Javadoc). */
     public static final String XA_CONNECTION_FACTORY_PREFIX = "xaConnectionFactory.";
     public static final String QUEUE_PREFIX = "queue.";
     public static final String TOPIC_PREFIX = "topic.";

@@ -31,6 +31,14 @@ package io.heraldmq.protocol;
  *                        "-" when unknown)
  * CLUSTER_DRAIN        broker (a broker id), replicas (true: move its replicas too)    → no rows
  * CLUSTER_REBALANCE    (none)                                                          → no rows
+ * TX_LIST              (none)
+ *                      → xid (formatId:gtridHex:bqualHex), state (prepared|deciding|heuristic-commit|
+ *                        heuristic-rollback), prepared.at (ms since the epoch; since the broker's start for branches
+ *                        it recovered), messages (sent by the branch), consumed (deliveries it holds),
+ *                        destinations ("queue:a,topic:b")
+ * TX_COMMIT            xid: an operator commits a prepared XA branch (a heuristic decision the transaction
+ *                      manager is told of as XA_HEURCOM)                               → no rows
+ * TX_ROLLBACK          xid: likewise rolls it back (XA_HEURRB)                         → no rows
  * </pre>
  * The CLUSTER_ operations fail with ILLEGAL_STATE on a broker that is not clustered.
  * Subscription ids are those LIST_SUBSCRIPTIONS shows ({@code queue:<name>}, {@code durable:<clientId>:<name>},
@@ -47,7 +55,10 @@ public enum AdminOperation {
     SET_SUBSCRIPTION_RETENTION(8),
     CLUSTER_STATUS(9),
     CLUSTER_DRAIN(10),
-    CLUSTER_REBALANCE(11);
+    CLUSTER_REBALANCE(11),
+    TX_LIST(12),
+    TX_COMMIT(13),
+    TX_ROLLBACK(14);
 
     private final byte code;
 

@@ -49,11 +49,20 @@ public record Commit(long producerId, int sequence, List<Send> sends, List<Consu
     }
 
     public Buffer encode(int correlationId) {
+        return Frame.finish(writeBody(Frame.start(FrameType.COMMIT, correlationId, bodySizeHint())));
+    }
+
+    /** Roughly the bytes of the body (UTF-8 names counted at most 3 bytes a character). */
+    int bodySizeHint() {
         int size = 20 + CONSUMED_BYTES * consumed.size();
         for (Send s : sends) {
             size += 11 + 3 * s.destination().length() + s.batch().length();
         }
-        Buffer b = Frame.start(FrameType.COMMIT, correlationId, size);
+        return size;
+    }
+
+    /** Appends the body layout above to {@code b}: XA_PREPARE and a one-phase XA_COMMIT carry it too. */
+    Buffer writeBody(Buffer b) {
         b.appendLong(producerId).appendInt(sequence).appendInt(sends.size());
         for (Send s : sends) {
             b.appendByte(s.kind().code());
@@ -64,12 +73,19 @@ public record Commit(long producerId, int sequence, List<Send> sends, List<Consu
         for (Consumed c : consumed) {
             b.appendInt(c.consumerId()).appendInt(c.partition()).appendLong(c.offset());
         }
-        return Frame.finish(b);
+        return b;
     }
 
     /** Batches are slices of {@code body}; their content is checked by the broker, not here. */
     public static Commit decode(Buffer body) {
         Wire.Cursor c = new Wire.Cursor(body);
+        Commit commit = readBody(c);
+        c.expectEnd();
+        return commit;
+    }
+
+    /** Reads the body layout above from the cursor's position (up to its end or the layout's). */
+    static Commit readBody(Wire.Cursor c) {
         long producerId = c.readLong();
         int sequence = c.readInt();
         int sendCount = c.readInt();
@@ -99,7 +115,6 @@ public record Commit(long producerId, int sequence, List<Send> sends, List<Consu
         for (int i = 0; i < consumedCount; i++) {
             consumed[i] = new Consumed(c.readInt(), c.readInt(), c.readLong());
         }
-        c.expectEnd();
         return new Commit(producerId, sequence, List.of(sends), List.of(consumed));
     }
 }

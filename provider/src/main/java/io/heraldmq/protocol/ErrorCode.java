@@ -36,6 +36,16 @@ public enum ErrorCode {
      * the client throws a plain JMSException, as the specification (and Artemis) has it.
      */
     SUBSCRIPTION_CONFLICT(17),
+    /** XA: the broker knows no prepared or heuristically completed branch of that xid (XAER_NOTA). */
+    XA_UNKNOWN_XID(18),
+    /** XA: a branch of that xid is prepared already (XAER_DUPID). */
+    XA_DUPLICATE_XID(19),
+    /** XA: the branch is not in a state that allows the request (XAER_PROTO), e.g. forget of a prepared one. */
+    XA_WRONG_STATE(20),
+    /** XA: an operator committed the branch (heuristically) before the transaction manager decided (XA_HEURCOM). */
+    XA_HEURISTIC_COMMIT(21),
+    /** XA: an operator rolled the branch back (heuristically) before the transaction manager decided (XA_HEURRB). */
+    XA_HEURISTIC_ROLLBACK(22),
     /** Anything else; the message says what. */
     INTERNAL(99);
 

@@ -13,7 +13,10 @@ import io.vertx.core.buffer.Buffer;
  * </pre>
  * Requests and their responses: CONNECT → CONNECTED | ERROR; PRODUCE → PRODUCE_ACK | ERROR (PRODUCE_ACK only when
  * asked for); SUBSCRIBE → OK | ERROR; ACK → OK | ERROR when the correlation id is not 0; CLOSE → OK;
- * SET_CLIENT_ID, CREATE_TEMP, DELETE_TEMP, UNSUBSCRIBE → OK | ERROR; ADMIN → ADMIN_RESULT | ERROR; COMMIT → OK | ERROR. CREDIT and DELIVER are one-way. An ERROR
+ * SET_CLIENT_ID, CREATE_TEMP, DELETE_TEMP, UNSUBSCRIBE → OK | ERROR; ADMIN → ADMIN_RESULT | ERROR;
+ * COMMIT → OK | ERROR;
+ * XA_PREPARE, XA_COMMIT, XA_ROLLBACK, XA_FORGET → OK | ERROR; XA_RECOVER → XA_XIDS | ERROR. CREDIT and DELIVER are
+ * one-way. An ERROR
  * with correlation id 0 concerns the connection as a whole.
  *
  * @param type          frame type

@@ -35,8 +35,8 @@ public final class FrameDecoder {
     }
 
     /**
-     * @param maxCommitLength largest accepted length of a COMMIT frame, which carries a whole transaction
-     *                        ({@link Commit#MAX_FRAME_BYTES})
+     * @param maxCommitLength largest accepted length of a frame that carries a whole transaction (COMMIT,
+     *                        XA_PREPARE, XA_COMMIT: {@link Commit#MAX_FRAME_BYTES})
      */
     public FrameDecoder(int maxFrameLength, int maxCommitLength, Consumer<Frame> sink) {
         this.maxFrameLength = maxFrameLength;
@@ -129,7 +129,7 @@ public final class FrameDecoder {
         if (type == null) {
             throw new ProtocolException("unknown frame type " + code);
         }
-        if (length > maxFrameLength && type != FrameType.COMMIT) {
+        if (length > maxFrameLength && !type.carriesTransaction()) {
             throw new ProtocolException("frame of " + length + " bytes exceeds the limit of " + maxFrameLength
                     + " bytes");
         }

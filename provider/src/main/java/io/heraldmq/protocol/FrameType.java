@@ -19,9 +19,21 @@ public enum FrameType {
     UNSUBSCRIBE(15),
     ADMIN(16),
     ADMIN_RESULT(17),
-    COMMIT(18);
+    COMMIT(18),
+    /** XA: prepare a branch, its whole work in the frame ({@link XaPrepare}). */
+    XA_PREPARE(19),
+    /** XA: commit a branch, prepared or (one-phase) with its work in the frame ({@link XaCommit}). */
+    XA_COMMIT(20),
+    /** XA: roll a prepared branch back ({@link XaRollback}). */
+    XA_ROLLBACK(21),
+    /** XA: list the prepared and heuristically completed branches ({@link XaRecover}), answered by XA_XIDS. */
+    XA_RECOVER(22),
+    /** XA: forget a heuristically completed branch ({@link XaForget}). */
+    XA_FORGET(23),
+    /** The answer to XA_RECOVER ({@link XaXids}). */
+    XA_XIDS(24);
 
-    private static final FrameType[] BY_CODE = new FrameType[20];
+    private static final FrameType[] BY_CODE = new FrameType[32];
 
     static {
         for (FrameType t : values()) {
@@ -37,6 +49,11 @@ public enum FrameType {
 
     public byte code() {
         return code;
+    }
+
+    /** Whether a frame of this type carries a whole transaction and may be up to {@link Commit#MAX_FRAME_BYTES}. */
+    public boolean carriesTransaction() {
+        return this == COMMIT || this == XA_PREPARE || this == XA_COMMIT;
     }
 
     /** @return the type, or null if the code is unknown */

@@ -324,8 +324,11 @@ class FrameCodecTest {
         assertEquals(FrameType.ADMIN, FrameType.of((byte) 16));
         assertEquals(FrameType.ADMIN_RESULT, FrameType.of((byte) 17));
         assertEquals(FrameType.COMMIT, FrameType.of((byte) 18));
-        assertNull(FrameType.of((byte) 19));
-        assertNull(FrameType.of((byte) 20));
+        assertEquals(FrameType.XA_PREPARE, FrameType.of((byte) 19));
+        assertEquals(FrameType.XA_XIDS, FrameType.of((byte) 24));
+        assertNull(FrameType.of((byte) 25));
+        assertNull(FrameType.of((byte) 31));
+        assertNull(FrameType.of((byte) 32));
         assertNull(FrameType.of((byte) -1));
         assertNull(FrameType.of(Byte.MAX_VALUE));
     }

@@ -41,8 +41,16 @@ class FrameDecoderTest {
         all.appendBuffer(new Unsubscribe("sub").encode(11));
         all.appendBuffer(new Admin(AdminOperation.LIST_TOPICS, java.util.Map.of()).encode(12));
         all.appendBuffer(AdminResult.empty().encode(12));
-        all.appendBuffer(new Commit(1, 2, List.of(new Commit.Send(DestinationKind.QUEUE, "q", -1, batch)),
-                List.of(new Commit.Consumed(1, 0, 5))).encode(13));
+        Commit commit = new Commit(1, 2, List.of(new Commit.Send(DestinationKind.QUEUE, "q", -1, batch)),
+                List.of(new Commit.Consumed(1, 0, 5)));
+        all.appendBuffer(commit.encode(13));
+        WireXid xid = new WireXid(1, new byte[]{1}, new byte[]{2});
+        all.appendBuffer(new XaPrepare(xid, commit).encode(14));
+        all.appendBuffer(XaCommit.twoPhase(xid).encode(15));
+        all.appendBuffer(new XaRollback(xid).encode(16));
+        all.appendBuffer(XaRecover.encode(17));
+        all.appendBuffer(new XaForget(xid).encode(18));
+        all.appendBuffer(new XaXids(List.of(xid)).encode(17));
         return all;
     }
 
@@ -251,7 +259,7 @@ class FrameDecoderTest {
 
     @Test
     void unknownType() {
-        for (byte code : new byte[]{0, 19, 20, -1, 127}) {
+        for (byte code : new byte[]{0, 25, 31, -1, 127}) {
             FrameDecoder d = new FrameDecoder(MAX, frames::add);
             ProtocolException e = assertThrows(ProtocolException.class,
                     () -> d.feed(Buffer.buffer().appendInt(5).appendByte(code).appendInt(0)));

@@ -15,6 +15,8 @@ import io.heraldmq.server.admin.ListSubscriptionsCommand;
 import io.heraldmq.server.admin.ListTopicsCommand;
 import io.heraldmq.server.admin.SeekSubscriptionCommand;
 import io.heraldmq.server.admin.SetSubscriptionRetentionCommand;
+import io.heraldmq.server.admin.TxDecideCommand;
+import io.heraldmq.server.admin.TxListCommand;
 import io.heraldmq.server.cluster.BrokerIdentity;
 import io.heraldmq.server.cluster.ClusterMembership;
 import io.heraldmq.server.cluster.ClusterNode;
@@ -33,6 +35,11 @@ import io.heraldmq.server.handler.ProduceHandler;
 import io.heraldmq.server.handler.SetClientIdHandler;
 import io.heraldmq.server.handler.SubscribeHandler;
 import io.heraldmq.server.handler.UnsubscribeHandler;
+import io.heraldmq.server.handler.XaCommitHandler;
+import io.heraldmq.server.handler.XaForgetHandler;
+import io.heraldmq.server.handler.XaPrepareHandler;
+import io.heraldmq.server.handler.XaRecoverHandler;
+import io.heraldmq.server.handler.XaRollbackHandler;
 import io.heraldmq.server.log.DiskSpaceMonitor;
 import io.heraldmq.server.meta.MetaStore;
 import io.heraldmq.server.meta.MetaStoreOptions;
@@ -173,7 +180,7 @@ public final class Broker {
             // (until then the holds are lower, which only keeps more).
             return subscriptions.load().compose(x -> topics.load())
                     .compose(x -> TransactionLog.open(vertx, config.dataDir(), TransactionLog.DEFAULT_ROLL_BYTES,
-                            topics, meta))
+                            topics, meta, subscriptions))
                     .compose(t -> {
                         txLog = t;
                         return subscriptions.loadPositions();
@@ -198,7 +205,14 @@ public final class Broker {
             handlers.put(FrameType.SUBSCRIBE, new SubscribeHandler(autoCreation, subscriptions, temporaries));
             handlers.put(FrameType.CREDIT, new CreditHandler());
             handlers.put(FrameType.ACK, new AckHandler());
-            handlers.put(FrameType.COMMIT, new CommitHandler(autoCreation, config.maxMessageBytes(), disk, txLog));
+            CommitHandler commits = new CommitHandler(autoCreation, config.maxMessageBytes(), disk, txLog);
+            boolean clustered = config.cluster() != null;
+            handlers.put(FrameType.COMMIT, commits);
+            handlers.put(FrameType.XA_PREPARE, new XaPrepareHandler(commits, txLog.xa(), clustered));
+            handlers.put(FrameType.XA_COMMIT, new XaCommitHandler(commits, txLog.xa(), clustered));
+            handlers.put(FrameType.XA_ROLLBACK, new XaRollbackHandler(txLog.xa(), clustered));
+            handlers.put(FrameType.XA_RECOVER, new XaRecoverHandler(txLog.xa()));
+            handlers.put(FrameType.XA_FORGET, new XaForgetHandler(txLog.xa()));
             handlers.put(FrameType.CLOSE, new CloseHandler(clientIds));
             handlers.put(FrameType.SET_CLIENT_ID, new SetClientIdHandler(clientIds));
             handlers.put(FrameType.CREATE_TEMP, new CreateTempHandler(temporaries));
@@ -271,6 +285,9 @@ public final class Broker {
         commands.put(AdminOperation.DEAD_LETTER_SETTINGS, new DeadLetterSettingsCommand(topics, deadLetters));
         commands.put(AdminOperation.SET_SUBSCRIPTION_RETENTION,
                 new SetSubscriptionRetentionCommand(topics, subscriptions));
+        commands.put(AdminOperation.TX_LIST, new TxListCommand(txLog.xa()));
+        commands.put(AdminOperation.TX_COMMIT, new TxDecideCommand(txLog.xa(), true));
+        commands.put(AdminOperation.TX_ROLLBACK, new TxDecideCommand(txLog.xa(), false));
         for (AdminOperation op : List.of(AdminOperation.CLUSTER_STATUS, AdminOperation.CLUSTER_DRAIN,
                 AdminOperation.CLUSTER_REBALANCE)) {
             commands.put(op, args -> clusterCommand(op, args));
@@ -328,6 +345,11 @@ public final class Broker {
     public ReplicaStates replicaStates() {
         ClusterNode c = cluster;
         return c == null ? null : c.replicaStates();
+    }
+
+    /** The XA branches this broker holds. */
+    public io.heraldmq.server.tx.XaTransactions transactions() {
+        return txLog.xa();
     }
 
     /** Redelivery and dead-letter settings by destination, for administration. */

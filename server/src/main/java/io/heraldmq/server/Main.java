@@ -6,6 +6,7 @@ import io.heraldmq.server.cli.DeadLetterCommand;
 import io.heraldmq.server.cli.ProduceCommand;
 import io.heraldmq.server.cli.SubscriptionCommand;
 import io.heraldmq.server.cli.TopicCommand;
+import io.heraldmq.server.cli.TxCommand;
 import io.heraldmq.server.spi.BrokerPlugins;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,13 +26,15 @@ import java.util.concurrent.TimeUnit;
  * {@code java -jar heraldmq-server.jar [--port N] [--data-dir DIR] [--config FILE]}: runs a broker until SIGTERM,
  * then shuts it down cleanly (connections closed, logs flushed and closed) and exits 0.
  * {@code java -jar heraldmq-server.jar hash-password < password.txt} prints a password hash for the config file.
- * {@code topic}, {@code sub}, {@code dlq} and {@code cluster} administer a running broker (see {@code heraldmq topic --help}); they
+ * {@code topic}, {@code sub}, {@code dlq}, {@code cluster} and {@code tx} administer a running broker (see
+ * {@code heraldmq topic --help}); they
  * exit 0 on success, 1 when the broker refuses, 2 for bad arguments, 3 when the broker cannot be reached.
  * {@code produce} and {@code consume} send lines as messages and print messages as lines, like Kafka's console tools.
  */
 @Command(name = "heraldmq", mixinStandardHelpOptions = true, version = "HeraldMQ 0.1.0",
         subcommands = {HashPasswordCommand.class, TopicCommand.class, SubscriptionCommand.class,
-                DeadLetterCommand.class, ClusterCommand.class, ProduceCommand.class, ConsumeCommand.class},
+                DeadLetterCommand.class, ClusterCommand.class, ProduceCommand.class, ConsumeCommand.class,
+                TxCommand.class},
         description = "Runs a HeraldMQ broker. With no options: one node, data under ./data, 127.0.0.1:7440.")
 public final class Main implements Callable<Integer> {
     @Option(names = "--port", description = "client port; 0 = any free port (default 7440)")

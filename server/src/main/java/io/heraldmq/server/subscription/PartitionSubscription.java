@@ -75,6 +75,8 @@ final class PartitionSubscription implements Partition.AppendListener {
     private final List<ConsumerLink> consumers = new ArrayList<>();
     private final LongKeyMap<InFlight> inFlight = new LongKeyMap<>();
     private final DeliveryWindow window = new DeliveryWindow();
+    /** Offsets prepared XA branches consumed: skipped like deliveries in flight until their outcome. */
+    private final HeldDeliveries.Entry held;
     /** Records only consumers without credit can take (selector, group owner), set aside from a full window. */
     private final DeliveryWindow blocked = new DeliveryWindow();
     private final DelayedDeliveries delayed = new DelayedDeliveries();
@@ -98,12 +100,15 @@ final class PartitionSubscription implements Partition.AppendListener {
     /** Records skipped because their JMSExpiration had passed; in memory only, from when this cursor opened. */
     private long expired;
 
-    PartitionSubscription(Subscription subscription, Partition partition, Position start) {
+    /** Context: the partition's. */
+    PartitionSubscription(Subscription subscription, Partition partition, Position start,
+                          HeldDeliveries heldDeliveries) {
         this.subscription = subscription;
         this.partition = partition;
         this.queue = subscription.queue();
         this.acks = new AckTracker(start.committedOffset(), start.ackedRanges());
         this.readOffset = start.committedOffset();
+        this.held = heldDeliveries.entry(subscription.id(), partition.id());
     }
 
     Partition partition() {
@@ -239,6 +244,49 @@ final class PartitionSubscription implements Partition.AppendListener {
             case Ack.REJECTED -> deadLetter(offset, f.record, f.deliveryCount,
                     reason != null ? reason : "rejected by the consumer");
             default -> markSettled(offset);
+        }
+    }
+
+    /**
+     * A prepared XA branch consumed this delivery: it leaves the consumer (which may now close or drop without it
+     * coming back) and is held until the branch's outcome ({@link HeldDeliveries}).
+     *
+     * @return false if it is not in flight to {@code link} (returned already): it cannot be held
+     */
+    boolean hold(ConsumerLink link, long offset) {
+        InFlight f = inFlight.get(offset);
+        if (f == null || f.link != link) {
+            return false;
+        }
+        inFlight.remove(offset);
+        held.offsets.put(offset, new HeldDeliveries.Held(f.deliveryCount, f.record));
+        return true;
+    }
+
+    /** The branch that held {@code offset} committed: it is consumed. */
+    void settleHeld(long offset) {
+        if (held.offsets.remove(offset) != null) {
+            markSettled(offset);
+        }
+    }
+
+    /**
+     * The branch that held {@code offset} rolled back (or its prepare was refused): it comes again, counted. A record
+     * held since before a restart is read from the log again.
+     */
+    void releaseHeld(long offset) {
+        HeldDeliveries.Held h = held.offsets.remove(offset);
+        if (h == null || acks.isSettled(offset)) {
+            return;
+        }
+        if (h.record() != null) {
+            redeliver(offset, h.deliveryCount() + 1, h.record(), "the XA transaction was rolled back");
+        } else {
+            parkedCounts.put(offset, Math.max(2, firstDeliveryCount(offset) + 1));
+            rewind(offset);
+        }
+        if (!consumers.isEmpty()) {
+            dispatch();
         }
     }
 
@@ -467,7 +515,7 @@ final class PartitionSubscription implements Partition.AppendListener {
 
     /** Decides about one record read from the log. */
     private void admit(long offset, Buffer record, long now) {
-        if (acks.isSettled(offset)) {
+        if (acks.isSettled(offset) || held.isHeld(offset)) {
             return;
         }
         if (offset < highWater) {

@@ -115,6 +115,50 @@ public final class ServerConsumer {
     }
 
     /**
+     * A prepared XA branch consumed these deliveries ({@code ack}'s partitions and offsets): they are held for it
+     * ({@link HeldDeliveries}) rather than settled.
+     *
+     * @return the entries that could not be held (no longer in flight to this consumer), as [partition, offset]
+     *         pairs; empty if all were
+     */
+    public Future<List<long[]>> hold(Ack ack) {
+        int[] partitions = ack.partitions();
+        long[] offsets = ack.offsets();
+        List<long[]> missed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Future<Void>> done = new ArrayList<>();
+        for (int p = 0; p < links.length; p++) {
+            List<Long> mine = new ArrayList<>();
+            for (int i = 0; i < partitions.length; i++) {
+                if (partitions[i] == p) {
+                    mine.add(offsets[i]);
+                }
+            }
+            if (mine.isEmpty()) {
+                continue;
+            }
+            ConsumerLink link = links[p];
+            int partition = p;
+            Promise<Void> held = Promise.promise();
+            link.subscription.partition().run(() -> {
+                for (long offset : mine) {
+                    if (!link.subscription.hold(link, offset)) {
+                        missed.add(new long[]{partition, offset});
+                    }
+                }
+                held.complete();
+            });
+            done.add(held.future());
+        }
+        for (int partition : partitions) {
+            if (partition < 0 || partition >= links.length) {
+                missed.add(new long[]{partition, -1});
+                break;
+            }
+        }
+        return Future.all(done).map(v -> List.copyOf(missed));
+    }
+
+    /**
      * Detaches from every partition; unsettled deliveries return to the subscription.
      *
      * @param graceful the client closed the consumer (and released what its application saw); otherwise the

@@ -33,12 +33,14 @@ public final class Subscription {
     private final DeadLetters deadLetters;
     private final Runnable onLastConsumerGone;
     private final PartitionSubscription[] parts;
+    private final HeldDeliveries held;
     private final AtomicInteger consumers = new AtomicInteger();
     /** Read by each partition's retention check; administration may change it. */
     private volatile long retentionMs;
 
     private Subscription(String id, Topic topic, boolean durable, MessageFilter filter, MetaStore meta,
-                         DeadLetters deadLetters, Runnable onLastConsumerGone) {
+                         DeadLetters deadLetters, HeldDeliveries held, Runnable onLastConsumerGone) {
+        this.held = held;
         this.id = id;
         this.topic = topic;
         this.durable = durable;
@@ -52,14 +54,15 @@ public final class Subscription {
     /**
      * Opens a subscription at its stored positions, or at {@code start} in partitions it has none for.
      *
+     * @param held               the deliveries prepared XA branches hold, which this subscription must skip
      * @param onLastConsumerGone called when the last consumer closes (non-durable subscriptions delete themselves)
      * @param retentionMs        how long the log keeps what this subscription has not acknowledged (when the
      *                           destination's limits alone would delete it)
      */
     public static Future<Subscription> open(String id, Topic topic, boolean durable, MessageFilter filter,
                                             Start start, MetaStore meta, DeadLetters deadLetters,
-                                            Runnable onLastConsumerGone, long retentionMs) {
-        Subscription s = new Subscription(id, topic, durable, filter, meta, deadLetters, onLastConsumerGone);
+                                            HeldDeliveries held, Runnable onLastConsumerGone, long retentionMs) {
+        Subscription s = new Subscription(id, topic, durable, filter, meta, deadLetters, held, onLastConsumerGone);
         s.retentionMs = retentionMs;
         Future<Map<Integer, Position>> stored = deadLetters.policy(topic).compose(policy ->
                 durable ? meta.loadPositions(id) : Future.succeededFuture(Map.of()));
@@ -86,7 +89,7 @@ public final class Subscription {
                             }
                         }
                     }
-                    PartitionSubscription ps = new PartitionSubscription(s, p, pos);
+                    PartitionSubscription ps = new PartitionSubscription(s, p, pos, held);
                     s.parts[p.id()] = ps;
                     p.addListener(ps);
                     done.complete();
@@ -265,6 +268,28 @@ public final class Subscription {
             }
             return sum;
         });
+    }
+
+    /**
+     * The branch that held these offsets of one partition committed ({@code commit}) or rolled back: they are
+     * settled, or come again counted.
+     *
+     * @return completes on the partition's context once done
+     */
+    public Future<Void> endHold(int partition, long[] offsets, boolean commit) {
+        PartitionSubscription ps = parts[partition];
+        Promise<Void> done = Promise.promise();
+        ps.partition().run(() -> {
+            for (long offset : offsets) {
+                if (commit) {
+                    ps.settleHeld(offset);
+                } else {
+                    ps.releaseHeld(offset);
+                }
+            }
+            done.complete();
+        });
+        return done.future();
     }
 
     /** Stops dispatch in every partition; the stored position (if durable) stays. */

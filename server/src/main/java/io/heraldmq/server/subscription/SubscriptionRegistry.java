@@ -31,6 +31,8 @@ import java.util.function.Function;
 public final class SubscriptionRegistry {
     private final MetaStore meta;
     private final DeadLetters deadLetters;
+    /** The deliveries prepared XA branches hold; every subscription skips them. */
+    private final HeldDeliveries held = new HeldDeliveries();
     private final Map<String, Future<Subscription>> open = new ConcurrentHashMap<>();
     /** Definitions of durable subscriptions (stored) and shared non-durable ones (while they exist), by id. */
     private final Map<String, SubscriptionRecord> definitions = new ConcurrentHashMap<>();
@@ -63,6 +65,53 @@ public final class SubscriptionRegistry {
         this.meta = meta;
         this.deadLetters = deadLetters;
         this.defaultRetentionMs = defaultRetentionMs;
+    }
+
+    /** The deliveries prepared XA branches hold. */
+    public HeldDeliveries held() {
+        return held;
+    }
+
+    /**
+     * The destination a durable subscription (a queue's or a durable topic subscription) reads, by id: for ending the
+     * holds of a prepared branch found in the journal, which names subscriptions only. Null if there is no such
+     * durable subscription (deleted since).
+     */
+    public DestinationRef destinationOf(String id) {
+        if (id.startsWith("queue:")) {
+            return new DestinationRef(DestinationKind.QUEUE, id.substring("queue:".length()));
+        }
+        SubscriptionRecord r = definitions.get(id);
+        return r != null && r.durable() ? new DestinationRef(DestinationKind.TOPIC, r.topic()) : null;
+    }
+
+    /** A destination by kind and name. */
+    public record DestinationRef(DestinationKind kind, String name) {
+    }
+
+    /**
+     * The subscription with this id, opened if it is a durable one that nobody has open (its dispatcher is then idle
+     * until a consumer attaches): where a prepared XA branch's held deliveries are settled or released, through the
+     * subscription's own position, so that nothing else writes that position meanwhile.
+     *
+     * @return null if there is no such subscription any more (a non-durable one that ended, a deleted one)
+     */
+    public Future<Subscription> openForHolds(String id, Topic topic) {
+        Future<Subscription> f = opened(id);
+        if (f != null) {
+            return f;
+        }
+        if (id.equals(queueId(topic.name())) && topic.isQueue()) {
+            return queue(topic);
+        }
+        SubscriptionRecord r = definitions.get(id);
+        if (r == null || !r.durable() || !r.topic().equals(topic.name()) || topic.isQueue()) {
+            return null;
+        }
+        // Without noLocal: an idle dispatcher filters nothing, and the first consumer with noLocal reopens it.
+        return open.computeIfAbsent(id, k -> Subscription.open(k, topic, true,
+                MessageFilters.create(r.selector(), null), Subscription.Start.LOG_START, meta, deadLetters, held,
+                () -> { }, retentionFor(k)));
     }
 
     /** Id of an unshared durable subscription: client id and name. */
@@ -226,7 +275,7 @@ public final class SubscriptionRegistry {
     public Future<Subscription> queue(Topic queue) {
         String id = queueId(queue.name());
         return open.computeIfAbsent(id, k -> Subscription.open(k, queue, true, MessageFilter.ALL,
-                Subscription.Start.LOG_START, meta, deadLetters, () -> { }, retentionFor(k)));
+                Subscription.Start.LOG_START, meta, deadLetters, held, () -> { }, retentionFor(k)));
     }
 
     /**
@@ -235,7 +284,7 @@ public final class SubscriptionRegistry {
      */
     public Future<Subscription> temporaryQueue(Topic queue) {
         return open.computeIfAbsent(temporaryQueueId(queue.name()), k -> Subscription.open(k, queue, false,
-                MessageFilter.ALL, Subscription.Start.LOG_START, meta, deadLetters, () -> { }, retentionFor(k)));
+                MessageFilter.ALL, Subscription.Start.LOG_START, meta, deadLetters, held, () -> { }, retentionFor(k)));
     }
 
     /** Stops the implicit subscription of a deleted temporary queue. */
@@ -280,14 +329,14 @@ public final class SubscriptionRegistry {
                     Future<Void> closed = ar.succeeded() ? ar.result().close() : Future.succeededFuture();
                     return closed.compose(v -> open.computeIfAbsent(id,
                             k -> Subscription.open(k, topic, true, filter, Subscription.Start.LOG_START, meta,
-                                    deadLetters, () -> { }, retentionFor(k))));
+                                    deadLetters, held, () -> { }, retentionFor(k))));
                 });
             } else {
                 // An existing subscription resumes at its stored positions. A partition without one (its start was
                 // lost, or the partition is younger than the subscription) starts at the log start: a redelivery
                 // can be told apart by the application, a loss cannot.
                 subscription = open.computeIfAbsent(id, k -> Subscription.open(k, topic, true, filter,
-                        Subscription.Start.LOG_START, meta, deadLetters, () -> { }, retentionFor(k)));
+                        Subscription.Start.LOG_START, meta, deadLetters, held, () -> { }, retentionFor(k)));
             }
         } else {
             Future<Void> cleared = stored == null ? Future.succeededFuture() : deleteIfIdle(id,
@@ -300,7 +349,7 @@ public final class SubscriptionRegistry {
                 definitions.put(id, created);
                 return meta.saveSubscription(created);
             }).compose(v -> replicate(new DefinitionChange(created.topic(), id, created))).compose(v -> open.computeIfAbsent(id, k -> Subscription.open(k, topic, true, filter,
-                    Subscription.Start.LOG_END, meta, deadLetters, () -> { }, retentionFor(k))));
+                    Subscription.Start.LOG_END, meta, deadLetters, held, () -> { }, retentionFor(k))));
         }
         if (wanted.shared()) {
             return subscription;
@@ -321,13 +370,13 @@ public final class SubscriptionRegistry {
                     + " topic or selector");
         }
         return open.computeIfAbsent(id, k -> Subscription.open(k, topic, false, filter, Subscription.Start.LOG_END,
-                meta, deadLetters, () -> remove(k), defaultRetentionMs));
+                meta, deadLetters, held, () -> remove(k), defaultRetentionMs));
     }
 
     /** A private subscription for one non-durable topic consumer. */
     public Future<Subscription> nonDurable(Topic topic, String id, MessageFilter filter) {
         AtomicReference<Subscription> self = new AtomicReference<>();
-        return Subscription.open(id, topic, false, filter, Subscription.Start.LOG_END, meta, deadLetters, () -> {
+        return Subscription.open(id, topic, false, filter, Subscription.Start.LOG_END, meta, deadLetters, held, () -> {
             nonDurable.remove(id);
             self.get().close();
         }, defaultRetentionMs).onSuccess(s -> {
@@ -414,7 +463,7 @@ public final class SubscriptionRegistry {
             });
             return committed.transform(ar -> {
                 Subscription.open(id, topic, true, filter, topic.isQueue() ? Subscription.Start.LOG_START
-                        : Subscription.Start.LOG_END, meta, deadLetters, () -> { }, retentionFor(id))
+                        : Subscription.Start.LOG_END, meta, deadLetters, held, () -> { }, retentionFor(id))
                         .onComplete(replacement);
                 return ar.succeeded() ? Future.succeededFuture(moved) : Future.failedFuture(ar.cause());
             });

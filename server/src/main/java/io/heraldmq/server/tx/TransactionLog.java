@@ -3,6 +3,7 @@ package io.heraldmq.server.tx;
 import io.heraldmq.server.log.OffsetCheckpointFile;
 import io.heraldmq.server.meta.MetaStore;
 import io.heraldmq.server.partition.TopicRegistry;
+import io.heraldmq.server.subscription.SubscriptionRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -21,7 +22,9 @@ import java.util.logging.Logger;
  * buffer before the sync began) and then {@code <data>/tx/checkpoint} records the highest index at and below which
  * everything is applied ({@link OffsetCheckpointFile} layout). Recovery starts after it; journal files wholly at or
  * below it are deleted. A transaction whose application failed stays unapplied, so the checkpoint stops before it
- * until the next start applies it.
+ * until the next start applies it. The records of living XA branches stay unapplied too ({@link XaTransactions}):
+ * before each checkpoint, those that have waited long are copied to the journal's end, so that one undecided
+ * branch does not keep the whole journal behind it.
  */
 public final class TransactionLog {
     private static final Logger LOG = Logger.getLogger(TransactionLog.class.getName());
@@ -32,27 +35,31 @@ public final class TransactionLog {
     private final MetaStore meta;
     private final TxJournalWriter writer;
     private final TxSettlement settlement;
+    private final XaTransactions xa;
     private final long timer;
     private long checkpointed;
     private boolean checkpointing;
     private Future<Void> closed;
 
     private TransactionLog(Vertx vertx, MetaStore meta, TxJournalWriter writer, TxSettlement settlement,
-                           long checkpointed) {
+                           long checkpointed, TopicRegistry topics, SubscriptionRegistry subscriptions) {
         this.vertx = vertx;
         this.meta = meta;
         this.writer = writer;
         this.settlement = settlement;
         this.checkpointed = checkpointed;
+        this.xa = new XaTransactions(this, topics, subscriptions);
         this.timer = vertx.setPeriodic(CHECKPOINT_INTERVAL_MS, t -> checkpoint());
     }
 
     /**
      * Opens the journal in {@code <dataDir>/tx}, re-applies the transactions after the checkpoint (see
-     * {@link TxRecovery}) and checkpoints them. Call after the destinations are loaded, before subscriptions open.
+     * {@link TxRecovery}), holds again what the prepared XA branches consumed, and checkpoints up to the first
+     * record that must stay. Call after the destinations and subscription definitions are loaded, before
+     * subscriptions open.
      */
     public static Future<TransactionLog> open(Vertx vertx, Path dataDir, long rollBytes, TopicRegistry topics,
-                                              MetaStore meta) {
+                                              MetaStore meta, SubscriptionRegistry subscriptions) {
         Path dir = dataDir.resolve("tx");
         OffsetCheckpointFile checkpointFile = new OffsetCheckpointFile(dir.resolve("checkpoint"));
         return vertx.executeBlocking(() -> {
@@ -66,10 +73,20 @@ public final class TransactionLog {
                     .filter(r -> r.index() > opened.checkpoint()).toList();
             TxSettlement settlement = new TxSettlement(last);
             TxJournalWriter writer = new TxJournalWriter(journal, checkpointFile, settlement);
-            return new TxRecovery(topics, meta).recover(pending)
-                    .compose(v -> last > opened.checkpoint() ? writer.checkpoint(last) : Future.succeededFuture())
-                    .map(v -> new TransactionLog(vertx, meta, writer, settlement, Math.max(last, opened.checkpoint())))
-                    .onFailure(e -> writer.close());
+            return new TxRecovery(topics, meta).recover(pending).compose(open -> {
+                TransactionLog log = new TransactionLog(vertx, meta, writer, settlement, opened.checkpoint(), topics,
+                        subscriptions);
+                for (long retained : log.xa.restore(open, System.currentTimeMillis())) {
+                    settlement.journaled(retained);
+                }
+                long through = settlement.appliedThrough();
+                return (through > opened.checkpoint() ? writer.checkpoint(through) : Future.<Void>succeededFuture())
+                        .map(v -> {
+                            log.checkpointed = Math.max(through, opened.checkpoint());
+                            return log;
+                        })
+                        .onFailure(e -> log.close());
+            }).onFailure(e -> writer.close());
         });
     }
 
@@ -87,6 +104,11 @@ public final class TransactionLog {
     /** Every batch of the transaction is appended and every ack settled in memory. Any thread. */
     public void applied(long index) {
         settlement.applied(index);
+    }
+
+    /** The XA branches between prepare and forget. */
+    public XaTransactions xa() {
+        return xa;
     }
 
     /** A last checkpoint, then closes the journal. Idempotent. */
@@ -108,6 +130,7 @@ public final class TransactionLog {
         if (checkpointing) {
             return;
         }
+        xa.carryForward(System.currentTimeMillis(), settlement.lastJournaled());
         long through = settlement.appliedThrough();
         if (through <= checkpointed) {
             return;

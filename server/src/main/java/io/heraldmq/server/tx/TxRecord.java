@@ -3,6 +3,7 @@ package io.heraldmq.server.tx;
 import io.heraldmq.protocol.DestinationKind;
 import io.heraldmq.protocol.ProtocolException;
 import io.heraldmq.protocol.Wire;
+import io.heraldmq.protocol.WireXid;
 import io.vertx.core.buffer.Buffer;
 
 import java.nio.ByteBuffer;
@@ -11,9 +12,10 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
- * One committed transaction as the journal keeps it: its batches resolved to the partition each goes to, and its
- * consumed acks resolved to the durable subscription positions they settle. Enough to finish the transaction after
- * a crash without the client or the consumer that received the messages.
+ * One record of the transaction journal: a committed transaction, or a step in the life of an XA branch. A
+ * transaction's batches are resolved to the partition each goes to, and its consumed acks to the durable
+ * subscription positions they settle: enough to finish it after a crash without the client or the consumer that
+ * received the messages.
  * <p>
  * Layout in the journal (big-endian):
  * <pre>
@@ -36,14 +38,61 @@ import java.util.zip.CRC32C;
  *   string subscriptionId  the durable subscription (queue:..., durable:...) whose position the ack moves
  *   int32  partition
  *   int64  offset          settled as consumed
+ * optional trailer, absent for kind COMMIT (so every record written before XA existed reads as what it was):
+ *   byte   kind            {@link Kind#code()}, never 0
+ *   ...    xid             {@link WireXid} layout
  * </pre>
- * Only acks of durable subscriptions are journaled: a non-durable subscription does not outlive the broker.
+ * Only acks of durable subscriptions are journaled: a non-durable subscription does not outlive the broker. The XA
+ * kinds: PREPARED carries the branch's work (producerId to acks) and the xid; the outcome records (COMMITTED,
+ * ROLLED_BACK, HEURISTIC_COMMITTED, HEURISTIC_ROLLED_BACK, FORGOTTEN) carry the xid only, with zero ids and counts.
+ * A PREPARED or HEURISTIC_ record may be written again later, unchanged but for its index (the checkpoint moves past
+ * the old copy only once the new one is durable, see {@link TransactionLog}); recovery takes the last copy.
+ * A broker older than the XA records stops reading the journal at the first of them.
  *
  * @param index 0 until the journal writer gives the record its place
+ * @param xid   null for kind COMMIT
  */
-public record TxRecord(long index, long producerId, int sequence, List<Batch> batches, List<Ack> acks) {
+public record TxRecord(long index, long producerId, int sequence, List<Batch> batches, List<Ack> acks, Kind kind,
+                       WireXid xid) {
     /** Bytes of the length and CRC fields. */
     static final int FRAMING_BYTES = 8;
+
+    /** What a record says; the code is its trailer's kind byte. Codes are stable: never renumber, only add. */
+    public enum Kind {
+        /** A committed (local, or one-phase XA) transaction: apply it. No trailer. */
+        COMMIT(0),
+        /** An XA branch is prepared: hold its work until an outcome record names its xid. */
+        PREPARED(1),
+        /** The prepared branch of this xid is committed: apply its work. */
+        COMMITTED(2),
+        /** The prepared branch of this xid is rolled back: drop its work. */
+        ROLLED_BACK(3),
+        /** An operator committed the prepared branch: apply its work, and remember the outcome until forgotten. */
+        HEURISTIC_COMMITTED(4),
+        /** An operator rolled the prepared branch back: drop its work, and remember the outcome until forgotten. */
+        HEURISTIC_ROLLED_BACK(5),
+        /** The transaction manager forgot the heuristic outcome of this xid. */
+        FORGOTTEN(6);
+
+        private final byte code;
+
+        Kind(int code) {
+            this.code = (byte) code;
+        }
+
+        public byte code() {
+            return code;
+        }
+
+        static Kind of(byte code) {
+            for (Kind k : values()) {
+                if (k.code == code) {
+                    return k;
+                }
+            }
+            return null;
+        }
+    }
 
     /** One batch and where it goes. */
     public record Batch(DestinationKind kind, String destination, int partition, long lowerBound, Buffer batch) {
@@ -56,10 +105,28 @@ public record TxRecord(long index, long producerId, int sequence, List<Batch> ba
     public TxRecord {
         batches = List.copyOf(batches);
         acks = List.copyOf(acks);
+        if ((kind == Kind.COMMIT) != (xid == null)) {
+            throw new IllegalArgumentException("a COMMIT record has no xid, every XA record has one");
+        }
+    }
+
+    /** A committed transaction. */
+    public TxRecord(long index, long producerId, int sequence, List<Batch> batches, List<Ack> acks) {
+        this(index, producerId, sequence, batches, acks, Kind.COMMIT, null);
+    }
+
+    /** An XA outcome record: the xid, no work. */
+    public static TxRecord outcome(Kind kind, WireXid xid) {
+        return new TxRecord(0, 0, 0, List.of(), List.of(), kind, xid);
     }
 
     TxRecord withIndex(long newIndex) {
-        return new TxRecord(newIndex, producerId, sequence, batches, acks);
+        return new TxRecord(newIndex, producerId, sequence, batches, acks, kind, xid);
+    }
+
+    /** The same work as an XA record of {@code newKind} for {@code newXid} (a prepared branch's, say). */
+    public TxRecord asXa(Kind newKind, WireXid newXid) {
+        return new TxRecord(0, producerId, sequence, batches, acks, newKind, newXid);
     }
 
     /** The whole record, length and CRC included. */
@@ -70,6 +137,9 @@ public record TxRecord(long index, long producerId, int sequence, List<Batch> ba
         }
         for (Ack a : acks) {
             size += 14 + 3 * a.subscriptionId().length();
+        }
+        if (xid != null) {
+            size += 1 + xid.encodedBytes();
         }
         Buffer out = Buffer.buffer(size);
         out.appendInt(0).appendInt(0).appendLong(index).appendLong(producerId).appendInt(sequence)
@@ -84,6 +154,10 @@ public record TxRecord(long index, long producerId, int sequence, List<Batch> ba
         for (Ack a : acks) {
             Wire.writeString(out, a.subscriptionId());
             out.appendInt(a.partition()).appendLong(a.offset());
+        }
+        if (kind != Kind.COMMIT) {
+            out.appendByte(kind.code());
+            xid.write(out);
         }
         out.setInt(0, out.length() - 4);
         out.setInt(4, crc(out, FRAMING_BYTES, out.length()));
@@ -136,9 +210,18 @@ public record TxRecord(long index, long producerId, int sequence, List<Batch> ba
             for (int i = 0; i < ackCount; i++) {
                 acks.add(new Ack(c.readString(), c.readInt(), c.readLong()));
             }
+            Kind kind = Kind.COMMIT;
+            WireXid xid = null;
+            if (c.remaining() > 0) {
+                kind = Kind.of(c.readByte());
+                if (kind == null || kind == Kind.COMMIT) {
+                    return null;
+                }
+                xid = WireXid.read(c);
+            }
             c.expectEnd();
-            return new Decoded(new TxRecord(index, producerId, sequence, batches, acks), end);
-        } catch (ProtocolException e) {
+            return new Decoded(new TxRecord(index, producerId, sequence, batches, acks, kind, xid), end);
+        } catch (ProtocolException | IllegalArgumentException e) {
             return null; // the CRC matched but the content does not parse: not a record this broker wrote
         }
     }

@@ -1,6 +1,7 @@
 package io.heraldmq.server.tx;
 
 import io.heraldmq.protocol.DestinationKind;
+import io.heraldmq.protocol.WireXid;
 import io.heraldmq.server.meta.MetaStore;
 import io.heraldmq.server.meta.Position;
 import io.heraldmq.server.partition.Partition;
@@ -44,18 +45,67 @@ final class TxRecovery {
         this.meta = meta;
     }
 
-    /** Re-applies {@code records} in journal order; completes when all is applied and the positions are synced. */
-    Future<Void> recover(List<TxRecord> records) {
+    /**
+     * What the journal leaves open after recovery: the XA branches that are prepared and undecided (their last
+     * PREPARED record), and those an operator decided that nobody forgot yet (their last HEURISTIC_ record).
+     */
+    record Open(Map<WireXid, TxRecord> prepared, Map<WireXid, TxRecord> heuristic) {
+    }
+
+    /**
+     * Re-applies {@code records} in journal order: committed transactions, and the work of XA branches whose
+     * COMMITTED or HEURISTIC_COMMITTED record follows their PREPARED one; completes when all is applied and the
+     * positions are synced, with the branches left open.
+     */
+    Future<Open> recover(List<TxRecord> records) {
+        Map<WireXid, TxRecord> prepared = new LinkedHashMap<>();
+        Map<WireXid, TxRecord> heuristic = new LinkedHashMap<>();
         Future<Void> chain = Future.succeededFuture();
+        int transactions = 0;
         for (TxRecord r : records) {
-            chain = chain.compose(v -> apply(r));
-        }
-        return chain.compose(v -> meta.syncPositions()).onSuccess(v -> {
-            if (!records.isEmpty()) {
-                LOG.info("transaction journal: " + records.size() + " transaction(s) after the checkpoint checked, "
-                        + appended + " batch(es) appended that a crash had left out");
+            TxRecord work = null;
+            switch (r.kind()) {
+                case COMMIT -> work = r;
+                case PREPARED -> prepared.put(r.xid(), r);
+                case COMMITTED -> work = decided(prepared, r);
+                case ROLLED_BACK -> prepared.remove(r.xid());
+                case HEURISTIC_COMMITTED -> {
+                    work = decided(prepared, r);
+                    heuristic.put(r.xid(), r);
+                }
+                case HEURISTIC_ROLLED_BACK -> {
+                    prepared.remove(r.xid());
+                    heuristic.put(r.xid(), r);
+                }
+                case FORGOTTEN -> heuristic.remove(r.xid());
+                default -> throw new IllegalStateException("unknown record kind " + r.kind());
             }
+            if (work != null) {
+                transactions++;
+                TxRecord apply = work;
+                chain = chain.compose(v -> apply(apply));
+            }
+        }
+        int checked = transactions;
+        return chain.compose(v -> meta.syncPositions()).map(v -> {
+            if (!records.isEmpty()) {
+                LOG.info("transaction journal: " + checked + " transaction(s) after the checkpoint checked, "
+                        + appended + " batch(es) appended that a crash had left out; " + prepared.size()
+                        + " XA branch(es) prepared and undecided, " + heuristic.size() + " decided by an operator");
+            }
+            return new Open(prepared, heuristic);
         });
+    }
+
+    /** The prepared work an outcome record commits; null if its PREPARED record lies before the checkpoint. */
+    private static TxRecord decided(Map<WireXid, TxRecord> prepared, TxRecord outcome) {
+        TxRecord p = prepared.remove(outcome.xid());
+        if (p == null) {
+            // applied before the checkpoint passed it: the checkpoint never passes an undecided PREPARED record
+            LOG.fine(() -> "XA branch " + outcome.xid() + ": " + outcome.kind() + " without PREPARED after the"
+                    + " checkpoint; applied before");
+        }
+        return p;
     }
 
     private Future<Void> apply(TxRecord r) {

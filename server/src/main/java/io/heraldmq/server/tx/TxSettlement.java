@@ -25,6 +25,11 @@ final class TxSettlement {
         unapplied.remove(index);
     }
 
+    /** The highest index journaled so far. */
+    synchronized long lastJournaled() {
+        return lastJournaled;
+    }
+
     /** The highest index such that it and every one below it are applied. */
     synchronized long appliedThrough() {
         return unapplied.isEmpty() ? lastJournaled : unapplied.first() - 1;

@@ -68,6 +68,31 @@ class AdminCliIT {
     }
 
     @Test
+    void listsAndDecidesPreparedXaBranches() throws Exception {
+        io.heraldmq.protocol.WireXid xid = new io.heraldmq.protocol.WireXid(9, new byte[]{0x12, 0x34},
+                new byte[]{0x56});
+        try (jakarta.jms.XAConnection c = new io.heraldmq.jms.HeraldXAConnectionFactory(broker.url())
+                .createXAConnection()) {
+            jakarta.jms.XASession xs = c.createXASession();
+            javax.transaction.xa.XAResource r = xs.getXAResource();
+            r.start(xid, javax.transaction.xa.XAResource.TMNOFLAGS);
+            xs.createProducer(xs.createQueue("cli-xa")).send(xs.createTextMessage("held"));
+            r.end(xid, javax.transaction.xa.XAResource.TMSUCCESS);
+            r.prepare(xid);
+        }
+        Run list = admin("tx", "list");
+        assertEquals(0, list.code(), list.toString());
+        assertTrue(list.out().startsWith("XID"), list.out());
+        assertTrue(list.out().matches("(?s).*9:1234:56\\s+prepared\\s+\\S+\\s+1\\s+0\\s+queue:cli-xa\\R.*"),
+                list.out());
+        assertRun(admin("tx", "rollback", "9:1234:56"), 0, "rolled back 9:1234:56");
+        assertTrue(admin("tx", "list").out().contains("heuristic-rollback"));
+        assertRun(admin("tx", "commit", "9:1234:56"), 1, "rolled back by an operator");
+        assertRun(admin("tx", "commit", "9:ab:cd"), 1, "no XA branch 9:ab:cd");
+        assertRun(admin("tx", "commit", "not-an-xid"), 2, "formatId:globalIdHex:branchQualifierHex");
+    }
+
+    @Test
     void unknownNamesAreRefusedWithExitCodeOne() {
         assertRun(admin("topic", "delete", "cli-nope"), 1, "topic 'cli-nope' does not exist");
         assertRun(admin("sub", "seek", "durable:someone:nope", "--to-end"), 1, "no durable subscription");

@@ -5,6 +5,7 @@ import io.heraldmq.protocol.Connect;
 import io.heraldmq.protocol.DestinationKind;
 import io.heraldmq.protocol.FrameType;
 import io.heraldmq.protocol.Produce;
+import io.heraldmq.protocol.WireXid;
 import io.heraldmq.server.junit.BrokerExtension;
 import io.heraldmq.server.log.OffsetCheckpointFile;
 import io.vertx.core.buffer.Buffer;
@@ -83,6 +84,40 @@ class TxRecoveryIT {
 
         assertEquals(List.of("before", "a0", "a1"), drain("out-a"));
         assertEquals(List.of("b0"), drain("out-b"));
+    }
+
+    @Test
+    void xaRecordsAreReplayedByXid() throws Exception {
+        try (Connection c = connect()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = s.createProducer(s.createQueue("xa-in"));
+            for (int i = 0; i < 3; i++) {
+                p.send(s.createTextMessage("m" + i));
+            }
+            s.createConsumer(s.createQueue("xa-in")).close();
+        }
+        broker.shutdown();
+        WireXid committed = new WireXid(1, new byte[]{1}, new byte[0]);
+        WireXid prepared = new WireXid(1, new byte[]{2}, new byte[0]);
+        WireXid decided = new WireXid(1, new byte[]{3}, new byte[0]);
+        journal(new TxRecord(0, PRODUCER, 7, List.of(new TxRecord.Batch(DestinationKind.QUEUE, "xa-out", 0, 0,
+                TxJournalTest.batchOf(PRODUCER, 7, "x0"))), List.of(new TxRecord.Ack("queue:xa-in", 0, 0)),
+                TxRecord.Kind.PREPARED, committed));
+        journal(new TxRecord(0, PRODUCER, 8, List.of(new TxRecord.Batch(DestinationKind.QUEUE, "xa-out", 0, 0,
+                TxJournalTest.batchOf(PRODUCER, 8, "y0"))), List.of(new TxRecord.Ack("queue:xa-in", 0, 1)),
+                TxRecord.Kind.PREPARED, prepared));
+        journal(TxRecord.outcome(TxRecord.Kind.COMMITTED, committed));
+        journal(TxRecord.outcome(TxRecord.Kind.HEURISTIC_ROLLED_BACK, decided));
+        broker.start();
+
+        assertEquals(List.of(prepared, decided), broker.broker().transactions().recoverable());
+        assertEquals(List.of("x0"), drain("xa-out"), "the committed branch's message; not the prepared one's");
+        assertEquals(List.of("m2"), drain("xa-in"), "m0 consumed by the committed branch, m1 held by the other");
+
+        broker.restart();
+        assertEquals(List.of(prepared, decided), broker.broker().transactions().recoverable());
+        assertEquals(List.of(), drain("xa-out"), "applied once");
+        assertEquals(List.of(), drain("xa-in"), "m1 still held");
     }
 
     /** Appends {@code record} to the stopped broker's journal, after its checkpoint. */
