@@ -78,13 +78,10 @@ final class AsyncSends {
         Pending p = new Pending(producer, destination, partition, persistent, key);
         p.batch.add(timestamp, key, encoded);
         p.bytes = size;
-        if (inFlight == 0) {
-            pending = p;
-            CompletableFuture<Frame> answer = p.answer;
-            flush();
-            return answer;
-        }
         pending = p;
+        if (inFlight == 0) {
+            flush(); // nothing to wait for: a lone send goes out at once
+        }
         return p.answer;
     }
 
