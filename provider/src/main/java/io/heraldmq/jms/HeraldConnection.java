@@ -263,6 +263,48 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
      * is on, since a call made while the connection is lost waits for the reconnect (the pause the application
      * sees instead of an exception).
      */
+    /** How long a SUBSCRIBE answered NOT_LEADER is tried again (a leader being elected after a failover). */
+    static final long SUBSCRIBE_NOT_LEADER_MS = 30_000;
+    static final long SUBSCRIBE_RETRY_MS = 250;
+
+    /**
+     * Sends a consumer's or browser's SUBSCRIBE and waits for the answer. NOT_LEADER (the destination's leader is
+     * being elected or restarted, and the broker reached cannot pass the request on yet) is tried again every
+     * {@value #SUBSCRIBE_RETRY_MS} ms for up to {@value #SUBSCRIBE_NOT_LEADER_MS} ms, as a consumer subscribing
+     * again after failover does, so that a consumer created just after a failover waits for the new leader rather
+     * than fail. Not on an event loop, where the wait would block the answer.
+     */
+    io.heraldmq.protocol.Frame subscribe(io.heraldmq.protocol.Subscribe subscribe, boolean resend)
+            throws JMSException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(SUBSCRIBE_NOT_LEADER_MS);
+        while (true) {
+            try {
+                return JmsExceptions.await(broker.request(subscribe::encode, resend), requestTimeoutMs());
+            } catch (JMSException e) {
+                if (!isNotLeader(e) || System.nanoTime() > deadline || io.vertx.core.Context.isOnEventLoopThread()) {
+                    throw e;
+                }
+            }
+            try {
+                Thread.sleep(SUBSCRIBE_RETRY_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw JmsExceptions.of(e);
+            }
+        }
+    }
+
+    /** Whether {@code error} is, or is caused by, the broker's NOT_LEADER answer. */
+    static boolean isNotLeader(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof io.heraldmq.client.BrokerErrorException b
+                    && b.code() == io.heraldmq.protocol.ErrorCode.NOT_LEADER) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     long requestTimeoutMs() {
         return factory.getRequestTimeout() + (broker.failoverEnabled() ? factory.getReconnectTimeoutMs() : 0);
     }

@@ -143,8 +143,7 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
         try {
             // Safe to send again on a new socket after failover: a consumer dies with its connection on the broker,
             // so the new connection has no such consumer yet (resubscribe skips one not subscribed yet).
-            Frame answer = JmsExceptions.await(connection.broker().request(subscribe::encode, true),
-                    connection.requestTimeoutMs());
+            Frame answer = connection.subscribe(subscribe, true);
             redelivery = Ok.redelivery(answer.body());
         } catch (ProtocolException e) {
             connection.unregister(id);
@@ -259,12 +258,9 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
         Subscribe subscribe = new Subscribe(id, destination.kind(), destination.name(), subscriptionName, flags,
                 selector, credit);
         return subscribeAgain(subscribe, connection.broker().generation(),
-                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(RESUBSCRIBE_NOT_LEADER_MS));
+                System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(HeraldConnection.SUBSCRIBE_NOT_LEADER_MS));
     }
 
-    /** How long a consumer keeps subscribing again after failover while brokers answer NOT_LEADER. */
-    static final long RESUBSCRIBE_NOT_LEADER_MS = 30_000;
-    private static final long RESUBSCRIBE_RETRY_MS = 250;
 
     /**
      * One SUBSCRIBE after failover. NOT_LEADER (the destination's leader is being elected or restarted, and the broker
@@ -285,8 +281,8 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
             if (e.getCause() instanceof io.heraldmq.client.ConnectionLostException lost) {
                 throw new java.util.concurrent.CompletionException(lost);
             }
-            if (notLeader(error) && System.nanoTime() < deadline && !closed) {
-                CompletableFuture.delayedExecutor(RESUBSCRIBE_RETRY_MS, TimeUnit.MILLISECONDS).execute(() -> {
+            if (HeraldConnection.isNotLeader(error) && System.nanoTime() < deadline && !closed) {
+                CompletableFuture.delayedExecutor(HeraldConnection.SUBSCRIBE_RETRY_MS, TimeUnit.MILLISECONDS).execute(() -> {
                     if (!closed && connection.broker().generation() == generation) {
                         subscribeAgain(subscribe, generation, deadline);
                     }
@@ -298,16 +294,6 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
             connection.consumerLostInFailover(destination, e);
             return null;
         });
-    }
-
-    private static boolean notLeader(Throwable error) {
-        for (Throwable t = error; t != null; t = t.getCause()) {
-            if (t instanceof io.heraldmq.client.BrokerErrorException b
-                    && b.code() == io.heraldmq.protocol.ErrorCode.NOT_LEADER) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** The connection started: the consumer may now take messages ahead. */

@@ -133,7 +133,7 @@ public class HeraldQueueBrowser implements QueueBrowser {
             Subscribe subscribe = new Subscribe(id, queue.kind(), queue.name(), null, Subscribe.FLAG_BROWSE,
                     selector, credit);
             try {
-                JmsExceptions.await(connection.broker().request(subscribe::encode), connection.requestTimeoutMs());
+                connection.subscribe(subscribe, false);
             } catch (JMSException e) {
                 connection.unregister(id);
                 throw e;

@@ -378,22 +378,8 @@ final class ClusterLoad {
         }
     }
 
-    /**
-     * What a queue browser shows: every stored, unconsumed copy. A browser, unlike a consumer, is not subscribed
-     * again by the client when the broker answers NOT_LEADER (leadership still settling after the last fault), so
-     * the browse is tried again until a leader answers.
-     */
-    static List<Received> browse(String url, String queue) {
-        List<List<Received>> result = new ArrayList<>();
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
-                .pollInterval(java.time.Duration.ofMillis(250))
-                .ignoreExceptionsMatching(e -> e instanceof JMSException && String.valueOf(e.getMessage())
-                        .contains("does not lead"))
-                .until(() -> result.add(browseOnce(url, queue)));
-        return result.get(0);
-    }
-
-    private static List<Received> browseOnce(String url, String queue) throws JMSException {
+    /** What a queue browser shows: every stored, unconsumed copy. */
+    static List<Received> browse(String url, String queue) throws JMSException {
         List<Received> out = new ArrayList<>();
         try (Connection c = new HeraldConnectionFactory(url + "?requestTimeout=15000").createConnection()) {
             c.start();
