@@ -1,0 +1,153 @@
+package io.heraldmq.ra;
+
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageListener;
+import jakarta.jms.Session;
+import jakarta.resource.ResourceException;
+import jakarta.resource.spi.endpoint.MessageEndpoint;
+import jakarta.resource.spi.work.Work;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One session of an activation, delivering its consumer's messages to its endpoint, one at a time, on a
+ * WorkManager thread until stopped.
+ * <p>
+ * Transacted delivery (at-least-once, exactly once with the container's two-phase commit): {@code beforeDelivery}
+ * (the container begins a transaction and enlists the session's XAResource), {@code receive} inside it (the message
+ * is held for the branch, not acknowledged), {@code onMessage}, {@code afterDelivery} (the container commits, which
+ * consumes the message together with the bean's other work, or rolls back, which gives it back to the broker). A
+ * receive that times out ends an empty transaction, which costs no broker round trip (the branch is read-only).
+ * <p>
+ * Non-transacted delivery: receive, {@code onMessage}, then acknowledge; a bean that threw gets the message again
+ * ({@code recover}), counted, so the destination's delivery limit dead-letters a message that always fails.
+ */
+final class DeliveryWorker implements Work {
+    private static final Logger LOG = Logger.getLogger(DeliveryWorker.class.getName());
+    /** How long an idle receive waits; also how long stopping may wait for a receive to notice. */
+    private static final long RECEIVE_TIMEOUT_MS = 1_000;
+    private static final long STOP_WAIT_S = 30;
+
+    private final HeraldActivation activation;
+    private final int generation;
+    private final Session session;
+    private final MessageConsumer consumer;
+    private final MessageEndpoint endpoint;
+    private final boolean transacted;
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private volatile boolean scheduled;
+    private volatile boolean started;
+    private volatile boolean stopped;
+
+    DeliveryWorker(HeraldActivation activation, int generation, Session session, MessageConsumer consumer,
+                   MessageEndpoint endpoint, boolean transacted) {
+        this.activation = activation;
+        this.generation = generation;
+        this.session = session;
+        this.consumer = consumer;
+        this.endpoint = endpoint;
+        this.transacted = transacted;
+    }
+
+    @Override
+    public void run() {
+        started = true;
+        try {
+            while (!stopped && activation.isCurrent(generation)) {
+                if (transacted) {
+                    deliverTransacted();
+                } else {
+                    deliver();
+                }
+            }
+        } catch (JMSException | ResourceException | NoSuchMethodException | RuntimeException e) {
+            if (!stopped) {
+                activation.failed(generation, e);
+            }
+        } finally {
+            endpoint.release();
+            ended.countDown();
+        }
+    }
+
+    private void deliverTransacted() throws JMSException, ResourceException, NoSuchMethodException {
+        endpoint.beforeDelivery(HeraldActivation.ON_MESSAGE);
+        try {
+            Message m = consumer.receive(RECEIVE_TIMEOUT_MS);
+            if (m != null) {
+                try {
+                    ((MessageListener) endpoint).onMessage(m);
+                } catch (RuntimeException e) {
+                    // The container has marked the transaction for rollback: afterDelivery gives the message back.
+                    LOG.log(Level.FINE, "onMessage threw on " + activation.describe() + "; rolled back", e);
+                }
+            }
+        } finally {
+            try {
+                endpoint.afterDelivery();
+            } catch (ResourceException e) {
+                if (stopped) {
+                    throw e;
+                }
+                LOG.log(Level.WARNING, "the transaction of a delivery from " + activation.describe()
+                        + " did not commit; the broker delivers the message again", e);
+            }
+        }
+    }
+
+    private void deliver() throws JMSException {
+        Message m = consumer.receive(RECEIVE_TIMEOUT_MS);
+        if (m == null) {
+            return;
+        }
+        try {
+            ((MessageListener) endpoint).onMessage(m);
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "onMessage threw on " + activation.describe() + "; delivering it again", e);
+            session.recover();
+            return;
+        }
+        m.acknowledge();
+    }
+
+    /** Ends the loop after the current delivery; the activation closes the connection, which ends a receive. */
+    @Override
+    public void release() {
+        stopped = true;
+    }
+
+    void stop() {
+        stopped = true;
+    }
+
+    /** Waits for a started worker's current delivery to end. */
+    void awaitEnd() {
+        if (!started) {
+            return;
+        }
+        try {
+            if (!ended.await(STOP_WAIT_S, TimeUnit.SECONDS)) {
+                LOG.warning("a delivery of " + activation.describe() + " did not end within " + STOP_WAIT_S + " s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Given to the WorkManager: from now on it releases its endpoint itself when it ends. */
+    void scheduled() {
+        scheduled = true;
+    }
+
+    /** A worker whose set-up failed before it was given to the WorkManager gives its endpoint back. */
+    void releaseUnstarted() {
+        if (!scheduled) {
+            endpoint.release();
+        }
+    }
+}
