@@ -127,7 +127,7 @@ final class HeraldActivation {
                 if (transacted) {
                     XASession xa = c.createXASession();
                     session = xa;
-                    endpoint = factory.createEndpoint(xa.getXAResource());
+                    endpoint = factory.createEndpoint(new RaXAResource(xa.getXAResource(), ra.completer(spec)));
                 } else {
                     session = c.createSession(false, Session.CLIENT_ACKNOWLEDGE);
                     endpoint = factory.createEndpoint(null);

@@ -50,6 +50,7 @@ final class HeraldManagedConnection implements ManagedConnection {
     private final List<ConnectionEventListener> listeners = new CopyOnWriteArrayList<>();
     private final Set<HeraldConnectionHandle> handles = ConcurrentHashMap.newKeySet();
     private final HeraldLocalTransaction localTransaction = new HeraldLocalTransaction(this);
+    private final RaXAResource xaResource;
     private volatile boolean broken;
     private volatile boolean destroyed;
     private Session localSession;
@@ -66,6 +67,7 @@ final class HeraldManagedConnection implements ManagedConnection {
             this.xaSession = c.createXASession();
             c.start();
             this.physical = c;
+            this.xaResource = new RaXAResource(xaSession.getXAResource(), factory.completer(credentials));
         } catch (jakarta.jms.JMSSecurityException e) {
             closeQuietly(c);
             throw new SecurityException("broker " + factory.effectiveUrl() + " refused user "
@@ -215,7 +217,7 @@ final class HeraldManagedConnection implements ManagedConnection {
         if (destroyed) {
             throw new jakarta.resource.spi.IllegalStateException("destroyed");
         }
-        return xaSession.getXAResource();
+        return xaResource;
     }
 
     @Override

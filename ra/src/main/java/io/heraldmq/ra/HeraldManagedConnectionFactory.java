@@ -40,6 +40,8 @@ public final class HeraldManagedConnectionFactory implements ManagedConnectionFa
     private String clientID;
     private transient HeraldResourceAdapter resourceAdapter;
     private transient PrintWriter logWriter;
+    /** Per user: the connection that completes branches whose own connection is gone ({@link RaXAResource}). */
+    private transient java.util.Map<RaCredentials, RecoveryXAResource> completers;
 
     public String getConnectionURL() {
         return connectionURL;
@@ -114,6 +116,13 @@ public final class HeraldManagedConnectionFactory implements ManagedConnectionFa
             return c;
         }
         return new RaCredentials(userName, password);
+    }
+
+    synchronized RecoveryXAResource completer(RaCredentials c) {
+        if (completers == null) {
+            completers = new java.util.HashMap<>();
+        }
+        return completers.computeIfAbsent(c, k -> new RecoveryXAResource(effectiveUrl(), k.userName(), k.password()));
     }
 
     @Override

@@ -93,9 +93,14 @@ public final class HeraldResourceAdapter implements ResourceAdapter {
             }
         }
         List<XAResource> out = new ArrayList<>();
-        byUrl.forEach((url, s) -> out.add(recovery.computeIfAbsent(url,
-                u -> new RecoveryXAResource(u, s.effectiveUser(), s.effectivePassword()))));
+        byUrl.forEach((url, s) -> out.add(completer(s)));
         return out.toArray(new XAResource[0]);
+    }
+
+    /** The connection that recovers and completes the branches of activations of this spec's broker and user. */
+    RecoveryXAResource completer(HeraldActivationSpec s) {
+        return recovery.computeIfAbsent(s.effectiveUrl() + "|" + s.effectiveUser(),
+                u -> new RecoveryXAResource(s.effectiveUrl(), s.effectiveUser(), s.effectivePassword()));
     }
 
     WorkManager workManager() {

@@ -21,7 +21,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * Payara Micro 6 as a process of its own, with the resource adapter and the test application deployed by a
  * post-boot command file: the adapter's configuration (broker URL), the RAR, a connection pool of the adapter's
- * connection definition (XATransaction) bound as {@code jms/heraldCF}, then the war. It needs no network beyond
+ * connection definition (XATransaction) bound as {@code jms/heraldCF}, then the war. The pool's connections have
+ * failover off ({@code reconnectTimeoutMs=0}), so that a broker killed between prepare and commit fails the commit
+ * at once and the transaction manager, not the client's reconnection, has to complete the branch. It needs no network beyond
  * 127.0.0.1 ({@code --nocluster}: no Hazelcast discovery).
  */
 final class PayaraMicro {
@@ -53,7 +55,7 @@ final class PayaraMicro {
                 "deploy --name heraldmq-ra " + rar,
                 "create-connector-connection-pool --raname heraldmq-ra --connectiondefinition"
                         + " jakarta.jms.ConnectionFactory --transactionsupport XATransaction --steadypoolsize 0"
-                        + " --property connectionURL=" + url + " heraldmq-pool",
+                        + " --property connectionURL=" + escape(brokerUrl + "?reconnectTimeoutMs=0") + " heraldmq-pool",
                 "create-connector-resource --poolname heraldmq-pool jms/heraldCF",
                 "deploy --name ra-app --contextroot ra-app " + war));
         process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -187,8 +187,6 @@ class RaPayaraIT {
         }
         broker.kill();
         assertEquals("released", payara.get("crash-release"));
-        HttpResponse<String> answer = request.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
-        System.out.println("crash request answered " + answer.statusCode() + ": " + answer.body());
         long t0 = System.nanoTime();
         broker.start();
 
@@ -206,6 +204,14 @@ class RaPayaraIT {
                 assertEquals(List.of(), Collections.list(browser.getEnumeration()), "no duplicate");
             }
         }
+        String answer;
+        try {
+            HttpResponse<String> r = request.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            answer = r.statusCode() + " " + r.body();
+        } catch (java.util.concurrent.ExecutionException e) {
+            answer = e.getCause().toString();
+        }
+        System.out.println("the crashed transaction's request was answered: " + answer);
         try (HeraldAdmin admin = HeraldAdmin.connect(broker.url())) {
             await("no prepared branch left").atMost(WAIT).until(() -> admin.listTransactions().isEmpty());
         }
