@@ -3,7 +3,6 @@ package io.heraldmq.ra;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
-import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.JMSSecurityException;
 import jakarta.jms.QueueConnection;
 import jakarta.jms.QueueConnectionFactory;
@@ -20,7 +19,7 @@ import java.io.Serializable;
 /**
  * The {@link jakarta.jms.ConnectionFactory} an application looks up or injects: every connection is a handle the
  * server's connection manager allocates from its pool of {@link HeraldManagedConnection}s (and enlists in the
- * current transaction).
+ * current transaction). {@code createContext} wraps such a handle and one session of it ({@link RaJMSContext}).
  */
 final class HeraldRaConnectionFactory implements QueueConnectionFactory, TopicConnectionFactory, Referenceable,
         Serializable {
@@ -88,8 +87,11 @@ final class HeraldRaConnectionFactory implements QueueConnectionFactory, TopicCo
 
     @Override
     public JMSContext createContext(String userName, String password) {
-        throw new JMSRuntimeException("JMSContext is not supported by the HeraldMQ resource adapter yet;"
-                + " use createConnection()");
+        try {
+            return new RaJMSContext(allocate(userName, password));
+        } catch (JMSException e) {
+            throw RaJMSContext.runtime(e);
+        }
     }
 
     /** The session mode is the container's to decide (Jakarta Messaging 3.1, 12.3). */

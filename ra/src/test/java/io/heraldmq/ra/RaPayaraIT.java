@@ -116,6 +116,7 @@ class RaPayaraIT {
             TextMessage m = (TextMessage) consumer.receive(WAIT.toMillis());
             assertNotNull(m, "the committed transaction's message");
             assertEquals("committed", m.getText());
+            assertEquals("committed", m.getStringProperty("row"), "the JMSProducer's property");
             s.commit();
             consumer.close();
             try (QueueBrowser browser = s.createBrowser(q)) {

@@ -3,6 +3,7 @@ package io.heraldmq.ra.app;
 import jakarta.annotation.Resource;
 import jakarta.ejb.Stateless;
 import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
 import jakarta.jms.Session;
 
@@ -25,7 +26,10 @@ public class TxBean {
     @Resource(lookup = "jdbc/__default")
     private DataSource db;
 
-    /** A row and a message in one transaction; then a failure if asked for, which undoes both. */
+    /**
+     * A row and a message (through a JMSContext) in one transaction; then a failure if asked for, which undoes
+     * both.
+     */
     public void writeAndSend(String id, boolean fail) {
         try (Connection c = db.getConnection();
              PreparedStatement ps = c.prepareStatement("INSERT INTO ra_rows (id) VALUES (?)")) {
@@ -34,7 +38,9 @@ public class TxBean {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        send("ra.jta", id);
+        try (JMSContext context = cf.createContext()) {
+            context.createProducer().setProperty("row", id).send(context.createQueue("ra.jta"), id);
+        }
         if (fail) {
             throw new IllegalStateException("the failure the test asked for");
         }
