@@ -51,8 +51,8 @@ class DistributionIT {
         Path home = install.resolve("heraldmq-" + version);
         Path script = home.resolve("bin").resolve("heraldmq");
         assertTrue(Files.isExecutable(script), "bin/heraldmq is executable");
-        for (String file : List.of("lib/heraldmq-server.jar", "lib/heraldmq-connect.jar", "lib/README.txt",
-                "config/broker.properties", "config/connectors.properties", "config/heraldmq.service",
+        for (String file : List.of("lib/heraldmq-server.jar", "lib/heraldmq-connect.jar", "lib/heraldmq-ra.rar",
+                "lib/README.txt", "config/broker.properties", "config/connectors.properties", "config/heraldmq.service",
                 "config/cluster/broker1.properties", "config/cluster/broker2.properties",
                 "config/cluster/broker3.properties", "README.md")) {
             assertTrue(Files.isRegularFile(home.resolve(file)), file + " is in the archive");
