@@ -66,13 +66,6 @@ final class HeraldConnectionHandle implements QueueConnection, TopicConnection {
         sessions.remove(s);
     }
 
-    void failed(JMSException e) {
-        HeraldManagedConnection m = mc;
-        if (m != null) {
-            m.handleFailed(e);
-        }
-    }
-
     @Override
     public Session createSession(boolean transacted, int acknowledgeMode) throws JMSException {
         return newSession();
