@@ -26,7 +26,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -41,7 +40,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The resource adapter in a real application server: Payara Micro 6 as a process, the RAR and a test application
  * (the {@code app} package: a servlet, a stateless bean using the adapter's pooled XA connection factory and the
- * server's H2 data source in one container transaction, and three message-driven beans) deployed into it, against
+ * server's H2 data source in one container transaction, and four message-driven beans) deployed into it, against
  * a broker process on 127.0.0.1 with {@code max.delivery.attempts = 3}. One server for the class (it takes ~25 s to
  * boot); the tests run in order, the crash test last.
  */
@@ -142,16 +141,7 @@ class RaPayaraIT {
             await("the bean's durable subscription").atMost(WAIT).until(() -> admin.listSubscriptions().stream()
                     .anyMatch(s -> "ra-topic-sub".equals(s.name()) && s.durable() && s.consumers() > 0));
         }
-        List<String> sent = new ArrayList<>();
-        try (Connection c = client().createConnection()) {
-            Session s = c.createSession();
-            MessageProducer p = s.createProducer(s.createTopic("ra.topic"));
-            for (int i = 0; i < 100; i++) {
-                String body = String.format("t-%03d", i);
-                p.send(s.createTextMessage(body));
-                sent.add(body);
-            }
-        }
+        List<String> sent = publish("ra.topic", "t-", 100);
         await("every message delivered to the topic bean").atMost(WAIT)
                 .until(() -> payara.get("received?bean=topic").lines().count() >= sent.size());
         assertEquals(onceEach(sent), payara.get("received?bean=topic"));
@@ -159,6 +149,19 @@ class RaPayaraIT {
 
     @Test
     @Order(4)
+    void anUntransactedBeanOnASharedDurableSubscriptionGetsEveryMessageOnce() throws Exception {
+        try (HeraldAdmin admin = HeraldAdmin.connect(broker.url())) {
+            await("the bean's shared subscription").atMost(WAIT).until(() -> admin.listSubscriptions().stream()
+                    .anyMatch(s -> "ra-shared-sub".equals(s.name()) && s.shared() && s.consumers() == 2));
+        }
+        List<String> sent = publish("ra.shared", "s-", 100);
+        await("every message delivered to the untransacted bean").atMost(WAIT)
+                .until(() -> payara.get("received?bean=untransacted").lines().count() >= sent.size());
+        assertEquals(onceEach(sent), payara.get("received?bean=untransacted"));
+    }
+
+    @Test
+    @Order(5)
     void aBeanThatThrowsGetsTheMessageRedeliveredThenDeadLettered() throws Exception {
         send("ra.poison", "poison-", 1);
         try (Connection c = client().createConnection()) {
@@ -177,7 +180,7 @@ class RaPayaraIT {
      * branch; once the broker is back, the server's transaction manager commits the branch: one message.
      */
     @Test
-    @Order(5)
+    @Order(6)
     void aBrokerKilledBetweenPrepareAndCommitIsCompletedByTheServersRecovery() throws Exception {
         CompletableFuture<HttpResponse<String>> request = payara.getAsync("crash?id=crash-1");
         await("the transaction manager in the second branch's commit").atMost(WAIT)
@@ -234,6 +237,18 @@ class RaPayaraIT {
         try (Connection c = client().createConnection()) {
             Session s = c.createSession();
             MessageProducer p = s.createProducer(s.createQueue(queue));
+            for (String body : sent) {
+                p.send(s.createTextMessage(body));
+            }
+        }
+        return sent;
+    }
+
+    private static List<String> publish(String topic, String prefix, int n) throws JMSException {
+        List<String> sent = IntStream.range(0, n).mapToObj(i -> String.format("%s%03d", prefix, i)).toList();
+        try (Connection c = client().createConnection()) {
+            Session s = c.createSession();
+            MessageProducer p = s.createProducer(s.createTopic(topic));
             for (String body : sent) {
                 p.send(s.createTextMessage(body));
             }
