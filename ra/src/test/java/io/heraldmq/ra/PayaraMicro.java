@@ -21,9 +21,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * Payara Micro 6 as a process of its own, with the resource adapter and the test application deployed by a
  * post-boot command file: the adapter's configuration (broker URL), the RAR, a connection pool of the adapter's
- * connection definition (XATransaction) bound as {@code jms/heraldCF}, then the war. The pool's connections have
- * failover off ({@code reconnectTimeoutMs=0}), so that a broker killed between prepare and commit fails the commit
- * at once and the transaction manager, not the client's reconnection, has to complete the branch. It needs no network beyond
+ * connection definition (XATransaction) bound as {@code jms/heraldCF}, then the war. The client's failover is off
+ * ({@code reconnectTimeoutMs=0}), so that a killed broker fails the connections at once: the transaction manager, not
+ * the client's reconnection, has to complete a prepared branch, and the beans' activations have to connect again
+ * by themselves. It needs no network beyond
  * 127.0.0.1 ({@code --nocluster}: no Hazelcast discovery).
  */
 final class PayaraMicro {
@@ -31,7 +32,8 @@ final class PayaraMicro {
 
     private final Path dir;
     private final int httpPort;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
     private Process process;
 
     PayaraMicro(Path dir, int httpPort) {
@@ -48,14 +50,14 @@ final class PayaraMicro {
         Path rar = Path.of(System.getProperty("heraldmq.rar", "target/heraldmq-ra.rar")).toAbsolutePath();
         Path jar = Path.of(System.getProperty("payara.micro.jar"));
         Path war = buildWar(dir.resolve("ra-app.war"));
-        String url = escape(brokerUrl);
+        String url = escape(brokerUrl + "?reconnectTimeoutMs=0");
         Path commands = dir.resolve("post-boot.asadmin");
         Files.write(commands, List.of(
                 "create-resource-adapter-config --property connectionURL=" + url + " heraldmq-ra",
                 "deploy --name heraldmq-ra " + rar,
                 "create-connector-connection-pool --raname heraldmq-ra --connectiondefinition"
                         + " jakarta.jms.ConnectionFactory --transactionsupport XATransaction --steadypoolsize 0"
-                        + " --property connectionURL=" + escape(brokerUrl + "?reconnectTimeoutMs=0") + " heraldmq-pool",
+                        + " --property connectionURL=" + url + " heraldmq-pool",
                 "create-connector-resource --poolname heraldmq-pool jms/heraldCF",
                 "deploy --name ra-app --contextroot ra-app " + war));
         process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
