@@ -127,7 +127,8 @@ final class LeaderState {
         return waitCommitted ? appended.compose(base -> committed.map(base)) : appended;
     }
 
-    private Future<Void> awaitCommitted(long nextOffset) {
+    /** Completes once the high watermark reaches {@code nextOffset}; fails if this broker steps down first. */
+    Future<Void> awaitCommitted(long nextOffset) {
         if (replica.highWatermark() >= nextOffset) {
             return Future.succeededFuture();
         }
@@ -237,12 +238,16 @@ final class LeaderState {
         if (candidate <= epochStart || candidate <= replica.highWatermark()) {
             return;
         }
+        boolean firstOfEpoch = replica.highWatermark() <= epochStart;
         replica.highWatermark(candidate);
         while (!waiters.isEmpty() && waiters.peek().offset <= candidate) {
             waiters.poll().promise.complete();
         }
         // metadata fetched while this broker followed is applied once its own leadership commits it
         replica.applyCommittedMetadata();
+        if (firstOfEpoch) {
+            replica.epochCommitted();
+        }
         partition.visibleEndAdvanced();
     }
 
@@ -266,6 +271,22 @@ final class LeaderState {
                 }
             }));
         }
+    }
+
+    /**
+     * Writes the positions changed so far now, rather than at the end of the batching interval, and completes once
+     * they are committed (with everything before them in the log).
+     */
+    Future<Void> positionsCommitted() {
+        if (!replica.isEstablishedLeader()) {
+            return Future.failedFuture(replica.notLeader());
+        }
+        if (positionTimer >= 0) {
+            vertx().cancelTimer(positionTimer);
+            positionTimer = -1;
+        }
+        writePositions();
+        return awaitCommitted(partition.logEndOffset());
     }
 
     private void writePositions() {

@@ -1,0 +1,168 @@
+package io.heraldmq.server.cluster;
+
+import io.heraldmq.admin.HeraldAdmin;
+import io.heraldmq.jms.HeraldConnectionFactory;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Transactions on a three-broker cluster, decided in the replicated decision log: a consume-and-send transaction
+ * through a broker that leads neither queue commits and rolls back; and one whose coordinator dies right after its
+ * decision is committed (the broker halts itself there, {@code heraldmq.test.haltAfterDecisionTo}) is applied whole by
+ * the queues' new leaders before they serve anyone: its messages are in the target queue once, and the ones it
+ * consumed do not come back.
+ */
+class ClusterTransactionsIT {
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
+    Path dir;
+    private ClusterProcesses cluster;
+
+    @AfterEach
+    void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aTransactionThroughABrokerThatLeadsNeitherQueueCommitsAndRollsBack() throws Exception {
+        cluster = new ClusterProcesses(dir, 3, "log.flush.policy = always\n").start();
+        leadAllFrom(0, "tx-src", "tx-dst");
+        produce(1, "tx-src", 20);
+        try (Connection c = new HeraldConnectionFactory(cluster.url(1)).createConnection()) {
+            c.start();
+            Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
+            MessageConsumer in = tx.createConsumer(tx.createQueue("tx-src"));
+            MessageProducer out = tx.createProducer(tx.createQueue("tx-dst"));
+            List<String> moved = move(in, out, 5);
+            tx.commit();
+            List<String> rolledBack = move(in, out, 5);
+            tx.rollback();
+            in.close();
+            List<String> dst = drain(1, "tx-dst");
+            assertEquals(moved, dst, "the committed transaction's messages, once, in order");
+            List<String> src = drain(2, "tx-src");
+            assertEquals(15, src.size(), "the 5 consumed by the commit are gone, the rolled back ones are back");
+            assertTrue(src.containsAll(rolledBack));
+            assertTrue(src.stream().noneMatch(moved::contains));
+        }
+    }
+
+    @Test
+    void aTransactionDecidedWhenItsCoordinatorDiesIsAppliedWholeByTheNewLeaders() throws Exception {
+        cluster = new ClusterProcesses(dir, 3, "log.flush.policy = always\n")
+                .jvmOptions(0, "-Dheraldmq.test.haltAfterDecisionTo=crash-dst").start();
+        leadAllFrom(0, "crash-src", "crash-dst");
+        produce(1, "crash-src", 20);
+        List<String> moved;
+        try (Connection c = new HeraldConnectionFactory(cluster.clusterUrl(1)).createConnection()) {
+            c.start();
+            Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
+            MessageConsumer in = tx.createConsumer(tx.createQueue("crash-src"));
+            MessageProducer out = tx.createProducer(tx.createQueue("crash-dst"));
+            moved = move(in, out, 5);
+            long t0 = System.nanoTime();
+            // broker 0 decides, halts before applying anything; the client cannot know the outcome
+            JMSException inDoubt = assertThrows(JMSException.class, tx::commit);
+            System.out.println("ClusterTransactionsIT: commit answered after " + (System.nanoTime() - t0) / 1_000_000
+                    + " ms: " + inDoubt);
+        }
+        cluster.kill(0);
+        List<String> dst = drain(1, "crash-dst");
+        assertEquals(moved, dst, "the decided transaction's messages, once, in order, applied by the new leader");
+        List<String> src = drain(2, "crash-src");
+        assertEquals(15, src.size(), "the messages the decided transaction consumed do not come back: " + src);
+        assertTrue(src.stream().noneMatch(moved::contains));
+        System.out.println("ClusterTransactionsIT: after the coordinator's death the new leaders applied the decided"
+                + " transaction: " + dst.size() + " sent, " + (20 - src.size()) + " consumed");
+    }
+
+    /** Drains brokers other than {@code n} so that it leads every partition of the destinations (created here). */
+    private void leadAllFrom(int n, String... queues) throws Exception {
+        try (HeraldAdmin admin = cluster.admin(n)) {
+            for (String q : queues) {
+                admin.createQueue(q, 1, -1, -1);
+            }
+            String lead = cluster.brokerId(n);
+            for (int i = 0; i < cluster.size(); i++) {
+                if (i != n) {
+                    admin.drainBroker(cluster.brokerId(i), false);
+                }
+            }
+            await("broker " + n + " leads " + List.of(queues)).atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100)).until(() -> {
+                        var status = admin.clusterStatus();
+                        for (String q : queues) {
+                            if (!lead.equals(ClusterProcesses.leaderOf(status, true, q, 1))) {
+                                return false;
+                            }
+                        }
+                        return true;
+                    });
+        }
+    }
+
+    private void produce(int via, String queue, int count) throws JMSException {
+        try (Connection c = new HeraldConnectionFactory(cluster.url(via)).createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = s.createProducer(s.createQueue(queue));
+            p.setDeliveryMode(DeliveryMode.PERSISTENT);
+            for (int i = 0; i < count; i++) {
+                p.send(s.createTextMessage("m" + i));
+            }
+        }
+    }
+
+    /** Receives {@code count} messages and sends a copy of each, in the consumer's transacted session. */
+    private static List<String> move(MessageConsumer in, MessageProducer out, int count) throws JMSException {
+        List<String> moved = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Message m = in.receive(10_000);
+            assertTrue(m != null, "message " + i + " not received");
+            String body = ((TextMessage) m).getText();
+            moved.add(body);
+            out.send(m, DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY, 0);
+        }
+        return moved;
+    }
+
+    /** Everything left in the queue, received through broker {@code via} (the first receive waits for a leader). */
+    private List<String> drain(int via, String queue) throws JMSException {
+        List<String> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        try (Connection c = new HeraldConnectionFactory(cluster.clusterUrl(via)).createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = s.createConsumer(s.createQueue(queue));
+            Message m = consumer.receive(30_000);
+            while (m != null) {
+                String body = ((TextMessage) m).getText();
+                assertTrue(seen.add(body), "delivered twice: " + body);
+                out.add(body);
+                m = consumer.receive(2_000);
+            }
+        }
+        return out;
+    }
+}
