@@ -209,6 +209,8 @@ public final class Broker {
                     replication == null ? null : replication.transactions().client(), brokerId);
             boolean clustered = config.cluster() != null;
             handlers.put(FrameType.COMMIT, commits);
+            handlers.put(FrameType.TX_OUTCOME, new io.heraldmq.server.handler.TxOutcomeHandler(
+                    replication == null ? null : replication.transactions().client()));
             handlers.put(FrameType.XA_PREPARE, new XaPrepareHandler(commits, txLog.xa(), clustered));
             handlers.put(FrameType.XA_COMMIT, new XaCommitHandler(commits, txLog.xa(), clustered));
             handlers.put(FrameType.XA_ROLLBACK, new XaRollbackHandler(txLog.xa(), clustered));

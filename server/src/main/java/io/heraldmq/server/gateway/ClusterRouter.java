@@ -78,10 +78,15 @@ public final class ClusterRouter {
      *                      definitions are replicated), or null
      * @param relaySecret   {@code cluster.secret}, or null
      */
+    /** Where a relayed COMMIT whose leader was lost learns its outcome. */
+    private final io.heraldmq.server.txlog.DecisionLogClient decisions;
+
     public ClusterRouter(Vertx vertx, LeaderDirectory leaders,
                          java.util.function.BiFunction<String, String, String> durableTopics,
                          io.heraldmq.server.handler.AutoCreation create,
-                         java.util.function.Function<String, String> subscriptionTopics, String relaySecret) {
+                         java.util.function.Function<String, String> subscriptionTopics, String relaySecret,
+                         io.heraldmq.server.txlog.DecisionLogClient decisions) {
+        this.decisions = decisions;
         this.durableTopics = durableTopics;
         this.create = create;
         this.relaySecret = relaySecret;
@@ -455,11 +460,30 @@ public final class ClusterRouter {
             Frame f = frame(b);
             switch (f.type()) {
                 case PRODUCE, SUBSCRIBE -> dispatchNow(connection, f);
-                case COMMIT -> connection.replyError(f.correlationId(), ErrorCode.INTERNAL, "the outcome of this"
-                        + " commit is unknown: the broker leading its destinations was lost while it committed");
+                case COMMIT -> answerLostCommit(connection, f);
                 default -> connection.send(io.heraldmq.protocol.Ok.encode(f.correlationId()));
             }
         }
+    }
+
+    /**
+     * A COMMIT relayed to a leader that was lost before it answered: the decision log tells whether it committed
+     * (an undecided one is rolled back for good by asking), so the client gets OK or TRANSACTION_ROLLED_BACK rather
+     * than "in doubt".
+     */
+    private void answerLostCommit(ClientConnection connection, Frame f) {
+        io.heraldmq.protocol.Commit commit = io.heraldmq.protocol.Commit.decode(f.body());
+        io.heraldmq.server.handler.TxOutcomeHandler.resolve(decisions, new io.heraldmq.server.txlog.TxId(
+                commit.producerId(), commit.sequence())).onComplete(ar -> connection.context().runOnContext(v -> {
+                    if (ar.succeeded()) {
+                        connection.send(io.heraldmq.protocol.Ok.encode(f.correlationId()));
+                    } else if (ar.cause() instanceof io.heraldmq.protocol.ProtocolException pe) {
+                        connection.replyError(f.correlationId(), pe.code(), pe.getMessage());
+                    } else {
+                        connection.replyError(f.correlationId(), ErrorCode.INTERNAL, "the outcome of this commit is"
+                                + " unknown: the broker leading its destinations was lost while it committed");
+                    }
+                }));
     }
 
     /** Routes (or handles here) a request now, ignoring the barrier: it is the barrier's own work. */

@@ -26,7 +26,11 @@ final class LeaderState {
     /** What a leader knows of one follower. */
     private static final class Progress {
         long fetchOffset = -1;
+        /** The last time the follower held everything the leader had then. */
         long caughtUpAtMs;
+        /** The leader's log end and the time when the follower's previous fetch arrived. */
+        long previousFetchLogEnd = -1;
+        long previousFetchAtMs;
     }
 
     private record ParkedFetch(Fetch fetch, Promise<FetchResult> answer, long timer) {
@@ -156,9 +160,17 @@ final class LeaderState {
         }
         Progress progress = followers.computeIfAbsent(fetch.follower(), f -> new Progress());
         progress.fetchOffset = fetch.fetchOffset();
+        long now = System.currentTimeMillis();
         if (fetch.fetchOffset() >= logEnd) {
-            progress.caughtUpAtMs = System.currentTimeMillis();
+            progress.caughtUpAtMs = now;
+        } else if (progress.previousFetchLogEnd >= 0 && fetch.fetchOffset() >= progress.previousFetchLogEnd) {
+            // Under steady sends the follower is rarely at the very end when it asks, but it holds everything the
+            // leader had when it asked last time: it was caught up then (Kafka's rule). Without this a follower
+            // back from a restart or a split never rejoins the in-sync set while producers keep going.
+            progress.caughtUpAtMs = Math.max(progress.caughtUpAtMs, progress.previousFetchAtMs);
         }
+        progress.previousFetchLogEnd = logEnd;
+        progress.previousFetchAtMs = now;
         advanceHighWatermark();
         if (fetch.fetchOffset() < logEnd) {
             return read(fetch);

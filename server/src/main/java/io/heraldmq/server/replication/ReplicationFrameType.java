@@ -23,8 +23,10 @@ public enum ReplicationFrameType {
     TX_GATE(8),
     /** Parts of a decided transaction are applied; answered by TX_RESULT. */
     TX_APPLIED(9),
-    /** The answer to TX_DECIDE, TX_GATE and TX_APPLIED ({@code TxLogResult}). */
-    TX_RESULT(10);
+    /** The answer to TX_DECIDE, TX_GATE, TX_APPLIED and TX_RESOLVE ({@code TxLogResult}). */
+    TX_RESULT(10),
+    /** The outcome of a transaction, rolling it back for good if it is undecided; answered by TX_RESULT. */
+    TX_RESOLVE(11);
 
     private static final ReplicationFrameType[] BY_CODE = new ReplicationFrameType[16];
 

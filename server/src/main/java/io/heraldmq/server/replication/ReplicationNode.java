@@ -107,7 +107,7 @@ public final class ReplicationNode {
         router = new ClusterRouter(vertx, leaders, subscriptions::topicOfDurable, autoCreation, id -> {
             io.heraldmq.server.meta.SubscriptionRecord r = subscriptions.definition(id);
             return r == null ? null : r.topic();
-        }, relaySecret);
+        }, relaySecret, transactions.client());
         return table.listen(ctx, this::assignmentChanged)
                 .compose(v -> table.all())
                 .map(all -> {

@@ -41,6 +41,7 @@ public final class ClusterTransactions {
         server.handle(ReplicationFrameType.TX_DECIDE, new TxDecideHandler(log));
         server.handle(ReplicationFrameType.TX_GATE, new TxGateHandler(log));
         server.handle(ReplicationFrameType.TX_APPLIED, new TxAppliedHandler(log));
+        server.handle(ReplicationFrameType.TX_RESOLVE, new TxResolveHandler(log));
     }
 
     public DecisionLogClient client() {

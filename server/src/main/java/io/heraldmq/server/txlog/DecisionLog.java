@@ -52,7 +52,11 @@ public final class DecisionLog {
     public static final String TOPIC = "__heraldmq.transactions";
     /** Its partition key. */
     public static final String KEY = new PartitionKey(false, TOPIC, 0).encode();
-    /** How many decided transaction ids are remembered for idempotent decides (the oldest are forgotten). */
+    /**
+     * How many transaction ids (decided or rolled back by an outcome query) are remembered, for idempotent decides
+     * and for refusing a decision after its rollback: the oldest are forgotten. A coordinator gives up on deciding
+     * after 15 s, so this is enough below about 6,000 transactions a second.
+     */
     static final int DECIDED_KEPT = 100_000;
     /** A gate's answer carries decisions up to about this many bytes; the gate asks again for the rest. */
     static final int GATE_ANSWER_BYTES = 32 << 20;
@@ -92,7 +96,12 @@ public final class DecisionLog {
     /** Records {@code decision} if it is new and not fenced; completes once it is committed. Context: any. */
     public Future<TxLogResult> decide(TxDecision decision) {
         return onLeader(r -> {
-            if (decided.containsKey(decision.id())) {
+            Boolean known = decided.get(decision.id());
+            if (Boolean.FALSE.equals(known)) {
+                return Future.succeededFuture(TxLogResult.error(ErrorCode.TRANSACTION_ROLLED_BACK, "transaction "
+                        + decision.id() + " was rolled back: its outcome was asked for before it was decided"));
+            }
+            if (known != null) {
                 return committed(r); // its record may still be on its way to a majority
             }
             for (TxDecision.Participant p : decision.participants()) {
@@ -151,6 +160,28 @@ public final class DecisionLog {
                 pending.remove(id);
             }
             return append(r, new TxLogRecord.Applied(id, partitions));
+        });
+    }
+
+    /**
+     * The outcome of a transaction whose commit lost its answer: OK if it is decided (once that is committed), else
+     * TRANSACTION_ROLLED_BACK after recording ABORTED, so that its coordinator, if it is still at work, can no
+     * longer decide it. Context: any.
+     */
+    public Future<TxLogResult> resolve(TxId id) {
+        return onLeader(r -> {
+            Boolean known = decided.get(id);
+            if (Boolean.TRUE.equals(known)) {
+                return committed(r);
+            }
+            TxLogResult rolledBack = TxLogResult.error(ErrorCode.TRANSACTION_ROLLED_BACK, "transaction " + id
+                    + " was not decided; it is rolled back");
+            if (known != null) {
+                return committed(r).map(ok -> ok.ok() ? rolledBack : ok);
+            }
+            TxLogRecord.Aborted record = new TxLogRecord.Aborted(id);
+            replay(record);
+            return append(r, record).map(ok -> ok.ok() ? rolledBack : ok);
         });
     }
 
@@ -241,6 +272,8 @@ public final class DecisionLog {
                     pending.remove(a.id());
                 }
             }
+        } else if (record instanceof TxLogRecord.Aborted a) {
+            decided.putIfAbsent(a.id(), Boolean.FALSE);
         } else if (record instanceof TxLogRecord.Gate g) {
             gates.merge(g.partition(), g.leaderEpoch(), Math::max);
         }

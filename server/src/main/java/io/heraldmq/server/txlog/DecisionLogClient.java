@@ -57,6 +57,11 @@ public final class DecisionLogClient {
         return call(log -> log.applied(id, partitions), c -> new TxApplied(id, partitions).encode(c), deadline());
     }
 
+    /** TX_RESOLVE: the outcome of a transaction, rolled back for good if it is undecided. */
+    public Future<TxLogResult> resolve(TxId id) {
+        return call(log -> log.resolve(id), c -> new TxResolve(id).encode(c), deadline());
+    }
+
     private static long deadline() {
         return System.currentTimeMillis() + DEADLINE_MS;
     }

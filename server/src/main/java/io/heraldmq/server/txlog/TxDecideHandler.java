@@ -15,6 +15,7 @@ final class TxDecideHandler implements ReplicationRequestHandler {
 
     @Override
     public Future<Buffer> handle(ReplicationFrame request) {
-        return log.decide(TxDecide.decode(request.body()).decision()).map(result -> result.encode(request.correlationId()));
+        TxDecide m = TxDecide.decode(request.body());
+        return log.decide(m.decision()).map(result -> result.encode(request.correlationId()));
     }
 }

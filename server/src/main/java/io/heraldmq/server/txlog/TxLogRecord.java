@@ -18,12 +18,15 @@ import java.util.List;
  *              transaction are applied and committed in their logs
  * 18 GATE      string partition, int32 leaderEpoch: a leader of the partition in that epoch took over the
  *              transactions decided for it so far; a decision planned with an older epoch of it is refused
+ * 19 ABORTED   int64 producerId, int32 sequence: the transaction was asked about before it was decided (its
+ *              commit's answer was lost): it is rolled back, and a decision for it coming later is refused
  * </pre>
  */
 public sealed interface TxLogRecord {
     byte DECISION = 16;
     byte APPLIED = 17;
     byte GATE = 18;
+    byte ABORTED = 19;
 
     /** A transaction committed. */
     record Decision(TxDecision decision) implements TxLogRecord {
@@ -40,6 +43,10 @@ public sealed interface TxLogRecord {
     record Gate(String partition, int leaderEpoch) implements TxLogRecord {
     }
 
+    /** A transaction rolled back before it was decided. */
+    record Aborted(TxId id) implements TxLogRecord {
+    }
+
     /** The message bytes of this record. */
     default Buffer encode() {
         Buffer b;
@@ -52,6 +59,8 @@ public sealed interface TxLogRecord {
             for (String p : a.partitions()) {
                 Wire.writeString(b, p);
             }
+        } else if (this instanceof Aborted a) {
+            b = Buffer.buffer(16).appendByte(ABORTED).appendLong(a.id().producerId()).appendInt(a.id().sequence());
         } else {
             Gate g = (Gate) this;
             b = Buffer.buffer(32).appendByte(GATE);
@@ -88,6 +97,7 @@ public sealed interface TxLogRecord {
                     out.add(new Applied(id, partitions));
                 }
                 case GATE -> out.add(new Gate(c.readString(), c.readInt()));
+                case ABORTED -> out.add(new Aborted(new TxId(c.readLong(), c.readInt())));
                 default -> { } // the replication layer's own records, or a type from a newer broker
             }
         });
