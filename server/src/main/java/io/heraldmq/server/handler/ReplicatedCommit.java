@@ -112,6 +112,66 @@ final class ReplicatedCommit {
                 participants, batches, acks);
         int total = plan.bytes();
         connection.producing(total);
+        hold(plan).onComplete(held -> connection.context().runOnContext(h -> {
+            if (held.failed()) {
+                connection.produced(total);
+                connection.replyFailure(correlationId, held.cause());
+                return;
+            }
+            decide(connection, correlationId, plan, decision, parts, total, what);
+        }));
+    }
+
+    /**
+     * Takes every delivery the transaction consumed out of its consumer's in-flight set and holds it for the
+     * transaction: from then on no other consumer can be given it, and the decision's acks are exactly what is
+     * held. A delivery that is no longer in flight to its consumer (returned after a relay moved the consumer to a
+     * new leader, or after the consumer closed) cannot be consumed by this transaction: what was held is released
+     * and the transaction is refused (TRANSACTION_ROLLED_BACK), its messages come again. Without this a commit
+     * whose acks missed would still apply its sends: a message processed twice.
+     */
+    private static Future<Void> hold(TxPlanner.Plan plan) {
+        List<Future<List<long[]>>> holds = new ArrayList<>();
+        for (TxPlanner.Consumed c : plan.consumed()) {
+            holds.add(c.consumer().hold(c.ack()));
+        }
+        return Future.join(holds).transform(ar -> {
+            List<long[]> missed = new ArrayList<>();
+            for (Future<List<long[]>> h : holds) {
+                if (h.succeeded()) {
+                    missed.addAll(h.result());
+                }
+            }
+            if (ar.succeeded() && missed.isEmpty()) {
+                return Future.succeededFuture();
+            }
+            return endHolds(plan, false).transform(x -> Future.failedFuture(new ProtocolException(
+                    ErrorCode.TRANSACTION_ROLLED_BACK, missed.size() + " message(s) the transaction consumed are no"
+                    + " longer delivered to its consumer (moved to a new leader, or the consumer closed); they come"
+                    + " again")));
+        });
+    }
+
+    /** Settles ({@code commit}) or releases every delivery {@link #hold} held for the transaction. */
+    private static Future<Void> endHolds(TxPlanner.Plan plan, boolean commit) {
+        List<Future<Void>> ended = new ArrayList<>();
+        for (TxPlanner.Consumed c : plan.consumed()) {
+            Map<Integer, List<Long>> byPartition = new LinkedHashMap<>();
+            for (int k = 0; k < c.ack().count(); k++) {
+                byPartition.computeIfAbsent(c.ack().partitions()[k], p -> new ArrayList<>()).add(c.ack().offsets()[k]);
+            }
+            byPartition.forEach((partition, offsets) -> {
+                if (partition >= 0 && partition < c.consumer().subscription().topic().partitions().size()) {
+                    ended.add(c.consumer().subscription().endHold(partition,
+                            offsets.stream().mapToLong(Long::longValue).toArray(), commit));
+                }
+            });
+        }
+        return Future.join(ended).mapEmpty();
+    }
+
+    private void decide(ClientConnection connection, int correlationId, TxPlanner.Plan plan, TxDecision decision,
+                        List<Part> parts, int total, String what) {
         decisions.decide(decision).onComplete(ar -> connection.context().runOnContext(v -> {
             TxLogResult result = ar.succeeded() ? ar.result()
                     : TxLogResult.error(ErrorCode.INTERNAL, String.valueOf(ar.cause().getMessage()));
@@ -120,6 +180,12 @@ final class ReplicatedCommit {
                 return;
             }
             connection.produced(total);
+            ErrorCode refusedCode = ErrorCode.of(result.errorCode());
+            if (refusedCode != ErrorCode.NOT_LEADER && refusedCode != ErrorCode.INTERNAL) {
+                endHolds(plan, false); // refused: nothing applied, the messages come again
+            }
+            // in doubt: the holds stay until the consumer closes (its deliveries then return to the queue); the
+            // partitions' next leaders settle them if the transaction was decided
             ErrorCode code = ErrorCode.of(result.errorCode());
             if (code == ErrorCode.NOT_LEADER || code == ErrorCode.INTERNAL) {
                 connection.replyError(correlationId, ErrorCode.INTERNAL, "the " + what + " is in doubt: the"
@@ -177,10 +243,7 @@ final class ReplicatedCommit {
             });
             applied.add(appended.future().onFailure(e -> failed.add(part.key())));
         }
-        List<Future<Void>> settled = new ArrayList<>();
-        for (TxPlanner.Consumed c : plan.consumed()) {
-            settled.add(c.consumer().settle(c.ack()));
-        }
+        List<Future<Void>> settled = List.of(endHolds(plan, true));
         Set<Integer> withAcks = new LinkedHashSet<>();
         for (TxDecision.Ack a : decision.acks()) {
             withAcks.add(a.participant());

@@ -135,6 +135,7 @@ class ClusterTransactionsIT {
         java.util.concurrent.atomic.AtomicInteger moved = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<String> lastFailure = new java.util.concurrent.atomic.AtomicReference<>();
         List<Thread> workers = new ArrayList<>();
         for (int w = 0; w < 2; w++) {
             int first = w;
@@ -158,6 +159,7 @@ class ClusterTransactionsIT {
                             moved.incrementAndGet();
                         } catch (JMSException e) {
                             failed.incrementAndGet(); // rolled back or in doubt: the message comes again if not moved
+                            lastFailure.set(e.toString());
                         }
                     }
                 } catch (JMSException e) {
@@ -168,7 +170,7 @@ class ClusterTransactionsIT {
             workers.add(t);
         }
         try {
-            for (int round = 1; round <= 3; round++) {
+            for (int round = 1; round <= Integer.getInteger("hops.kills", 3); round++) {
                 int target = round * messages * hops / 5;
                 await("moves before kill " + round).atMost(Duration.ofSeconds(60)).until(() -> moved.get() >= target);
                 String leader;
@@ -187,14 +189,25 @@ class ClusterTransactionsIT {
                 c.start();
                 Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 MessageConsumer last = s.createConsumer(s.createQueue("hops"), "hop = " + hops);
-                await("every message through " + hops + " hops").atMost(Duration.ofSeconds(120)).until(() -> {
-                    Message m = last.receive(200);
-                    while (m != null) {
-                        arrived.add(((TextMessage) m).getText());
-                        m = last.receive(200);
+                try {
+                    await("every message through " + hops + " hops").atMost(Duration.ofSeconds(120)).until(() -> {
+                        Message m = last.receive(200);
+                        while (m != null) {
+                            arrived.add(((TextMessage) m).getText());
+                            m = last.receive(200);
+                        }
+                        return arrived.size() >= messages;
+                    });
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    Set<String> missing = new java.util.TreeSet<>();
+                    for (int i = 0; i < messages; i++) {
+                        missing.add("m" + i);
                     }
-                    return arrived.size() >= messages;
-                });
+                    missing.removeAll(arrived);
+                    throw new AssertionError(arrived.size() + " of " + messages + " arrived after " + moved.get()
+                            + " transactions committed and " + failed.get() + " failed (" + lastFailure.get()
+                            + "); missing " + missing + "; logs in " + dir, e);
+                }
                 stop.set(true);
                 Message extra = last.receive(2_000);
                 while (extra != null) {
