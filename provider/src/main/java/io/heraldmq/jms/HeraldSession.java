@@ -497,9 +497,11 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
      * one COMMIT, which the broker journals before applying, so a crash applies all of it or nothing. A transaction
      * of exactly one batch and no received messages goes as a plain PRODUCE (one batch is stored whole or not at
      * all), and an empty one sends nothing. If the broker refuses it, nothing was applied and this throws
-     * TransactionRolledBackException; if the outcome is unknown (no answer, lost connection, a broker failure after
-     * its journal write), it throws JMSException. Either way the received messages are redelivered, as after
-     * rollback.
+     * TransactionRolledBackException; if the outcome is unknown (a lost connection, a broker failure after its
+     * journal write) the session asks the broker, once connected again, whether it committed (TX_OUTCOME): a
+     * clustered broker knows, and rolls an undecided transaction back for good; a single node cannot tell, and then
+     * commit throws JMSException (in doubt), as it does when no answer comes at all. After a rollback or in doubt the
+     * received messages are redelivered.
      */
     @Override
     public void commit() throws JMSException {
@@ -575,14 +577,59 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
                 JmsExceptions.await(answer, connection.requestTimeoutMs());
             }
         } catch (JMSException failure) {
-            redeliverUnacknowledged();
-            settleClosedConsumers(false);
-            throw commitFailure(failure);
+            JMSException reported = outcomeUnknown(failure) && sentAsCommit(tx, consumed, acking, onlyAck)
+                    ? askOutcome(tx, failure) : commitFailure(failure);
+            if (reported != null) {
+                redeliverUnacknowledged();
+                settleClosedConsumers(false);
+                throw reported;
+            }
+            // it committed after all
         }
         for (int i = 0; i < all.size(); i++) {
             all.get(i).transactionCommitted(consumedCounts.get(i));
         }
         settleClosedConsumers(true);
+    }
+
+    /** Whether the transaction went as one COMMIT frame (and so can be asked about by its id). */
+    private static boolean sentAsCommit(TransactedSends.Transaction tx, List<Commit.Consumed> consumed, int acking,
+                                        Ack onlyAck) {
+        boolean singleProduce = tx.produces().size() == 1 && consumed.isEmpty();
+        boolean singleAck = tx.produces().isEmpty() && acking == 1 && onePartition(onlyAck);
+        return !singleProduce && !singleAck;
+    }
+
+    /** The broker may have applied the commit: its connection was lost, or it failed after deciding. */
+    private static boolean outcomeUnknown(JMSException failure) {
+        Throwable cause = failure.getCause();
+        return cause instanceof io.heraldmq.client.ConnectionLostException
+                || (cause instanceof BrokerErrorException b && b.code() == ErrorCode.INTERNAL);
+    }
+
+    /**
+     * Asks (TX_OUTCOME, once the connection is back) whether the commit that lost its answer committed.
+     *
+     * @return null if it did; TransactionRolledBackException if it did not (a clustered broker makes sure it never
+     *         will); the in-doubt JMSException of {@code failure} if the broker cannot tell
+     */
+    private JMSException askOutcome(TransactedSends.Transaction tx, JMSException failure) {
+        CompletableFuture<Frame> outcome = connection.broker().request(
+                new io.heraldmq.protocol.TxOutcome(tx.producerId(), tx.sequence())::encode);
+        try {
+            JmsExceptions.await(outcome, connection.requestTimeoutMs());
+            return null;
+        } catch (JMSException asked) {
+            if (asked.getCause() instanceof BrokerErrorException b && b.code() == ErrorCode.TRANSACTION_ROLLED_BACK) {
+                TransactionRolledBackException e = new TransactionRolledBackException("the transaction was rolled"
+                        + " back: its commit lost its answer (" + failure.getMessage() + ") and the broker says it"
+                        + " did not commit: " + b.getMessage());
+                e.setLinkedException(failure);
+                e.initCause(asked);
+                return e;
+            }
+            return commitFailure(failure);
+        }
     }
 
     private static boolean onePartition(Ack ack) {

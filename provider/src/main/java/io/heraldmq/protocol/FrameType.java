@@ -31,7 +31,12 @@ public enum FrameType {
     /** XA: forget a heuristically completed branch ({@link XaForget}). */
     XA_FORGET(23),
     /** The answer to XA_RECOVER ({@link XaXids}). */
-    XA_XIDS(24);
+    XA_XIDS(24),
+    /**
+     * The outcome of a COMMIT whose answer was lost with its connection ({@link TxOutcome}): OK if it committed,
+     * TRANSACTION_ROLLED_BACK if it did not (and now never will). (25-29 are left to other frames being added.)
+     */
+    TX_OUTCOME(30);
 
     private static final FrameType[] BY_CODE = new FrameType[32];
 

@@ -51,6 +51,7 @@ class FrameDecoderTest {
         all.appendBuffer(XaRecover.encode(17));
         all.appendBuffer(new XaForget(xid).encode(18));
         all.appendBuffer(new XaXids(List.of(xid)).encode(17));
+        all.appendBuffer(new TxOutcome(1, 2).encode(19));
         return all;
     }
 
@@ -60,6 +61,7 @@ class FrameDecoderTest {
             assertEquals(FrameType.values()[i], frames.get(i).type());
         }
         assertEquals(new Connect((short) 1, "c", "u", "p"), Connect.decode(frames.get(0).body()));
+        assertEquals(new TxOutcome(1, 2), TxOutcome.decode(frames.get(frames.size() - 1).body()));
         assertEquals(new Connected((short) 1, "b", "conn", 1000), Connected.decode(frames.get(1).body()));
         Produce p = Produce.decode(frames.get(2).body());
         RecordBatch.validate(p.batch(), MAX);

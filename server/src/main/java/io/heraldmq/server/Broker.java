@@ -205,9 +205,12 @@ public final class Broker {
             handlers.put(FrameType.SUBSCRIBE, new SubscribeHandler(autoCreation, subscriptions, temporaries));
             handlers.put(FrameType.CREDIT, new CreditHandler());
             handlers.put(FrameType.ACK, new AckHandler());
-            CommitHandler commits = new CommitHandler(autoCreation, config.maxMessageBytes(), disk, txLog);
+            CommitHandler commits = new CommitHandler(autoCreation, config.maxMessageBytes(), disk, txLog,
+                    replication == null ? null : replication.transactions().client(), brokerId);
             boolean clustered = config.cluster() != null;
             handlers.put(FrameType.COMMIT, commits);
+            handlers.put(FrameType.TX_OUTCOME, new io.heraldmq.server.handler.TxOutcomeHandler(
+                    replication == null ? null : replication.transactions().client()));
             handlers.put(FrameType.XA_PREPARE, new XaPrepareHandler(commits, txLog.xa(), clustered));
             handlers.put(FrameType.XA_COMMIT, new XaCommitHandler(commits, txLog.xa(), clustered));
             handlers.put(FrameType.XA_ROLLBACK, new XaRollbackHandler(txLog.xa(), clustered));
@@ -229,6 +232,7 @@ public final class Broker {
                 });
             }
             return cluster.serve(topics, subscriptions, deadLetters)
+                    .compose(x -> io.heraldmq.server.txlog.ClusterTransactions.createTopic(topics))
                     .compose(x -> io.heraldmq.server.cluster.ClusterClientIds.start(cluster.membership()))
                     .map(ids -> {
                         clientIds.claimInCluster(ids);

@@ -35,10 +35,18 @@ public record BrokerProcess(Process process, int port, Path log) {
 
     /** {@link #launch(Path, Path, Path)} on a given client port (0: any free one). */
     public static Process launch(Path config, Path data, Path log, int port) throws IOException {
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar().toString(), "--port", Integer.toString(port),
-                "--data-dir", data.toString(), "--config", config.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return launch(config, data, log, port, java.util.List.of());
+    }
+
+    /** {@link #launch(Path, Path, Path, int)} with extra JVM options (system properties of fault tests). */
+    public static Process launch(Path config, Path data, Path log, int port, java.util.List<String> jvmOptions)
+            throws IOException {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:+UseSerialGC"));
+        command.addAll(jvmOptions);
+        command.addAll(java.util.List.of("-jar", jar().toString(), "--port", Integer.toString(port),
+                "--data-dir", data.toString(), "--config", config.toString()));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     /** Starts the broker and waits for its ready line; a broker that exits first fails with its output. */
@@ -51,7 +59,13 @@ public record BrokerProcess(Process process, int port, Path log) {
      * restarted on its data directory, as clients with failover expect it back.
      */
     public static BrokerProcess start(Path config, Path data, Path log, int clientPort) throws IOException {
-        Process process = launch(config, data, log, clientPort);
+        return start(config, data, log, clientPort, java.util.List.of());
+    }
+
+    /** {@link #start(Path, Path, Path, int)} with extra JVM options. */
+    public static BrokerProcess start(Path config, Path data, Path log, int clientPort,
+                                      java.util.List<String> jvmOptions) throws IOException {
+        Process process = launch(config, data, log, clientPort, jvmOptions);
         AtomicInteger port = new AtomicInteger();
         try {
             await("broker ready line in " + log).atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(50))

@@ -29,6 +29,9 @@ public final class ListTopicsCommand implements AdminCommand {
         List<TopicRegistry.Entry> entries = topics.list();
         List<Future<List<Object>>> rows = new ArrayList<>();
         for (TopicRegistry.Entry e : entries) {
+            if (io.heraldmq.server.txlog.ClusterTransactions.reserved(e.record().name())) {
+                continue; // the broker's own (the transaction decision log)
+            }
             rows.add(e.topic().map(topic -> {
                 long bytes = 0;
                 long messages = 0;

@@ -347,6 +347,18 @@ public final class AssignmentPlanner {
     public static Map<PartitionKey, PartitionAssignment> avoidDrained(
             Map<PartitionKey, PartitionAssignment> existing, Map<PartitionKey, PartitionAssignment> changes,
             Set<String> drained, List<String> live) {
+        return avoidDrained(existing, changes, drained, live, Map.of());
+    }
+
+    /**
+     * {@link #avoidDrained(Map, Map, Set, List)}, moving leadership only to a replica that is not known to be behind
+     * the current leader's high watermark ({@code states}): a replica missing committed records cannot win its
+     * election (the others refuse it their votes), and proposing it again after every unsticking would leave the
+     * partition without a leader for good.
+     */
+    public static Map<PartitionKey, PartitionAssignment> avoidDrained(
+            Map<PartitionKey, PartitionAssignment> existing, Map<PartitionKey, PartitionAssignment> changes,
+            Set<String> drained, List<String> live, Map<PartitionKey, Map<String, ReplicaState>> states) {
         Map<PartitionKey, PartitionAssignment> out = new TreeMap<>(changes);
         if (drained.isEmpty()) {
             return out;
@@ -364,8 +376,10 @@ public final class AssignmentPlanner {
             if (a.leader() == null || !drained.contains(a.leader())) {
                 continue;
             }
-            String to = a.isr().stream().filter(b -> live.contains(b) && !drained.contains(b)).findFirst()
-                    .orElse(null);
+            Map<String, ReplicaState> known = states.getOrDefault(e.getKey(), Map.of());
+            ReplicaState leaderState = known.get(a.leader());
+            String to = a.isr().stream().filter(b -> live.contains(b) && !drained.contains(b)
+                    && !behind(known.get(b), leaderState)).findFirst().orElse(null);
             if (to == null) {
                 continue;
             }
@@ -375,6 +389,12 @@ public final class AssignmentPlanner {
             out.put(e.getKey(), new PartitionAssignment(a.replicas(), to, epoch, a.isr()));
         }
         return out;
+    }
+
+    /** Whether {@code candidate} is known to lack records that {@code leader} knows are committed. */
+    private static boolean behind(ReplicaState candidate, ReplicaState leader) {
+        return candidate != null && leader != null && (candidate.lastEpoch() < leader.lastEpoch()
+                || (candidate.lastEpoch() == leader.lastEpoch() && candidate.logEndOffset() < leader.highWatermark()));
     }
 
     /**

@@ -119,7 +119,8 @@ public final class Coordinator extends AbstractVerticle {
                 planned.putAll(AssignmentPlanner.unstick(current, stuck, liveIds(), known.result()));
             }
             Map<PartitionKey, PartitionAssignment> changes = AssignmentPlanner.alignDestinations(existing.result(),
-                    AssignmentPlanner.avoidDrained(existing.result(), planned, drainedNow.result(), liveIds()),
+                    AssignmentPlanner.avoidDrained(existing.result(), planned, drainedNow.result(), liveIds(),
+                            known.result()),
                     known.result());
             return write(existing.result(), changes);
         }).onComplete(ar -> {

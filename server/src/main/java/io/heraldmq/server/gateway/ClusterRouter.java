@@ -78,10 +78,15 @@ public final class ClusterRouter {
      *                      definitions are replicated), or null
      * @param relaySecret   {@code cluster.secret}, or null
      */
+    /** Where a relayed COMMIT whose leader was lost learns its outcome. */
+    private final io.heraldmq.server.txlog.DecisionLogClient decisions;
+
     public ClusterRouter(Vertx vertx, LeaderDirectory leaders,
                          java.util.function.BiFunction<String, String, String> durableTopics,
                          io.heraldmq.server.handler.AutoCreation create,
-                         java.util.function.Function<String, String> subscriptionTopics, String relaySecret) {
+                         java.util.function.Function<String, String> subscriptionTopics, String relaySecret,
+                         io.heraldmq.server.txlog.DecisionLogClient decisions) {
+        this.decisions = decisions;
         this.durableTopics = durableTopics;
         this.create = create;
         this.relaySecret = relaySecret;
@@ -107,25 +112,28 @@ public final class ClusterRouter {
             }
             r.barrier = null;
         }
-        String[] unknown = unknownLeader(frame);
-        if (unknown != null) {
-            // Until the table names the new destination's leader, this connection's requests wait in order.
+        List<Target> unknown = unknownLeaders(frame);
+        if (!unknown.isEmpty()) {
+            // Until the table names the new destinations' leaders, this connection's requests wait in order.
             // A destination used for the first time is created here first (defined in the cluster's catalog, so
             // that the coordinator assigns it); one that cannot be created is left to the local handler's error,
             // as is one the user may not create (the handler refuses it, with the audit line).
-            boolean queue = unknown[0].equals("q");
-            DestinationKind kind = queue ? DestinationKind.QUEUE : DestinationKind.TOPIC;
-            if (!create.mayGet(connection, kind, unknown[1])) {
-                return false;
+            List<Future<Object>> known = new ArrayList<>();
+            for (Target t : unknown) {
+                if (!create.mayGet(connection, t.kind(), t.name())) {
+                    return false;
+                }
+                boolean queue = t.kind().isQueue();
+                known.add(create.get(connection, t.kind(), t.name())
+                        .transform(created -> created.failed() ? Future.succeededFuture()
+                                : leaders.leaderWhenKnown(vertx, queue, t.name(), LEADER_WAIT_MS))
+                        .map(x -> (Object) x).recover(e -> Future.succeededFuture()));
             }
             Routes routes = routes(connection);
-            routes.barrier = create.get(connection, kind, unknown[1])
-                    .transform(created -> created.failed() ? Future.succeededFuture()
-                            : leaders.leaderWhenKnown(vertx, queue, unknown[1], LEADER_WAIT_MS))
-                    .<Void>mapEmpty().eventually(() -> {
-                        dispatch(connection, frame);
-                        return Future.succeededFuture();
-                    });
+            routes.barrier = Future.join(known).<Void>mapEmpty().eventually(() -> {
+                dispatch(connection, frame);
+                return Future.succeededFuture();
+            });
             return true;
         }
         return routeNow(connection, frame);
@@ -147,30 +155,43 @@ public final class ClusterRouter {
         });
     }
 
-    /** {kind, name} of a PRODUCE or SUBSCRIBE whose clustered destination has no known leader yet, else null. */
-    private String[] unknownLeader(Frame frame) {
-        Target t = target(frame);
-        if (t == null || t.kind().isTemporary() || leaders.leaderOf(t.kind().isQueue(), t.name()) != null) {
-            return null;
+    /**
+     * The destinations of a PRODUCE, SUBSCRIBE or COMMIT (its sends) that are clustered and have no known leader yet.
+     * A COMMIT waits for them as a PRODUCE does: handled here, it would find partitions this broker does not lead.
+     */
+    private List<Target> unknownLeaders(Frame frame) {
+        List<Target> out = new ArrayList<>(1);
+        for (Target t : targets(frame)) {
+            if (!t.kind().isTemporary() && leaders.leaderOf(t.kind().isQueue(), t.name()) == null
+                    && !out.contains(t)) {
+                out.add(t);
+            }
         }
-        return new String[]{t.kind().isQueue() ? "q" : "t", t.name()};
+        return out;
     }
 
     /** The destination a PRODUCE or SUBSCRIBE names. */
     private record Target(DestinationKind kind, String name) {
     }
 
-    /** The destination of a PRODUCE or SUBSCRIBE; null for any other frame. */
-    private static Target target(Frame f) {
+    /** The destinations a PRODUCE, SUBSCRIBE or COMMIT sends to or consumes from by name; none for other frames. */
+    private static List<Target> targets(Frame f) {
         if (f.type() == FrameType.PRODUCE) {
             Produce p = Produce.decode(f.body());
-            return new Target(p.kind(), p.destination());
+            return List.of(new Target(p.kind(), p.destination()));
         }
         if (f.type() == FrameType.SUBSCRIBE) {
             Subscribe s = Subscribe.decode(f.body());
-            return new Target(s.kind(), s.destination());
+            return List.of(new Target(s.kind(), s.destination()));
         }
-        return null;
+        if (f.type() == FrameType.COMMIT) {
+            List<Target> out = new ArrayList<>();
+            for (Commit.Send send : Commit.decode(f.body()).sends()) {
+                out.add(new Target(send.kind(), send.destination()));
+            }
+            return out;
+        }
+        return List.of();
     }
 
     private boolean routeNow(ClientConnection connection, Frame frame) {
@@ -455,11 +476,30 @@ public final class ClusterRouter {
             Frame f = frame(b);
             switch (f.type()) {
                 case PRODUCE, SUBSCRIBE -> dispatchNow(connection, f);
-                case COMMIT -> connection.replyError(f.correlationId(), ErrorCode.INTERNAL, "the outcome of this"
-                        + " commit is unknown: the broker leading its destinations was lost while it committed");
+                case COMMIT -> answerLostCommit(connection, f);
                 default -> connection.send(io.heraldmq.protocol.Ok.encode(f.correlationId()));
             }
         }
+    }
+
+    /**
+     * A COMMIT relayed to a leader that was lost before it answered: the decision log tells whether it committed
+     * (an undecided one is rolled back for good by asking), so the client gets OK or TRANSACTION_ROLLED_BACK rather
+     * than "in doubt".
+     */
+    private void answerLostCommit(ClientConnection connection, Frame f) {
+        io.heraldmq.protocol.Commit commit = io.heraldmq.protocol.Commit.decode(f.body());
+        io.heraldmq.server.handler.TxOutcomeHandler.resolve(decisions, new io.heraldmq.server.txlog.TxId(
+                commit.producerId(), commit.sequence())).onComplete(ar -> connection.context().runOnContext(v -> {
+                    if (ar.succeeded()) {
+                        connection.send(io.heraldmq.protocol.Ok.encode(f.correlationId()));
+                    } else if (ar.cause() instanceof io.heraldmq.protocol.ProtocolException pe) {
+                        connection.replyError(f.correlationId(), pe.code(), pe.getMessage());
+                    } else {
+                        connection.replyError(f.correlationId(), ErrorCode.INTERNAL, "the outcome of this commit is"
+                                + " unknown: the broker leading its destinations was lost while it committed");
+                    }
+                }));
     }
 
     /** Routes (or handles here) a request now, ignoring the barrier: it is the barrier's own work. */
@@ -489,8 +529,11 @@ public final class ClusterRouter {
 
     /** {@code q:name} / {@code t:name} of a PRODUCE or SUBSCRIBE; null for anything else. */
     private static String destinationKey(Frame f) {
-        Target t = target(f);
-        return t == null ? null : (t.kind().isQueue() ? "q:" : "t:") + t.name();
+        if (f.type() != FrameType.PRODUCE && f.type() != FrameType.SUBSCRIBE) {
+            return null;
+        }
+        Target t = targets(f).get(0);
+        return (t.kind().isQueue() ? "q:" : "t:") + t.name();
     }
 
     /** The client's connection is gone: so are its upstreams. */

@@ -1,6 +1,7 @@
 package io.heraldmq.server.handler;
 
 import io.heraldmq.protocol.DestinationKind;
+import io.heraldmq.protocol.ErrorCode;
 import io.heraldmq.protocol.ProtocolException;
 import io.heraldmq.server.net.ClientConnection;
 import io.heraldmq.server.partition.Topic;
@@ -8,6 +9,7 @@ import io.heraldmq.server.partition.TopicRegistry;
 import io.heraldmq.server.security.AuditLog;
 import io.heraldmq.server.security.ConnectionAccess;
 import io.heraldmq.server.security.Permission;
+import io.heraldmq.server.txlog.ClusterTransactions;
 import io.vertx.core.Future;
 
 /**
@@ -29,6 +31,10 @@ public final class AutoCreation {
      * Temporary destinations are never created here ({@link TopicRegistry#get}).
      */
     public Future<Topic> get(ClientConnection connection, DestinationKind kind, String name) {
+        if (ClusterTransactions.reserved(name)) {
+            return Future.failedFuture(new ProtocolException(ErrorCode.INVALID_DESTINATION, "'" + name
+                    + "': names starting with __heraldmq. are reserved for the broker's own destinations"));
+        }
         if (kind.isTemporary()) {
             return topics.get(kind, name);
         }

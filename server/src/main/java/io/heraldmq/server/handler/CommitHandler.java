@@ -9,6 +9,7 @@ import io.heraldmq.server.net.ClientConnection;
 import io.heraldmq.server.net.RequestHandler;
 import io.heraldmq.server.partition.Partition;
 import io.heraldmq.server.tx.TransactionLog;
+import io.heraldmq.server.txlog.DecisionLogClient;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 
@@ -27,6 +28,9 @@ import java.util.logging.Logger;
  * A failure after the journal write cannot be undone; it is answered with INTERNAL (the client reports the outcome
  * as unknown) and the transaction is finished at the next start. A one-phase XA_COMMIT goes the same way.
  * <p>
+ * On a clustered broker the transaction is not journaled here but decided in the cluster's replicated decision log
+ * and applied from it ({@link ReplicatedCommit}).
+ * <p>
  * Permissions are part of the first checks ({@link TxPlanner}): {@code send} on every destination the transaction
  * sends to, and {@code createDestination} on those that do not exist yet; a refusal (NOT_AUTHORIZED, which the
  * client's commit reports as TransactionRolledBackException caused by a JMSSecurityException) applies nothing.
@@ -36,11 +40,14 @@ public final class CommitHandler implements RequestHandler {
 
     private final TxPlanner planner;
     private final TransactionLog txLog;
+    /** A clustered broker's commits; null on a single node, which journals them in {@link #txLog}. */
+    private final ReplicatedCommit replicated;
 
     public CommitHandler(AutoCreation destinations, int maxMessageBytes, DiskSpaceMonitor disk,
-                         TransactionLog txLog) {
+                         TransactionLog txLog, DecisionLogClient decisions, String brokerId) {
         this.planner = new TxPlanner(destinations, maxMessageBytes, disk);
         this.txLog = txLog;
+        this.replicated = decisions == null ? null : new ReplicatedCommit(decisions, brokerId);
     }
 
     @Override
@@ -53,6 +60,8 @@ public final class CommitHandler implements RequestHandler {
         planner.plan(connection, commit).onComplete(ar -> {
             if (ar.failed()) {
                 connection.replyFailure(correlationId, ar.cause());
+            } else if (replicated != null) {
+                replicated.commit(connection, correlationId, ar.result(), what);
             } else {
                 journalAndApply(connection, correlationId, ar.result(), what);
             }

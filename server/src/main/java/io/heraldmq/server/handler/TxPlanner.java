@@ -171,9 +171,11 @@ final class TxPlanner {
                 throw new ProtocolException(ErrorCode.RESOURCE_EXHAUSTED, "partition " + topic + "-"
                         + partition.id() + " is fenced");
             }
-            // Read off the partition's context: the log end only grows, so a stale value is still a lower bound.
-            out.add(new Routed(partition, new TxRecord.Batch(s.kind(), s.destination(), partition.id(),
-                    partition.logEndOffset(), batch)));
+            // Read off the partition's context: both only grow, so a stale value is still a lower bound. A
+            // replicated partition's log end may be cut back by its next leader, its high watermark never is.
+            long lowerBound = partition.replication() != null ? partition.visibleEnd() : partition.logEndOffset();
+            out.add(new Routed(partition, new TxRecord.Batch(s.kind(), s.destination(), partition.id(), lowerBound,
+                    batch)));
         }
         return out;
     }

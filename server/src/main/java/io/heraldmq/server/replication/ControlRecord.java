@@ -43,8 +43,18 @@ public sealed interface ControlRecord {
     record Deletion(String topic, String id) implements ControlRecord {
     }
 
+    /**
+     * A record of a layer above replication, already encoded: its first byte is a type outside 1-3 (the decision
+     * log's records, {@code TxLogRecord}). Followers skip it; its owner reads it from the log.
+     */
+    record Raw(Buffer message) implements ControlRecord {
+    }
+
     /** The message bytes of this record. */
     default Buffer encode() {
+        if (this instanceof Raw r) {
+            return r.message();
+        }
         Buffer b = Buffer.buffer(64);
         if (this instanceof PositionChange p) {
             b.appendByte(POSITION);

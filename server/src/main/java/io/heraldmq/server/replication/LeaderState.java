@@ -26,7 +26,11 @@ final class LeaderState {
     /** What a leader knows of one follower. */
     private static final class Progress {
         long fetchOffset = -1;
+        /** The last time the follower held everything the leader had then. */
         long caughtUpAtMs;
+        /** The leader's log end and the time when the follower's previous fetch arrived. */
+        long previousFetchLogEnd = -1;
+        long previousFetchAtMs;
     }
 
     private record ParkedFetch(Fetch fetch, Promise<FetchResult> answer, long timer) {
@@ -127,7 +131,8 @@ final class LeaderState {
         return waitCommitted ? appended.compose(base -> committed.map(base)) : appended;
     }
 
-    private Future<Void> awaitCommitted(long nextOffset) {
+    /** Completes once the high watermark reaches {@code nextOffset}; fails if this broker steps down first. */
+    Future<Void> awaitCommitted(long nextOffset) {
         if (replica.highWatermark() >= nextOffset) {
             return Future.succeededFuture();
         }
@@ -155,9 +160,17 @@ final class LeaderState {
         }
         Progress progress = followers.computeIfAbsent(fetch.follower(), f -> new Progress());
         progress.fetchOffset = fetch.fetchOffset();
+        long now = System.currentTimeMillis();
         if (fetch.fetchOffset() >= logEnd) {
-            progress.caughtUpAtMs = System.currentTimeMillis();
+            progress.caughtUpAtMs = now;
+        } else if (progress.previousFetchLogEnd >= 0 && fetch.fetchOffset() >= progress.previousFetchLogEnd) {
+            // Under steady sends the follower is rarely at the very end when it asks, but it holds everything the
+            // leader had when it asked last time: it was caught up then (Kafka's rule). Without this a follower
+            // back from a restart or a split never rejoins the in-sync set while producers keep going.
+            progress.caughtUpAtMs = Math.max(progress.caughtUpAtMs, progress.previousFetchAtMs);
         }
+        progress.previousFetchLogEnd = logEnd;
+        progress.previousFetchAtMs = now;
         advanceHighWatermark();
         if (fetch.fetchOffset() < logEnd) {
             return read(fetch);
@@ -237,12 +250,16 @@ final class LeaderState {
         if (candidate <= epochStart || candidate <= replica.highWatermark()) {
             return;
         }
+        boolean firstOfEpoch = replica.highWatermark() <= epochStart;
         replica.highWatermark(candidate);
         while (!waiters.isEmpty() && waiters.peek().offset <= candidate) {
             waiters.poll().promise.complete();
         }
         // metadata fetched while this broker followed is applied once its own leadership commits it
         replica.applyCommittedMetadata();
+        if (firstOfEpoch) {
+            replica.epochCommitted();
+        }
         partition.visibleEndAdvanced();
     }
 
@@ -266,6 +283,22 @@ final class LeaderState {
                 }
             }));
         }
+    }
+
+    /**
+     * Writes the positions changed so far now, rather than at the end of the batching interval, and completes once
+     * they are committed (with everything before them in the log).
+     */
+    Future<Void> positionsCommitted() {
+        if (!replica.isEstablishedLeader()) {
+            return Future.failedFuture(replica.notLeader());
+        }
+        if (positionTimer >= 0) {
+            vertx().cancelTimer(positionTimer);
+            positionTimer = -1;
+        }
+        writePositions();
+        return awaitCommitted(partition.logEndOffset());
     }
 
     private void writePositions() {

@@ -60,6 +60,8 @@ public final class PartitionReplica {
     static final long ISR_LAG_MS = 10_000;
     /** Positions changed within this time travel in one control batch. */
     static final long POSITION_BATCH_MS = 100;
+    /** A gate that could not reach the decision log tries again after this long. */
+    static final long GATE_RETRY_MS = 250;
     /** How long a send waits for a partition to have a reachable leader. */
     static final long FORWARD_DEADLINE_MS = 15_000;
 
@@ -90,6 +92,16 @@ public final class PartitionReplica {
     private final FollowerFetcher following;
     private final UnappliedMetadata unapplied;
     private final ProduceForwarder forwarder;
+
+    /**
+     * What a new leader must do once its epoch is committed and before it serves consumers or transactions: apply
+     * the decided transactions with a part here ({@code TxGate}); null for none (the decision log's own partition).
+     * Given before the replica's first role.
+     */
+    private java.util.function.Function<PartitionReplica, Future<Void>> gate;
+    /** Volatile: read by subscribe handlers. Reset with every role change. */
+    private volatile boolean gatePassed;
+    private boolean gateStarted;
 
     // candidate
     private final java.util.Set<String> votes = new java.util.HashSet<>();
@@ -433,7 +445,68 @@ public final class PartitionReplica {
      * the metadata its log holds from earlier leaders (subscription definitions and positions) is applied.
      */
     public boolean servesConsumers() {
-        return isEstablishedLeader() && leading.epochCommitted();
+        return isEstablishedLeader() && leading.epochCommitted() && gatePassed;
+    }
+
+    /**
+     * Whether the transactions decided for this partition before this leadership are applied (see {@link #gate}):
+     * only then may a transaction be planned on it. False unless this broker is the established leader.
+     */
+    public boolean gatePassed() {
+        return gatePassed && isEstablishedLeader();
+    }
+
+    /** Sets what a new leader does before it serves ({@code TxGate}); null for nothing. Before the first role. */
+    public void gate(java.util.function.Function<PartitionReplica, Future<Void>> newGate) {
+        this.gate = newGate;
+    }
+
+    /** The high watermark passed this leadership's epoch marker: pass the gate (again, until it succeeds). */
+    void epochCommitted() {
+        if (gateStarted) {
+            return;
+        }
+        gateStarted = true;
+        passGate(generation);
+    }
+
+    private void passGate(int gen) {
+        if (gen != generation || closed) {
+            return;
+        }
+        if (gate == null) {
+            gatePassed = true;
+            return;
+        }
+        gate.apply(this).onComplete(ar -> partition.run(() -> {
+            if (gen != generation || closed) {
+                return;
+            }
+            if (ar.succeeded()) {
+                gatePassed = true;
+                LOG.fine(() -> key + ": transactions gate of epoch " + epoch + " passed");
+                return;
+            }
+            LOG.fine(() -> key + ": transactions gate of epoch " + epoch + " not passed yet: "
+                    + ar.cause().getMessage());
+            vertx().setTimer(GATE_RETRY_MS, t -> partition.run(() -> passGate(gen)));
+        }));
+    }
+
+    /** Completes once everything in the log now is committed; fails unless this broker is the established leader. */
+    public Future<Void> committedBarrier() {
+        if (!isEstablishedLeader()) {
+            return Future.failedFuture(notLeader());
+        }
+        return leading.awaitCommitted(partition.logEndOffset());
+    }
+
+    /**
+     * Writes the subscription positions changed here so far at once and completes once they are committed: a
+     * transaction's acks are applied only then.
+     */
+    public Future<Void> positionsCommitted() {
+        return leading.positionsCommitted();
     }
 
     int majority() {
@@ -489,6 +562,8 @@ public final class PartitionReplica {
     private void stepDown() {
         boolean wasLeader = role == Role.LEADER && leading.established();
         generation++;
+        gatePassed = false;
+        gateStarted = false;
         leading.stopPositionBatching();
         if (wasLeader && !closed) {
             leadershipLost.run();

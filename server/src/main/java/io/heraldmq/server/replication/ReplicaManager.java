@@ -36,6 +36,8 @@ public final class ReplicaManager {
     private final ReplicaStates states;
     private final ReplicatedMetadata metadata;
     private final java.util.function.Consumer<Topic> leadershipLost;
+    /** What each new leader does before it serves ({@link PartitionReplica#gate}). */
+    private final java.util.function.Function<PartitionReplica, Future<Void>> gate;
     private final Map<String, PartitionReplica> replicas = new ConcurrentHashMap<>();
     private final Map<String, ReplicaState> published = new ConcurrentHashMap<>();
     private final Map<String, List<String>> reportedIsr = new ConcurrentHashMap<>();
@@ -48,8 +50,10 @@ public final class ReplicaManager {
      */
     public ReplicaManager(Vertx vertx, String localId, ReplicationPeers peers, PartitionTable table,
                           ReplicaStates states, ReplicatedMetadata metadata,
-                          java.util.function.Consumer<Topic> leadershipLost) {
+                          java.util.function.Consumer<Topic> leadershipLost,
+                          java.util.function.Function<PartitionReplica, Future<Void>> gate) {
         this.vertx = vertx;
+        this.gate = gate;
         this.metadata = metadata;
         this.leadershipLost = leadershipLost;
         this.localId = localId;
@@ -144,6 +148,7 @@ public final class ReplicaManager {
                     done.fail(ar.cause());
                     return;
                 }
+                ar.result().gate(gate);
                 replicas.put(key.encode(), ar.result());
                 table.get(key).onComplete(current -> {
                     if (current.succeeded() && current.result() != null) {

@@ -15,14 +15,17 @@ import io.vertx.core.buffer.Buffer;
  */
 public record ReplicationFrame(ReplicationFrameType type, int correlationId, Buffer body) {
     public static final int HEADER_BYTES = 9;
-    /** Largest frame a replication connection accepts: a fetch answer carries at most about this much log. */
-    public static final int MAX_FRAME_BYTES = 64 << 20;
+    /**
+     * Largest frame a replication connection accepts: a transaction's decision carries a COMMIT's batches (up to
+     * 64 MiB) and a little more.
+     */
+    public static final int MAX_FRAME_BYTES = 96 << 20;
 
-    static Buffer start(ReplicationFrameType type, int correlationId, int sizeHint) {
+    public static Buffer start(ReplicationFrameType type, int correlationId, int sizeHint) {
         return Buffer.buffer(HEADER_BYTES + sizeHint).appendInt(0).appendByte(type.code()).appendInt(correlationId);
     }
 
-    static Buffer finish(Buffer frame) {
+    public static Buffer finish(Buffer frame) {
         frame.setInt(0, frame.length() - 4);
         return frame;
     }

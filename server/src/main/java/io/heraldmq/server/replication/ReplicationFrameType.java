@@ -16,7 +16,17 @@ public enum ReplicationFrameType {
     /** A broker hands a client's batch to the partition's leader ({@link ForwardProduce}); answered by FORWARD_RESULT. */
     FORWARD_PRODUCE(5),
     /** The answer to FORWARD_PRODUCE ({@link ForwardResult}). */
-    FORWARD_RESULT(6);
+    FORWARD_RESULT(6),
+    /** A coordinator records a transaction's decision with the decision log's leader; answered by TX_RESULT. */
+    TX_DECIDE(7),
+    /** A partition's new leader asks the decision log for the transactions it must apply first; TX_RESULT. */
+    TX_GATE(8),
+    /** Parts of a decided transaction are applied; answered by TX_RESULT. */
+    TX_APPLIED(9),
+    /** The answer to TX_DECIDE, TX_GATE, TX_APPLIED and TX_RESOLVE ({@code TxLogResult}). */
+    TX_RESULT(10),
+    /** The outcome of a transaction, rolling it back for good if it is undecided; answered by TX_RESULT. */
+    TX_RESOLVE(11);
 
     private static final ReplicationFrameType[] BY_CODE = new ReplicationFrameType[16];
 

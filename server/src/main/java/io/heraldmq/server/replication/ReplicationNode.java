@@ -1,5 +1,7 @@
 package io.heraldmq.server.replication;
 
+import io.heraldmq.server.txlog.ClusterTransactions;
+
 import io.heraldmq.server.cluster.BrokerInfo;
 import io.heraldmq.server.cluster.ClusterMembership;
 import io.heraldmq.server.cluster.PartitionAssignment;
@@ -41,6 +43,7 @@ public final class ReplicationNode {
     private volatile PartitionTable table;
     private ReplicationPeers peers;
     private ClusterRouter router;
+    private ClusterTransactions transactions;
     private int port;
 
     private ReplicationNode(Vertx vertx, String localId) {
@@ -83,8 +86,13 @@ public final class ReplicationNode {
         peers = new ReplicationPeers(vertx, replicationAddresses::get);
         membersChanged(membership.members());
         membership.onMembersChanged(ctx, this::membersChanged);
+        transactions = new ClusterTransactions(vertx, localId, key -> {
+            ReplicaManager r = replicas;
+            return r == null ? null : r.find(key);
+        }, table, peers, subscriptions);
+        transactions.serveOn(server);
         replicas = new ReplicaManager(vertx, localId, peers, table, states, new ReplicatedMetadata(subscriptions),
-                leadershipLost);
+                leadershipLost, transactions.gate());
         subscriptions.replicateWith(change -> topics.get(DestinationKind.TOPIC, change.topic()).compose(topic -> {
             Partition first = topic.partitions().get(0);
             Promise<Void> committed = Promise.promise();
@@ -99,7 +107,7 @@ public final class ReplicationNode {
         router = new ClusterRouter(vertx, leaders, subscriptions::topicOfDurable, autoCreation, id -> {
             io.heraldmq.server.meta.SubscriptionRecord r = subscriptions.definition(id);
             return r == null ? null : r.topic();
-        }, relaySecret);
+        }, relaySecret, transactions.client());
         return table.listen(ctx, this::assignmentChanged)
                 .compose(v -> table.all())
                 .map(all -> {
@@ -148,6 +156,11 @@ public final class ReplicationNode {
 
     public ClusterRouter router() {
         return router;
+    }
+
+    /** The cluster's transactions (decision log, gates); null before {@link #start}. */
+    public ClusterTransactions transactions() {
+        return transactions;
     }
 
     public Future<Void> close() {

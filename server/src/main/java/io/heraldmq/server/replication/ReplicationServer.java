@@ -20,8 +20,9 @@ public final class ReplicationServer {
     private static final Logger LOG = Logger.getLogger(ReplicationServer.class.getName());
 
     private final Vertx vertx;
+    // added to after the port is bound (the decision log's handlers): read by the connections' event loops
     private final Map<ReplicationFrameType, ReplicationRequestHandler> handlers =
-            new EnumMap<>(ReplicationFrameType.class);
+            new java.util.concurrent.ConcurrentHashMap<>();
     private NetServer server;
 
     /** @param replicas the replica of a partition key's string form, or null if there is none here */
@@ -30,6 +31,11 @@ public final class ReplicationServer {
         handlers.put(ReplicationFrameType.BEGIN_EPOCH, new BeginEpochHandler(replicas));
         handlers.put(ReplicationFrameType.FETCH, new FetchHandler(replicas));
         handlers.put(ReplicationFrameType.FORWARD_PRODUCE, new ForwardProduceHandler(replicas));
+    }
+
+    /** Answers requests of {@code type} (those of layers above replication) with {@code handler}. */
+    public void handle(ReplicationFrameType type, ReplicationRequestHandler handler) {
+        handlers.put(type, handler);
     }
 
     /** @return the port bound (useful with port 0) */

@@ -645,6 +645,11 @@ public final class SubscriptionRegistry {
     }
 
     /** A follower learned of a committed position from its leader (see {@link #applyReplicated}). */
+    /** The stored positions of a subscription by partition (empty if it has none: deleted, or never stored). */
+    public Future<Map<Integer, Position>> storedPositions(String id) {
+        return meta.loadPositions(id);
+    }
+
     public void applyReplicatedPosition(String id, int partition, Position position) {
         startPositions.computeIfAbsent(id, k -> new ConcurrentHashMap<>()).put(partition, position);
         meta.commitPosition(id, partition, position);

@@ -12,7 +12,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import static org.awaitility.Awaitility.await;
@@ -27,6 +29,8 @@ final class ClusterProcesses implements AutoCloseable {
     private final Path[] configs;
     /** Each broker's client port, kept across kills: a restarted broker comes back where clients look for it. */
     private final int[] ports;
+    /** Extra JVM options per broker (fault injection), from {@link #jvmOptions}. */
+    private final Map<Integer, List<String>> jvmOptions = new HashMap<>();
     /** Credentials of a user with {@code manage} on {@code #}, for brokers with users; null: anonymous. */
     private String adminUser;
     private String adminPassword;
@@ -48,6 +52,12 @@ final class ClusterProcesses implements AutoCloseable {
                     + "cluster.port = " + clusterPorts[i] + "\n"
                     + extraConfig, StandardCharsets.UTF_8);
         }
+    }
+
+    /** Starts broker n with these extra JVM options (e.g. a fault test's system property). Before start. */
+    ClusterProcesses jvmOptions(int n, String... options) {
+        jvmOptions.put(n, List.of(options));
+        return this;
     }
 
     /** For brokers with users: administer as this user (who needs {@code manage} on {@code #}). Before start. */
@@ -89,7 +99,8 @@ final class ClusterProcesses implements AutoCloseable {
 
     private BrokerProcess launch(int n) {
         try {
-            BrokerProcess b = BrokerProcess.start(configs[n], data(n), dir.resolve("broker" + n + ".log"), ports[n]);
+            BrokerProcess b = BrokerProcess.start(configs[n], data(n), dir.resolve("broker" + n + ".log"), ports[n],
+                    jvmOptions.getOrDefault(n, List.of()));
             ports[n] = b.port();
             return b;
         } catch (IOException e) {

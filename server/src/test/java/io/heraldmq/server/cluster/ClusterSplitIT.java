@@ -42,7 +42,8 @@ class ClusterSplitIT {
     private static final long SPLIT_MS = 12_000;
     private static final long REQUEST_TIMEOUT_MS = 4_000;
 
-    @TempDir
+    // kept when the test fails: the brokers' logs are the evidence
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
     Path dir;
     private NetnsCluster cluster;
 
@@ -95,15 +96,22 @@ class ClusterSplitIT {
             // The old leader rejoins: all three members on both sides, it follows, and it is back in sync.
             cluster.awaitMembers(l, 3);
             cluster.awaitMembers(m, 3);
-            await("old leader back in the ISR of every partition, following").atMost(Duration.ofSeconds(60))
-                    .pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
-                        ClusterStatus s = cluster.status(m);
-                        List<ClusterStatus.Partition> ps = s.partitions().stream()
-                                .filter(p -> p.queue() && p.destination().equals(QUEUE)).toList();
-                        return ps.size() == PARTITIONS
-                                && ps.stream().allMatch(p -> newLeader.equals(p.leader())
-                                && p.isr().contains(oldLeader) && p.isr().size() == 3);
-                    });
+            java.util.concurrent.atomic.AtomicReference<Object> lastSeen = new java.util.concurrent.atomic.AtomicReference<>();
+            try {
+                await("old leader back in the ISR of every partition, following").atMost(Duration.ofSeconds(60))
+                        .pollInterval(Duration.ofMillis(250)).ignoreExceptions().until(() -> {
+                            ClusterStatus s = cluster.status(m);
+                            List<ClusterStatus.Partition> ps = s.partitions().stream()
+                                    .filter(p -> p.queue() && p.destination().equals(QUEUE)).toList();
+                            lastSeen.set(ps);
+                            return ps.size() == PARTITIONS
+                                    && ps.stream().allMatch(p -> newLeader.equals(p.leader())
+                                    && p.isr().contains(oldLeader) && p.isr().size() == 3);
+                        });
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("the old leader " + oldLeader + " is not back in the ISR of " + newLeader
+                        + "'s partitions; last seen " + lastSeen.get() + "; brokers' logs in " + dir, e);
+            }
             long rejoinMs = System.currentTimeMillis() - healAt;
             majority.close();
 

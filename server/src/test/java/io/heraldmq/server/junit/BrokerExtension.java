@@ -130,8 +130,10 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
             }
             clusterConfigs = new java.util.ArrayList<>();
             for (int i = 0; i < CLUSTER_SIZE; i++) {
-                clusterConfigs.add(customizer.apply(BrokerConfig.defaults()).with(Map.of("cluster.members",
-                        members.toString(), "cluster.port", String.valueOf(ports[i]), "cluster.host", "127.0.0.1"))
+                // cluster.secret: a clustered broker with users needs it (its relays authenticate with it)
+                clusterConfigs.add(customizer.apply(BrokerConfig.defaults().with(Map.of("cluster.members",
+                        members.toString(), "cluster.port", String.valueOf(ports[i]), "cluster.host", "127.0.0.1",
+                        "cluster.secret", "test-cluster-secret-0123456789")))
                         .withPort(0).withDataDir(dataDir.resolve("broker" + i)));
             }
         }

@@ -28,7 +28,14 @@ import java.util.stream.Stream;
  * binds the TCK's connection factories with empty or options-only URLs, which resolve against that property.
  */
 public final class TckBrokerSession implements LauncherSessionListener {
+    /**
+     * With {@code -Pcluster} too ({@code heraldmq.test.cluster} = N > 1): N clustered brokers in this JVM, the first
+     * drained so that it leads nothing; the TCK's clients connect to it and every request goes through its relay.
+     */
+    private static final int CLUSTER_SIZE = Integer.getInteger("heraldmq.test.cluster", 1);
+
     private Broker broker;
+    private final List<Broker> others = new java.util.ArrayList<>();
     private Path dataDir;
 
     @Override
@@ -47,18 +54,58 @@ public final class TckBrokerSession implements LauncherSessionListener {
                     "createDestination", "deleteDestination", "manage")) {
                 settings.put("permission." + permission + ".#", "tck");
             }
-            BrokerConfig config = BrokerConfig.defaults().with(settings).withPort(0)
-                    .withDataDir(dataDir.resolve("data"));
-            broker = Broker.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            if (CLUSTER_SIZE > 1) {
+                startCluster(settings);
+            } else {
+                BrokerConfig config = BrokerConfig.defaults().with(settings).withPort(0)
+                        .withDataDir(dataDir.resolve("data"));
+                broker = Broker.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            }
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the broker for the TCK", e);
         }
         System.setProperty(Context.PROVIDER_URL, broker.url());
     }
 
+    private void startCluster(Map<String, String> settings) throws Exception {
+        int[] ports = new int[CLUSTER_SIZE];
+        StringBuilder members = new StringBuilder();
+        for (int i = 0; i < CLUSTER_SIZE; i++) {
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+                ports[i] = s.getLocalPort();
+            }
+            members.append(members.length() == 0 ? "" : ",").append("127.0.0.1:").append(ports[i]);
+        }
+        List<io.vertx.core.Future<Broker>> starting = new java.util.ArrayList<>();
+        for (int i = 0; i < CLUSTER_SIZE; i++) {
+            Map<String, String> clustered = new java.util.HashMap<>(settings);
+            clustered.putAll(Map.of("cluster.members", members.toString(), "cluster.port", String.valueOf(ports[i]),
+                    "cluster.host", "127.0.0.1", "cluster.secret", "tck-cluster-secret-0123456789"));
+            starting.add(Broker.start(BrokerConfig.defaults().with(clustered).withPort(0)
+                    .withDataDir(dataDir.resolve("broker" + i))));
+        }
+        for (io.vertx.core.Future<Broker> f : starting) {
+            Broker b = f.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+            if (broker == null) {
+                broker = b;
+            } else {
+                others.add(b);
+            }
+        }
+        try (io.heraldmq.admin.HeraldAdmin admin = io.heraldmq.admin.HeraldAdmin.connect(broker.url(), "j2ee",
+                "j2ee")) {
+            org.awaitility.Awaitility.await("the TCK's cluster formed").atMost(java.time.Duration.ofSeconds(60))
+                    .until(() -> admin.clusterStatus().members().size() == CLUSTER_SIZE);
+            admin.drainBroker(broker.brokerId(), false);
+        }
+    }
+
     @Override
     public void launcherSessionClosed(LauncherSession session) {
         try {
+            for (Broker other : others) {
+                other.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+            }
             if (broker != null) {
                 broker.close().toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
             }

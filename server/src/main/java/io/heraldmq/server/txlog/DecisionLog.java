@@ -1,0 +1,296 @@
+package io.heraldmq.server.txlog;
+
+import io.heraldmq.protocol.ErrorCode;
+import io.heraldmq.protocol.RecordBatch;
+import io.heraldmq.server.cluster.PartitionKey;
+import io.heraldmq.server.partition.Partition;
+import io.heraldmq.server.replication.ControlRecord;
+import io.heraldmq.server.replication.PartitionReplica;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The cluster's transaction decisions, kept by the leader of the one partition of the internal topic
+ * {@link #TOPIC}: its log is replicated like any other, so the decisions survive the loss of any minority of
+ * brokers, and the state below is rebuilt from it by every new leader before it answers anything.
+ * <p>
+ * Invariants (docs/architecture.md, "Transactions in a cluster"):
+ * <ul>
+ *   <li><b>Decided = committed here.</b> A transaction is committed once its {@link TxDecision} is below this log's
+ *       high watermark; the coordinator applies nothing before that, and answers its client only after.</li>
+ *   <li><b>Applied whole.</b> A decided transaction's part for a partition is applied by the coordinator, or else by
+ *       the partition's next leader before that leader serves consumers or transactions ({@link TxGate}): the gate
+ *       returns every decision with a part for the partition not yet recorded APPLIED. Applying is idempotent
+ *       (batches counted from their lower bound, acks merged into positions), so applying twice is harmless.</li>
+ *   <li><b>Fencing.</b> A gate records its partition's leader epoch (GATE, committed before it is answered). A
+ *       decision planned with an older epoch of one of its partitions is refused (TRANSACTION_ROLLED_BACK): that
+ *       partition's new leader has passed its gate and would never apply it. Requests are handled one at a time on
+ *       the partition's context, and a decision is counted before its record is appended, so a gate either sees a
+ *       decision (which is then committed before the gate's own record) or fences it.</li>
+ *   <li><b>Idempotent.</b> Deciding a transaction already decided answers OK and records nothing: a coordinator
+ *       that lost its answer asks again, at this leader or the next.</li>
+ * </ul>
+ * Runs on the partition's context. The log keeps the broker's retention ({@code retention.ms}); a decision older than
+ * that whose parts are not all applied would be lost with its segment: see the note in the architecture document.
+ */
+public final class DecisionLog {
+    private static final Logger LOG = Logger.getLogger(DecisionLog.class.getName());
+
+    /** The internal topic whose partition 0 holds the decisions. Clients cannot use names starting {@code __heraldmq.}. */
+    public static final String TOPIC = "__heraldmq.transactions";
+    /** Its partition key. */
+    public static final String KEY = new PartitionKey(false, TOPIC, 0).encode();
+    /**
+     * How many transaction ids (decided or rolled back by an outcome query) are remembered, for idempotent decides
+     * and for refusing a decision after its rollback: the oldest are forgotten. A coordinator gives up on deciding
+     * after 15 s, so this is enough below about 6,000 transactions a second.
+     */
+    static final int DECIDED_KEPT = 100_000;
+    /** A gate's answer carries decisions up to about this many bytes; the gate asks again for the rest. */
+    static final int GATE_ANSWER_BYTES = 32 << 20;
+
+    private final Function<String, PartitionReplica> replicas;
+
+    // the state of one leadership, rebuilt from the log when the epoch changes
+    private int loadedEpoch = -1;
+    private Future<Void> loading;
+    private final Map<TxId, Pending> pending = new LinkedHashMap<>();
+    private final Map<TxId, Boolean> decided = new LinkedHashMap<>(1024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<TxId, Boolean> eldest) {
+            return size() > DECIDED_KEPT;
+        }
+    };
+    private final Map<String, Integer> gates = new HashMap<>();
+
+    /** A decided transaction and its partitions whose parts are not recorded applied. */
+    private static final class Pending {
+        final TxDecision decision;
+        final Set<String> open = new LinkedHashSet<>();
+
+        Pending(TxDecision decision) {
+            this.decision = decision;
+            for (TxDecision.Participant p : decision.participants()) {
+                open.add(p.partition());
+            }
+        }
+    }
+
+    /** @param replicas this broker's replica of a partition key, or null */
+    public DecisionLog(Function<String, PartitionReplica> replicas) {
+        this.replicas = replicas;
+    }
+
+    /** Records {@code decision} if it is new and not fenced; completes once it is committed. Context: any. */
+    public Future<TxLogResult> decide(TxDecision decision) {
+        return onLeader(r -> {
+            Boolean known = decided.get(decision.id());
+            if (Boolean.FALSE.equals(known)) {
+                return Future.succeededFuture(TxLogResult.error(ErrorCode.TRANSACTION_ROLLED_BACK, "transaction "
+                        + decision.id() + " was rolled back: its outcome was asked for before it was decided"));
+            }
+            if (known != null) {
+                return committed(r); // its record may still be on its way to a majority
+            }
+            for (TxDecision.Participant p : decision.participants()) {
+                Integer gate = gates.get(p.partition());
+                if (gate != null && gate > p.leaderEpoch()) {
+                    return Future.succeededFuture(TxLogResult.error(ErrorCode.TRANSACTION_ROLLED_BACK,
+                            "partition " + p.partition() + " changed leader (epoch " + gate + ", the transaction was"
+                                    + " planned in epoch " + p.leaderEpoch() + ") before the transaction was decided"));
+                }
+            }
+            TxLogRecord.Decision record = new TxLogRecord.Decision(decision);
+            replay(record);
+            return append(r, record);
+        });
+    }
+
+    /**
+     * A new leader of {@code partition} in {@code leaderEpoch}: records the gate (committed before the answer) and
+     * answers the decisions with a part for it not yet applied. Context: any.
+     */
+    public Future<TxLogResult> gate(String partition, int leaderEpoch) {
+        return onLeader(r -> {
+            Integer gate = gates.get(partition);
+            if (gate != null && gate > leaderEpoch) {
+                return Future.succeededFuture(TxLogResult.error(ErrorCode.ILLEGAL_STATE, partition + " has a"
+                        + " leader of epoch " + gate + " already; epoch " + leaderEpoch + " is over"));
+            }
+            List<TxDecision> due = new ArrayList<>();
+            boolean more = false;
+            long bytes = 0;
+            for (Pending p : pending.values()) {
+                if (p.open.contains(partition)) {
+                    if (!due.isEmpty() && bytes + p.decision.sizeEstimate() > GATE_ANSWER_BYTES) {
+                        more = true;
+                        break;
+                    }
+                    due.add(p.decision);
+                    bytes += p.decision.sizeEstimate();
+                }
+            }
+            TxLogRecord.Gate record = new TxLogRecord.Gate(partition, leaderEpoch);
+            replay(record);
+            TxLogResult answer = new TxLogResult((short) 0, null, more, due);
+            return append(r, record).map(ok -> ok.ok() ? answer : ok);
+        });
+    }
+
+    /** Records that {@code partitions}' parts of the transaction are applied. Context: any. */
+    public Future<TxLogResult> applied(TxId id, List<String> partitions) {
+        return onLeader(r -> {
+            Pending p = pending.get(id);
+            if (p == null || !p.open.removeAll(partitions)) {
+                return committed(r); // recorded already, or never decided here
+            }
+            if (p.open.isEmpty()) {
+                pending.remove(id);
+            }
+            return append(r, new TxLogRecord.Applied(id, partitions));
+        });
+    }
+
+    /**
+     * The outcome of a transaction whose commit lost its answer: OK if it is decided (once that is committed), else
+     * TRANSACTION_ROLLED_BACK after recording ABORTED, so that its coordinator, if it is still at work, can no
+     * longer decide it. Context: any.
+     */
+    public Future<TxLogResult> resolve(TxId id) {
+        return onLeader(r -> {
+            Boolean known = decided.get(id);
+            if (Boolean.TRUE.equals(known)) {
+                return committed(r);
+            }
+            TxLogResult rolledBack = TxLogResult.error(ErrorCode.TRANSACTION_ROLLED_BACK, "transaction " + id
+                    + " was not decided; it is rolled back");
+            if (known != null) {
+                return committed(r).map(ok -> ok.ok() ? rolledBack : ok);
+            }
+            TxLogRecord.Aborted record = new TxLogRecord.Aborted(id);
+            replay(record);
+            return append(r, record).map(ok -> ok.ok() ? rolledBack : ok);
+        });
+    }
+
+    /** Decisions not wholly applied, for status and tests. Context: the partition's. */
+    int pendingCount() {
+        return pending.size();
+    }
+
+    // ------------------------------------------------------------------ leadership and state
+
+    private Future<TxLogResult> onLeader(Function<PartitionReplica, Future<TxLogResult>> action) {
+        PartitionReplica r = replicas.apply(KEY);
+        if (r == null) {
+            return Future.succeededFuture(TxLogResult.error(ErrorCode.NOT_LEADER, "this broker has no replica of "
+                    + KEY));
+        }
+        Promise<TxLogResult> answer = Promise.promise();
+        r.partition().run(() -> ready(r).compose(v -> action.apply(r)).onComplete(ar -> {
+            if (ar.succeeded()) {
+                answer.complete(ar.result());
+            } else {
+                answer.complete(TxLogResult.error(ErrorCode.NOT_LEADER, String.valueOf(ar.cause().getMessage())));
+            }
+        }));
+        return answer.future();
+    }
+
+    /** Completes once this leadership's state is read from the log; fails when this broker does not lead. */
+    private Future<Void> ready(PartitionReplica r) {
+        if (!r.servesConsumers()) {
+            return Future.failedFuture("this broker is not the established leader of " + KEY + " (leader "
+                    + r.leader() + ", epoch " + r.epoch() + ")");
+        }
+        if (loadedEpoch != r.epoch() || loading == null || loading.failed()) {
+            loadedEpoch = r.epoch();
+            pending.clear();
+            decided.clear();
+            gates.clear();
+            Partition p = r.partition();
+            long end = p.logEndOffset();
+            long start = p.logStartOffset();
+            loading = scan(p, start, end).onSuccess(v -> LOG.info(() -> KEY + ": decision log of epoch "
+                    + loadedEpoch + " read from offset " + start + " to " + end + ": " + pending.size()
+                    + " transaction(s) not wholly applied, " + gates.size() + " gate(s)"));
+        }
+        return loading;
+    }
+
+    private Future<Void> scan(Partition p, long from, long end) {
+        if (from >= end) {
+            return Future.succeededFuture();
+        }
+        return p.read(from).compose(batches -> {
+            long next = from;
+            int pos = 0;
+            while (batches.length() - pos >= RecordBatch.HEADER_BYTES) {
+                int size = RecordBatch.sizeAt(batches, pos);
+                if (size <= 0 || pos + size > batches.length()) {
+                    break;
+                }
+                Buffer batch = batches.slice(pos, pos + size);
+                if (RecordBatch.nextOffset(batch) > from) {
+                    try {
+                        TxLogRecord.decode(batch).forEach(this::replay);
+                    } catch (RuntimeException e) {
+                        LOG.log(Level.WARNING, KEY + ": unreadable batch at offset " + RecordBatch.baseOffset(batch)
+                                + " skipped", e);
+                    }
+                }
+                next = Math.max(next, RecordBatch.nextOffset(batch));
+                pos += size;
+            }
+            return next > from ? scan(p, next, end) : Future.succeededFuture();
+        });
+    }
+
+    private void replay(TxLogRecord record) {
+        if (record instanceof TxLogRecord.Decision d) {
+            TxId id = d.decision().id();
+            if (decided.putIfAbsent(id, Boolean.TRUE) == null) {
+                pending.put(id, new Pending(d.decision()));
+            }
+        } else if (record instanceof TxLogRecord.Applied a) {
+            Pending p = pending.get(a.id());
+            if (p != null) {
+                p.open.removeAll(a.partitions());
+                if (p.open.isEmpty()) {
+                    pending.remove(a.id());
+                }
+            }
+        } else if (record instanceof TxLogRecord.Aborted a) {
+            decided.putIfAbsent(a.id(), Boolean.FALSE);
+        } else if (record instanceof TxLogRecord.Gate g) {
+            gates.merge(g.partition(), g.leaderEpoch(), Math::max);
+        }
+    }
+
+    /** OK once everything in the log now is committed. */
+    private Future<TxLogResult> committed(PartitionReplica r) {
+        return r.committedBarrier().map(v -> TxLogResult.OK).recover(e -> Future.succeededFuture(
+                TxLogResult.error(ErrorCode.NOT_LEADER, String.valueOf(e.getMessage()))));
+    }
+
+    /** Appends {@code record}; OK once committed. A failure makes the next request read the log again. */
+    private Future<TxLogResult> append(PartitionReplica r, TxLogRecord record) {
+        return r.appendMetadata(new ControlRecord.Raw(record.encode())).map(v -> TxLogResult.OK).recover(e -> {
+            loading = null; // the state may hold what the log does not
+            return Future.succeededFuture(TxLogResult.error(ErrorCode.NOT_LEADER, "the decision log could not "
+                    + "record it: " + e.getMessage()));
+        });
+    }
+}

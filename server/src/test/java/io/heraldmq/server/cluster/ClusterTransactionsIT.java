@@ -1,0 +1,315 @@
+package io.heraldmq.server.cluster;
+
+import io.heraldmq.admin.HeraldAdmin;
+import io.heraldmq.jms.HeraldConnectionFactory;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.JMSException;
+import jakarta.jms.Message;
+import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Transactions on a three-broker cluster, decided in the replicated decision log: a consume-and-send transaction
+ * through a broker that leads neither queue commits and rolls back; and one whose coordinator dies right after its
+ * decision is committed (the broker halts itself there, {@code heraldmq.test.haltAfterDecisionTo}) is applied whole by
+ * the queues' new leaders before they serve anyone: its messages are in the target queue once, the ones it consumed
+ * do not come back, and its client is told it committed (by the relaying broker, or after failover by TX_OUTCOME).
+ */
+class ClusterTransactionsIT {
+    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
+    Path dir;
+    private ClusterProcesses cluster;
+
+    @AfterEach
+    void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aTransactionThroughABrokerThatLeadsNeitherQueueCommitsAndRollsBack() throws Exception {
+        cluster = new ClusterProcesses(dir, 3, "log.flush.policy = always\n").start();
+        leadAllFrom(0, "tx-src", "tx-dst");
+        produce(1, "tx-src", 20);
+        try (Connection c = new HeraldConnectionFactory(cluster.url(1)).createConnection()) {
+            c.start();
+            Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
+            MessageConsumer in = tx.createConsumer(tx.createQueue("tx-src"));
+            MessageProducer out = tx.createProducer(tx.createQueue("tx-dst"));
+            List<String> moved = move(in, out, 5);
+            tx.commit();
+            List<String> rolledBack = move(in, out, 5);
+            tx.rollback();
+            in.close();
+            List<String> dst = drain(1, "tx-dst");
+            assertEquals(moved, dst, "the committed transaction's messages, once, in order");
+            List<String> src = drain(2, "tx-src");
+            assertEquals(15, src.size(), "the 5 consumed by the commit are gone, the rolled back ones are back");
+            assertTrue(src.containsAll(rolledBack));
+            assertTrue(src.stream().noneMatch(moved::contains));
+        }
+    }
+
+    @Test
+    void aTransactionDecidedWhenItsCoordinatorDiesIsAppliedWholeAndItsRelayedCommitAnsweredOk() throws Exception {
+        coordinatorDiesAfterDeciding(1);
+    }
+
+    @Test
+    void aClientConnectedToTheCoordinatorLearnsAfterFailoverThatItsCommitCommitted() throws Exception {
+        coordinatorDiesAfterDeciding(0);
+    }
+
+    /**
+     * Broker 0 leads both queues and halts right after its decision is committed; the client connected first to
+     * broker {@code via} (relayed to broker 0, or broker 0 itself) is told the commit succeeded (the relay, or after
+     * failover TX_OUTCOME, asks the decision log), and the new leaders apply the transaction whole.
+     */
+    private void coordinatorDiesAfterDeciding(int via) throws Exception {
+        cluster = new ClusterProcesses(dir, 3, "log.flush.policy = always\n")
+                .jvmOptions(0, "-Dheraldmq.test.haltAfterDecisionTo=crash-dst").start();
+        leadAllFrom(0, "crash-src", "crash-dst");
+        produce(1, "crash-src", 20);
+        List<String> moved;
+        try (Connection c = new HeraldConnectionFactory(cluster.clusterUrl(via)).createConnection()) {
+            c.start();
+            Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
+            MessageConsumer in = tx.createConsumer(tx.createQueue("crash-src"));
+            MessageProducer out = tx.createProducer(tx.createQueue("crash-dst"));
+            moved = move(in, out, 5);
+            long t0 = System.nanoTime();
+            // broker 0 decides and halts before applying anything: the answer comes from the decision log
+            tx.commit();
+            System.out.println("ClusterTransactionsIT: commit through broker " + via + " answered OK after "
+                    + (System.nanoTime() - t0) / 1_000_000 + " ms, its coordinator dead");
+        }
+        cluster.kill(0);
+        List<String> dst = drain(1, "crash-dst");
+        assertEquals(moved, dst, "the decided transaction's messages, once, in order, applied by the new leader");
+        List<String> src = drain(2, "crash-src");
+        assertEquals(15, src.size(), "the messages the decided transaction consumed do not come back: " + src);
+        assertTrue(src.stream().noneMatch(moved::contains));
+    }
+
+    /**
+     * Workers move messages through three hops of one queue, each hop a transaction that receives a message and sends
+     * it on with its hop count raised, while the queue's leader is SIGKILLed three times: a transaction applied half
+     * (the send kept, the receive lost, or the reverse) would leave an id twice at the last hop or never reach it.
+     */
+    @Test
+    void messagesMovedByTransactionsArriveOnceAcrossLeaderKills() throws Exception {
+        int messages = 150;
+        int hops = 3;
+        cluster = new ClusterProcesses(dir, 3, "log.flush.policy = always\n").start();
+        try (HeraldAdmin admin = cluster.admin(0)) {
+            admin.createQueue("hops", 3, -1, -1);
+        }
+        try (Connection c = new HeraldConnectionFactory(cluster.clusterUrl(0)).createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = s.createProducer(s.createQueue("hops"));
+            p.setDeliveryMode(DeliveryMode.PERSISTENT);
+            for (int i = 0; i < messages; i++) {
+                TextMessage m = s.createTextMessage("m" + i);
+                m.setIntProperty("hop", 0);
+                p.send(m);
+            }
+        }
+        java.util.concurrent.atomic.AtomicInteger moved = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<String> lastFailure = new java.util.concurrent.atomic.AtomicReference<>();
+        List<Thread> workers = new ArrayList<>();
+        for (int w = 0; w < 2; w++) {
+            int first = w;
+            Thread t = new Thread(() -> {
+                try (Connection c = new HeraldConnectionFactory(cluster.clusterUrl(first)).createConnection()) {
+                    c.start();
+                    Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
+                    MessageConsumer in = tx.createConsumer(tx.createQueue("hops"), "hop < " + hops);
+                    MessageProducer out = tx.createProducer(tx.createQueue("hops"));
+                    out.setDeliveryMode(DeliveryMode.PERSISTENT);
+                    while (!stop.get()) {
+                        try {
+                            Message m = in.receive(500);
+                            if (m == null) {
+                                continue;
+                            }
+                            TextMessage next = tx.createTextMessage(((TextMessage) m).getText());
+                            next.setIntProperty("hop", m.getIntProperty("hop") + 1);
+                            out.send(next);
+                            tx.commit();
+                            moved.incrementAndGet();
+                        } catch (JMSException e) {
+                            failed.incrementAndGet(); // rolled back or in doubt: the message comes again if not moved
+                            lastFailure.set(e.toString());
+                        }
+                    }
+                } catch (JMSException e) {
+                    throw new IllegalStateException(e);
+                }
+            }, "hop-worker-" + w);
+            t.start();
+            workers.add(t);
+        }
+        try {
+            for (int round = 1; round <= Integer.getInteger("hops.kills", 3); round++) {
+                int target = round * messages * hops / 5;
+                await("moves before kill " + round).atMost(Duration.ofSeconds(60)).until(() -> moved.get() >= target);
+                String leader;
+                try (HeraldAdmin admin = cluster.admin(firstAlive())) {
+                    leader = ClusterProcesses.leaderOf(admin.clusterStatus(), true, "hops", 3);
+                }
+                if (leader == null) {
+                    continue; // between leaders already
+                }
+                int l = cluster.indexOf(leader);
+                cluster.kill(l);
+                cluster.restart(l);
+            }
+            List<String> arrived = new ArrayList<>();
+            try (Connection c = new HeraldConnectionFactory(cluster.clusterUrl(firstAlive())).createConnection()) {
+                c.start();
+                Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageConsumer last = s.createConsumer(s.createQueue("hops"), "hop = " + hops);
+                try {
+                    await("every message through " + hops + " hops").atMost(Duration.ofSeconds(120)).until(() -> {
+                        Message m = last.receive(200);
+                        while (m != null) {
+                            arrived.add(((TextMessage) m).getText());
+                            m = last.receive(200);
+                        }
+                        return arrived.size() >= messages;
+                    });
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    Set<String> missing = new java.util.TreeSet<>();
+                    for (int i = 0; i < messages; i++) {
+                        missing.add("m" + i);
+                    }
+                    missing.removeAll(arrived);
+                    throw new AssertionError(arrived.size() + " of " + messages + " arrived after " + moved.get()
+                            + " transactions committed and " + failed.get() + " failed (" + lastFailure.get()
+                            + "); missing " + missing + "; logs in " + dir, e);
+                }
+                stop.set(true);
+                Message extra = last.receive(2_000);
+                while (extra != null) {
+                    arrived.add(((TextMessage) extra).getText());
+                    extra = last.receive(2_000);
+                }
+            }
+            Set<String> distinct = new HashSet<>(arrived);
+            System.out.println("ClusterTransactionsIT: " + moved.get() + " transactions committed, " + failed.get()
+                    + " rolled back or in doubt, across 3 leader kills; " + arrived.size() + " arrived, "
+                    + distinct.size() + " distinct");
+            assertEquals(messages, distinct.size(), "every message arrives");
+            assertEquals(messages, arrived.size(), "and once: no transaction was applied in part");
+        } finally {
+            stop.set(true);
+            for (Thread t : workers) {
+                t.join(30_000);
+            }
+        }
+    }
+
+    private int firstAlive() {
+        for (int i = 0; i < cluster.size(); i++) {
+            if (cluster.alive(i)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("no broker alive");
+    }
+
+    /** Drains brokers other than {@code n} so that it leads every partition of the destinations (created here). */
+    private void leadAllFrom(int n, String... queues) throws Exception {
+        try (HeraldAdmin admin = cluster.admin(n)) {
+            for (String q : queues) {
+                admin.createQueue(q, 1, -1, -1);
+            }
+            String lead = cluster.brokerId(n);
+            // Only a replica that is not behind can win the election a drain starts (a new partition's followers may
+            // not have fetched its first leader's epoch marker yet).
+            await("every replica caught up").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> admin.clusterStatus().partitions().stream()
+                            .filter(p -> p.queue() && List.of(queues).contains(p.destination()))
+                            .allMatch(p -> p.lag().size() == cluster.size()
+                                    && p.lag().values().stream().allMatch(v -> v == 0)));
+            for (int i = 0; i < cluster.size(); i++) {
+                if (i != n) {
+                    admin.drainBroker(cluster.brokerId(i), false);
+                }
+            }
+            await("broker " + n + " leads " + List.of(queues)).atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(100)).until(() -> {
+                        var status = admin.clusterStatus();
+                        for (String q : queues) {
+                            if (!lead.equals(ClusterProcesses.leaderOf(status, true, q, 1))) {
+                                return false;
+                            }
+                        }
+                        return true;
+                    });
+        }
+    }
+
+    private void produce(int via, String queue, int count) throws JMSException {
+        try (Connection c = new HeraldConnectionFactory(cluster.url(via)).createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = s.createProducer(s.createQueue(queue));
+            p.setDeliveryMode(DeliveryMode.PERSISTENT);
+            for (int i = 0; i < count; i++) {
+                p.send(s.createTextMessage("m" + i));
+            }
+        }
+    }
+
+    /** Receives {@code count} messages and sends a copy of each, in the consumer's transacted session. */
+    private static List<String> move(MessageConsumer in, MessageProducer out, int count) throws JMSException {
+        List<String> moved = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Message m = in.receive(10_000);
+            assertTrue(m != null, "message " + i + " not received");
+            String body = ((TextMessage) m).getText();
+            moved.add(body);
+            out.send(m, DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY, 0);
+        }
+        return moved;
+    }
+
+    /** Everything left in the queue, received through broker {@code via} (the first receive waits for a leader). */
+    private List<String> drain(int via, String queue) throws JMSException {
+        List<String> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        try (Connection c = new HeraldConnectionFactory(cluster.clusterUrl(via)).createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer consumer = s.createConsumer(s.createQueue(queue));
+            Message m = consumer.receive(30_000);
+            while (m != null) {
+                String body = ((TextMessage) m).getText();
+                assertTrue(seen.add(body), "delivered twice: " + body);
+                out.add(body);
+                m = consumer.receive(2_000);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,101 @@
+package io.heraldmq.server.txlog;
+
+import io.heraldmq.protocol.ErrorCode;
+import io.heraldmq.protocol.RecordBatch;
+import io.heraldmq.server.replication.ReplicationFrame;
+import io.heraldmq.server.replication.ReplicationFrameType;
+import io.vertx.core.buffer.Buffer;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The decision log's record and frame layouts round-trip, and damaged ones are refused. */
+class TxLogCodecTest {
+    private static TxDecision decision() {
+        Buffer batch = Buffer.buffer(new byte[]{1, 2, 3, 4, 5});
+        return new TxDecision(new TxId(0x1234_5678_9abcL, 7), "broker-a",
+                List.of(new TxDecision.Participant("q:orders:0", 3), new TxDecision.Participant("t:audit:1", 9)),
+                List.of(new TxDecision.Batch(0, 100, batch), new TxDecision.Batch(0, 100, batch.copy()),
+                        new TxDecision.Batch(1, 40, batch.copy())),
+                List.of(new TxDecision.Ack(0, "queue:orders", 55), new TxDecision.Ack(1, "durable:c:s", 12)));
+    }
+
+    private static void assertSame(TxDecision a, TxDecision b) {
+        assertEquals(a.id(), b.id());
+        assertEquals(a.coordinator(), b.coordinator());
+        assertEquals(a.participants(), b.participants());
+        assertEquals(a.acks(), b.acks());
+        assertEquals(a.batches().size(), b.batches().size());
+        for (int i = 0; i < a.batches().size(); i++) {
+            assertEquals(a.batches().get(i).participant(), b.batches().get(i).participant());
+            assertEquals(a.batches().get(i).lowerBound(), b.batches().get(i).lowerBound());
+            assertEquals(a.batches().get(i).batch(), b.batches().get(i).batch());
+        }
+    }
+
+    @Test
+    void recordsRoundTripThroughAControlBatch() {
+        TxDecision d = decision();
+        RecordBatch.Builder builder = new RecordBatch.Builder(RecordBatch.ATTR_CONTROL, 256);
+        builder.add(1L, null, new TxLogRecord.Decision(d).encode());
+        builder.add(2L, null, new TxLogRecord.Applied(d.id(), List.of("q:orders:0")).encode());
+        builder.add(3L, null, new TxLogRecord.Gate("t:audit:1", 10).encode());
+        builder.add(4L, null, Buffer.buffer(new byte[]{1, 0, 0})); // the replication layer's own: skipped
+        List<TxLogRecord> read = TxLogRecord.decode(builder.build());
+        assertEquals(3, read.size());
+        assertSame(d, ((TxLogRecord.Decision) read.get(0)).decision());
+        assertEquals(new TxLogRecord.Applied(d.id(), List.of("q:orders:0")), read.get(1));
+        assertEquals(new TxLogRecord.Gate("t:audit:1", 10), read.get(2));
+    }
+
+    @Test
+    void partsOfAParticipant() {
+        TxDecision d = decision();
+        assertEquals(1, d.indexOf("t:audit:1"));
+        assertEquals(-1, d.indexOf("q:other:0"));
+        assertEquals(2, d.batchesOf(0).size());
+        assertEquals(List.of(new TxDecision.Ack(1, "durable:c:s", 12)), d.acksOf(1));
+    }
+
+    @Test
+    void framesRoundTrip() {
+        TxDecision d = decision();
+        assertSame(d, TxDecide.decode(body(new TxDecide(d).encode(5), ReplicationFrameType.TX_DECIDE)).decision());
+        assertEquals(new TxGate("q:orders:0", 4), TxGate.decode(body(new TxGate("q:orders:0", 4).encode(6),
+                ReplicationFrameType.TX_GATE)));
+        assertEquals(new TxApplied(d.id(), List.of("a", "b")), TxApplied.decode(body(
+                new TxApplied(d.id(), List.of("a", "b")).encode(7), ReplicationFrameType.TX_APPLIED)));
+        TxLogResult r = TxLogResult.decode(body(new TxLogResult((short) 0, null, true, List.of(d, d)).encode(8),
+                ReplicationFrameType.TX_RESULT));
+        assertTrue(r.ok());
+        assertTrue(r.more());
+        assertEquals(2, r.decisions().size());
+        assertSame(d, r.decisions().get(1));
+        TxLogResult e = TxLogResult.decode(body(TxLogResult.error(ErrorCode.TRANSACTION_ROLLED_BACK, "fenced")
+                .encode(9), ReplicationFrameType.TX_RESULT));
+        assertEquals(ErrorCode.TRANSACTION_ROLLED_BACK.code(), e.errorCode());
+        assertEquals("fenced", e.message());
+    }
+
+    @Test
+    void aDamagedDecisionIsRefused() {
+        Buffer frame = new TxDecide(decision()).encode(1);
+        Buffer body = body(frame, ReplicationFrameType.TX_DECIDE);
+        // a participant index beyond the participants
+        Buffer bad = body.copy();
+        int firstBatchIndexAt = 8 + 4 + 2 + "broker-a".length() + 4 + (2 + 10 + 4) + (2 + 9 + 4) + 4;
+        bad.setInt(firstBatchIndexAt, 7);
+        assertThrows(RuntimeException.class, () -> TxDecide.decode(bad));
+        assertThrows(RuntimeException.class, () -> TxDecide.decode(body.slice(0, body.length() - 3)));
+    }
+
+    private static Buffer body(Buffer frame, ReplicationFrameType type) {
+        assertEquals(frame.length() - 4, frame.getInt(0));
+        assertEquals(type.code(), frame.getByte(4));
+        return frame.slice(ReplicationFrame.HEADER_BYTES, frame.length());
+    }
+}
