@@ -37,7 +37,7 @@ public record BrokerProcess(Process process, int port, Path log) {
     public static Process launch(Path config, Path data, Path log, int port) throws IOException {
         return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar().toString(), "--port", Integer.toString(port),
-                "--data-dir", data.toString(), "--config", config.toString())
+                "--http-port", "0", "--data-dir", data.toString(), "--config", config.toString())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
