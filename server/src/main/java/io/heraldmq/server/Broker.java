@@ -125,6 +125,10 @@ public final class Broker {
         // hand-offs between them stay on one thread (benchmark of issue 7, docs/performance.md).
         this.vertx = Vertx.vertx(metrics.apply(new VertxOptions().setPreferNativeTransport(false)
                 .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors())));
+        // after Vert.x has configured the registry (its meter filters come before any meter)
+        metrics.bind();
+        metrics.gauge("ready", "1 once the broker serves clients (as /health/ready), else 0", this,
+                b -> b.notReady() == null ? 1 : 0);
         AtomicInteger n = new AtomicInteger();
         // fsync blocks for its whole duration: it gets threads of its own, never an event loop or the shared pool.
         this.flushExecutor = Executors.newFixedThreadPool(4, r -> {
@@ -145,7 +149,17 @@ public final class Broker {
      */
     public static Future<Broker> start(BrokerConfig config, Clock clock) {
         Broker b = new Broker(config, clock);
-        return b.startUp().map(b).recover(e -> b.close().transform(v -> Future.failedFuture(e)));
+        // A promise with no context: a failed start closes Vert.x, and a future tied to one of its event loops could
+        // then never report the failure.
+        Promise<Broker> started = Promise.promise();
+        b.startUp().onComplete(ar -> {
+            if (ar.succeeded()) {
+                started.complete(b);
+            } else {
+                b.close().onComplete(closed -> started.fail(ar.cause()));
+            }
+        });
+        return started.future();
     }
 
     private Future<Void> startUp() {
@@ -165,6 +179,10 @@ public final class Broker {
             }
             brokerId = config.cluster() == null ? UUID.randomUUID().toString().substring(0, 8)
                     : BrokerIdentity.load(config.dataDir(), config.cluster().brokerId());
+            // on a worker: registering an MBean per meter is slow while the JVM is cold
+            if (metrics.enabled() && config.monitoring().jmxEnabled()) {
+                mbeans = MeterMBeans.expose(metrics.registry(), brokerId);
+            }
             return null;
         }).compose(v -> startMonitoring()).compose(v -> {
             disk = new DiskSpaceMonitor(vertx, config.dataDir(), config.diskMinFreeBytes());
@@ -302,11 +320,6 @@ public final class Broker {
      * before anything is recovered, so that {@code /health/ready} answers 503 while the broker starts.
      */
     private Future<Void> startMonitoring() {
-        metrics.gauge("ready", "1 once the broker serves clients (as /health/ready), else 0", this,
-                b -> b.notReady() == null ? 1 : 0);
-        if (metrics.enabled() && config.monitoring().jmxEnabled()) {
-            mbeans = MeterMBeans.expose(metrics.registry(), brokerId);
-        }
         int wanted = config.monitoring().effectiveHttpPort(config.port());
         if (wanted == io.heraldmq.server.metrics.MonitoringSettings.DISABLED) {
             return Future.succeededFuture();

@@ -17,6 +17,7 @@ import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
 import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
@@ -45,13 +46,13 @@ public final class BrokerMetrics {
     private final MonitoringSettings settings;
     private final MeterRegistry registry;
     private final PrometheusMeterRegistry prometheus;
-    private final JvmGcMetrics gc;
+    private JvmGcMetrics gc;
     private final Set<String> admitted = ConcurrentHashMap.newKeySet();
     private final AtomicLong dropped = new AtomicLong();
-    private final Timer produceLatency;
-    private final Timer fsyncLatency;
-    private final DistributionSummary groupCommitBatch;
-    private final Timer metaCommitLatency;
+    private Timer produceLatency;
+    private Timer fsyncLatency;
+    private DistributionSummary groupCommitBatch;
+    private Timer metaCommitLatency;
 
     /** @param clientPort the configured client port ({@link MonitoringSettings#enabled(int)} depends on it) */
     public BrokerMetrics(MonitoringSettings settings, int clientPort) {
@@ -59,6 +60,18 @@ public final class BrokerMetrics {
         if (settings.enabled(clientPort)) {
             prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             registry = prometheus;
+        } else {
+            prometheus = null;
+            registry = new CompositeMeterRegistry();
+        }
+    }
+
+    /**
+     * Registers the JVM binders and the broker-wide meters. After Vert.x is created with {@link #apply}: Vert.x adds
+     * meter filters to the registry, which must come before any meter.
+     */
+    public void bind() {
+        if (prometheus != null) {
             new ClassLoaderMetrics().bindTo(registry);
             new JvmMemoryMetrics().bindTo(registry);
             gc = new JvmGcMetrics();
@@ -67,10 +80,6 @@ public final class BrokerMetrics {
             new ProcessorMetrics().bindTo(registry);
             new UptimeMetrics().bindTo(registry);
             new FileDescriptorMetrics().bindTo(registry);
-        } else {
-            prometheus = null;
-            registry = new CompositeMeterRegistry();
-            gc = null;
         }
         FunctionCounter.builder(PREFIX + "metrics.destinations.dropped", dropped, AtomicLong::get)
                 .description("destinations opened without per-destination series (metrics.destinations.max reached)")
@@ -107,6 +116,9 @@ public final class BrokerMetrics {
         }
         MicrometerMetricsOptions metrics = new MicrometerMetricsOptions().setEnabled(true)
                 .setFactory(new MicrometerMetricsFactory(registry))
+                // bounded labels only (no remote address); the pool's name keeps the worker and internal pools apart
+                .setLabels(java.util.EnumSet.of(Label.LOCAL, Label.POOL_TYPE, Label.POOL_NAME, Label.HTTP_METHOD,
+                        Label.HTTP_CODE))
                 .addDisabledMetricsCategory(MetricsDomain.EVENT_BUS)
                 .addDisabledMetricsCategory(MetricsDomain.VERTICLES);
         return options.setMetricsOptions(metrics);

@@ -48,10 +48,12 @@ public final class MonitoringServer {
         router.get("/health/live").handler(rc -> json(rc, 200, new JsonObject().put("status", "UP")));
         router.get("/health/ready").handler(this::ready);
         router.get("/health").handler(this::ready);
-        server = vertx.createHttpServer();
-        return server.requestHandler(router).listen(port, host).map(HttpServer::actualPort)
-                .recover(e -> Future.failedFuture(new IllegalStateException("cannot listen on http://" + host + ":"
-                        + port + " (http.host, http.port): " + e.getMessage(), e)));
+        HttpServer http = vertx.createHttpServer();
+        return http.requestHandler(router).listen(port, host).map(bound -> {
+            server = bound;
+            return bound.actualPort();
+        }).recover(e -> Future.failedFuture(new IllegalStateException("cannot listen on http://" + host + ":"
+                + port + " (http.host, http.port): " + e.getMessage(), e)));
     }
 
     private void metrics(RoutingContext rc) {
