@@ -308,7 +308,7 @@ public final class Broker {
             return replication.start(node.membership(), node.partitionTable(), node.replicaStates(), topics,
                     subscriptions, this::leadershipLost, autoCreation, config.cluster().secret());
         }).map(v -> {
-            clusterMeters();
+            io.heraldmq.server.metrics.ClusterMeters.register(metrics, replication.replicas());
             topics.replicateWith(replication.replicas()::attach);
             listener.routeWith(replication.router()::route);
             return null;
@@ -334,22 +334,6 @@ public final class Broker {
             httpPort = p;
             return null;
         });
-    }
-
-    /** Cluster-wide figures of this broker's replicas, read when scraped (volatile fields, no hop). */
-    private void clusterMeters() {
-        io.heraldmq.server.replication.ReplicaManager replicas = replication.replicas();
-        metrics.gauge("cluster.partitions.led", "partitions this broker leads", replicas, r -> r.all().stream()
-                .filter(p -> p.role() == PartitionReplica.Role.LEADER).count());
-        metrics.gauge("cluster.partitions.under.replicated", "led partitions with fewer in-sync replicas than"
-                + " replicas", replicas, r -> r.all().stream().filter(PartitionReplica::underReplicated).count());
-        metrics.gauge("cluster.partitions.replicas", "partition replicas this broker holds", replicas,
-                r -> r.all().size());
-        metrics.gauge("cluster.replication.lag.max", "records the slowest follower of any partition led here"
-                + " lacks", replicas, r -> r.all().stream()
-                .mapToLong(p -> p.partition().figures().replicationLag.get()).max().orElse(0));
-        metrics.counter("cluster.leader.changes", "leader changes this broker's replicas saw (failovers, moves)",
-                replicas, r -> r.all().stream().mapToLong(PartitionReplica::leaderChanges).sum());
     }
 
     /**
