@@ -59,7 +59,7 @@ class BrokerCrashIT {
         Path log = dir.resolve("broker-" + brokers.size() + ".log");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString(), "--port", Integer.toString(port),
-                "--data-dir", data.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "--http-port", "0", "--data-dir", data.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         brokers.add(p);
         int[] bound = new int[1];
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50)).until(() -> {

@@ -54,7 +54,7 @@ class DistributionIT {
         for (String file : List.of("lib/heraldmq-server.jar", "lib/heraldmq-connect.jar", "lib/heraldmq-ra.rar",
                 "lib/README.txt", "config/broker.properties", "config/connectors.properties", "config/heraldmq.service",
                 "config/cluster/broker1.properties", "config/cluster/broker2.properties",
-                "config/cluster/broker3.properties", "README.md")) {
+                "config/cluster/broker3.properties", "grafana/heraldmq-dashboard.json", "README.md")) {
             assertTrue(Files.isRegularFile(home.resolve(file)), file + " is in the archive");
         }
 

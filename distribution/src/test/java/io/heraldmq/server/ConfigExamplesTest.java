@@ -40,8 +40,12 @@ class ConfigExamplesTest {
     /** The repository's config/, from this module's directory (the tests' working directory). */
     private static final Path CONFIG = Path.of("..", "config");
     private static final Pattern SETTING = Pattern.compile("^(#?)([A-Za-z][A-Za-z0-9_.#*-]*)\\s*[=:]");
-    /** Keys without a default value: the file shows an example value instead. */
-    private static final Set<String> NO_DEFAULT = Set.of(ClusterSettings.MEMBERS_KEY, ClusterSettings.SECRET_KEY);
+    /**
+     * Keys without a default value: the file shows an example value instead. http.port's default depends on port
+     * (7441, or any free port with port = 0).
+     */
+    private static final Set<String> NO_DEFAULT = Set.of(ClusterSettings.MEMBERS_KEY, ClusterSettings.SECRET_KEY,
+            io.heraldmq.server.metrics.MonitoringSettings.HTTP_PORT_KEY);
 
     /** A setting line of a file, commented out or not. */
     record Setting(boolean commented, String key, String value, int line) {
@@ -102,6 +106,7 @@ class ConfigExamplesTest {
     void theThreeClusterExamplesFormOneClusterOnOneMachine() throws IOException {
         Set<Integer> ports = new HashSet<>();
         Set<Integer> clusterPorts = new HashSet<>();
+        Set<Integer> httpPorts = new HashSet<>();
         Set<Path> dataDirs = new HashSet<>();
         Set<String> ids = new HashSet<>();
         Set<Set<String>> keySets = new HashSet<>();
@@ -113,6 +118,7 @@ class ConfigExamplesTest {
             assertNotNull(cluster, file + " is clustered");
             ports.add(config.port());
             clusterPorts.add(cluster.port());
+            httpPorts.add(config.monitoring().effectiveHttpPort(config.port()));
             dataDirs.add(config.dataDir());
             ids.add(cluster.brokerId());
             keySets.add(BrokerConfig.readProperties(file).keySet());
@@ -122,6 +128,11 @@ class ConfigExamplesTest {
         }
         assertEquals(3, ports.size(), "client ports differ");
         assertEquals(3, clusterPorts.size(), "cluster ports differ");
+        assertEquals(3, httpPorts.size(), "monitoring ports differ");
+        Set<Integer> all = new HashSet<>(ports);
+        all.addAll(clusterPorts);
+        all.addAll(httpPorts);
+        assertEquals(9, all.size(), "no port is taken twice: " + ports + clusterPorts + httpPorts);
         assertEquals(3, dataDirs.size(), "data directories differ");
         assertEquals(3, ids.size(), "broker ids differ");
         assertEquals(1, keySets.size(), "the three files set the same keys");

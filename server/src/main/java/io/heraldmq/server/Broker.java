@@ -43,6 +43,11 @@ import io.heraldmq.server.handler.XaRollbackHandler;
 import io.heraldmq.server.log.DiskSpaceMonitor;
 import io.heraldmq.server.meta.MetaStore;
 import io.heraldmq.server.meta.MetaStoreOptions;
+import io.heraldmq.server.metrics.BrokerMetrics;
+import io.heraldmq.server.metrics.ConnectionMeters;
+import io.heraldmq.server.metrics.MeterMBeans;
+import io.heraldmq.server.metrics.MonitoringServer;
+import io.heraldmq.server.replication.PartitionReplica;
 import io.heraldmq.server.net.ClientListener;
 import io.heraldmq.server.net.RequestHandler;
 import io.heraldmq.server.partition.TopicRegistry;
@@ -103,14 +108,27 @@ public final class Broker {
     private io.heraldmq.server.security.UsersFile usersFile;
     /** The users and roles in force at start: the configuration's, and the users file's. */
     private io.heraldmq.server.security.UsersFile.Contents users;
+    private final BrokerMetrics metrics;
+    private MonitoringServer monitoring;
+    private int httpPort = -1;
+    private ConnectionMeters connectionMeters;
+    private MeterMBeans mbeans;
+    /** What start-up is doing (for /health/ready); null once the broker serves clients. */
+    private volatile String starting = "starting";
+    private volatile boolean closing;
 
     private Broker(BrokerConfig config, Clock clock) {
         this.config = config;
         this.clock = clock;
+        this.metrics = new BrokerMetrics(config.monitoring(), config.port());
         // One event loop per core, not Vert.x's two: partitions and connections spread over fewer threads, so more
         // hand-offs between them stay on one thread (benchmark of issue 7, docs/performance.md).
-        this.vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false)
-                .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()));
+        this.vertx = Vertx.vertx(metrics.apply(new VertxOptions().setPreferNativeTransport(false)
+                .setEventLoopPoolSize(Runtime.getRuntime().availableProcessors())));
+        // after Vert.x has configured the registry (its meter filters come before any meter)
+        metrics.bind();
+        metrics.gauge("ready", "1 once the broker serves clients (as /health/ready), else 0", this,
+                b -> b.notReady() == null ? 1 : 0);
         AtomicInteger n = new AtomicInteger();
         // fsync blocks for its whole duration: it gets threads of its own, never an event loop or the shared pool.
         this.flushExecutor = Executors.newFixedThreadPool(4, r -> {
@@ -131,7 +149,17 @@ public final class Broker {
      */
     public static Future<Broker> start(BrokerConfig config, Clock clock) {
         Broker b = new Broker(config, clock);
-        return b.startUp().map(b).recover(e -> b.close().transform(v -> Future.failedFuture(e)));
+        // A promise with no context: a failed start closes Vert.x, and a future tied to one of its event loops could
+        // then never report the failure.
+        Promise<Broker> started = Promise.promise();
+        b.startUp().onComplete(ar -> {
+            if (ar.succeeded()) {
+                started.complete(b);
+            } else {
+                b.close().onComplete(closed -> started.fail(ar.cause()));
+            }
+        });
+        return started.future();
     }
 
     private Future<Void> startUp() {
@@ -151,16 +179,27 @@ public final class Broker {
             }
             brokerId = config.cluster() == null ? UUID.randomUUID().toString().substring(0, 8)
                     : BrokerIdentity.load(config.dataDir(), config.cluster().brokerId());
+            // on a worker: registering an MBean per meter is slow while the JVM is cold
+            if (metrics.enabled() && config.monitoring().jmxEnabled()) {
+                mbeans = MeterMBeans.expose(metrics.registry(), brokerId);
+            }
             return null;
-        }).compose(v -> {
+        }).compose(v -> startMonitoring()).compose(v -> {
             disk = new DiskSpaceMonitor(vertx, config.dataDir(), config.diskMinFreeBytes());
             return disk.start();
-        }).compose(v -> MetaStore.open(vertx, config.dataDir(), MetaStoreOptions.defaults())).compose(m -> {
+        }).compose(v -> {
+            starting = "loading the metadata store";
+            return MetaStore.open(vertx, config.dataDir(), MetaStoreOptions.defaults());
+        }).compose(m -> {
             meta = m;
+            if (metrics.enabled()) {
+                meta.observeCommits(nanos -> metrics.metaCommitLatency().record(nanos,
+                        java.util.concurrent.TimeUnit.NANOSECONDS));
+            }
             // Partitions ask the subscription registry for closed subscriptions' holds only at retention checks,
             // which begin once the partitions run; the registry exists before topics.load() opens any.
             topics = new TopicRegistry(vertx, config, meta, flushExecutor, clock,
-                    (kind, name, partition) -> subscriptions.closedHolds(kind, name, partition));
+                    (kind, name, partition) -> subscriptions.closedHolds(kind, name, partition), metrics);
             autoCreation = new AutoCreation(topics, audit);
             deadLetters = new DeadLetters(topics, meta, config.redelivery());
             subscriptions = new SubscriptionRegistry(meta, deadLetters, config.subscriptionRetentionMs());
@@ -173,8 +212,16 @@ public final class Broker {
                     replication.router().connectionClosed(closed);
                 }
             });
-            return config.cluster() == null ? Future.succeededFuture() : joinCluster();
+            if (metrics.enabled()) {
+                connectionMeters = new ConnectionMeters(vertx, metrics.registry(), listener::connections);
+            }
+            if (config.cluster() == null) {
+                return Future.succeededFuture();
+            }
+            starting = "joining the cluster";
+            return joinCluster();
         }).compose(v -> {
+            starting = "recovering the logs";
             // Definitions and stored positions first: a retention check must not run before it knows them. Then
             // transactions a crash left half applied are finished, and the positions they settled are read again
             // (until then the holds are lower, which only keeps more).
@@ -201,7 +248,8 @@ public final class Broker {
             connect = new ConnectHandler(brokerId, config.maxMessageBytes(), clientIds, authenticator, authorizer,
                     config.cluster() == null ? null : config.cluster().secret(), config.security().populateUserId());
             handlers.put(FrameType.CONNECT, connect);
-            handlers.put(FrameType.PRODUCE, new ProduceHandler(autoCreation, config.maxMessageBytes(), disk));
+            handlers.put(FrameType.PRODUCE, new ProduceHandler(autoCreation, config.maxMessageBytes(), disk,
+                    metrics.enabled() ? metrics.produceLatency() : null));
             handlers.put(FrameType.SUBSCRIBE, new SubscribeHandler(autoCreation, subscriptions, temporaries));
             handlers.put(FrameType.CREDIT, new CreditHandler());
             handlers.put(FrameType.ACK, new AckHandler());
@@ -228,6 +276,7 @@ public final class Broker {
             if (config.cluster() == null) {
                 return listener.listen(config.host(), config.port()).<Void>map(p -> {
                     port = p;
+                    starting = null;
                     return null;
                 });
             }
@@ -238,6 +287,7 @@ public final class Broker {
                         clientIds.claimInCluster(ids);
                         clusterCommands = cluster.adminCommands();
                         listener.ready();
+                        starting = null;
                         return null;
                     });
         });
@@ -262,10 +312,72 @@ public final class Broker {
             return replication.start(node.membership(), node.partitionTable(), node.replicaStates(), topics,
                     subscriptions, this::leadershipLost, autoCreation, config.cluster().secret());
         }).map(v -> {
+            io.heraldmq.server.metrics.ClusterMeters.register(metrics, replication.replicas());
             topics.replicateWith(replication.replicas()::attach);
             listener.routeWith(replication.router()::route);
             return null;
         });
+    }
+
+    /**
+     * The HTTP monitoring port (unless {@code http.port = -1}) and the MBeans (unless {@code jmx.enabled = false}),
+     * before anything is recovered, so that {@code /health/ready} answers 503 while the broker starts.
+     */
+    private Future<Void> startMonitoring() {
+        int wanted = config.monitoring().effectiveHttpPort(config.port());
+        if (wanted == io.heraldmq.server.metrics.MonitoringSettings.DISABLED) {
+            return Future.succeededFuture();
+        }
+        monitoring = new MonitoringServer(vertx, metrics, this::notReady, () -> {
+            ConnectionMeters c = connectionMeters;
+            if (c != null) {
+                c.refresh();
+            }
+        });
+        return monitoring.listen(config.monitoring().httpHost(), wanted).map(p -> {
+            httpPort = p;
+            return null;
+        });
+    }
+
+    /**
+     * Null when the broker serves clients; else why not: still starting (logs and metadata being recovered, the
+     * cluster being joined), stopping, or, clustered, a local replica neither leading nor following (an election
+     * under way). Any thread; reads volatile state only.
+     */
+    public String notReady() {
+        if (closing) {
+            return "stopping";
+        }
+        String phase = starting;
+        if (phase != null) {
+            return phase;
+        }
+        ReplicationNode r = replication;
+        if (r != null) {
+            for (PartitionReplica p : r.replicas().all()) {
+                PartitionReplica.Role role = p.role();
+                if (role != PartitionReplica.Role.LEADER && role != PartitionReplica.Role.FOLLOWER) {
+                    return "partition " + p.key() + " has no leader here yet (" + role + ")";
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The monitoring port taken (for {@code http.port = 0}), or -1 without one. */
+    public int httpPort() {
+        return httpPort;
+    }
+
+    /** {@code http://HOST:PORT} of the monitoring port, or null without one. */
+    public String httpUrl() {
+        return httpPort < 0 ? null : "http://" + config.monitoring().httpHost() + ":" + httpPort;
+    }
+
+    /** This broker's meters. */
+    public BrokerMetrics metrics() {
+        return metrics;
     }
 
     /**
@@ -366,6 +478,10 @@ public final class Broker {
         // A promise with no context: its listeners run on whichever thread completes it, since no Vert.x thread is
         // left once Vert.x itself has closed.
         Promise<Void> closed = Promise.promise();
+        closing = true;
+        if (connectionMeters != null) {
+            connectionMeters.close();
+        }
         if (disk != null) {
             disk.close();
         }
@@ -382,8 +498,13 @@ public final class Broker {
                 .transform(v -> txLog == null ? Future.succeededFuture() : txLog.close())
                 .transform(v -> topics == null ? Future.succeededFuture() : topics.close())
                 .transform(v -> meta == null ? Future.succeededFuture() : meta.close())
+                .transform(v -> monitoring == null ? Future.succeededFuture() : monitoring.close())
                 .onComplete(ar -> {
                     audit.close();
+                    if (mbeans != null) {
+                        mbeans.close();
+                    }
+                    metrics.close();
                     flushExecutor.shutdown();
                     // Called from an event loop, vertx.close() would complete on that loop after it stopped.
                     new Thread(() -> vertx.close().onComplete(v -> closed.complete()), "heraldmq-close").start();

@@ -2,6 +2,7 @@ package io.heraldmq.server;
 
 import io.heraldmq.server.cluster.ClusterSettings;
 import io.heraldmq.server.log.FlushPolicy;
+import io.heraldmq.server.metrics.MonitoringSettings;
 import io.heraldmq.server.security.PasswordHash;
 import io.heraldmq.server.security.SecuritySettings;
 
@@ -57,6 +58,8 @@ import java.util.Set;
  * @param security         roles, permissions, JMSXUserID and audit ({@code user.<name>.roles},
  *                         {@code permission.*}, {@code security.*}, {@code audit.*}); with users configured and
  *                         clustering on, {@code cluster.secret} is required
+ * @param monitoring       the monitoring port, JMX and the bound on per-destination series ({@code http.*},
+ *                         {@code jmx.enabled}, {@code metrics.*})
  */
 public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBytes, long segmentBytes,
                            FlushPolicy flushPolicy, long flushIntervalMs, long tailCacheBytes,
@@ -64,7 +67,7 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
                            long retentionBytes, long subscriptionRetentionMs, long diskMinFreeBytes,
                            Map<String, DestinationSettings> destinations, Map<String, PasswordHash> users,
                            boolean allowAnonymous, RedeliveryDefaults redelivery, ClusterSettings cluster,
-                           SecuritySettings security) {
+                           SecuritySettings security, MonitoringSettings monitoring) {
     public static final int DEFAULT_PORT = 7440;
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
     public static final long DEFAULT_RETENTION_MS = 7L * 24 * 3600 * 1000;
@@ -87,7 +90,9 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
             RedeliveryDefaults.MAX_DELAY_KEY, RedeliveryDefaults.MAX_ATTEMPTS_KEY, RedeliveryDefaults.PREFIX_KEY,
             ClusterSettings.MEMBERS_KEY, ClusterSettings.HOST_KEY, ClusterSettings.PORT_KEY, ClusterSettings.NAME_KEY,
             ClusterSettings.FACTOR_KEY, ClusterSettings.REPLICATION_PORT_KEY, ClusterSettings.BROKER_ID_KEY,
-            ClusterSettings.SECRET_KEY);
+            ClusterSettings.SECRET_KEY, MonitoringSettings.HTTP_HOST_KEY, MonitoringSettings.HTTP_PORT_KEY,
+            MonitoringSettings.JMX_ENABLED_KEY, MonitoringSettings.DESTINATIONS_KEY,
+            MonitoringSettings.DESTINATIONS_MAX_KEY);
     /** Suffixes of per-destination keys, {@code topic.<name><suffix>} or {@code queue.<name><suffix>}. */
     static final List<String> DESTINATION_SUFFIXES = List.of(".partitions", ".retention.ms", ".retention.bytes");
 
@@ -164,6 +169,9 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
         if (security == null) {
             throw new IllegalArgumentException("security settings must not be null");
         }
+        if (monitoring == null) {
+            throw new IllegalArgumentException("monitoring settings must not be null");
+        }
         security.check(users.keySet());
         if (cluster != null && (!users.isEmpty() || security.usersFile() != null) && cluster.secret() == null) {
             throw new IllegalArgumentException("a clustered broker with users needs " + ClusterSettings.SECRET_KEY
@@ -177,7 +185,7 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
         return new BrokerConfig("127.0.0.1", DEFAULT_PORT, Path.of("data"), DEFAULT_MAX_MESSAGE_BYTES, 64L << 20,
                 FlushPolicy.ALWAYS, 1000, 2L << 20, 1, 300_000, DEFAULT_RETENTION_MS, -1,
                 DEFAULT_SUBSCRIPTION_RETENTION_MS, DEFAULT_DISK_MIN_FREE_BYTES, Map.of(), Map.of(), false, RedeliveryDefaults.DEFAULTS, null,
-                SecuritySettings.DEFAULTS);
+                SecuritySettings.DEFAULTS, MonitoringSettings.DEFAULTS);
     }
 
     /** What the configuration says about one destination; {@link DestinationSettings#NONE} if nothing. */
@@ -253,7 +261,8 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
                         : allowAnonymous,
                 redelivery.with(settings),
                 ClusterSettings.with(cluster, settings, host, newHost),
-                security.with(settings));
+                security.with(settings),
+                monitoring.with(settings));
     }
 
     /**

@@ -23,7 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code java -jar heraldmq-server.jar [--port N] [--data-dir DIR] [--config FILE]}: runs a broker until SIGTERM,
+ * {@code java -jar heraldmq-server.jar [--port N] [--http-port N] [--data-dir DIR] [--config FILE]}: runs a broker until SIGTERM,
  * then shuts it down cleanly (connections closed, logs flushed and closed) and exits 0.
  * {@code java -jar heraldmq-server.jar hash-password < password.txt} prints a password hash for the config file.
  * {@code topic}, {@code sub}, {@code dlq}, {@code cluster} and {@code tx} administer a running broker (see
@@ -39,6 +39,10 @@ import java.util.concurrent.TimeUnit;
 public final class Main implements Callable<Integer> {
     @Option(names = "--port", description = "client port; 0 = any free port (default 7440)")
     Integer port;
+
+    @Option(names = "--http-port", description = "monitoring port (/metrics, /health/ready); 0 = any free port,"
+            + " -1 = none (default 7441, or any free port with --port 0)")
+    Integer httpPort;
 
     @Option(names = "--data-dir", description = "data directory (default ./data)")
     Path dataDir;
@@ -59,6 +63,9 @@ public final class Main implements Callable<Integer> {
         }
         if (dataDir != null) {
             overrides.put("data.dir", dataDir.toString());
+        }
+        if (httpPort != null) {
+            overrides.put("http.port", httpPort.toString());
         }
         config = config.with(overrides);
         // Refused before the broker starts: a connectors file without the connectors jar is a configuration error.
@@ -82,6 +89,9 @@ public final class Main implements Callable<Integer> {
                 System.out.print(plugins.report());
                 System.out.flush();
             });
+        }
+        if (broker.httpUrl() != null) {
+            System.out.println("HeraldMQ monitoring on " + broker.httpUrl() + " (/metrics, /health/live, /health/ready)");
         }
         System.out.println("HeraldMQ ready on " + broker.url());
         System.out.flush();

@@ -45,7 +45,7 @@ public record BrokerProcess(Process process, int port, Path log) {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:+UseSerialGC"));
         command.addAll(jvmOptions);
         command.addAll(java.util.List.of("-jar", jar().toString(), "--port", Integer.toString(port),
-                "--data-dir", data.toString(), "--config", config.toString()));
+                "--http-port", "0", "--data-dir", data.toString(), "--config", config.toString()));
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 

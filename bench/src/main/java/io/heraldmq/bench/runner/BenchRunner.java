@@ -101,7 +101,7 @@ public final class BenchRunner {
                 Path data = dir.resolve("data" + suffix);
                 stores.add(data);
                 Path config = null;
-                String text = broker.clusterConfig(i, memberPorts);
+                String text = broker.config(i, memberPorts);
                 if (text != null) {
                     config = dir.resolve("broker" + suffix + ".properties");
                     Files.writeString(config, text, StandardCharsets.UTF_8);
@@ -228,6 +228,23 @@ public final class BenchRunner {
             out.append("HeraldMQ's single synchronous PERSISTENT producer (scenario 2): no number.\n");
         }
         Map<String, String> single = results.get(BrokerKind.HERALDMQ);
+        Map<String, String> bare = results.get(BrokerKind.HERALDMQ_NO_METRICS);
+        if (single != null && bare != null) {
+            out.append("Metrics on (/metrics served) / metrics off (http.port=-1, jmx.enabled=false), same run:");
+            for (String[] m : new String[][]{{"fan-out", "fanout.delivered"}, {"durable (sync)", "durable.sent"},
+                    {"queue (sync)", "queue.sent"}, {"transacted", "transacted.sent"},
+                    {"many producers", "many-producers.sent"}, {"backlog publish (async)", "backlog.publish"},
+                    {"backlog drain", "backlog.drain"}, {"latency p50", "latency.p50"},
+                    {"latency p99", "latency.p99"}}) {
+                String a = single.get(m[1]);
+                String b = bare.get(m[1]);
+                if (a != null && b != null && Double.parseDouble(b) > 0) {
+                    out.append(String.format(Locale.ROOT, " %s %.3fx;", m[0],
+                            Double.parseDouble(a) / Double.parseDouble(b)));
+                }
+            }
+            out.append('\n');
+        }
         Map<String, String> cluster = results.get(BrokerKind.HERALDMQ_CLUSTER);
         if (single != null && cluster != null) {
             out.append("Replicated (3 brokers, every partition on all three) / single node, same run:");

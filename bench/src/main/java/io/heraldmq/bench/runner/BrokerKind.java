@@ -21,6 +21,12 @@ enum BrokerKind {
      */
     HERALDMQ_CLUSTER("HeraldMQ x3", "heraldmq-cluster", "heraldmq", "io.heraldmq.server.Main", "HeraldMQ ready on",
             3),
+    /**
+     * The single node with no figures kept ({@code http.port = -1}, {@code jmx.enabled = false}): next to
+     * {@link #HERALDMQ}, which serves /metrics, it gives what the metrics cost.
+     */
+    HERALDMQ_NO_METRICS("HeraldMQ no metrics", "heraldmq-nometrics", "heraldmq", "io.heraldmq.server.Main",
+            "HeraldMQ ready on", 1),
     ARTEMIS("Artemis", "artemis", "artemis", "io.heraldmq.bench.artemis.ArtemisLauncher", "BENCH-BROKER-READY", 1),
     CLASSIC("Classic", "classic", "classic", "io.heraldmq.bench.classic.ClassicLauncher", "BENCH-BROKER-READY", 1);
 
@@ -69,18 +75,22 @@ enum BrokerKind {
 
     List<String> brokerArguments(int port, Path dataDir, Path config) {
         return switch (this) {
-            case HERALDMQ -> List.of("--port", Integer.toString(port), "--data-dir", dataDir.toString());
-            case HERALDMQ_CLUSTER -> List.of("--port", Integer.toString(port), "--data-dir", dataDir.toString(),
+            case HERALDMQ -> List.of("--port", Integer.toString(port), "--http-port", "0", "--data-dir",
+                    dataDir.toString());
+            case HERALDMQ_CLUSTER, HERALDMQ_NO_METRICS -> List.of("--port", Integer.toString(port), "--data-dir", dataDir.toString(),
                     "--config", config.toString());
             case ARTEMIS, CLASSIC -> List.of(Integer.toString(port), dataDir.toString());
         };
     }
 
     /**
-     * The configuration file of cluster member {@code index}: the same for all but the member port, as a user writes
-     * them. Null for a single broker.
+     * The configuration file of broker {@code index}: a cluster member's, the same for all but the member port, as a
+     * user writes them; the one that turns metrics off. Null for the others.
      */
-    String clusterConfig(int index, int[] memberPorts) {
+    String config(int index, int[] memberPorts) {
+        if (this == HERALDMQ_NO_METRICS) {
+            return "http.port = -1\njmx.enabled = false\n";
+        }
         if (brokers == 1) {
             return null;
         }
@@ -88,7 +98,8 @@ enum BrokerKind {
         for (int p : memberPorts) {
             members.append(members.length() == 0 ? "" : ",").append("127.0.0.1:").append(p);
         }
-        return "host = 127.0.0.1\ncluster.members = " + members + "\ncluster.port = " + memberPorts[index] + "\n";
+        return "host = 127.0.0.1\nhttp.port = 0\ncluster.members = " + members + "\ncluster.port = "
+                + memberPorts[index] + "\n";
     }
 
     static BrokerKind parse(String name) {
@@ -97,8 +108,8 @@ enum BrokerKind {
                 return kind;
             }
         }
-        throw new IllegalArgumentException("unknown broker '" + name + "'; known: heraldmq, heraldmq-cluster, artemis,"
-                + " classic");
+        throw new IllegalArgumentException("unknown broker '" + name + "'; known: heraldmq, heraldmq-cluster,"
+                + " heraldmq-nometrics, artemis, classic");
     }
 
     /**
@@ -118,7 +129,7 @@ enum BrokerKind {
         String url = all.toString();
         List<String> lines = new ArrayList<>();
         switch (this) {
-            case HERALDMQ, HERALDMQ_CLUSTER -> {
+            case HERALDMQ, HERALDMQ_CLUSTER, HERALDMQ_NO_METRICS -> {
                 lines.add("java.naming.factory.initial = io.heraldmq.jndi.HeraldInitialContextFactory");
                 lines.add("connectionFactory." + JndiNames.FACTORY + " = " + url);
                 lines.add("connectionFactory." + JndiNames.ASYNC_FACTORY + " = " + url);

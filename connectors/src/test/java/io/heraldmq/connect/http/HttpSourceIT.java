@@ -259,7 +259,8 @@ class HttpSourceIT {
     @Test
     void aFullWindowIsAnswered429AndARequestIsAnswered200OnlyOnceAcknowledged() throws Exception {
         // A broker of its own, stopped and started again on the same port and data directory.
-        BrokerConfig config = BrokerConfig.defaults().withPort(0).withDataDir(dir.resolve("outage"));
+        BrokerConfig config = BrokerConfig.defaults().with(java.util.Map.of("http.port", "0")).withPort(0)
+                .withDataDir(dir.resolve("outage"));
         Broker own = done(Broker.start(config));
         String url = own.url();
         config = config.withPort(own.port());

@@ -355,7 +355,8 @@ class OtlpSourceIT {
 
     @Test
     void aFullWindowWhileTheBrokerIsDownIsAnswered429AndNothingIsAnswered200BeforeTheBrokerHasIt() throws Exception {
-        BrokerConfig config = BrokerConfig.defaults().withPort(0).withDataDir(dir.resolve("outage"));
+        BrokerConfig config = BrokerConfig.defaults().with(java.util.Map.of("http.port", "0")).withPort(0)
+                .withDataDir(dir.resolve("outage"));
         Broker own = done(Broker.start(config));
         String url = own.url();
         config = config.withPort(own.port());

@@ -252,7 +252,8 @@ class SyslogSourceIT {
     @ValueSource(strings = {"async", "transacted"})
     void aBrokerOutagePausesTcpInsteadOfLosingMessages(String send) throws Exception {
         // A broker of its own, stopped and started again on the same port and data directory.
-        BrokerConfig config = BrokerConfig.defaults().withPort(0).withDataDir(dir.resolve("outage-" + send));
+        BrokerConfig config = BrokerConfig.defaults().with(java.util.Map.of("http.port", "0")).withPort(0)
+                .withDataDir(dir.resolve("outage-" + send));
         Broker own = done(Broker.start(config));
         String url = own.url();
         config = config.withPort(own.port());

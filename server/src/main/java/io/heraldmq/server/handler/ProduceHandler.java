@@ -13,7 +13,10 @@ import io.heraldmq.server.partition.Topic;
 import io.heraldmq.server.security.ConnectionAccess;
 import io.heraldmq.server.security.Permission;
 import io.heraldmq.server.security.UserIdStamp;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.buffer.Buffer;
+
+import java.util.concurrent.TimeUnit;
 
 /**
  * PRODUCE: validates the batch on the connection's event loop (so checksum work spreads over connections), routes it
@@ -31,8 +34,16 @@ public final class ProduceHandler implements RequestHandler {
     private final AutoCreation destinations;
     private final int maxMessageBytes;
     private final DiskSpaceMonitor disk;
+    /** From the frame's arrival to its answer (a persistent batch's after its fsync); thread-safe. */
+    private final Timer latency;
 
     public ProduceHandler(AutoCreation destinations, int maxMessageBytes, DiskSpaceMonitor disk) {
+        this(destinations, maxMessageBytes, disk, null);
+    }
+
+    /** @param latency records each answered PRODUCE's time from arrival to answer; null for none */
+    public ProduceHandler(AutoCreation destinations, int maxMessageBytes, DiskSpaceMonitor disk, Timer latency) {
+        this.latency = latency;
         this.destinations = destinations;
         this.maxMessageBytes = maxMessageBytes;
         this.disk = disk;
@@ -40,6 +51,7 @@ public final class ProduceHandler implements RequestHandler {
 
     @Override
     public void handle(ClientConnection connection, Frame frame) {
+        long arrived = System.nanoTime();
         Produce produce = Produce.decode(frame.body());
         RecordBatch.validate(produce.batch(), maxMessageBytes);
         int correlationId = frame.correlationId();
@@ -76,6 +88,9 @@ public final class ProduceHandler implements RequestHandler {
                     Buffer ack = new ProduceAck(partition.id(), appended.result()).encode(correlationId);
                     if (durable) {
                         connection.send(ack);
+                        if (latency != null) {
+                            latency.record(System.nanoTime() - arrived, TimeUnit.NANOSECONDS);
+                        }
                     } else {
                         // A non-persistent producer's window marker: the answer paces it to the consumers.
                         partition.whenConsumersCaughtUp(() -> connection.send(ack));

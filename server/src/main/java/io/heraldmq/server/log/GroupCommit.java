@@ -1,5 +1,6 @@
 package io.heraldmq.server.log;
 
+import io.heraldmq.server.metrics.FlushMeters;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -47,12 +48,20 @@ public final class GroupCommit {
     private final Queue<Waiter> waiters = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean flushing = new AtomicBoolean();
     private final long timerId;
+    private final FlushMeters meters;
     private volatile boolean closed;
 
     /**
      * @param intervalMs for {@link FlushPolicy#INTERVAL}: time between background flushes; ignored otherwise
      */
     public GroupCommit(Context owner, PartitionLog log, FlushPolicy policy, long intervalMs, Executor flushExecutor) {
+        this(owner, log, policy, intervalMs, flushExecutor, FlushMeters.NONE);
+    }
+
+    /** @param meters records each fsync's duration and the sends it made durable (on the flush thread) */
+    public GroupCommit(Context owner, PartitionLog log, FlushPolicy policy, long intervalMs, Executor flushExecutor,
+                       FlushMeters meters) {
+        this.meters = meters;
         this.owner = owner;
         this.log = log;
         this.policy = policy;
@@ -106,11 +115,16 @@ public final class GroupCommit {
         while (true) {
             boolean completedAny = false;
             try {
+                long started = System.nanoTime();
                 long durable = log.flush();
+                long took = System.nanoTime() - started;
+                int completed = 0;
                 for (Waiter w = waiters.peek(); w != null && w.lastOffset < durable; w = waiters.peek()) {
                     waiters.poll().promise.complete();
-                    completedAny = true;
+                    completed++;
                 }
+                completedAny = completed > 0;
+                meters.flushed(took, completed);
                 if (closed) {
                     failAll(new IllegalStateException("group commit closed"));
                 }

@@ -43,6 +43,8 @@ final class JdbcThread {
     private final ExecutorService executor;
     /** Touched on the JDBC thread only. */
     private Connection connection;
+    /** Told each commit's duration in nanoseconds (and its CHECKPOINT SYNC's), on the JDBC thread. */
+    private volatile java.util.function.LongConsumer commitNanos = n -> { };
 
     JdbcThread() {
         String name = "heraldmq-meta-" + COUNT.incrementAndGet();
@@ -72,6 +74,11 @@ final class JdbcThread {
      */
     <T> Future<T> submit(Context caller, Task<T> task, Durability durability) {
         return submit(caller, task, durability, false);
+    }
+
+    /** Sets what is told each commit's duration (nanoseconds, on the JDBC thread; must not block). */
+    void observeCommits(java.util.function.LongConsumer observer) {
+        commitNanos = observer;
     }
 
     /** Runs {@code last} (committed and synced), closes the database and stops the thread. */
@@ -108,12 +115,14 @@ final class JdbcThread {
                     }
                     result = task.run(connection);
                     if (connection != null && !connection.isClosed()) {
+                        long started = System.nanoTime();
                         connection.commit();
                         if (durability == Durability.SYNC) {
                             try (Statement s = connection.createStatement()) {
                                 s.execute("CHECKPOINT SYNC");
                             }
                         }
+                        commitNanos.accept(System.nanoTime() - started);
                     }
                 } catch (Throwable e) {
                     rollbackQuietly(e);

@@ -57,6 +57,11 @@ public final class MetaStore {
     }
 
     /** Opens (creating and migrating) the store under dataDir. */
+    /** Sets what is told each commit's duration in nanoseconds (on the JDBC thread; must not block). */
+    public void observeCommits(java.util.function.LongConsumer observer) {
+        jdbc.observeCommits(observer);
+    }
+
     public static Future<MetaStore> open(Vertx vertx, Path dataDir, MetaStoreOptions options) {
         return open(vertx, dataDir, options, Migration.ALL);
     }

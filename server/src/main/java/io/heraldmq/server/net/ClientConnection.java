@@ -56,6 +56,9 @@ public final class ClientConnection {
     private String user;
     private ConnectionAccess access = ConnectionAccess.UNRESTRICTED;
     private boolean closed;
+    /** For the meters, read from any thread: consumers, and the user counted (null before CONNECT and for relays). */
+    private volatile int consumerCount;
+    private volatile String meteredUser;
 
     ClientConnection(NetSocket socket, Context context, Map<FrameType, RequestHandler> handlers,
                      BiPredicate<ClientConnection, Frame> router, int maxFrameBytes, Consumer<ClientConnection> onClose) {
@@ -241,6 +244,17 @@ public final class ClientConnection {
         this.user = user;
         this.relay = relay;
         this.access = access;
+        this.meteredUser = relay ? null : user == null ? "anonymous" : user;
+    }
+
+    /** The user this connection is counted under in the meters; null before CONNECT and for relays. Any thread. */
+    public String meteredUser() {
+        return meteredUser;
+    }
+
+    /** Consumers open on this connection. Any thread. */
+    public int consumerCount() {
+        return consumerCount;
     }
 
     /** What this connection's user may do; everything before CONNECT is accepted (no request gets that far). */
@@ -286,10 +300,13 @@ public final class ClientConnection {
 
     public void addConsumer(ServerConsumer consumer) {
         consumers.put(consumer.id(), consumer);
+        consumerCount = consumers.size();
     }
 
     public ServerConsumer removeConsumer(int id) {
-        return consumers.remove(id);
+        ServerConsumer removed = consumers.remove(id);
+        consumerCount = consumers.size();
+        return removed;
     }
 
     /** Closes the socket after what was written so far; clean-up runs from the close handler. */
@@ -306,6 +323,7 @@ public final class ClientConnection {
             c.close(false);
         }
         consumers.clear();
+        consumerCount = 0;
         onClose.accept(this);
     }
 

@@ -112,6 +112,11 @@ public final class ClientListener {
         }
     }
 
+    /** The open connections, for the meters (a concurrent set: iterating it is safe from any thread). */
+    public java.util.Collection<ClientConnection> connections() {
+        return java.util.Collections.unmodifiableSet(connections);
+    }
+
     public int connectionCount() {
         return connections.size();
     }

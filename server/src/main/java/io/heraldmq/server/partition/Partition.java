@@ -9,6 +9,9 @@ import io.heraldmq.server.log.LogConfig;
 import io.heraldmq.server.log.PartitionLog;
 import io.heraldmq.server.log.RetentionHold;
 import io.heraldmq.server.log.RetentionPolicy;
+import io.heraldmq.server.metrics.DestinationMeters;
+import io.heraldmq.server.metrics.FlushMeters;
+import io.heraldmq.server.metrics.PartitionFigures;
 import io.heraldmq.server.replication.PartitionReplica;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Context;
@@ -75,6 +78,11 @@ public final class Partition extends AbstractVerticle {
     private PartitionReplica replication;
     /** Idempotent producers seen in this log, to refuse a retried batch a second copy. Context: the partition's. */
     private ProducerStates producers = new ProducerStates();
+    /** Counted here, on this partition's context; read by the meters when scraped. */
+    private final PartitionFigures figures = new PartitionFigures();
+    private DestinationMeters meters = DestinationMeters.NONE;
+    private FlushMeters flushMeters = FlushMeters.NONE;
+    private DestinationMeters.Registration registration;
 
     /**
      * @param retention               the destination's retention limits; its {@code deletableBelowOffset} is ignored
@@ -123,7 +131,9 @@ public final class Partition extends AbstractVerticle {
                     producers = rebuilt[0];
                     possiblyDeliveredBelow = opened.possiblyDeliveredBelow();
                     commit = new GroupCommit(context, log, config.flushPolicy(), config.flushIntervalMs(),
-                            flushExecutor);
+                            flushExecutor, flushMeters);
+                    registration = meters.partition(id, figures, opened::sizeInBytes, opened::segmentCount,
+                            opened::logStartOffset, opened::logEndOffset);
                     retentionTimer = vertx.setPeriodic(config.retentionCheckIntervalMs(),
                             t -> applyRetention(Long.MAX_VALUE));
                     started.complete();
@@ -142,6 +152,9 @@ public final class Partition extends AbstractVerticle {
             replication.close();
         }
         pacing.close();
+        if (registration != null) {
+            registration.close();
+        }
         if (log == null) {
             stopped.complete();
             return;
@@ -166,6 +179,25 @@ public final class Partition extends AbstractVerticle {
 
     public String topic() {
         return topic;
+    }
+
+    /**
+     * Where this partition's series go, and the broker's fsync meters. Before it is deployed (the series are
+     * registered once its log is open, and removed when it stops).
+     */
+    public void meterWith(DestinationMeters destinationMeters, FlushMeters flush) {
+        this.meters = destinationMeters;
+        this.flushMeters = flush;
+    }
+
+    /** What this partition counts; written on its context only ({@link PartitionFigures}). */
+    public PartitionFigures figures() {
+        return figures;
+    }
+
+    /** The series of this partition's destination (for its subscriptions'). */
+    public DestinationMeters meters() {
+        return meters;
     }
 
     public int id() {
@@ -214,6 +246,8 @@ public final class Partition extends AbstractVerticle {
         }
         producers.appended(batch);
         cache.add(batch);
+        figures.messagesIn.add(RecordBatch.recordCount(batch));
+        figures.bytesIn.add(batch.length());
         // The fsync starts before dispatch, so the flush thread wakes and syncs while the subscriptions deliver: a
         // synchronous producer's round trip does not include the dispatch.
         Future<Long> result = waitDurable
@@ -248,6 +282,8 @@ public final class Partition extends AbstractVerticle {
         }
         producers.appended(batch);
         cache.add(batch);
+        figures.messagesIn.add(RecordBatch.recordCount(batch));
+        figures.bytesIn.add(batch.length());
         return waitDurable ? commit.awaitDurable(RecordBatch.lastOffset(batch)).map(base) : Future.succeededFuture(base);
     }
 
@@ -283,6 +319,7 @@ public final class Partition extends AbstractVerticle {
             cache.add(batch);
             // a follower keeps the producers' state too, so that it de-duplicates from its first send as leader
             producers.appended(batch);
+            figures.replicatedIn.add(RecordBatch.recordCount(batch));
             pos += size;
         }
         return commit.awaitDurable(end - 1);
@@ -453,6 +490,8 @@ public final class Partition extends AbstractVerticle {
         }, false).andThen(ar -> {
             retiring = false;
             if (ar.succeeded()) {
+                figures.retentionSegments.add(retired.count());
+                figures.retentionBytes.add(retired.bytes());
                 LOG.info(() -> "retention deleted " + retired.count() + " segment(s), " + retired.bytes()
                         + " bytes, of " + topic + "-" + id + "; log start offset now " + retired.logStartOffset());
             } else {

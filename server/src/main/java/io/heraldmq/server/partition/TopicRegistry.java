@@ -80,8 +80,11 @@ public final class TopicRegistry {
      * @param clock       the time of retention checks
      * @param closedHolds what subscriptions not open on a partition keep of its log
      */
+    private final io.heraldmq.server.metrics.BrokerMetrics metrics;
+
     public TopicRegistry(Vertx vertx, BrokerConfig config, MetaStore meta, Executor flushExecutor, Clock clock,
-                         ClosedSubscriptionHolds closedHolds) {
+                         ClosedSubscriptionHolds closedHolds, io.heraldmq.server.metrics.BrokerMetrics metrics) {
+        this.metrics = metrics;
         this.vertx = vertx;
         this.config = config;
         this.meta = meta;
@@ -165,10 +168,12 @@ public final class TopicRegistry {
         List<Partition> partitions = new ArrayList<>();
         List<Future<String>> deployed = new ArrayList<>();
         DestinationKind openedKind = kind.isQueue() ? DestinationKind.QUEUE : DestinationKind.TOPIC;
+        io.heraldmq.server.metrics.DestinationMeters meters = metrics.destination(kind.isQueue(), false, name);
         for (int i = 0; i < record.partitions(); i++) {
             int partition = i;
             Partition p = new Partition(name, i, dir.resolve(String.valueOf(i)), config, flushExecutor, retention,
                     clock, () -> closedHolds.holds(openedKind, name, partition));
+            p.meterWith(meters, metrics.flushMeters());
             partitions.add(p);
             deployed.add(vertx.deployVerticle(p).onSuccess(id -> {
                 synchronized (deployments) {

@@ -116,6 +116,21 @@ final class LeaderState {
         return isr;
     }
 
+    /**
+     * The records the slowest follower of this epoch lacks up to the log end; followers that have not fetched yet in
+     * this epoch are not counted (their state is unknown; the in-sync set leaves them out).
+     */
+    long slowestFollowerLag() {
+        long end = partition.logEndOffset();
+        long lag = 0;
+        for (Progress p : followers.values()) {
+            if (p.fetchOffset >= 0) {
+                lag = Math.max(lag, end - p.fetchOffset);
+            }
+        }
+        return lag;
+    }
+
     // ------------------------------------------------------------------ sends
 
     /** A batch forwarded by another broker: stored only if this broker is the established leader. */

@@ -89,6 +89,8 @@ public final class PartitionReplica {
     private long highWatermark;
 
     private final LeaderState leading;
+    private volatile boolean underReplicated;
+    private final io.heraldmq.server.metrics.OwnedLong leaderChanges = new io.heraldmq.server.metrics.OwnedLong();
     private final FollowerFetcher following;
     private final UnappliedMetadata unapplied;
     private final ProduceForwarder forwarder;
@@ -180,6 +182,26 @@ public final class PartitionReplica {
         return epochs.latestEpoch();
     }
 
+    /**
+     * Times this replica saw its partition's leader change to another broker (the first leader it learns of is not
+     * a change); read by the meters. Written on the partition's context.
+     */
+    public long leaderChanges() {
+        return leaderChanges.get();
+    }
+
+    private void leaderChanged(String newLeader) {
+        if (leader != null && !leader.equals(newLeader)) {
+            leaderChanges.increment();
+        }
+        leader = newLeader;
+    }
+
+    /** Led partitions: the records the slowest follower of the epoch lacks; 0 elsewhere. Context: the partition's. */
+    public long replicationLag() {
+        return isEstablishedLeader() ? leading.slowestFollowerLag() : 0;
+    }
+
     public boolean isEstablishedLeader() {
         return role == Role.LEADER && leading.established();
     }
@@ -212,6 +234,20 @@ public final class PartitionReplica {
     /** The replicas of the current epoch. */
     List<String> replicas() {
         return replicas;
+    }
+
+    int replicaCount() {
+        return replicas.size();
+    }
+
+    /** Set by the periodic publication of the in-sync set: led here, with fewer in-sync replicas than replicas. */
+    void underReplicated(boolean under) {
+        underReplicated = under;
+    }
+
+    /** Whether this broker leads the partition with fewer in-sync replicas than replicas (as of the last second). */
+    public boolean underReplicated() {
+        return underReplicated;
     }
 
     /** Changes with every role change: a callback of an older role compares and does nothing. */
@@ -259,7 +295,7 @@ public final class PartitionReplica {
         stepDown();
         role = Role.CANDIDATE;
         epoch = newEpoch;
-        leader = localId;
+        leaderChanged(localId);
         replicas = List.copyOf(newReplicas);
         int gen = generation;
         promise(newEpoch, localId).onComplete(ar -> {
@@ -519,7 +555,7 @@ public final class PartitionReplica {
         stepDown();
         role = Role.FOLLOWER;
         epoch = newEpoch;
-        leader = newLeader;
+        leaderChanged(newLeader);
         replicas = List.copyOf(newReplicas);
         int gen = generation;
         promise(newEpoch, newLeader).onComplete(ar -> {

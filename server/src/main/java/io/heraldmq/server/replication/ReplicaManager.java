@@ -200,6 +200,8 @@ public final class ReplicaManager {
                         r.highWatermark());
                 List<String> isr = r.inSyncReplicas(now);
                 int epoch = r.epoch();
+                r.partition().figures().replicationLag.set(r.replicationLag());
+                r.underReplicated(!isr.isEmpty() && isr.size() < r.replicaCount());
                 if (!state.equals(published.get(r.key()))) {
                     published.put(r.key(), state);
                     states.publish(PartitionKey.parse(r.key()), localId, state).onFailure(e ->

@@ -5,6 +5,9 @@ import io.heraldmq.protocol.RecordBatch;
 import io.heraldmq.protocol.WireMessage;
 import io.heraldmq.server.log.RetentionHold;
 import io.heraldmq.server.meta.Position;
+import io.heraldmq.server.metrics.DestinationMeters;
+import io.heraldmq.server.metrics.PartitionFigures;
+import io.heraldmq.server.metrics.SubscriptionFigures;
 import io.heraldmq.server.partition.Partition;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -99,6 +102,10 @@ final class PartitionSubscription implements Partition.AppendListener {
     private long timerDue = NONE;
     /** Records skipped because their JMSExpiration had passed; in memory only, from when this cursor opened. */
     private long expired;
+    /** Counted here, on the partition's context; read by the meters when scraped. */
+    private final SubscriptionFigures figures = new SubscriptionFigures();
+    private final PartitionFigures partitionFigures;
+    private final DestinationMeters.Registration registration;
 
     /** Context: the partition's. */
     PartitionSubscription(Subscription subscription, Partition partition, Position start,
@@ -109,6 +116,12 @@ final class PartitionSubscription implements Partition.AppendListener {
         this.acks = new AckTracker(start.committedOffset(), start.ackedRanges());
         this.readOffset = start.committedOffset();
         this.held = heldDeliveries.entry(subscription.id(), partition.id());
+        this.partitionFigures = partition.figures();
+        figures.settled.set(acks.committed() + acks.settledAbove());
+        // Durable subscriptions only: a non-durable one lives as long as its consumer, and a series per consumer
+        // would grow without bound.
+        this.registration = subscription.durable() ? partition.meters().subscription(subscription.id(),
+                partition.id(), figures, partition::logEndOffset) : null;
     }
 
     Partition partition() {
@@ -152,6 +165,7 @@ final class PartitionSubscription implements Partition.AppendListener {
 
     void attach(ConsumerLink link) {
         consumers.add(link);
+        figures.consumers.set(consumers.size());
         unblock();
         if (lowestParked != NONE) {
             // The newcomer's selector may match what nobody wanted so far.
@@ -178,6 +192,7 @@ final class PartitionSubscription implements Partition.AppendListener {
             return;
         }
         consumers.remove(link);
+        figures.consumers.set(consumers.size());
         if (nextConsumer >= consumers.size()) {
             nextConsumer = 0;
         }
@@ -191,6 +206,7 @@ final class PartitionSubscription implements Partition.AppendListener {
         });
         for (long offset : back) {
             InFlight f = inFlight.remove(offset);
+            figures.inFlight.set(inFlight.size());
             if (countAsDelivered) {
                 redeliver(offset, f.deliveryCount + 1, f.record, "the consumer's connection was lost");
             } else {
@@ -208,6 +224,9 @@ final class PartitionSubscription implements Partition.AppendListener {
 
     void close() {
         closed = true;
+        if (registration != null) {
+            registration.close();
+        }
         partition.removeListener(this);
         if (timerId != -1) {
             partition.context().owner().cancelTimer(timerId);
@@ -236,6 +255,7 @@ final class PartitionSubscription implements Partition.AppendListener {
             return;
         }
         inFlight.remove(offset);
+        figures.inFlight.set(inFlight.size());
         String reason = ack.reason();
         switch (ack.outcome()) {
             // The client may have redelivered it itself (recover, rollback): its count is then ahead of ours.
@@ -259,6 +279,7 @@ final class PartitionSubscription implements Partition.AppendListener {
             return false;
         }
         inFlight.remove(offset);
+        figures.inFlight.set(inFlight.size());
         held.offsets.put(offset, new HeldDeliveries.Held(f.deliveryCount, f.record));
         return true;
     }
@@ -379,6 +400,7 @@ final class PartitionSubscription implements Partition.AppendListener {
                 return; // still unsettled in the log: the next subscription on it examines it again
             }
             if (ar.succeeded()) {
+                figures.deadLettered.increment();
                 markSettled(offset);
                 return;
             }
@@ -394,6 +416,7 @@ final class PartitionSubscription implements Partition.AppendListener {
 
     private void markSettled(long offset) {
         acks.settle(offset);
+        figures.settled.set(acks.committed() + acks.settledAbove());
         if (subscription.durable()) {
             subscription.commit(partition.id(), new Position(acks.committed(), acks.ranges()));
         }
@@ -532,6 +555,7 @@ final class PartitionSubscription implements Partition.AppendListener {
         long expiration = WireMessage.expiration(record, messageStart);
         if (expiration != 0 && expiration <= now) {
             expired++;
+            figures.expired.increment();
             markSettled(offset);
             return;
         }
@@ -557,6 +581,7 @@ final class PartitionSubscription implements Partition.AppendListener {
             if (p.expired(now)) {
                 it.remove();
                 expired++;
+                figures.expired.increment();
                 markSettled(p.offset);
                 progress = true;
                 continue;
@@ -626,13 +651,21 @@ final class PartitionSubscription implements Partition.AppendListener {
         LOG.info(() -> "subscription " + subscription.id() + " in " + partition.topic() + "-" + partition.id()
                 + " skips offsets " + readOffset + " to " + (start - 1) + ", deleted by retention");
         readOffset = start;
-        if (acks.skipTo(start) && subscription.durable()) {
+        boolean moved = acks.skipTo(start);
+        figures.settled.set(acks.committed() + acks.settledAbove());
+        if (moved && subscription.durable()) {
             subscription.commit(partition.id(), new Position(acks.committed(), acks.ranges()));
         }
     }
 
     private void deliver(ConsumerLink link, long offset, int deliveryCount, Buffer record) {
         inFlight.put(offset, new InFlight(link, deliveryCount, record));
+        figures.inFlight.set(inFlight.size());
+        partitionFigures.messagesOut.increment();
+        partitionFigures.bytesOut.add(record.length());
+        if (deliveryCount > 1) {
+            figures.redelivered.increment();
+        }
         link.deliver(partition.id(), offset, deliveryCount, record, window.size() + 1);
     }
 

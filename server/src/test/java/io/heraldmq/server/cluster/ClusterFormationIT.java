@@ -63,7 +63,7 @@ class ClusterFormationIT {
         Path[] configs = new Path[3];
         for (int i = 0; i < 3; i++) {
             configs[i] = dir.resolve("broker" + i + ".properties");
-            Files.writeString(configs[i], "host = 127.0.0.1\n"
+            Files.writeString(configs[i], "host = 127.0.0.1\nhttp.port = 0\n"
                     + "cluster.members = " + members + "\n"
                     + "cluster.port = " + clusterPorts[i] + "\n"
                     + "replication.port = " + replicationPorts[i] + "\n"

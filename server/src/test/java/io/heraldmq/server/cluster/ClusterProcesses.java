@@ -47,7 +47,7 @@ final class ClusterProcesses implements AutoCloseable {
         }
         for (int i = 0; i < size; i++) {
             configs[i] = dir.resolve("broker" + i + ".properties");
-            Files.writeString(configs[i], "host = 127.0.0.1\n"
+            Files.writeString(configs[i], "host = 127.0.0.1\nhttp.port = 0\n"
                     + "cluster.members = " + members + "\n"
                     + "cluster.port = " + clusterPorts[i] + "\n"
                     + extraConfig, StandardCharsets.UTF_8);

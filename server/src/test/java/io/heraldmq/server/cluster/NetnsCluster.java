@@ -93,7 +93,7 @@ final class NetnsCluster implements AutoCloseable {
             configs[i] = dir.resolve("broker" + i + ".properties");
             data[i] = dir.resolve("data" + i);
             Files.writeString(configs[i], "host = " + address(i) + "\n"
-                    + "cluster.host = " + address(i) + "\n"
+                    + "cluster.host = " + address(i) + "\n" + "http.port = 0\n"
                     + "cluster.members = " + members + "\n"
                     + "cluster.port = " + CLUSTER_PORT + "\n"
                     + extraConfig, StandardCharsets.UTF_8);

@@ -99,7 +99,7 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
                 startCluster();
                 return;
             }
-            BrokerConfig config = customizer.apply(BrokerConfig.defaults()).withPort(0).withDataDir(dataDir);
+            BrokerConfig config = customizer.apply(TEST_DEFAULTS).withPort(0).withDataDir(dataDir);
             broker = await(Broker.start(config, clock));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -111,6 +111,12 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
      * drained so that it leads nothing: the tests' clients connect to it and every request for a destination goes
      * through its relay to another broker. (Profile {@code cluster} of tck-tests.)
      */
+    /**
+     * The defaults with the monitoring port on any free port: several test brokers share a machine (and a JVM), and a
+     * restarted one keeps its client port, which would otherwise give it the fixed default monitoring port.
+     */
+    private static final BrokerConfig TEST_DEFAULTS = BrokerConfig.defaults().with(Map.of("http.port", "0"));
+
     public static final String CLUSTER_PROPERTY = "heraldmq.test.cluster";
     private static final int CLUSTER_SIZE = Integer.getInteger(CLUSTER_PROPERTY, 1);
     private final java.util.List<Broker> others = new java.util.ArrayList<>();
@@ -131,7 +137,7 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
             clusterConfigs = new java.util.ArrayList<>();
             for (int i = 0; i < CLUSTER_SIZE; i++) {
                 // cluster.secret: a clustered broker with users needs it (its relays authenticate with it)
-                clusterConfigs.add(customizer.apply(BrokerConfig.defaults().with(Map.of("cluster.members",
+                clusterConfigs.add(customizer.apply(TEST_DEFAULTS.with(Map.of("cluster.members",
                         members.toString(), "cluster.port", String.valueOf(ports[i]), "cluster.host", "127.0.0.1",
                         "cluster.secret", "test-cluster-secret-0123456789")))
                         .withPort(0).withDataDir(dataDir.resolve("broker" + i)));
@@ -171,7 +177,7 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
         int port = broker.port();
         shutdown();
         BrokerConfig config = CLUSTER_SIZE > 1 ? clusterConfigs.get(0).withPort(port)
-                : customizer.apply(BrokerConfig.defaults()).withPort(port).withDataDir(dataDir);
+                : customizer.apply(TEST_DEFAULTS).withPort(port).withDataDir(dataDir);
         broker = await(Broker.start(config, clock));
         if (CLUSTER_SIZE > 1) {
             drainGateway();
