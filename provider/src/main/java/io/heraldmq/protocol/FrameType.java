@@ -31,7 +31,11 @@ public enum FrameType {
     /** XA: forget a heuristically completed branch ({@link XaForget}). */
     XA_FORGET(23),
     /** The answer to XA_RECOVER ({@link XaXids}). */
-    XA_XIDS(24);
+    XA_XIDS(24),
+    /** Heartbeat from the client, idle for its interval ({@link Heartbeat}); answered by PONG. */
+    PING(25),
+    /** The broker's answer to PING ({@link Heartbeat}). */
+    PONG(26);
 
     private static final FrameType[] BY_CODE = new FrameType[32];
 

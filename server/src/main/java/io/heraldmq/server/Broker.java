@@ -87,7 +87,9 @@ public final class Broker {
     private ClientListener listener;
     private DiskSpaceMonitor disk;
     private TransactionLog txLog;
-    private int port;
+    private int port = -1;
+    private int tlsPort = -1;
+    private io.heraldmq.server.net.ConnectionLimits connectionLimits;
     /** This broker's id: stable across restarts when clustered ({@link BrokerIdentity}), else random per start. */
     private String brokerId;
     /** Null on a single node, and until the cluster is joined. */
@@ -166,7 +168,9 @@ public final class Broker {
             subscriptions = new SubscriptionRegistry(meta, deadLetters, config.subscriptionRetentionMs());
             // The handlers are filled in once everything is loaded; a clustered broker binds its port before that
             // and holds connections until then.
-            listener = new ClientListener(vertx, handlers, config.maxFrameBytes(), closed -> {
+            connectionLimits = new io.heraldmq.server.net.ConnectionLimits(config.limits());
+            listener = new ClientListener(vertx, handlers, config.maxFrameBytes(), config.limits(), connectionLimits,
+                    closed -> {
                 connect.disconnected(closed);
                 temporaries.connectionClosed(closed.connectionId());
                 if (replication != null) {
@@ -199,7 +203,10 @@ public final class Broker {
                 });
             }
             connect = new ConnectHandler(brokerId, config.maxMessageBytes(), clientIds, authenticator, authorizer,
-                    config.cluster() == null ? null : config.cluster().secret(), config.security().populateUserId());
+                    config.cluster() == null ? null : config.cluster().secret(), config.security().populateUserId(),
+                    connectionLimits, new io.heraldmq.server.security.LoginBackoff(
+                            io.heraldmq.server.net.LimitSettings.AUTH_BACKOFF_FIRST_MS,
+                            config.limits().authBackoffMaxMs()));
             handlers.put(FrameType.CONNECT, connect);
             handlers.put(FrameType.PRODUCE, new ProduceHandler(autoCreation, config.maxMessageBytes(), disk));
             handlers.put(FrameType.SUBSCRIBE, new SubscribeHandler(autoCreation, subscriptions, temporaries));
@@ -223,10 +230,7 @@ public final class Broker {
                 return r == null ? null : r.topic();
             }));
             if (config.cluster() == null) {
-                return listener.listen(config.host(), config.port()).<Void>map(p -> {
-                    port = p;
-                    return null;
-                });
+                return listenClients();
             }
             return cluster.serve(topics, subscriptions, deadLetters)
                     .compose(x -> io.heraldmq.server.cluster.ClusterClientIds.start(cluster.membership()))
@@ -247,8 +251,7 @@ public final class Broker {
         String host = config.host();
         String clientHost = host.equals("0.0.0.0") || host.equals("::") ? config.cluster().host() : host;
         listener.holdUntilReady();
-        return listener.listen(config.host(), config.port()).compose(p -> {
-            port = p;
+        return listenClients().compose(p -> {
             return ReplicationNode.bind(vertx, brokerId, config.cluster().host(), config.cluster().replicationPort());
         }).compose(r -> {
             replication = r;
@@ -262,6 +265,20 @@ public final class Broker {
             listener.routeWith(replication.router()::route);
             return null;
         });
+    }
+
+    /** Opens the plain client port (unless {@code plain.enabled = false}) and the TLS one (if {@code tls.port}). */
+    private Future<Void> listenClients() {
+        Future<Void> plain = !config.tls().plainEnabled() ? Future.succeededFuture()
+                : listener.listen(config.host(), config.port()).map(p -> {
+                    port = p;
+                    return null;
+                });
+        return plain.compose(v -> !config.tls().enabled() ? Future.succeededFuture()
+                : listener.listenTls(config.host(), config.tls()).map(p -> {
+                    tlsPort = p;
+                    return null;
+                }));
     }
 
     /**
@@ -312,12 +329,24 @@ public final class Broker {
         return commands.get(op).run(args);
     }
 
+    /** The plain client port; -1 with {@code plain.enabled = false}. */
     public int port() {
         return port;
     }
 
+    /** The TLS client port; -1 without {@code tls.port}. */
+    public int tlsPort() {
+        return tlsPort;
+    }
+
+    /** The plain port's URL, or the TLS port's ({@code ssl://}) when the plain port is closed. */
     public String url() {
-        return "tcp://" + config.host() + ":" + port;
+        return port >= 0 ? "tcp://" + config.host() + ":" + port : "ssl://" + config.host() + ":" + tlsPort;
+    }
+
+    /** Client connections open now, plain and TLS. */
+    public int connectionCount() {
+        return listener.connectionCount();
     }
 
     public BrokerConfig config() {
