@@ -14,8 +14,9 @@ import java.util.logging.Logger;
 
 /**
  * Certificate rotation without a restart: every {@link TlsSettings#reloadIntervalMs} it compares the key and trust
- * files' modification times and sizes (on a worker: file system calls may block) with the last ones, and when any
- * changed, hands the TLS listener new options, which apply to the handshakes from then on; open connections keep
+ * files' modification times, sizes and inodes (on a worker: file system calls may block) with the last ones, and
+ * when they changed and then stayed the same for one more interval (a certificate and its key are rarely replaced in
+ * the same instant; loading one new and one old would break handshakes), hands the TLS listener new options, which apply to the handshakes from then on; open connections keep
  * their session. A reload that fails (a file half written, a wrong password) is logged and tried again at the next
  * change; the listener keeps the material it had.
  */
@@ -26,6 +27,8 @@ public final class TlsReloader {
     private final TlsSettings tls;
     private final NetServer server;
     private List<String> stamps;
+    /** Changed stamps seen at the latest check, waiting to be seen again before they are loaded. */
+    private List<String> settling;
     private long timer = -1;
     private boolean checking;
 
@@ -48,11 +51,13 @@ public final class TlsReloader {
         }
         checking = true;
         vertx.<List<String>>executeBlocking(this::stamps, false).onComplete(ar -> {
-            if (ar.failed() || ar.result().equals(stamps)) {
+            if (ar.failed() || ar.result().equals(stamps) || !ar.result().equals(settling)) {
+                settling = ar.succeeded() && !ar.result().equals(stamps) ? ar.result() : null;
                 checking = false;
                 return;
             }
             List<String> now = ar.result();
+            settling = null;
             server.updateSSLOptions(TlsServerOptions.ssl(tls), true).onComplete(up -> {
                 checking = false;
                 if (up.succeeded()) {
