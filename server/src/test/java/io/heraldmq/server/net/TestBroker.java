@@ -50,8 +50,13 @@ final class TestBroker implements AutoCloseable {
 
     /** Sends a text message to a queue and receives it back over a connection of {@code factory}. */
     static void roundTrip(jakarta.jms.ConnectionFactory factory, String user, String password) {
+        roundTripTo("tls.roundtrip", factory, user, password);
+    }
+
+    /** {@link #roundTrip} through the named queue. */
+    static void roundTripTo(String queue, jakarta.jms.ConnectionFactory factory, String user, String password) {
         try (JMSContext ctx = factory.createContext(user, password)) {
-            Queue q = ctx.createQueue("tls.roundtrip");
+            Queue q = ctx.createQueue(queue);
             String text = "hello " + System.nanoTime();
             ctx.createProducer().send(q, text);
             assertEquals(text, ctx.createConsumer(q).receiveBody(String.class, 10_000));
