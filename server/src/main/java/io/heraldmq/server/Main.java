@@ -83,7 +83,9 @@ public final class Main implements Callable<Integer> {
                 System.out.flush();
             });
         }
-        System.out.println("HeraldMQ ready on " + broker.url());
+        System.out.println("HeraldMQ ready on " + broker.url()
+                + (broker.port() >= 0 && broker.tlsPort() >= 0
+                ? " and ssl://" + config.host() + ":" + broker.tlsPort() : ""));
         System.out.flush();
         stop.await();
         plugins.close();
