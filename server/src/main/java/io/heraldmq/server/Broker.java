@@ -106,7 +106,22 @@ public final class Broker {
     /** The users and roles in force at start: the configuration's, and the users file's. */
     private io.heraldmq.server.security.UsersFile.Contents users;
 
+    /**
+     * TLS 1.2 lets a client ask for renegotiation, a handshake's CPU cost at will (testssl.sh: "Secure
+     * Client-Initiated Renegotiation, potential DoS"); the JDK refuses it with this property, read once when its TLS
+     * classes load: so set before the first handshake (Main sets it first thing; here for embedded brokers), unless
+     * the operator set it.
+     */
+    static void refuseClientRenegotiation() {
+        if (System.getProperty("jdk.tls.rejectClientInitiatedRenegotiation") == null) {
+            System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+        }
+    }
+
     private Broker(BrokerConfig config, Clock clock) {
+        if (config.tls().enabled()) {
+            refuseClientRenegotiation();
+        }
         this.config = config;
         this.clock = clock;
         // One event loop per core, not Vert.x's two: partitions and connections spread over fewer threads, so more

@@ -52,6 +52,7 @@ public final class Main implements Callable<Integer> {
         Map<String, String> brokerKeys = new HashMap<>();
         Map<String, String> pluginKeys = new HashMap<>();
         file.forEach((k, v) -> (BrokerPlugins.isPluginKey(k) ? pluginKeys : brokerKeys).put(k, v));
+        Broker.refuseClientRenegotiation();
         BrokerConfig config = BrokerConfig.defaults().with(brokerKeys);
         Map<String, String> overrides = new HashMap<>();
         if (port != null) {

@@ -30,6 +30,8 @@ class BrokerConfigTlsTest {
         assertFalse(tls.enabled());
         assertTrue(tls.plainEnabled());
         assertEquals(List.of("TLSv1.3", "TLSv1.2"), tls.protocols());
+        assertTrue(tls.ciphers().stream().noneMatch(c -> c.contains("CBC") || c.endsWith("_SHA")),
+                "AEAD suites only by default: " + tls.ciphers());
         assertEquals(LimitSettings.DEFAULTS, BrokerConfig.defaults().limits());
         assertEquals(10_000, LimitSettings.DEFAULTS.connectTimeoutMs());
     }

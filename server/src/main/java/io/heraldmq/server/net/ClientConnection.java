@@ -59,8 +59,7 @@ public final class ClientConnection {
     private final int maxFrameBytes;
     private final LimitSettings limits;
     /** System.nanoTime() of the latest bytes read. */
-    private long lastRead = System.nanoTime();
-    private boolean connectReceived;
+    private volatile long lastRead = System.nanoTime();
     private long connectTimer = -1;
     private long heartbeatTimer = -1;
     /** Consumers being created (SUBSCRIBE accepted, not yet answered), for max.consumers.per.connection. */
@@ -97,8 +96,9 @@ public final class ClientConnection {
     void start() {
         connectTimer = context.owner().setTimer(limits.connectTimeoutMs(), t -> {
             connectTimer = -1;
-            if (!connectReceived && !closed) {
-                LOG.warning("closing " + describe() + ": no CONNECT within " + limits.connectTimeoutMs()
+            // not connected: no CONNECT, or one refused without closing (a client id in use), or still checked
+            if (connectionId == null && !closed) {
+                LOG.warning("closing " + describe() + ": not connected within " + limits.connectTimeoutMs()
                         + " ms (" + LimitSettings.CONNECT_TIMEOUT_KEY + ")");
                 close();
             }
@@ -122,9 +122,7 @@ public final class ClientConnection {
         if (connectionId == null && frame.type() != FrameType.CONNECT) {
             throw new ProtocolException("expected CONNECT, got " + frame.type());
         }
-        if (frame.type() == FrameType.CONNECT) {
-            connectReceived = true;
-        } else if (frame.type() == FrameType.PING) {
+        if (frame.type() == FrameType.PING) {
             socket.write(Heartbeat.pong());
             return;
         }
@@ -287,18 +285,28 @@ public final class ClientConnection {
 
     /**
      * The client announced heartbeats every {@code intervalMs}: from now on, the connection is closed (with a log
-     * line) once nothing was read from it for {@link LimitSettings#heartbeatMissedMax} intervals. Event loop.
+     * line) once nothing was read from it for {@link LimitSettings#heartbeatMissedMax} intervals, except while the
+     * broker itself does not read it (backpressure, {@link #producing}). Any thread.
      */
     public void heartbeats(int intervalMs) {
         long limitNanos = intervalMs * 1_000_000L * limits.heartbeatMissedMax();
-        heartbeatTimer = context.owner().setPeriodic(intervalMs, t -> {
-            long silent = System.nanoTime() - lastRead;
-            if (silent > limitNanos && !closed) {
-                LOG.warning("closing " + describe() + ": nothing received for " + silent / 1_000_000 + " ms, "
-                        + limits.heartbeatMissedMax() + " heartbeats of " + intervalMs + " ms missed ("
-                        + LimitSettings.HEARTBEAT_MISSED_KEY + ")");
-                close();
+        context.runOnContext(v -> {
+            if (closed) {
+                return;
             }
+            heartbeatTimer = context.owner().setPeriodic(intervalMs, t -> {
+                if (readingPaused) {
+                    lastRead = System.nanoTime(); // the client may be writing: we are not reading
+                    return;
+                }
+                long silent = System.nanoTime() - lastRead;
+                if (silent > limitNanos && !closed) {
+                    LOG.warning("closing " + describe() + ": nothing received for " + silent / 1_000_000 + " ms, "
+                            + limits.heartbeatMissedMax() + " heartbeats of " + intervalMs + " ms missed ("
+                            + LimitSettings.HEARTBEAT_MISSED_KEY + ")");
+                    close();
+                }
+            });
         });
     }
 

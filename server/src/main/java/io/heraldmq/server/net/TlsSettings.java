@@ -18,7 +18,7 @@ import java.util.Set;
  * @param port             the TLS client port; 0 = any free port; -1 (no {@code tls.port}) = no TLS port
  * @param clientAuth       whether a client certificate is asked for ({@code want}) or required ({@code need})
  * @param protocols        enabled protocols, a subset of TLSv1.3 and TLSv1.2 (nothing older is accepted)
- * @param ciphers          enabled cipher suites; empty = the JDK's defaults for those protocols
+ * @param ciphers          enabled cipher suites; by default {@link #DEFAULT_CIPHERS}
  * @param plainEnabled     {@code plain.enabled}: the plain-text port ({@code port}) is opened too
  * @param reloadIntervalMs {@code tls.reload.interval.ms}: how often the key and trust files' modification times are
  *                         compared; a change loads them again for the next handshakes, without a restart
@@ -48,8 +48,17 @@ public record TlsSettings(int port, Path keyStorePath, String keyStorePassword, 
             CIPHERS_KEY, RELOAD_INTERVAL_KEY, PLAIN_ENABLED_KEY);
     /** The only protocols accepted: TLS 1.0 and 1.1 are broken (RFC 8996), SSL long before them. */
     public static final List<String> ALLOWED_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+    /**
+     * Forward-secret AEAD suites only: TLS 1.3's, and TLS 1.2's ECDHE with AES-GCM or ChaCha20-Poly1305. The JDK's
+     * defaults also offer CBC suites, which testssl.sh reports as obsolete (LUCKY13).
+     */
+    public static final List<String> DEFAULT_CIPHERS = List.of("TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256",
+            "TLS_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
     public static final TlsSettings DEFAULTS = new TlsSettings(-1, null, null, null, null, ClientAuthMode.NONE, null,
-            null, null, ALLOWED_PROTOCOLS, List.of(), true, 5000);
+            null, null, ALLOWED_PROTOCOLS, DEFAULT_CIPHERS, true, 5000);
 
     public TlsSettings {
         protocols = List.copyOf(protocols);
@@ -113,7 +122,7 @@ public record TlsSettings(int port, Path keyStorePath, String keyStorePassword, 
                 path(s, TRUST_STORE_PATH_KEY, trustStorePath), text(s, TRUST_STORE_PASSWORD_KEY, trustStorePassword),
                 path(s, CA_FILE_KEY, caFile),
                 s.containsKey(PROTOCOLS_KEY) ? list(s.get(PROTOCOLS_KEY), ALLOWED_PROTOCOLS) : protocols,
-                s.containsKey(CIPHERS_KEY) ? list(s.get(CIPHERS_KEY), List.of()) : ciphers,
+                s.containsKey(CIPHERS_KEY) ? list(s.get(CIPHERS_KEY), DEFAULT_CIPHERS) : ciphers,
                 s.containsKey(PLAIN_ENABLED_KEY) ? bool(s.get(PLAIN_ENABLED_KEY).toString()) : plainEnabled,
                 s.containsKey(RELOAD_INTERVAL_KEY) ? number(s, RELOAD_INTERVAL_KEY, 5000) : reloadIntervalMs);
     }

@@ -162,13 +162,16 @@ class TlsIT {
     }
 
     @Test
-    void opensslSeesTls13And12AcceptedAndTls10And11Refused() throws Exception {
+    void opensslSeesTls13And12AcceptedAndTls10And11AndCbcRefused() throws Exception {
         assumeTrue(opensslAvailable(), "the openssl binary is not installed");
         try (TestBroker b = new TestBroker(pkcs12())) {
             String tls13 = sClient(b.tlsPort(), "-tls1_3");
             assertTrue(tls13.contains("TLSv1.3"), tls13);
             String tls12 = sClient(b.tlsPort(), "-tls1_2");
             assertTrue(tls12.contains("Protocol  : TLSv1.2") || tls12.contains("New, TLSv1.2"), tls12);
+            // TLS 1.2 with a CBC suite (the JDK would offer it; the broker's defaults do not)
+            String cbc = sClient(b.tlsPort(), "-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-SHA");
+            assertTrue(cbc.startsWith("exit=1") && cbc.contains("Cipher is (NONE)"), cbc);
             for (String old : List.of("-tls1", "-tls1_1")) {
                 String out = sClient(b.tlsPort(), old, "-cipher", "DEFAULT@SECLEVEL=0");
                 // the broker answers the client hello with a protocol_version alert; no cipher is agreed
