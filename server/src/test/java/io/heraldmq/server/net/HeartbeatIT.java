@@ -69,11 +69,12 @@ class HeartbeatIT {
     void anIdleJmsClientStaysConnected() throws Exception {
         try (TestBroker b = new TestBroker(Map.of());
              JMSContext ctx = new HeraldConnectionFactory("tcp://127.0.0.1:" + b.port()
-                     + "?heartbeatMs=150&reconnectTimeoutMs=0").createContext()) {
+                     + "?heartbeatMs=400&reconnectTimeoutMs=0").createContext()) {
             Queue q = ctx.createQueue("heartbeat.q");
             ctx.createProducer().send(q, "before");
-            // well beyond 3 intervals without a request: the client's PINGs keep it alive
-            await().during(Duration.ofMillis(1200)).atMost(Duration.ofSeconds(5))
+            // well beyond 3 intervals without a request: the client's PINGs keep it alive (400 ms, not less: on a
+            // loaded 2-core machine a PONG has been seen to take 300 ms)
+            await().during(Duration.ofMillis(2500)).atMost(Duration.ofSeconds(6))
                     .until(() -> b.broker().connectionCount() == 1);
             ctx.createProducer().send(q, "after");
             assertEquals("before", ctx.createConsumer(q).receiveBody(String.class, 10_000));
