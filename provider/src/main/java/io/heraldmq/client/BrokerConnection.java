@@ -7,6 +7,7 @@ import io.heraldmq.protocol.ErrorFrame;
 import io.heraldmq.protocol.Frame;
 import io.heraldmq.protocol.FrameDecoder;
 import io.heraldmq.protocol.FrameType;
+import io.heraldmq.protocol.Heartbeat;
 import io.heraldmq.protocol.ProtocolException;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -14,7 +15,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 
 import java.io.IOException;
@@ -79,12 +79,27 @@ public final class BrokerConnection {
         final int seq;
         /** CONNECTED was received on it. */
         boolean handshaken;
+        /** System.nanoTime() of the last write to and the last bytes read from the socket, for heartbeats. */
+        volatile long lastWrite = System.nanoTime();
+        volatile long lastRead = System.nanoTime();
+        /** The heartbeat timer, or -1. Context only. */
+        long heartbeatTimer = -1;
 
         Link(NetSocket socket, int seq) {
             this.socket = socket;
             this.seq = seq;
         }
+
+        void write(Buffer frame) {
+            lastWrite = System.nanoTime();
+            socket.write(frame);
+        }
     }
+
+    /** Default of the URL option {@code heartbeatMs}. */
+    public static final int DEFAULT_HEARTBEAT_MS = 10_000;
+    /** A broker heard nothing from for this many heartbeat intervals is taken as lost. */
+    static final int HEARTBEATS_MISSED_MAX = 3;
 
     private final Vertx vertx;
     private final ConnectionListener listener;
@@ -116,15 +131,35 @@ public final class BrokerConnection {
                              int connectTimeoutMs, long reconnectTimeoutMs) {
         this.vertx = vertx;
         this.uri = uri;
-        this.connect = connect;
         this.listener = listener;
         this.reconnectTimeoutMs = reconnectTimeoutMs;
         this.connectTimeoutMs = connectTimeoutMs;
-        this.client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true)
-                .setConnectTimeout(connectTimeoutMs));
+        this.client = vertx.createNetClient(ClientTls.options(uri, connectTimeoutMs));
+        this.connect = connect.relayFor() == null ? connect.withHeartbeat(heartbeatMs(uri)) : connect;
         // One context for every socket this connection will have, so its events never run concurrently.
         this.context = vertx.getOrCreateContext();
         this.reconnector = new Reconnector(uri.addresses().size(), reconnectTimeoutMs, 0);
+    }
+
+    /**
+     * The URL option {@code heartbeatMs}: the client sends PING after writing nothing for that long, and takes a
+     * broker it heard nothing from for {@value #HEARTBEATS_MISSED_MAX} intervals as lost; 0 = no heartbeats (the only
+     * way to talk to brokers of before heartbeats, which refuse a CONNECT that announces them).
+     */
+    static int heartbeatMs(BrokerUri uri) {
+        String v = uri.options().get("heartbeatMs");
+        if (v == null) {
+            return DEFAULT_HEARTBEAT_MS;
+        }
+        try {
+            int ms = Integer.parseInt(v.trim());
+            if (ms < 0) {
+                throw new IllegalArgumentException("heartbeatMs must be 0 (none) or more, was " + v);
+            }
+            return ms;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("heartbeatMs must be a number, was '" + v + "'");
+        }
     }
 
     /** {@link #open(Vertx, BrokerUri, Connect, ConnectionListener, int, long)} without failover. */
@@ -200,6 +235,7 @@ public final class BrokerConnection {
             }
             FrameDecoder decoder = new FrameDecoder(MAX_INCOMING_FRAME, f -> onFrame(link, f));
             socket.handler(chunk -> {
+                link.lastRead = System.nanoTime();
                 try {
                     decoder.feed(chunk);
                 } catch (ProtocolException e) {
@@ -214,7 +250,7 @@ public final class BrokerConnection {
             synchronized (lock) {
                 pending.put(id, hello);
             }
-            socket.write(connect.encode(id));
+            link.write(connect.encode(id));
             // a broker that takes the socket but never answers (hung, or still starting) must not stall failover
             vertx.setTimer(connectTimeoutMs, t -> {
                 if (!link.handshaken) {
@@ -229,6 +265,7 @@ public final class BrokerConnection {
                 } else {
                     connected = Connected.decode(frame.body());
                     link.handshaken = true;
+                    startHeartbeats(link, connected.heartbeatMs());
                     done.complete(link);
                 }
             }));
@@ -236,7 +273,33 @@ public final class BrokerConnection {
         });
     }
 
+    /**
+     * Every half interval: a PING if nothing was written for an interval, and the socket closed (which fails over)
+     * if nothing was read for {@value #HEARTBEATS_MISSED_MAX} intervals. Context: this connection's.
+     */
+    private void startHeartbeats(Link link, int heartbeatMs) {
+        if (heartbeatMs <= 0) {
+            return;
+        }
+        long intervalNanos = heartbeatMs * 1_000_000L;
+        link.heartbeatTimer = vertx.setPeriodic(Math.max(1, heartbeatMs / 2), t -> {
+            long now = System.nanoTime();
+            if (now - link.lastRead > HEARTBEATS_MISSED_MAX * intervalNanos) {
+                vertx.cancelTimer(t);
+                LOG.warning("broker " + link.socket.remoteAddress() + " sent nothing for "
+                        + (now - link.lastRead) / 1_000_000 + " ms (heartbeat " + heartbeatMs + " ms); taking the "
+                        + "connection as lost");
+                link.socket.close();
+            } else if (now - link.lastWrite >= intervalNanos) {
+                link.write(Heartbeat.ping());
+            }
+        });
+    }
+
     private void onFrame(Link link, Frame frame) {
+        if (frame.type() == FrameType.PONG) {
+            return; // its arrival was noted by the socket's handler
+        }
         if (frame.type() == FrameType.DELIVER) {
             if (link.handshaken) {
                 listener.onDeliver(frame.body());
@@ -273,6 +336,9 @@ public final class BrokerConnection {
         boolean closedOnPurpose = false;
         boolean failed = false;
         synchronized (lock) {
+            if (link.heartbeatTimer >= 0) {
+                vertx.cancelTimer(link.heartbeatTimer);
+            }
             if (link != current) {
                 return; // a socket already replaced or given up
             }
@@ -383,7 +449,7 @@ public final class BrokerConnection {
             for (Pending p : pending.values()) {
                 if (p.link == 0) {
                     p.link = link.seq;
-                    link.socket.write(p.frame);
+                    link.write(p.frame);
                     if (!p.resend) {
                         p.frame = null;
                     }
@@ -408,7 +474,7 @@ public final class BrokerConnection {
     /** The client id to present when reconnecting (it was set after the connection opened). */
     public void clientIdChanged(String clientId) {
         Connect c = connect;
-        connect = new Connect(c.protocolVersion(), clientId, c.username(), c.password());
+        connect = c.withClientId(clientId);
     }
 
     /** Whether a lost socket is reconnected rather than ending the connection. */
@@ -440,7 +506,7 @@ public final class BrokerConnection {
                 case CONNECTED -> {
                     p.link = current.seq;
                     pending.put(id, p);
-                    current.socket.write(p.frame);
+                    current.write(p.frame);
                     if (!p.resend) {
                         p.frame = null;
                     }
@@ -466,7 +532,7 @@ public final class BrokerConnection {
             if ((state == State.RESUMING || state == State.CONNECTED) && current != null) {
                 p.link = current.seq;
                 pending.put(id, p);
-                current.socket.write(p.frame);
+                current.write(p.frame);
                 p.frame = null;
             } else {
                 p.future.completeExceptionally(new ConnectionLostException("the connection was lost again"));
@@ -482,7 +548,7 @@ public final class BrokerConnection {
     public void send(Buffer frame) {
         synchronized (lock) {
             if (state == State.CONNECTED && current != null) {
-                current.socket.write(frame);
+                current.write(frame);
             }
         }
     }

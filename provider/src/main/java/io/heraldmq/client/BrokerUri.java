@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * A broker URL: {@code tcp://host:port[,host:port...][?name=value&...]}. Several addresses mean failover and cluster
  * bootstrap; the client tries them in order. Options are connection-factory settings (for example {@code clientID}).
- * A missing port means {@link #DEFAULT_PORT}.
+ * A missing port means {@link #DEFAULT_PORT}. {@code ssl://...} is {@code tcp://...?ssl=true}: TLS to every address
+ * ({@link ClientTls} lists the TLS options).
  */
 public record BrokerUri(List<Address> addresses, Map<String, String> options) {
     public static final int DEFAULT_PORT = 7440;
@@ -40,11 +41,15 @@ public record BrokerUri(List<Address> addresses, Map<String, String> options) {
             throw new IllegalArgumentException("empty broker URL");
         }
         String s = url.trim();
-        if (!s.startsWith("tcp://")) {
-            throw new IllegalArgumentException("broker URL must start with tcp://: " + url);
+        boolean ssl = s.startsWith("ssl://");
+        if (!s.startsWith("tcp://") && !ssl) {
+            throw new IllegalArgumentException("broker URL must start with tcp:// or ssl://: " + url);
         }
         s = s.substring("tcp://".length());
         Map<String, String> options = new LinkedHashMap<>();
+        if (ssl) {
+            options.put("ssl", "true");
+        }
         int q = s.indexOf('?');
         if (q >= 0) {
             for (String pair : s.substring(q + 1).split("&")) {
@@ -64,7 +69,7 @@ public record BrokerUri(List<Address> addresses, Map<String, String> options) {
         List<Address> addresses = new ArrayList<>();
         for (String part : s.split(",")) {
             String p = part.trim();
-            if (p.startsWith("tcp://")) {
+            if (p.startsWith("tcp://") || p.startsWith("ssl://")) {
                 p = p.substring("tcp://".length());
             }
             if (p.isEmpty()) {

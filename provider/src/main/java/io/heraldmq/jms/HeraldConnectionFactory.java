@@ -24,6 +24,13 @@ import java.util.Map;
  *       the URL's addresses in turn, starting with the one after the lost broker; a single address is retried)
  *       before it fails and calls the ExceptionListener; meanwhile the application only sees its calls take longer.
  *       Default 30000; 0 turns failover off (a lost broker fails the connection at once).</li>
+ *   <li>{@code heartbeatMs} — the client sends a PING after writing nothing for this long, and takes a broker it
+ *       heard nothing from for three intervals as lost (failover, as above); the broker closes a client silent for
+ *       its {@code heartbeat.missed.max} intervals. Default 10000; 0 = no heartbeats (needed only for brokers of
+ *       before heartbeats).</li>
+ *   <li>TLS: {@code ssl://host:port} or {@code ?ssl=true}, with {@code trustStorePath}, {@code trustStorePassword},
+ *       {@code keyStorePath}, {@code keyStorePassword}, {@code verifyHost}, {@code trustAll} (Artemis's names; see
+ *       {@code io.heraldmq.client.ClientTls}).</li>
  * </ul>
  */
 public class HeraldConnectionFactory implements ConnectionFactory, QueueConnectionFactory, TopicConnectionFactory,
@@ -48,6 +55,7 @@ public class HeraldConnectionFactory implements ConnectionFactory, QueueConnecti
         this.requestTimeoutMs = intOption(o, "requestTimeout", 30_000, 1);
         this.connectTimeoutMs = intOption(o, "connectTimeout", 10_000, 1);
         this.reconnectTimeoutMs = intOption(o, "reconnectTimeoutMs", 30_000, 0);
+        intOption(o, "heartbeatMs", 10_000, 0); // checked here, so that a bad URL fails at once; used by the link
     }
 
     private static int intOption(Map<String, String> o, String key, int dflt, int min) {

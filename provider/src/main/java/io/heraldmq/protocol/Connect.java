@@ -14,15 +14,39 @@ import io.vertx.core.buffer.Buffer;
  * string password         null for anonymous
  * string relayFor         optional (absent from clients): set by a clustered broker that relays a client's frames to
  *                         the leader of its destinations; the id of the client's connection on that broker, which
- *                         holds the client id, so that this connection does not claim it a second time
+ *                         holds the client id, so that this connection does not claim it a second time; null
+ *                         from clients that send the next field
+ * int32  heartbeatMs      optional, only after relayFor: the client sends PING whenever it has written nothing for
+ *                         this long, and asks the broker to close the connection when it hears nothing for
+ *                         {@code heartbeat.missed.max} such intervals. Absent (or 0): no heartbeats, so the broker
+ *                         never closes the connection for silence (clients of before heartbeats existed)
  * </pre>
+ * A CONNECT without heartbeat is byte for byte what clients of before heartbeats sent; one with heartbeat is refused
+ * by brokers of before heartbeats (their decoder expects the end after relayFor): a new client talks to an old broker
+ * only with {@code heartbeatMs=0} in its URL.
  */
-public record Connect(short protocolVersion, String clientId, String username, String password, String relayFor) {
+public record Connect(short protocolVersion, String clientId, String username, String password, String relayFor,
+                     int heartbeatMs) {
     public static final short PROTOCOL_VERSION = 1;
 
-    /** A client's CONNECT. */
+    /** A client's CONNECT without heartbeats. */
     public Connect(short protocolVersion, String clientId, String username, String password) {
-        this(protocolVersion, clientId, username, password, null);
+        this(protocolVersion, clientId, username, password, null, 0);
+    }
+
+    /** A CONNECT without heartbeats, possibly a relay's. */
+    public Connect(short protocolVersion, String clientId, String username, String password, String relayFor) {
+        this(protocolVersion, clientId, username, password, relayFor, 0);
+    }
+
+    /** This CONNECT announcing heartbeats every {@code ms} (0 = none). */
+    public Connect withHeartbeat(int ms) {
+        return new Connect(protocolVersion, clientId, username, password, relayFor, ms);
+    }
+
+    /** This CONNECT with another client id (set after the connection opened, presented when reconnecting). */
+    public Connect withClientId(String newClientId) {
+        return new Connect(protocolVersion, newClientId, username, password, relayFor, heartbeatMs);
     }
 
     public Buffer encode(int correlationId) {
@@ -31,8 +55,11 @@ public record Connect(short protocolVersion, String clientId, String username, S
         Wire.writeString(b, clientId);
         Wire.writeString(b, username);
         Wire.writeString(b, password);
-        if (relayFor != null) {
+        if (relayFor != null || heartbeatMs > 0) {
             Wire.writeString(b, relayFor);
+        }
+        if (heartbeatMs > 0) {
+            b.appendInt(heartbeatMs);
         }
         return Frame.finish(b);
     }
@@ -44,7 +71,11 @@ public record Connect(short protocolVersion, String clientId, String username, S
         String username = c.readString();
         String password = c.readString();
         String relayFor = c.remaining() > 0 ? c.readString() : null;
-        Connect f = new Connect(version, clientId, username, password, relayFor);
+        int heartbeatMs = c.remaining() > 0 ? c.readInt() : 0;
+        if (heartbeatMs < 0) {
+            throw new ProtocolException("negative heartbeat interval " + heartbeatMs);
+        }
+        Connect f = new Connect(version, clientId, username, password, relayFor, heartbeatMs);
         c.expectEnd();
         return f;
     }
@@ -52,6 +83,7 @@ public record Connect(short protocolVersion, String clientId, String username, S
     @Override
     public String toString() {
         return "Connect[version=" + protocolVersion + ", clientId=" + clientId + ", username=" + username
-                + (relayFor == null ? "" : ", relayFor=" + relayFor) + "]";
+                + (relayFor == null ? "" : ", relayFor=" + relayFor)
+                + (heartbeatMs == 0 ? "" : ", heartbeatMs=" + heartbeatMs) + "]";
     }
 }

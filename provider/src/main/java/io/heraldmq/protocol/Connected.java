@@ -13,17 +13,27 @@ import io.vertx.core.buffer.Buffer;
  *                         property JMSXUserID of every message it sends to the next field (removes it when null),
  *                         which spares the broker re-encoding the batch (it checks, and rewrites what does not match)
  * string userId           only with stampUserId: the connection's authenticated user, null for anonymous
+ * int32  heartbeatMs      optional, only in answer to a CONNECT that announced heartbeats (then stampUserId is
+ *                         present, as 0 or 1): the interval the broker holds the client to (its
+ *                         {@code heartbeatMs}, raised to the broker's minimum); the client sends PING after that long
+ *                         without writing, and takes a broker silent for {@code 3 x heartbeatMs} as lost
  * </pre>
- * The optional fields are absent unless the broker populates JMSXUserID, so that clients of before they existed
- * still connect to brokers that do not.
+ * The optional fields are absent unless the broker populates JMSXUserID or the client asked for heartbeats, so that
+ * clients of before they existed still connect to brokers that do not.
  *
  * @param stampUserId whether the client stamps JMSXUserID with {@code userId}
  * @param userId      the value to stamp; null = no JMSXUserID
+ * @param heartbeatMs the heartbeat interval agreed; 0 = no heartbeats
  */
 public record Connected(short protocolVersion, String brokerId, String connectionId, int maxMessageBytes,
-                        boolean stampUserId, String userId) {
+                        boolean stampUserId, String userId, int heartbeatMs) {
     public Connected(short protocolVersion, String brokerId, String connectionId, int maxMessageBytes) {
-        this(protocolVersion, brokerId, connectionId, maxMessageBytes, false, null);
+        this(protocolVersion, brokerId, connectionId, maxMessageBytes, false, null, 0);
+    }
+
+    public Connected(short protocolVersion, String brokerId, String connectionId, int maxMessageBytes,
+                     boolean stampUserId, String userId) {
+        this(protocolVersion, brokerId, connectionId, maxMessageBytes, stampUserId, userId, 0);
     }
 
     public Buffer encode(int correlationId) {
@@ -35,6 +45,11 @@ public record Connected(short protocolVersion, String brokerId, String connectio
         if (stampUserId) {
             b.appendByte((byte) 1);
             Wire.writeString(b, userId);
+        } else if (heartbeatMs > 0) {
+            b.appendByte((byte) 0);
+        }
+        if (heartbeatMs > 0) {
+            b.appendInt(heartbeatMs);
         }
         return Frame.finish(b);
     }
@@ -47,7 +62,8 @@ public record Connected(short protocolVersion, String brokerId, String connectio
         int maxMessageBytes = c.readInt();
         boolean stamp = c.remaining() > 0 && c.readByte() == 1;
         String userId = stamp ? c.readString() : null;
+        int heartbeatMs = c.remaining() > 0 ? c.readInt() : 0;
         c.expectEnd();
-        return new Connected(version, brokerId, connectionId, maxMessageBytes, stamp, userId);
+        return new Connected(version, brokerId, connectionId, maxMessageBytes, stamp, userId, heartbeatMs);
     }
 }

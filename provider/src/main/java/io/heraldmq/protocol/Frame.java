@@ -15,8 +15,8 @@ import io.vertx.core.buffer.Buffer;
  * asked for); SUBSCRIBE → OK | ERROR; ACK → OK | ERROR when the correlation id is not 0; CLOSE → OK;
  * SET_CLIENT_ID, CREATE_TEMP, DELETE_TEMP, UNSUBSCRIBE → OK | ERROR; ADMIN → ADMIN_RESULT | ERROR;
  * COMMIT → OK | ERROR;
- * XA_PREPARE, XA_COMMIT, XA_ROLLBACK, XA_FORGET → OK | ERROR; XA_RECOVER → XA_XIDS | ERROR. CREDIT and DELIVER are
- * one-way. An ERROR
+ * XA_PREPARE, XA_COMMIT, XA_ROLLBACK, XA_FORGET → OK | ERROR; XA_RECOVER → XA_XIDS | ERROR; PING → PONG (only
+ * after a CONNECT that announced heartbeats). CREDIT and DELIVER are one-way. An ERROR
  * with correlation id 0 concerns the connection as a whole.
  *
  * @param type          frame type

@@ -17,8 +17,8 @@ import java.util.function.Consumer;
 public final class FrameDecoder {
     private static final int LENGTH_AND_TYPE = 5;
 
-    private final int maxFrameLength;
-    private final int maxCommitLength;
+    private int maxFrameLength;
+    private int maxCommitLength;
     private final Consumer<Frame> sink;
     /** The frame being assembled across chunks (owned by this decoder), or null. */
     private Buffer partial;
@@ -42,6 +42,15 @@ public final class FrameDecoder {
         this.maxFrameLength = maxFrameLength;
         this.maxCommitLength = Math.max(maxFrameLength, maxCommitLength);
         this.sink = sink;
+    }
+
+    /**
+     * Changes the limits for the frames not yet parsed (also the rest of the chunk being fed, when called from the
+     * sink): the broker accepts only small frames until a connection is authenticated.
+     */
+    public void limits(int newMaxFrameLength, int newMaxCommitLength) {
+        this.maxFrameLength = newMaxFrameLength;
+        this.maxCommitLength = Math.max(newMaxFrameLength, newMaxCommitLength);
     }
 
     public void feed(Buffer chunk) {

@@ -32,9 +32,13 @@ public enum FrameType {
     XA_FORGET(23),
     /** The answer to XA_RECOVER ({@link XaXids}). */
     XA_XIDS(24),
+    /** Heartbeat from the client, idle for its interval ({@link Heartbeat}); answered by PONG. */
+    PING(25),
+    /** The broker's answer to PING ({@link Heartbeat}). */
+    PONG(26),
     /**
      * The outcome of a COMMIT whose answer was lost with its connection ({@link TxOutcome}): OK if it committed,
-     * TRANSACTION_ROLLED_BACK if it did not (and now never will). (25-29 are left to other frames being added.)
+     * TRANSACTION_ROLLED_BACK if it did not (and now never will). (27-29 are unused.)
      */
     TX_OUTCOME(30);
 

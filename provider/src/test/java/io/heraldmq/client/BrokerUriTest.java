@@ -34,6 +34,25 @@ class BrokerUriTest {
     }
 
     @Test
+    void sslSchemeIsTcpWithSslTrue() {
+        BrokerUri u = BrokerUri.parse("ssl://h1:7443,ssl://h2:7443?trustStorePath=/t.p12&trustStorePassword=x");
+        assertEquals(List.of(new BrokerUri.Address("h1", 7443), new BrokerUri.Address("h2", 7443)), u.addresses());
+        assertEquals(Map.of("ssl", "true", "trustStorePath", "/t.p12", "trustStorePassword", "x"), u.options());
+        assertTrue(ClientTls.enabled(u.options()));
+        assertTrue(ClientTls.enabled(BrokerUri.parse("tcp://h?sslEnabled=true").options()), "Artemis's name");
+        assertTrue(!ClientTls.enabled(BrokerUri.parse("tcp://h").options()));
+        assertEquals(u, BrokerUri.parse(u.toString()), "written back as tcp://...?ssl=true");
+        assertTrue(error("http://h").contains("tcp:// or ssl://"));
+        assertTrue(ClientTls.options(u, 1000).isSsl());
+        assertEquals("HTTPS", ClientTls.options(u, 1000).getHostnameVerificationAlgorithm(), "verifyHost by default");
+        assertEquals("", ClientTls.options(BrokerUri.parse("ssl://h?verifyHost=false"), 1000)
+                .getHostnameVerificationAlgorithm());
+        assertThrows(IllegalArgumentException.class,
+                () -> BrokerConnection.heartbeatMs(BrokerUri.parse("tcp://h?heartbeatMs=-1")));
+        assertEquals(BrokerConnection.DEFAULT_HEARTBEAT_MS, BrokerConnection.heartbeatMs(BrokerUri.parse("tcp://h")));
+    }
+
+    @Test
     void defaultPort() {
         BrokerUri u = BrokerUri.parse("tcp://broker");
         assertEquals(List.of(new BrokerUri.Address("broker", BrokerUri.DEFAULT_PORT)), u.addresses());
@@ -91,7 +110,7 @@ class BrokerUriTest {
     void notTcp() {
         assertTrue(error("http://h:80").contains("tcp://"));
         assertTrue(error("h:7440").contains("tcp://"));
-        assertTrue(error("ssl://h:7440").contains("tcp://"));
+        assertTrue(error("amqps://h:7440").contains("tcp://"));
         assertTrue(error("").contains("empty"));
         assertTrue(error("   ").contains("empty"));
         assertTrue(error(null).contains("empty"));

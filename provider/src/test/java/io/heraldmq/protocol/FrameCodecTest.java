@@ -57,6 +57,23 @@ class FrameCodecTest {
 
         Connect relay = new Connect(Connect.PROTOCOL_VERSION, "client-1", null, null, "b1-7");
         assertEquals(relay, Connect.decode(decodeOne(relay.encode(2)).body()), "a relay names the relayed connection");
+
+        Connect heartbeats = c.withHeartbeat(10_000);
+        assertEquals(heartbeats, Connect.decode(decodeOne(heartbeats.encode(3)).body()));
+        assertEquals(c.encode(3).length() + 2 + 4, heartbeats.encode(3).length(), "a null relayFor, then the int");
+        assertEquals(c.encode(3), c.withHeartbeat(0).encode(3), "without heartbeats: the CONNECT of old clients");
+        assertEquals(heartbeats.withClientId("other").heartbeatMs(), 10_000, "kept when the client id changes");
+    }
+
+    @Test
+    void heartbeats() {
+        Frame ping = decodeOne(Heartbeat.ping());
+        assertEquals(FrameType.PING, ping.type());
+        assertEquals(0, ping.correlationId());
+        assertEquals(0, ping.body().length());
+        assertEquals(FrameType.PONG, decodeOne(Heartbeat.pong()).type());
+        assertEquals(25, FrameType.PING.code());
+        assertEquals(26, FrameType.PONG.code());
     }
 
     @Test
@@ -73,6 +90,12 @@ class FrameCodecTest {
         }
         assertEquals(c.encode(12).length(), new Connected((short) 1, "broker-0", "conn-42", 1 << 20, false, "x")
                 .encode(12).length(), "without the stamp request the frame is as before");
+        // heartbeats agreed: with and without the stamp request
+        for (boolean stamp : new boolean[]{true, false}) {
+            Connected hb = new Connected((short) 1, "broker-0", "conn-42", 1 << 20, stamp, stamp ? "alice" : null,
+                    500);
+            assertEquals(hb, Connected.decode(decodeOne(hb.encode(12)).body()));
+        }
     }
 
     @Test
@@ -326,7 +349,9 @@ class FrameCodecTest {
         assertEquals(FrameType.COMMIT, FrameType.of((byte) 18));
         assertEquals(FrameType.XA_PREPARE, FrameType.of((byte) 19));
         assertEquals(FrameType.XA_XIDS, FrameType.of((byte) 24));
-        assertNull(FrameType.of((byte) 25));
+        assertEquals(FrameType.PING, FrameType.of((byte) 25));
+        assertEquals(FrameType.PONG, FrameType.of((byte) 26));
+        assertNull(FrameType.of((byte) 27));
         assertNull(FrameType.of((byte) 31));
         assertNull(FrameType.of((byte) 32));
         assertNull(FrameType.of((byte) -1));
@@ -416,8 +441,8 @@ class FrameCodecTest {
     void trailingBytesAreRefused() {
         Buffer[] frames = {
                 // Optional trailing fields present, so that the extra byte cannot be read as one of them.
-                new Connect((short) 1, "c", null, null, "r").encode(1),
-                new Connected((short) 1, "b", "c", 100, true, "u").encode(1),
+                new Connect((short) 1, "c", null, null, "r", 100).encode(1),
+                new Connected((short) 1, "b", "c", 100, true, "u", 100).encode(1),
                 new ProduceAck(1, 2).encode(1),
                 new Subscribe(1, DestinationKind.QUEUE, "q", null, (byte) 0, null, 1).encode(1),
                 new Credit(1, 1).encode(),

@@ -51,6 +51,8 @@ class FrameDecoderTest {
         all.appendBuffer(XaRecover.encode(17));
         all.appendBuffer(new XaForget(xid).encode(18));
         all.appendBuffer(new XaXids(List.of(xid)).encode(17));
+        all.appendBuffer(Heartbeat.ping());
+        all.appendBuffer(Heartbeat.pong());
         all.appendBuffer(new TxOutcome(1, 2).encode(19));
         return all;
     }
@@ -261,7 +263,7 @@ class FrameDecoderTest {
 
     @Test
     void unknownType() {
-        for (byte code : new byte[]{0, 25, 31, -1, 127}) {
+        for (byte code : new byte[]{0, 27, 31, -1, 127}) {
             FrameDecoder d = new FrameDecoder(MAX, frames::add);
             ProtocolException e = assertThrows(ProtocolException.class,
                     () -> d.feed(Buffer.buffer().appendInt(5).appendByte(code).appendInt(0)));

@@ -92,7 +92,9 @@ public final class Broker {
     private ClientListener listener;
     private DiskSpaceMonitor disk;
     private TransactionLog txLog;
-    private int port;
+    private int port = -1;
+    private int tlsPort = -1;
+    private io.heraldmq.server.net.ConnectionLimits connectionLimits;
     /** This broker's id: stable across restarts when clustered ({@link BrokerIdentity}), else random per start. */
     private String brokerId;
     /** Null on a single node, and until the cluster is joined. */
@@ -117,7 +119,22 @@ public final class Broker {
     private volatile String starting = "starting";
     private volatile boolean closing;
 
+    /**
+     * TLS 1.2 lets a client ask for renegotiation, a handshake's CPU cost at will (testssl.sh: "Secure
+     * Client-Initiated Renegotiation, potential DoS"); the JDK refuses it with this property, read once when its TLS
+     * classes load: so set before the first handshake (Main sets it first thing; here for embedded brokers), unless
+     * the operator set it.
+     */
+    static void refuseClientRenegotiation() {
+        if (System.getProperty("jdk.tls.rejectClientInitiatedRenegotiation") == null) {
+            System.setProperty("jdk.tls.rejectClientInitiatedRenegotiation", "true");
+        }
+    }
+
     private Broker(BrokerConfig config, Clock clock) {
+        if (config.tls().enabled()) {
+            refuseClientRenegotiation();
+        }
         this.config = config;
         this.clock = clock;
         this.metrics = new BrokerMetrics(config.monitoring(), config.port());
@@ -205,7 +222,9 @@ public final class Broker {
             subscriptions = new SubscriptionRegistry(meta, deadLetters, config.subscriptionRetentionMs());
             // The handlers are filled in once everything is loaded; a clustered broker binds its port before that
             // and holds connections until then.
-            listener = new ClientListener(vertx, handlers, config.maxFrameBytes(), closed -> {
+            connectionLimits = new io.heraldmq.server.net.ConnectionLimits(config.limits());
+            listener = new ClientListener(vertx, handlers, config.maxFrameBytes(), config.limits(), connectionLimits,
+                    closed -> {
                 connect.disconnected(closed);
                 temporaries.connectionClosed(closed.connectionId());
                 if (replication != null) {
@@ -246,7 +265,10 @@ public final class Broker {
                 });
             }
             connect = new ConnectHandler(brokerId, config.maxMessageBytes(), clientIds, authenticator, authorizer,
-                    config.cluster() == null ? null : config.cluster().secret(), config.security().populateUserId());
+                    config.cluster() == null ? null : config.cluster().secret(), config.security().populateUserId(),
+                    connectionLimits, new io.heraldmq.server.security.LoginBackoff(
+                            io.heraldmq.server.net.LimitSettings.AUTH_BACKOFF_FIRST_MS,
+                            config.limits().authBackoffMaxMs()));
             handlers.put(FrameType.CONNECT, connect);
             handlers.put(FrameType.PRODUCE, new ProduceHandler(autoCreation, config.maxMessageBytes(), disk,
                     metrics.enabled() ? metrics.produceLatency() : null));
@@ -274,8 +296,7 @@ public final class Broker {
                 return r == null ? null : r.topic();
             }));
             if (config.cluster() == null) {
-                return listener.listen(config.host(), config.port()).<Void>map(p -> {
-                    port = p;
+                return listenClients().map(v -> {
                     starting = null;
                     return null;
                 });
@@ -301,8 +322,7 @@ public final class Broker {
         String host = config.host();
         String clientHost = host.equals("0.0.0.0") || host.equals("::") ? config.cluster().host() : host;
         listener.holdUntilReady();
-        return listener.listen(config.host(), config.port()).compose(p -> {
-            port = p;
+        return listenClients().compose(p -> {
             return ReplicationNode.bind(vertx, brokerId, config.cluster().host(), config.cluster().replicationPort());
         }).compose(r -> {
             replication = r;
@@ -317,6 +337,20 @@ public final class Broker {
             listener.routeWith(replication.router()::route);
             return null;
         });
+    }
+
+    /** Opens the plain client port (unless {@code plain.enabled = false}) and the TLS one (if {@code tls.port}). */
+    private Future<Void> listenClients() {
+        Future<Void> plain = !config.tls().plainEnabled() ? Future.succeededFuture()
+                : listener.listen(config.host(), config.port()).map(p -> {
+                    port = p;
+                    return null;
+                });
+        return plain.compose(v -> !config.tls().enabled() ? Future.succeededFuture()
+                : listener.listenTls(config.host(), config.tls()).map(p -> {
+                    tlsPort = p;
+                    return null;
+                }));
     }
 
     /**
@@ -428,12 +462,24 @@ public final class Broker {
         return commands.get(op).run(args);
     }
 
+    /** The plain client port; -1 with {@code plain.enabled = false}. */
     public int port() {
         return port;
     }
 
+    /** The TLS client port; -1 without {@code tls.port}. */
+    public int tlsPort() {
+        return tlsPort;
+    }
+
+    /** The plain port's URL, or the TLS port's ({@code ssl://}) when the plain port is closed. */
     public String url() {
-        return "tcp://" + config.host() + ":" + port;
+        return port >= 0 ? "tcp://" + config.host() + ":" + port : "ssl://" + config.host() + ":" + tlsPort;
+    }
+
+    /** Client connections open now, plain and TLS. */
+    public int connectionCount() {
+        return listener.connectionCount();
     }
 
     public BrokerConfig config() {

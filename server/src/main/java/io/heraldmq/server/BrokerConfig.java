@@ -3,6 +3,8 @@ package io.heraldmq.server;
 import io.heraldmq.server.cluster.ClusterSettings;
 import io.heraldmq.server.log.FlushPolicy;
 import io.heraldmq.server.metrics.MonitoringSettings;
+import io.heraldmq.server.net.LimitSettings;
+import io.heraldmq.server.net.TlsSettings;
 import io.heraldmq.server.security.PasswordHash;
 import io.heraldmq.server.security.SecuritySettings;
 
@@ -60,6 +62,9 @@ import java.util.Set;
  *                         clustering on, {@code cluster.secret} is required
  * @param monitoring       the monitoring port, JMX and the bound on per-destination series ({@code http.*},
  *                         {@code jmx.enabled}, {@code metrics.*})
+ * @param tls              the TLS client port and whether the plain one opens ({@code tls.*}, {@code plain.enabled})
+ * @param limits           limits on clients: connections, consumers, CONNECT timeout, frame size before
+ *                         authentication, heartbeats, login backoff ({@link LimitSettings})
  */
 public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBytes, long segmentBytes,
                            FlushPolicy flushPolicy, long flushIntervalMs, long tailCacheBytes,
@@ -67,7 +72,8 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
                            long retentionBytes, long subscriptionRetentionMs, long diskMinFreeBytes,
                            Map<String, DestinationSettings> destinations, Map<String, PasswordHash> users,
                            boolean allowAnonymous, RedeliveryDefaults redelivery, ClusterSettings cluster,
-                           SecuritySettings security, MonitoringSettings monitoring) {
+                           SecuritySettings security, MonitoringSettings monitoring, TlsSettings tls,
+                           LimitSettings limits) {
     public static final int DEFAULT_PORT = 7440;
     public static final int DEFAULT_MAX_MESSAGE_BYTES = 1 << 20;
     public static final long DEFAULT_RETENTION_MS = 7L * 24 * 3600 * 1000;
@@ -82,7 +88,7 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
     /** Prefix of the keys that define users: {@code user.<name> = <password hash>}. */
     static final String USER_PREFIX = "user.";
 
-    static final Set<String> KEYS = Set.of("host", "port", "data.dir", "max.message.bytes", "log.segment.bytes",
+    static final Set<String> KEYS = union(Set.of("host", "port", "data.dir", "max.message.bytes", "log.segment.bytes",
             "log.flush.policy", "log.flush.interval.ms", "log.tail.cache.bytes", "topic.default.partitions",
             "log.retention.check.interval.ms", "log.retention.ms", "log.retention.bytes", "subscription.retention.ms",
             "disk.min.free.bytes",
@@ -92,7 +98,7 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
             ClusterSettings.FACTOR_KEY, ClusterSettings.REPLICATION_PORT_KEY, ClusterSettings.BROKER_ID_KEY,
             ClusterSettings.SECRET_KEY, MonitoringSettings.HTTP_HOST_KEY, MonitoringSettings.HTTP_PORT_KEY,
             MonitoringSettings.JMX_ENABLED_KEY, MonitoringSettings.DESTINATIONS_KEY,
-            MonitoringSettings.DESTINATIONS_MAX_KEY);
+            MonitoringSettings.DESTINATIONS_MAX_KEY), TlsSettings.KEYS, LimitSettings.KEYS);
     /** Suffixes of per-destination keys, {@code topic.<name><suffix>} or {@code queue.<name><suffix>}. */
     static final List<String> DESTINATION_SUFFIXES = List.of(".partitions", ".retention.ms", ".retention.bytes");
 
@@ -173,6 +179,14 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
             throw new IllegalArgumentException("monitoring settings must not be null");
         }
         security.check(users.keySet());
+        if (tls == null || limits == null) {
+            throw new IllegalArgumentException("TLS settings and limits must not be null");
+        }
+        if (cluster != null && !tls.plainEnabled()) {
+            throw new IllegalArgumentException(TlsSettings.PLAIN_ENABLED_KEY + " = false is not supported on a"
+                    + " clustered broker yet: brokers relay clients' requests to each other over the plain client"
+                    + " port (broker-to-broker TLS is still to come)");
+        }
         if (cluster != null && (!users.isEmpty() || security.usersFile() != null) && cluster.secret() == null) {
             throw new IllegalArgumentException("a clustered broker with users needs " + ClusterSettings.SECRET_KEY
                     + ": brokers relay clients' requests to each other on the clients' behalf, and the secret is"
@@ -185,7 +199,17 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
         return new BrokerConfig("127.0.0.1", DEFAULT_PORT, Path.of("data"), DEFAULT_MAX_MESSAGE_BYTES, 64L << 20,
                 FlushPolicy.ALWAYS, 1000, 2L << 20, 1, 300_000, DEFAULT_RETENTION_MS, -1,
                 DEFAULT_SUBSCRIPTION_RETENTION_MS, DEFAULT_DISK_MIN_FREE_BYTES, Map.of(), Map.of(), false, RedeliveryDefaults.DEFAULTS, null,
-                SecuritySettings.DEFAULTS, MonitoringSettings.DEFAULTS);
+                SecuritySettings.DEFAULTS, MonitoringSettings.DEFAULTS, TlsSettings.DEFAULTS,
+                LimitSettings.DEFAULTS);
+    }
+
+    @SafeVarargs
+    private static Set<String> union(Set<String>... sets) {
+        Set<String> all = new java.util.HashSet<>();
+        for (Set<String> s : sets) {
+            all.addAll(s);
+        }
+        return Set.copyOf(all);
     }
 
     /** What the configuration says about one destination; {@link DestinationSettings#NONE} if nothing. */
@@ -262,7 +286,9 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
                 redelivery.with(settings),
                 ClusterSettings.with(cluster, settings, host, newHost),
                 security.with(settings),
-                monitoring.with(settings));
+                monitoring.with(settings),
+                tls.with(settings),
+                limits.with(settings));
     }
 
     /**

@@ -56,6 +56,7 @@ public final class Main implements Callable<Integer> {
         Map<String, String> brokerKeys = new HashMap<>();
         Map<String, String> pluginKeys = new HashMap<>();
         file.forEach((k, v) -> (BrokerPlugins.isPluginKey(k) ? pluginKeys : brokerKeys).put(k, v));
+        Broker.refuseClientRenegotiation();
         BrokerConfig config = BrokerConfig.defaults().with(brokerKeys);
         Map<String, String> overrides = new HashMap<>();
         if (port != null) {
@@ -93,7 +94,9 @@ public final class Main implements Callable<Integer> {
         if (broker.httpUrl() != null) {
             System.out.println("HeraldMQ monitoring on " + broker.httpUrl() + " (/metrics, /health/live, /health/ready)");
         }
-        System.out.println("HeraldMQ ready on " + broker.url());
+        System.out.println("HeraldMQ ready on " + broker.url()
+                + (broker.port() >= 0 && broker.tlsPort() >= 0
+                ? " and ssl://" + config.host() + ":" + broker.tlsPort() : ""));
         System.out.flush();
         stop.await();
         plugins.close();

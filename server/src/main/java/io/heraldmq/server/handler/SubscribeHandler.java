@@ -64,7 +64,15 @@ public final class SubscribeHandler implements RequestHandler {
         checkPermissions(connection, s);
         MessageFilter filter = MessageFilters.create(s.selector(),
                 s.noLocal() ? WireMessage.origin(connection.clientId(), connection.connectionId()) : null);
-        destinations.get(connection, s.kind(), s.destination())
+        connection.reserveConsumer();
+        Future<io.heraldmq.server.partition.Topic> destination;
+        try {
+            destination = destinations.get(connection, s.kind(), s.destination());
+        } catch (RuntimeException e) {
+            connection.consumerCreated();
+            throw e;
+        }
+        destination
                 .compose(topic -> ledHere(connection, topic, System.currentTimeMillis() + LEADERSHIP_WAIT_MS))
                 .compose(topic -> subscription(connection, s, topic, filter).compose(sub -> {
                     if (s.browse()) {
@@ -75,6 +83,7 @@ public final class SubscribeHandler implements RequestHandler {
                             topic.isQueue() ? filter : MessageFilter.ALL);
                 }))
                 .onComplete(ar -> {
+                    connection.consumerCreated();
                     if (ar.failed()) {
                         connection.replyFailure(correlationId, ar.cause());
                     } else if (connection.isClosed()) {

@@ -6,6 +6,7 @@ import io.heraldmq.protocol.ErrorFrame;
 import io.heraldmq.protocol.Frame;
 import io.heraldmq.protocol.FrameDecoder;
 import io.heraldmq.protocol.FrameType;
+import io.heraldmq.protocol.Heartbeat;
 import io.heraldmq.protocol.ProtocolException;
 import io.heraldmq.server.security.ConnectionAccess;
 import io.heraldmq.server.subscription.ServerConsumer;
@@ -14,7 +15,12 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.security.auth.x500.X500Principal;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -30,6 +36,11 @@ import java.util.logging.Logger;
  * how partitions deliver.
  * <p>
  * Input that breaks the protocol closes this connection only, after an ERROR frame and a log line.
+ * <p>
+ * Until CONNECT is accepted a frame may be only {@link LimitSettings#maxFrameBytesBeforeConnect} long, and a socket
+ * that sent no CONNECT within {@link LimitSettings#connectTimeoutMs} is closed. A client that announced heartbeats
+ * ({@link #heartbeats}) is closed when it sends nothing for {@link LimitSettings#heartbeatMissedMax} intervals; every
+ * PING is answered with PONG.
  */
 public final class ClientConnection {
     private static final Logger LOG = Logger.getLogger(ClientConnection.class.getName());
@@ -45,6 +56,14 @@ public final class ClientConnection {
     private final BiPredicate<ClientConnection, Frame> router;
     private final Consumer<ClientConnection> onClose;
     private final FrameDecoder decoder;
+    private final int maxFrameBytes;
+    private final LimitSettings limits;
+    /** System.nanoTime() of the latest bytes read. */
+    private volatile long lastRead = System.nanoTime();
+    private long connectTimer = -1;
+    private long heartbeatTimer = -1;
+    /** Consumers being created (SUBSCRIBE accepted, not yet answered), for max.consumers.per.connection. */
+    private int consumersPending;
     private final Map<Integer, ServerConsumer> consumers = new HashMap<>();
     private final Function<Buffer, Future<Void>> sender;
     /** Bytes of batches handed to partitions and not yet appended: bounds what one producer can queue up there. */
@@ -61,18 +80,34 @@ public final class ClientConnection {
     private volatile String meteredUser;
 
     ClientConnection(NetSocket socket, Context context, Map<FrameType, RequestHandler> handlers,
-                     BiPredicate<ClientConnection, Frame> router, int maxFrameBytes, Consumer<ClientConnection> onClose) {
+                     BiPredicate<ClientConnection, Frame> router, int maxFrameBytes, LimitSettings limits,
+                     Consumer<ClientConnection> onClose) {
         this.socket = socket;
         this.router = router;
         this.context = context;
         this.handlers = handlers;
         this.onClose = onClose;
-        this.decoder = new FrameDecoder(maxFrameBytes, Commit.MAX_FRAME_BYTES, this::onFrame);
+        this.maxFrameBytes = maxFrameBytes;
+        this.limits = limits;
+        // nothing big before authentication: a CONNECT is a few hundred bytes
+        this.decoder = new FrameDecoder(limits.maxFrameBytesBeforeConnect(), limits.maxFrameBytesBeforeConnect(),
+                this::onFrame);
         this.sender = this::write;
     }
 
+    /** Event loop. */
     void start() {
+        connectTimer = context.owner().setTimer(limits.connectTimeoutMs(), t -> {
+            connectTimer = -1;
+            // not connected: no CONNECT, or one refused without closing (a client id in use), or still checked
+            if (connectionId == null && !closed) {
+                LOG.warning("closing " + describe() + ": not connected within " + limits.connectTimeoutMs()
+                        + " ms (" + LimitSettings.CONNECT_TIMEOUT_KEY + ")");
+                close();
+            }
+        });
         socket.handler(chunk -> {
+            lastRead = System.nanoTime();
             try {
                 decoder.feed(chunk);
             } catch (ProtocolException e) {
@@ -89,6 +124,10 @@ public final class ClientConnection {
         }
         if (connectionId == null && frame.type() != FrameType.CONNECT) {
             throw new ProtocolException("expected CONNECT, got " + frame.type());
+        }
+        if (frame.type() == FrameType.PING) {
+            socket.write(Heartbeat.pong());
+            return;
         }
         RequestHandler handler = handlers.get(frame.type());
         if (handler == null) {
@@ -245,6 +284,76 @@ public final class ClientConnection {
         this.relay = relay;
         this.access = access;
         this.meteredUser = relay ? null : user == null ? "anonymous" : user;
+        decoder.limits(maxFrameBytes, Commit.MAX_FRAME_BYTES);
+    }
+
+    /**
+     * The client announced heartbeats every {@code intervalMs}: from now on, the connection is closed (with a log
+     * line) once nothing was read from it for {@link LimitSettings#heartbeatMissedMax} intervals, except while the
+     * broker itself does not read it (backpressure, {@link #producing}). Any thread.
+     */
+    public void heartbeats(int intervalMs) {
+        long limitNanos = intervalMs * 1_000_000L * limits.heartbeatMissedMax();
+        context.runOnContext(v -> {
+            if (closed) {
+                return;
+            }
+            heartbeatTimer = context.owner().setPeriodic(intervalMs, t -> {
+                if (readingPaused) {
+                    lastRead = System.nanoTime(); // the client may be writing: we are not reading
+                    return;
+                }
+                long silent = System.nanoTime() - lastRead;
+                if (silent > limitNanos && !closed) {
+                    LOG.warning("closing " + describe() + ": nothing received for " + silent / 1_000_000 + " ms, "
+                            + limits.heartbeatMissedMax() + " heartbeats of " + intervalMs + " ms missed ("
+                            + LimitSettings.HEARTBEAT_MISSED_KEY + ")");
+                    close();
+                }
+            });
+        });
+    }
+
+    /**
+     * Counts a consumer about to be created against {@code max.consumers.per.connection}; call
+     * {@link #consumerCreated} when its SUBSCRIBE is answered, whatever the answer. Event loop.
+     *
+     * @throws ProtocolException RESOURCE_EXHAUSTED at the limit
+     */
+    public void reserveConsumer() {
+        int max = limits.maxConsumersPerConnection();
+        if (max > 0 && consumers.size() + consumersPending >= max) {
+            LOG.warning("refused a consumer on " + describe() + " of user " + user + ": "
+                    + LimitSettings.MAX_CONSUMERS_KEY + " = " + max + " reached");
+            throw new ProtocolException(ErrorCode.RESOURCE_EXHAUSTED, "this connection has " + max
+                    + " consumers already, the broker's limit (" + LimitSettings.MAX_CONSUMERS_KEY + " = " + max
+                    + "); close one first");
+        }
+        consumersPending++;
+    }
+
+    /** The SUBSCRIBE of a consumer reserved with {@link #reserveConsumer} was answered. Event loop. */
+    public void consumerCreated() {
+        consumersPending--;
+    }
+
+    /** The client's IP address, without the port: what {@code max.connections.per.address} counts. */
+    public String remoteHost() {
+        return String.valueOf(socket.remoteAddress().hostAddress());
+    }
+
+    /** The subject of the certificate the client presented over TLS and the broker verified; null if none. */
+    public X500Principal peerPrincipal() {
+        if (!socket.isSsl()) {
+            return null;
+        }
+        try {
+            List<Certificate> chain = socket.peerCertificates();
+            return chain == null || chain.isEmpty() || !(chain.get(0) instanceof X509Certificate x) ? null
+                    : x.getSubjectX500Principal();
+        } catch (SSLPeerUnverifiedException e) {
+            return null; // clientAuth = want, and the client sent none
+        }
     }
 
     /** The user this connection is counted under in the meters; null before CONNECT and for relays. Any thread. */
@@ -319,6 +428,12 @@ public final class ClientConnection {
             return;
         }
         closed = true;
+        if (connectTimer >= 0) {
+            context.owner().cancelTimer(connectTimer);
+        }
+        if (heartbeatTimer >= 0) {
+            context.owner().cancelTimer(heartbeatTimer);
+        }
         for (ServerConsumer c : consumers.values()) {
             c.close(false);
         }

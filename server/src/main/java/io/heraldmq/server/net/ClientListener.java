@@ -16,25 +16,33 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 
-/** The client port: accepts sockets and gives each a {@link ClientConnection}. */
+/**
+ * The client ports, plain and TLS: accept sockets and give each a {@link ClientConnection}, counted by
+ * {@link ConnectionLimits}.
+ */
 public final class ClientListener {
     private final Vertx vertx;
     private final Map<FrameType, RequestHandler> handlers;
     private final int maxFrameBytes;
+    private final LimitSettings limitSettings;
+    private final ConnectionLimits limits;
     private final Consumer<ClientConnection> onClosed;
     private final Set<ClientConnection> connections = ConcurrentHashMap.newKeySet();
-    private NetServer server;
+    private final List<NetServer> servers = new ArrayList<>();
+    private volatile TlsReloader reloader;
     private BiPredicate<ClientConnection, Frame> router;
     private final List<NetSocket> held = new ArrayList<>();
     private boolean holding;
 
     /** @param onClosed told of every connection that closes, for whatever else holds per-connection state */
     public ClientListener(Vertx vertx, Map<FrameType, RequestHandler> handlers, int maxFrameBytes,
-                          Consumer<ClientConnection> onClosed) {
+                          LimitSettings limitSettings, ConnectionLimits limits, Consumer<ClientConnection> onClosed) {
         this.vertx = vertx;
         // not copied: a clustered broker fills it in after binding, before it serves a connection
         this.handlers = handlers;
         this.maxFrameBytes = maxFrameBytes;
+        this.limitSettings = limitSettings;
+        this.limits = limits;
         this.onClosed = onClosed;
     }
 
@@ -46,11 +54,30 @@ public final class ClientListener {
         this.router = router;
     }
 
-    /** @return the bound port */
+    /** Opens the plain-text port. @return the bound port */
     public Future<Integer> listen(String host, int port) {
-        NetServerOptions options = new NetServerOptions().setHost(host).setPort(port).setTcpNoDelay(true)
-                .setReuseAddress(true);
-        server = vertx.createNetServer(options);
+        return listen(new NetServerOptions().setHost(host).setPort(port).setTcpNoDelay(true).setReuseAddress(true))
+                .map(NetServer::actualPort);
+    }
+
+    /**
+     * Opens the TLS port and reloads its key material when the files change ({@link TlsReloader}).
+     *
+     * @return the bound port
+     */
+    public Future<Integer> listenTls(String host, TlsSettings tls) {
+        return listen(TlsServerOptions.server(tls, host, tls.port())).map(server -> {
+            reloader = new TlsReloader(vertx, tls, server);
+            reloader.start();
+            return server.actualPort();
+        });
+    }
+
+    private Future<NetServer> listen(NetServerOptions options) {
+        NetServer server = vertx.createNetServer(options);
+        synchronized (servers) {
+            servers.add(server);
+        }
         server.connectHandler(socket -> {
             synchronized (held) {
                 if (holding) {
@@ -61,16 +88,18 @@ public final class ClientListener {
             }
             serve(socket);
         });
-        return server.listen().map(NetServer::actualPort);
+        return server.listen();
     }
 
     private void serve(NetSocket socket) {
         ClientConnection c = new ClientConnection(socket, vertx.getOrCreateContext(), handlers, router, maxFrameBytes,
-                closed -> {
+                limitSettings, closed -> {
                     connections.remove(closed);
+                    limits.closed(closed);
                     onClosed.accept(closed);
                 });
         connections.add(c);
+        limits.opened(c);
         c.start();
     }
 
@@ -123,10 +152,17 @@ public final class ClientListener {
 
     /** Stops accepting and closes every connection. */
     public Future<Void> close() {
-        if (server == null) {
+        if (reloader != null) {
+            reloader.stop();
+        }
+        List<NetServer> all;
+        synchronized (servers) {
+            all = List.copyOf(servers);
+        }
+        if (all.isEmpty()) {
             return Future.succeededFuture();
         }
         connections.forEach(ClientConnection::close);
-        return server.close();
+        return Future.join(all.stream().map(NetServer::close).toList()).mapEmpty();
     }
 }

@@ -45,6 +45,11 @@ public final class Authenticator {
         return alwaysRequired || !users.isEmpty();
     }
 
+    /** Whether {@code user} is a configured user (for a client certificate naming it). */
+    public boolean knows(String user) {
+        return user != null && users.containsKey(user);
+    }
+
     /**
      * True if the user exists and the password is right, if no users are configured, or if no user name is given
      * and anonymous clients are allowed.

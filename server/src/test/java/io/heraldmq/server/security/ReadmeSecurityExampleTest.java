@@ -37,4 +37,21 @@ class ReadmeSecurityExampleTest {
         assertTrue(config.security().populateUserId());
         assertTrue(config.cluster().secret() != null);
     }
+
+    @Test
+    void theTlsExampleConfigurationLoads() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        int section = readme.indexOf("### TLS and mutual TLS");
+        int start = readme.indexOf("```\n", section) + 4;
+        Properties p = new Properties();
+        p.load(new StringReader(readme.substring(start, readme.indexOf("```", start))));
+        Map<String, String> settings = new HashMap<>();
+        p.forEach((k, v) -> settings.put(k.toString(), v.toString()));
+        BrokerConfig config = BrokerConfig.defaults().with(settings);
+        assertTrue(config.tls().enabled());
+        assertFalse(config.tls().plainEnabled());
+        assertTrue(config.tls().clientAuth() == io.heraldmq.server.net.TlsSettings.ClientAuthMode.NEED);
+        assertTrue(config.users().containsKey("orders-app"));
+        assertTrue(config.limits().maxConnectionsPerAddress() == 100);
+    }
 }

@@ -1,0 +1,68 @@
+package io.heraldmq.server.net;
+
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.PfxOptions;
+import io.vertx.core.net.SSLOptions;
+import io.vertx.core.net.TrustOptions;
+
+import java.util.LinkedHashSet;
+
+/**
+ * Turns {@link TlsSettings} into Vert.x options: the TLS listener's at start, and the key and trust part alone for
+ * {@link io.vertx.core.net.NetServer#updateSSLOptions} when the files changed. Vert.x reads the files.
+ */
+final class TlsServerOptions {
+    private TlsServerOptions() {
+    }
+
+    static NetServerOptions server(TlsSettings tls, String host, int port) {
+        NetServerOptions o = new NetServerOptions().setHost(host).setPort(port).setTcpNoDelay(true)
+                .setReuseAddress(true).setSsl(true)
+                .setClientAuth(switch (tls.clientAuth()) {
+                    case NONE -> ClientAuth.NONE;
+                    case WANT -> ClientAuth.REQUEST;
+                    case NEED -> ClientAuth.REQUIRED;
+                })
+                .setKeyCertOptions(keyCert(tls))
+                .setEnabledSecureTransportProtocols(new LinkedHashSet<>(tls.protocols()));
+        TrustOptions trust = trust(tls);
+        if (trust != null) {
+            o.setTrustOptions(trust);
+        }
+        tls.ciphers().forEach(o::addEnabledCipherSuite);
+        return o;
+    }
+
+    /** What a reload replaces: keys, trust, protocols and ciphers as configured. */
+    static SSLOptions ssl(TlsSettings tls) {
+        SSLOptions o = new SSLOptions().setKeyCertOptions(keyCert(tls))
+                .setEnabledSecureTransportProtocols(new LinkedHashSet<>(tls.protocols()));
+        TrustOptions trust = trust(tls);
+        if (trust != null) {
+            o.setTrustOptions(trust);
+        }
+        tls.ciphers().forEach(o::addEnabledCipherSuite);
+        return o;
+    }
+
+    private static KeyCertOptions keyCert(TlsSettings tls) {
+        if (tls.keyStorePath() != null) {
+            return new PfxOptions().setPath(tls.keyStorePath().toString()).setPassword(tls.keyStorePassword());
+        }
+        return new PemKeyCertOptions().setCertPath(tls.certFile().toString()).setKeyPath(tls.keyFile().toString());
+    }
+
+    private static TrustOptions trust(TlsSettings tls) {
+        if (tls.trustStorePath() != null) {
+            return new PfxOptions().setPath(tls.trustStorePath().toString()).setPassword(tls.trustStorePassword());
+        }
+        if (tls.caFile() != null) {
+            return new PemTrustOptions().addCertPath(tls.caFile().toString());
+        }
+        return null;
+    }
+}
