@@ -296,7 +296,7 @@ public final class Broker {
                 return r == null ? null : r.topic();
             }));
             if (config.cluster() == null) {
-                return listenClients().map(v -> {
+                return listenClients().map(x -> {
                     starting = null;
                     return null;
                 });
