@@ -124,11 +124,12 @@ class HealthIT {
                 String url = "http://127.0.0.1:" + httpPorts[i];
                 assertEquals(200, Scrape.get(url + "/health/ready").statusCode());
                 Scrape s = Scrape.of(url);
-                assertEquals(3, s.value("heraldmq_cluster_partitions_replicas"), "replicas on broker " + i);
+                // the queue's 3 partitions and the transaction decision log's one
+                assertEquals(4, s.value("heraldmq_cluster_partitions_replicas"), "replicas on broker " + i);
                 assertEquals(0, s.value("heraldmq_cluster_partitions_under_replicated"));
                 led += s.value("heraldmq_cluster_partitions_led");
             }
-            assertEquals(3, led, "every partition led once");
+            assertEquals(4, led, "every partition led once");
         });
 
         // the broker leading the most leaves; the other two take over and stay ready
@@ -157,7 +158,7 @@ class HealthIT {
                 led += s.value("heraldmq_cluster_partitions_led");
                 changes += s.value("heraldmq_cluster_leader_changes_total");
             }
-            assertEquals(3, led, "the survivors lead every partition");
+            assertEquals(4, led, "the survivors lead every partition");
             assertTrue(changes >= 1, "leader changes counted");
         });
     }
