@@ -142,22 +142,26 @@ public final class AssignmentPlanner {
             }
             Map<String, ReplicaState> known = states.getOrDefault(e.getKey(), Map.of());
             List<String> liveIsr = a.isr().stream().filter(live::contains).toList();
-            boolean clean = !liveIsr.isEmpty();
-            List<String> candidates = clean ? liveIsr : a.replicas().stream().filter(live::contains).toList();
-            if (candidates.isEmpty()) {
+            List<String> liveReplicas = a.replicas().stream().filter(live::contains).toList();
+            if (liveReplicas.isEmpty()) {
                 if (a.leader() != null) {
                     out.put(e.getKey(), a.withLeader(null, a.leaderEpoch()));
                 }
                 continue;
             }
-            String best = candidates.get(0);
-            for (String c : candidates) {
-                if (known.getOrDefault(c, UNKNOWN).compareAsCandidate(known.getOrDefault(best, UNKNOWN)) > 0) {
+            // The most up-to-date live replica by the published states, an in-sync one on a tie: the ISR in the
+            // table can be a publish interval old, and a candidate behind another replica is refused its votes
+            // (an election stuck for 5 s before it is given to the better one). Votes, not this choice, keep
+            // committed records safe.
+            String best = liveIsr.isEmpty() ? liveReplicas.get(0) : liveIsr.get(0);
+            for (String c : liveReplicas) {
+                int cmp = known.getOrDefault(c, UNKNOWN).compareAsCandidate(known.getOrDefault(best, UNKNOWN));
+                if (cmp > 0 || (cmp == 0 && liveIsr.contains(c) && !liveIsr.contains(best))) {
                     best = c;
                 }
             }
             out.put(e.getKey(), new PartitionAssignment(a.replicas(), best, nextEpoch(a.leaderEpoch(), known),
-                    clean ? liveIsr : List.of(best)));
+                    liveIsr.contains(best) ? liveIsr : List.of(best)));
         }
         return out;
     }
