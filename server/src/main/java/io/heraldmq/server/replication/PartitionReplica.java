@@ -62,6 +62,8 @@ public final class PartitionReplica {
     static final long POSITION_BATCH_MS = 100;
     /** A gate that could not reach the decision log tries again after this long. */
     static final long GATE_RETRY_MS = 250;
+    /** How long a new leader waits for its gate before it serves anyway. */
+    static final long GATE_MAX_WAIT_MS = 5_000;
     /** How long a send waits for a partition to have a reachable leader. */
     static final long FORWARD_DEADLINE_MS = 15_000;
 
@@ -503,7 +505,20 @@ public final class PartitionReplica {
             return;
         }
         gateStarted = true;
-        passGate(generation);
+        int gen = generation;
+        passGate(gen);
+        if (gate != null) {
+            // Availability over the last guarantee: a decision log that cannot be reached must not keep every
+            // partition from serving. After this long the partition serves anyway (a message a decided transaction
+            // consumed might then be delivered again, never lost) and the gate goes on trying in the background.
+            vertx().setTimer(GATE_MAX_WAIT_MS, t -> partition.run(() -> {
+                if (gen == generation && !closed && !gatePassed) {
+                    LOG.warning(key + ": the transactions gate of epoch " + epoch + " did not pass within "
+                            + GATE_MAX_WAIT_MS + " ms (decision log unreachable?); serving without it, still trying");
+                    gatePassed = true;
+                }
+            }));
+        }
     }
 
     private void passGate(int gen) {
@@ -519,6 +534,9 @@ public final class PartitionReplica {
                 return;
             }
             if (ar.succeeded()) {
+                if (gatePassed) {
+                    LOG.info(() -> key + ": transactions gate of epoch " + epoch + " passed late");
+                }
                 gatePassed = true;
                 LOG.fine(() -> key + ": transactions gate of epoch " + epoch + " passed");
                 return;
