@@ -451,13 +451,6 @@ public final class AssignmentPlanner {
             ReplicaState inOffice = before == null || before.leader() == null ? null : known.get(before.leader());
             boolean ledInOffice = inOffice != null && before.leader().equals(a.leader())
                     && inOffice.lastEpoch() == before.leaderEpoch();
-            if (leaderMoves && !ledInOffice && first.leader() != null && behindBest(first.leader(), a.replicas(),
-                    known)) {
-                // Its leader is being elected (unstuck to its most up-to-date replica, say): the destination's
-                // leader, behind that replica, would be refused the votes again, and the partition would go round
-                // between the two for good. It moves once the destination's leader has caught up.
-                continue;
-            }
             if (leaderMoves && ledInOffice && first.leader() != null) {
                 ReplicaState current = known.get(a.leader());
                 ReplicaState target = known.get(first.leader());
@@ -474,21 +467,6 @@ public final class AssignmentPlanner {
             out.put(key, new PartitionAssignment(first.replicas(), first.leader(), epoch, isr));
         }
         return out;
-    }
-
-    /** Whether {@code broker}'s published state is behind that of another of {@code replicas}. */
-    private static boolean behindBest(String broker, List<String> replicas, Map<String, ReplicaState> known) {
-        ReplicaState mine = known.get(broker);
-        if (mine == null) {
-            return false;
-        }
-        for (String r : replicas) {
-            ReplicaState other = known.get(r);
-            if (other != null && other.compareAsCandidate(mine) > 0) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static boolean online(PartitionAssignment a, List<String> live) {

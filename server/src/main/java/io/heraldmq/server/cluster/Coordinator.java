@@ -121,7 +121,7 @@ public final class Coordinator extends AbstractVerticle {
             Map<PartitionKey, PartitionAssignment> changes = AssignmentPlanner.alignDestinations(existing.result(),
                     AssignmentPlanner.avoidDrained(existing.result(), planned, drainedNow.result(), liveIds(),
                             known.result()),
-                    liveStates(known.result()));
+                    known.result());
             return write(existing.result(), changes);
         }).onComplete(ar -> {
             if (ar.failed()) {
@@ -163,18 +163,6 @@ public final class Coordinator extends AbstractVerticle {
                 out.add(e.getKey());
             }
         }
-        return out;
-    }
-
-    /** The published states of live brokers only: a departed broker's last state says nothing of who can win. */
-    private Map<PartitionKey, Map<String, ReplicaState>> liveStates(Map<PartitionKey, Map<String, ReplicaState>> all) {
-        List<String> live = liveIds();
-        Map<PartitionKey, Map<String, ReplicaState>> out = new java.util.HashMap<>();
-        all.forEach((key, byBroker) -> {
-            Map<String, ReplicaState> kept = new java.util.HashMap<>(byBroker);
-            kept.keySet().retainAll(live);
-            out.put(key, kept);
-        });
         return out;
     }
 
