@@ -489,17 +489,9 @@ public final class ClusterRouter {
      */
     private void answerLostCommit(ClientConnection connection, Frame f) {
         io.heraldmq.protocol.Commit commit = io.heraldmq.protocol.Commit.decode(f.body());
-        io.heraldmq.server.handler.TxOutcomeHandler.resolve(decisions, new io.heraldmq.server.txlog.TxId(
-                commit.producerId(), commit.sequence())).onComplete(ar -> connection.context().runOnContext(v -> {
-                    if (ar.succeeded()) {
-                        connection.send(io.heraldmq.protocol.Ok.encode(f.correlationId()));
-                    } else if (ar.cause() instanceof io.heraldmq.protocol.ProtocolException pe) {
-                        connection.replyError(f.correlationId(), pe.code(), pe.getMessage());
-                    } else {
-                        connection.replyError(f.correlationId(), ErrorCode.INTERNAL, "the outcome of this commit is"
-                                + " unknown: the broker leading its destinations was lost while it committed");
-                    }
-                }));
+        io.heraldmq.server.handler.TxOutcomeHandler.answer(connection, f.correlationId(), decisions,
+                new io.heraldmq.server.txlog.TxId(commit.producerId(), commit.sequence()), "the outcome of this commit"
+                        + " is unknown: the broker leading its destinations was lost while it committed");
     }
 
     /** Routes (or handles here) a request now, ignoring the barrier: it is the barrier's own work. */

@@ -243,12 +243,11 @@ final class ReplicatedCommit {
             });
             applied.add(appended.future().onFailure(e -> failed.add(part.key())));
         }
-        List<Future<Void>> settled = List.of(endHolds(plan, true));
         Set<Integer> withAcks = new LinkedHashSet<>();
         for (TxDecision.Ack a : decision.acks()) {
             withAcks.add(a.participant());
         }
-        Future<?> settledAll = Future.join(settled);
+        Future<Void> settledAll = endHolds(plan, true);
         for (int i : withAcks) {
             Part part = parts.get(i);
             Promise<Void> done = Promise.promise();

@@ -33,16 +33,27 @@ public final class TxOutcomeHandler implements RequestHandler {
                     + " transaction; the commit stays in doubt");
             return;
         }
-        resolve(decisions, new TxId(q.producerId(), q.sequence())).onComplete(ar -> connection.context()
-                .runOnContext(v -> {
-                    if (ar.succeeded()) {
-                        connection.send(Ok.encode(id));
-                    } else if (ar.cause() instanceof io.heraldmq.protocol.ProtocolException pe) {
-                        connection.replyError(id, pe.code(), pe.getMessage());
-                    } else {
-                        connection.replyError(id, ErrorCode.INTERNAL, String.valueOf(ar.cause().getMessage()));
-                    }
-                }));
+        answer(connection, id, decisions, new TxId(q.producerId(), q.sequence()), "the outcome could not be learned");
+    }
+
+    /**
+     * Answers request {@code correlationId} with the outcome of {@code txId}: OK, TRANSACTION_ROLLED_BACK, or
+     * INTERNAL with {@code unknown} when the decision log could not be asked. Also the relaying broker's answer to a
+     * COMMIT whose leader was lost ({@code ClusterRouter}).
+     */
+    public static void answer(ClientConnection connection, int correlationId, DecisionLogClient decisions, TxId txId,
+                              String unknown) {
+        resolve(decisions, txId).onComplete(ar -> connection.context().runOnContext(v -> {
+            if (ar.succeeded()) {
+                connection.send(Ok.encode(correlationId));
+            } else if (ar.cause() instanceof io.heraldmq.protocol.ProtocolException pe
+                    && pe.code() == ErrorCode.TRANSACTION_ROLLED_BACK) {
+                connection.replyError(correlationId, pe.code(), pe.getMessage());
+            } else {
+                connection.replyError(correlationId, ErrorCode.INTERNAL, unknown + ": "
+                        + ar.cause().getMessage());
+            }
+        }));
     }
 
     /**

@@ -185,11 +185,6 @@ public final class DecisionLog {
         });
     }
 
-    /** Decisions not wholly applied, for status and tests. Context: the partition's. */
-    int pendingCount() {
-        return pending.size();
-    }
-
     // ------------------------------------------------------------------ leadership and state
 
     private Future<TxLogResult> onLeader(Function<PartitionReplica, Future<TxLogResult>> action) {
