@@ -50,13 +50,16 @@ public final class ClusterMembership {
 
     private final Vertx vertx;
     private final String localId;
+    /** How many members {@code cluster.members} lists: a majority of them is a quorum. */
+    private final int configuredMembers;
     private final List<Registration> listeners = new CopyOnWriteArrayList<>();
     private volatile List<BrokerInfo> members = List.of();
     private volatile HazelcastInstance hazelcast;
 
-    private ClusterMembership(Vertx vertx, String localId) {
+    private ClusterMembership(Vertx vertx, String localId, int configuredMembers) {
         this.vertx = vertx;
         this.localId = localId;
+        this.configuredMembers = configuredMembers;
     }
 
     /**
@@ -67,7 +70,7 @@ public final class ClusterMembership {
     public static Future<ClusterMembership> start(Vertx vertx, ClusterSettings settings, String brokerId,
                                                   String clientHost, int clientPort, String replicationHost,
                                                   int replicationPort) {
-        ClusterMembership m = new ClusterMembership(vertx, brokerId);
+        ClusterMembership m = new ClusterMembership(vertx, brokerId, settings.members().size());
         Config config = config(settings, brokerId, clientHost + ":" + clientPort,
                 replicationHost + ":" + replicationPort, m.new Listener());
         return vertx.executeBlocking(() -> {
@@ -125,6 +128,22 @@ public final class ClusterMembership {
     public boolean isCoordinator() {
         List<BrokerInfo> m = members;
         return !m.isEmpty() && m.get(0).id().equals(localId);
+    }
+
+    /**
+     * Whether this member sees more than half of the members {@code cluster.members} lists. Only a side of a network
+     * partition with a quorum may change the partition table: a minority that proposed leaders too would promise the
+     * epochs the majority gives to other brokers (the same epoch to two leaders), and its replicas would not follow
+     * the majority's leaders after the heal. Members beyond the list (joined through a listed one) count as seen but
+     * not as configured, so list every broker.
+     */
+    public boolean hasQuorum() {
+        return members.size() * 2 > configuredMembers;
+    }
+
+    /** How many members {@code cluster.members} lists. */
+    public int configuredMembers() {
+        return configuredMembers;
     }
 
     /** Calls {@code listener} on {@code ctx} with the new member list after every change, in order. */

@@ -23,9 +23,11 @@ import java.util.logging.Logger;
  * the table and the {@link ReplicaStates}, asks the {@link AssignmentPlanner} and writes the changes back with
  * compare-and-set (a lost race is retried by the next pass). Passes never overlap.
  * <p>
- * Two coordinators can be active at once (a network partition: each side has an oldest member). That is tolerated,
- * not prevented: each raises epochs, and the replication layer's epoch fencing and votes decide which leader may
- * write. {@link #drain} and {@link #rebalance} may be called on any broker: they run on the coordinator, reached
+ * A coordinator changes the table only while its member sees a majority of the members {@code cluster.members}
+ * lists ({@link ClusterMembership#hasQuorum}), so in a network partition only the majority side proposes leaders and
+ * mints epochs. That keeps the two sides from giving one epoch to two brokers (after the heal the minority's replicas
+ * would not follow); it is not what makes leaders safe: membership views lag, two coordinators can still act for a
+ * moment, and the replication layer's epoch fencing and votes decide which leader may write. {@link #drain} and {@link #rebalance} may be called on any broker: they run on the coordinator, reached
  * through Hazelcast's executor service.
  */
 public final class Coordinator extends AbstractVerticle {
@@ -48,6 +50,7 @@ public final class Coordinator extends AbstractVerticle {
     /** When this coordinator first saw each partition's current proposal ("leader@epoch"). */
     private final Map<PartitionKey, Map.Entry<String, Long>> proposedAt = new java.util.HashMap<>();
     private boolean again;
+    private boolean minorityLogged;
 
     public Coordinator(ClusterMembership membership, PartitionTable table, ReplicaStates states,
                        DestinationCatalog catalog, AssignmentPlanner planner) {
@@ -93,6 +96,16 @@ public final class Coordinator extends AbstractVerticle {
         if (!membership.isCoordinator()) {
             return;
         }
+        if (!membership.hasQuorum()) {
+            if (!minorityLogged) {
+                minorityLogged = true;
+                LOG.warning(() -> "coordinator sees " + membership.members().size() + " of the "
+                        + membership.configuredMembers() + " members in cluster.members, not a majority: the"
+                        + " partition table is left as it is until more members are back");
+            }
+            return;
+        }
+        minorityLogged = false;
         if (running) {
             again = true;
             return;
@@ -199,6 +212,11 @@ public final class Coordinator extends AbstractVerticle {
 
     /** Runs a planner command on this broker (the coordinator), retrying when a concurrent write won a race. */
     Future<Void> runLocally(String op, String brokerId, boolean moveReplicas) {
+        if (!membership.hasQuorum()) {
+            return Future.failedFuture(new IllegalStateException("the coordinator sees " + membership.members().size()
+                    + " of the " + membership.configuredMembers() + " members in cluster.members, not a majority;"
+                    + " the partition table cannot change now"));
+        }
         Promise<Void> done = Promise.promise();
         Future<Void> marked = op.equals("drain") ? drained.add(brokerId) : Future.succeededFuture();
         marked.compose(m -> drained.among(liveIds())).onComplete(d -> context.runOnContext(v -> {

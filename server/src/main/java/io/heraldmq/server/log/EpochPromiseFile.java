@@ -81,16 +81,31 @@ public final class EpochPromiseFile {
      * @throws IllegalArgumentException for a negative epoch, or an empty or over-long leader id
      */
     public synchronized void promise(int epoch, String leader) throws IOException {
+        promise(epoch, leader, null);
+    }
+
+    /**
+     * Gives the epoch this replica promised to itself ({@code ownId}), as a candidate that did not win, to
+     * {@code leader} instead; otherwise as {@link #promise(int, String)}. The caller guarantees the candidacy ended
+     * before it led (see {@code PartitionReplica#assignmentChanged}).
+     */
+    public synchronized void giveUpOwnEpoch(int epoch, String ownId, String leader) throws IOException {
+        promise(epoch, leader, ownId);
+    }
+
+    private void promise(int epoch, String leader, String ownId) throws IOException {
         byte[] id = leader == null ? new byte[0] : leader.getBytes(StandardCharsets.UTF_8);
         if (epoch < 0 || id.length == 0 || id.length > MAX_LEADER_BYTES) {
             throw new IllegalArgumentException("cannot promise epoch " + epoch + " to leader '" + leader + "'");
         }
         Promise promised = current;
-        if (epoch < promised.epoch() || epoch == promised.epoch() && !leader.equals(promised.leader())) {
+        boolean givingUpOwn = ownId != null && epoch == promised.epoch() && ownId.equals(promised.leader());
+        if (epoch < promised.epoch() || epoch == promised.epoch() && !leader.equals(promised.leader())
+                && !givingUpOwn) {
             throw new IllegalStateException(file + " promised epoch " + promised.epoch() + " to leader "
                     + promised.leader() + "; refusing epoch " + epoch + " for leader " + leader);
         }
-        if (epoch == promised.epoch()) {
+        if (epoch == promised.epoch() && leader.equals(promised.leader())) {
             return;
         }
         ByteBuffer bytes = ByteBuffer.allocate(HEADER_BYTES + id.length + CRC_BYTES);

@@ -271,6 +271,12 @@ public final class PartitionReplica {
      * The partition table's proposal for this partition changed (or was read at start). Acts on proposals newer than
      * the promise: becomes a candidate when it names this broker, else follows the named leader. Older proposals
      * are ignored: the table is not trusted to be consistent, only to be eventually right.
+     * <p>
+     * One exception to "a promise is kept": an epoch this broker promised to itself, as a candidate that has not won,
+     * is given up when the table names another leader for it (two coordinators proposed the same epoch during a
+     * network partition, and the merged table kept the other one). Safe because this broker then never leads that
+     * epoch (its candidacy ends before it counts another vote), so the other leader is the only one who can; without
+     * it this broker would ignore the epoch's real leader for good and stay out of the in-sync set.
      */
     public void assignmentChanged(List<String> newReplicas, String newLeader, int tableEpoch) {
         if (closed || newLeader == null) {
@@ -278,6 +284,13 @@ public final class PartitionReplica {
         }
         boolean newer = tableEpoch > promisedEpoch;
         boolean same = tableEpoch == promisedEpoch && newLeader.equals(promisedLeader);
+        if (tableEpoch == promisedEpoch && localId.equals(promisedLeader) && !newLeader.equals(localId)
+                && role != Role.LEADER) {
+            LOG.info(() -> key + ": epoch " + tableEpoch + " is " + newLeader + "'s in the table; this broker's"
+                    + " candidacy for it ends");
+            follow(tableEpoch, newLeader, newReplicas, true);
+            return;
+        }
         if (newLeader.equals(localId)) {
             if (newer || (same && role != Role.LEADER && role != Role.CANDIDATE)) {
                 startCandidacy(tableEpoch, newReplicas);
@@ -285,7 +298,7 @@ public final class PartitionReplica {
                 replicas = List.copyOf(newReplicas);
             }
         } else if (newer || (same && (role != Role.FOLLOWER || !newLeader.equals(leader)))) {
-            follow(tableEpoch, newLeader, newReplicas);
+            follow(tableEpoch, newLeader, newReplicas, false);
         } else if (same) {
             replicas = List.copyOf(newReplicas);
         }
@@ -412,7 +425,7 @@ public final class PartitionReplica {
             return Future.succeededFuture(new EpochVote(false, promisedEpoch, promisedLeader, myLastEpoch, myLogEnd));
         }
         if (!(role == Role.FOLLOWER && epoch == request.epoch() && request.leader().equals(leader))) {
-            follow(request.epoch(), request.leader(), replicas);
+            follow(request.epoch(), request.leader(), replicas, false);
         }
         return writes.map(v -> new EpochVote(true, promisedEpoch, promisedLeader, myLastEpoch, myLogEnd));
     }
@@ -569,14 +582,14 @@ public final class PartitionReplica {
 
     // ------------------------------------------------------------------ follower
 
-    private void follow(int newEpoch, String newLeader, List<String> newReplicas) {
+    private void follow(int newEpoch, String newLeader, List<String> newReplicas, boolean givingUpOwn) {
         stepDown();
         role = Role.FOLLOWER;
         epoch = newEpoch;
         leaderChanged(newLeader);
         replicas = List.copyOf(newReplicas);
         int gen = generation;
-        promise(newEpoch, newLeader).onComplete(ar -> {
+        promise(newEpoch, newLeader, givingUpOwn).onComplete(ar -> {
             if (ar.failed()) {
                 LOG.log(Level.SEVERE, key + ": cannot record the promise of epoch " + newEpoch, ar.cause());
                 if (gen == generation) {
@@ -592,13 +605,22 @@ public final class PartitionReplica {
 
     /** Makes the promise (epoch, leader), durably, after any write before it. */
     private Future<Void> promise(int newEpoch, String newLeader) {
+        return promise(newEpoch, newLeader, false);
+    }
+
+    /** As {@link #promise(int, String)}; {@code givingUpOwn}: see {@link #assignmentChanged}. */
+    private Future<Void> promise(int newEpoch, String newLeader, boolean givingUpOwn) {
         if (newEpoch == promisedEpoch && newLeader.equals(promisedLeader)) {
             return writes;
         }
         promisedEpoch = newEpoch;
         promisedLeader = newLeader;
         Future<Void> written = writes.transform(v -> vertx().<Void>executeBlocking(() -> {
-            promiseFile.promise(newEpoch, newLeader);
+            if (givingUpOwn) {
+                promiseFile.giveUpOwnEpoch(newEpoch, localId, newLeader);
+            } else {
+                promiseFile.promise(newEpoch, newLeader);
+            }
             return null;
         }, false));
         writes = onContext(written);

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -87,6 +89,11 @@ class ClusterSplitIT {
             await("split held").atMost(Duration.ofMillis(SPLIT_MS + 30_000)).pollInterval(Duration.ofMillis(200))
                     .until(() -> System.currentTimeMillis() - cutAt >= SPLIT_MS
                             && majority.ackedCount() > 0);
+            // The isolated broker is the oldest member of its own side, hence its coordinator: it must propose
+            // nothing there (else both sides mint the same epochs for different leaders).
+            await("isolated coordinator refuses to change the table").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> Files.readString(cluster.log(l), StandardCharsets.UTF_8).contains("not a majority"));
             // Stop the isolated producer before the heal, so that each of its sends ended inside the split.
             isolated.close();
             long isolatedClosed = System.currentTimeMillis();

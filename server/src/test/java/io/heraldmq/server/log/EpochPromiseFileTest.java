@@ -64,6 +64,21 @@ class EpochPromiseFileTest {
     }
 
     @Test
+    void onlyAnEpochPromisedToItselfCanBeGivenUp() throws Exception {
+        EpochPromiseFile promise = EpochPromiseFile.open(dir);
+        promise.promise(5, "me");
+        promise.giveUpOwnEpoch(5, "me", "other");
+        assertPromised(5, "other");
+        // given once, it is a promise like any other: neither back to itself nor to a third broker
+        assertThrows(IllegalStateException.class, () -> promise.giveUpOwnEpoch(5, "me", "third"));
+        assertThrows(IllegalStateException.class, () -> promise.promise(5, "me"));
+        promise.promise(6, "third");
+        assertThrows(IllegalStateException.class, () -> promise.giveUpOwnEpoch(6, "me", "other"));
+        assertThrows(IllegalStateException.class, () -> promise.giveUpOwnEpoch(5, "me", "other"));
+        assertPromised(6, "third");
+    }
+
+    @Test
     void refusesMeaninglessPromises() throws Exception {
         EpochPromiseFile promise = EpochPromiseFile.open(dir);
         assertThrows(IllegalArgumentException.class, () -> promise.promise(-1, "a"));

@@ -286,4 +286,36 @@ class ReplicationProtocolIT {
         c.propose("c", 7);
         awaitLeader(c, 7);
     }
+
+    @Test
+    void aCandidateGivesUpItsEpochWhenTheTableNamesAnotherLeaderOfIt() throws Exception {
+        Node a = start("a");
+        Node b = start("b");
+        Node c = start("c");
+        for (Node n : List.of(a, b, c)) {
+            n.propose("a", 1);
+        }
+        awaitLeader(a, 1);
+        join(a.send(1));
+        // a network partition with a coordinator on each side: a's side proposes a for epoch 2, the majority b
+        a.cutFrom(b);
+        a.cutFrom(c);
+        a.propose("a", 2);
+        b.propose("b", 2);
+        c.propose("b", 2);
+        awaitLeader(b, 2);
+        join(b.send(3));
+        // healed; the merged table keeps the majority's proposal: a was a candidate of epoch 2 and must follow b
+        a.heal(b);
+        a.heal(c);
+        await().atMost(Duration.ofSeconds(3)).until(() -> a.onPartition(() -> Future.succeededFuture(
+                a.replica.role())) == PartitionReplica.Role.CANDIDATE);
+        a.propose("b", 2);
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.logEnd() == b.logEnd());
+        assertEquals(b.readAll(), a.readAll());
+        assertEquals(PartitionReplica.Role.FOLLOWER, a.onPartition(() -> Future.succeededFuture(a.replica.role())));
+        // and b stays the only leader of epoch 2: a would not grant a third broker that epoch
+        EpochVote vote = a.onPartition(() -> a.replica.onBeginEpoch(new BeginEpoch(KEY, 2, "c", 2, b.logEnd())));
+        assertFalse(vote.granted());
+    }
 }
