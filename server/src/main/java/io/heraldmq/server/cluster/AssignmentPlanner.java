@@ -423,6 +423,22 @@ public final class AssignmentPlanner {
     public static Map<PartitionKey, PartitionAssignment> alignDestinations(
             Map<PartitionKey, PartitionAssignment> existing, Map<PartitionKey, PartitionAssignment> changes,
             Map<PartitionKey, Map<String, ReplicaState>> states) {
+        return alignDestinations(existing, changes, states, null);
+    }
+
+    /**
+     * As {@link #alignDestinations(Map, Map, Map)}; moreover a partition without a leader in office (being elected:
+     * after a failover, or unstuck to its most up-to-date replica) does not move to the destination's leader while
+     * that broker's published log is behind another live replica's: its votes would refuse it, the partition would
+     * be unstuck again and moved back again, for good. It follows once the partition's own leader is in office and
+     * the destination's leader has caught up with it; the replicas then hand the leadership over
+     * ({@code replication.Handover}).
+     *
+     * @param live the live brokers; null: not known, no such check
+     */
+    public static Map<PartitionKey, PartitionAssignment> alignDestinations(
+            Map<PartitionKey, PartitionAssignment> existing, Map<PartitionKey, PartitionAssignment> changes,
+            Map<PartitionKey, Map<String, ReplicaState>> states, List<String> live) {
         Map<PartitionKey, PartitionAssignment> after = new TreeMap<>(existing);
         for (Map.Entry<PartitionKey, PartitionAssignment> c : changes.entrySet()) {
             if (c.getValue() == null) {
@@ -451,6 +467,10 @@ public final class AssignmentPlanner {
             ReplicaState inOffice = before == null || before.leader() == null ? null : known.get(before.leader());
             boolean ledInOffice = inOffice != null && before.leader().equals(a.leader())
                     && inOffice.lastEpoch() == before.leaderEpoch();
+            if (leaderMoves && !ledInOffice && first.leader() != null && a.leader() != null && live != null
+                    && behindLiveReplica(first.leader(), a.replicas(), live, known)) {
+                continue;
+            }
             if (leaderMoves && ledInOffice && first.leader() != null) {
                 ReplicaState current = known.get(a.leader());
                 ReplicaState target = known.get(first.leader());
@@ -467,6 +487,22 @@ public final class AssignmentPlanner {
             out.put(key, new PartitionAssignment(first.replicas(), first.leader(), epoch, isr));
         }
         return out;
+    }
+
+    /** Whether {@code broker}'s published state is behind that of another live one of {@code replicas}. */
+    private static boolean behindLiveReplica(String broker, List<String> replicas, List<String> live,
+                                             Map<String, ReplicaState> known) {
+        ReplicaState mine = known.get(broker);
+        if (mine == null) {
+            return false;
+        }
+        for (String r : replicas) {
+            ReplicaState other = known.get(r);
+            if (!r.equals(broker) && live.contains(r) && other != null && other.compareAsCandidate(mine) > 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean online(PartitionAssignment a, List<String> live) {

@@ -6,8 +6,9 @@ import io.vertx.core.buffer.Buffer;
 /**
  * FETCH_RESULT: the leader's answer to {@link Fetch}. Body:
  * <pre>
- * byte   error               {@link #NONE}, {@link #FENCED}, {@link #DIVERGING}, {@link #UNKNOWN_PARTITION}
- * int32  leaderEpoch         the answering broker's epoch for the partition
+ * byte   error               {@link #NONE}, {@link #FENCED}, {@link #DIVERGING}, {@link #UNKNOWN_PARTITION},
+ *                            {@link #HANDED_OVER}
+ * int32  leaderEpoch         the answering broker's epoch for the partition (HANDED_OVER: the successor's epoch)
  * int64  highWatermark       every offset below it is on a majority of the replicas
  * int64  logStart            the leader's log start offset
  * int32  divergingEpoch      DIVERGING: the largest epoch of the leader's history at or below the follower's
@@ -26,6 +27,11 @@ public record FetchResult(byte error, int leaderEpoch, long highWatermark, long 
     /** The follower's log disagrees with the leader's at or below its fetch offset. */
     public static final byte DIVERGING = 2;
     public static final byte UNKNOWN_PARTITION = 3;
+    /**
+     * The leader was handing the partition over to the fetching follower ({@link Handover}), which now holds its
+     * whole log; the leader took no send since and follows the follower from {@code leaderEpoch} on.
+     */
+    public static final byte HANDED_OVER = 4;
 
     public static FetchResult error(byte error, int leaderEpoch) {
         return new FetchResult(error, leaderEpoch, -1, -1, -1, -1, Buffer.buffer(0));

@@ -30,6 +30,9 @@ final class FollowerFetcher {
      */
     private final UnappliedMetadata unapplied;
 
+    /** When the leader last answered a fetch with records or an empty long poll. */
+    private long lastAnsweredAtMs;
+
     FollowerFetcher(PartitionReplica replica, ReplicatedMetadata metadata, UnappliedMetadata unapplied) {
         this.replica = replica;
         this.partition = replica.partition();
@@ -50,11 +53,18 @@ final class FollowerFetcher {
             if (gen != replica.generation() || replica.closed()) {
                 return;
             }
-            if (ar.failed()) {
+            FetchResult result = ar.failed() ? null : FetchResult.decode(ar.result().body());
+            if (result != null && result.error() == FetchResult.NONE) {
+                lastAnsweredAtMs = System.currentTimeMillis();
+            }
+            replica.handover().fetchEnded(result);
+            if (gen != replica.generation()) {
+                return;
+            }
+            if (result == null) {
                 retryFetch(gen);
                 return;
             }
-            FetchResult result = FetchResult.decode(ar.result().body());
             switch (result.error()) {
                 case FetchResult.NONE -> {
                     if (result.batches().length() == 0) {
@@ -83,6 +93,11 @@ final class FollowerFetcher {
                 default -> retryFetch(gen);
             }
         }));
+    }
+
+    /** Whether the leader answered a fetch within the last {@code withinMs}: it is alive and reachable. */
+    boolean leaderAnsweredWithin(long nowMs, long withinMs) {
+        return nowMs - lastAnsweredAtMs <= withinMs;
     }
 
     private void retryFetch(int gen) {

@@ -35,7 +35,9 @@ final class ForwardProduceHandler implements ReplicationRequestHandler {
                     "malformed forwarded batch: " + (problem != null ? problem : "control batch")).encode(id));
         }
         Promise<Buffer> answer = Promise.promise();
-        replica.partition().run(() -> replica.produceAsLeader(forward.batch(), forward.waitCommitted()).onComplete(ar -> {
+        replica.partition().run(() -> (replica.handover().outgoing()
+                ? Future.<Long>failedFuture(replica.notLeader()) // clients' sends wait for the successor
+                : replica.produceAsLeader(forward.batch(), forward.waitCommitted())).onComplete(ar -> {
             if (ar.succeeded()) {
                 answer.complete(new ForwardResult((short) 0, ar.result(), null).encode(id));
             } else {

@@ -173,6 +173,10 @@ final class LeaderState {
                         partition.logStartOffset(), end.epoch(), end.endOffset(), Buffer.buffer(0)));
             }
         }
+        FetchResult handedOver = replica.handover().fetchedAtEnd(fetch, logEnd);
+        if (handedOver != null) {
+            return Future.succeededFuture(handedOver);
+        }
         Progress progress = followers.computeIfAbsent(fetch.follower(), f -> new Progress());
         progress.fetchOffset = fetch.fetchOffset();
         long now = System.currentTimeMillis();
@@ -194,6 +198,20 @@ final class LeaderState {
         long timer = vertx().setTimer(PartitionReplica.FETCH_WAIT_MS, t -> partition.run(() -> answerParked(fetch)));
         parked.add(new ParkedFetch(fetch, answer, timer));
         return answer.future();
+    }
+
+    /** Whether {@code follower} fetched in this epoch within the last {@code withinMs}. */
+    boolean fetchedRecently(String follower, long nowMs, long withinMs) {
+        Progress p = followers.get(follower);
+        return p != null && p.fetchOffset >= 0 && nowMs - p.previousFetchAtMs <= withinMs;
+    }
+
+    /** Answers every held fetch now (empty): their followers ask again at once, e.g. to be handed over to. */
+    void releaseParkedFetches() {
+        for (ParkedFetch p : new ArrayList<>(parked)) {
+            vertx().cancelTimer(p.timer);
+            answerParked(p.fetch);
+        }
     }
 
     private Future<FetchResult> read(Fetch fetch) {

@@ -64,6 +64,12 @@ public final class PartitionReplica {
     static final long GATE_RETRY_MS = 250;
     /** How long a new leader waits for its gate before it serves anyway. */
     static final long GATE_MAX_WAIT_MS = 5_000;
+    /**
+     * A leader hands a partition over ({@link Handover}) only to a follower it heard from this recently, and a
+     * proposed follower waits for the handover only from a leader that answered it this recently: else the other
+     * side is likely gone and waiting would only slow the failover.
+     */
+    static final long HANDOVER_RECENT_MS = 1_500;
     /** How long a send waits for a partition to have a reachable leader. */
     static final long FORWARD_DEADLINE_MS = 15_000;
 
@@ -96,6 +102,7 @@ public final class PartitionReplica {
     private final FollowerFetcher following;
     private final UnappliedMetadata unapplied;
     private final ProduceForwarder forwarder;
+    private final Handover handover;
 
     /**
      * What a new leader must do once its epoch is committed and before it serves consumers or transactions: apply
@@ -131,6 +138,7 @@ public final class PartitionReplica {
         this.unapplied = unapplied;
         this.following = new FollowerFetcher(this, metadata, unapplied);
         this.forwarder = new ProduceForwarder(this);
+        this.handover = new Handover(this, (e, l, r) -> follow(e, l, r, false), (e, l, r) -> startCandidacy(e, r));
     }
 
     /**
@@ -229,6 +237,10 @@ public final class PartitionReplica {
         return peers;
     }
 
+    Handover handover() {
+        return handover;
+    }
+
     LeaderEpochCache epochs() {
         return epochs;
     }
@@ -291,12 +303,21 @@ public final class PartitionReplica {
             follow(tableEpoch, newLeader, newReplicas, true);
             return;
         }
+        long now = System.currentTimeMillis();
         if (newLeader.equals(localId)) {
-            if (newer || (same && role != Role.LEADER && role != Role.CANDIDATE)) {
+            if (newer && role == Role.FOLLOWER && leader != null && !leader.equals(localId)
+                    && newReplicas.contains(leader) && following.leaderAnsweredWithin(now, HANDOVER_RECENT_MS)) {
+                handover.deferCandidacy(tableEpoch, newReplicas);
+            } else if (newer || (same && role != Role.LEADER && role != Role.CANDIDATE)) {
                 startCandidacy(tableEpoch, newReplicas);
             } else if (same) {
                 replicas = List.copyOf(newReplicas);
             }
+        } else if (newer && isEstablishedLeader() && leading.fetchedRecently(newLeader, now, HANDOVER_RECENT_MS)) {
+            if (!handover.outgoing()) {
+                leading.releaseParkedFetches();
+            }
+            handover.handOver(tableEpoch, newLeader, newReplicas);
         } else if (newer || (same && (role != Role.FOLLOWER || !newLeader.equals(leader)))) {
             follow(tableEpoch, newLeader, newReplicas, false);
         } else if (same) {
@@ -440,13 +461,16 @@ public final class PartitionReplica {
      *                      append (a non-persistent send; consumers still see it only once committed)
      */
     public Future<Long> produce(Buffer batch, boolean waitCommitted) {
-        if (isEstablishedLeader()) {
+        if (isEstablishedLeader() && !handover.outgoing()) {
             return produceAsLeader(batch, waitCommitted);
         }
         return forwarder.forward(batch, waitCommitted, System.currentTimeMillis() + FORWARD_DEADLINE_MS);
     }
 
-    /** A batch forwarded by another broker: stored only if this broker is the established leader. */
+    /**
+     * A batch stored only if this broker is the established leader: forwarded by another broker, or a transaction's
+     * part. Taken during a {@link Handover} too (the successor fetches it before it stands); clients' sends are not.
+     */
     public Future<Long> produceAsLeader(Buffer batch, boolean waitCommitted) {
         return leading.produce(batch, waitCommitted);
     }
@@ -645,6 +669,7 @@ public final class PartitionReplica {
             leadershipLost.run();
         }
         cancelVoteTimer();
+        handover.reset();
         leading.stepDown();
         votes.clear();
     }

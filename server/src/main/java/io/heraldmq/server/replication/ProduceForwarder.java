@@ -27,6 +27,9 @@ final class ProduceForwarder {
             return Future.failedFuture(replica.notLeader());
         }
         if (replica.isEstablishedLeader()) {
+            if (replica.handover().outgoing()) {
+                return retryForward(batch, waitCommitted, deadline, "leadership being handed over");
+            }
             return replica.produceAsLeader(batch, waitCommitted);
         }
         String to = replica.role() == PartitionReplica.Role.FOLLOWER ? replica.leader() : null;

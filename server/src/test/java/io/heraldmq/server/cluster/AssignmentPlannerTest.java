@@ -263,4 +263,28 @@ class AssignmentPlannerTest {
         assertEquals(a(List.of("b1", "b2", "b3"), "b2", 7, List.of("b2", "b3")),
                 AssignmentPlanner.alignDestinations(table, Map.of(), caughtUp).get(p1));
     }
+
+    @Test
+    void anUnstuckPartitionIsNotMovedBackInTheSamePassToALeaderBehindALiveReplica() {
+        PartitionKey p0 = new PartitionKey(true, "orders", 0);
+        PartitionKey p1 = new PartitionKey(true, "orders", 1);
+        Map<PartitionKey, PartitionAssignment> table = new TreeMap<>();
+        table.put(p0, a(List.of("b1", "b2", "b3"), "b2", 5, List.of("b2", "b3")));
+        table.put(p1, a(List.of("b1", "b2", "b3"), "b2", 5, List.of("b2", "b3")));
+        Map<PartitionKey, Map<String, ReplicaState>> states = Map.of(p1, Map.of(
+                "b1", new ReplicaState(4, 500, 400), "b2", new ReplicaState(3, 90, 90),
+                "b3", new ReplicaState(3, 100, 95)));
+        List<String> live = List.of("b2", "b3");
+        Map<PartitionKey, PartitionAssignment> unstuck = AssignmentPlanner.unstick(table, java.util.Set.of(p1), live,
+                states);
+        // before: the alignment moved partition 1 straight back to b2, which b3 refuses again (round and round)
+        Map<PartitionKey, PartitionAssignment> out = AssignmentPlanner.alignDestinations(table, unstuck, states, live);
+        assertEquals("b3", out.get(p1).leader());
+        // the dead b1 is ahead of everyone: it does not count, b3 is not behind it for the alignment's purpose
+        Map<PartitionKey, Map<String, ReplicaState>> equal = Map.of(p1, Map.of(
+                "b1", new ReplicaState(4, 500, 400), "b2", new ReplicaState(3, 100, 95),
+                "b3", new ReplicaState(3, 100, 95)));
+        Map<PartitionKey, PartitionAssignment> moved = AssignmentPlanner.alignDestinations(table, unstuck, equal, live);
+        assertEquals("b2", moved.get(p1).leader());
+    }
 }

@@ -172,7 +172,14 @@ class ClusterTransactionsIT {
         try {
             for (int round = 1; round <= Integer.getInteger("hops.kills", 3); round++) {
                 int target = round * messages * hops / 5;
-                await("moves before kill " + round).atMost(Duration.ofSeconds(60)).until(() -> moved.get() >= target);
+                try {
+                    await("moves before kill " + round).atMost(Duration.ofSeconds(60))
+                            .until(() -> moved.get() >= target);
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    throw new AssertionError("moves before kill " + round + ": moved " + moved.get() + " of "
+                            + target + ", failed " + failed.get() + ", last failure " + lastFailure.get()
+                            + "; brokers' logs in " + dir, e);
+                }
                 String leader;
                 try (HeraldAdmin admin = cluster.admin(firstAlive())) {
                     leader = ClusterProcesses.leaderOf(admin.clusterStatus(), true, "hops", 3);

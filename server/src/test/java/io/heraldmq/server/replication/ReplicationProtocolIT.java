@@ -318,4 +318,50 @@ class ReplicationProtocolIT {
         EpochVote vote = a.onPartition(() -> a.replica.onBeginEpoch(new BeginEpoch(KEY, 2, "c", 2, b.logEnd())));
         assertFalse(vote.granted());
     }
+
+    @Test
+    void leadershipMovesToAFollowerWhileSendsGoOnAndNoAcknowledgedSendIsLost() throws Exception {
+        Node a = start("a");
+        Node b = start("b");
+        Node c = start("c");
+        for (Node n : List.of(a, b, c)) {
+            n.propose("a", 1);
+        }
+        awaitLeader(a, 1);
+        java.util.concurrent.atomic.AtomicBoolean sending = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.atomic.AtomicLong acked = new java.util.concurrent.atomic.AtomicLong();
+        List<Thread> senders = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            Thread sender = new Thread(() -> {
+                while (sending.get()) {
+                    try {
+                        join(a.send(1));
+                        acked.incrementAndGet();
+                    } catch (Exception e) {
+                        // refused while no broker led: not acknowledged, so free to be missing
+                    }
+                }
+            });
+            sender.start();
+            senders.add(sender);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> acked.get() >= 200);
+        // the table moves the partition to b while a is always a few batches ahead of it: without the handover a
+        // refuses b its vote and the partition stays without a leader
+        for (Node n : List.of(a, b, c)) {
+            n.propose("b", 2);
+        }
+        awaitLeader(b, 2);
+        long before = acked.get();
+        await().atMost(Duration.ofSeconds(10)).until(() -> acked.get() >= before + 200);
+        sending.set(false);
+        for (Thread sender : senders) {
+            sender.join(20_000);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.logEnd() == b.logEnd() && c.logEnd() == b.logEnd());
+        assertEquals(b.readAll(), a.readAll());
+        assertEquals(b.readAll(), c.readAll());
+        // every acknowledged send is in the log: 2 epoch markers plus at least the acknowledged records
+        assertTrue(b.logEnd() >= 2 + acked.get(), b.logEnd() + " < 2 + " + acked.get());
+    }
 }
