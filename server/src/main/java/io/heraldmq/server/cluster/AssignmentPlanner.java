@@ -311,8 +311,11 @@ public final class AssignmentPlanner {
      * ({@code stuck}: the proposals it has seen unestablished for too long): Raft's votes refuse a candidate whose
      * log is behind a majority's, and with leadership per destination the broker proposed for a whole destination
      * can be behind on one of its partitions. That partition gets its own most up-to-date live replica (by the
-     * published states), or the same one again, at a higher epoch; alignment gives it back to the destination's
-     * leader once that one has caught up.
+     * published states), or the same one again, at a higher epoch. A partition other than 0 takes its whole
+     * destination along (partition 0, unless that one is stuck too, gets the same leader, and alignment moves the
+     * rest): giving it back to the destination's leader would be refused again (it is behind there), round and
+     * round, and a destination split between leaders cannot run transactions. Partitions whose leaders are in office
+     * move to the new leader by handover once it has caught up with them.
      */
     public static Map<PartitionKey, PartitionAssignment> unstick(Map<PartitionKey, PartitionAssignment> existing,
                                                              java.util.Set<PartitionKey> stuck, List<String> live,
@@ -338,6 +341,21 @@ public final class AssignmentPlanner {
                 out.put(key, new PartitionAssignment(a.replicas(), chosen, nextEpoch(a.leaderEpoch(), known), isr));
             }
         }
+        Map<PartitionKey, PartitionAssignment> firsts = new TreeMap<>();
+        for (Map.Entry<PartitionKey, PartitionAssignment> e : out.entrySet()) {
+            PartitionKey key = e.getKey();
+            PartitionKey firstKey = new PartitionKey(key.queue(), key.destination(), 0);
+            PartitionAssignment first = existing.get(firstKey);
+            String chosen = e.getValue().leader();
+            if (key.partition() == 0 || stuck.contains(firstKey) || firsts.containsKey(firstKey) || first == null
+                    || chosen.equals(first.leader()) || !first.replicas().contains(chosen)) {
+                continue;
+            }
+            List<String> isr = first.isr().contains(chosen) ? first.isr() : withBroker(first.isr(), chosen);
+            firsts.put(firstKey, new PartitionAssignment(first.replicas(), chosen,
+                    nextEpoch(first.leaderEpoch(), states.getOrDefault(firstKey, Map.of())), isr));
+        }
+        out.putAll(firsts);
         return out;
     }
 
@@ -423,22 +441,6 @@ public final class AssignmentPlanner {
     public static Map<PartitionKey, PartitionAssignment> alignDestinations(
             Map<PartitionKey, PartitionAssignment> existing, Map<PartitionKey, PartitionAssignment> changes,
             Map<PartitionKey, Map<String, ReplicaState>> states) {
-        return alignDestinations(existing, changes, states, null);
-    }
-
-    /**
-     * As {@link #alignDestinations(Map, Map, Map)}; moreover a partition without a leader in office (being elected:
-     * after a failover, or unstuck to its most up-to-date replica) does not move to the destination's leader while
-     * that broker's published log is behind another live replica's: its votes would refuse it, the partition would
-     * be unstuck again and moved back again, for good. It follows once the partition's own leader is in office and
-     * the destination's leader has caught up with it; the replicas then hand the leadership over
-     * ({@code replication.Handover}).
-     *
-     * @param live the live brokers; null: not known, no such check
-     */
-    public static Map<PartitionKey, PartitionAssignment> alignDestinations(
-            Map<PartitionKey, PartitionAssignment> existing, Map<PartitionKey, PartitionAssignment> changes,
-            Map<PartitionKey, Map<String, ReplicaState>> states, List<String> live) {
         Map<PartitionKey, PartitionAssignment> after = new TreeMap<>(existing);
         for (Map.Entry<PartitionKey, PartitionAssignment> c : changes.entrySet()) {
             if (c.getValue() == null) {
@@ -467,10 +469,6 @@ public final class AssignmentPlanner {
             ReplicaState inOffice = before == null || before.leader() == null ? null : known.get(before.leader());
             boolean ledInOffice = inOffice != null && before.leader().equals(a.leader())
                     && inOffice.lastEpoch() == before.leaderEpoch();
-            if (leaderMoves && !ledInOffice && first.leader() != null && a.leader() != null && live != null
-                    && behindLiveReplica(first.leader(), a.replicas(), live, known)) {
-                continue;
-            }
             if (leaderMoves && ledInOffice && first.leader() != null) {
                 ReplicaState current = known.get(a.leader());
                 ReplicaState target = known.get(first.leader());
@@ -487,22 +485,6 @@ public final class AssignmentPlanner {
             out.put(key, new PartitionAssignment(first.replicas(), first.leader(), epoch, isr));
         }
         return out;
-    }
-
-    /** Whether {@code broker}'s published state is behind that of another live one of {@code replicas}. */
-    private static boolean behindLiveReplica(String broker, List<String> replicas, List<String> live,
-                                             Map<String, ReplicaState> known) {
-        ReplicaState mine = known.get(broker);
-        if (mine == null) {
-            return false;
-        }
-        for (String r : replicas) {
-            ReplicaState other = known.get(r);
-            if (!r.equals(broker) && live.contains(r) && other != null && other.compareAsCandidate(mine) > 0) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static boolean online(PartitionAssignment a, List<String> live) {

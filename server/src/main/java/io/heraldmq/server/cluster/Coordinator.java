@@ -134,7 +134,7 @@ public final class Coordinator extends AbstractVerticle {
             Map<PartitionKey, PartitionAssignment> changes = AssignmentPlanner.alignDestinations(existing.result(),
                     AssignmentPlanner.avoidDrained(existing.result(), planned, drainedNow.result(), liveIds(),
                             known.result()),
-                    known.result(), liveIds());
+                    known.result());
             return write(existing.result(), changes);
         }).onComplete(ar -> {
             if (ar.failed()) {
