@@ -52,7 +52,6 @@ public final class Console {
         BodyHandler forms = BodyHandler.create(false).setBodyLimit(MAX_FORM_BYTES);
         LoginPage login = new LoginPage(vertx, workers, () -> backend, sessions);
 
-        router.get("/console").handler(rc -> ConsolePages.redirect(rc, "/console/"));
         router.get("/console/login").handler(login::form);
         router.post("/console/login").handler(forms).handler(login::login);
         router.route("/console/*").handler(guard);
