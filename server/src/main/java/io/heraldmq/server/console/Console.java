@@ -47,7 +47,7 @@ public final class Console {
 
     /** Adds the console's routes to the monitoring port's router. */
     public void mount(Router router) {
-        SessionGuard guard = new SessionGuard(() -> backend, sessions);
+        SessionGuard guard = new SessionGuard(() -> backend, sessions, this::closeLater);
         CsrfGuard csrf = new CsrfGuard();
         BodyHandler forms = BodyHandler.create(false).setBodyLimit(MAX_FORM_BYTES);
         LoginPage login = new LoginPage(vertx, workers, () -> backend, sessions);

@@ -8,7 +8,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The console's sessions, by the random id in the session cookie. Sessions end at logout, after
  * {@link #IDLE_NANOS} without a request ({@link #expire}, on a timer) and when the broker stops. At most
- * {@link #MAX} exist: past it a login is refused rather than memory growing. Any thread.
+ * {@link #MAX} exist: past it a login is refused rather than memory growing (an anonymous session replaces the one
+ * idle longest instead, {@link #makeRoom}). Any thread.
  */
 final class ConsoleSessions {
     static final long IDLE_NANOS = 30L * 60 * 1_000_000_000L;
@@ -30,6 +31,24 @@ final class ConsoleSessions {
 
     void add(ConsoleSession s) {
         byId.put(s.id(), s);
+    }
+
+    /**
+     * Makes room for an anonymous session (a broker without users) by ending the one idle longest when
+     * {@link #MAX} are open: a script fetching pages without keeping the cookie must not lock browsers out.
+     */
+    void makeRoom(java.util.function.Consumer<ConsoleSession> closer) {
+        while (full()) {
+            ConsoleSession oldest = null;
+            for (ConsoleSession s : byId.values()) {
+                if (oldest == null || s.lastUsedNanos() - oldest.lastUsedNanos() < 0) {
+                    oldest = s;
+                }
+            }
+            if (oldest != null && byId.remove(oldest.id(), oldest)) {
+                closer.accept(oldest);
+            }
+        }
     }
 
     /** The live session with this id, touched; null if none (unknown, ended or idle too long). */

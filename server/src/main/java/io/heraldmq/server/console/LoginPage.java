@@ -32,6 +32,15 @@ final class LoginPage {
         this.sessions = sessions;
     }
 
+    /** A user name as typed, fit for one log line (control characters, a forged line break included, as '?'). */
+    static String printable(String s) {
+        if (s == null) {
+            return "";
+        }
+        String cut = s.length() > 100 ? s.substring(0, 100) + "..." : s;
+        return cut.replaceAll("\\p{Cntrl}", "?");
+    }
+
     void form(RoutingContext rc) {
         form(rc, 200, null);
     }
@@ -87,7 +96,7 @@ final class LoginPage {
                 form(rc, r.status(), r.getMessage());
             } else if (ar.result() == null) {
                 backoff.failed(address);
-                LOG.warning("console: login of user '" + user + "' from " + address + " refused");
+                LOG.warning("console: login of user '" + printable(user) + "' from " + address + " refused");
                 form(rc, 401, "wrong user name or password");
             } else {
                 backoff.succeeded(address);

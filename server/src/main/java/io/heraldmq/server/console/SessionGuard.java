@@ -19,10 +19,14 @@ final class SessionGuard implements Handler<RoutingContext> {
 
     private final Supplier<ConsoleBackend> backend;
     private final ConsoleSessions sessions;
+    /** Closes an ended session's connection, on a worker. */
+    private final java.util.function.Consumer<ConsoleSession> closer;
 
-    SessionGuard(Supplier<ConsoleBackend> backend, ConsoleSessions sessions) {
+    SessionGuard(Supplier<ConsoleBackend> backend, ConsoleSessions sessions,
+                 java.util.function.Consumer<ConsoleSession> closer) {
         this.backend = backend;
         this.sessions = sessions;
+        this.closer = closer;
     }
 
     @Override
@@ -43,10 +47,7 @@ final class SessionGuard implements Handler<RoutingContext> {
                 }
                 return;
             }
-            if (sessions.full()) {
-                ConsolePages.refuse(rc, null, new ConsoleRefusal(503, "too many console sessions"));
-                return;
-            }
+            sessions.makeRoom(closer);
             Supplier<HeraldAdmin> connect = () -> HeraldAdmin.connect(b.adminUrl());
             session = new ConsoleSession(sessions.token(), null, sessions.token(),
                     b.authorizer().access(null, "console"), null, connect);

@@ -27,6 +27,12 @@ class ConsoleHtmlTest {
     }
 
     @Test
+    void aUserNameCannotForgeALogLine() {
+        assertEquals("eve?2026 INFO fake", LoginPage.printable("eve\n2026 INFO fake"));
+        assertEquals("", LoginPage.printable(null));
+    }
+
+    @Test
     void sizesAreHumanReadable() {
         assertEquals("512 B", Html.bytes(512));
         assertEquals("1.5 KiB", Html.bytes(1536));

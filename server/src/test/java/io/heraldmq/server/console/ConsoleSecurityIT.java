@@ -143,6 +143,35 @@ class ConsoleSecurityIT {
     }
 
     @Test
+    void deadLettersAreDeletedOneOrAllAndMovedBack() throws Exception {
+        try (Connection conn = new HeraldConnectionFactory(broker.url()).createConnection("ops", "ops-pw")) {
+            Session s = conn.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            var producer = s.createProducer(s.createQueue("DLQ.sec.del"));
+            for (int i = 0; i < 4; i++) {
+                producer.send(s.createTextMessage("dead " + i));
+            }
+        }
+        ConsoleHttp c = loggedIn("ops", "ops-pw");
+        String page = "/console/dead-letters?queue=DLQ.sec.del";
+        assertTrue(c.get(page).body().contains("4 message(s)"));
+        HttpResponse<String> one = c.post("/console/dead-letters/delete", "queue", "DLQ.sec.del", "offset", "1",
+                "csrf", c.csrf());
+        assertEquals(303, one.statusCode(), one.body());
+        String after = c.get(page).body();
+        assertTrue(after.contains("deleted 1 message(s) from DLQ.sec.del"), after);
+        assertTrue(after.contains("3 message(s)") && !after.contains("dead 1"), after);
+        assertEquals(303, c.post("/console/dead-letters/retry", "queue", "DLQ.sec.del", "offset", "0",
+                "csrf", c.csrf()).statusCode());
+        assertTrue(c.get("/console/browse?queue=sec.del").body().contains("dead 0"), "moved to the queue it names");
+        assertEquals(303, c.post("/console/dead-letters/delete", "queue", "DLQ.sec.del", "csrf", c.csrf())
+                .statusCode());
+        after = c.get(page).body();
+        assertTrue(after.contains("deleted 2 message(s)") && after.contains("0 message(s)"), after);
+        assertEquals(400, c.post("/console/dead-letters/delete", "queue", "sec.del", "csrf", c.csrf())
+                .statusCode(), "not a dead-letter queue");
+    }
+
+    @Test
     void withoutUsersTheConsoleIsOpenButChangesStillNeedTheToken() throws Exception {
         Broker open = start(Map.of());
         try {
