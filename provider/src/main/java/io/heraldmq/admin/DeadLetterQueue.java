@@ -18,8 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
 /**
@@ -32,7 +30,6 @@ final class DeadLetterQueue {
     static final String ORIGINAL_DESTINATION = "JMS_HeraldOriginalDestination";
     static final String DELIVERY_COUNT = "JMS_HeraldDeliveryCount";
     static final String FAILURE_REASON = "JMS_HeraldFailureReason";
-    private static final AtomicInteger CONSUMER_IDS = new AtomicInteger(1 << 30);
 
     private final HeraldAdmin admin;
     private final String name;
@@ -51,23 +48,38 @@ final class DeadLetterQueue {
     }
 
     int retry(BiConsumer<Integer, Integer> progress) {
+        return take(null, true, progress);
+    }
+
+    /**
+     * Takes the messages now in the queue (or only those at {@code offsets} of partition 0, if not null) out of
+     * it: each is, with {@code resend}, first sent back to where it came from and then acknowledged; without, only
+     * acknowledged (deleted). Messages that arrive meanwhile stay.
+     *
+     * @return how many were taken
+     */
+    int take(java.util.Collection<Long> offsets, boolean resend, BiConsumer<Integer, Integer> progress) {
         List<HeraldAdmin.Deliveries.Entry> snapshot = browse();
-        if (snapshot.isEmpty()) {
-            return 0;
-        }
         Set<Long> wanted = new HashSet<>();
         for (HeraldAdmin.Deliveries.Entry e : snapshot) {
-            wanted.add(key(e.partition(), e.offset()));
+            if (offsets == null || e.partition() == 0 && offsets.contains(e.offset())) {
+                wanted.add(key(e.partition(), e.offset()));
+            }
         }
-        int consumerId = CONSUMER_IDS.incrementAndGet();
+        if (wanted.isEmpty()) {
+            return 0;
+        }
+        int total = wanted.size();
+        int consumerId = QueueBrowse.CONSUMER_IDS.incrementAndGet();
         BlockingQueue<HeraldAdmin.Deliveries.Entry> queue = admin.deliveries().open(consumerId);
         int moved = 0;
         try {
-            // Credit for the snapshot only: the queue hands out its oldest messages first, which are those.
+            // Credit for the snapshot only: the queue hands out its oldest messages first, which are those (a message
+            // not wanted is returned, and the credit it took is given again).
             HeraldAdmin.await(admin.broker().request(id -> new Subscribe(consumerId, DestinationKind.QUEUE, name, null,
                     (byte) 0, null, snapshot.size()).encode(id)), "consume from " + name);
             while (!wanted.isEmpty()) {
-                HeraldAdmin.Deliveries.Entry e = poll(queue);
+                HeraldAdmin.Deliveries.Entry e = QueueBrowse.poll(queue);
                 if (e == null) {
                     break; // someone else took the rest
                 }
@@ -76,11 +88,13 @@ final class DeadLetterQueue {
                     admin.broker().send(ack(consumerId, Ack.RETURNED, e).encode(0));
                     continue;
                 }
-                resend(e.record());
+                if (resend) {
+                    resend(e.record());
+                }
                 HeraldAdmin.await(admin.broker().request(id -> ack(consumerId, Ack.CONSUMED, e).encode(id)),
                         "acknowledge in " + name);
                 moved++;
-                progress.accept(moved, snapshot.size());
+                progress.accept(moved, total);
             }
         } finally {
             admin.deliveries().close(consumerId);
@@ -95,38 +109,7 @@ final class DeadLetterQueue {
             throw new HeraldAdminException(ErrorCode.INVALID_DESTINATION, "dead-letter queue '" + name
                     + "' does not exist", null);
         }
-        int consumerId = CONSUMER_IDS.incrementAndGet();
-        BlockingQueue<HeraldAdmin.Deliveries.Entry> queue = admin.deliveries().open(consumerId);
-        List<HeraldAdmin.Deliveries.Entry> out = new ArrayList<>();
-        try {
-            HeraldAdmin.await(admin.broker().request(id -> new Subscribe(consumerId, DestinationKind.QUEUE, name, null,
-                    Subscribe.FLAG_BROWSE, null, Integer.MAX_VALUE / 2).encode(id)), "browse " + name);
-            for (HeraldAdmin.Deliveries.Entry e = poll(queue); ; e = poll(queue)) {
-                if (e == null || e.offset() == -2) {
-                    throw new HeraldAdminException(null, "browsing " + name + " did not finish", null);
-                }
-                if (e.record() == null) {
-                    break;
-                }
-                out.add(e);
-            }
-        } finally {
-            admin.deliveries().close(consumerId);
-            HeraldAdmin.await(admin.broker().request(id -> new Close(Close.CONSUMER, consumerId).encode(id)),
-                    "close the browser of " + name);
-        }
-        out.sort((a, b) -> a.partition() != b.partition() ? Integer.compare(a.partition(), b.partition())
-                : Long.compare(a.offset(), b.offset()));
-        return out;
-    }
-
-    private static HeraldAdmin.Deliveries.Entry poll(BlockingQueue<HeraldAdmin.Deliveries.Entry> queue) {
-        try {
-            return queue.poll(HeraldAdmin.TIMEOUT_MS, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new HeraldAdminException(null, "interrupted", e);
-        }
+        return QueueBrowse.browse(admin, name, Integer.MAX_VALUE / 2);
     }
 
     /** Sends the message to its original destination, without the dead-letter properties, and waits until stored. */

@@ -131,9 +131,35 @@ public final class HeraldAdmin implements AutoCloseable {
             out.add(new TopicInfo(r.get(i, "name"), "queue".equals(r.get(i, "kind")),
                     Integer.parseInt(r.get(i, "partitions")), Long.parseLong(r.get(i, "retention.ms")),
                     Long.parseLong(r.get(i, "retention.bytes")), Long.parseLong(r.get(i, "size.bytes")),
-                    Long.parseLong(r.get(i, "messages"))));
+                    Long.parseLong(r.get(i, "messages")), partitionLogs(r, i)));
         }
         return out;
+    }
+
+    /** The per-partition columns of LIST_TOPICS; empty from a broker that does not send them. */
+    private static Map<Integer, TopicInfo.PartitionLog> partitionLogs(AdminResult r, int row) {
+        Map<Integer, TopicInfo.PartitionLog> out = new TreeMap<>();
+        if (!r.columns().contains("log.end.by.partition")) {
+            return out;
+        }
+        Map<Integer, Long> start = byPartition(r.get(row, "log.start.by.partition"));
+        Map<Integer, Long> end = byPartition(r.get(row, "log.end.by.partition"));
+        Map<Integer, Long> size = byPartition(r.get(row, "size.by.partition"));
+        end.forEach((p, e) -> out.put(p, new TopicInfo.PartitionLog(start.getOrDefault(p, 0L), e,
+                size.getOrDefault(p, 0L))));
+        return out;
+    }
+
+    /** "0=12,1=3" as a map. */
+    private static Map<Integer, Long> byPartition(String parts) {
+        Map<Integer, Long> byPartition = new TreeMap<>();
+        if (parts != null && !parts.isEmpty()) {
+            for (String p : parts.split(",")) {
+                int eq = p.indexOf('=');
+                byPartition.put(Integer.parseInt(p.substring(0, eq)), Long.parseLong(p.substring(eq + 1)));
+            }
+        }
+        return byPartition;
     }
 
     // ---------------------------------------------------------------- subscriptions
@@ -147,14 +173,7 @@ public final class HeraldAdmin implements AutoCloseable {
         AdminResult r = request(AdminOperation.LIST_SUBSCRIPTIONS, "topic", topic);
         List<SubscriptionInfo> out = new ArrayList<>();
         for (int i = 0; i < r.rows().size(); i++) {
-            Map<Integer, Long> byPartition = new TreeMap<>();
-            String parts = r.get(i, "backlog.by.partition");
-            if (parts != null && !parts.isEmpty()) {
-                for (String p : parts.split(",")) {
-                    int eq = p.indexOf('=');
-                    byPartition.put(Integer.parseInt(p.substring(0, eq)), Long.parseLong(p.substring(eq + 1)));
-                }
-            }
+            Map<Integer, Long> byPartition = byPartition(r.get(i, "backlog.by.partition"));
             out.add(new SubscriptionInfo(r.get(i, "id"), "queue".equals(r.get(i, "kind")), r.get(i, "topic"),
                     r.get(i, "name"), r.get(i, "client.id"), Boolean.parseBoolean(r.get(i, "durable")),
                     Boolean.parseBoolean(r.get(i, "shared")), r.get(i, "selector"),
@@ -258,6 +277,55 @@ public final class HeraldAdmin implements AutoCloseable {
      */
     public int retryDeadLetters(String destination, BiConsumer<Integer, Integer> progress) {
         return new DeadLetterQueue(this, dlqName(destination)).retry(progress);
+    }
+
+    /**
+     * Moves one message of the dead-letter queue of {@code destination} back, as {@link #retryDeadLetters(String)}.
+     *
+     * @param offset its offset there ({@link DeadLetter#offset()})
+     * @return 1, or 0 if no message at that offset is in the dead-letter queue (any more)
+     */
+    public int retryDeadLetter(String destination, long offset) {
+        return new DeadLetterQueue(this, dlqName(destination)).take(java.util.Set.of(offset), true, (m, t) -> { });
+    }
+
+    /**
+     * Deletes the messages now in the dead-letter queue of {@code destination} (acknowledges them there without
+     * sending them anywhere). Messages that arrive in the dead-letter queue meanwhile stay.
+     *
+     * @return how many were deleted
+     */
+    public int deleteDeadLetters(String destination) {
+        return new DeadLetterQueue(this, dlqName(destination)).take(null, false, (m, t) -> { });
+    }
+
+    /**
+     * Deletes one message of the dead-letter queue of {@code destination}.
+     *
+     * @return 1, or 0 if no message at that offset is in the dead-letter queue (any more)
+     */
+    public int deleteDeadLetter(String destination, long offset) {
+        return new DeadLetterQueue(this, dlqName(destination)).take(java.util.Set.of(offset), false, (m, t) -> { });
+    }
+
+    // ---------------------------------------------------------------- browsing
+
+    /**
+     * Up to {@code max} messages still in {@code queue} (not acknowledged, not expired, due), oldest first, without
+     * consuming them: a queue browse, as JMS's QueueBrowser. Topics cannot be browsed (replay a durable subscription
+     * instead). Needs the {@code browse} permission on the queue.
+     *
+     * @param max 1 or more: the broker sends no more than this
+     */
+    public List<BrowsedMessage> browseQueue(String queue, int max) {
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be 1 or more, was " + max);
+        }
+        List<BrowsedMessage> out = new ArrayList<>();
+        for (Deliveries.Entry e : QueueBrowse.browse(this, queue, max)) {
+            out.add(BrowsedMessages.describe(e));
+        }
+        return out;
     }
 
     /**

@@ -9,7 +9,8 @@ package io.heraldmq.protocol;
  *                      → one row: name, kind, partitions, retention.ms, retention.bytes
  * DELETE_TOPIC         name, kind, force (true: even with consumers attached)        → no rows
  * LIST_TOPICS          (none)
- *                      → name, kind, partitions, retention.ms, retention.bytes, size.bytes, messages
+ *                      → name, kind, partitions, retention.ms, retention.bytes, size.bytes, messages,
+ *                        log.start.by.partition, log.end.by.partition, size.by.partition ("0=12,1=3")
  * LIST_SUBSCRIPTIONS   topic (optional: only that topic's)
  *                      → id, kind, topic, name, client.id, durable, shared, selector, consumers, backlog,
  *                        backlog.by.partition ("0=12,1=3"), expired (messages skipped as expired since the

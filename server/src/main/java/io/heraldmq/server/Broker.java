@@ -112,6 +112,11 @@ public final class Broker {
     private io.heraldmq.server.security.UsersFile.Contents users;
     private final BrokerMetrics metrics;
     private MonitoringServer monitoring;
+    /** The web console on the monitoring port; null without one. */
+    private io.heraldmq.server.console.Console console;
+    /** The client port's authentication and authorization, which the console's login uses too. */
+    private Authenticator consoleAuth;
+    private Authorizer consoleAuthz;
     private int httpPort = -1;
     private ConnectionMeters connectionMeters;
     private MeterMBeans mbeans;
@@ -171,6 +176,7 @@ public final class Broker {
         Promise<Broker> started = Promise.promise();
         b.startUp().onComplete(ar -> {
             if (ar.succeeded()) {
+                b.consoleReady();
                 started.complete(b);
             } else {
                 b.close().onComplete(closed -> started.fail(ar.cause()));
@@ -270,6 +276,8 @@ public final class Broker {
                             io.heraldmq.server.net.LimitSettings.AUTH_BACKOFF_FIRST_MS,
                             config.limits().authBackoffMaxMs()));
             handlers.put(FrameType.CONNECT, connect);
+            consoleAuth = authenticator;
+            consoleAuthz = authorizer;
             handlers.put(FrameType.PRODUCE, new ProduceHandler(autoCreation, config.maxMessageBytes(), disk,
                     metrics.enabled() ? metrics.produceLatency() : null));
             handlers.put(FrameType.SUBSCRIBE, new SubscribeHandler(autoCreation, subscriptions, temporaries));
@@ -368,7 +376,14 @@ public final class Broker {
                 c.refresh();
             }
         });
-        return monitoring.listen(config.monitoring().httpHost(), wanted).map(p -> {
+        if (config.monitoring().consoleEnabled()) {
+            console = new io.heraldmq.server.console.Console(vertx);
+        }
+        return monitoring.listen(config.monitoring().httpHost(), wanted, router -> {
+            if (console != null) {
+                console.mount(router);
+            }
+        }).map(p -> {
             httpPort = p;
             return null;
         });
@@ -397,6 +412,20 @@ public final class Broker {
             }
         }
         return null;
+    }
+
+    /**
+     * The console administers through this broker's own client port, as the CLI does: the plain one (on the
+     * loopback address when it listens on every address), else the TLS one.
+     */
+    private void consoleReady() {
+        if (console == null) {
+            return;
+        }
+        String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "127.0.0.1" : config.host();
+        String adminUrl = port >= 0 ? "tcp://" + host + ":" + port : "ssl://" + host + ":" + tlsPort;
+        console.ready(consoleAuth, consoleAuthz, adminUrl, this::connectionCount, metrics.registry(),
+                config.dataDir());
     }
 
     /** The monitoring port taken (for {@code http.port = 0}), or -1 without one. */
@@ -544,6 +573,7 @@ public final class Broker {
                 .transform(v -> txLog == null ? Future.succeededFuture() : txLog.close())
                 .transform(v -> topics == null ? Future.succeededFuture() : topics.close())
                 .transform(v -> meta == null ? Future.succeededFuture() : meta.close())
+                .transform(v -> console == null ? Future.succeededFuture() : console.close())
                 .transform(v -> monitoring == null ? Future.succeededFuture() : monitoring.close())
                 .onComplete(ar -> {
                     audit.close();

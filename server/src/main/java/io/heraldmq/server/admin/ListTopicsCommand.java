@@ -7,11 +7,12 @@ import io.vertx.core.Future;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.StringJoiner;
 
 /**
  * LIST_TOPICS: every queue and topic with its partitions, retention in effect (its own limits, else the broker's
  * defaults; -1 = no limit), size on disk and message count (log end minus log start, summed over partitions: what
- * the log holds, consumed or not).
+ * the log holds, consumed or not), and per partition ("0=12,1=3") its log start and end offsets and size.
  */
 public final class ListTopicsCommand implements AdminCommand {
     private final TopicRegistry topics;
@@ -35,19 +36,26 @@ public final class ListTopicsCommand implements AdminCommand {
             rows.add(e.topic().map(topic -> {
                 long bytes = 0;
                 long messages = 0;
+                StringJoiner starts = new StringJoiner(",");
+                StringJoiner ends = new StringJoiner(",");
+                StringJoiner sizes = new StringJoiner(",");
                 for (Partition p : topic.partitions()) {
-                    bytes += p.sizeInBytes();
+                    long size = p.sizeInBytes();
+                    bytes += size;
                     messages += p.logEndOffset() - p.logStartOffset();
+                    starts.add(p.id() + "=" + p.logStartOffset());
+                    ends.add(p.id() + "=" + p.logEndOffset());
+                    sizes.add(p.id() + "=" + size);
                 }
                 return List.of(e.record().name(), AdminArgs.kindName(e.kind()), topic.partitions().size(),
                         e.record().retentionMs() >= 0 ? e.record().retentionMs() : defaultRetentionMs,
                         e.record().retentionBytes() >= 0 ? e.record().retentionBytes() : defaultRetentionBytes,
-                        bytes, messages);
+                        bytes, messages, starts.toString(), ends.toString(), sizes.toString());
             }));
         }
         return Future.join(rows).map(v -> {
             AdminResult result = AdminResult.of("name", "kind", "partitions", "retention.ms", "retention.bytes",
-                    "size.bytes", "messages");
+                    "size.bytes", "messages", "log.start.by.partition", "log.end.by.partition", "size.by.partition");
             for (Future<List<Object>> row : rows) {
                 if (row.succeeded()) { // a destination deleted meanwhile is left out
                     result = result.row(row.result().toArray());

@@ -18,8 +18,10 @@ import java.util.function.Supplier;
  *   <li>{@code GET /health/ready}: 200 {@code {"status":"UP"}} once the broker serves clients (see
  *       {@link io.heraldmq.server.Broker}), else 503 {@code {"status":"DOWN","reason":"..."}}.</li>
  * </ul>
- * It serves no data and changes nothing, so it needs no authentication; it binds {@code http.host} (127.0.0.1 by
- * default): expose it beyond the machine only where the figures (destination and user names) may be seen.
+ * These serve no data and change nothing, so they need no authentication; the web console
+ * ({@link io.heraldmq.server.console.Console}, unless {@code console.enabled = false}) shares the port and has its
+ * own login once users are configured. It binds {@code http.host} (127.0.0.1 by default): expose it beyond the
+ * machine only where the figures (destination and user names) may be seen.
  */
 public final class MonitoringServer {
     static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
@@ -43,7 +45,13 @@ public final class MonitoringServer {
 
     /** Binds; the future has the port (the one taken, for port 0). */
     public Future<Integer> listen(String host, int port) {
+        return listen(host, port, router -> { });
+    }
+
+    /** Binds, with more routes (the web console) added by {@code more}; the future has the port. */
+    public Future<Integer> listen(String host, int port, java.util.function.Consumer<Router> more) {
         Router router = Router.router(vertx);
+        more.accept(router);
         router.get("/metrics").handler(this::metrics);
         router.get("/health/live").handler(rc -> json(rc, 200, new JsonObject().put("status", "UP")));
         router.get("/health/ready").handler(this::ready);

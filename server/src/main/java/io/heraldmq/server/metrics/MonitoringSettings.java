@@ -6,7 +6,7 @@ import java.util.Set;
 
 /**
  * The monitoring part of {@link io.heraldmq.server.BrokerConfig}: the HTTP port ({@code /metrics},
- * {@code /health/live}, {@code /health/ready}), JMX and the bound on per-destination series. Immutable.
+ * {@code /health/live}, {@code /health/ready}, the web console), JMX and the bound on per-destination series. Immutable.
  *
  * @param httpHost          {@code http.host}: the address the monitoring port binds
  * @param httpPort          {@code http.port}: {@value #DEFAULT_HTTP_PORT} by default, 0 = any free port,
@@ -18,9 +18,10 @@ import java.util.Set;
  *                          exist at all
  * @param destinationsMax   {@code metrics.destinations.max}: at most this many destinations have series; later ones
  *                          have none and are counted in {@code heraldmq_metrics_destinations_dropped}
+ * @param consoleEnabled    {@code console.enabled}: the web console ({@code /console/}) on the monitoring port
  */
 public record MonitoringSettings(String httpHost, Integer httpPort, boolean jmxEnabled, boolean destinations,
-                                 int destinationsMax) {
+                                 int destinationsMax, boolean consoleEnabled) {
     public static final int DEFAULT_HTTP_PORT = 7441;
     public static final int DISABLED = -1;
     public static final String HTTP_HOST_KEY = "http.host";
@@ -28,9 +29,11 @@ public record MonitoringSettings(String httpHost, Integer httpPort, boolean jmxE
     public static final String JMX_ENABLED_KEY = "jmx.enabled";
     public static final String DESTINATIONS_KEY = "metrics.destinations";
     public static final String DESTINATIONS_MAX_KEY = "metrics.destinations.max";
+    public static final String CONSOLE_ENABLED_KEY = "console.enabled";
     public static final Set<String> KEYS = Set.of(HTTP_HOST_KEY, HTTP_PORT_KEY, JMX_ENABLED_KEY, DESTINATIONS_KEY,
-            DESTINATIONS_MAX_KEY);
-    public static final MonitoringSettings DEFAULTS = new MonitoringSettings("127.0.0.1", null, true, true, 1000);
+            DESTINATIONS_MAX_KEY, CONSOLE_ENABLED_KEY);
+    public static final MonitoringSettings DEFAULTS = new MonitoringSettings("127.0.0.1", null, true, true, 1000,
+            true);
 
     public MonitoringSettings {
         if (httpHost == null || httpHost.isBlank()) {
@@ -67,7 +70,8 @@ public record MonitoringSettings(String httpHost, Integer httpPort, boolean jmxE
                 port == null ? httpPort : Integer.valueOf((int) number(HTTP_PORT_KEY, port)),
                 bool(settings, JMX_ENABLED_KEY, jmxEnabled), bool(settings, DESTINATIONS_KEY, destinations),
                 settings.containsKey(DESTINATIONS_MAX_KEY)
-                        ? (int) number(DESTINATIONS_MAX_KEY, settings.get(DESTINATIONS_MAX_KEY)) : destinationsMax);
+                        ? (int) number(DESTINATIONS_MAX_KEY, settings.get(DESTINATIONS_MAX_KEY)) : destinationsMax,
+                bool(settings, CONSOLE_ENABLED_KEY, consoleEnabled));
     }
 
     private static long number(String key, Object v) {

@@ -1,0 +1,33 @@
+package io.heraldmq.server.console;
+
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.logging.Logger;
+
+/**
+ * Refuses (403) every POST whose form field {@value #FIELD} is not the session's CSRF token (a synchronizer token:
+ * a page of another site can make the browser send the cookie, but cannot read the token from our pages). Runs
+ * after {@link SessionGuard} and the body handler.
+ */
+final class CsrfGuard implements Handler<RoutingContext> {
+    static final String FIELD = "csrf";
+    private static final Logger LOG = Logger.getLogger(CsrfGuard.class.getName());
+
+    @Override
+    public void handle(RoutingContext rc) {
+        ConsoleSession session = rc.get(SessionGuard.SESSION);
+        String given = rc.request().getFormAttribute(FIELD);
+        if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
+                session.csrfToken().getBytes(StandardCharsets.UTF_8))) {
+            LOG.warning("console: POST " + rc.request().path() + " from " + rc.request().remoteAddress()
+                    + " refused: " + (given == null ? "no" : "a wrong") + " CSRF token");
+            ConsolePages.refuse(rc, session, new ConsoleRefusal(403, "the form's CSRF token is missing or wrong:"
+                    + " reload the page and try again"));
+            return;
+        }
+        rc.next();
+    }
+}
