@@ -29,15 +29,12 @@ import static org.awaitility.Awaitility.await;
  * 127.0.0.1 ({@code --nocluster}: no Hazelcast discovery).
  * <p>
  * The server can be killed and started again on the same root directory ({@code --rootdir}: its configuration,
- * deployments and transaction log) under the same instance name ({@code --name}: the transaction log is in
- * {@code <rootdir>/logs/<name>/tx}, and a random name would start a new one), with automatic recovery on, so the
- * restarted server completes the transactions its log holds.
+ * deployments and transaction log, {@code <rootdir>/logs/server/tx}), with automatic recovery on (the transaction
+ * service's {@code automatic-recovery}, off by default), so the restarted server completes the transactions its log
+ * holds as it starts.
  */
 final class PayaraMicro {
     private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(150);
-
-    /** The instance name, fixed across restarts: it names the transaction log's directory. */
-    private static final String NAME = "ra-it";
 
     private final Path dir;
     private final int httpPort;
@@ -48,6 +45,10 @@ final class PayaraMicro {
     PayaraMicro(Path dir, int httpPort) {
         this.dir = dir;
         this.httpPort = httpPort;
+    }
+
+    Path rootDir() {
+        return dir.resolve("root");
     }
 
     Path log() {
@@ -84,8 +85,8 @@ final class PayaraMicro {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
-                "--nocluster", "--port", Integer.toString(httpPort), "--name", NAME,
-                "--rootdir", dir.resolve("root").toString()));
+                "--nocluster", "--port", Integer.toString(httpPort),
+                "--rootdir", rootDir().toString()));
         if (!postBootCommands.isEmpty()) {
             Path commands = dir.resolve("post-boot.asadmin");
             Files.write(commands, postBootCommands);

@@ -28,7 +28,6 @@ import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
 import java.lang.reflect.Method;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.List;
@@ -48,8 +47,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * RaPayaraIT runs the same in a real server; this one counts the transactions, which a server does not show.
  */
 class RaInboundIT {
-    private static final AtomicInteger XIDS = new AtomicInteger();
-
     @RegisterExtension
     final BrokerExtension broker = new BrokerExtension();
 
@@ -146,7 +143,7 @@ class RaInboundIT {
         @Override
         public void beforeDelivery(Method method) throws jakarta.resource.ResourceException {
             transactions.incrementAndGet();
-            xid = xid();
+            xid = TestXids.next("ra-inbound");
             try {
                 xa.start(xid, XAResource.TMNOFLAGS);
             } catch (XAException e) {
@@ -176,26 +173,6 @@ class RaInboundIT {
         @Override
         public void release() {
         }
-    }
-
-    private static Xid xid() {
-        byte[] g = ("ra-inbound-" + XIDS.incrementAndGet()).getBytes(StandardCharsets.UTF_8);
-        return new Xid() {
-            @Override
-            public int getFormatId() {
-                return 4243;
-            }
-
-            @Override
-            public byte[] getGlobalTransactionId() {
-                return g;
-            }
-
-            @Override
-            public byte[] getBranchQualifier() {
-                return new byte[] {1};
-            }
-        };
     }
 
     /** What the server gives the adapter at start: a WorkManager on a thread pool and a timer. */

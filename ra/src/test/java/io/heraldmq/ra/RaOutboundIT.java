@@ -24,11 +24,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,8 +41,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * local and XA transactions, connection events), against a real broker; RaPayaraIT runs it in a real server.
  */
 class RaOutboundIT {
-    private static final AtomicInteger XIDS = new AtomicInteger();
-
     @RegisterExtension
     final BrokerExtension broker = new BrokerExtension();
 
@@ -104,7 +100,7 @@ class RaOutboundIT {
         ManagedConnection mc = mcf("").createManagedConnection(null, null);
         try {
             XAResource xa = mc.getXAResource();
-            Xid xid = xid();
+            Xid xid = TestXids.next("ra-outbound");
             xa.start(xid, XAResource.TMNOFLAGS);
             send(mc, "ra.xa", "in branch");
             xa.end(xid, XAResource.TMSUCCESS);
@@ -130,7 +126,7 @@ class RaOutboundIT {
         List<Integer> events = new CopyOnWriteArrayList<>();
         mc.addConnectionEventListener(new Events(events));
         XAResource xa = mc.getXAResource();
-        Xid xid = xid();
+        Xid xid = TestXids.next("ra-outbound");
         xa.start(xid, XAResource.TMNOFLAGS);
         send(mc, "ra.crash", "prepared");
         xa.end(xid, XAResource.TMSUCCESS);
@@ -155,7 +151,7 @@ class RaOutboundIT {
         mc.addConnectionEventListener(new Events(events));
         try {
             XAResource xa = mc.getXAResource();
-            Xid xid = xid();
+            Xid xid = TestXids.next("ra-outbound");
             xa.start(xid, XAResource.TMNOFLAGS);
             HeraldQueueAdminObject queue = new HeraldQueueAdminObject();
             queue.setName("ra.context");
@@ -221,26 +217,6 @@ class RaOutboundIT {
             assertEquals(7, m.getIntProperty("n"));
             assertThrows(jakarta.jms.IllegalStateException.class, () -> c.setClientID("x"));
         }
-    }
-
-    private static Xid xid() {
-        byte[] g = ("ra-outbound-" + XIDS.incrementAndGet()).getBytes(StandardCharsets.UTF_8);
-        return new Xid() {
-            @Override
-            public int getFormatId() {
-                return 4242;
-            }
-
-            @Override
-            public byte[] getGlobalTransactionId() {
-                return g;
-            }
-
-            @Override
-            public byte[] getBranchQualifier() {
-                return new byte[] {1};
-            }
-        };
     }
 
     private record Events(List<Integer> seen) implements ConnectionEventListener {
