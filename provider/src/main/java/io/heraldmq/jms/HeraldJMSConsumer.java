@@ -11,7 +11,7 @@ import static io.heraldmq.jms.JmsRuntimeExceptions.run;
 public class HeraldJMSConsumer implements JMSConsumer {
     private final HeraldMessageConsumer consumer;
 
-    HeraldJMSConsumer(HeraldMessageConsumer consumer) {
+    protected HeraldJMSConsumer(HeraldMessageConsumer consumer) {
         this.consumer = consumer;
     }
 

@@ -8,6 +8,7 @@ import io.heraldmq.jms.message.HeraldStreamMessage;
 import io.heraldmq.jms.message.HeraldTextMessage;
 import jakarta.jms.BytesMessage;
 import jakarta.jms.CompletionListener;
+import jakarta.jms.Connection;
 import jakarta.jms.ConnectionMetaData;
 import jakarta.jms.Destination;
 import jakarta.jms.ExceptionListener;
@@ -20,6 +21,7 @@ import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.MapMessage;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
 import jakarta.jms.ObjectMessage;
 import jakarta.jms.Queue;
 import jakarta.jms.QueueBrowser;
@@ -41,24 +43,43 @@ import static io.heraldmq.jms.JmsRuntimeExceptions.run;
  * that {@link #setClientID} can still be called right after the context is created. Checked exceptions of the
  * classic objects become the matching {@link JMSRuntimeException}s.
  * <p>
+ * A context may also stand on a connection lent to it ({@link #HeraldJMSContext(Connection, int)}), such as a
+ * resource adapter's pooled connection handle.
+ * <p>
  * Like a session, a context is for one thread at a time.
  */
 public class HeraldJMSContext implements JMSContext {
     /** The context whose CompletionListener is running on this thread, if any. */
     private static final ThreadLocal<HeraldJMSContext> COMPLETING = new ThreadLocal<>();
 
+    /** The connection this context shares with the contexts it made; null for a lent connection. */
     private final ContextConnection shared;
-    private final HeraldConnection connection;
+    private final Connection connection;
     private final int sessionMode;
     private final Object lock = new Object();
-    private HeraldSession session;
-    private HeraldMessageProducer producer;
+    private Session session;
+    private MessageProducer producer;
     private volatile boolean autoStart = true;
     private volatile boolean closed;
 
     HeraldJMSContext(ContextConnection shared, int sessionMode) {
         this.shared = shared;
         this.connection = shared.connection();
+        this.sessionMode = sessionMode;
+    }
+
+    /**
+     * A context over a connection someone else owns and lends it, such as an application server's pooled connection
+     * handle: its session is the connection's {@code createSession(sessionMode)}, made at first use, whose producers
+     * and consumers must be this provider's (a handle passing on a HeraldMQ session's is); closing the context
+     * closes that session and then the connection (a handle goes back to its pool); {@link #createContext} throws,
+     * since the connection is not this context's to share. What the connection or session refuses, the context
+     * refuses with the runtime twin of their exception, so the lender's rules are the context's.
+     */
+    protected HeraldJMSContext(Connection lent, int sessionMode) {
+        checkSessionMode(sessionMode);
+        this.shared = null;
+        this.connection = lent;
         this.sessionMode = sessionMode;
     }
 
@@ -87,7 +108,7 @@ public class HeraldJMSContext implements JMSContext {
     }
 
     /** The session, created at first use. */
-    HeraldSession session() {
+    Session session() {
         synchronized (lock) {
             checkClosed();
             if (session == null) {
@@ -98,20 +119,21 @@ public class HeraldJMSContext implements JMSContext {
     }
 
     /** The session of a new context; an XA context has its own kind. */
-    HeraldSession newSession() throws JMSException {
-        return (HeraldSession) connection.createSession(sessionMode);
+    Session newSession() throws JMSException {
+        return connection.createSession(sessionMode);
     }
 
+    /** The provider's own connection (not for a context over a lent one). */
     HeraldConnection connection() {
-        return connection;
+        return (HeraldConnection) connection;
     }
 
     /** Every JMSProducer of a context sends through one anonymous classic producer, as they share the session. */
-    HeraldMessageProducer producer() {
-        HeraldSession s = session();
+    MessageProducer producer() {
+        Session s = session();
         synchronized (lock) {
             if (producer == null) {
-                producer = (HeraldMessageProducer) call(() -> s.createProducer(null));
+                producer = call(() -> s.createProducer(null));
             }
             return producer;
         }
@@ -152,11 +174,11 @@ public class HeraldJMSContext implements JMSContext {
     }
 
     private boolean onOwnListenerThread() {
-        HeraldSession s;
+        Session s;
         synchronized (lock) {
             s = session;
         }
-        return s != null && s.onListenerThread();
+        return s instanceof HeraldSession hs && hs.onListenerThread();
     }
 
     // ---- contexts, connection ----
@@ -165,6 +187,10 @@ public class HeraldJMSContext implements JMSContext {
     public JMSContext createContext(int sessionMode) {
         checkClosed();
         checkSessionMode(sessionMode);
+        if (shared == null) {
+            throw new IllegalStateRuntimeException("this context's connection is lent to it and cannot be shared"
+                    + " with another context; create another from the connection factory");
+        }
         if (!shared.acquire()) {
             throw new IllegalStateRuntimeException("the connection is closed");
         }
@@ -244,7 +270,7 @@ public class HeraldJMSContext implements JMSContext {
         if (onOwnListenerThread()) {
             throw new IllegalStateRuntimeException("a MessageListener must not close its own JMSContext");
         }
-        HeraldSession s;
+        Session s;
         synchronized (lock) {
             if (closed) {
                 return;
@@ -257,7 +283,7 @@ public class HeraldJMSContext implements JMSContext {
                 run(s::close);
             }
         } finally {
-            run(shared::release);
+            run(shared != null ? shared::release : connection::close);
         }
     }
 
@@ -330,33 +356,36 @@ public class HeraldJMSContext implements JMSContext {
     @Override
     public void commit() {
         notInCompletionListener("commit");
-        HeraldSession s = session();
+        Session s = session();
         run(s::commit);
     }
 
     @Override
     public void rollback() {
         notInCompletionListener("rollback");
-        HeraldSession s = session();
+        Session s = session();
         run(s::rollback);
     }
 
     @Override
     public void recover() {
-        HeraldSession s = session();
+        Session s = session();
         run(s::recover);
     }
 
-    /** CLIENT_ACKNOWLEDGE: acknowledges every message consumed through this context; other modes: nothing. */
+    /**
+     * CLIENT_ACKNOWLEDGE: acknowledges every message consumed through this context; other modes, and a lent
+     * connection's session (its lender acknowledges), nothing.
+     */
     @Override
     public void acknowledge() {
         checkClosed();
-        HeraldSession s;
+        Session s;
         synchronized (lock) {
             s = session;
         }
-        if (s != null && sessionMode == Session.CLIENT_ACKNOWLEDGE) {
-            run(s::acknowledgeAll);
+        if (s instanceof HeraldSession hs && sessionMode == Session.CLIENT_ACKNOWLEDGE) {
+            run(hs::acknowledgeAll);
         }
     }
 
@@ -369,76 +398,81 @@ public class HeraldJMSContext implements JMSContext {
     // ---- consumers (autoStart starts the connection) ----
 
     private JMSConsumer consumer(JmsRuntimeExceptions.JmsCall<MessageConsumer> create) {
-        HeraldJMSConsumer c = new HeraldJMSConsumer((HeraldMessageConsumer) call(create));
+        JMSConsumer c = newConsumer((HeraldMessageConsumer) call(create));
         if (autoStart) {
             run(connection::start);
         }
         return c;
     }
 
+    /** The simplified API's consumer around a classic one of this context's session. */
+    protected JMSConsumer newConsumer(HeraldMessageConsumer consumer) {
+        return new HeraldJMSConsumer(consumer);
+    }
+
     @Override
     public JMSConsumer createConsumer(Destination destination) {
-        HeraldSession s = session();
+        Session s = session();
         return consumer(() -> s.createConsumer(destination));
     }
 
     @Override
     public JMSConsumer createConsumer(Destination destination, String messageSelector) {
-        HeraldSession s = session();
+        Session s = session();
         return consumer(() -> s.createConsumer(destination, messageSelector));
     }
 
     @Override
     public JMSConsumer createConsumer(Destination destination, String messageSelector, boolean noLocal) {
-        HeraldSession s = session();
+        Session s = session();
         return consumer(() -> s.createConsumer(destination, messageSelector, noLocal));
     }
 
     @Override
     public JMSConsumer createDurableConsumer(Topic topic, String name) {
-        HeraldSession s = session();
+        Session s = session();
         return consumer(() -> s.createDurableConsumer(topic, name));
     }
 
     @Override
     public JMSConsumer createDurableConsumer(Topic topic, String name, String messageSelector, boolean noLocal) {
-        HeraldSession s = session();
+        Session s = session();
         return consumer(() -> s.createDurableConsumer(topic, name, messageSelector, noLocal));
     }
 
     @Override
     public JMSConsumer createSharedDurableConsumer(Topic topic, String name) {
-        HeraldSession s = session();
+        Session s = session();
         return consumer(() -> s.createSharedDurableConsumer(topic, name));
     }
 
     @Override
     public JMSConsumer createSharedDurableConsumer(Topic topic, String name, String messageSelector) {
-        HeraldSession s = session();
+        Session s = session();
         return consumer(() -> s.createSharedDurableConsumer(topic, name, messageSelector));
     }
 
     @Override
     public JMSConsumer createSharedConsumer(Topic topic, String sharedSubscriptionName) {
-        HeraldSession s = session();
+        Session s = session();
         return consumer(() -> s.createSharedConsumer(topic, sharedSubscriptionName));
     }
 
     @Override
     public JMSConsumer createSharedConsumer(Topic topic, String sharedSubscriptionName, String messageSelector) {
-        HeraldSession s = session();
+        Session s = session();
         return consumer(() -> s.createSharedConsumer(topic, sharedSubscriptionName, messageSelector));
     }
 
     @Override
     public QueueBrowser createBrowser(Queue queue) {
-        HeraldSession s = session();
+        Session s = session();
         return call(() -> s.createBrowser(queue));
     }
 
     @Override
     public QueueBrowser createBrowser(Queue queue, String messageSelector) {
-        HeraldSession s = session();
+        Session s = session();
         return call(() -> s.createBrowser(queue, messageSelector));
     }
 
@@ -446,31 +480,31 @@ public class HeraldJMSContext implements JMSContext {
 
     @Override
     public Queue createQueue(String queueName) {
-        HeraldSession s = session();
+        Session s = session();
         return call(() -> s.createQueue(queueName));
     }
 
     @Override
     public Topic createTopic(String topicName) {
-        HeraldSession s = session();
+        Session s = session();
         return call(() -> s.createTopic(topicName));
     }
 
     @Override
     public TemporaryQueue createTemporaryQueue() {
-        HeraldSession s = session();
+        Session s = session();
         return call(s::createTemporaryQueue);
     }
 
     @Override
     public TemporaryTopic createTemporaryTopic() {
-        HeraldSession s = session();
+        Session s = session();
         return call(s::createTemporaryTopic);
     }
 
     @Override
     public void unsubscribe(String name) {
-        HeraldSession s = session();
+        Session s = session();
         run(() -> s.unsubscribe(name));
     }
 }

@@ -14,6 +14,7 @@ import jakarta.jms.JMSProducer;
 import jakarta.jms.JMSRuntimeException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageFormatRuntimeException;
+import jakarta.jms.MessageProducer;
 
 import java.io.Serializable;
 import java.util.AbstractSet;
@@ -46,7 +47,7 @@ public class HeraldJMSProducer implements JMSProducer {
     private long deliveryDelay = Message.DEFAULT_DELIVERY_DELAY;
     private CompletionListener completionListener;
 
-    HeraldJMSProducer(HeraldJMSContext context) {
+    protected HeraldJMSProducer(HeraldJMSContext context) {
         this.context = context;
     }
 
@@ -63,7 +64,7 @@ public class HeraldJMSProducer implements JMSProducer {
         context.checkClosed();
         run(() -> {
             applyTo(message);
-            HeraldMessageProducer p = context.producer();
+            MessageProducer p = context.producer();
             p.setDisableMessageID(disableMessageID);
             p.setDisableMessageTimestamp(disableMessageTimestamp);
             p.setDeliveryDelay(deliveryDelay);

@@ -367,35 +367,14 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
      * @param bodyType  for receiveBody, the type the body must be assignable to; null for receive
      */
     private Message take(long timeoutMs, Class<?> bodyType) throws JMSException {
-        checkClosed();
-        if (listener != null) {
-            throw new IllegalStateException("this consumer has a message listener; it cannot also receive");
-        }
-        if (brokerGone && bufferEmpty()) {
-            // A receive that was waiting when the connection dropped returns null; a new one says why nothing comes.
-            throw new JMSException("the connection to the broker is lost; no more messages can arrive");
-        }
-        long deadline = timeoutMs > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs) : 0;
+        checkReceivable();
+        long deadline = deadline(timeoutMs);
         while (true) {
             Delivery d;
             boolean drained;
             lock.lock();
             try {
-                while (!closed && !brokerGone && (buffer.isEmpty() || !connection.isStarted())) {
-                    if (timeoutMs == 0) {
-                        return null;
-                    }
-                    if (timeoutMs < 0) {
-                        changed.await();
-                    } else {
-                        long left = deadline - System.nanoTime();
-                        if (left <= 0) {
-                            return null;
-                        }
-                        changed.awaitNanos(left);
-                    }
-                }
-                if (closed || brokerGone && buffer.isEmpty()) {
+                if (!awaitDelivery(timeoutMs, deadline)) {
                     return null;
                 }
                 d = buffer.poll();
@@ -430,6 +409,72 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
                 return m;
             }
         }
+    }
+
+    /**
+     * Waits until this consumer has a message to give, without taking it: the next {@code receiveNoWait} gets it
+     * (unless it expired meanwhile), and waiting neither acknowledges it nor ties it to a transaction. For a receiver
+     * that must begin a transaction before it takes a message, and should not begin one while there is none (the
+     * resource adapter's transacted delivery).
+     *
+     * @param timeoutMs the longest wait, in milliseconds; 0 = do not wait
+     * @return true if a message is buffered and the connection started; false on timeout, on close, or when the
+     *         connection was lost while waiting (the next call then throws)
+     * @throws JMSException as {@code receive} would: the consumer is closed or has a message listener, or the
+     *                      connection is lost with nothing buffered
+     */
+    public boolean awaitMessage(long timeoutMs) throws JMSException {
+        checkReceivable();
+        long wait = Math.max(0, timeoutMs);
+        long deadline = deadline(wait);
+        lock.lock();
+        try {
+            return awaitDelivery(wait, deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw JmsExceptions.of(e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void checkReceivable() throws JMSException {
+        checkClosed();
+        if (listener != null) {
+            throw new IllegalStateException("this consumer has a message listener; it cannot also receive");
+        }
+        if (brokerGone && bufferEmpty()) {
+            // A receive that was waiting when the connection dropped returns null; a new one says why nothing comes.
+            throw new JMSException("the connection to the broker is lost; no more messages can arrive");
+        }
+    }
+
+    private static long deadline(long timeoutMs) {
+        return timeoutMs > 0 ? System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs) : 0;
+    }
+
+    /**
+     * Under {@link #lock}: waits until a delivery is buffered and the connection started.
+     *
+     * @param timeoutMs -1 = wait forever, 0 = do not wait
+     * @return false on timeout, on close, or when the broker is gone and nothing is buffered
+     */
+    private boolean awaitDelivery(long timeoutMs, long deadline) throws InterruptedException {
+        while (!closed && !brokerGone && (buffer.isEmpty() || !connection.isStarted())) {
+            if (timeoutMs == 0) {
+                return false;
+            }
+            if (timeoutMs < 0) {
+                changed.await();
+            } else {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                changed.awaitNanos(left);
+            }
+        }
+        return !closed && !buffer.isEmpty();
     }
 
     private boolean bufferEmpty() {

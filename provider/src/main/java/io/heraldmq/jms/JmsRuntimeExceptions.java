@@ -25,9 +25,10 @@ import jakarta.jms.TransactionRolledBackRuntimeException;
 
 /**
  * The simplified API throws unchecked exceptions: each checked {@link JMSException} of the classic objects it wraps
- * becomes the {@link JMSRuntimeException} subclass of the same name, keeping message, error code and cause.
+ * becomes the {@link JMSRuntimeException} subclass of the same name, keeping message, error code and cause. Public
+ * for the resource adapter's JMSContext, which throws the same.
  */
-final class JmsRuntimeExceptions {
+public final class JmsRuntimeExceptions {
     private JmsRuntimeExceptions() {
     }
 
@@ -43,7 +44,7 @@ final class JmsRuntimeExceptions {
         void run() throws JMSException;
     }
 
-    static JMSRuntimeException of(JMSException e) {
+    public static JMSRuntimeException of(JMSException e) {
         String m = e.getMessage();
         String code = e.getErrorCode();
         if (e instanceof IllegalStateException) {

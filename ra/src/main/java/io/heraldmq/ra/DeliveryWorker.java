@@ -1,8 +1,8 @@
 package io.heraldmq.ra;
 
+import io.heraldmq.jms.HeraldMessageConsumer;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
-import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageListener;
 import jakarta.jms.Session;
 import jakarta.resource.ResourceException;
@@ -18,25 +18,30 @@ import java.util.logging.Logger;
  * One session of an activation, delivering its consumer's messages to its endpoint, one at a time, on a
  * WorkManager thread until stopped.
  * <p>
- * Transacted delivery (at-least-once, exactly once with the container's two-phase commit): {@code beforeDelivery}
- * (the container begins a transaction and enlists the session's XAResource), {@code receive} inside it (the message
+ * Transacted delivery (at-least-once, exactly once with the container's two-phase commit): wait until the consumer
+ * has a message ({@link HeraldMessageConsumer#awaitMessage}, which takes nothing), then {@code beforeDelivery} (the
+ * container begins a transaction and enlists the session's XAResource), {@code receiveNoWait} inside it (the message
  * is held for the branch, not acknowledged), {@code onMessage}, {@code afterDelivery} (the container commits, which
- * consumes the message together with the bean's other work, or rolls back, which gives it back to the broker). A
- * receive that times out ends an empty transaction, which costs no broker round trip (the branch is read-only).
+ * consumes the message together with the bean's other work, or rolls back, which gives it back to the broker).
+ * Invariant: a message leaves the consumer's buffer only inside a transaction, so waiting outside one neither
+ * acknowledges nor loses anything; an idle session begins no transaction. Each session has its own consumer and
+ * buffer, so nothing else takes the message between the wait and the receive; should it be gone all the same
+ * (expired, or the connection failed over), the receive finds nothing and the transaction is empty, which costs no
+ * broker round trip (the branch is read-only).
  * <p>
  * Non-transacted delivery: receive, {@code onMessage}, then acknowledge; a bean that threw gets the message again
  * ({@code recover}), counted, so the destination's delivery limit dead-letters a message that always fails.
  */
 final class DeliveryWorker implements Work {
     private static final Logger LOG = Logger.getLogger(DeliveryWorker.class.getName());
-    /** How long an idle receive waits; also how long stopping may wait for a receive to notice. */
+    /** How long an idle wait or receive lasts; also how long stopping may wait for it to notice. */
     private static final long RECEIVE_TIMEOUT_MS = 1_000;
     private static final long STOP_WAIT_S = 30;
 
     private final HeraldActivation activation;
     private final int generation;
     private final Session session;
-    private final MessageConsumer consumer;
+    private final HeraldMessageConsumer consumer;
     private final MessageEndpoint endpoint;
     private final boolean transacted;
     private final CountDownLatch ended = new CountDownLatch(1);
@@ -44,7 +49,7 @@ final class DeliveryWorker implements Work {
     private volatile boolean started;
     private volatile boolean stopped;
 
-    DeliveryWorker(HeraldActivation activation, int generation, Session session, MessageConsumer consumer,
+    DeliveryWorker(HeraldActivation activation, int generation, Session session, HeraldMessageConsumer consumer,
                    MessageEndpoint endpoint, boolean transacted) {
         this.activation = activation;
         this.generation = generation;
@@ -76,9 +81,12 @@ final class DeliveryWorker implements Work {
     }
 
     private void deliverTransacted() throws JMSException, ResourceException, NoSuchMethodException {
+        if (!consumer.awaitMessage(RECEIVE_TIMEOUT_MS)) {
+            return;
+        }
         endpoint.beforeDelivery(HeraldActivation.ON_MESSAGE);
         try {
-            Message m = consumer.receive(RECEIVE_TIMEOUT_MS);
+            Message m = consumer.receiveNoWait();
             if (m != null) {
                 try {
                     ((MessageListener) endpoint).onMessage(m);

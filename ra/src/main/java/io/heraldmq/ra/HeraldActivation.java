@@ -1,5 +1,6 @@
 package io.heraldmq.ra;
 
+import io.heraldmq.jms.HeraldMessageConsumer;
 import io.heraldmq.jms.HeraldXAConnectionFactory;
 import jakarta.jms.Connection;
 import jakarta.jms.Destination;
@@ -132,7 +133,7 @@ final class HeraldActivation {
                     session = c.createSession(false, Session.CLIENT_ACKNOWLEDGE);
                     endpoint = factory.createEndpoint(null);
                 }
-                MessageConsumer consumer = consumer(session, destination);
+                HeraldMessageConsumer consumer = consumer(session, destination);
                 workers.add(new DeliveryWorker(this, gen, session, consumer, endpoint, transacted));
             }
             c.start();
@@ -168,7 +169,12 @@ final class HeraldActivation {
         }
     }
 
-    private MessageConsumer consumer(Session s, Destination d) throws JMSException {
+    /** The provider's consumer (a session of its connection makes no other), for its wait without receiving. */
+    private HeraldMessageConsumer consumer(Session s, Destination d) throws JMSException {
+        return (HeraldMessageConsumer) createConsumer(s, d);
+    }
+
+    private MessageConsumer createConsumer(Session s, Destination d) throws JMSException {
         String selector = HeraldActivationSpec.blank(spec.getMessageSelector()) ? null : spec.getMessageSelector();
         if (d instanceof Queue || !(d instanceof Topic topic)) {
             return s.createConsumer(d, selector);

@@ -1,5 +1,6 @@
 package io.heraldmq.ra;
 
+import io.heraldmq.jms.JmsRuntimeExceptions;
 import jakarta.jms.Connection;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSException;
@@ -90,7 +91,7 @@ final class HeraldRaConnectionFactory implements QueueConnectionFactory, TopicCo
         try {
             return new RaJMSContext(allocate(userName, password));
         } catch (JMSException e) {
-            throw RaJMSContext.runtime(e);
+            throw JmsRuntimeExceptions.of(e);
         }
     }
 

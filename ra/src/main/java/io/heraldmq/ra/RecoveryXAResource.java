@@ -79,7 +79,11 @@ final class RecoveryXAResource implements XAResource {
 
     @Override
     public Xid[] recover(int flag) throws XAException {
-        return call(r -> r.recover(flag));
+        Xid[] prepared = call(r -> r.recover(flag));
+        if ((flag & TMSTARTRSCAN) != 0) {
+            LOG.info("HeraldMQ recovery scan of " + url + ": " + prepared.length + " prepared branch(es)");
+        }
+        return prepared;
     }
 
     @Override
@@ -88,6 +92,7 @@ final class RecoveryXAResource implements XAResource {
             r.commit(xid, onePhase);
             return null;
         });
+        LOG.info("HeraldMQ XA branch " + xid + " committed through the recovery connection to " + url);
     }
 
     @Override
@@ -96,6 +101,7 @@ final class RecoveryXAResource implements XAResource {
             r.rollback(xid);
             return null;
         });
+        LOG.info("HeraldMQ XA branch " + xid + " rolled back through the recovery connection to " + url);
     }
 
     @Override

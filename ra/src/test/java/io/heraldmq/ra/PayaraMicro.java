@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.jar.JarEntry;
@@ -26,6 +27,11 @@ import static org.awaitility.Awaitility.await;
  * the client's reconnection, has to complete a prepared branch, and the beans' activations have to connect again
  * by themselves. It needs no network beyond
  * 127.0.0.1 ({@code --nocluster}: no Hazelcast discovery).
+ * <p>
+ * The server can be killed and started again on the same root directory ({@code --rootdir}: its configuration,
+ * deployments and transaction log, {@code <rootdir>/logs/server/tx}), with automatic recovery on (the transaction
+ * service's {@code automatic-recovery}, off by default), so the restarted server completes the transactions its log
+ * holds as it starts.
  */
 final class PayaraMicro {
     private static final Duration BOOT_TIMEOUT = Duration.ofSeconds(150);
@@ -41,33 +47,58 @@ final class PayaraMicro {
         this.httpPort = httpPort;
     }
 
+    Path rootDir() {
+        return dir.resolve("root");
+    }
+
     Path log() {
         return dir.resolve("payara.log");
     }
 
     /** Boots the server with the RAR and the test application; returns once it says it is ready. */
     void start(String brokerUrl) throws IOException {
+        boot(postBootCommands(brokerUrl));
+    }
+
+    /** Boots the server again after {@link #kill}: configuration, deployments and transaction log as it left them. */
+    void restart() throws IOException {
+        boot(List.of());
+    }
+
+    private List<String> postBootCommands(String brokerUrl) throws IOException {
         Path rar = Path.of(System.getProperty("heraldmq.rar", "target/heraldmq-ra.rar")).toAbsolutePath();
-        Path jar = Path.of(System.getProperty("payara.micro.jar"));
         Path war = buildWar(dir.resolve("ra-app.war"));
         String url = escape(brokerUrl + "?reconnectTimeoutMs=0");
-        Path commands = dir.resolve("post-boot.asadmin");
-        Files.write(commands, List.of(
+        return List.of(
+                "set configs.config.server-config.transaction-service.automatic-recovery=true",
                 "create-resource-adapter-config --property connectionURL=" + url + " heraldmq-ra",
                 "deploy --name heraldmq-ra " + rar,
                 "create-connector-connection-pool --raname heraldmq-ra --connectiondefinition"
                         + " jakarta.jms.ConnectionFactory --transactionsupport XATransaction --steadypoolsize 0"
                         + " --property connectionURL=" + url + " heraldmq-pool",
                 "create-connector-resource --poolname heraldmq-pool jms/heraldCF",
-                "deploy --name ra-app --contextroot ra-app " + war));
-        process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "deploy --name ra-app --contextroot ra-app " + war);
+    }
+
+    private void boot(List<String> postBootCommands) throws IOException {
+        Path jar = Path.of(System.getProperty("payara.micro.jar"));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
                 "--nocluster", "--port", Integer.toString(httpPort),
-                "--rootdir", dir.resolve("root").toString(), "--postbootcommandfile", commands.toString())
-                .redirectErrorStream(true).redirectOutput(log().toFile()).start();
+                "--rootdir", rootDir().toString()));
+        if (!postBootCommands.isEmpty()) {
+            Path commands = dir.resolve("post-boot.asadmin");
+            Files.write(commands, postBootCommands);
+            command.addAll(List.of("--postbootcommandfile", commands.toString()));
+        }
+        long from = Files.exists(log()) ? Files.size(log()) : 0;
+        process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log().toFile())).start();
         Process p = process;
         await("Payara Micro ready").atMost(BOOT_TIMEOUT).pollInterval(Duration.ofMillis(250)).until(() -> {
-            String out = Files.readString(log(), StandardCharsets.UTF_8);
+            byte[] all = Files.readAllBytes(log());
+            String out = new String(all, (int) from, all.length - (int) from, StandardCharsets.UTF_8);
             if (!p.isAlive()) {
                 throw new AssertionError("Payara Micro exited with " + p.exitValue() + ":\n" + out);
             }
@@ -115,6 +146,12 @@ final class PayaraMicro {
     private HttpRequest request(String pathAndQuery) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/ra-app/t/" + pathAndQuery))
                 .timeout(Duration.ofSeconds(150)).GET().build();
+    }
+
+    /** SIGKILL, as a crash. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
     }
 
     void stop() throws InterruptedException {

@@ -2,14 +2,18 @@ package io.heraldmq.ra;
 
 import io.heraldmq.jms.HeraldConnectionFactory;
 import io.heraldmq.server.junit.BrokerExtension;
+import jakarta.jms.CompletionListener;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
+import jakarta.jms.IllegalStateRuntimeException;
+import jakarta.jms.JMSConsumer;
 import jakarta.jms.JMSContext;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import jakarta.jms.TransactionInProgressException;
+import jakarta.jms.TransactionInProgressRuntimeException;
 import jakarta.resource.spi.ConnectionEvent;
 import jakarta.resource.spi.ConnectionEventListener;
 import jakarta.resource.spi.LocalTransaction;
@@ -20,11 +24,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -39,8 +41,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * local and XA transactions, connection events), against a real broker; RaPayaraIT runs it in a real server.
  */
 class RaOutboundIT {
-    private static final AtomicInteger XIDS = new AtomicInteger();
-
     @RegisterExtension
     final BrokerExtension broker = new BrokerExtension();
 
@@ -100,7 +100,7 @@ class RaOutboundIT {
         ManagedConnection mc = mcf("").createManagedConnection(null, null);
         try {
             XAResource xa = mc.getXAResource();
-            Xid xid = xid();
+            Xid xid = TestXids.next("ra-outbound");
             xa.start(xid, XAResource.TMNOFLAGS);
             send(mc, "ra.xa", "in branch");
             xa.end(xid, XAResource.TMSUCCESS);
@@ -126,7 +126,7 @@ class RaOutboundIT {
         List<Integer> events = new CopyOnWriteArrayList<>();
         mc.addConnectionEventListener(new Events(events));
         XAResource xa = mc.getXAResource();
-        Xid xid = xid();
+        Xid xid = TestXids.next("ra-outbound");
         xa.start(xid, XAResource.TMNOFLAGS);
         send(mc, "ra.crash", "prepared");
         xa.end(xid, XAResource.TMSUCCESS);
@@ -138,6 +138,54 @@ class RaOutboundIT {
         mc.destroy();
         xa.commit(xid, false);
         assertEquals(List.of("prepared"), drain("ra.crash", 1));
+    }
+
+    /**
+     * The JMSContext over a pooled handle: the provider's context, with the container's rules (Jakarta Messaging 3.1,
+     * 12.2); its sends belong to the XA branch, and closing it gives the connection back to the pool.
+     */
+    @Test
+    void aContextOfThePoolSendsInTheBranchAndKeepsTheContainersRules() throws Exception {
+        ManagedConnection mc = mcf("").createManagedConnection(null, null);
+        List<Integer> events = new CopyOnWriteArrayList<>();
+        mc.addConnectionEventListener(new Events(events));
+        try {
+            XAResource xa = mc.getXAResource();
+            Xid xid = TestXids.next("ra-outbound");
+            xa.start(xid, XAResource.TMNOFLAGS);
+            HeraldQueueAdminObject queue = new HeraldQueueAdminObject();
+            queue.setName("ra.context");
+            try (JMSContext context = new RaJMSContext((HeraldConnectionHandle) mc.getConnection(null, null))) {
+                assertTrue(context.getTransacted());
+                context.createProducer().setProperty("n", 7).send(queue, "in branch");
+                assertThrows(IllegalStateRuntimeException.class, () -> context.setClientID("x"));
+                assertThrows(IllegalStateRuntimeException.class, () -> context.setExceptionListener(e -> { }));
+                assertThrows(IllegalStateRuntimeException.class, context::stop);
+                assertThrows(IllegalStateRuntimeException.class,
+                        () -> context.createContext(JMSContext.AUTO_ACKNOWLEDGE));
+                assertThrows(IllegalStateRuntimeException.class, () -> context.createProducer().setAsync(
+                        new CompletionListener() {
+                            @Override
+                            public void onCompletion(Message message) {
+                            }
+
+                            @Override
+                            public void onException(Message message, Exception exception) {
+                            }
+                        }));
+                assertThrows(TransactionInProgressRuntimeException.class, context::commit);
+                JMSConsumer consumer = context.createConsumer(context.createQueue("ra.context.other"));
+                assertThrows(IllegalStateRuntimeException.class, () -> consumer.setMessageListener(m -> { }));
+                assertNull(consumer.receiveNoWait());
+            }
+            assertTrue(events.contains(ConnectionEvent.CONNECTION_CLOSED), "back to the pool");
+            xa.end(xid, XAResource.TMSUCCESS);
+            assertEquals(List.of(), drain("ra.context", 0), "the branch's send waits for its commit");
+            xa.commit(xid, true);
+            assertEquals(List.of("in branch"), drain("ra.context", 1));
+        } finally {
+            mc.destroy();
+        }
     }
 
     @Test
@@ -169,26 +217,6 @@ class RaOutboundIT {
             assertEquals(7, m.getIntProperty("n"));
             assertThrows(jakarta.jms.IllegalStateException.class, () -> c.setClientID("x"));
         }
-    }
-
-    private static Xid xid() {
-        byte[] g = ("ra-outbound-" + XIDS.incrementAndGet()).getBytes(StandardCharsets.UTF_8);
-        return new Xid() {
-            @Override
-            public int getFormatId() {
-                return 4242;
-            }
-
-            @Override
-            public byte[] getGlobalTransactionId() {
-                return g;
-            }
-
-            @Override
-            public byte[] getBranchQualifier() {
-                return new byte[] {1};
-            }
-        };
     }
 
     private record Events(List<Integer> seen) implements ConnectionEventListener {

@@ -42,7 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * (the {@code app} package: a servlet, a stateless bean using the adapter's pooled XA connection factory and the
  * server's H2 data source in one container transaction, and four message-driven beans) deployed into it, against
  * a broker process on 127.0.0.1 with {@code max.delivery.attempts = 3}. One server for the class (it takes ~25 s to
- * boot); the tests run in order, the crash test last.
+ * boot); the tests run in order, the crash tests last (the broker's, then the server's).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RaPayaraIT {
@@ -228,6 +228,46 @@ class RaPayaraIT {
                         throw new IllegalStateException(e);
                     }
                 }));
+    }
+
+    /**
+     * Payara's own recovery: the server is killed (SIGKILL) while its transaction manager commits a transaction
+     * whose HeraldMQ branch is prepared (its log holds the commit decision), and started again on the same root
+     * directory, whose transaction log its startup recovery reads: it asks the connection pool's XAResource for the
+     * broker's prepared branches and commits this one. The broker stays up.
+     */
+    @Test
+    @Order(7)
+    void aServerKilledBetweenPrepareAndCommitCommitsTheBranchWhenItStartsAgain() throws Exception {
+        payara.getAsync("crash?id=server-crash");
+        await("the transaction manager in the second branch's commit").atMost(WAIT)
+                .until(() -> payara.get("crash-state").equals("committing"));
+        try (HeraldAdmin admin = HeraldAdmin.connect(broker.url())) {
+            assertEquals(1, admin.listTransactions().size(), "HeraldMQ's branch prepared");
+            payara.kill();
+            assertEquals(1, admin.listTransactions().size(), "the broker holds the branch for the server");
+
+            long t0 = System.nanoTime();
+            payara.restart();
+            long ready = System.nanoTime();
+            await("the restarted server's recovery completes the branch").atMost(WAIT)
+                    .until(() -> admin.listTransactions().isEmpty());
+            System.out.printf("Payara restarted in %d ms; the branch completed %d ms after it was ready%n",
+                    (ready - t0) / 1_000_000, (System.nanoTime() - ready) / 1_000_000);
+        }
+        try (Connection c = client().createConnection()) {
+            c.start();
+            Session s = c.createSession(true, Session.SESSION_TRANSACTED);
+            MessageConsumer consumer = s.createConsumer(s.createQueue("ra.crash"));
+            TextMessage m = (TextMessage) consumer.receive(WAIT.toMillis());
+            assertNotNull(m, "the prepared message, committed by the recovery");
+            assertEquals("server-crash", m.getText());
+            s.commit();
+            consumer.close();
+            try (QueueBrowser browser = s.createBrowser(s.createQueue("ra.crash"))) {
+                assertEquals(List.of(), Collections.list(browser.getEnumeration()), "no duplicate");
+            }
+        }
     }
 
     private static List<String> send(String queue, String prefix, int n) throws JMSException {
