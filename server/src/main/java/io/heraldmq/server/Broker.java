@@ -132,7 +132,7 @@ public final class Broker {
     }
 
     private Broker(BrokerConfig config, Clock clock) {
-        if (config.tls().enabled()) {
+        if (config.tls().enabled() || config.cluster() != null && config.cluster().tls().enabled()) {
             refuseClientRenegotiation();
         }
         this.config = config;
@@ -323,7 +323,8 @@ public final class Broker {
         String clientHost = host.equals("0.0.0.0") || host.equals("::") ? config.cluster().host() : host;
         listener.holdUntilReady();
         return listenClients().compose(p -> {
-            return ReplicationNode.bind(vertx, brokerId, config.cluster().host(), config.cluster().replicationPort());
+            return ReplicationNode.bind(vertx, brokerId, config.cluster().host(), config.cluster().replicationPort(),
+                    config.cluster().tls());
         }).compose(r -> {
             replication = r;
             return ClusterNode.join(vertx, config.cluster(), brokerId, clientHost, port, r.port());

@@ -1,6 +1,7 @@
 package io.heraldmq.server;
 
 import io.heraldmq.server.cluster.ClusterSettings;
+import io.heraldmq.server.cluster.ClusterTlsSettings;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -41,7 +42,8 @@ class BrokerConfigClusterTest {
                 "cluster.port", "7451", "cluster.host", "10.0.0.6", "cluster.name", "prod", "replication.factor",
                 "2", "replication.port", "7461", "broker.id", "b-1", "cluster.secret", "0123456789abcdef"));
         assertEquals(new ClusterSettings(List.of("127.0.0.1:7450", "127.0.0.1:7451", "127.0.0.1:7452"),
-                "10.0.0.6", 7451, "prod", 2, 7461, "b-1", "0123456789abcdef"), config.cluster());
+                "10.0.0.6", 7451, "prod", 2, 7461, "b-1", "0123456789abcdef", ClusterTlsSettings.DEFAULTS),
+                config.cluster());
         assertEquals(2, config.cluster().effectiveReplicationFactor(5));
         // a later with() keeps what is there
         assertEquals("10.0.0.6", config.with(Map.of("host", "10.0.0.7")).cluster().host());

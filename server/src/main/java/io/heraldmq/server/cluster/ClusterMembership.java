@@ -81,7 +81,11 @@ public final class ClusterMembership {
     static Config config(ClusterSettings settings, String brokerId, String clientAddress, String replicationAddress,
                          InitialMembershipListener listener) {
         Config c = new Config();
-        c.setClusterName(settings.name());
+        c.setClusterName(settings.hazelcastClusterName());
+        if (settings.secret() != null) {
+            // Hazelcast prefixes each log line with the cluster name, which is then the key to the membership.
+            c.setProperty("hazelcast.logging.details.enabled", "false");
+        }
         c.setInstanceName("heraldmq-" + brokerId);
         c.setProperty("hazelcast.logging.type", "jdk");
         c.setProperty("hazelcast.phone.home.enabled", "false");

@@ -66,8 +66,9 @@ public final class ClientListener {
      * @return the bound port
      */
     public Future<Integer> listenTls(String host, TlsSettings tls) {
-        return listen(TlsServerOptions.server(tls, host, tls.port())).map(server -> {
-            reloader = new TlsReloader(vertx, tls, server);
+        return listen(TlsOptions.server(tls, host, tls.port())).map(server -> {
+            reloader = new TlsReloader(vertx, tls, "the TLS client port",
+                    List.of(options -> server.updateSSLOptions(options, true)));
             reloader.start();
             return server.actualPort();
         });

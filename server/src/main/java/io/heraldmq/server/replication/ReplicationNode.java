@@ -4,6 +4,7 @@ import io.heraldmq.server.txlog.ClusterTransactions;
 
 import io.heraldmq.server.cluster.BrokerInfo;
 import io.heraldmq.server.cluster.ClusterMembership;
+import io.heraldmq.server.cluster.ClusterTlsSettings;
 import io.heraldmq.server.cluster.PartitionAssignment;
 import io.heraldmq.server.cluster.PartitionKey;
 import io.heraldmq.server.cluster.PartitionTable;
@@ -45,10 +46,13 @@ public final class ReplicationNode {
     private ClusterRouter router;
     private ClusterTransactions transactions;
     private int port;
+    private final ClusterTlsSettings tls;
+    private io.heraldmq.server.net.TlsReloader reloader;
 
-    private ReplicationNode(Vertx vertx, String localId) {
+    private ReplicationNode(Vertx vertx, String localId, ClusterTlsSettings tls) {
         this.vertx = vertx;
         this.localId = localId;
+        this.tls = tls;
         this.server = new ReplicationServer(vertx, key -> {
             ReplicaManager r = replicas;
             return r == null ? null : r.find(key);
@@ -56,10 +60,15 @@ public final class ReplicationNode {
         this.leaders = new LeaderDirectory(localId);
     }
 
-    /** Binds the replication port; requests for partitions are refused until {@link #start}. */
-    public static Future<ReplicationNode> bind(Vertx vertx, String localId, String host, int port) {
-        ReplicationNode node = new ReplicationNode(vertx, localId);
-        return node.server.listen(host, port).map(p -> {
+    /**
+     * Binds the replication port; requests for partitions are refused until {@link #start}.
+     *
+     * @param tls the cluster's TLS, for this port and the connections to the other brokers
+     */
+    public static Future<ReplicationNode> bind(Vertx vertx, String localId, String host, int port,
+                                               ClusterTlsSettings tls) {
+        ReplicationNode node = new ReplicationNode(vertx, localId, tls);
+        return node.server.listen(host, port, tls).map(p -> {
             node.port = p;
             return node;
         });
@@ -83,7 +92,12 @@ public final class ReplicationNode {
                               io.heraldmq.server.handler.AutoCreation autoCreation, String relaySecret) {
         Context ctx = vertx.getOrCreateContext();
         this.table = table;
-        peers = new ReplicationPeers(vertx, replicationAddresses::get);
+        peers = new ReplicationPeers(vertx, replicationAddresses::get, tls);
+        if (tls.enabled()) {
+            reloader = new io.heraldmq.server.net.TlsReloader(vertx, tls.tls(), "the replication link",
+                    List.of(server::updateSSLOptions, peers::updateSSLOptions));
+            reloader.start();
+        }
         membersChanged(membership.members());
         membership.onMembersChanged(ctx, this::membersChanged);
         transactions = new ClusterTransactions(vertx, localId, key -> {
@@ -164,6 +178,9 @@ public final class ReplicationNode {
     }
 
     public Future<Void> close() {
+        if (reloader != null) {
+            reloader.stop();
+        }
         ReplicaManager r = replicas;
         Future<Void> closed = r == null ? Future.succeededFuture() : r.close();
         return closed.transform(v -> peers == null ? Future.succeededFuture() : peers.close())
