@@ -111,9 +111,10 @@ public final class ReplicationPeers {
         if (last == null || now - last >= REFUSAL_LOG_INTERVAL_MS) {
             refusalsLogged.put(brokerId, now);
             LOG.warning(() -> "replication connection to broker " + brokerId + " at " + address + " refused: "
-                    + ReplicationServer.describe(e) + " (its certificate must be issued by the CA of "
-                    + ClusterTlsSettings.PREFIX + "tls.caFile or tls.trustStorePath and, with "
-                    + ClusterTlsSettings.VERIFY_HOST_KEY + ", name " + address.host() + "; and it must accept ours)");
+                    + ReplicationServer.describe(e) + " (its certificate must be issued by a CA of "
+                    + ClusterTlsSettings.PREFIX + "tls.caFile or " + ClusterTlsSettings.PREFIX
+                    + "tls.trustStorePath and, with " + ClusterTlsSettings.VERIFY_HOST_KEY + ", name "
+                    + address.host() + "; and it must accept ours)");
         }
     }
 

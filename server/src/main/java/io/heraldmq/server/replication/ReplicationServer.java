@@ -54,7 +54,7 @@ public final class ReplicationServer {
         if (tls.enabled()) {
             // Called for what fails before a connection is handed to serve: here, refused TLS handshakes.
             server.exceptionHandler(e -> LOG.warning(() -> "refused a replication connection: " + describe(e)
-                    + " (peers must present a certificate issued by the CA of " + ClusterTlsSettings.PREFIX
+                    + " (a broker must present a certificate issued by a CA of " + ClusterTlsSettings.PREFIX
                     + "tls.caFile or tls.trustStorePath)"));
         }
         return server.listen().map(NetServer::actualPort);
@@ -66,7 +66,8 @@ public final class ReplicationServer {
         while (t.getCause() != null && t.getCause() != t) {
             t = t.getCause();
         }
-        if (t instanceof io.netty.handler.ssl.NotSslRecordException || e instanceof io.netty.handler.ssl.NotSslRecordException) {
+        if (t instanceof io.netty.handler.ssl.NotSslRecordException
+                || e instanceof io.netty.handler.ssl.NotSslRecordException) {
             return "not TLS (a plain-text client?)";
         }
         return "TLS handshake failed: " + t.getClass().getSimpleName() + ": " + t.getMessage();
