@@ -327,7 +327,10 @@ public final class Broker {
                     config.cluster().tls());
         }).compose(r -> {
             replication = r;
-            return ClusterNode.join(vertx, config.cluster(), brokerId, clientHost, port, r.port());
+            r.acceptRelays(listener::accept);
+            // advertised for cluster status; relays use it only without cluster TLS, which needs the plain port
+            return ClusterNode.join(vertx, config.cluster(), brokerId, clientHost, port >= 0 ? port : tlsPort,
+                    r.port());
         }).compose(node -> {
             cluster = node;
             return replication.start(node.membership(), node.partitionTable(), node.replicaStates(), topics,

@@ -183,10 +183,10 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
         if (tls == null || limits == null) {
             throw new IllegalArgumentException("TLS settings and limits must not be null");
         }
-        if (cluster != null && !tls.plainEnabled()) {
-            throw new IllegalArgumentException(TlsSettings.PLAIN_ENABLED_KEY + " = false is not supported on a"
-                    + " clustered broker yet: brokers relay clients' requests to each other over the plain client"
-                    + " port (broker-to-broker TLS is still to come)");
+        if (cluster != null && !tls.plainEnabled() && !cluster.tls().enabled()) {
+            throw new IllegalArgumentException(TlsSettings.PLAIN_ENABLED_KEY + " = false on a clustered broker needs "
+                    + io.heraldmq.server.cluster.ClusterTlsSettings.ENABLED_KEY + " = true: without it brokers relay"
+                    + " clients' requests to each other over the plain client port");
         }
         if (cluster != null && (!users.isEmpty() || security.usersFile() != null) && cluster.secret() == null) {
             throw new IllegalArgumentException("a clustered broker with users needs " + ClusterSettings.SECRET_KEY

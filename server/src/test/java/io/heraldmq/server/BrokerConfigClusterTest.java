@@ -92,6 +92,9 @@ class BrokerConfigClusterTest {
         assertEquals(io.heraldmq.server.net.TlsSettings.DEFAULT_CIPHERS, tls.tls().ciphers());
         assertEquals(1000, tls.tls().reloadIntervalMs());
         assertTrue(!BrokerConfig.defaults().with(Map.of("cluster.members", MEMBERS)).cluster().tls().enabled());
+        // relays then travel on the replication link, so the plain client port may be closed
+        assertTrue(!c.with(Map.of("plain.enabled", "false", "tls.port", "0", "tls.keyStorePath", "/k")).tls()
+                .plainEnabled());
     }
 
     @Test

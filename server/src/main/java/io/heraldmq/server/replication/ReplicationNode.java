@@ -78,6 +78,13 @@ public final class ReplicationNode {
         return port;
     }
 
+    /** With cluster TLS: relays arrive on the replication port and are handed to {@code relays}. */
+    public void acceptRelays(java.util.function.Consumer<io.vertx.core.net.NetSocket> relays) {
+        if (tls.enabled()) {
+            server.acceptRelays(relays);
+        }
+    }
+
     /**
      * Connects to the cluster's membership and partition table, and makes subscription definitions travel with
      * their topics' logs.
@@ -93,11 +100,6 @@ public final class ReplicationNode {
         Context ctx = vertx.getOrCreateContext();
         this.table = table;
         peers = new ReplicationPeers(vertx, replicationAddresses::get, tls);
-        if (tls.enabled()) {
-            reloader = new io.heraldmq.server.net.TlsReloader(vertx, tls.tls(), "the replication link",
-                    List.of(server::updateSSLOptions, peers::updateSSLOptions));
-            reloader.start();
-        }
         membersChanged(membership.members());
         membership.onMembersChanged(ctx, this::membersChanged);
         transactions = new ClusterTransactions(vertx, localId, key -> {
@@ -121,7 +123,12 @@ public final class ReplicationNode {
         router = new ClusterRouter(vertx, leaders, subscriptions::topicOfDurable, autoCreation, id -> {
             io.heraldmq.server.meta.SubscriptionRecord r = subscriptions.definition(id);
             return r == null ? null : r.topic();
-        }, relaySecret, transactions.client());
+        }, relaySecret, transactions.client(), tls);
+        if (tls.enabled()) {
+            reloader = new io.heraldmq.server.net.TlsReloader(vertx, tls.tls(), "the replication link",
+                    List.of(server::updateSSLOptions, peers::updateSSLOptions, router::updateSSLOptions));
+            reloader.start();
+        }
         return table.listen(ctx, this::assignmentChanged)
                 .compose(v -> table.all())
                 .map(all -> {
@@ -138,7 +145,10 @@ public final class ReplicationNode {
             gone.remove(b.id());
             replicationAddresses.put(b.id(), SocketAddress.inetSocketAddress(b.replicationPort(),
                     b.replicationHost()));
-            clients.put(b.id(), SocketAddress.inetSocketAddress(b.clientPort(), b.clientHost()));
+            // where relays go: with cluster TLS the replication port, mutual TLS (RelayUpgrade)
+            clients.put(b.id(), tls.enabled()
+                    ? SocketAddress.inetSocketAddress(b.replicationPort(), b.replicationHost())
+                    : SocketAddress.inetSocketAddress(b.clientPort(), b.clientHost()));
         }
         for (String id : gone) {
             replicationAddresses.remove(id);

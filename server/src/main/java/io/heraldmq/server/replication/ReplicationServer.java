@@ -28,6 +28,8 @@ public final class ReplicationServer {
     private final Map<ReplicationFrameType, ReplicationRequestHandler> handlers =
             new java.util.concurrent.ConcurrentHashMap<>();
     private NetServer server;
+    /** Takes connections upgraded to relays (RELAY); null: RELAY is refused. */
+    private volatile java.util.function.Consumer<NetSocket> relays;
 
     /** @param replicas the replica of a partition key's string form, or null if there is none here */
     public ReplicationServer(Vertx vertx, Function<String, PartitionReplica> replicas) {
@@ -55,7 +57,7 @@ public final class ReplicationServer {
             // Called for what fails before a connection is handed to serve: here, refused TLS handshakes.
             server.exceptionHandler(e -> LOG.warning(() -> "refused a replication connection: " + describe(e)
                     + " (a broker must present a certificate issued by a CA of " + ClusterTlsSettings.PREFIX
-                    + "tls.caFile or tls.trustStorePath)"));
+                    + "tls.caFile or " + ClusterTlsSettings.PREFIX + "tls.trustStorePath)"));
         }
         return server.listen().map(NetServer::actualPort);
     }
@@ -73,13 +75,33 @@ public final class ReplicationServer {
         return "TLS handshake failed: " + t.getClass().getSimpleName() + ": " + t.getMessage();
     }
 
+    /**
+     * Hands every connection that asks for RELAY, once answered, to {@code relays} (the client listener), which
+     * serves it as a client connection from then on.
+     */
+    public void acceptRelays(java.util.function.Consumer<NetSocket> relays) {
+        this.relays = relays;
+    }
+
     /** For certificate reloads ({@link io.heraldmq.server.net.TlsReloader}). */
     Future<Boolean> updateSSLOptions(io.vertx.core.net.SSLOptions options) {
         return server.updateSSLOptions(options, true);
     }
 
     private void serve(NetSocket socket) {
+        boolean[] relayed = {false};
         ReplicationFrameParser parser = new ReplicationFrameParser(frame -> {
+            if (relayed[0]) {
+                return; // the client protocol's now; the relay sends nothing before RELAY_ACCEPTED
+            }
+            java.util.function.Consumer<NetSocket> relayTo = relays;
+            if (frame.type() == ReplicationFrameType.RELAY && relayTo != null) {
+                relayed[0] = true;
+                socket.handler(null);
+                socket.write(RelayUpgrade.accepted());
+                relayTo.accept(socket);
+                return;
+            }
             ReplicationRequestHandler handler = handlers.get(frame.type());
             if (handler == null) {
                 LOG.warning(() -> "replication request of type " + frame.type() + " from " + socket.remoteAddress()

@@ -111,6 +111,29 @@ class ReplicationTlsIT {
     }
 
     @Test
+    void aRelayIsUpgradedToTheClientProtocolOnlyWhereRelaysAreAccepted() throws Exception {
+        ClusterTlsSettings tls = tls(cluster.config("a"));
+        ReplicationServer server = new ReplicationServer(vertx, key -> null);
+        int port = answer(server.listen("127.0.0.1", 0, tls));
+        io.vertx.core.net.NetClient b = vertx.createNetClient(io.heraldmq.server.net.TlsOptions.client(
+                tls(cluster.config("b")).tls(), true));
+        Throwable refused = failure(b.connect(port, "127.0.0.1").compose(RelayUpgrade::request));
+        assertTrue(refused.getMessage().contains("closed the replication connection"), refused.toString());
+
+        List<io.vertx.core.net.NetSocket> relayed = new CopyOnWriteArrayList<>();
+        server.acceptRelays(socket -> {
+            relayed.add(socket);
+            socket.handler(socket::write); // what the client listener would answer: here, an echo
+        });
+        io.vertx.core.net.NetSocket relay = answer(b.connect(port, "127.0.0.1").compose(RelayUpgrade::request));
+        io.vertx.core.Promise<io.vertx.core.buffer.Buffer> echo = io.vertx.core.Promise.promise();
+        relay.handler(echo::tryComplete);
+        relay.write("client protocol from here on");
+        assertEquals("client protocol from here on", answer(echo.future()).toString());
+        assertEquals(1, relayed.size());
+    }
+
+    @Test
     void certificateFilesReplacedOnDiskAreUsedWithoutARestart() throws Exception {
         Path cert = dir.resolve("live.crt");
         Path key = dir.resolve("live.key");
