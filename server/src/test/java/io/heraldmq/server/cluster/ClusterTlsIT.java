@@ -65,7 +65,7 @@ class ClusterTlsIT {
         cluster = new ClusterProcesses(dir, 3, n -> "log.flush.policy = never\ncluster.secret = " + SECRET + "\n"
                 + "replication.port = " + replicationPorts[n] + "\n" + ca.config("broker" + n)).start();
 
-        System.out.println("ClusterTlsIT: three started after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        long started = (System.nanoTime() - t0) / 1_000_000;
         // An outsider: the members' list and a certificate of the cluster's CA, but a wrong secret. It starts (a
         // cluster of its own) and never joins the three. (A broker with the right secret and cluster TLS off is kept
         // out the same way, by another cluster name: BrokerConfigClusterTest.)
@@ -75,7 +75,6 @@ class ClusterTlsIT {
         Files.writeString(wrongSecret, base + "cluster.port = " + ClusterProcesses.freePorts(1)[0]
                 + "\ncluster.secret = not-the-cluster-secret-0123\n" + ca.config("outsider"));
         outsiders.add(BrokerProcess.start(wrongSecret, dir.resolve("outsider-data"), dir.resolve("outsider.log")));
-        System.out.println("ClusterTlsIT: outsider started after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         try (HeraldAdmin admin = cluster.admin(0)) {
             // Hazelcast's split-brain merge asks again every 5 s: the membership stays the three across one
             await("the three stay among themselves").during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(10))
@@ -116,7 +115,7 @@ class ClusterTlsIT {
             p.setDeliveryMode(DeliveryMode.PERSISTENT);
             p.send(s.createTextMessage("sent before the kill"));
         }
-        System.out.println("ClusterTlsIT: sent after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        long killedAt = System.nanoTime();
         cluster.kill(leaderIdx);
         try (Connection c = new HeraldConnectionFactory(cluster.clusterUrl(survivor)).createConnection()) {
             c.start();
@@ -126,7 +125,8 @@ class ClusterTlsIT {
             assertEquals("sent before the kill", m.getText());
         }
 
-        System.out.println("ClusterTlsIT: consumed after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
+        System.out.println("ClusterTlsIT: three brokers started in " + started + " ms; the message sent before the"
+                + " leader's kill consumed " + (System.nanoTime() - killedAt) / 1_000_000 + " ms after it");
         // The replication port: plain text is refused (and logged), so is a TLS client without a certificate.
         int port = replicationPorts[survivor];
         Path survivorLog = dir.resolve("broker" + survivor + ".log");
@@ -145,7 +145,6 @@ class ClusterTlsIT {
                 "-key", ca.key("outsider").toString(), "-verify_return_error");
         assertTrue(broker.contains("TLSv1.3") && broker.contains("Verify return code: 0 (ok)"), broker);
 
-        System.out.println("ClusterTlsIT: probed after " + (System.nanoTime() - t0) / 1_000_000 + " ms");
         // The Hazelcast cluster name is what admits a member: it stays out of the logs.
         String admission = BrokerConfig.load(cluster.config(0)).cluster().hazelcastClusterName();
         for (int i = 0; i < 3; i++) {
