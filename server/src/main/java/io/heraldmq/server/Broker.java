@@ -137,7 +137,7 @@ public final class Broker {
     }
 
     private Broker(BrokerConfig config, Clock clock) {
-        if (config.tls().enabled()) {
+        if (config.tls().enabled() || config.cluster() != null && config.cluster().tls().enabled()) {
             refuseClientRenegotiation();
         }
         this.config = config;
@@ -331,10 +331,14 @@ public final class Broker {
         String clientHost = host.equals("0.0.0.0") || host.equals("::") ? config.cluster().host() : host;
         listener.holdUntilReady();
         return listenClients().compose(p -> {
-            return ReplicationNode.bind(vertx, brokerId, config.cluster().host(), config.cluster().replicationPort());
+            return ReplicationNode.bind(vertx, brokerId, config.cluster().host(), config.cluster().replicationPort(),
+                    config.cluster().tls());
         }).compose(r -> {
             replication = r;
-            return ClusterNode.join(vertx, config.cluster(), brokerId, clientHost, port, r.port());
+            r.acceptRelays(listener::accept);
+            // advertised for cluster status; relays use it only without cluster TLS, which needs the plain port
+            return ClusterNode.join(vertx, config.cluster(), brokerId, clientHost, port >= 0 ? port : tlsPort,
+                    r.port());
         }).compose(node -> {
             cluster = node;
             return replication.start(node.membership(), node.partitionTable(), node.replicaStates(), topics,

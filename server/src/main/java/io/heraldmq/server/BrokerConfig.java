@@ -98,7 +98,8 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
             ClusterSettings.FACTOR_KEY, ClusterSettings.REPLICATION_PORT_KEY, ClusterSettings.BROKER_ID_KEY,
             ClusterSettings.SECRET_KEY, MonitoringSettings.HTTP_HOST_KEY, MonitoringSettings.HTTP_PORT_KEY,
             MonitoringSettings.JMX_ENABLED_KEY, MonitoringSettings.DESTINATIONS_KEY,
-            MonitoringSettings.DESTINATIONS_MAX_KEY, MonitoringSettings.CONSOLE_ENABLED_KEY), TlsSettings.KEYS, LimitSettings.KEYS);
+            MonitoringSettings.DESTINATIONS_MAX_KEY, MonitoringSettings.CONSOLE_ENABLED_KEY), TlsSettings.KEYS,
+            LimitSettings.KEYS, io.heraldmq.server.cluster.ClusterTlsSettings.KEYS);
     /** Suffixes of per-destination keys, {@code topic.<name><suffix>} or {@code queue.<name><suffix>}. */
     static final List<String> DESTINATION_SUFFIXES = List.of(".partitions", ".retention.ms", ".retention.bytes");
 
@@ -182,10 +183,10 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
         if (tls == null || limits == null) {
             throw new IllegalArgumentException("TLS settings and limits must not be null");
         }
-        if (cluster != null && !tls.plainEnabled()) {
-            throw new IllegalArgumentException(TlsSettings.PLAIN_ENABLED_KEY + " = false is not supported on a"
-                    + " clustered broker yet: brokers relay clients' requests to each other over the plain client"
-                    + " port (broker-to-broker TLS is still to come)");
+        if (cluster != null && !tls.plainEnabled() && !cluster.tls().enabled()) {
+            throw new IllegalArgumentException(TlsSettings.PLAIN_ENABLED_KEY + " = false on a clustered broker needs "
+                    + io.heraldmq.server.cluster.ClusterTlsSettings.ENABLED_KEY + " = true: without it brokers relay"
+                    + " clients' requests to each other over the plain client port");
         }
         if (cluster != null && (!users.isEmpty() || security.usersFile() != null) && cluster.secret() == null) {
             throw new IllegalArgumentException("a clustered broker with users needs " + ClusterSettings.SECRET_KEY

@@ -1,6 +1,7 @@
 package io.heraldmq.server;
 
 import io.heraldmq.server.cluster.ClusterSettings;
+import io.heraldmq.server.cluster.ClusterTlsSettings;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -41,7 +42,8 @@ class BrokerConfigClusterTest {
                 "cluster.port", "7451", "cluster.host", "10.0.0.6", "cluster.name", "prod", "replication.factor",
                 "2", "replication.port", "7461", "broker.id", "b-1", "cluster.secret", "0123456789abcdef"));
         assertEquals(new ClusterSettings(List.of("127.0.0.1:7450", "127.0.0.1:7451", "127.0.0.1:7452"),
-                "10.0.0.6", 7451, "prod", 2, 7461, "b-1", "0123456789abcdef"), config.cluster());
+                "10.0.0.6", 7451, "prod", 2, 7461, "b-1", "0123456789abcdef", ClusterTlsSettings.DEFAULTS),
+                config.cluster());
         assertEquals(2, config.cluster().effectiveReplicationFactor(5));
         // a later with() keeps what is there
         assertEquals("10.0.0.6", config.with(Map.of("host", "10.0.0.7")).cluster().host());
@@ -73,6 +75,73 @@ class BrokerConfigClusterTest {
         assertMessage(c, Map.of("replication.factor", "3"), "replication.factor needs cluster.members");
         assertMessage(c, Map.of("broker.id", "b1"), "broker.id needs cluster.members");
         assertMessage(c, Map.of("cluster.colour", "red"), "unknown configuration key 'cluster.colour'");
+    }
+
+    @Test
+    void clusterTlsKeysAreTheClientPortsUnderCluster() {
+        BrokerConfig c = BrokerConfig.defaults().with(Map.of("cluster.members", MEMBERS, "cluster.secret", SECRET,
+                "cluster.tls.enabled", "true", "cluster.tls.certFile", "/etc/b1.crt", "cluster.tls.keyFile",
+                "/etc/b1.key", "cluster.tls.caFile", "/etc/ca.crt", "cluster.tls.protocols", "TLSv1.3",
+                "cluster.tls.reload.interval.ms", "1000"));
+        ClusterTlsSettings tls = c.cluster().tls();
+        assertTrue(tls.enabled() && tls.verifyHost());
+        assertEquals(java.nio.file.Path.of("/etc/b1.crt"), tls.tls().certFile());
+        assertEquals(java.nio.file.Path.of("/etc/ca.crt"), tls.tls().caFile());
+        assertEquals(io.heraldmq.server.net.TlsSettings.ClientAuthMode.NEED, tls.tls().clientAuth());
+        assertEquals(List.of("TLSv1.3"), tls.tls().protocols());
+        assertEquals(io.heraldmq.server.net.TlsSettings.DEFAULT_CIPHERS, tls.tls().ciphers());
+        assertEquals(1000, tls.tls().reloadIntervalMs());
+        assertTrue(!BrokerConfig.defaults().with(Map.of("cluster.members", MEMBERS)).cluster().tls().enabled());
+        // relays then travel on the replication link, so the plain client port may be closed
+        assertTrue(!c.with(Map.of("plain.enabled", "false", "tls.port", "0", "tls.keyStorePath", "/k")).tls()
+                .plainEnabled());
+    }
+
+    @Test
+    void clusterTlsIsRefusedIncompleteNamingItsKeys() {
+        BrokerConfig c = BrokerConfig.defaults();
+        Map<String, String> pem = Map.of("cluster.members", MEMBERS, "cluster.secret", SECRET,
+                "cluster.tls.enabled", "true", "cluster.tls.certFile", "/b.crt", "cluster.tls.keyFile", "/b.key",
+                "cluster.tls.caFile", "/ca.crt");
+        assertMessage(c, without(pem, "cluster.tls.keyFile"), "cluster.tls.enabled = true needs this broker's key");
+        assertMessage(c, without(pem, "cluster.tls.caFile"), "needs the cluster's CA");
+        assertMessage(c, without(pem, "cluster.secret"), "cluster.tls.enabled = true needs cluster.secret");
+        assertMessage(c, with(pem, "cluster.tls.protocols", "TLSv1.1"), "cluster.tls.protocols: 'TLSv1.1' is not");
+        assertMessage(c, with(pem, "cluster.tls.enabled", "yes"), "cluster.tls.enabled must be true or false");
+        assertMessage(c, Map.of("cluster.tls.enabled", "true"), "cluster.tls.enabled needs cluster.members");
+    }
+
+    @Test
+    void theHazelcastClusterNameIsDerivedFromTheSecret() {
+        ClusterSettings open = BrokerConfig.defaults().with(Map.of("cluster.members", MEMBERS)).cluster();
+        assertEquals("heraldmq", open.hazelcastClusterName());
+        ClusterSettings secret = BrokerConfig.defaults().with(Map.of("cluster.members", MEMBERS,
+                "cluster.secret", SECRET)).cluster();
+        String name = secret.hazelcastClusterName();
+        assertTrue(name.matches("heraldmq-[0-9a-f]{32}"), name);
+        assertTrue(!name.contains(SECRET));
+        assertEquals(name, BrokerConfig.defaults().with(Map.of("cluster.members", MEMBERS, "cluster.secret", SECRET,
+                "cluster.port", "7999")).cluster().hazelcastClusterName(), "the same on every broker");
+        assertTrue(!name.equals(BrokerConfig.defaults().with(Map.of("cluster.members", MEMBERS, "cluster.secret",
+                SECRET + "x")).cluster().hazelcastClusterName()), "another secret, another cluster");
+        assertTrue(!name.equals(BrokerConfig.defaults().with(Map.of("cluster.members", MEMBERS, "cluster.secret",
+                SECRET, "cluster.tls.enabled", "true", "cluster.tls.certFile", "/b.crt", "cluster.tls.keyFile",
+                "/b.key", "cluster.tls.caFile", "/ca.crt")).cluster().hazelcastClusterName()),
+                "brokers with and without cluster TLS do not join each other");
+    }
+
+    private static final String SECRET = "0123456789abcdef-secret";
+
+    private static Map<String, String> without(Map<String, String> m, String key) {
+        Map<String, String> out = new java.util.HashMap<>(m);
+        out.remove(key);
+        return out;
+    }
+
+    private static Map<String, String> with(Map<String, String> m, String key, String value) {
+        Map<String, String> out = new java.util.HashMap<>(m);
+        out.put(key, value);
+        return out;
     }
 
     @Test

@@ -42,6 +42,17 @@ public final class ClusterMembership {
     static final String ATTR_ID = "brokerId";
     static final String ATTR_CLIENT = "clientAddress";
     static final String ATTR_REPLICATION = "replicationAddress";
+    /**
+     * Hazelcast's start-up lines; its "Cluster name:" line is dropped, since with a secret the name is what admits a
+     * member ({@link ClusterSettings#hazelcastClusterName}). Held here: JUL keeps loggers (and their filters) only
+     * while someone references them.
+     */
+    private static final Logger HAZELCAST_SYSTEM = Logger.getLogger("com.hazelcast.system");
+
+    static {
+        HAZELCAST_SYSTEM.setFilter(r -> r.getMessage() == null || !r.getMessage().startsWith("Cluster name: "));
+    }
+
     /** The maps of the cluster package; two backups, so the table outlives two members lost at once. */
     static final String MAPS = "heraldmq.*";
 
@@ -84,7 +95,11 @@ public final class ClusterMembership {
     static Config config(ClusterSettings settings, String brokerId, String clientAddress, String replicationAddress,
                          InitialMembershipListener listener) {
         Config c = new Config();
-        c.setClusterName(settings.name());
+        c.setClusterName(settings.hazelcastClusterName());
+        if (settings.secret() != null) {
+            // Hazelcast prefixes each log line with the cluster name, which is then the key to the membership.
+            c.setProperty("hazelcast.logging.details.enabled", "false");
+        }
         c.setInstanceName("heraldmq-" + brokerId);
         c.setProperty("hazelcast.logging.type", "jdk");
         c.setProperty("hazelcast.phone.home.enabled", "false");

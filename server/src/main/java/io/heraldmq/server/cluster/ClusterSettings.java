@@ -25,10 +25,13 @@ import java.util.regex.Pattern;
  *                          once and kept in {@code <data.dir>/broker-id} ({@link BrokerIdentity})
  * @param secret            {@code cluster.secret}: shared by the brokers of the cluster; a broker relaying a client
  *                          to a leader presents it with the client's user name, and the leader then treats the relay
- *                          as that user. Null = none (allowed only while no users are configured). Never printed
+ *                          as that user; and the Hazelcast cluster name is derived from it
+ *                          ({@link #hazelcastClusterName}), so that a member without it cannot join. Null = none
+ *                          (allowed only while no users are configured and without cluster TLS). Never printed
+ * @param tls               {@code cluster.tls.*}: mutual TLS on the replication link
  */
 public record ClusterSettings(List<String> members, String host, int port, String name, int replicationFactor,
-                              int replicationPort, String brokerId, String secret) {
+                              int replicationPort, String brokerId, String secret, ClusterTlsSettings tls) {
     public static final int DEFAULT_PORT = 7450;
     public static final String DEFAULT_NAME = "heraldmq";
     public static final String MEMBERS_KEY = "cluster.members";
@@ -42,8 +45,9 @@ public record ClusterSettings(List<String> members, String host, int port, Strin
     /** A secret shorter than this is refused: it is all that stands between a client and any user's identity. */
     static final int MIN_SECRET_LENGTH = 16;
     /** Every configuration key of clustering; all but {@link #MEMBERS_KEY} need {@link #MEMBERS_KEY}. */
-    public static final Set<String> KEYS = Set.of(MEMBERS_KEY, HOST_KEY, PORT_KEY, NAME_KEY, FACTOR_KEY,
-            REPLICATION_PORT_KEY, BROKER_ID_KEY, SECRET_KEY);
+    public static final Set<String> KEYS = java.util.stream.Stream.concat(Set.of(MEMBERS_KEY, HOST_KEY, PORT_KEY,
+            NAME_KEY, FACTOR_KEY, REPLICATION_PORT_KEY, BROKER_ID_KEY, SECRET_KEY).stream(),
+            ClusterTlsSettings.KEYS.stream()).collect(java.util.stream.Collectors.toUnmodifiableSet());
     /**
      * What a broker id may contain: it is a field of the strings the cluster maps store (separated by {@code |},
      * {@code ,} and {@code =}), a file's content and a column of {@code cluster status}.
@@ -86,6 +90,40 @@ public record ClusterSettings(List<String> members, String host, int port, Strin
             throw new IllegalArgumentException(SECRET_KEY + " must be at least " + MIN_SECRET_LENGTH
                     + " characters (a long random string, the same on every broker)");
         }
+        if (tls == null) {
+            tls = ClusterTlsSettings.DEFAULTS;
+        }
+        if (tls.enabled() && secret == null) {
+            throw new IllegalArgumentException(ClusterTlsSettings.ENABLED_KEY + " = true needs " + SECRET_KEY
+                    + ": Hazelcast's member link has no TLS in its open-source edition, and the secret is what"
+                    + " admits a broker to the membership and the partition table");
+        }
+    }
+
+    /**
+     * The name under which the Hazelcast members find each other. Hazelcast's open-source edition authenticates no
+     * member (TLS and member authentication are Enterprise features); what it does check at every join and
+     * split-brain merge is that the cluster names are equal. With a secret the name is therefore
+     * {@code <cluster.name>-<first 128 bits of HMAC-SHA256(secret, purpose, cluster.name, TLS on or off), hex>}: a
+     * broker without the secret cannot name the cluster, and the secret itself never travels. A broker with cluster
+     * TLS off does not join brokers with it on either (their replication links could not talk). Hazelcast sends the
+     * name in clear in its join messages, so it keeps out brokers without the secret, not an eavesdropper on the
+     * member network; that is why the data itself travels only on the replication link (see docs/architecture.md).
+     */
+    public String hazelcastClusterName() {
+        if (secret == null) {
+            return name;
+        }
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    "HmacSHA256"));
+            byte[] digest = mac.doFinal(("heraldmq hazelcast member admission\n" + name + "\ntls="
+                    + tls.enabled()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return name + "-" + java.util.HexFormat.of().formatHex(digest, 0, 16);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+        }
     }
 
     /** Not the record's default: the secret must not reach a log. */
@@ -93,7 +131,7 @@ public record ClusterSettings(List<String> members, String host, int port, Strin
     public String toString() {
         return "ClusterSettings[members=" + members + ", host=" + host + ", port=" + port + ", name=" + name
                 + ", replicationFactor=" + replicationFactor + ", replicationPort=" + replicationPort + ", brokerId="
-                + brokerId + ", secret=" + (secret == null ? "none" : "***") + "]";
+                + brokerId + ", secret=" + (secret == null ? "none" : "***") + ", tls=" + tls + "]";
     }
 
     /**
@@ -137,7 +175,8 @@ public record ClusterSettings(List<String> members, String host, int port, Strin
                 settings.containsKey(BROKER_ID_KEY) ? blankToNull(settings.get(BROKER_ID_KEY).toString())
                         : current == null ? null : current.brokerId,
                 settings.containsKey(SECRET_KEY) ? blankToNull(settings.get(SECRET_KEY).toString())
-                        : current == null ? null : current.secret);
+                        : current == null ? null : current.secret,
+                (current == null ? ClusterTlsSettings.DEFAULTS : current.tls).with(settings));
     }
 
     /** The replication factor with {@code live} brokers up: the configured one, at most {@code live}. */

@@ -80,12 +80,15 @@ public final class ClusterRouter {
      */
     /** Where a relayed COMMIT whose leader was lost learns its outcome. */
     private final io.heraldmq.server.txlog.DecisionLogClient decisions;
+    /** Relays go over the replication link (cluster TLS), upgraded, rather than to the leaders' client ports. */
+    private final boolean overReplication;
 
     public ClusterRouter(Vertx vertx, LeaderDirectory leaders,
                          java.util.function.BiFunction<String, String, String> durableTopics,
                          io.heraldmq.server.handler.AutoCreation create,
                          java.util.function.Function<String, String> subscriptionTopics, String relaySecret,
-                         io.heraldmq.server.txlog.DecisionLogClient decisions) {
+                         io.heraldmq.server.txlog.DecisionLogClient decisions,
+                         io.heraldmq.server.cluster.ClusterTlsSettings tls) {
         this.decisions = decisions;
         this.durableTopics = durableTopics;
         this.create = create;
@@ -93,7 +96,16 @@ public final class ClusterRouter {
         this.subscriptionTopics = subscriptionTopics;
         this.vertx = vertx;
         this.leaders = leaders;
-        this.net = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(5_000));
+        // With cluster TLS, relays go to the leaders' replication ports, as brokers: the directory has those
+        // addresses then (ReplicationNode).
+        this.overReplication = tls.enabled();
+        this.net = vertx.createNetClient((overReplication ? io.heraldmq.server.net.TlsOptions.client(tls.tls(),
+                tls.verifyHost()) : new NetClientOptions()).setTcpNoDelay(true).setConnectTimeout(5_000));
+    }
+
+    /** For certificate reloads ({@link io.heraldmq.server.net.TlsReloader}). */
+    public Future<Boolean> updateSSLOptions(io.vertx.core.net.SSLOptions options) {
+        return net.updateSSLOptions(options, true);
     }
 
     /**
@@ -360,7 +372,7 @@ public final class ClusterRouter {
         Routes r = routes(connection);
         return r.upstreams.computeIfAbsent(leader, id -> new Upstream(net, id, address, connection, relaySecret,
                 r.ownIds,
-                lost -> connection.context().runOnContext(v -> reroute(connection, lost))));
+                lost -> connection.context().runOnContext(v -> reroute(connection, lost)), overReplication));
     }
 
     /**

@@ -45,13 +45,16 @@ final class Upstream {
      * @param secret {@code cluster.secret}: the CONNECT names the client's user with it as password, and the leader
      *               treats this connection as that user (null: none configured, no users anywhere)
      * @param lost   told once, on the upstream's context, when the connection fails (not when closed here)
+     * @param overReplication {@code address} is the leader's replication port (cluster TLS): the connection is
+     *                        upgraded to a relay first ({@link io.heraldmq.server.replication.RelayUpgrade})
      */
     Upstream(NetClient net, String brokerId, SocketAddress address, ClientConnection client, String secret,
-             java.util.concurrent.atomic.AtomicInteger ownIds, Consumer<Upstream> lost) {
+             java.util.concurrent.atomic.AtomicInteger ownIds, Consumer<Upstream> lost, boolean overReplication) {
         this.brokerId = brokerId;
         this.client = client;
         this.ownIds = ownIds;
-        this.socket = net.connect(address).compose(s -> {
+        this.socket = net.connect(address).compose(s -> overReplication
+                ? io.heraldmq.server.replication.RelayUpgrade.request(s) : Future.succeededFuture(s)).compose(s -> {
             RecordParser parser = RecordParser.newFixed(4);
             boolean[] header = {true};
             parser.handler(chunk -> {

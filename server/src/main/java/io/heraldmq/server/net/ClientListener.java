@@ -66,8 +66,9 @@ public final class ClientListener {
      * @return the bound port
      */
     public Future<Integer> listenTls(String host, TlsSettings tls) {
-        return listen(TlsServerOptions.server(tls, host, tls.port())).map(server -> {
-            reloader = new TlsReloader(vertx, tls, server);
+        return listen(TlsOptions.server(tls, host, tls.port())).map(server -> {
+            reloader = new TlsReloader(vertx, tls, "the TLS client port",
+                    List.of(options -> server.updateSSLOptions(options, true)));
             reloader.start();
             return server.actualPort();
         });
@@ -78,17 +79,23 @@ public final class ClientListener {
         synchronized (servers) {
             servers.add(server);
         }
-        server.connectHandler(socket -> {
-            synchronized (held) {
-                if (holding) {
-                    socket.pause();
-                    held.add(socket);
-                    return;
-                }
-            }
-            serve(socket);
-        });
+        server.connectHandler(this::accept);
         return server.listen();
+    }
+
+    /**
+     * Serves a socket accepted elsewhere as a client connection: a relay of another broker that came over the
+     * replication link (cluster TLS). Called on the socket's context.
+     */
+    public void accept(NetSocket socket) {
+        synchronized (held) {
+            if (holding) {
+                socket.pause();
+                held.add(socket);
+                return;
+            }
+        }
+        serve(socket);
     }
 
     private void serve(NetSocket socket) {

@@ -1,7 +1,8 @@
 package io.heraldmq.server.net;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.net.NetServer;
+import io.vertx.core.net.SSLOptions;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -16,29 +18,37 @@ import java.util.logging.Logger;
  * Certificate rotation without a restart: every {@link TlsSettings#reloadIntervalMs} it compares the key and trust
  * files' modification times, sizes and inodes (on a worker: file system calls may block) with the last ones, and
  * when they changed and then stayed the same for one more interval (a certificate and its key are rarely replaced in
- * the same instant; loading one new and one old would break handshakes), hands the TLS listener new options, which apply to the handshakes from then on; open connections keep
- * their session. A reload that fails (a file half written, a wrong password) is logged and tried again at the next
- * change; the listener keeps the material it had.
+ * the same instant; loading one new and one old would break handshakes), hands the TLS listener (and, between
+ * brokers, the TLS client) new options, which apply to the handshakes from then on; open connections keep their
+ * session. A reload that fails (a file half written, a wrong password) is logged and tried again at the next change;
+ * the listener keeps the material it had.
  */
 public final class TlsReloader {
     private static final Logger LOG = Logger.getLogger(TlsReloader.class.getName());
 
     private final Vertx vertx;
     private final TlsSettings tls;
-    private final NetServer server;
+    private final String what;
+    private final List<Function<SSLOptions, Future<Boolean>>> targets;
     private List<String> stamps;
     /** Changed stamps seen at the latest check, waiting to be seen again before they are loaded. */
     private List<String> settling;
     private long timer = -1;
     private boolean checking;
 
-    TlsReloader(Vertx vertx, TlsSettings tls, NetServer server) {
+    /**
+     * @param what    what the key material serves, for the log lines ("the TLS client port")
+     * @param targets each takes new options ({@code NetServer::updateSSLOptions}, {@code NetClient::...}), forced
+     */
+    public TlsReloader(Vertx vertx, TlsSettings tls, String what,
+                       List<Function<SSLOptions, Future<Boolean>>> targets) {
         this.vertx = vertx;
         this.tls = tls;
-        this.server = server;
+        this.what = what;
+        this.targets = List.copyOf(targets);
     }
 
-    void start() {
+    public void start() {
         vertx.<List<String>>executeBlocking(this::stamps, false).onSuccess(s -> {
             stamps = s;
             timer = vertx.setPeriodic(tls.reloadIntervalMs(), t -> check());
@@ -58,15 +68,16 @@ public final class TlsReloader {
             }
             List<String> now = ar.result();
             settling = null;
-            server.updateSSLOptions(TlsServerOptions.ssl(tls), true).onComplete(up -> {
+            SSLOptions options = TlsOptions.ssl(tls);
+            Future.all(targets.stream().map(t -> t.apply(options)).toList()).onComplete(up -> {
                 checking = false;
                 if (up.succeeded()) {
                     stamps = now;
-                    LOG.info("TLS key material reloaded from " + tls.watchedFiles());
+                    LOG.info("TLS key material of " + what + " reloaded from " + tls.watchedFiles());
                 } else {
                     stamps = now; // tried with these files; the next change is tried again
-                    LOG.log(Level.WARNING, "TLS key material in " + tls.watchedFiles() + " changed but cannot be"
-                            + " loaded; the TLS port keeps the previous one", up.cause());
+                    LOG.log(Level.WARNING, "TLS key material of " + what + " in " + tls.watchedFiles() + " changed"
+                            + " but cannot be loaded; " + what + " keeps the previous one", up.cause());
                 }
             });
         });
@@ -85,7 +96,7 @@ public final class TlsReloader {
         return out;
     }
 
-    void stop() {
+    public void stop() {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
         }

@@ -26,7 +26,14 @@ public enum ReplicationFrameType {
     /** The answer to TX_DECIDE, TX_GATE, TX_APPLIED and TX_RESOLVE ({@code TxLogResult}). */
     TX_RESULT(10),
     /** The outcome of a transaction, rolling it back for good if it is undecided; answered by TX_RESULT. */
-    TX_RESOLVE(11);
+    TX_RESOLVE(11),
+    /**
+     * With cluster TLS: the connection becomes a relay connection of the client protocol ({@link RelayUpgrade});
+     * empty body, answered by RELAY_ACCEPTED.
+     */
+    RELAY(12),
+    /** The answer to RELAY (empty body): from the next byte on, the connection speaks the client protocol. */
+    RELAY_ACCEPTED(13);
 
     private static final ReplicationFrameType[] BY_CODE = new ReplicationFrameType[16];
 

@@ -4,6 +4,7 @@ import io.heraldmq.server.txlog.ClusterTransactions;
 
 import io.heraldmq.server.cluster.BrokerInfo;
 import io.heraldmq.server.cluster.ClusterMembership;
+import io.heraldmq.server.cluster.ClusterTlsSettings;
 import io.heraldmq.server.cluster.PartitionAssignment;
 import io.heraldmq.server.cluster.PartitionKey;
 import io.heraldmq.server.cluster.PartitionTable;
@@ -45,10 +46,13 @@ public final class ReplicationNode {
     private ClusterRouter router;
     private ClusterTransactions transactions;
     private int port;
+    private final ClusterTlsSettings tls;
+    private io.heraldmq.server.net.TlsReloader reloader;
 
-    private ReplicationNode(Vertx vertx, String localId) {
+    private ReplicationNode(Vertx vertx, String localId, ClusterTlsSettings tls) {
         this.vertx = vertx;
         this.localId = localId;
+        this.tls = tls;
         this.server = new ReplicationServer(vertx, key -> {
             ReplicaManager r = replicas;
             return r == null ? null : r.find(key);
@@ -56,10 +60,15 @@ public final class ReplicationNode {
         this.leaders = new LeaderDirectory(localId);
     }
 
-    /** Binds the replication port; requests for partitions are refused until {@link #start}. */
-    public static Future<ReplicationNode> bind(Vertx vertx, String localId, String host, int port) {
-        ReplicationNode node = new ReplicationNode(vertx, localId);
-        return node.server.listen(host, port).map(p -> {
+    /**
+     * Binds the replication port; requests for partitions are refused until {@link #start}.
+     *
+     * @param tls the cluster's TLS, for this port and the connections to the other brokers
+     */
+    public static Future<ReplicationNode> bind(Vertx vertx, String localId, String host, int port,
+                                               ClusterTlsSettings tls) {
+        ReplicationNode node = new ReplicationNode(vertx, localId, tls);
+        return node.server.listen(host, port, tls).map(p -> {
             node.port = p;
             return node;
         });
@@ -67,6 +76,13 @@ public final class ReplicationNode {
 
     public int port() {
         return port;
+    }
+
+    /** With cluster TLS: relays arrive on the replication port and are handed to {@code relays}. */
+    public void acceptRelays(java.util.function.Consumer<io.vertx.core.net.NetSocket> relays) {
+        if (tls.enabled()) {
+            server.acceptRelays(relays);
+        }
     }
 
     /**
@@ -83,7 +99,7 @@ public final class ReplicationNode {
                               io.heraldmq.server.handler.AutoCreation autoCreation, String relaySecret) {
         Context ctx = vertx.getOrCreateContext();
         this.table = table;
-        peers = new ReplicationPeers(vertx, replicationAddresses::get);
+        peers = new ReplicationPeers(vertx, replicationAddresses::get, tls);
         membersChanged(membership.members());
         membership.onMembersChanged(ctx, this::membersChanged);
         transactions = new ClusterTransactions(vertx, localId, key -> {
@@ -107,7 +123,12 @@ public final class ReplicationNode {
         router = new ClusterRouter(vertx, leaders, subscriptions::topicOfDurable, autoCreation, id -> {
             io.heraldmq.server.meta.SubscriptionRecord r = subscriptions.definition(id);
             return r == null ? null : r.topic();
-        }, relaySecret, transactions.client());
+        }, relaySecret, transactions.client(), tls);
+        if (tls.enabled()) {
+            reloader = new io.heraldmq.server.net.TlsReloader(vertx, tls.tls(), "the replication link",
+                    List.of(server::updateSSLOptions, peers::updateSSLOptions, router::updateSSLOptions));
+            reloader.start();
+        }
         return table.listen(ctx, this::assignmentChanged)
                 .compose(v -> table.all())
                 .map(all -> {
@@ -124,7 +145,10 @@ public final class ReplicationNode {
             gone.remove(b.id());
             replicationAddresses.put(b.id(), SocketAddress.inetSocketAddress(b.replicationPort(),
                     b.replicationHost()));
-            clients.put(b.id(), SocketAddress.inetSocketAddress(b.clientPort(), b.clientHost()));
+            // where relays go: with cluster TLS the replication port, mutual TLS (RelayUpgrade)
+            clients.put(b.id(), tls.enabled()
+                    ? SocketAddress.inetSocketAddress(b.replicationPort(), b.replicationHost())
+                    : SocketAddress.inetSocketAddress(b.clientPort(), b.clientHost()));
         }
         for (String id : gone) {
             replicationAddresses.remove(id);
@@ -164,6 +188,9 @@ public final class ReplicationNode {
     }
 
     public Future<Void> close() {
+        if (reloader != null) {
+            reloader.stop();
+        }
         ReplicaManager r = replicas;
         Future<Void> closed = r == null ? Future.succeededFuture() : r.close();
         return closed.transform(v -> peers == null ? Future.succeededFuture() : peers.close())

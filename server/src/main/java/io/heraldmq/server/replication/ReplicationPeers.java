@@ -1,5 +1,7 @@
 package io.heraldmq.server.replication;
 
+import io.heraldmq.server.cluster.ClusterTlsSettings;
+import io.heraldmq.server.net.TlsOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -19,26 +21,41 @@ import java.util.logging.Logger;
  * This broker's replication connections to the other brokers: one TCP connection per peer, made on first use and
  * again after it fails, shared by every partition (requests are told apart by correlation id). A request that gets
  * no answer within {@link #REQUEST_TIMEOUT_MS} fails and closes the connection: a peer cut off by the network
- * sends no reset, and a fresh connection is the way to find out.
+ * sends no reset, and a fresh connection is the way to find out. With cluster TLS every connection presents this
+ * broker's certificate and accepts only a peer that the cluster's trust anchors verify; a refused handshake is
+ * logged at most every {@value #REFUSAL_LOG_INTERVAL_MS} ms per peer (each request tries again).
  */
 public final class ReplicationPeers {
     private static final Logger LOG = Logger.getLogger(ReplicationPeers.class.getName());
     /** Longer than a leader holds a fetch ({@link PartitionReplica#FETCH_WAIT_MS}). */
     static final long REQUEST_TIMEOUT_MS = 3_000;
+    static final long REFUSAL_LOG_INTERVAL_MS = 30_000;
 
     private final Vertx vertx;
     private final NetClient client;
     private final Function<String, SocketAddress> addresses;
     private final Map<String, Future<PeerConnection>> connections = new ConcurrentHashMap<>();
     private final AtomicInteger correlation = new AtomicInteger();
+    /** When a refused handshake with a peer was last logged, by broker id. */
+    private final Map<String, Long> refusalsLogged = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    /** @param addresses a broker id's replication address, or null while it is not a member */
-    public ReplicationPeers(Vertx vertx, Function<String, SocketAddress> addresses) {
+    /**
+     * @param addresses a broker id's replication address, or null while it is not a member
+     * @param tls       the cluster's TLS
+     */
+    public ReplicationPeers(Vertx vertx, Function<String, SocketAddress> addresses, ClusterTlsSettings tls) {
         this.vertx = vertx;
         this.addresses = addresses;
-        this.client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(2_000)
+        NetClientOptions options = tls.enabled() ? TlsOptions.client(tls.tls(), tls.verifyHost())
+                : new NetClientOptions();
+        this.client = vertx.createNetClient(options.setTcpNoDelay(true).setConnectTimeout(2_000)
                 .setReconnectAttempts(0));
+    }
+
+    /** For certificate reloads ({@link io.heraldmq.server.net.TlsReloader}). */
+    Future<Boolean> updateSSLOptions(io.vertx.core.net.SSLOptions options) {
+        return client.updateSSLOptions(options, true);
     }
 
     public int nextCorrelationId() {
@@ -67,11 +84,38 @@ public final class ReplicationPeers {
             return Future.failedFuture(new NotSentException("broker " + brokerId + " is not a member"));
         }
         Future<PeerConnection> made = client.connect(address)
-                .recover(e -> Future.failedFuture(new NotSentException("cannot connect to broker " + brokerId
-                        + " at " + address + ": " + e.getMessage())))
+                .recover(e -> {
+                    if (isHandshakeRefusal(e)) {
+                        logRefusal(brokerId, address, e);
+                    }
+                    return Future.failedFuture(new NotSentException("cannot connect to broker " + brokerId
+                            + " at " + address + ": " + e.getMessage()));
+                })
                 .map(socket -> new PeerConnection(brokerId, socket));
         connections.put(brokerId, made);
         return made;
+    }
+
+    private static boolean isHandshakeRefusal(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void logRefusal(String brokerId, SocketAddress address, Throwable e) {
+        long now = System.currentTimeMillis();
+        Long last = refusalsLogged.get(brokerId);
+        if (last == null || now - last >= REFUSAL_LOG_INTERVAL_MS) {
+            refusalsLogged.put(brokerId, now);
+            LOG.warning(() -> "replication connection to broker " + brokerId + " at " + address + " refused: "
+                    + ReplicationServer.describe(e) + " (its certificate must be issued by a CA of "
+                    + ClusterTlsSettings.PREFIX + "tls.caFile or " + ClusterTlsSettings.PREFIX
+                    + "tls.trustStorePath and, with " + ClusterTlsSettings.VERIFY_HOST_KEY + ", name "
+                    + address.host() + "; and it must accept ours)");
+        }
     }
 
     /** The broker left the cluster: drop its connection, failing what waits on it. */

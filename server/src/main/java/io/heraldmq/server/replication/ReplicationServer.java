@@ -1,5 +1,7 @@
 package io.heraldmq.server.replication;
 
+import io.heraldmq.server.cluster.ClusterTlsSettings;
+import io.heraldmq.server.net.TlsOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
@@ -14,7 +16,9 @@ import java.util.logging.Logger;
 
 /**
  * The broker-to-broker replication port: answers BEGIN_EPOCH, FETCH and FORWARD_PRODUCE from other brokers. A
- * malformed frame closes that connection only. Record batches travel as stored, never re-encoded.
+ * malformed frame closes that connection only. Record batches travel as stored, never re-encoded. With cluster TLS
+ * the port speaks TLS only and serves only peers whose certificate the cluster's trust anchors verify; a refused
+ * handshake (plain text, no certificate, an unknown CA) is logged and costs nothing else.
  */
 public final class ReplicationServer {
     private static final Logger LOG = Logger.getLogger(ReplicationServer.class.getName());
@@ -24,6 +28,8 @@ public final class ReplicationServer {
     private final Map<ReplicationFrameType, ReplicationRequestHandler> handlers =
             new java.util.concurrent.ConcurrentHashMap<>();
     private NetServer server;
+    /** Takes connections upgraded to relays (RELAY); null: RELAY is refused. */
+    private volatile java.util.function.Consumer<NetSocket> relays;
 
     /** @param replicas the replica of a partition key's string form, or null if there is none here */
     public ReplicationServer(Vertx vertx, Function<String, PartitionReplica> replicas) {
@@ -38,15 +44,64 @@ public final class ReplicationServer {
         handlers.put(type, handler);
     }
 
-    /** @return the port bound (useful with port 0) */
-    public Future<Integer> listen(String host, int port) {
-        server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true));
+    /**
+     * @param tls the cluster's TLS; when enabled the port asks every peer for its certificate
+     * @return the port bound (useful with port 0)
+     */
+    public Future<Integer> listen(String host, int port, ClusterTlsSettings tls) {
+        NetServerOptions options = tls.enabled() ? TlsOptions.server(tls.tls(), host, port)
+                : new NetServerOptions().setHost(host).setPort(port).setTcpNoDelay(true);
+        server = vertx.createNetServer(options);
         server.connectHandler(this::serve);
-        return server.listen(port, host).map(NetServer::actualPort);
+        if (tls.enabled()) {
+            // Called for what fails before a connection is handed to serve: here, refused TLS handshakes.
+            server.exceptionHandler(e -> LOG.warning(() -> "refused a replication connection: " + describe(e)
+                    + " (a broker must present a certificate issued by a CA of " + ClusterTlsSettings.PREFIX
+                    + "tls.caFile or " + ClusterTlsSettings.PREFIX + "tls.trustStorePath)"));
+        }
+        return server.listen().map(NetServer::actualPort);
+    }
+
+    /** What went wrong in a refused handshake, from the innermost cause that says it. */
+    static String describe(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        if (t instanceof io.netty.handler.ssl.NotSslRecordException
+                || e instanceof io.netty.handler.ssl.NotSslRecordException) {
+            return "not TLS (a plain-text client?)";
+        }
+        return "TLS handshake failed: " + t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+
+    /**
+     * Hands every connection that asks for RELAY, once answered, to {@code relays} (the client listener), which
+     * serves it as a client connection from then on.
+     */
+    public void acceptRelays(java.util.function.Consumer<NetSocket> relays) {
+        this.relays = relays;
+    }
+
+    /** For certificate reloads ({@link io.heraldmq.server.net.TlsReloader}). */
+    Future<Boolean> updateSSLOptions(io.vertx.core.net.SSLOptions options) {
+        return server.updateSSLOptions(options, true);
     }
 
     private void serve(NetSocket socket) {
+        boolean[] relayed = {false};
         ReplicationFrameParser parser = new ReplicationFrameParser(frame -> {
+            if (relayed[0]) {
+                return; // the client protocol's now; the relay sends nothing before RELAY_ACCEPTED
+            }
+            java.util.function.Consumer<NetSocket> relayTo = relays;
+            if (frame.type() == ReplicationFrameType.RELAY && relayTo != null) {
+                relayed[0] = true;
+                socket.handler(null);
+                socket.write(RelayUpgrade.accepted());
+                relayTo.accept(socket);
+                return;
+            }
             ReplicationRequestHandler handler = handlers.get(frame.type());
             if (handler == null) {
                 LOG.warning(() -> "replication request of type " + frame.type() + " from " + socket.remoteAddress()

@@ -36,6 +36,11 @@ final class ClusterProcesses implements AutoCloseable {
     private String adminPassword;
 
     ClusterProcesses(Path dir, int size, String extraConfig) throws IOException {
+        this(dir, size, n -> extraConfig);
+    }
+
+    /** @param extraConfig broker n's lines besides host, ports and members (its certificate, say) */
+    ClusterProcesses(Path dir, int size, java.util.function.IntFunction<String> extraConfig) throws IOException {
         this.dir = dir;
         this.brokers = new BrokerProcess[size];
         this.configs = new Path[size];
@@ -50,7 +55,7 @@ final class ClusterProcesses implements AutoCloseable {
             Files.writeString(configs[i], "host = 127.0.0.1\nhttp.port = 0\n"
                     + "cluster.members = " + members + "\n"
                     + "cluster.port = " + clusterPorts[i] + "\n"
-                    + extraConfig, StandardCharsets.UTF_8);
+                    + extraConfig.apply(i), StandardCharsets.UTF_8);
         }
     }
 
@@ -125,6 +130,10 @@ final class ClusterProcesses implements AutoCloseable {
 
     int size() {
         return brokers.length;
+    }
+
+    Path config(int n) {
+        return configs[n];
     }
 
     Path data(int n) {

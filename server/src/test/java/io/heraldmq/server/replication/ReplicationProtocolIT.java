@@ -2,6 +2,7 @@ package io.heraldmq.server.replication;
 
 import io.heraldmq.protocol.RecordBatch;
 import io.heraldmq.server.BrokerConfig;
+import io.heraldmq.server.cluster.ClusterTlsSettings;
 import io.heraldmq.server.log.RetentionPolicy;
 import io.heraldmq.server.partition.Partition;
 import io.vertx.core.Future;
@@ -66,9 +67,10 @@ class ReplicationProtocolIT {
             partition = new Partition("orders", 0, dir.resolve(id).resolve("log"), config, flush,
                     new RetentionPolicy(-1, -1, Long.MAX_VALUE), Clock.systemUTC(), List::of);
             join(vertx.deployVerticle(partition));
-            peers = new ReplicationPeers(vertx, other -> cut.contains(other) ? null : addresses.get(other));
+            peers = new ReplicationPeers(vertx, other -> cut.contains(other) ? null : addresses.get(other),
+                    ClusterTlsSettings.DEFAULTS);
             server = new ReplicationServer(vertx, k -> KEY.equals(k) ? replica : null);
-            int port = join(server.listen("127.0.0.1", 0));
+            int port = join(server.listen("127.0.0.1", 0, ClusterTlsSettings.DEFAULTS));
             addresses.put(id, SocketAddress.inetSocketAddress(port, "127.0.0.1"));
             replica = onPartition(() -> PartitionReplica.open(partition, KEY, id, peers, null, () -> { }));
         }

@@ -54,4 +54,20 @@ class ReadmeSecurityExampleTest {
         assertTrue(config.users().containsKey("orders-app"));
         assertTrue(config.limits().maxConnectionsPerAddress() == 100);
     }
+
+    @Test
+    void theClusterTlsExampleConfigurationLoads() throws Exception {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        int section = readme.indexOf("### TLS between brokers");
+        int start = readme.indexOf("```\n", section) + 4;
+        Properties p = new Properties();
+        p.load(new StringReader(readme.substring(start, readme.indexOf("```", start))));
+        Map<String, String> settings = new HashMap<>();
+        p.forEach((k, v) -> settings.put(k.toString(), v.toString()));
+        BrokerConfig config = BrokerConfig.defaults().with(settings);
+        assertTrue(config.cluster().tls().enabled());
+        assertTrue(config.cluster().tls().verifyHost());
+        assertTrue(config.cluster().secret() != null);
+        assertTrue(config.cluster().members().contains(config.cluster().host() + ":" + config.cluster().port()));
+    }
 }

@@ -2,6 +2,7 @@ package io.heraldmq.server.net;
 
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.KeyCertOptions;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
@@ -12,14 +13,14 @@ import io.vertx.core.net.TrustOptions;
 import java.util.LinkedHashSet;
 
 /**
- * Turns {@link TlsSettings} into Vert.x options: the TLS listener's at start, and the key and trust part alone for
- * {@link io.vertx.core.net.NetServer#updateSSLOptions} when the files changed. Vert.x reads the files.
+ * Turns {@link TlsSettings} into Vert.x options: a TLS listener's and (between brokers) a TLS client's at start, and
+ * the key and trust part alone for {@code updateSSLOptions} when the files changed. Vert.x reads the files.
  */
-final class TlsServerOptions {
-    private TlsServerOptions() {
+public final class TlsOptions {
+    private TlsOptions() {
     }
 
-    static NetServerOptions server(TlsSettings tls, String host, int port) {
+    public static NetServerOptions server(TlsSettings tls, String host, int port) {
         NetServerOptions o = new NetServerOptions().setHost(host).setPort(port).setTcpNoDelay(true)
                 .setReuseAddress(true).setSsl(true)
                 .setClientAuth(switch (tls.clientAuth()) {
@@ -37,8 +38,23 @@ final class TlsServerOptions {
         return o;
     }
 
+    /**
+     * A client that presents the key material of {@code tls} and trusts only its trust anchors (never the JDK's
+     * defaults: between brokers, a certificate from any public CA must not pass).
+     *
+     * @param verifyHost whether the peer's certificate must name the address connected to (HTTPS rules)
+     */
+    public static NetClientOptions client(TlsSettings tls, boolean verifyHost) {
+        NetClientOptions o = new NetClientOptions().setSsl(true).setKeyCertOptions(keyCert(tls))
+                .setTrustOptions(trust(tls))
+                .setEnabledSecureTransportProtocols(new LinkedHashSet<>(tls.protocols()))
+                .setHostnameVerificationAlgorithm(verifyHost ? "HTTPS" : "");
+        tls.ciphers().forEach(o::addEnabledCipherSuite);
+        return o;
+    }
+
     /** What a reload replaces: keys, trust, protocols and ciphers as configured. */
-    static SSLOptions ssl(TlsSettings tls) {
+    public static SSLOptions ssl(TlsSettings tls) {
         SSLOptions o = new SSLOptions().setKeyCertOptions(keyCert(tls))
                 .setEnabledSecureTransportProtocols(new LinkedHashSet<>(tls.protocols()));
         TrustOptions trust = trust(tls);
