@@ -174,7 +174,7 @@ public final class ClusterRouter {
     private List<Target> unknownLeaders(Frame frame) {
         List<Target> out = new ArrayList<>(1);
         for (Target t : targets(frame)) {
-            if (!t.kind().isTemporary() && leaders.leaderOf(t.kind().isQueue(), t.name()) == null
+            if (!t.kind().isTemporary() && leaders.liveLeaderOf(t.kind().isQueue(), t.name()) == null
                     && !out.contains(t)) {
                 out.add(t);
             }

@@ -38,6 +38,16 @@ public final class LeaderDirectory {
         return leaders.get(key(queue, destination));
     }
 
+    /**
+     * The leader the table names, if it is a live member; null while the table still names one that left (its
+     * successor is not proposed yet, or the event naming it was missed: Hazelcast can drop entry events while it
+     * promotes a dead member's backups, and the table is re-read every few seconds).
+     */
+    public String liveLeaderOf(boolean queue, String destination) {
+        String leader = leaders.get(key(queue, destination));
+        return leader != null && clientAddresses.containsKey(leader) ? leader : null;
+    }
+
     public void leaderChanged(boolean queue, String destination, String leader) {
         String key = key(queue, destination);
         if (leader == null) {
@@ -57,14 +67,14 @@ public final class LeaderDirectory {
      */
     public Future<String> leaderWhenKnown(Vertx vertx, boolean queue, String destination, long timeoutMs) {
         String key = key(queue, destination);
-        String known = leaders.get(key);
+        String known = liveLeaderOf(queue, destination);
         if (known != null) {
             return Future.succeededFuture(known);
         }
         Promise<String> p = Promise.promise();
         waiters.computeIfAbsent(key, k -> new CopyOnWriteArrayList<>()).add(p);
         // it may have arrived between the look-up and the registration
-        String now = leaders.get(key);
+        String now = liveLeaderOf(queue, destination);
         if (now != null) {
             p.tryComplete(now);
         }
@@ -80,6 +90,16 @@ public final class LeaderDirectory {
     public void membersChanged(Map<String, SocketAddress> addresses) {
         clientAddresses.keySet().retainAll(addresses.keySet());
         clientAddresses.putAll(addresses);
+        // requests waiting for a destination whose named leader just became reachable go on
+        for (String key : List.copyOf(waiters.keySet())) {
+            String leader = leaders.get(key);
+            if (leader != null && clientAddresses.containsKey(leader)) {
+                List<Promise<String>> waiting = waiters.remove(key);
+                if (waiting != null) {
+                    waiting.forEach(p -> p.tryComplete(leader));
+                }
+            }
+        }
     }
 
     public SocketAddress clientAddressOf(String brokerId) {
