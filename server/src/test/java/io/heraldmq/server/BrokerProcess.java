@@ -46,7 +46,9 @@ public record BrokerProcess(Process process, int port, Path log) {
         command.addAll(jvmOptions);
         command.addAll(java.util.List.of("-jar", jar().toString(), "--port", Integer.toString(port),
                 "--http-port", "0", "--data-dir", data.toString(), "--config", config.toString()));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        // appended, so that a restarted broker's log keeps what it wrote before the kill (a failed test's evidence)
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 
     /** Starts the broker and waits for its ready line; a broker that exits first fails with its output. */
@@ -65,19 +67,22 @@ public record BrokerProcess(Process process, int port, Path log) {
     /** {@link #start(Path, Path, Path, int)} with extra JVM options. */
     public static BrokerProcess start(Path config, Path data, Path log, int clientPort,
                                       java.util.List<String> jvmOptions) throws IOException {
+        long from = Files.exists(log) ? Files.size(log) : 0;
         Process process = launch(config, data, log, clientPort, jvmOptions);
         AtomicInteger port = new AtomicInteger();
         try {
             await("broker ready line in " + log).atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(50))
                     .until(() -> {
-                        Matcher m = READY.matcher(Files.readString(log, StandardCharsets.UTF_8));
+                        byte[] all = Files.readAllBytes(log);
+                        String written = new String(all, (int) Math.min(from, all.length),
+                                (int) Math.max(0, all.length - from), StandardCharsets.UTF_8);
+                        Matcher m = READY.matcher(written);
                         if (m.find()) {
                             port.set(Integer.parseInt(m.group(1)));
                             return true;
                         }
                         if (!process.isAlive()) {
-                            throw new AssertionError("broker exited with " + process.exitValue() + ":\n"
-                                    + Files.readString(log, StandardCharsets.UTF_8));
+                            throw new AssertionError("broker exited with " + process.exitValue() + ":\n" + written);
                         }
                         return false;
                     });

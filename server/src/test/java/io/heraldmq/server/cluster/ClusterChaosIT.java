@@ -69,7 +69,7 @@ class ClusterChaosIT {
 
     @Test
     void leaderKilledAtRandomLosesNoAcknowledgedMessage() throws Exception {
-        int rounds = Integer.getInteger("chaos.rounds", 10);
+        int rounds = Integer.getInteger("chaos.rounds", 6);
         long seed = Long.getLong("chaos.seed", System.nanoTime());
         System.out.println("ClusterChaosIT: seed=" + seed + " rounds=" + rounds + " (replay: -Dchaos.seed=" + seed
                 + ")");
