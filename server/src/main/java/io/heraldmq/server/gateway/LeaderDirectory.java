@@ -55,10 +55,7 @@ public final class LeaderDirectory {
             return;
         }
         leaders.put(key, leader);
-        List<Promise<String>> waiting = waiters.remove(key);
-        if (waiting != null) {
-            waiting.forEach(p -> p.tryComplete(leader));
-        }
+        wakeIfLive(key);
     }
 
     /**
@@ -92,12 +89,17 @@ public final class LeaderDirectory {
         clientAddresses.putAll(addresses);
         // requests waiting for a destination whose named leader just became reachable go on
         for (String key : List.copyOf(waiters.keySet())) {
-            String leader = leaders.get(key);
-            if (leader != null && clientAddresses.containsKey(leader)) {
-                List<Promise<String>> waiting = waiters.remove(key);
-                if (waiting != null) {
-                    waiting.forEach(p -> p.tryComplete(leader));
-                }
+            wakeIfLive(key);
+        }
+    }
+
+    /** Completes the requests waiting for {@code key} once its leader is named and a live member. */
+    private void wakeIfLive(String key) {
+        String leader = leaders.get(key);
+        if (leader != null && clientAddresses.containsKey(leader)) {
+            List<Promise<String>> waiting = waiters.remove(key);
+            if (waiting != null) {
+                waiting.forEach(p -> p.tryComplete(leader));
             }
         }
     }

@@ -48,6 +48,8 @@ public final class ReplicaManager {
      * @param leadershipLost told (on the partition's context) when this broker stops leading a partition of the
      *                       topic: its consumers of that topic must go elsewhere
      */
+    private java.util.function.BiConsumer<PartitionKey, PartitionAssignment> alsoOnResync = (k, a) -> { };
+
     public ReplicaManager(Vertx vertx, String localId, ReplicationPeers peers, PartitionTable table,
                           ReplicaStates states, ReplicatedMetadata metadata,
                           java.util.function.Consumer<Topic> leadershipLost,
@@ -78,7 +80,18 @@ public final class ReplicaManager {
      * the replicas, so this costs one read of the table.
      */
     public void resync() {
-        table.all().onSuccess(all -> all.forEach(this::assignmentChanged));
+        table.all().onSuccess(all -> all.forEach((key, assignment) -> {
+            assignmentChanged(key, assignment);
+            alsoOnResync.accept(key, assignment);
+        }));
+    }
+
+    /**
+     * Also gives every entry of each whole-table read to {@code listener} (the router's leaders miss the same lost
+     * events the replicas do), so the table is read once per resync. Before {@link #start}.
+     */
+    public void alsoOnResync(java.util.function.BiConsumer<PartitionKey, PartitionAssignment> listener) {
+        this.alsoOnResync = listener;
     }
 
     /**

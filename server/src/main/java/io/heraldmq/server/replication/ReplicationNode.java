@@ -93,8 +93,6 @@ public final class ReplicationNode {
      * @param autoCreation   how the router creates a destination used for the first time
      * @param relaySecret    {@code cluster.secret}, presented by this broker's relays; or null
      */
-    private long leaderResync = -1;
-
     public Future<Void> start(ClusterMembership membership, PartitionTable table, ReplicaStates states,
                               TopicRegistry topics, SubscriptionRegistry subscriptions,
                               java.util.function.Consumer<Topic> leadershipLost,
@@ -132,9 +130,8 @@ public final class ReplicationNode {
             reloader.start();
         }
         // Entry events can be lost while Hazelcast promotes a dead member's backups: the leaders the router relays
-        // to are read again from the whole table, as the replicas' roles are (ReplicaManager#resync).
-        leaderResync = ctx.owner().setPeriodic(ReplicaManager.RESYNC_INTERVAL_MS, t -> table.all()
-                .onSuccess(all -> all.forEach(this::assignmentChanged)));
+        // to are read again with the replicas' roles, from the same whole-table read.
+        replicas.alsoOnResync(this::assignmentChanged);
         return table.listen(ctx, this::assignmentChanged)
                 .compose(v -> table.all())
                 .map(all -> {
@@ -166,7 +163,6 @@ public final class ReplicationNode {
         if (replicas != null && table != null) {
             // a member came back (or went): the table may have changed in ways no event told us of
             replicas.resync();
-            table.all().onSuccess(all -> all.forEach(this::assignmentChanged));
         }
     }
 
@@ -196,9 +192,6 @@ public final class ReplicationNode {
     public Future<Void> close() {
         if (reloader != null) {
             reloader.stop();
-        }
-        if (leaderResync >= 0) {
-            vertx.cancelTimer(leaderResync);
         }
         ReplicaManager r = replicas;
         Future<Void> closed = r == null ? Future.succeededFuture() : r.close();
