@@ -82,6 +82,9 @@ public final class MeterMBeans {
             ObjectName name = name(brokerId, meter.getId());
             server.registerMBean(new MeterBean(meter), name);
             registered.put(meter.getId(), name);
+            if (closed) {
+                remove(meter); // close() ran while this registered: it may not have seen this one
+            }
         } catch (InstanceAlreadyExistsException e) {
             // the same id again (a meter replaced): the old MBean is removed with the old meter
         } catch (JMException | RuntimeException e) {
