@@ -306,6 +306,13 @@ public final class BrokerConnection {
             }
             return;
         }
+        if (frame.type() == FrameType.CONSUMER_MOVED) {
+            if (link.handshaken) {
+                io.heraldmq.protocol.ConsumerMoved moved = io.heraldmq.protocol.ConsumerMoved.decode(frame.body());
+                listener.onConsumerMoved(moved.consumerId(), moved.move());
+            }
+            return;
+        }
         CompletableFuture<Frame> f = null;
         if (frame.correlationId() != 0) {
             synchronized (lock) {

@@ -11,6 +11,13 @@ public interface ConnectionListener {
     /** A DELIVER frame's body; parse with {@link io.heraldmq.protocol.Deliver#read}. */
     void onDeliver(Buffer body);
 
+    /**
+     * CONSUMER_MOVED ({@link io.heraldmq.protocol.ConsumerMoved}): the broker relayed a consumer to a leader it lost
+     * and subscribed it again at the new one; the consumer's deliveries received before this are void.
+     */
+    default void onConsumerMoved(int consumerId, int move) {
+    }
+
     /** An ERROR that answers no pending request (e.g. a failed one-way send). */
     void onError(ErrorFrame error);
 

@@ -13,6 +13,15 @@ interface DeliveryTarget {
     default void browseEnded() {
     }
 
+    /**
+     * The broker moved this consumer to its destination's new leader ({@link io.heraldmq.protocol.ConsumerMoved}):
+     * what came before is void. A browse cannot go on (its position lived with the lost leader): by default it ends
+     * as if the broker were gone.
+     */
+    default void moved(int move) {
+        brokerGone();
+    }
+
     /** The connection to the broker is lost. */
     void brokerGone();
 

@@ -115,6 +115,13 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
         }
 
         @Override
+        public void onConsumerMoved(int consumerId, int move) {
+            if (target != null) {
+                target.onConsumerMoved(consumerId, move);
+            }
+        }
+
+        @Override
         public void onError(ErrorFrame error) {
             if (target != null) {
                 target.onError(error);
@@ -162,6 +169,14 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
                 }
             }
         });
+    }
+
+    @Override
+    public void onConsumerMoved(int consumerId, int move) {
+        DeliveryTarget c = consumers.get(consumerId);
+        if (c != null) {
+            c.moved(move);
+        }
     }
 
     @Override

@@ -57,14 +57,14 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
      *             so it must not go back to the broker uncounted
      */
     private record Delivery(int partition, long offset, int deliveryCount, Buffer record, boolean seen,
-                            int generation) {
+                            int generation, int move) {
         Delivery again() {
-            return new Delivery(partition, offset, deliveryCount + 1, record, true, generation);
+            return new Delivery(partition, offset, deliveryCount + 1, record, true, generation, move);
         }
 
         /** A recovered delivery still in the buffer, as the application last saw it (for releasing it). */
         Delivery asLastSeen() {
-            return new Delivery(partition, offset, deliveryCount - 1, record, true, generation);
+            return new Delivery(partition, offset, deliveryCount - 1, record, true, generation, move);
         }
     }
 
@@ -90,6 +90,11 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
     private boolean inListenerRecovered;
     private int consumedSinceCredit;
     private int id;
+    /**
+     * How many times the broker this client is connected to moved this consumer to a new leader
+     * ({@link #moved}); deliveries of an earlier move are stale. 0 after failover.
+     */
+    private volatile int move;
     /** The destination's redelivery policy from the broker; null if the broker did not say. */
     private volatile Ok.Redelivery redelivery;
     private volatile MessageListener listener;
@@ -134,6 +139,11 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
             public void connectionInterrupted() {
                 // the session tells its consumers (HeraldSession.connectionInterrupted), before this
             }
+
+            @Override
+            public void moved(int move) {
+                session.consumerMoved(HeraldMessageConsumer.this, move);
+            }
         });
         // A consumer of a stopped connection takes no messages ahead: on a queue they would wait in its buffer while
         // a started competing consumer got nothing. Its first credit goes out when the connection starts.
@@ -177,14 +187,16 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
     void enqueue(int partition, long offset, int deliveryCount, Buffer record) {
         if (closeDeferred) {
             // Closed while its transaction is open: what was still on the wire goes straight back, uncounted.
-            connection.broker().send(new Ack(id, Ack.RETURNED, new int[]{partition}, new long[]{offset}).encode(0));
+            connection.broker().send(new Ack(id, Ack.RETURNED, new int[]{partition}, new long[]{offset}, null, 0,
+                    move).encode(0));
             return;
         }
         lock.lock();
         try {
-            // Tagged with the socket's generation: after failover a delivery of the lost socket is void.
+            // Tagged with the socket's generation and the consumer's move: after failover, or after the broker
+            // moved this consumer to a new leader, what came before is void.
             buffer.add(new Delivery(partition, offset, deliveryCount, record, false,
-                    connection.broker().generation()));
+                    connection.broker().generation(), move));
             changed.signalAll();
         } finally {
             lock.unlock();
@@ -201,9 +213,12 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
 
     // ---- failover ----
 
-    /** Whether a delivery came on a socket that is lost since: it must be neither shown, acknowledged nor credited. */
+    /**
+     * Whether a delivery came on a socket that is lost since, or before the broker moved this consumer to a new
+     * leader: it must be neither shown, acknowledged nor credited (the broker gives it out again).
+     */
     private boolean stale(Delivery d) {
-        return d.generation != connection.broker().generation();
+        return d.generation != connection.broker().generation() || d.move != move;
     }
 
     /** Whether the application has messages of this consumer it has not acknowledged or committed. */
@@ -222,11 +237,38 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
         lock.lock();
         try {
             buffer.clear();
+            move = 0; // moves are counted per connection by the broker it is connected to
         } finally {
             lock.unlock();
         }
         synchronized (ackLock) {
             unacknowledged.clear();
+            pendingAcks.clear();
+            consumedSinceCredit = 0;
+        }
+    }
+
+    /**
+     * The broker this client is connected to relayed this consumer to its destination's leader, lost that leader,
+     * and subscribed it again at the new one ({@link io.heraldmq.protocol.ConsumerMoved}); the session has already
+     * made its transaction rollback-only if it holds deliveries of this consumer. As after failover, the buffered
+     * messages are dropped unseen and the unacknowledged ones forgotten (CLIENT_ACKNOWLEDGE): the new leader gives
+     * them out again, marked redelivered. A transaction's unacknowledged deliveries stay, stale, so that a commit
+     * being built names them with their old move and is refused. The broker subscribed the consumer again with its
+     * first credit (the whole prefetch), so what was consumed before the move is not credited.
+     */
+    void moved(int newMove) {
+        lock.lock();
+        try {
+            move = newMove;
+            buffer.clear();
+        } finally {
+            lock.unlock();
+        }
+        synchronized (ackLock) {
+            if (session.ackMode() != Session.SESSION_TRANSACTED) {
+                unacknowledged.clear();
+            }
             pendingAcks.clear();
             consumedSinceCredit = 0;
         }
@@ -551,7 +593,11 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
             partitions[i] = deliveries.get(i).partition;
             offsets[i] = deliveries.get(i).offset;
         }
-        return new Ack(id, outcome, partitions, offsets, reason);
+        int oldestMove = move;
+        for (Delivery d : deliveries) {
+            oldestMove = Math.min(oldestMove, d.move);
+        }
+        return new Ack(id, outcome, partitions, offsets, reason, 0, oldestMove);
     }
 
     private void settle(List<Delivery> deliveries, byte outcome) {
@@ -564,7 +610,8 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
             Ack a = ack(deliveries, outcome, reason);
             if (outcome == Ack.RELEASED && deliveries.size() == 1) {
                 // Tell the count the application saw: a local redelivery (recover) may have passed the broker by.
-                a = new Ack(id, outcome, a.partitions(), a.offsets(), reason, deliveries.get(0).deliveryCount);
+                a = new Ack(id, outcome, a.partitions(), a.offsets(), reason, deliveries.get(0).deliveryCount,
+                        a.move());
             }
             connection.broker().send(a.encode(0));
             consumedSinceCredit += deliveries.size();
@@ -584,7 +631,7 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
         }
         for (Map.Entry<Integer, List<Delivery>> e : bySeen.entrySet()) {
             Ack a = ack(e.getValue(), Ack.RELEASED);
-            connection.broker().send(new Ack(id, Ack.RELEASED, a.partitions(), a.offsets(), null, e.getKey())
+            connection.broker().send(new Ack(id, Ack.RELEASED, a.partitions(), a.offsets(), null, e.getKey(), a.move())
                     .encode(0));
         }
     }
@@ -657,12 +704,17 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
             List<Delivery> candidates = new ArrayList<>(unacknowledged);
             unacknowledged.clear();
             if (inListener != null) {
-                candidates.add(inListener);
                 inListenerRecovered = true;
-                consumedSinceCredit++; // not counted yet: counted now like the others
+                if (!stale(inListener)) {
+                    candidates.add(inListener);
+                    consumedSinceCredit++; // not counted yet: counted now like the others
+                }
             }
             List<Delivery> toBroker = new ArrayList<>();
             for (Delivery d : candidates) {
+                if (stale(d)) {
+                    continue; // of a lost socket or an earlier move: the broker gives it out again
+                }
                 if (redeliveredByBroker(d)) {
                     toBroker.add(d); // done with here: its credit goes back to the broker
                 } else {

@@ -229,6 +229,19 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
      * the broker gives those messages again, marked redelivered); consumers closed while holding deliveries for the
      * session are finished; an open transaction that did anything becomes rollback-only.
      */
+    /**
+     * The broker moved one of this session's consumers to a new leader ({@link HeraldMessageConsumer#moved}). On the
+     * connection's event loop. An open transaction holding deliveries of it becomes rollback-only, as after failover:
+     * the new leader gives those messages out again. A commit already under way is decided by the broker instead (it
+     * refuses one naming the old move).
+     */
+    void consumerMoved(HeraldMessageConsumer consumer, int move) {
+        if (transactedSends != null && !committing && consumer.holdsUnacknowledged()) {
+            rollbackOnly = true;
+        }
+        consumer.moved(move);
+    }
+
     void connectionInterrupted() {
         if (transactedSends != null && !committing) {
             boolean received = false;
@@ -517,8 +530,8 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
             redeliverUnacknowledged();
             settleClosedConsumers(false);
             throw new TransactionRolledBackException("the transaction was rolled back: the connection to the broker"
-                    + " was lost while it was open (failover); its sends were discarded and the messages it received"
-                    + " come again");
+                    + " was lost while it was open (failover), or a destination it consumed from got a new leader;"
+                    + " its sends were discarded and the messages it received come again");
         }
         committing = true;
         try {
@@ -544,7 +557,8 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
                 acking++;
             }
             for (int i = 0; ack != null && i < ack.count(); i++) {
-                consumed.add(new Commit.Consumed(ack.consumerId(), ack.partitions()[i], ack.offsets()[i]));
+                consumed.add(new Commit.Consumed(ack.consumerId(), ack.partitions()[i], ack.offsets()[i],
+                        ack.move()));
             }
         }
         CompletableFuture<Frame> answer;

@@ -20,10 +20,15 @@ import io.vertx.core.buffer.Buffer;
  * int32 seenCount   optional (the body may end before it), RELEASED only: how many times the application was
  *                   given each of these messages, where the client redelivered them itself (recover, rollback)
  *                   and the broker's count is behind; the next delivery counts one more. 0 = as the broker knows.
+ * int32 move        optional (the body may end before it): the oldest {@link ConsumerMoved} move under which these
+ *                   messages were delivered; 0 = the consumer never moved. A broker relaying the consumer drops
+ *                   (answers TRANSACTION_ROLLED_BACK to, with a correlation id) an ACK of an earlier move than the
+ *                   consumer's; a leader ignores it.
  * </pre>
  * Older clients end the body after the entries; the broker reads what is there.
  */
-public record Ack(int consumerId, byte outcome, int[] partitions, long[] offsets, String reason, int seenCount) {
+public record Ack(int consumerId, byte outcome, int[] partitions, long[] offsets, String reason, int seenCount,
+                  int move) {
     /** Longest reason sent, in characters; longer ones are cut (a stack of causes can be long). */
     public static final int MAX_REASON_CHARS = 1000;
 
@@ -41,6 +46,16 @@ public record Ack(int consumerId, byte outcome, int[] partitions, long[] offsets
         }
     }
 
+    /** Of a consumer that never moved. */
+    public Ack(int consumerId, byte outcome, int[] partitions, long[] offsets, String reason, int seenCount) {
+        this(consumerId, outcome, partitions, offsets, reason, seenCount, 0);
+    }
+
+    /** The same settlement, named as delivered under {@code move}. */
+    public Ack withMove(int move) {
+        return new Ack(consumerId, outcome, partitions, offsets, reason, seenCount, move);
+    }
+
     /** Without a reason. */
     public Ack(int consumerId, byte outcome, int[] partitions, long[] offsets) {
         this(consumerId, outcome, partitions, offsets, null, 0);
@@ -56,16 +71,19 @@ public record Ack(int consumerId, byte outcome, int[] partitions, long[] offsets
 
     public Buffer encode(int correlationId) {
         Buffer b = Frame.start(FrameType.ACK, correlationId, 9 + 12 * offsets.length
-                + (reason == null ? 0 : 2 + 3 * reason.length()) + 6);
+                + (reason == null ? 0 : 2 + 3 * reason.length()) + 10);
         b.appendInt(consumerId).appendByte(outcome).appendInt(offsets.length);
         for (int i = 0; i < offsets.length; i++) {
             b.appendInt(partitions[i]).appendLong(offsets[i]);
         }
-        if (reason != null || seenCount != 0) {
+        if (reason != null || seenCount != 0 || move != 0) {
             Wire.writeString(b, reason);
         }
-        if (seenCount != 0) {
+        if (seenCount != 0 || move != 0) {
             b.appendInt(seenCount);
+        }
+        if (move != 0) {
+            b.appendInt(move);
         }
         return Frame.finish(b);
     }
@@ -92,7 +110,11 @@ public record Ack(int consumerId, byte outcome, int[] partitions, long[] offsets
         if (seenCount < 0) {
             throw new ProtocolException("negative ACK seen count " + seenCount);
         }
+        int move = c.remaining() > 0 ? c.readInt() : 0;
+        if (move < 0) {
+            throw new ProtocolException("negative ACK move " + move);
+        }
         c.expectEnd();
-        return new Ack(consumerId, outcome, partitions, offsets, reason, seenCount);
+        return new Ack(consumerId, outcome, partitions, offsets, reason, seenCount, move);
     }
 }

@@ -25,7 +25,12 @@ import java.util.List;
  *   int32 consumerId
  *   int32 partition
  *   int64 offset
+ * int32 moveCount        COMMIT only, optional (the body may end before it): 0, or consumedCount
+ * moveCount times:       the {@link ConsumerMoved} move each consumed entry was delivered under, in their order (0 =
+ *   int32 move           never moved); a broker relaying the consumer refuses a commit naming an earlier move
  * </pre>
+ * XA_PREPARE and XA_COMMIT carry the body without the moves (transactions across relayed consumers' moves are a
+ * cluster matter, and XA does not span a cluster yet).
  * A COMMIT frame may be up to {@link #MAX_FRAME_BYTES} long, more than other frames (one message plus headroom): it
  * carries the whole transaction. The client refuses a larger transaction before sending it.
  */
@@ -39,8 +44,12 @@ public record Commit(long producerId, int sequence, List<Send> sends, List<Consu
     public record Send(DestinationKind kind, String destination, int partition, Buffer batch) {
     }
 
-    /** One delivery the transaction consumed. */
-    public record Consumed(int consumerId, int partition, long offset) {
+    /** One delivery the transaction consumed, delivered under {@code move} of its consumer. */
+    public record Consumed(int consumerId, int partition, long offset, int move) {
+        /** Of a consumer that never moved. */
+        public Consumed(int consumerId, int partition, long offset) {
+            this(consumerId, partition, offset, 0);
+        }
     }
 
     public Commit {
@@ -49,7 +58,14 @@ public record Commit(long producerId, int sequence, List<Send> sends, List<Consu
     }
 
     public Buffer encode(int correlationId) {
-        return Frame.finish(writeBody(Frame.start(FrameType.COMMIT, correlationId, bodySizeHint())));
+        Buffer b = writeBody(Frame.start(FrameType.COMMIT, correlationId, bodySizeHint() + 4 * consumed.size()));
+        if (consumed.stream().anyMatch(c -> c.move() != 0)) {
+            b.appendInt(consumed.size());
+            for (Consumed c : consumed) {
+                b.appendInt(c.move());
+            }
+        }
+        return Frame.finish(b);
     }
 
     /** Roughly the bytes of the body (UTF-8 names counted at most 3 bytes a character). */
@@ -80,6 +96,25 @@ public record Commit(long producerId, int sequence, List<Send> sends, List<Consu
     public static Commit decode(Buffer body) {
         Wire.Cursor c = new Wire.Cursor(body);
         Commit commit = readBody(c);
+        if (c.remaining() > 0) {
+            int moveCount = c.readInt();
+            if (moveCount != 0 && moveCount != commit.consumed.size()) {
+                throw new ProtocolException("COMMIT names " + moveCount + " moves for " + commit.consumed.size()
+                        + " consumed entries");
+            }
+            if (moveCount > 0) {
+                Consumed[] moved = new Consumed[moveCount];
+                for (int i = 0; i < moveCount; i++) {
+                    Consumed e = commit.consumed.get(i);
+                    int move = c.readInt();
+                    if (move < 0) {
+                        throw new ProtocolException("negative COMMIT move " + move);
+                    }
+                    moved[i] = new Consumed(e.consumerId(), e.partition(), e.offset(), move);
+                }
+                commit = new Commit(commit.producerId, commit.sequence, commit.sends, List.of(moved));
+            }
+        }
         c.expectEnd();
         return commit;
     }

@@ -40,7 +40,9 @@ public enum FrameType {
      * The outcome of a COMMIT whose answer was lost with its connection ({@link TxOutcome}): OK if it committed,
      * TRANSACTION_ROLLED_BACK if it did not (and now never will). (27-29 are unused.)
      */
-    TX_OUTCOME(30);
+    TX_OUTCOME(30),
+    /** Broker to client: a relayed consumer was subscribed again at its destination's new leader ({@link ConsumerMoved}). */
+    CONSUMER_MOVED(31);
 
     private static final FrameType[] BY_CODE = new FrameType[32];
 

@@ -55,6 +55,26 @@ class CommitTest {
     }
 
     @Test
+    void consumedMovesRoundTripAndAreLeftOutWhenNone() {
+        Commit none = sample();
+        Commit moved = new Commit(1, 2, List.of(),
+                List.of(new Commit.Consumed(3, 0, 42, 2), new Commit.Consumed(4, 1, 7, 0)));
+        assertEquals(moved.consumed(), Commit.decode(FrameCodecTest.decodeOne(moved.encode(1)).body()).consumed());
+        Commit plain = new Commit(1, 2, List.of(), List.of(new Commit.Consumed(3, 0, 42)));
+        assertEquals(4 + 4 * 2, moved.encode(1).length() - plain.encode(1).length() - 16,
+                "the moves take one int32 count and one int32 per entry, only when one is not 0");
+        assertEquals(none.consumed(), Commit.decode(FrameCodecTest.decodeOne(none.encode(1)).body()).consumed());
+    }
+
+    @Test
+    void movesOfAnotherCountAreRefused() {
+        Buffer body = FrameCodecTest.decodeOne(new Commit(1, 2, List.of(),
+                List.of(new Commit.Consumed(3, 0, 42))).encode(1)).body().copy();
+        body.appendInt(2).appendInt(1).appendInt(1);
+        assertThrows(ProtocolException.class, () -> Commit.decode(body));
+    }
+
+    @Test
     void emptyListsRoundTrip() {
         Commit c = new Commit(1, 0, List.of(), List.of());
         Commit d = Commit.decode(FrameCodecTest.decodeOne(c.encode(1)).body());

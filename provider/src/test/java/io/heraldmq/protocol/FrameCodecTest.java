@@ -257,6 +257,31 @@ class FrameCodecTest {
     }
 
     @Test
+    void ackMoveIsOptionalAndRoundTrips() {
+        Ack moved = Ack.decode(decodeOne(new Ack(3, Ack.CONSUMED, new int[]{1}, new long[]{9}, null, 0, 2)
+                .encode(5)).body());
+        assertEquals(2, moved.move());
+        assertNull(moved.reason());
+        assertEquals(0, moved.seenCount());
+        assertEquals(0, Ack.decode(decodeOne(new Ack(3, Ack.CONSUMED, new int[]{1}, new long[]{9}).encode(0))
+                .body()).move(), "absent: the consumer never moved");
+        Buffer negative = decodeOne(new Ack(3, Ack.CONSUMED, new int[0], new long[0], null, 0, 1).encode(0)).body()
+                .copy();
+        negative.setInt(negative.length() - 4, -1);
+        assertThrows(ProtocolException.class, () -> Ack.decode(negative));
+    }
+
+    @Test
+    void consumerMoved() {
+        Frame f = decodeOne(new ConsumerMoved(12, 3).encode());
+        assertEquals(FrameType.CONSUMER_MOVED, f.type());
+        assertEquals(0, f.correlationId());
+        assertEquals(new ConsumerMoved(12, 3), ConsumerMoved.decode(f.body()));
+        Buffer zero = f.body().copy().setInt(4, 0);
+        assertThrows(ProtocolException.class, () -> ConsumerMoved.decode(zero));
+    }
+
+    @Test
     void close() {
         for (Close c : new Close[]{new Close(Close.CONNECTION, 0), new Close(Close.CONSUMER, 12)}) {
             Frame f = decodeOne(c.encode(18));
@@ -352,7 +377,7 @@ class FrameCodecTest {
         assertEquals(FrameType.PING, FrameType.of((byte) 25));
         assertEquals(FrameType.PONG, FrameType.of((byte) 26));
         assertNull(FrameType.of((byte) 27));
-        assertNull(FrameType.of((byte) 31));
+        assertEquals(FrameType.CONSUMER_MOVED, FrameType.of((byte) 31));
         assertNull(FrameType.of((byte) 32));
         assertNull(FrameType.of((byte) -1));
         assertNull(FrameType.of(Byte.MAX_VALUE));
@@ -447,7 +472,8 @@ class FrameCodecTest {
                 new Subscribe(1, DestinationKind.QUEUE, "q", null, (byte) 0, null, 1).encode(1),
                 new Credit(1, 1).encode(),
                 // With every optional field present, so that the extra byte cannot be read as one of them.
-                new Ack(1, Ack.RELEASED, new int[]{1}, new long[]{1}, "r", 2).encode(1),
+                new Ack(1, Ack.RELEASED, new int[]{1}, new long[]{1}, "r", 2, 1).encode(1),
+                new ConsumerMoved(1, 1).encode(),
                 new Close(Close.CONSUMER, 1).encode(1),
                 new ErrorFrame(ErrorCode.INTERNAL, "x").encode(1),
                 new Deliver.Builder(1, 0).build(),
@@ -471,6 +497,7 @@ class FrameCodecTest {
             case CREDIT -> Credit.decode(f.body());
             case DELIVER -> Deliver.read(f.body(), (c, p, o, d, r) -> { });
             case ACK -> Ack.decode(f.body());
+            case CONSUMER_MOVED -> ConsumerMoved.decode(f.body());
             case CLOSE -> Close.decode(f.body());
             case ERROR -> ErrorFrame.decode(f.body());
             case OK -> { }

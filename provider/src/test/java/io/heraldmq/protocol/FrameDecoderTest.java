@@ -54,6 +54,7 @@ class FrameDecoderTest {
         all.appendBuffer(Heartbeat.ping());
         all.appendBuffer(Heartbeat.pong());
         all.appendBuffer(new TxOutcome(1, 2).encode(19));
+        all.appendBuffer(new ConsumerMoved(3, 1).encode());
         return all;
     }
 
@@ -63,7 +64,8 @@ class FrameDecoderTest {
             assertEquals(FrameType.values()[i], frames.get(i).type());
         }
         assertEquals(new Connect((short) 1, "c", "u", "p"), Connect.decode(frames.get(0).body()));
-        assertEquals(new TxOutcome(1, 2), TxOutcome.decode(frames.get(frames.size() - 1).body()));
+        assertEquals(new TxOutcome(1, 2), TxOutcome.decode(frames.get(frames.size() - 2).body()));
+        assertEquals(new ConsumerMoved(3, 1), ConsumerMoved.decode(frames.get(frames.size() - 1).body()));
         assertEquals(new Connected((short) 1, "b", "conn", 1000), Connected.decode(frames.get(1).body()));
         Produce p = Produce.decode(frames.get(2).body());
         RecordBatch.validate(p.batch(), MAX);
@@ -263,7 +265,7 @@ class FrameDecoderTest {
 
     @Test
     void unknownType() {
-        for (byte code : new byte[]{0, 27, 31, -1, 127}) {
+        for (byte code : new byte[]{0, 27, 32, -1, 127}) {
             FrameDecoder d = new FrameDecoder(MAX, frames::add);
             ProtocolException e = assertThrows(ProtocolException.class,
                     () -> d.feed(Buffer.buffer().appendInt(5).appendByte(code).appendInt(0)));

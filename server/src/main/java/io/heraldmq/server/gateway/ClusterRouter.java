@@ -67,6 +67,16 @@ public final class ClusterRouter {
         final Map<String, String> durableTopics = new HashMap<>();
         /** The SUBSCRIBE frame of every relayed consumer, to subscribe it again after a leader change. */
         final Map<Integer, Buffer> subscribes = new HashMap<>();
+        /**
+         * How many times each consumer was moved to a new leader (CONSUMER_MOVED); absent = never. An ACK or COMMIT
+         * naming a delivery of an earlier move is not passed on.
+         */
+        final Map<Integer, Integer> moves = new HashMap<>();
+        /**
+         * Each relayed consumer's first credit (its prefetch): in its SUBSCRIBE, or its first CREDIT when it was made
+         * on a stopped connection. A consumer subscribed again at a new leader gets it again.
+         */
+        final Map<Integer, Integer> firstCredits = new HashMap<>();
         /** While set and not complete, requests wait behind it in arrival order. */
         Future<Void> barrier;
         /** This broker's own correlation ids on this connection's upstreams: negative, counting down. */
@@ -222,14 +232,31 @@ public final class ClusterRouter {
                     Routes r = routes(connection);
                     r.consumers.put(s.consumerId(), up);
                     r.subscribes.put(s.consumerId(), raw(frame));
+                    if (s.initialCredit() > 0) {
+                        r.firstCredits.putIfAbsent(s.consumerId(), s.initialCredit());
+                    }
                 }
                 return relay(connection, up, frame);
             }
             case CREDIT -> {
-                return relay(connection, consumerRoute(connection, Credit.decode(frame.body()).consumerId()), frame);
+                Credit credit = Credit.decode(frame.body());
+                Upstream up = consumerRoute(connection, credit.consumerId());
+                if (up != null) {
+                    routes(connection).firstCredits.putIfAbsent(credit.consumerId(), credit.messages());
+                }
+                return relay(connection, up, frame);
             }
             case ACK -> {
-                return relay(connection, consumerRoute(connection, Ack.decode(frame.body()).consumerId()), frame);
+                Ack ack = Ack.decode(frame.body());
+                if (ack.move() != currentMove(connection, ack.consumerId())) {
+                    // Sent before the client learnt of the move: the new leader gives these messages out again,
+                    // maybe to this very consumer, so settling them now could settle its new copies.
+                    if (frame.correlationId() != 0) {
+                        connection.replyError(frame.correlationId(), ErrorCode.TRANSACTION_ROLLED_BACK, MOVED);
+                    }
+                    return true;
+                }
+                return relay(connection, consumerRoute(connection, ack.consumerId()), frame);
             }
             case CLOSE -> {
                 Close c = Close.decode(frame.body());
@@ -240,6 +267,8 @@ public final class ClusterRouter {
                 Upstream up = r == null ? null : r.consumers.remove(c.id());
                 if (r != null) {
                     r.subscribes.remove(c.id());
+                    r.moves.remove(c.id());
+                    r.firstCredits.remove(c.id());
                 }
                 return relay(connection, up, frame);
             }
@@ -319,6 +348,12 @@ public final class ClusterRouter {
 
     private boolean routeCommit(ClientConnection connection, Frame frame) {
         Commit commit = Commit.decode(frame.body());
+        for (Commit.Consumed c : commit.consumed()) {
+            if (c.move() != currentMove(connection, c.consumerId())) {
+                connection.replyError(frame.correlationId(), ErrorCode.TRANSACTION_ROLLED_BACK, MOVED);
+                return true;
+            }
+        }
         Upstream target = null;
         boolean local = false;
         for (Commit.Send s : commit.sends()) {
@@ -351,6 +386,15 @@ public final class ClusterRouter {
         connection.replyError(frame.correlationId(), ErrorCode.TRANSACTION_ROLLED_BACK, "this transaction uses"
                 + " destinations led by different brokers; such transactions are not supported yet");
         return true;
+    }
+
+    private static final String MOVED = "the transaction was rolled back: a destination it consumed from got a new"
+            + " leader while it was open; the messages it received come again";
+
+    /** How many times a consumer of this connection was moved to a new leader (0: never). */
+    private int currentMove(ClientConnection connection, int consumerId) {
+        Routes r = routes.get(connection);
+        return r == null ? 0 : r.moves.getOrDefault(consumerId, 0);
     }
 
     private Upstream consumerRoute(ClientConnection connection, int consumerId) {
@@ -438,6 +482,16 @@ public final class ClusterRouter {
         });
         moved.forEach(r.consumers::remove);
         List<Buffer> unanswered = dead.unanswered();
+        // The client is told before anything of the new leader reaches it: what it holds of these consumers is void,
+        // and from now on it names the new move in its ACKs and COMMITs. A consumer whose SUBSCRIBE was not answered
+        // yet has received nothing.
+        java.util.Set<Integer> subscribing = subscribing(unanswered);
+        for (int id : moved) {
+            if (!subscribing.contains(id)) {
+                int move = r.moves.merge(id, 1, Integer::sum);
+                connection.send(new io.heraldmq.protocol.ConsumerMoved(id, move).encode());
+            }
+        }
         java.util.Set<String> destinations = new java.util.HashSet<>();
         for (int id : moved) {
             destinations.add(destinationKey(frame(r.subscribes.get(id))));
@@ -464,25 +518,36 @@ public final class ClusterRouter {
         });
     }
 
+    /** The consumers whose SUBSCRIBE is among {@code unanswered}. */
+    private static java.util.Set<Integer> subscribing(List<Buffer> unanswered) {
+        java.util.Set<Integer> out = new java.util.HashSet<>();
+        for (Buffer b : unanswered) {
+            if (b.getByte(4) == FrameType.SUBSCRIBE.code()) {
+                out.add(Subscribe.decode(frame(b).body()).consumerId());
+            }
+        }
+        return out;
+    }
+
     private void replay(ClientConnection connection, Routes r, List<Integer> moved, List<Buffer> unanswered) {
         if (connection.isClosed()) {
             return;
         }
-        java.util.Set<Integer> resubscribedByClient = new java.util.HashSet<>();
-        for (Buffer b : unanswered) {
-            if (b.getByte(4) == FrameType.SUBSCRIBE.code()) {
-                resubscribedByClient.add(Subscribe.decode(frame(b).body()).consumerId());
-            }
-        }
+        java.util.Set<Integer> resubscribedByClient = subscribing(unanswered);
         for (int id : moved) {
             Buffer subscribe = r.subscribes.get(id);
             if (subscribe == null || resubscribedByClient.contains(id)) {
                 continue;
             }
-            // Subscribed again with an id of this broker's own: the client already had its answer.
-            Frame original = frame(subscribe);
+            // Subscribed again with an id of this broker's own: the client already had its answer. With the first
+            // credit the consumer had: the client dropped its buffer (CONSUMER_MOVED) and credits only what it takes
+            // from now on. Credit in the same frame, since a SUBSCRIBE this broker handles itself (it leads now) may
+            // still be opening when a CREDIT behind it is handled.
+            Subscribe s = Subscribe.decode(frame(subscribe).body());
             int ownId = r.ownIds.decrementAndGet();
-            dispatchNow(connection, new Frame(FrameType.SUBSCRIBE, ownId, original.body()));
+            Buffer again = new Subscribe(s.consumerId(), s.kind(), s.destination(), s.subscriptionName(), s.flags(),
+                    s.selector(), r.firstCredits.getOrDefault(id, 0)).encode(ownId);
+            dispatchNow(connection, frame(again));
         }
         for (Buffer b : unanswered) {
             Frame f = frame(b);

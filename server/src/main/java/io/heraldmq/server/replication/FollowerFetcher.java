@@ -32,6 +32,9 @@ final class FollowerFetcher {
 
     /** When the leader last answered a fetch with records or an empty long poll. */
     private long lastAnsweredAtMs;
+    /** Fetches in a row that failed or were refused, and when that was last logged. */
+    private int failedInARow;
+    private long failureLoggedAtMs;
 
     FollowerFetcher(PartitionReplica replica, ReplicatedMetadata metadata, UnappliedMetadata unapplied) {
         this.replica = replica;
@@ -56,6 +59,10 @@ final class FollowerFetcher {
             FetchResult result = ar.failed() ? null : FetchResult.decode(ar.result().body());
             if (result != null && result.error() == FetchResult.NONE) {
                 lastAnsweredAtMs = System.currentTimeMillis();
+                failedInARow = 0;
+            } else if (result == null || result.error() != FetchResult.DIVERGING) {
+                fetchFailed(fetch, result == null ? String.valueOf(ar.cause()) : "answer " + result.error()
+                        + " (the leader's epoch " + result.leaderEpoch() + ")");
             }
             replica.handover().fetchEnded(result);
             if (gen != replica.generation()) {
@@ -94,6 +101,24 @@ final class FollowerFetcher {
             }
         }));
     }
+
+    /**
+     * A follower that cannot fetch stays behind silently otherwise (it retries for ever): says so once the failures
+     * have lasted a few seconds, then every {@link #FAILURE_LOG_INTERVAL_MS}.
+     */
+    private void fetchFailed(Fetch fetch, String why) {
+        failedInARow++;
+        long now = System.currentTimeMillis();
+        if (failedInARow >= FAILURES_BEFORE_LOG && now - failureLoggedAtMs >= FAILURE_LOG_INTERVAL_MS) {
+            failureLoggedAtMs = now;
+            int failures = failedInARow;
+            LOG.warning(() -> key + ": " + failures + " fetches in a row from leader " + replica.leader()
+                    + " (epoch " + fetch.epoch() + ", offset " + fetch.fetchOffset() + ") failed; last: " + why);
+        }
+    }
+
+    static final int FAILURES_BEFORE_LOG = 10;
+    static final long FAILURE_LOG_INTERVAL_MS = 30_000;
 
     /** Whether the leader answered a fetch within the last {@code withinMs}: it is alive and reachable. */
     boolean leaderAnsweredWithin(long nowMs, long withinMs) {

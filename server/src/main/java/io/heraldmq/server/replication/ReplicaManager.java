@@ -14,6 +14,7 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -41,6 +42,8 @@ public final class ReplicaManager {
     private final Map<String, PartitionReplica> replicas = new ConcurrentHashMap<>();
     private final Map<String, ReplicaState> published = new ConcurrentHashMap<>();
     private final Map<String, List<String>> reportedIsr = new ConcurrentHashMap<>();
+    private final Set<String> publishing = ConcurrentHashMap.newKeySet();
+    private final Set<String> reportingIsr = ConcurrentHashMap.newKeySet();
     private final long timer;
     private long resyncTimer = -1;
 
@@ -215,10 +218,15 @@ public final class ReplicaManager {
                 int epoch = r.epoch();
                 r.partition().figures().replicationLag.set(r.replicationLag());
                 r.underReplicated(!isr.isEmpty() && isr.size() < r.replicaCount());
-                if (!state.equals(published.get(r.key()))) {
-                    published.put(r.key(), state);
-                    states.publish(PartitionKey.parse(r.key()), localId, state).onFailure(e ->
-                            published.remove(r.key()));
+                // One write in flight per partition: two unordered worker writes could land old-after-new, and an
+                // idle partition would then show its stale state (a lag that never clears) for good.
+                if (!state.equals(published.get(r.key())) && publishing.add(r.key())) {
+                    states.publish(PartitionKey.parse(r.key()), localId, state).onComplete(ar -> {
+                        if (ar.succeeded()) {
+                            published.put(r.key(), state);
+                        }
+                        publishing.remove(r.key());
+                    });
                 }
                 // Keyed by epoch too: the coordinator shrinks the table's ISR when it elects a new leader, and the
                 // same list reported in the last epoch must be reported again.
@@ -226,12 +234,14 @@ public final class ReplicaManager {
                 if (!reported.isEmpty()) {
                     reported.add(0, "epoch " + epoch);
                 }
-                if (!isr.isEmpty() && !reported.equals(reportedIsr.get(r.key()))) {
-                    reportedIsr.put(r.key(), reported);
+                if (!isr.isEmpty() && !reported.equals(reportedIsr.get(r.key())) && reportingIsr.add(r.key())) {
                     table.updateIsr(PartitionKey.parse(r.key()), epoch, isr).onComplete(ar -> {
-                        if (ar.failed() || !ar.result()) {
+                        if (ar.succeeded() && ar.result()) {
+                            reportedIsr.put(r.key(), reported);
+                        } else {
                             reportedIsr.remove(r.key());
                         }
+                        reportingIsr.remove(r.key());
                     });
                 }
             });

@@ -68,6 +68,83 @@ class ClusterTransactionsIT {
         }
     }
 
+    /**
+     * A transacted consumer relayed through broker 1 holds messages of broker 0 when broker 0 dies; broker 1 moves it
+     * to the new leader, which gives the same offsets to the same consumer again. The open transaction is rolled
+     * back, the client drops its old copies (CONSUMER_MOVED), and every message is moved once with no commit refused:
+     * before, the client took its old copies first and then each new copy's commit was refused (its offset was
+     * settled already) until its delivery count ran out. One queue, a hop count in a property, so that the
+     * transaction never spans two leaders.
+     */
+    @Test
+    void messagesReceivedFromALeaderThatDiedAreMovedOnceThroughItsSuccessor() throws Exception {
+        cluster = new ClusterProcesses(dir, 3, "log.flush.policy = always\n").start();
+        leadAllFrom(0, "mv");
+        try (Connection c = new HeraldConnectionFactory(cluster.url(1)).createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = s.createProducer(s.createQueue("mv"));
+            p.setDeliveryMode(DeliveryMode.PERSISTENT);
+            for (int i = 0; i < 10; i++) {
+                TextMessage m = s.createTextMessage("m" + i);
+                m.setIntProperty("hop", 0);
+                p.send(m);
+            }
+        }
+        List<String> committed = new ArrayList<>();
+        List<String> refused = new ArrayList<>();
+        try (Connection c = new HeraldConnectionFactory(cluster.url(1)).createConnection()) {
+            c.start();
+            Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
+            MessageConsumer in = tx.createConsumer(tx.createQueue("mv"), "hop = 0");
+            MessageProducer out = tx.createProducer(tx.createQueue("mv"));
+            out.setDeliveryMode(DeliveryMode.PERSISTENT);
+            for (int i = 0; i < 2; i++) { // the other 8 wait in the consumer's buffer
+                hop(in.receive(10_000), tx, out);
+            }
+            cluster.kill(0);
+            Path log = dir.resolve("broker1.log");
+            await("broker 1 moves the consumer").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> java.nio.file.Files.readString(log).contains("lost; 1 consumer(s)"));
+            org.junit.jupiter.api.Assertions.assertThrows(jakarta.jms.TransactionRolledBackException.class,
+                    tx::commit, "the messages it received came from the dead leader");
+            Message m = in.receive(30_000);
+            while (m != null) {
+                String text = hop(m, tx, out);
+                try {
+                    tx.commit();
+                    committed.add(text);
+                } catch (jakarta.jms.TransactionRolledBackException e) {
+                    refused.add(text + ": " + e.getMessage());
+                }
+                m = in.receive(3_000);
+            }
+        }
+        List<String> arrived = new ArrayList<>();
+        try (Connection c = new HeraldConnectionFactory(cluster.clusterUrl(2)).createConnection()) {
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageConsumer last = s.createConsumer(s.createQueue("mv"), "hop = 1");
+            Message m = last.receive(30_000);
+            while (m != null) {
+                arrived.add(((TextMessage) m).getText());
+                m = last.receive(2_000);
+            }
+        }
+        assertEquals(10, new HashSet<>(arrived).size(), "every message is moved: " + arrived);
+        assertEquals(10, arrived.size(), "once: " + arrived + "; committed after the kill " + committed);
+        assertEquals(List.of(), refused, "no commit after the move is refused");
+    }
+
+    /** Sends {@code m} on with hop 1, in the transaction; returns its text. */
+    private static String hop(Message m, Session tx, MessageProducer out) throws JMSException {
+        assertTrue(m != null, "no message");
+        String text = ((TextMessage) m).getText();
+        TextMessage next = tx.createTextMessage(text);
+        next.setIntProperty("hop", 1);
+        out.send(next);
+        return text;
+    }
+
     @Test
     void aTransactionDecidedWhenItsCoordinatorDiesIsAppliedWholeAndItsRelayedCommitAnsweredOk() throws Exception {
         coordinatorDiesAfterDeciding(1);
@@ -260,11 +337,16 @@ class ClusterTransactionsIT {
             String lead = cluster.brokerId(n);
             // Only a replica that is not behind can win the election a drain starts (a new partition's followers may
             // not have fetched its first leader's epoch marker yet).
-            await("every replica caught up").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> admin.clusterStatus().partitions().stream()
-                            .filter(p -> p.queue() && List.of(queues).contains(p.destination()))
-                            .allMatch(p -> p.lag().size() == cluster.size()
-                                    && p.lag().values().stream().allMatch(v -> v == 0)));
+            try {
+                await("every replica caught up").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> admin.clusterStatus().partitions().stream()
+                                .filter(p -> p.queue() && List.of(queues).contains(p.destination()))
+                                .allMatch(p -> p.lag().size() == cluster.size()
+                                        && p.lag().values().stream().allMatch(v -> v == 0)));
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError("replicas not caught up: " + admin.clusterStatus().partitions()
+                        + "; brokers' logs in " + dir, e);
+            }
             for (int i = 0; i < cluster.size(); i++) {
                 if (i != n) {
                     admin.drainBroker(cluster.brokerId(i), false);
