@@ -32,8 +32,9 @@ final class FollowerFetcher {
 
     /** When the leader last answered a fetch with records or an empty long poll. */
     private long lastAnsweredAtMs;
-    /** Fetches in a row that failed or were refused, and when that was last logged. */
+    /** Fetches in a row that failed or were refused, since when, and when that was last logged. */
     private int failedInARow;
+    private long failingSinceMs;
     private long failureLoggedAtMs;
 
     FollowerFetcher(PartitionReplica replica, ReplicatedMetadata metadata, UnappliedMetadata unapplied) {
@@ -107,17 +108,22 @@ final class FollowerFetcher {
      * have lasted a few seconds, then every {@link #FAILURE_LOG_INTERVAL_MS}.
      */
     private void fetchFailed(Fetch fetch, String why) {
-        failedInARow++;
         long now = System.currentTimeMillis();
-        if (failedInARow >= FAILURES_BEFORE_LOG && now - failureLoggedAtMs >= FAILURE_LOG_INTERVAL_MS) {
+        if (failedInARow++ == 0) {
+            failingSinceMs = now;
+        }
+        if (now - failingSinceMs >= FAILING_BEFORE_LOG_MS && now - failureLoggedAtMs >= FAILURE_LOG_INTERVAL_MS) {
             failureLoggedAtMs = now;
             int failures = failedInARow;
+            long forMs = now - failingSinceMs;
             LOG.warning(() -> key + ": " + failures + " fetches in a row from leader " + replica.leader()
-                    + " (epoch " + fetch.epoch() + ", offset " + fetch.fetchOffset() + ") failed; last: " + why);
+                    + " (epoch " + fetch.epoch() + ", offset " + fetch.fetchOffset() + ") failed over " + forMs
+                    + " ms; last: " + why);
         }
     }
 
-    static final int FAILURES_BEFORE_LOG = 10;
+    /** Longer than an election normally takes, so that a failover says nothing. */
+    static final long FAILING_BEFORE_LOG_MS = 10_000;
     static final long FAILURE_LOG_INTERVAL_MS = 30_000;
 
     /** Whether the leader answered a fetch within the last {@code withinMs}: it is alive and reachable. */

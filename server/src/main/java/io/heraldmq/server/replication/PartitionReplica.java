@@ -60,10 +60,6 @@ public final class PartitionReplica {
     static final long ISR_LAG_MS = 10_000;
     /** Positions changed within this time travel in one control batch. */
     static final long POSITION_BATCH_MS = 100;
-    /** A gate that could not reach the decision log tries again after this long. */
-    static final long GATE_RETRY_MS = 250;
-    /** How long a new leader waits for its gate before it serves anyway. */
-    static final long GATE_MAX_WAIT_MS = 5_000;
     /**
      * A leader hands a partition over ({@link Handover}) only to a follower it heard from this recently, and a
      * proposed follower waits for the handover only from a leader that answered it this recently: else the other
@@ -104,15 +100,7 @@ public final class PartitionReplica {
     private final ProduceForwarder forwarder;
     private final Handover handover;
 
-    /**
-     * What a new leader must do once its epoch is committed and before it serves consumers or transactions: apply
-     * the decided transactions with a part here ({@code TxGate}); null for none (the decision log's own partition).
-     * Given before the replica's first role.
-     */
-    private java.util.function.Function<PartitionReplica, Future<Void>> gate;
-    /** Volatile: read by subscribe handlers. Reset with every role change. */
-    private volatile boolean gatePassed;
-    private boolean gateStarted;
+    private final TransactionsGate gate;
 
     // candidate
     private final java.util.Set<String> votes = new java.util.HashSet<>();
@@ -139,6 +127,7 @@ public final class PartitionReplica {
         this.following = new FollowerFetcher(this, metadata, unapplied);
         this.forwarder = new ProduceForwarder(this);
         this.handover = new Handover(this, (e, l, r) -> follow(e, l, r, false), (e, l, r) -> startCandidacy(e, r));
+        this.gate = new TransactionsGate(this);
     }
 
     /**
@@ -520,7 +509,7 @@ public final class PartitionReplica {
      * the metadata its log holds from earlier leaders (subscription definitions and positions) is applied.
      */
     public boolean servesConsumers() {
-        return isEstablishedLeader() && leading.epochCommitted() && gatePassed;
+        return isEstablishedLeader() && leading.epochCommitted() && gate.passed();
     }
 
     /**
@@ -528,60 +517,20 @@ public final class PartitionReplica {
      * only then may a transaction be planned on it. False unless this broker is the established leader.
      */
     public boolean gatePassed() {
-        return gatePassed && isEstablishedLeader();
+        return gate.passed() && isEstablishedLeader();
     }
 
-    /** Sets what a new leader does before it serves ({@code TxGate}); null for nothing. Before the first role. */
+    /**
+     * Sets what a new leader does before it serves ({@code TxGate}, see {@link TransactionsGate}); null for nothing.
+     * Before the first role.
+     */
     public void gate(java.util.function.Function<PartitionReplica, Future<Void>> newGate) {
-        this.gate = newGate;
+        gate.set(newGate);
     }
 
-    /** The high watermark passed this leadership's epoch marker: pass the gate (again, until it succeeds). */
+    /** The high watermark passed this leadership's epoch marker: pass the gate. */
     void epochCommitted() {
-        if (gateStarted) {
-            return;
-        }
-        gateStarted = true;
-        int gen = generation;
-        passGate(gen);
-        if (gate != null) {
-            // Availability over the last guarantee: a decision log that cannot be reached must not keep every
-            // partition from serving. After this long the partition serves anyway (a message a decided transaction
-            // consumed might then be delivered again, never lost) and the gate goes on trying in the background.
-            vertx().setTimer(GATE_MAX_WAIT_MS, t -> partition.run(() -> {
-                if (gen == generation && !closed && !gatePassed) {
-                    LOG.warning(key + ": the transactions gate of epoch " + epoch + " did not pass within "
-                            + GATE_MAX_WAIT_MS + " ms (decision log unreachable?); serving without it, still trying");
-                    gatePassed = true;
-                }
-            }));
-        }
-    }
-
-    private void passGate(int gen) {
-        if (gen != generation || closed) {
-            return;
-        }
-        if (gate == null) {
-            gatePassed = true;
-            return;
-        }
-        gate.apply(this).onComplete(ar -> partition.run(() -> {
-            if (gen != generation || closed) {
-                return;
-            }
-            if (ar.succeeded()) {
-                if (gatePassed) {
-                    LOG.info(() -> key + ": transactions gate of epoch " + epoch + " passed late");
-                }
-                gatePassed = true;
-                LOG.fine(() -> key + ": transactions gate of epoch " + epoch + " passed");
-                return;
-            }
-            LOG.fine(() -> key + ": transactions gate of epoch " + epoch + " not passed yet: "
-                    + ar.cause().getMessage());
-            vertx().setTimer(GATE_RETRY_MS, t -> partition.run(() -> passGate(gen)));
-        }));
+        gate.epochCommitted(generation);
     }
 
     /** Completes once everything in the log now is committed; fails unless this broker is the established leader. */
@@ -662,8 +611,7 @@ public final class PartitionReplica {
     private void stepDown() {
         boolean wasLeader = role == Role.LEADER && leading.established();
         generation++;
-        gatePassed = false;
-        gateStarted = false;
+        gate.reset();
         leading.stopPositionBatching();
         if (wasLeader && !closed) {
             leadershipLost.run();
