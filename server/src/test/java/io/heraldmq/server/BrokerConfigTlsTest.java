@@ -70,8 +70,9 @@ class BrokerConfigTlsTest {
     void limits() {
         LimitSettings l = BrokerConfig.defaults().with(Map.of("max.connections", "100", "max.connections.per.user",
                 "10", "max.connections.per.address", "20", "max.consumers.per.connection", "50",
-                "connect.timeout.ms", "2000", "heartbeat.missed.max", "4", "auth.backoff.max.ms", "0")).limits();
-        assertEquals(new LimitSettings(2000, 100, 10, 20, 50, 64 * 1024, 4, 0), l);
+                "max.producers.per.connection", "60", "connect.timeout.ms", "2000", "heartbeat.missed.max", "4",
+                "auth.backoff.max.ms", "0")).limits();
+        assertEquals(new LimitSettings(2000, 100, 10, 20, 50, 60, 64 * 1024, 4, 0), l);
         assertTrue(error(Map.of("max.connections", "-1")).contains("0 (no limit) or more"));
         assertTrue(error(Map.of("max.frame.bytes.before.connect", "10")).contains("at least 1024"));
         assertTrue(error(Map.of("heartbeat.missed.max", "1")).contains("at least 2"));
