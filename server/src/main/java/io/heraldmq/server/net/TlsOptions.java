@@ -14,7 +14,8 @@ import java.util.LinkedHashSet;
 
 /**
  * Turns {@link TlsSettings} into Vert.x options: a TLS listener's and (between brokers) a TLS client's at start, and
- * the key and trust part alone for {@code updateSSLOptions} when the files changed. Vert.x reads the files.
+ * the key and trust part alone for {@code updateSSLOptions} when the files changed. Vert.x reads the files, except
+ * the trust anchors and CRLs when there are CRLs ({@link RevocationTrust}, read here: call on a worker).
  */
 public final class TlsOptions {
     private TlsOptions() {
@@ -73,6 +74,10 @@ public final class TlsOptions {
     }
 
     private static TrustOptions trust(TlsSettings tls) {
+        if (!tls.crlFiles().isEmpty()) {
+            // Vert.x's own CRL support checks serial numbers only (no CRL signature, no nextUpdate): the JDK's PKIX
+            return TrustOptions.wrap(RevocationTrust.factory(tls));
+        }
         if (tls.trustStorePath() != null) {
             return new PfxOptions().setPath(tls.trustStorePath().toString()).setPassword(tls.trustStorePassword());
         }

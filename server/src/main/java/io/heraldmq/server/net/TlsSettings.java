@@ -22,11 +22,14 @@ import java.util.Set;
  * @param plainEnabled     {@code plain.enabled}: the plain-text port ({@code port}) is opened too
  * @param reloadIntervalMs {@code tls.reload.interval.ms}: how often the key and trust files' modification times are
  *                         compared; a change loads them again for the next handshakes, without a restart
+ * @param crlFiles         {@code tls.crlFile}: certificate revocation lists (PEM or DER files, comma-separated, each
+ *                         with one or several CRLs) that peers' certificates are checked against
+ *                         ({@link RevocationTrust}); empty = no revocation checking. Reloaded like the key material.
  */
 public record TlsSettings(int port, Path keyStorePath, String keyStorePassword, Path certFile, Path keyFile,
                           ClientAuthMode clientAuth, Path trustStorePath, String trustStorePassword, Path caFile,
                           List<String> protocols, List<String> ciphers, boolean plainEnabled,
-                          long reloadIntervalMs) {
+                          long reloadIntervalMs, List<Path> crlFiles) {
     /** {@code tls.clientAuth}. */
     public enum ClientAuthMode { NONE, WANT, NEED }
 
@@ -43,9 +46,10 @@ public record TlsSettings(int port, Path keyStorePath, String keyStorePassword, 
     public static final String CIPHERS_KEY = "tls.ciphers";
     public static final String RELOAD_INTERVAL_KEY = "tls.reload.interval.ms";
     public static final String PLAIN_ENABLED_KEY = "plain.enabled";
+    public static final String CRL_FILE_KEY = "tls.crlFile";
     public static final Set<String> KEYS = Set.of(PORT_KEY, KEY_STORE_PATH_KEY, KEY_STORE_PASSWORD_KEY, CERT_FILE_KEY,
             KEY_FILE_KEY, CLIENT_AUTH_KEY, TRUST_STORE_PATH_KEY, TRUST_STORE_PASSWORD_KEY, CA_FILE_KEY, PROTOCOLS_KEY,
-            CIPHERS_KEY, RELOAD_INTERVAL_KEY, PLAIN_ENABLED_KEY);
+            CIPHERS_KEY, RELOAD_INTERVAL_KEY, PLAIN_ENABLED_KEY, CRL_FILE_KEY);
     /** The only protocols accepted: TLS 1.0 and 1.1 are broken (RFC 8996), SSL long before them. */
     public static final List<String> ALLOWED_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
     /**
@@ -58,11 +62,16 @@ public record TlsSettings(int port, Path keyStorePath, String keyStorePassword, 
             "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
             "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
     public static final TlsSettings DEFAULTS = new TlsSettings(-1, null, null, null, null, ClientAuthMode.NONE, null,
-            null, null, ALLOWED_PROTOCOLS, DEFAULT_CIPHERS, true, 5000);
+            null, null, ALLOWED_PROTOCOLS, DEFAULT_CIPHERS, true, 5000, List.of());
 
     public TlsSettings {
         protocols = List.copyOf(protocols);
         ciphers = List.copyOf(ciphers);
+        crlFiles = crlFiles == null ? List.of() : List.copyOf(crlFiles);
+        if (!crlFiles.isEmpty() && trustStorePath == null && caFile == null) {
+            throw new IllegalArgumentException(CRL_FILE_KEY + " needs the CA whose revocations it lists: "
+                    + TRUST_STORE_PATH_KEY + " or " + CA_FILE_KEY);
+        }
         if (port < -1 || port > 65535) {
             throw new IllegalArgumentException(PORT_KEY + " must be 0-65535, was " + port);
         }
@@ -90,6 +99,10 @@ public record TlsSettings(int port, Path keyStorePath, String keyStorePassword, 
                 throw new IllegalArgumentException("give " + TRUST_STORE_PATH_KEY + " or " + CA_FILE_KEY
                         + ", not both");
             }
+            if (!crlFiles.isEmpty() && clientAuth == ClientAuthMode.NONE) {
+                throw new IllegalArgumentException(CRL_FILE_KEY + " checks client certificates: it needs "
+                        + CLIENT_AUTH_KEY + " = want or need");
+            }
             if (clientAuth != ClientAuthMode.NONE && trustStorePath == null && caFile == null) {
                 throw new IllegalArgumentException(CLIENT_AUTH_KEY + " = " + clientAuth.name().toLowerCase(Locale.ROOT)
                         + " needs the certificates clients' certificates are checked against: " + TRUST_STORE_PATH_KEY
@@ -108,8 +121,8 @@ public record TlsSettings(int port, Path keyStorePath, String keyStorePassword, 
 
     /** The files whose changes are reloaded: key material and trust anchors. */
     public List<Path> watchedFiles() {
-        return java.util.stream.Stream.of(keyStorePath, certFile, keyFile, trustStorePath, caFile)
-                .filter(java.util.Objects::nonNull).toList();
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(keyStorePath, certFile, keyFile,
+                trustStorePath, caFile).filter(java.util.Objects::nonNull), crlFiles.stream()).toList();
     }
 
     /** These settings with the keys of {@code s} this class reads replaced. */
@@ -124,7 +137,9 @@ public record TlsSettings(int port, Path keyStorePath, String keyStorePassword, 
                 s.containsKey(PROTOCOLS_KEY) ? list(s.get(PROTOCOLS_KEY), ALLOWED_PROTOCOLS) : protocols,
                 s.containsKey(CIPHERS_KEY) ? list(s.get(CIPHERS_KEY), DEFAULT_CIPHERS) : ciphers,
                 s.containsKey(PLAIN_ENABLED_KEY) ? bool(s.get(PLAIN_ENABLED_KEY).toString()) : plainEnabled,
-                s.containsKey(RELOAD_INTERVAL_KEY) ? number(s, RELOAD_INTERVAL_KEY, 5000) : reloadIntervalMs);
+                s.containsKey(RELOAD_INTERVAL_KEY) ? number(s, RELOAD_INTERVAL_KEY, 5000) : reloadIntervalMs,
+                s.containsKey(CRL_FILE_KEY) ? list(s.get(CRL_FILE_KEY), List.of()).stream().map(Path::of).toList()
+                        : crlFiles);
     }
 
     private static long number(Map<?, ?> s, String key, long empty) {
@@ -188,6 +203,6 @@ public record TlsSettings(int port, Path keyStorePath, String keyStorePassword, 
                 + ", clientAuth=" + clientAuth + ", trustStorePath=" + trustStorePath + ", trustStorePassword="
                 + (trustStorePassword == null ? null : "***") + ", caFile=" + caFile + ", protocols=" + protocols
                 + ", ciphers=" + ciphers + ", plainEnabled=" + plainEnabled + ", reloadIntervalMs="
-                + reloadIntervalMs + "]";
+                + reloadIntervalMs + ", crlFiles=" + crlFiles + "]";
     }
 }

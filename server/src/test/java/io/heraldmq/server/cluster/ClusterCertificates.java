@@ -60,6 +60,41 @@ public final class ClusterCertificates {
         return this;
     }
 
+    /**
+     * Writes this CA's CRL listing the certificates of {@code revoked} (none: an empty CRL) to {@code out} (moved
+     * into place in one step, as an operator would, so that a broker never reads half a file), made by
+     * {@code openssl ca -revoke} and {@code -gencrl} on a fresh database; PEM, or DER when {@code der}. Valid for two
+     * days.
+     */
+    public Path crl(Path out, boolean der, String... revoked) throws IOException, InterruptedException {
+        Path db = dir.resolve(ca + "-crl-" + System.nanoTime());
+        Files.createDirectories(db);
+        Files.writeString(db.resolve("index.txt"), "");
+        Path cnf = db.resolve("ca.cnf");
+        Files.writeString(cnf, "[ca]\ndefault_ca = test\n[test]\ndatabase = " + db.resolve("index.txt")
+                + "\ncertificate = " + caFile() + "\nprivate_key = " + dir.resolve(ca + ".key")
+                + "\ndefault_md = sha256\ndefault_crl_days = 2\n");
+        for (String name : revoked) {
+            run(List.of("openssl", "ca", "-config", cnf.toString(), "-revoke", cert(name).toString()));
+        }
+        Path pem = db.resolve("crl.pem");
+        run(List.of("openssl", "ca", "-config", cnf.toString(), "-gencrl", "-out", pem.toString()));
+        Path made = pem;
+        if (der) {
+            made = db.resolve("crl.der");
+            run(List.of("openssl", "crl", "-in", pem.toString(), "-outform", "DER", "-out", made.toString()));
+        }
+        return Files.move(made, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** {@code <name>.pem}: the certificate and its key in one file, a PEM key store for the JMS client. */
+    public Path keyStore(String name) throws IOException {
+        Path out = dir.resolve(name + ".pem");
+        Files.writeString(out, Files.readString(cert(name)) + Files.readString(key(name)));
+        return out;
+    }
+
     public Path cert(String name) {
         return dir.resolve(name + ".crt");
     }
