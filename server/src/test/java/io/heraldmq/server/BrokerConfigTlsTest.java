@@ -80,7 +80,12 @@ class BrokerConfigTlsTest {
         assertTrue(error(Map.of("tls.port", "0", "tls.keyStorePath", "/k", "tls.crlFile", "/a.crl",
                 "tls.caFile", "/ca.crt")).contains("tls.clientAuth = want or need"));
         assertTrue(error(Map.of("tls.port", "0", "tls.keyStorePath", "/k", "tls.crlFile", "/a.crl",
-                "tls.clientAuth", "need")).contains("needs the CA"));
+                "tls.clientAuth", "need")).contains("need the CA"));
+        assertEquals(java.net.URI.create("http://127.0.0.1:8888"), BrokerConfig.defaults().with(Map.of("tls.port",
+                "0", "tls.keyStorePath", "/k", "tls.clientAuth", "want", "tls.caFile", "/ca.crt", "tls.ocspResponder",
+                "http://127.0.0.1:8888")).tls().ocspResponder());
+        assertTrue(error(Map.of("tls.port", "0", "tls.keyStorePath", "/k", "tls.clientAuth", "want", "tls.caFile",
+                "/ca.crt", "tls.ocspResponder", "ldap://x")).contains("http://"));
     }
 
     @Test

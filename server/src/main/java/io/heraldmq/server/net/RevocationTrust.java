@@ -34,9 +34,13 @@ import java.util.List;
 import java.util.logging.Logger;
 
 /**
- * Trust anchors with certificate revocation lists ({@code tls.crlFile}, {@code cluster.tls.crlFile}): the JDK's PKIX
- * trust manager, given the CRLs as a certificate store and a revocation checker for the end certificate only, from
- * CRLs only (no OCSP, no fetching of distribution points: nothing leaves the broker during a handshake). A CRL
+ * Trust anchors with certificate revocation lists ({@code tls.crlFile}, {@code cluster.tls.crlFile}) and/or an OCSP
+ * responder ({@code tls.ocspResponder}): the JDK's PKIX trust manager, given the CRLs as a certificate store and a
+ * revocation checker for the end certificate only. Without a responder, from the CRLs only (no fetching of
+ * distribution points: nothing leaves the broker during a handshake); with one, OCSP first (the configured responder,
+ * whatever the certificate names; the answer must be signed by the CA or a responder it delegated to), the CRLs
+ * when it cannot answer, and without CRLs no answer refuses (fail closed). The handshake tasks run on Vert.x's
+ * worker pool ({@link TlsOptions}), so a slow responder holds no event loop. A
  * counts only when its issuer's signature verifies against the trust anchors and the handshake's time lies before
  * its {@code nextUpdate}: a certificate whose CA has no such CRL in the files is refused (the revocation status is
  * unknown), as is a revoked one. Each refusal is a warning naming the certificate's subject and serial.
@@ -92,14 +96,25 @@ final class RevocationTrust {
             params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(crls)));
             PKIXRevocationChecker revocation = (PKIXRevocationChecker) CertPathBuilder.getInstance("PKIX")
                     .getRevocationChecker();
-            revocation.setOptions(EnumSet.of(PKIXRevocationChecker.Option.ONLY_END_ENTITY,
-                    PKIXRevocationChecker.Option.PREFER_CRLS, PKIXRevocationChecker.Option.NO_FALLBACK));
+            EnumSet<PKIXRevocationChecker.Option> options = EnumSet.of(PKIXRevocationChecker.Option.ONLY_END_ENTITY);
+            if (tls.ocspResponder() == null) {
+                options.addAll(EnumSet.of(PKIXRevocationChecker.Option.PREFER_CRLS,
+                        PKIXRevocationChecker.Option.NO_FALLBACK));
+            } else {
+                revocation.setOcspResponder(tls.ocspResponder());
+                if (crls.isEmpty()) {
+                    options.add(PKIXRevocationChecker.Option.NO_FALLBACK); // no CRL to fall back on
+                }
+            }
+            revocation.setOptions(options);
             params.addCertPathChecker(revocation);
             TrustManagerFactory factory = TrustManagerFactory.getInstance("PKIX");
             factory.init(new CertPathTrustManagerParameters(params));
             for (TrustManager tm : factory.getTrustManagers()) {
                 if (tm instanceof X509ExtendedTrustManager x) {
-                    return new Logging(x, tls.crlFiles());
+                    return new Logging(x, tls.ocspResponder() == null ? tls.crlFiles().toString()
+                            : "the OCSP responder " + tls.ocspResponder() + (crls.isEmpty() ? ""
+                            : " or " + tls.crlFiles()));
                 }
             }
             throw new IllegalStateException("the JDK's PKIX trust manager factory made no X509 trust manager");
@@ -148,11 +163,12 @@ final class RevocationTrust {
     /** Delegates, logging the subject of a certificate refused as revoked or of unknown status. */
     private static final class Logging extends X509ExtendedTrustManager {
         private final X509ExtendedTrustManager delegate;
-        private final List<Path> crlFiles;
+        /** Where revocations are read, for the log lines. */
+        private final String source;
 
-        Logging(X509ExtendedTrustManager delegate, List<Path> crlFiles) {
+        Logging(X509ExtendedTrustManager delegate, String source) {
             this.delegate = delegate;
-            this.crlFiles = crlFiles;
+            this.source = source;
         }
 
         private CertificateException logged(X509Certificate[] chain, String role, CertificateException e) {
@@ -167,7 +183,7 @@ final class RevocationTrust {
                     LOG.warning("refused the " + role + " certificate " + chain[0].getSubjectX500Principal()
                             + " (serial " + chain[0].getSerialNumber().toString(16) + ", issuer "
                             + chain[0].getIssuerX500Principal() + "): " + (revoked ? "revoked" : "its revocation status"
-                            + " is unknown (no current CRL of its issuer)") + " in " + crlFiles + ": "
+                            + " is unknown (no current CRL of its issuer, or no answer)") + " by " + source + ": "
                             + v.getMessage());
                 }
             }

@@ -1,6 +1,7 @@
 package io.heraldmq.server.net;
 
 import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServerOptions;
@@ -36,7 +37,18 @@ public final class TlsOptions {
             o.setTrustOptions(trust);
         }
         tls.ciphers().forEach(o::addEnabledCipherSuite);
+        if (tls.revocationChecked()) {
+            o.setSslEngineOptions(offTheEventLoop());
+        }
         return o;
+    }
+
+    /**
+     * Handshake tasks (the JDK's certificate checks among them) on Vert.x's worker pool: checking revocation reads
+     * CRLs or asks an OCSP responder over the network, which must not hold up an event loop.
+     */
+    private static JdkSSLEngineOptions offTheEventLoop() {
+        return new JdkSSLEngineOptions().setUseWorkerThread(true);
     }
 
     /**
@@ -51,6 +63,9 @@ public final class TlsOptions {
                 .setEnabledSecureTransportProtocols(new LinkedHashSet<>(tls.protocols()))
                 .setHostnameVerificationAlgorithm(verifyHost ? "HTTPS" : "");
         tls.ciphers().forEach(o::addEnabledCipherSuite);
+        if (tls.revocationChecked()) {
+            o.setSslEngineOptions(offTheEventLoop());
+        }
         return o;
     }
 
@@ -74,7 +89,7 @@ public final class TlsOptions {
     }
 
     private static TrustOptions trust(TlsSettings tls) {
-        if (!tls.crlFiles().isEmpty()) {
+        if (tls.revocationChecked()) {
             // Vert.x's own CRL support checks serial numbers only (no CRL signature, no nextUpdate): the JDK's PKIX
             return TrustOptions.wrap(RevocationTrust.factory(tls));
         }
