@@ -7,9 +7,11 @@ import io.heraldmq.client.ConnectionLostException;
 import io.heraldmq.protocol.Close;
 import io.heraldmq.protocol.WireMessage;
 import io.heraldmq.protocol.Connect;
+import io.heraldmq.protocol.CloseProducer;
 import io.heraldmq.protocol.CreateTemp;
 import io.heraldmq.protocol.Deliver;
 import io.heraldmq.protocol.DeleteTemp;
+import io.heraldmq.protocol.OpenProducer;
 import io.heraldmq.protocol.DestinationKind;
 import io.heraldmq.protocol.ErrorFrame;
 import io.heraldmq.protocol.SetClientId;
@@ -69,6 +71,7 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
     private final List<HeraldSession> sessions = new CopyOnWriteArrayList<>();
     private final Map<Integer, DeliveryTarget> consumers = new ConcurrentHashMap<>();
     private final AtomicInteger consumerIds = new AtomicInteger();
+    private final AtomicInteger producerIds = new AtomicInteger();
     private final AtomicLong messageIds = new AtomicLong();
     private final AtomicLong temporaryIds = new AtomicLong();
     /** Temporary destinations this connection made and has not deleted: made again after failover. */
@@ -233,6 +236,17 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
                 return null;
             }));
         }
+        for (HeraldSession s : sessions) {
+            for (int id : s.producerIds()) {
+                // counted by the new broker too; it may refuse one (its limit is lower): sends work regardless
+                temps.add(broker.resumeRequest(new OpenProducer(id)::encode).handle((f, e) -> {
+                    if (e != null && !(JmsExceptions.of(e).getCause() instanceof ConnectionLostException)) {
+                        LOG.log(Level.WARNING, "producer " + id + " could not be opened again after failover", e);
+                    }
+                    return null;
+                }));
+            }
+        }
         return CompletableFuture.allOf(temps.toArray(CompletableFuture[]::new)).thenCompose(v -> {
             List<CompletableFuture<Void>> subscribed = new ArrayList<>();
             for (HeraldSession s : sessions) {
@@ -394,6 +408,29 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
                 : new HeraldTemporaryTopic(name, this);
         temporaries.add(d);
         return d;
+    }
+
+    /**
+     * Registers a producer with the broker (OPEN_PRODUCER), which counts it against its
+     * {@code max.producers.per.connection}: a {@code ResourceAllocationException} naming the limit there. Sends do
+     * not name it, so this is the producer's only round trip of its own.
+     *
+     * @return the producer's id on this connection, for {@link #closeProducer}
+     */
+    int openProducer() throws JMSException {
+        checkClosed();
+        markUsed();
+        int id = producerIds.incrementAndGet();
+        // sent again after failover if the answer was lost: the broker counts an id it knows once
+        JmsExceptions.await(broker.request(new OpenProducer(id)::encode, true), requestTimeoutMs());
+        return id;
+    }
+
+    /** The producer {@code id} is closed: one-way, nothing depends on the broker's answer. */
+    void closeProducer(int id) {
+        if (!closed) {
+            broker.send(new CloseProducer(id).encode(0));
+        }
     }
 
     void deleteTemporaryDestination(HeraldDestination destination) throws JMSException {

@@ -37,6 +37,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * still in order) are repeated that way. A NON_PERSISTENT send without a CompletionListener is not answered, so one
  * in flight when the connection is lost may be lost (as NON_PERSISTENT allows). A JMSProducer sends through its
  * context's one producer, so there the identity is the session's.
+ * <p>
+ * Creating a producer registers it with the broker (OPEN_PRODUCER, one round trip; refused at the broker's
+ * {@code max.producers.per.connection}), closing it says so (CLOSE_PRODUCER, one-way). Sends do not name it.
  */
 public class HeraldMessageProducer implements MessageProducer, QueueSender, TopicPublisher {
     /** Message property naming the partition to write to, overriding key hashing and round robin. */
@@ -44,6 +47,7 @@ public class HeraldMessageProducer implements MessageProducer, QueueSender, Topi
 
     private final HeraldSession session;
     private final HeraldDestination destination;
+    private final int producerHandle;
     private volatile boolean closed;
     private boolean disableMessageID;
     private boolean disableTimestamp;
@@ -62,9 +66,15 @@ public class HeraldMessageProducer implements MessageProducer, QueueSender, Topi
     /** Set from the broker's CONNECTED answer when it populates it (see {@code Connected}). */
     static final String USER_ID_PROPERTY = "JMSXUserID";
 
-    HeraldMessageProducer(HeraldSession session, HeraldDestination destination) {
+    HeraldMessageProducer(HeraldSession session, HeraldDestination destination, int producerHandle) {
         this.session = session;
         this.destination = destination;
+        this.producerHandle = producerHandle;
+    }
+
+    /** This producer's id on its connection, as the broker counts it (OPEN_PRODUCER); not the idempotence id. */
+    int producerHandle() {
+        return producerHandle;
     }
 
     private void checkClosed() throws IllegalStateException {

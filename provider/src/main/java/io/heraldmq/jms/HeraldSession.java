@@ -279,6 +279,16 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
 
     void producerClosed(HeraldMessageProducer p) {
         producers.remove(p);
+        connection.closeProducer(p.producerHandle());
+    }
+
+    /** The broker-side ids of this session's open producers, opened again after failover. */
+    List<Integer> producerIds() {
+        List<Integer> ids = new ArrayList<>(producers.size());
+        for (HeraldMessageProducer p : producers) {
+            ids.add(p.producerHandle());
+        }
+        return ids;
     }
 
     void browserClosed(HeraldQueueBrowser b) {
@@ -797,7 +807,8 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
     @Override
     public MessageProducer createProducer(Destination destination) throws JMSException {
         checkClosed();
-        HeraldMessageProducer p = new HeraldMessageProducer(this, toHerald(destination, true));
+        HeraldDestination d = toHerald(destination, true);
+        HeraldMessageProducer p = new HeraldMessageProducer(this, d, connection.openProducer());
         producers.add(p);
         return p;
     }

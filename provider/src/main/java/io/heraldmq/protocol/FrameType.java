@@ -38,9 +38,15 @@ public enum FrameType {
     PONG(26),
     /**
      * The outcome of a COMMIT whose answer was lost with its connection ({@link TxOutcome}): OK if it committed,
-     * TRANSACTION_ROLLED_BACK if it did not (and now never will). (27-29 are unused.)
+     * TRANSACTION_ROLLED_BACK if it did not (and now never will).
      */
     TX_OUTCOME(30),
+    /** A producer is created ({@link OpenProducer}); answered by PRODUCER_OPENED, or ERROR at the broker's limit. */
+    OPEN_PRODUCER(27),
+    /** The answer to OPEN_PRODUCER ({@link ProducerOpened}). */
+    PRODUCER_OPENED(28),
+    /** A producer is closed ({@link CloseProducer}); one-way. */
+    CLOSE_PRODUCER(29),
     /** Broker to client: a relayed consumer was subscribed again at its destination's new leader ({@link ConsumerMoved}). */
     CONSUMER_MOVED(31);
 

@@ -353,6 +353,20 @@ class FrameCodecTest {
     }
 
     @Test
+    void producerFramesRoundTrip() {
+        Frame f = decodeOne(new OpenProducer(7).encode(16));
+        assertEquals(FrameType.OPEN_PRODUCER, f.type());
+        assertEquals(16, f.correlationId());
+        assertEquals(new OpenProducer(7), OpenProducer.decode(f.body()));
+        f = decodeOne(new ProducerOpened(7, 2, 5).encode(16));
+        assertEquals(FrameType.PRODUCER_OPENED, f.type());
+        assertEquals(new ProducerOpened(7, 2, 5), ProducerOpened.decode(f.body()));
+        f = decodeOne(new CloseProducer(7).encode(17));
+        assertEquals(FrameType.CLOSE_PRODUCER, f.type());
+        assertEquals(new CloseProducer(7), CloseProducer.decode(f.body()));
+    }
+
+    @Test
     void temporaryDestinationAndUnsubscribeFramesNeedAName() {
         assertThrows(ProtocolException.class, () -> CreateTemp.decode(decodeOne(
                 new CreateTemp(DestinationKind.TEMPORARY_QUEUE, null).encode(1)).body()));
@@ -376,7 +390,10 @@ class FrameCodecTest {
         assertEquals(FrameType.XA_XIDS, FrameType.of((byte) 24));
         assertEquals(FrameType.PING, FrameType.of((byte) 25));
         assertEquals(FrameType.PONG, FrameType.of((byte) 26));
-        assertNull(FrameType.of((byte) 27));
+        assertEquals(FrameType.OPEN_PRODUCER, FrameType.of((byte) 27));
+        assertEquals(FrameType.PRODUCER_OPENED, FrameType.of((byte) 28));
+        assertEquals(FrameType.CLOSE_PRODUCER, FrameType.of((byte) 29));
+        assertEquals(FrameType.TX_OUTCOME, FrameType.of((byte) 30));
         assertEquals(FrameType.CONSUMER_MOVED, FrameType.of((byte) 31));
         assertNull(FrameType.of((byte) 32));
         assertNull(FrameType.of((byte) -1));
@@ -475,6 +492,9 @@ class FrameCodecTest {
                 new Ack(1, Ack.RELEASED, new int[]{1}, new long[]{1}, "r", 2, 1).encode(1),
                 new ConsumerMoved(1, 1).encode(),
                 new Close(Close.CONSUMER, 1).encode(1),
+                new OpenProducer(1).encode(1),
+                new ProducerOpened(1, 1, 0).encode(1),
+                new CloseProducer(1).encode(1),
                 new ErrorFrame(ErrorCode.INTERNAL, "x").encode(1),
                 new Deliver.Builder(1, 0).build(),
         };
@@ -499,6 +519,9 @@ class FrameCodecTest {
             case ACK -> Ack.decode(f.body());
             case CONSUMER_MOVED -> ConsumerMoved.decode(f.body());
             case CLOSE -> Close.decode(f.body());
+            case OPEN_PRODUCER -> OpenProducer.decode(f.body());
+            case PRODUCER_OPENED -> ProducerOpened.decode(f.body());
+            case CLOSE_PRODUCER -> CloseProducer.decode(f.body());
             case ERROR -> ErrorFrame.decode(f.body());
             case OK -> { }
         }
@@ -515,6 +538,9 @@ class FrameCodecTest {
                 new Credit(1, 1).encode(),
                 new Ack(1, Ack.CONSUMED, new int[]{1, 2}, new long[]{1, 2}).encode(1),
                 new Close(Close.CONSUMER, 1).encode(1),
+                new OpenProducer(1).encode(1),
+                new ProducerOpened(1, 1, 0).encode(1),
+                new CloseProducer(1).encode(1),
                 new ErrorFrame(ErrorCode.INTERNAL, "message").encode(1),
                 deliverWithOneRecord(),
         };

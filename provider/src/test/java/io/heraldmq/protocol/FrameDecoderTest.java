@@ -54,6 +54,9 @@ class FrameDecoderTest {
         all.appendBuffer(Heartbeat.ping());
         all.appendBuffer(Heartbeat.pong());
         all.appendBuffer(new TxOutcome(1, 2).encode(19));
+        all.appendBuffer(new OpenProducer(1).encode(20));
+        all.appendBuffer(new ProducerOpened(1, 1, 0).encode(20));
+        all.appendBuffer(new CloseProducer(1).encode(0));
         all.appendBuffer(new ConsumerMoved(3, 1).encode());
         return all;
     }
@@ -64,7 +67,8 @@ class FrameDecoderTest {
             assertEquals(FrameType.values()[i], frames.get(i).type());
         }
         assertEquals(new Connect((short) 1, "c", "u", "p"), Connect.decode(frames.get(0).body()));
-        assertEquals(new TxOutcome(1, 2), TxOutcome.decode(frames.get(frames.size() - 2).body()));
+        assertEquals(new TxOutcome(1, 2), TxOutcome.decode(frames.get(FrameType.TX_OUTCOME.ordinal()).body()));
+        assertEquals(new CloseProducer(1), CloseProducer.decode(frames.get(frames.size() - 2).body()));
         assertEquals(new ConsumerMoved(3, 1), ConsumerMoved.decode(frames.get(frames.size() - 1).body()));
         assertEquals(new Connected((short) 1, "b", "conn", 1000), Connected.decode(frames.get(1).body()));
         Produce p = Produce.decode(frames.get(2).body());
@@ -265,7 +269,7 @@ class FrameDecoderTest {
 
     @Test
     void unknownType() {
-        for (byte code : new byte[]{0, 27, 32, -1, 127}) {
+        for (byte code : new byte[]{0, 32, -1, 127}) {
             FrameDecoder d = new FrameDecoder(MAX, frames::add);
             ProtocolException e = assertThrows(ProtocolException.class,
                     () -> d.feed(Buffer.buffer().appendInt(5).appendByte(code).appendInt(0)));

@@ -148,6 +148,6 @@ class XaFramesTest {
         assertTrue(FrameType.XA_PREPARE.carriesTransaction());
         assertTrue(FrameType.XA_COMMIT.carriesTransaction());
         assertFalse(FrameType.XA_ROLLBACK.carriesTransaction());
-        assertNull(FrameType.of((byte) 27));
+        assertNull(FrameType.of((byte) 32));
     }
 }

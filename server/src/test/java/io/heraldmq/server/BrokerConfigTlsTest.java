@@ -67,11 +67,34 @@ class BrokerConfigTlsTest {
     }
 
     @Test
+    void crlFiles() {
+        Map<String, String> settings = new java.util.HashMap<>(Map.of("tls.port", "0", "tls.keyStorePath", "/k",
+                "tls.clientAuth", "need", "tls.caFile", "/ca.crt", "tls.crlFile", "/a.crl, /b.der"));
+        settings.putAll(Map.of("cluster.members", "127.0.0.1:7450", "cluster.secret", "0123456789abcdef0123",
+                "cluster.tls.enabled", "true", "cluster.tls.keyStorePath", "/ck", "cluster.tls.caFile", "/cca.crt",
+                "cluster.tls.crlFile", "/c.crl"));
+        BrokerConfig c = BrokerConfig.defaults().with(settings);
+        assertEquals(List.of(Path.of("/a.crl"), Path.of("/b.der")), c.tls().crlFiles());
+        assertTrue(c.tls().watchedFiles().containsAll(c.tls().crlFiles()), "reloaded like the key material");
+        assertEquals(List.of(Path.of("/c.crl")), c.cluster().tls().tls().crlFiles());
+        assertTrue(error(Map.of("tls.port", "0", "tls.keyStorePath", "/k", "tls.crlFile", "/a.crl",
+                "tls.caFile", "/ca.crt")).contains("tls.clientAuth = want or need"));
+        assertTrue(error(Map.of("tls.port", "0", "tls.keyStorePath", "/k", "tls.crlFile", "/a.crl",
+                "tls.clientAuth", "need")).contains("need the CA"));
+        assertEquals(java.net.URI.create("http://127.0.0.1:8888"), BrokerConfig.defaults().with(Map.of("tls.port",
+                "0", "tls.keyStorePath", "/k", "tls.clientAuth", "want", "tls.caFile", "/ca.crt", "tls.ocspResponder",
+                "http://127.0.0.1:8888")).tls().ocspResponder());
+        assertTrue(error(Map.of("tls.port", "0", "tls.keyStorePath", "/k", "tls.clientAuth", "want", "tls.caFile",
+                "/ca.crt", "tls.ocspResponder", "ldap://x")).contains("http://"));
+    }
+
+    @Test
     void limits() {
         LimitSettings l = BrokerConfig.defaults().with(Map.of("max.connections", "100", "max.connections.per.user",
                 "10", "max.connections.per.address", "20", "max.consumers.per.connection", "50",
-                "connect.timeout.ms", "2000", "heartbeat.missed.max", "4", "auth.backoff.max.ms", "0")).limits();
-        assertEquals(new LimitSettings(2000, 100, 10, 20, 50, 64 * 1024, 4, 0), l);
+                "max.producers.per.connection", "60", "connect.timeout.ms", "2000", "heartbeat.missed.max", "4",
+                "auth.backoff.max.ms", "0")).limits();
+        assertEquals(new LimitSettings(2000, 100, 10, 20, 50, 60, 64 * 1024, 4, 0), l);
         assertTrue(error(Map.of("max.connections", "-1")).contains("0 (no limit) or more"));
         assertTrue(error(Map.of("max.frame.bytes.before.connect", "10")).contains("at least 1024"));
         assertTrue(error(Map.of("heartbeat.missed.max", "1")).contains("at least 2"));

@@ -16,7 +16,8 @@ import static org.awaitility.Awaitility.await;
  * SIGKILL ({@link Process#destroyForcibly}). Its output goes to a file, which also serves the failure messages.
  */
 public record BrokerProcess(Process process, int port, Path log) {
-    private static final Pattern READY = Pattern.compile("HeraldMQ ready on tcp://127\\.0\\.0\\.1:(\\d+)");
+    // port: the plain client port, or the TLS one of a broker without a plain port (plain.enabled = false)
+    private static final Pattern READY = Pattern.compile("HeraldMQ ready on (?:tcp|ssl)://127\\.0\\.0\\.1:(\\d+)");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     /** The packaged jar; it exists once the {@code package} phase ran, before failsafe's integration tests. */

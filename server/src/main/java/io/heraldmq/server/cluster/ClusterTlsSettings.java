@@ -31,7 +31,8 @@ public record ClusterTlsSettings(boolean enabled, TlsSettings tls, boolean verif
     private static final List<String> SHARED = List.of(TlsSettings.KEY_STORE_PATH_KEY,
             TlsSettings.KEY_STORE_PASSWORD_KEY, TlsSettings.CERT_FILE_KEY, TlsSettings.KEY_FILE_KEY,
             TlsSettings.TRUST_STORE_PATH_KEY, TlsSettings.TRUST_STORE_PASSWORD_KEY, TlsSettings.CA_FILE_KEY,
-            TlsSettings.PROTOCOLS_KEY, TlsSettings.CIPHERS_KEY, TlsSettings.RELOAD_INTERVAL_KEY);
+            TlsSettings.PROTOCOLS_KEY, TlsSettings.CIPHERS_KEY, TlsSettings.RELOAD_INTERVAL_KEY,
+            TlsSettings.CRL_FILE_KEY, TlsSettings.OCSP_RESPONDER_KEY);
     public static final Set<String> KEYS = java.util.stream.Stream.concat(Set.of(ENABLED_KEY, VERIFY_HOST_KEY).stream(),
             SHARED.stream().map(k -> PREFIX + k)).collect(Collectors.toUnmodifiableSet());
     public static final ClusterTlsSettings DEFAULTS = new ClusterTlsSettings(false, TlsSettings.DEFAULTS, true);
@@ -87,7 +88,8 @@ public record ClusterTlsSettings(boolean enabled, TlsSettings tls, boolean verif
         return !on ? checked : new ClusterTlsSettings(true, new TlsSettings(0, parsed.keyStorePath(),
                 parsed.keyStorePassword(), parsed.certFile(), parsed.keyFile(), TlsSettings.ClientAuthMode.NEED,
                 parsed.trustStorePath(), parsed.trustStorePassword(), parsed.caFile(), parsed.protocols(),
-                parsed.ciphers(), true, parsed.reloadIntervalMs()), verify);
+                parsed.ciphers(), true, parsed.reloadIntervalMs(), parsed.crlFiles(),
+                parsed.ocspResponder()), verify);
     }
 
     private static String key(String clientPortKey) {

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * {@code heraldmq_connections} and {@code heraldmq_consumers} by {@code user} ({@code anonymous} for clients that
+ * {@code heraldmq_connections}, {@code heraldmq_consumers} and {@code heraldmq_producers} by {@code user} ({@code anonymous} for clients that
  * gave none; connections that have not sent CONNECT yet and other brokers' relays are not counted). The set of users
  * changes, so the rows are counted again every {@value #REFRESH_MS} ms on a timer (a walk over the connections, no
  * lock) rather than per connect or close.
@@ -26,6 +26,7 @@ public final class ConnectionMeters {
     private final Supplier<Collection<ClientConnection>> connections;
     private final MultiGauge byUser;
     private final MultiGauge consumersByUser;
+    private final MultiGauge producersByUser;
     private final long timer;
 
     public ConnectionMeters(Vertx vertx, MeterRegistry registry, Supplier<Collection<ClientConnection>> connections) {
@@ -35,6 +36,8 @@ public final class ConnectionMeters {
                 .description("client connections, by user").register(registry);
         this.consumersByUser = MultiGauge.builder(BrokerMetrics.PREFIX + "consumers")
                 .description("consumers (and queue browsers) open, by user").register(registry);
+        this.producersByUser = MultiGauge.builder(BrokerMetrics.PREFIX + "producers")
+                .description("producers open (a JMSContext's JMSProducers count as one), by user").register(registry);
         refresh();
         this.timer = vertx.setPeriodic(REFRESH_MS, t -> refresh());
     }
@@ -45,19 +48,23 @@ public final class ConnectionMeters {
         for (ClientConnection c : connections.get()) {
             String user = c.meteredUser();
             if (user != null) {
-                int[] n = counts.computeIfAbsent(user, u -> new int[2]);
+                int[] n = counts.computeIfAbsent(user, u -> new int[3]);
                 n[0]++;
                 n[1] += c.consumerCount();
+                n[2] += c.producerCount();
             }
         }
         List<MultiGauge.Row<?>> conns = new ArrayList<>();
         List<MultiGauge.Row<?>> cons = new ArrayList<>();
+        List<MultiGauge.Row<?>> prods = new ArrayList<>();
         counts.forEach((user, n) -> {
             conns.add(MultiGauge.Row.of(Tags.of("user", user), n[0]));
             cons.add(MultiGauge.Row.of(Tags.of("user", user), n[1]));
+            prods.add(MultiGauge.Row.of(Tags.of("user", user), n[2]));
         });
         byUser.register(conns, true);
         consumersByUser.register(cons, true);
+        producersByUser.register(prods, true);
     }
 
     public void close() {

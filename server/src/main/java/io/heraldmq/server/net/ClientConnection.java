@@ -20,8 +20,10 @@ import javax.security.auth.x500.X500Principal;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiPredicate;
@@ -65,6 +67,8 @@ public final class ClientConnection {
     /** Consumers being created (SUBSCRIBE accepted, not yet answered), for max.consumers.per.connection. */
     private int consumersPending;
     private final Map<Integer, ServerConsumer> consumers = new HashMap<>();
+    /** The ids of the producers the client opened (OPEN_PRODUCER), for max.producers.per.connection. */
+    private final Set<Integer> producers = new HashSet<>();
     private final Function<Buffer, Future<Void>> sender;
     /** Bytes of batches handed to partitions and not yet appended: bounds what one producer can queue up there. */
     private final AtomicLong producing = new AtomicLong();
@@ -77,6 +81,7 @@ public final class ClientConnection {
     private boolean closed;
     /** For the meters, read from any thread: consumers, and the user counted (null before CONNECT and for relays). */
     private volatile int consumerCount;
+    private volatile int producerCount;
     private volatile String meteredUser;
 
     ClientConnection(NetSocket socket, Context context, Map<FrameType, RequestHandler> handlers,
@@ -337,6 +342,47 @@ public final class ClientConnection {
         consumersPending--;
     }
 
+    /**
+     * Counts a producer the client opened against {@code max.producers.per.connection}; an id already open counts
+     * nothing (the client opens its producers again after failover, and may repeat a request whose answer it lost).
+     * Event loop.
+     *
+     * @return the producers open now, this one included
+     * @throws ProtocolException RESOURCE_EXHAUSTED at the limit
+     */
+    public int openProducer(int producerId) {
+        if (producers.contains(producerId)) {
+            return producers.size();
+        }
+        int max = limits.maxProducersPerConnection();
+        if (max > 0 && producers.size() >= max) {
+            LOG.warning("refused a producer on " + describe() + " of user " + user + ": "
+                    + LimitSettings.MAX_PRODUCERS_KEY + " = " + max + " reached");
+            throw new ProtocolException(ErrorCode.RESOURCE_EXHAUSTED, "this connection has " + max
+                    + " producers already, the broker's limit (" + LimitSettings.MAX_PRODUCERS_KEY + " = " + max
+                    + "); close one first");
+        }
+        producers.add(producerId);
+        producerCount = producers.size();
+        return producerCount;
+    }
+
+    /** The client closed a producer; an unknown id is ignored. Event loop. */
+    public void closeProducer(int producerId) {
+        producers.remove(producerId);
+        producerCount = producers.size();
+    }
+
+    /** The broker's {@code max.producers.per.connection}, 0 = none. */
+    public int maxProducers() {
+        return limits.maxProducersPerConnection();
+    }
+
+    /** Producers open on this connection (OPEN_PRODUCER minus CLOSE_PRODUCER). Any thread. */
+    public int producerCount() {
+        return producerCount;
+    }
+
     /** The client's IP address, without the port: what {@code max.connections.per.address} counts. */
     public String remoteHost() {
         return String.valueOf(socket.remoteAddress().hostAddress());
@@ -439,6 +485,8 @@ public final class ClientConnection {
         }
         consumers.clear();
         consumerCount = 0;
+        producers.clear();
+        producerCount = 0;
         onClose.accept(this);
     }
 

@@ -66,12 +66,14 @@ public final class ClientListener {
      * @return the bound port
      */
     public Future<Integer> listenTls(String host, TlsSettings tls) {
-        return listen(TlsOptions.server(tls, host, tls.port())).map(server -> {
-            reloader = new TlsReloader(vertx, tls, "the TLS client port",
-                    List.of(options -> server.updateSSLOptions(options, true)));
-            reloader.start();
-            return server.actualPort();
-        });
+        // on a worker: with CRLs the options read the trust anchors and CRL files themselves
+        return vertx.executeBlocking(() -> TlsOptions.server(tls, host, tls.port()), false).compose(this::listen)
+                .map(server -> {
+                    reloader = new TlsReloader(vertx, tls, "the TLS client port",
+                            List.of(options -> server.updateSSLOptions(options, true)));
+                    reloader.start();
+                    return server.actualPort();
+                });
     }
 
     private Future<NetServer> listen(NetServerOptions options) {

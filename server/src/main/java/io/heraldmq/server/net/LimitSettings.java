@@ -13,6 +13,8 @@ import java.util.Set;
  *                                  (anonymous ones count as one user)
  * @param maxConnectionsPerAddress  {@code max.connections.per.address}: sockets from one IP address
  * @param maxConsumersPerConnection {@code max.consumers.per.connection}: consumers and queue browsers open at once
+ * @param maxProducersPerConnection {@code max.producers.per.connection}: producers open at once (a JMSContext's
+ *                                  JMSProducers count as one)
  * @param maxFrameBytesBeforeConnect {@code max.frame.bytes.before.connect}: the largest frame accepted until the
  *                                  connection is authenticated; a CONNECT is a few hundred bytes
  * @param heartbeatMissedMax        {@code heartbeat.missed.max}: a client that announced heartbeats in CONNECT and
@@ -22,31 +24,34 @@ import java.util.Set;
  *                                  {@link #AUTH_BACKOFF_FIRST_MS}); 0 = no backoff
  */
 public record LimitSettings(long connectTimeoutMs, int maxConnections, int maxConnectionsPerUser,
-                            int maxConnectionsPerAddress, int maxConsumersPerConnection,
+                            int maxConnectionsPerAddress, int maxConsumersPerConnection, int maxProducersPerConnection,
                             int maxFrameBytesBeforeConnect, int heartbeatMissedMax, long authBackoffMaxMs) {
     public static final String CONNECT_TIMEOUT_KEY = "connect.timeout.ms";
     public static final String MAX_CONNECTIONS_KEY = "max.connections";
     public static final String MAX_CONNECTIONS_PER_USER_KEY = "max.connections.per.user";
     public static final String MAX_CONNECTIONS_PER_ADDRESS_KEY = "max.connections.per.address";
     public static final String MAX_CONSUMERS_KEY = "max.consumers.per.connection";
+    public static final String MAX_PRODUCERS_KEY = "max.producers.per.connection";
     public static final String MAX_FRAME_BEFORE_CONNECT_KEY = "max.frame.bytes.before.connect";
     public static final String HEARTBEAT_MISSED_KEY = "heartbeat.missed.max";
     public static final String AUTH_BACKOFF_MAX_KEY = "auth.backoff.max.ms";
     public static final Set<String> KEYS = Set.of(CONNECT_TIMEOUT_KEY, MAX_CONNECTIONS_KEY, MAX_CONNECTIONS_PER_USER_KEY,
-            MAX_CONNECTIONS_PER_ADDRESS_KEY, MAX_CONSUMERS_KEY, MAX_FRAME_BEFORE_CONNECT_KEY, HEARTBEAT_MISSED_KEY,
+            MAX_CONNECTIONS_PER_ADDRESS_KEY, MAX_CONSUMERS_KEY, MAX_PRODUCERS_KEY, MAX_FRAME_BEFORE_CONNECT_KEY, HEARTBEAT_MISSED_KEY,
             AUTH_BACKOFF_MAX_KEY);
     /** The wait after the first failed login from an address; each further failure doubles it. */
     public static final long AUTH_BACKOFF_FIRST_MS = 100;
-    public static final LimitSettings DEFAULTS = new LimitSettings(10_000, 0, 0, 0, 0, 64 * 1024, 3, 5000);
+    public static final LimitSettings DEFAULTS = new LimitSettings(10_000, 0, 0, 0, 0, 0, 64 * 1024, 3,
+            5000);
 
     public LimitSettings {
         if (connectTimeoutMs < 1) {
             throw new IllegalArgumentException(CONNECT_TIMEOUT_KEY + " must be positive, was " + connectTimeoutMs);
         }
         if (maxConnections < 0 || maxConnectionsPerUser < 0 || maxConnectionsPerAddress < 0
-                || maxConsumersPerConnection < 0) {
+                || maxConsumersPerConnection < 0 || maxProducersPerConnection < 0) {
             throw new IllegalArgumentException("max.connections, max.connections.per.user, "
-                    + "max.connections.per.address and max.consumers.per.connection must be 0 (no limit) or more");
+                    + "max.connections.per.address, max.consumers.per.connection and max.producers.per.connection"
+                    + " must be 0 (no limit) or more");
         }
         if (maxFrameBytesBeforeConnect < 1024) {
             throw new IllegalArgumentException(MAX_FRAME_BEFORE_CONNECT_KEY + " must be at least 1024, was "
@@ -68,6 +73,7 @@ public record LimitSettings(long connectTimeoutMs, int maxConnections, int maxCo
                 (int) num(s, MAX_CONNECTIONS_PER_USER_KEY, maxConnectionsPerUser),
                 (int) num(s, MAX_CONNECTIONS_PER_ADDRESS_KEY, maxConnectionsPerAddress),
                 (int) num(s, MAX_CONSUMERS_KEY, maxConsumersPerConnection),
+                (int) num(s, MAX_PRODUCERS_KEY, maxProducersPerConnection),
                 (int) num(s, MAX_FRAME_BEFORE_CONNECT_KEY, maxFrameBytesBeforeConnect),
                 (int) num(s, HEARTBEAT_MISSED_KEY, heartbeatMissedMax),
                 num(s, AUTH_BACKOFF_MAX_KEY, authBackoffMaxMs));

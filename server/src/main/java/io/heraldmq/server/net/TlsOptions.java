@@ -1,6 +1,7 @@
 package io.heraldmq.server.net;
 
 import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.JdkSSLEngineOptions;
 import io.vertx.core.net.KeyCertOptions;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetServerOptions;
@@ -14,7 +15,8 @@ import java.util.LinkedHashSet;
 
 /**
  * Turns {@link TlsSettings} into Vert.x options: a TLS listener's and (between brokers) a TLS client's at start, and
- * the key and trust part alone for {@code updateSSLOptions} when the files changed. Vert.x reads the files.
+ * the key and trust part alone for {@code updateSSLOptions} when the files changed. Vert.x reads the files, except
+ * the trust anchors and CRLs when there are CRLs ({@link RevocationTrust}, read here: call on a worker).
  */
 public final class TlsOptions {
     private TlsOptions() {
@@ -35,7 +37,18 @@ public final class TlsOptions {
             o.setTrustOptions(trust);
         }
         tls.ciphers().forEach(o::addEnabledCipherSuite);
+        if (tls.revocationChecked()) {
+            o.setSslEngineOptions(offTheEventLoop());
+        }
         return o;
+    }
+
+    /**
+     * Handshake tasks (the JDK's certificate checks among them) on Vert.x's worker pool: checking revocation reads
+     * CRLs or asks an OCSP responder over the network, which must not hold up an event loop.
+     */
+    private static JdkSSLEngineOptions offTheEventLoop() {
+        return new JdkSSLEngineOptions().setUseWorkerThread(true);
     }
 
     /**
@@ -50,6 +63,9 @@ public final class TlsOptions {
                 .setEnabledSecureTransportProtocols(new LinkedHashSet<>(tls.protocols()))
                 .setHostnameVerificationAlgorithm(verifyHost ? "HTTPS" : "");
         tls.ciphers().forEach(o::addEnabledCipherSuite);
+        if (tls.revocationChecked()) {
+            o.setSslEngineOptions(offTheEventLoop());
+        }
         return o;
     }
 
@@ -73,6 +89,10 @@ public final class TlsOptions {
     }
 
     private static TrustOptions trust(TlsSettings tls) {
+        if (tls.revocationChecked()) {
+            // Vert.x's own CRL support checks serial numbers only (no CRL signature, no nextUpdate): the JDK's PKIX
+            return TrustOptions.wrap(RevocationTrust.factory(tls));
+        }
         if (tls.trustStorePath() != null) {
             return new PfxOptions().setPath(tls.trustStorePath().toString()).setPassword(tls.trustStorePassword());
         }

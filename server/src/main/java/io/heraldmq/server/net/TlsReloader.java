@@ -68,8 +68,9 @@ public final class TlsReloader {
             }
             List<String> now = ar.result();
             settling = null;
-            SSLOptions options = TlsOptions.ssl(tls);
-            Future.all(targets.stream().map(t -> t.apply(options)).toList()).onComplete(up -> {
+            // reads the trust anchors and CRLs itself when there are CRLs
+            vertx.<SSLOptions>executeBlocking(() -> TlsOptions.ssl(tls), false).compose(options -> Future.all(
+                    targets.stream().map(t -> t.apply(options)).toList())).onComplete(up -> {
                 checking = false;
                 if (up.succeeded()) {
                     stamps = now;

@@ -22,11 +22,16 @@ import java.util.Set;
  * @param plainEnabled     {@code plain.enabled}: the plain-text port ({@code port}) is opened too
  * @param reloadIntervalMs {@code tls.reload.interval.ms}: how often the key and trust files' modification times are
  *                         compared; a change loads them again for the next handshakes, without a restart
+ * @param crlFiles         {@code tls.crlFile}: certificate revocation lists (PEM or DER files, comma-separated, each
+ *                         with one or several CRLs) that peers' certificates are checked against
+ *                         ({@link RevocationTrust}); empty = no revocation checking. Reloaded like the key material.
+ * @param ocspResponder    {@code tls.ocspResponder}: an OCSP responder (http URL) asked about each peer certificate
+ *                         at the handshake, whatever responder the certificate names; null = no OCSP
  */
 public record TlsSettings(int port, Path keyStorePath, String keyStorePassword, Path certFile, Path keyFile,
                           ClientAuthMode clientAuth, Path trustStorePath, String trustStorePassword, Path caFile,
                           List<String> protocols, List<String> ciphers, boolean plainEnabled,
-                          long reloadIntervalMs) {
+                          long reloadIntervalMs, List<Path> crlFiles, java.net.URI ocspResponder) {
     /** {@code tls.clientAuth}. */
     public enum ClientAuthMode { NONE, WANT, NEED }
 
@@ -43,9 +48,11 @@ public record TlsSettings(int port, Path keyStorePath, String keyStorePassword, 
     public static final String CIPHERS_KEY = "tls.ciphers";
     public static final String RELOAD_INTERVAL_KEY = "tls.reload.interval.ms";
     public static final String PLAIN_ENABLED_KEY = "plain.enabled";
+    public static final String CRL_FILE_KEY = "tls.crlFile";
+    public static final String OCSP_RESPONDER_KEY = "tls.ocspResponder";
     public static final Set<String> KEYS = Set.of(PORT_KEY, KEY_STORE_PATH_KEY, KEY_STORE_PASSWORD_KEY, CERT_FILE_KEY,
             KEY_FILE_KEY, CLIENT_AUTH_KEY, TRUST_STORE_PATH_KEY, TRUST_STORE_PASSWORD_KEY, CA_FILE_KEY, PROTOCOLS_KEY,
-            CIPHERS_KEY, RELOAD_INTERVAL_KEY, PLAIN_ENABLED_KEY);
+            CIPHERS_KEY, RELOAD_INTERVAL_KEY, PLAIN_ENABLED_KEY, CRL_FILE_KEY, OCSP_RESPONDER_KEY);
     /** The only protocols accepted: TLS 1.0 and 1.1 are broken (RFC 8996), SSL long before them. */
     public static final List<String> ALLOWED_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
     /**
@@ -58,11 +65,21 @@ public record TlsSettings(int port, Path keyStorePath, String keyStorePassword, 
             "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
             "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
     public static final TlsSettings DEFAULTS = new TlsSettings(-1, null, null, null, null, ClientAuthMode.NONE, null,
-            null, null, ALLOWED_PROTOCOLS, DEFAULT_CIPHERS, true, 5000);
+            null, null, ALLOWED_PROTOCOLS, DEFAULT_CIPHERS, true, 5000, List.of(), null);
 
     public TlsSettings {
         protocols = List.copyOf(protocols);
         ciphers = List.copyOf(ciphers);
+        crlFiles = crlFiles == null ? List.of() : List.copyOf(crlFiles);
+        boolean revocation = !crlFiles.isEmpty() || ocspResponder != null; // the fields are not set yet
+        if (revocation && trustStorePath == null && caFile == null) {
+            throw new IllegalArgumentException(CRL_FILE_KEY + " and " + OCSP_RESPONDER_KEY + " need the CA whose"
+                    + " revocations they tell: " + TRUST_STORE_PATH_KEY + " or " + CA_FILE_KEY);
+        }
+        if (ocspResponder != null && !"http".equals(ocspResponder.getScheme())) {
+            throw new IllegalArgumentException(OCSP_RESPONDER_KEY + " must be an http:// URL (OCSP answers are"
+                    + " signed), was '" + ocspResponder + "'");
+        }
         if (port < -1 || port > 65535) {
             throw new IllegalArgumentException(PORT_KEY + " must be 0-65535, was " + port);
         }
@@ -90,6 +107,10 @@ public record TlsSettings(int port, Path keyStorePath, String keyStorePassword, 
                 throw new IllegalArgumentException("give " + TRUST_STORE_PATH_KEY + " or " + CA_FILE_KEY
                         + ", not both");
             }
+            if (revocation && clientAuth == ClientAuthMode.NONE) {
+                throw new IllegalArgumentException(CRL_FILE_KEY + " and " + OCSP_RESPONDER_KEY + " check client"
+                        + " certificates: they need " + CLIENT_AUTH_KEY + " = want or need");
+            }
             if (clientAuth != ClientAuthMode.NONE && trustStorePath == null && caFile == null) {
                 throw new IllegalArgumentException(CLIENT_AUTH_KEY + " = " + clientAuth.name().toLowerCase(Locale.ROOT)
                         + " needs the certificates clients' certificates are checked against: " + TRUST_STORE_PATH_KEY
@@ -101,6 +122,11 @@ public record TlsSettings(int port, Path keyStorePath, String keyStorePassword, 
         }
     }
 
+    /** Whether peers' certificates are checked for revocation (CRLs, OCSP or both). */
+    public boolean revocationChecked() {
+        return !crlFiles.isEmpty() || ocspResponder != null;
+    }
+
     /** Whether the TLS port is to be opened. */
     public boolean enabled() {
         return port >= 0;
@@ -108,8 +134,8 @@ public record TlsSettings(int port, Path keyStorePath, String keyStorePassword, 
 
     /** The files whose changes are reloaded: key material and trust anchors. */
     public List<Path> watchedFiles() {
-        return java.util.stream.Stream.of(keyStorePath, certFile, keyFile, trustStorePath, caFile)
-                .filter(java.util.Objects::nonNull).toList();
+        return java.util.stream.Stream.concat(java.util.stream.Stream.of(keyStorePath, certFile, keyFile,
+                trustStorePath, caFile).filter(java.util.Objects::nonNull), crlFiles.stream()).toList();
     }
 
     /** These settings with the keys of {@code s} this class reads replaced. */
@@ -124,7 +150,10 @@ public record TlsSettings(int port, Path keyStorePath, String keyStorePassword, 
                 s.containsKey(PROTOCOLS_KEY) ? list(s.get(PROTOCOLS_KEY), ALLOWED_PROTOCOLS) : protocols,
                 s.containsKey(CIPHERS_KEY) ? list(s.get(CIPHERS_KEY), DEFAULT_CIPHERS) : ciphers,
                 s.containsKey(PLAIN_ENABLED_KEY) ? bool(s.get(PLAIN_ENABLED_KEY).toString()) : plainEnabled,
-                s.containsKey(RELOAD_INTERVAL_KEY) ? number(s, RELOAD_INTERVAL_KEY, 5000) : reloadIntervalMs);
+                s.containsKey(RELOAD_INTERVAL_KEY) ? number(s, RELOAD_INTERVAL_KEY, 5000) : reloadIntervalMs,
+                s.containsKey(CRL_FILE_KEY) ? list(s.get(CRL_FILE_KEY), List.of()).stream().map(Path::of).toList()
+                        : crlFiles,
+                s.containsKey(OCSP_RESPONDER_KEY) ? uri(text(s, OCSP_RESPONDER_KEY, null)) : ocspResponder);
     }
 
     private static long number(Map<?, ?> s, String key, long empty) {
@@ -152,6 +181,17 @@ public record TlsSettings(int port, Path keyStorePath, String keyStorePassword, 
         }
         String t = v.toString().trim();
         return t.isEmpty() ? null : t;
+    }
+
+    private static java.net.URI uri(String v) {
+        if (v == null) {
+            return null;
+        }
+        try {
+            return new java.net.URI(v);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException(OCSP_RESPONDER_KEY + " is not a URL: '" + v + "'");
+        }
     }
 
     private static List<String> list(Object v, List<String> empty) {
@@ -188,6 +228,7 @@ public record TlsSettings(int port, Path keyStorePath, String keyStorePassword, 
                 + ", clientAuth=" + clientAuth + ", trustStorePath=" + trustStorePath + ", trustStorePassword="
                 + (trustStorePassword == null ? null : "***") + ", caFile=" + caFile + ", protocols=" + protocols
                 + ", ciphers=" + ciphers + ", plainEnabled=" + plainEnabled + ", reloadIntervalMs="
-                + reloadIntervalMs + "]";
+                + reloadIntervalMs + ", crlFiles=" + crlFiles + ", ocspResponder="
+                + ocspResponder + "]";
     }
 }

@@ -60,6 +60,67 @@ public final class ClusterCertificates {
         return this;
     }
 
+    /**
+     * Writes this CA's CRL listing the certificates of {@code revoked} (none: an empty CRL) to {@code out} (moved
+     * into place in one step, as an operator would, so that a broker never reads half a file), made by
+     * {@code openssl ca -gencrl} from a fresh {@link #database}; PEM, or DER when {@code der}. Valid for two days.
+     */
+    public Path crl(Path out, boolean der, String... revoked) throws IOException, InterruptedException {
+        Path cnf = database(List.of(), List.of(revoked));
+        Path db = cnf.getParent();
+        Path pem = db.resolve("crl.pem");
+        run(List.of("openssl", "ca", "-config", cnf.toString(), "-gencrl", "-out", pem.toString()));
+        Path made = pem;
+        if (der) {
+            made = db.resolve("crl.der");
+            run(List.of("openssl", "crl", "-in", pem.toString(), "-outform", "DER", "-out", made.toString()));
+        }
+        return Files.move(made, out, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * A fresh {@code openssl ca} database of this CA, with the certificates of {@code valid} and {@code revoked}
+     * entered ({@code -valid}, {@code -revoke}).
+     *
+     * @return its config file; the database is {@code index.txt} beside it
+     */
+    public Path database(List<String> valid, List<String> revoked) throws IOException, InterruptedException {
+        Path db = dir.resolve(ca + "-db-" + System.nanoTime());
+        Files.createDirectories(db);
+        Files.writeString(db.resolve("index.txt"), "");
+        Path cnf = db.resolve("ca.cnf");
+        Files.writeString(cnf, "[ca]\ndefault_ca = test\n[test]\ndatabase = " + db.resolve("index.txt")
+                + "\ncertificate = " + caFile() + "\nprivate_key = " + dir.resolve(ca + ".key")
+                + "\ndefault_md = sha256\ndefault_crl_days = 2\n");
+        for (String name : valid) {
+            run(List.of("openssl", "ca", "-config", cnf.toString(), "-valid", cert(name).toString()));
+        }
+        for (String name : revoked) {
+            run(List.of("openssl", "ca", "-config", cnf.toString(), "-revoke", cert(name).toString()));
+        }
+        return cnf;
+    }
+
+    /**
+     * Starts {@code openssl ocsp} as this CA's OCSP responder on {@code port}, answering from the
+     * {@link #database} of {@code cnf} and signing with the CA's key. The caller destroys the process.
+     */
+    public Process ocspResponder(Path cnf, int port) throws IOException {
+        // openssl 3.0's responder takes a port only (it binds every address); the broker asks it on 127.0.0.1
+        return new ProcessBuilder("openssl", "ocsp", "-port", Integer.toString(port), "-ignore_err", "-index",
+                cnf.resolveSibling("index.txt").toString(), "-CA", caFile().toString(), "-rsigner",
+                caFile().toString(), "-rkey", dir.resolve(ca + ".key").toString(), "-nmin", "5")
+                .redirectErrorStream(true).redirectOutput(cnf.resolveSibling("ocsp.log").toFile()).start();
+    }
+
+    /** {@code <name>.pem}: the certificate and its key in one file, a PEM key store for the JMS client. */
+    public Path keyStore(String name) throws IOException {
+        Path out = dir.resolve(name + ".pem");
+        Files.writeString(out, Files.readString(cert(name)) + Files.readString(key(name)));
+        return out;
+    }
+
     public Path cert(String name) {
         return dir.resolve(name + ".crt");
     }

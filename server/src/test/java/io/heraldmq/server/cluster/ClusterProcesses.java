@@ -34,6 +34,8 @@ final class ClusterProcesses implements AutoCloseable {
     /** Credentials of a user with {@code manage} on {@code #}, for brokers with users; null: anonymous. */
     private String adminUser;
     private String adminPassword;
+    /** The client URL options of brokers whose client port is TLS only ({@link #tlsClients}); null: plain text. */
+    private String tlsOptions;
 
     ClusterProcesses(Path dir, int size, String extraConfig) throws IOException {
         this(dir, size, n -> extraConfig);
@@ -69,6 +71,15 @@ final class ClusterProcesses implements AutoCloseable {
     ClusterProcesses admin(String user, String password) {
         this.adminUser = user;
         this.adminPassword = password;
+        return this;
+    }
+
+    /**
+     * For brokers without a plain client port: clients (and {@link #admin}) connect with {@code ssl://} and these
+     * URL options ({@code trustStorePath=...}). Before start.
+     */
+    ClusterProcesses tlsClients(String urlOptions) {
+        this.tlsOptions = urlOptions;
         return this;
     }
 
@@ -155,18 +166,20 @@ final class ClusterProcesses implements AutoCloseable {
     }
 
     String url(int n) {
-        return "tcp://127.0.0.1:" + brokers[n].port();
+        return tlsOptions == null ? "tcp://127.0.0.1:" + brokers[n].port()
+                : "ssl://127.0.0.1:" + brokers[n].port() + "?" + tlsOptions;
     }
 
     /** Every broker's address, broker {@code first}'s first: a client connects there and fails over to the others. */
     String clusterUrl(int first) {
-        StringBuilder url = new StringBuilder("tcp://127.0.0.1:").append(ports[first]);
+        StringBuilder url = new StringBuilder(tlsOptions == null ? "tcp" : "ssl").append("://127.0.0.1:")
+                .append(ports[first]);
         for (int i = 0; i < ports.length; i++) {
             if (i != first) {
                 url.append(",127.0.0.1:").append(ports[i]);
             }
         }
-        return url.toString();
+        return tlsOptions == null ? url.toString() : url.append("?").append(tlsOptions).toString();
     }
 
     /** The leader of every partition of a destination, once they all have the same live one. */

@@ -69,6 +69,7 @@ class MetricsIT {
             assertTrue(produced.value("heraldmq_meta_commit_latency_seconds_count") >= 1, "H2 commits");
             assertTrue(produced.has("heraldmq_produce_latency_seconds_bucket", "le", "0.001"), "histogram buckets");
             assertEquals(1, produced.value("heraldmq_connections", "user", "anonymous"));
+            assertEquals(1, produced.value("heraldmq_producers", "user", "anonymous"));
 
             // one message comes back once (its session closes without committing), then everything is consumed
             Session first = c.createSession(true, Session.SESSION_TRANSACTED);

@@ -11,9 +11,11 @@ import jakarta.jms.Connection;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSSecurityException;
 import jakarta.jms.MessageConsumer;
+import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.ResourceAllocationException;
 import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -31,7 +33,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The limits on hostile or broken clients with real brokers and sockets: connections in total, per user and per
- * address, consumers per connection, the CONNECT timeout, the frame size before CONNECT, and the backoff after failed
+ * address, consumers and producers per connection, the CONNECT timeout, the frame size before CONNECT, and the backoff after failed
  * logins (on a timer: other connections are served meanwhile). Each refusal names its limit.
  */
 class ConnectionLimitsIT {
@@ -95,6 +97,56 @@ class ConnectionLimitsIT {
             s.createConsumer(q).close();
             // the connection stays usable
             s.createProducer(q).send(s.createTextMessage("still here"));
+        }
+    }
+
+    @Test
+    void maxProducersPerConnection() throws Exception {
+        try (TestBroker b = new TestBroker(Map.of("max.producers.per.connection", "2"));
+             Connection c = factory(b).createConnection()) {
+            Session s = c.createSession();
+            Queue q = s.createQueue("limits.p");
+            MessageProducer named = s.createProducer(q);
+            MessageProducer anonymous = c.createSession().createProducer(null); // anonymous ones count too
+            ResourceAllocationException refused = assertThrows(ResourceAllocationException.class,
+                    () -> s.createProducer(q));
+            assertTrue(refused.getMessage().contains("max.producers.per.connection = 2"), refused.getMessage());
+            // the connection stays usable, and the limit is per connection
+            named.send(s.createTextMessage("still here"));
+            anonymous.send(q, s.createTextMessage("and here"));
+            try (Connection other = factory(b).createConnection()) {
+                other.createSession().createProducer(q).close();
+            }
+            named.close();
+            MessageProducer third = s.createProducer(q);
+            third.send(s.createTextMessage("after a close"));
+            try (MessageConsumer consumer = s.createConsumer(q)) {
+                c.start();
+                for (String expected : List.of("still here", "and here", "after a close")) {
+                    assertEquals(expected, ((TextMessage) consumer.receive(5000)).getText());
+                }
+            }
+        }
+    }
+
+    @Test
+    void aJmsContextsProducersAreOneProducer() throws Exception {
+        try (TestBroker b = new TestBroker(Map.of("max.producers.per.connection", "2"));
+             JMSContext context = factory(b).createContext()) {
+            Queue q = context.createQueue("limits.context");
+            for (int i = 0; i < 1000; i++) {
+                context.createProducer().send(q, "m" + i);
+            }
+            // the context's one producer, and one more of its session's classic API, within the limit
+            try (JMSContext second = context.createContext(JMSContext.AUTO_ACKNOWLEDGE)) {
+                second.createProducer().send(q, "from a second context");
+            }
+            try (var consumer = context.createConsumer(q)) {
+                for (int i = 0; i < 1000; i++) {
+                    assertEquals("m" + i, consumer.receiveBody(String.class, 5000));
+                }
+                assertEquals("from a second context", consumer.receiveBody(String.class, 5000));
+            }
         }
     }
 

@@ -1,0 +1,154 @@
+package io.heraldmq.server.net;
+
+import io.heraldmq.jms.HeraldConnectionFactory;
+import io.heraldmq.server.cluster.ClusterCertificates;
+import jakarta.jms.JMSContext;
+import jakarta.jms.JMSRuntimeException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Certificate revocation lists on the client port ({@code tls.crlFile}) with an openssl-made CA, certificates and
+ * CRLs and the JMS client: a revoked client certificate is refused at the handshake and logged with its subject, one
+ * not revoked passes; a CRL file replaced (PEM by DER) is read again and the next handshake sees it, while a
+ * connection already open stays; a CRL file that is not one keeps the CRL in force. And OCSP
+ * ({@code tls.ocspResponder}) with {@code openssl ocsp} as the responder: a revoked certificate refused, a good one
+ * passes, and no answer refuses all (fail closed).
+ */
+class CertificateRevocationIT {
+    /** RevocationTrust's refusals and TlsReloader's reloads. */
+    private static final Logger NET_LOG = Logger.getLogger("io.heraldmq.server.net");
+
+    @TempDir
+    Path dir;
+    private final List<String> logged = new CopyOnWriteArrayList<>();
+    private final Handler capture = new Handler() {
+        @Override
+        public void publish(LogRecord r) {
+            logged.add(r.getMessage());
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeEach
+    void captureLog() {
+        NET_LOG.addHandler(capture);
+    }
+
+    @AfterEach
+    void releaseLog() {
+        NET_LOG.removeHandler(capture);
+    }
+
+    @Test
+    void aRevokedClientCertificateIsRefusedAndAnUpdatedCrlIsSeenByTheNextHandshake() throws Exception {
+        assumeTrue(ClusterCertificates.opensslAvailable(), "the openssl binary is not installed");
+        ClusterCertificates ca = new ClusterCertificates(dir, "clients-ca").issue("broker", "alice", "mallory");
+        Path crl = ca.crl(dir.resolve("clients.crl"), false, "mallory");
+        try (TestBroker b = new TestBroker(Map.of("tls.port", "0", "tls.certFile", ca.cert("broker").toString(),
+                "tls.keyFile", ca.key("broker").toString(), "tls.clientAuth", "need",
+                "tls.caFile", ca.caFile().toString(), "tls.crlFile", crl.toString(),
+                "tls.reload.interval.ms", "100"))) {
+            HeraldConnectionFactory alice = factory(ca, b.tlsPort(), "alice");
+            HeraldConnectionFactory mallory = factory(ca, b.tlsPort(), "mallory");
+            TestBroker.roundTrip(alice, null, null);
+            assertThrows(JMSRuntimeException.class, mallory::createContext, "a revoked certificate");
+            await("the refusal logged with the subject").atMost(Duration.ofSeconds(5)).until(() -> logged.stream()
+                    .anyMatch(l -> l.contains("CN=mallory") && l.contains("revoked")));
+
+            try (JMSContext open = alice.createContext()) {
+                open.createProducer().send(open.createQueue("crl.q"), "before the new CRL");
+                // alice revoked too, in DER this time: new handshakes see it; her open connection stays
+                ca.crl(crl, true, "mallory", "alice");
+                // (a refusal alone could be Vert.x dropping a handshake while it swaps SSL contexts)
+                await("the new CRL in force").atMost(Duration.ofSeconds(10)).until(() -> refused(alice)
+                        && logged.stream().anyMatch(l -> l.contains("CN=alice") && l.contains("revoked")));
+                open.createProducer().send(open.createQueue("crl.q"), "on the connection opened before");
+                assertEquals("before the new CRL", open.createConsumer(open.createQueue("crl.q"))
+                        .receiveBody(String.class, 10_000));
+            }
+            assertTrue(refused(mallory));
+
+            // a file that is no CRL is not loaded: the CRL in force stays
+            Files.writeString(dir.resolve("junk"), "not a CRL");
+            Files.move(dir.resolve("junk"), crl, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            await("the broken file tried").atMost(Duration.ofSeconds(10)).until(() -> logged.stream()
+                    .anyMatch(l -> l.contains("cannot be loaded")));
+            assertTrue(refused(alice));
+            // and an empty CRL lets alice in again
+            ca.crl(crl, false);
+            await("the empty CRL in force").atMost(Duration.ofSeconds(10)).until(() -> !refused(alice));
+        }
+    }
+
+    @Test
+    void anOcspResponderIsAskedAtEachHandshakeAndNoAnswerRefuses() throws Exception {
+        assumeTrue(ClusterCertificates.opensslAvailable(), "the openssl binary is not installed");
+        ClusterCertificates ca = new ClusterCertificates(dir, "clients-ca").issue("broker", "alice", "mallory");
+        Path db = ca.database(List.of("alice"), List.of("mallory"));
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        Process responder = ca.ocspResponder(db, port);
+        try (TestBroker b = new TestBroker(Map.of("tls.port", "0", "tls.certFile", ca.cert("broker").toString(),
+                "tls.keyFile", ca.key("broker").toString(), "tls.clientAuth", "need",
+                "tls.caFile", ca.caFile().toString(), "tls.ocspResponder", "http://127.0.0.1:" + port))) {
+            // its own line, not a probe connection: openssl's responder serves one connection at a time
+            Path responderLog = db.resolveSibling("ocsp.log");
+            await("the responder listens").atMost(Duration.ofSeconds(10)).until(() -> Files.exists(responderLog)
+                    && Files.readString(responderLog).contains("waiting for OCSP client connections"));
+            HeraldConnectionFactory alice = factory(ca, b.tlsPort(), "alice");
+            TestBroker.roundTrip(alice, null, null);
+            assertTrue(refused(factory(ca, b.tlsPort(), "mallory")), "revoked at the responder");
+            await("the refusal logged with the subject").atMost(Duration.ofSeconds(5)).until(() -> logged.stream()
+                    .anyMatch(l -> l.contains("CN=mallory") && l.contains("revoked") && l.contains("OCSP")));
+            // fail closed: without an answer (and no CRL to fall back on) nobody passes
+            responder.destroyForcibly().waitFor();
+            assertTrue(refused(alice), "no answer from the responder");
+            assertTrue(logged.stream().anyMatch(l -> l.contains("CN=alice") && l.contains("status is unknown")),
+                    logged.toString());
+        } finally {
+            responder.destroyForcibly();
+        }
+    }
+
+    private static boolean refused(HeraldConnectionFactory f) {
+        try (JMSContext ctx = f.createContext()) {
+            ctx.createProducer().send(ctx.createQueue("crl.check"), "x");
+            return false;
+        } catch (JMSRuntimeException e) {
+            return true;
+        }
+    }
+
+    private static HeraldConnectionFactory factory(ClusterCertificates ca, int port, String name) throws Exception {
+        return new HeraldConnectionFactory("ssl://127.0.0.1:" + port + "?trustStorePath=" + ca.caFile()
+                + "&keyStorePath=" + ca.keyStore(name) + "&reconnectTimeoutMs=0");
+    }
+}
