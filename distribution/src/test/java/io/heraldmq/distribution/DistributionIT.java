@@ -54,7 +54,8 @@ class DistributionIT {
         for (String file : List.of("lib/heraldmq-server.jar", "lib/heraldmq-connect.jar", "lib/heraldmq-ra.rar",
                 "lib/README.txt", "config/broker.properties", "config/connectors.properties", "config/heraldmq.service",
                 "config/cluster/broker1.properties", "config/cluster/broker2.properties",
-                "config/cluster/broker3.properties", "grafana/heraldmq-dashboard.json", "README.md")) {
+                "config/cluster/broker3.properties", "config/logback.xml", "grafana/heraldmq-dashboard.json",
+                "README.md")) {
             assertTrue(Files.isRegularFile(home.resolve(file)), file + " is in the archive");
         }
 
@@ -69,6 +70,9 @@ class DistributionIT {
             String url = "tcp://127.0.0.1:" + awaitReady(process, log);
             assertTrue(Files.isDirectory(work.resolve("data")), "data under the working directory");
             assertFalse(Files.exists(home.resolve("data")), "nothing written into the installation");
+            // config/logback.xml: the rolling log file under the working directory too
+            assertTrue(Files.isRegularFile(work.resolve("logs/heraldmq.log")), "logs/heraldmq.log");
+            assertFalse(Files.exists(home.resolve("logs")), "no logs in the installation");
 
             Path elsewhere = Files.createDirectories(root.resolve("elsewhere"));
             List<String> lines = IntStream.rangeClosed(1, 200).mapToObj(i -> "line " + i).toList();

@@ -16,6 +16,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -25,8 +27,6 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * An asynchronous connection to a broker: sends frames, matches responses to requests by correlation id, and passes
@@ -53,7 +53,7 @@ import java.util.logging.Logger;
  * the pending requests are guarded by a monitor that is held only for map updates and non-blocking socket writes.
  */
 public final class BrokerConnection {
-    private static final Logger LOG = Logger.getLogger(BrokerConnection.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerConnection.class);
     private static final int MAX_INCOMING_FRAME = 64 << 20;
 
     private enum State { OPENING, CONNECTED, RECONNECTING, RESUMING, FAILED, CLOSED }
@@ -239,7 +239,7 @@ public final class BrokerConnection {
                 try {
                     decoder.feed(chunk);
                 } catch (ProtocolException e) {
-                    LOG.log(Level.WARNING, "broker " + a + " sent malformed data; dropping the connection", e);
+                    LOG.warn("broker {} sent malformed data; dropping the connection", a, e);
                     socket.close();
                 }
             });
@@ -286,9 +286,8 @@ public final class BrokerConnection {
             long now = System.nanoTime();
             if (now - link.lastRead > HEARTBEATS_MISSED_MAX * intervalNanos) {
                 vertx.cancelTimer(t);
-                LOG.warning("broker " + link.socket.remoteAddress() + " sent nothing for "
-                        + (now - link.lastRead) / 1_000_000 + " ms (heartbeat " + heartbeatMs + " ms); taking the "
-                        + "connection as lost");
+                LOG.warn("broker {} sent nothing for {} ms (heartbeat {} ms); taking the connection as lost",
+                        link.socket.remoteAddress(), (now - link.lastRead) / 1_000_000, heartbeatMs);
                 link.socket.close();
             } else if (now - link.lastWrite >= intervalNanos) {
                 link.write(Heartbeat.ping());
@@ -366,7 +365,7 @@ public final class BrokerConnection {
                     if (closeExpected) {
                         // the broker closed the socket after answering our CLOSE: no failover for that; close()
                         // follows and ends the connection
-                        LOG.fine("the broker closed the connection after its CLOSE");
+                        LOG.debug("the broker closed the connection after its CLOSE");
                     } else if (reconnectTimeoutMs > 0) {
                         if (state == State.CONNECTED) {
                             reconnector.lost(System.nanoTime());
@@ -389,8 +388,8 @@ public final class BrokerConnection {
         IOException cause = new ConnectionLostException("connection to broker " + link.socket.remoteAddress()
                 + " lost before the answer came; the request may or may not have been applied");
         if (interrupted) {
-            LOG.warning("connection to broker " + link.socket.remoteAddress() + " lost; reconnecting to " + uri
-                    + " for up to " + reconnectTimeoutMs + " ms");
+            LOG.warn("connection to broker {} lost; reconnecting to {} for up to {} ms", link.socket.remoteAddress(),
+                    uri, reconnectTimeoutMs);
             listener.onInterrupted(cause);
         }
         for (Pending p : lost) {
@@ -436,8 +435,8 @@ public final class BrokerConnection {
                 }
                 state = State.RESUMING;
             }
-            LOG.info("reconnected to broker " + uri.addresses().get(index) + " after " + reconnector.attempts()
-                    + " attempt(s); restoring consumers");
+            LOG.info("reconnected to broker {} after {} attempt(s); restoring consumers", uri.addresses().get(index),
+                    reconnector.attempts());
             listener.onResumed().whenComplete((v, error) -> context.runOnContext(x -> resumed(link, error)));
         });
     }
@@ -445,7 +444,7 @@ public final class BrokerConnection {
     /** The listener restored its state on {@code link}: what waited goes out, in order. */
     private void resumed(Link link, Throwable error) {
         if (error != null) {
-            LOG.log(Level.WARNING, "restoring the connection's state after a reconnect failed in part", error);
+            LOG.warn("restoring the connection's state after a reconnect failed in part", error);
         }
         synchronized (lock) {
             if (state != State.RESUMING || current != link) {

@@ -32,6 +32,8 @@ import jakarta.jms.Session;
 import jakarta.jms.Topic;
 import jakarta.jms.TopicConnection;
 import jakarta.jms.TopicSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -39,8 +41,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,7 +58,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * ExceptionListener hear of it, as without failover.
  */
 public class HeraldConnection implements Connection, QueueConnection, TopicConnection, ConnectionListener {
-    private static final Logger LOG = Logger.getLogger(HeraldConnection.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(HeraldConnection.class);
     private final HeraldConnectionFactory factory;
     private final BrokerConnection broker;
     private volatile String clientId;
@@ -230,8 +230,7 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
             // producers that reply to it carry on.
             temps.add(broker.resumeRequest(new CreateTemp(d.kind(), d.name())::encode).handle((f, e) -> {
                 if (e != null && !(JmsExceptions.of(e).getCause() instanceof ConnectionLostException)) {
-                    LOG.log(Level.WARNING, "temporary destination " + d.name() + " could not be made again after"
-                            + " failover", e);
+                    LOG.warn("temporary destination {} could not be made again after failover", d.name(), e);
                 }
                 return null;
             }));

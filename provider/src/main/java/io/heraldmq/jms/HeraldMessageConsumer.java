@@ -27,6 +27,8 @@ import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import jakarta.jms.Topic;
 import jakarta.jms.TopicSubscriber;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -38,8 +40,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * A consumer: the broker pushes up to {@code prefetch} messages ahead into this consumer's buffer (credit-based flow
@@ -48,7 +48,7 @@ import java.util.logging.Logger;
  * connection's event loop. Acknowledgements and new credit are coalesced into few frames.
  */
 public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, TopicSubscriber {
-    private static final Logger LOG = Logger.getLogger(HeraldMessageConsumer.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(HeraldMessageConsumer.class);
     /** AUTO/DUPS_OK acks are sent once this many are pending, or as soon as the buffer runs dry. */
     private static final int ACK_BATCH = 64;
 
@@ -331,7 +331,7 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
                 });
                 return null;
             }
-            LOG.log(Level.WARNING, "consumer of " + destination + " could not subscribe again after failover", e);
+            LOG.warn("consumer of {} could not subscribe again after failover", destination, e);
             brokerGone();
             connection.consumerLostInFailover(destination, e);
             return null;
@@ -534,8 +534,7 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
         try {
             wire = WireMessage.decode(RecordBatch.message(d.record));
         } catch (ProtocolException e) {
-            LOG.log(Level.WARNING, "dropping unreadable message at " + destination + " partition " + d.partition
-                    + " offset " + d.offset, e);
+            LOG.warn("dropping unreadable message at {} partition {} offset {}", destination, d.partition, d.offset, e);
             settle(List.of(d), Ack.REJECTED, "unreadable message: " + e.getMessage());
             return null;
         }
@@ -821,7 +820,7 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
                         l.onMessage(m);
                     } catch (RuntimeException e) {
                         // The specification: with AUTO/DUPS_OK the message is redelivered at once.
-                        LOG.log(Level.WARNING, "message listener threw; the message will be redelivered", e);
+                        LOG.warn("message listener threw; the message will be redelivered", e);
                         if (!held && !endListener()) {
                             redeliverAtOnce(d, "listener threw " + e);
                         }

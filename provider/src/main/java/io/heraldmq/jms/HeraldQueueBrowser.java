@@ -13,6 +13,8 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.Queue;
 import jakarta.jms.QueueBrowser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.Enumeration;
@@ -22,8 +24,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * A queue browser. Each {@link #getEnumeration()} opens a browse on the broker (a SUBSCRIBE with the BROWSE flag):
@@ -33,7 +33,7 @@ import java.util.logging.Logger;
  * acknowledged are still in the queue and are shown.
  */
 public class HeraldQueueBrowser implements QueueBrowser {
-    private static final Logger LOG = Logger.getLogger(HeraldQueueBrowser.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(HeraldQueueBrowser.class);
 
     private final HeraldSession session;
     private final HeraldDestination queue;
@@ -196,7 +196,7 @@ public class HeraldQueueBrowser implements QueueBrowser {
                     long left = TimeUnit.MILLISECONDS.toNanos(connection.requestTimeoutMs());
                     while (buffer.isEmpty() && !ended && !gone && !closed) {
                         if (left <= 0) {
-                            LOG.warning("browse of " + queue + ": no answer from the broker in time; ending it");
+                            LOG.warn("browse of {}: no answer from the broker in time; ending it", queue);
                             ended = true;
                             break;
                         }
@@ -234,8 +234,7 @@ public class HeraldQueueBrowser implements QueueBrowser {
             try {
                 wire = WireMessage.decode(RecordBatch.message(d.record));
             } catch (ProtocolException e) {
-                LOG.log(Level.WARNING, "skipping unreadable message at " + queue + " partition " + d.partition
-                        + " offset " + d.offset, e);
+                LOG.warn("skipping unreadable message at {} partition {} offset {}", queue, d.partition, d.offset, e);
                 return null;
             }
             if (wire.expiration != 0 && wire.expiration <= System.currentTimeMillis()) {
@@ -251,7 +250,7 @@ public class HeraldQueueBrowser implements QueueBrowser {
             try {
                 close(false);
             } catch (JMSException e) {
-                LOG.log(Level.FINE, "closing a finished browse failed", e);
+                LOG.debug("closing a finished browse failed", e);
             }
         }
 

@@ -46,6 +46,8 @@ import jakarta.jms.TopicPublisher;
 import jakarta.jms.TopicSession;
 import jakarta.jms.TopicSubscriber;
 import jakarta.jms.TransactionRolledBackException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -57,8 +59,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * A JMS session: creates producers, consumers and messages, and owns the thread that runs its consumers' message
@@ -68,7 +68,7 @@ import java.util.logging.Logger;
  * {@link HeraldMessageConsumer#redeliverUnacknowledged()}.
  */
 public class HeraldSession implements Session, QueueSession, TopicSession {
-    private static final Logger LOG = Logger.getLogger(HeraldSession.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(HeraldSession.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final HeraldConnection connection;
@@ -404,7 +404,7 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
                                 listener.onException(message, JmsExceptions.of(error.get()));
                             }
                         } catch (RuntimeException e) {
-                            LOG.log(Level.WARNING, "a CompletionListener threw", e);
+                            LOG.warn("a CompletionListener threw", e);
                         }
                     }, thread)
                     .exceptionally(e -> null);

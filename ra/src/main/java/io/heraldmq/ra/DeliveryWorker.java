@@ -8,11 +8,11 @@ import jakarta.jms.Session;
 import jakarta.resource.ResourceException;
 import jakarta.resource.spi.endpoint.MessageEndpoint;
 import jakarta.resource.spi.work.Work;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * One session of an activation, delivering its consumer's messages to its endpoint, one at a time, on a
@@ -33,7 +33,7 @@ import java.util.logging.Logger;
  * ({@code recover}), counted, so the destination's delivery limit dead-letters a message that always fails.
  */
 final class DeliveryWorker implements Work {
-    private static final Logger LOG = Logger.getLogger(DeliveryWorker.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(DeliveryWorker.class);
     /** How long an idle wait or receive lasts; also how long stopping may wait for it to notice. */
     private static final long RECEIVE_TIMEOUT_MS = 1_000;
     private static final long STOP_WAIT_S = 30;
@@ -92,7 +92,9 @@ final class DeliveryWorker implements Work {
                     ((MessageListener) endpoint).onMessage(m);
                 } catch (RuntimeException e) {
                     // The container has marked the transaction for rollback: afterDelivery gives the message back.
-                    LOG.log(Level.FINE, "onMessage threw on " + activation.describe() + "; rolled back", e);
+                    if (LOG.isDebugEnabled()) {
+                        LOG.debug("onMessage threw on {}; rolled back", activation.describe(), e);
+                    }
                 }
             }
         } finally {
@@ -102,8 +104,8 @@ final class DeliveryWorker implements Work {
                 if (stopped) {
                     throw e;
                 }
-                LOG.log(Level.WARNING, "the transaction of a delivery from " + activation.describe()
-                        + " did not commit; the broker delivers the message again", e);
+                LOG.warn("the transaction of a delivery from {} did not commit; the broker delivers the message again",
+                        activation.describe(), e);
             }
         }
     }
@@ -116,7 +118,9 @@ final class DeliveryWorker implements Work {
         try {
             ((MessageListener) endpoint).onMessage(m);
         } catch (RuntimeException e) {
-            LOG.log(Level.FINE, "onMessage threw on " + activation.describe() + "; delivering it again", e);
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("onMessage threw on {}; delivering it again", activation.describe(), e);
+            }
             session.recover();
             return;
         }
@@ -140,7 +144,7 @@ final class DeliveryWorker implements Work {
         }
         try {
             if (!ended.await(STOP_WAIT_S, TimeUnit.SECONDS)) {
-                LOG.warning("a delivery of " + activation.describe() + " did not end within " + STOP_WAIT_S + " s");
+                LOG.warn("a delivery of {} did not end within {} s", activation.describe(), STOP_WAIT_S);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -18,6 +18,8 @@ import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import jakarta.resource.spi.work.Work;
 import jakarta.resource.spi.work.WorkException;
 import jakarta.resource.spi.work.WorkManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import javax.naming.InitialContext;
 import javax.naming.NamingException;
@@ -25,8 +27,6 @@ import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TimerTask;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * One message-driven bean's activation: a connection, and {@code maxSession} sessions each delivering to an
@@ -44,7 +44,7 @@ import java.util.logging.Logger;
  * Each set-up is a generation; a failure reported by an older generation's worker is ignored.
  */
 final class HeraldActivation {
-    private static final Logger LOG = Logger.getLogger(HeraldActivation.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(HeraldActivation.class);
     private static final long MAX_BACKOFF_MS = 5_000;
     static final Method ON_MESSAGE;
 
@@ -87,7 +87,7 @@ final class HeraldActivation {
         for (DeliveryWorker w : stopping) {
             w.awaitEnd();
         }
-        LOG.info("HeraldMQ activation stopped: " + spec.describe());
+        LOG.info("HeraldMQ activation stopped: {}", spec.describe());
     }
 
     private void scheduleSetup(long delayMs) {
@@ -98,7 +98,7 @@ final class HeraldActivation {
                 try {
                     ra.workManager().scheduleWork((Task) () -> setup(gen));
                 } catch (WorkException e) {
-                    LOG.log(Level.WARNING, "cannot schedule the set-up of " + spec.describe(), e);
+                    LOG.warn("cannot schedule the set-up of {}", spec.describe(), e);
                     synchronized (HeraldActivation.this) {
                         retry(gen, e);
                     }
@@ -143,10 +143,10 @@ final class HeraldActivation {
                 w.scheduled();
             }
             if (failedSetups > 0) {
-                LOG.info("HeraldMQ activation connected again: " + spec.describe());
+                LOG.info("HeraldMQ activation connected again: {}", spec.describe());
             } else {
-                LOG.info("HeraldMQ activation started: " + spec.describe() + ", " + sessions + " session(s), "
-                        + (transacted ? "XA transacted" : "not transacted") + ", broker " + spec.effectiveUrl());
+                LOG.info("HeraldMQ activation started: {}, {} session(s), {}, broker {}", spec.describe(), sessions,
+                        (transacted ? "XA transacted" : "not transacted"), spec.effectiveUrl());
             }
             failedSetups = 0;
         } catch (JMSException | ResourceException | NamingException | NoSuchMethodException | RuntimeException e) {
@@ -196,14 +196,19 @@ final class HeraldActivation {
         failedSetups++;
         int attempts = spec.getSetupAttempts();
         if (attempts >= 0 && failedSetups > attempts) {
-            LOG.log(Level.SEVERE, "HeraldMQ activation " + spec.describe() + " gave up after " + attempts
-                    + " attempts to connect to " + spec.effectiveUrl(), cause);
+            LOG.error("HeraldMQ activation {} gave up after {} attempts to connect to {}", spec.describe(), attempts,
+                    spec.effectiveUrl(), cause);
             running = false;
             return;
         }
         long delay = Math.min(MAX_BACKOFF_MS, spec.getSetupIntervalMs() << Math.min(failedSetups - 1, 16));
-        LOG.log(failedSetups == 1 ? Level.WARNING : Level.FINE, "HeraldMQ activation " + spec.describe()
-                + " cannot deliver (" + cause + "); connecting again in " + delay + " ms", cause);
+        if (failedSetups == 1) {
+            LOG.warn("HeraldMQ activation {} cannot deliver ({}); connecting again in {} ms", spec.describe(), cause,
+                    delay, cause);
+        } else if (LOG.isDebugEnabled()) {
+            LOG.debug("HeraldMQ activation {} cannot deliver ({}); connecting again in {} ms", spec.describe(), cause,
+                    delay, cause);
+        }
         generation++;
         scheduleSetup(delay);
     }
@@ -218,7 +223,9 @@ final class HeraldActivation {
             old = teardown();
             retry(gen, cause);
         }
-        LOG.fine("closed " + old.size() + " delivery session(s) of " + spec.describe());
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("closed {} delivery session(s) of {}", old.size(), spec.describe());
+        }
     }
 
     /** Under this activation's lock: closes the connection (which ends the workers' receives). */
@@ -230,7 +237,9 @@ final class HeraldActivation {
             try {
                 connection.close();
             } catch (JMSException | RuntimeException e) {
-                LOG.log(Level.FINE, "closing the connection of " + spec.describe(), e);
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("closing the connection of {}", spec.describe(), e);
+                }
             }
             connection = null;
         }

@@ -14,6 +14,8 @@ import jakarta.resource.spi.ManagedConnection;
 import jakarta.resource.spi.ManagedConnectionMetaData;
 import jakarta.resource.spi.ResourceAllocationException;
 import jakarta.resource.spi.SecurityException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import javax.security.auth.Subject;
 import javax.transaction.xa.XAResource;
@@ -23,8 +25,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * One physical XA connection to the broker, pooled by the application server, and the handles
@@ -41,7 +41,7 @@ import java.util.logging.Logger;
  * server drops this managed connection from its pool ({@link #isUsable()} is false from then on).
  */
 final class HeraldManagedConnection implements ManagedConnection {
-    private static final Logger LOG = Logger.getLogger(HeraldManagedConnection.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(HeraldManagedConnection.class);
 
     private final HeraldManagedConnectionFactory factory;
     private final RaCredentials credentials;
@@ -82,8 +82,7 @@ final class HeraldManagedConnection implements ManagedConnection {
     private ExceptionListener connectionFailed() {
         return e -> {
             broken = true;
-            LOG.log(Level.WARNING, "HeraldMQ connection to " + factory.effectiveUrl()
-                    + " failed; the pool discards it", e);
+            LOG.warn("HeraldMQ connection to {} failed; the pool discards it", factory.effectiveUrl(), e);
             ConnectionEvent event = new ConnectionEvent(this, ConnectionEvent.CONNECTION_ERROR_OCCURRED, e);
             fire(l -> l.connectionErrorOccurred(event));
         };
@@ -174,7 +173,7 @@ final class HeraldManagedConnection implements ManagedConnection {
             try {
                 call.accept(l);
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "connection event listener failed", e);
+                LOG.warn("connection event listener failed", e);
             }
         }
     }
@@ -206,7 +205,7 @@ final class HeraldManagedConnection implements ManagedConnection {
         try {
             c.close();
         } catch (JMSException | RuntimeException e) {
-            LOG.log(Level.FINE, "closing a HeraldMQ connection", e);
+            LOG.debug("closing a HeraldMQ connection", e);
         }
     }
 

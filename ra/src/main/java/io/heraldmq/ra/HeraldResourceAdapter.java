@@ -7,6 +7,8 @@ import jakarta.resource.spi.ResourceAdapter;
 import jakarta.resource.spi.ResourceAdapterInternalException;
 import jakarta.resource.spi.endpoint.MessageEndpointFactory;
 import jakarta.resource.spi.work.WorkManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import javax.transaction.xa.XAResource;
 import java.util.ArrayList;
@@ -15,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Timer;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Logger;
 
 /**
  * The resource adapter: the defaults its connection definitions and activations share ({@code connectionURL},
@@ -24,7 +25,7 @@ import java.util.logging.Logger;
  */
 public final class HeraldResourceAdapter implements ResourceAdapter {
     static final String DEFAULT_URL = "tcp://127.0.0.1:7440";
-    private static final Logger LOG = Logger.getLogger(HeraldResourceAdapter.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(HeraldResourceAdapter.class);
 
     private String connectionURL = DEFAULT_URL;
     private String userName;
@@ -42,7 +43,7 @@ public final class HeraldResourceAdapter implements ResourceAdapter {
         } catch (jakarta.resource.spi.UnavailableException e) {
             throw new ResourceAdapterInternalException("no timer from the application server", e);
         }
-        LOG.info("HeraldMQ resource adapter started; default broker " + effectiveUrl());
+        LOG.info("HeraldMQ resource adapter started; default broker {}", effectiveUrl());
     }
 
     @Override

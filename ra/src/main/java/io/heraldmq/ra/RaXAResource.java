@@ -1,10 +1,11 @@
 package io.heraldmq.ra;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The XAResource the application server enlists: a session's own resource, plus a way to finish a prepared branch
@@ -20,7 +21,7 @@ import java.util.logging.Logger;
  * operator's heuristic decision is remembered and answered XA_HEURCOM/XA_HEURRB instead), so it is success.
  */
 final class RaXAResource implements XAResource {
-    private static final Logger LOG = Logger.getLogger(RaXAResource.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(RaXAResource.class);
 
     private final XAResource session;
     private final RecoveryXAResource completer;
@@ -66,19 +67,19 @@ final class RaXAResource implements XAResource {
             } else {
                 completer.rollback(xid);
             }
-            LOG.info("HeraldMQ XA branch " + xid + ": " + what + " completed through another connection after: "
-                    + first.getMessage());
+            LOG.info("HeraldMQ XA branch {}: {} completed through another connection after: {}", xid, what,
+                    first.getMessage());
         } catch (XAException again) {
             if (again.errorCode == XAException.XAER_NOTA) {
-                LOG.info("HeraldMQ XA branch " + xid + ": the broker had applied the " + what
-                        + " before the connection was lost");
+                LOG.info("HeraldMQ XA branch {}: the broker had applied the {} before the connection was lost", xid,
+                        what);
                 return;
             }
             if (!unreachable(again)) {
                 throw again;
             }
-            LOG.log(Level.WARNING, "HeraldMQ XA branch " + xid + " stays prepared: the broker is unreachable;"
-                    + " the transaction manager is asked to " + what + " again later (XA_RETRY)", again);
+            LOG.warn("HeraldMQ XA branch {} stays prepared: the broker is unreachable; the transaction manager is "
+                    + "asked to {} again later (XA_RETRY)", xid, what, again);
             XAException retry = new XAException("the broker is unreachable; the branch stays prepared: "
                     + again.getMessage());
             retry.errorCode = XAException.XA_RETRY;

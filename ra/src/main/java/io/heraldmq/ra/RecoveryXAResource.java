@@ -3,12 +3,12 @@ package io.heraldmq.ra;
 import io.heraldmq.jms.HeraldXAConnectionFactory;
 import jakarta.jms.JMSException;
 import jakarta.jms.XAConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The XAResource the transaction manager recovers with ({@link HeraldResourceAdapter#getXAResources}): it opens a
@@ -17,7 +17,7 @@ import java.util.logging.Logger;
  * branch any other connection prepared. It never takes part in new work.
  */
 final class RecoveryXAResource implements XAResource {
-    private static final Logger LOG = Logger.getLogger(RecoveryXAResource.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(RecoveryXAResource.class);
 
     private final String url;
     private final String user;
@@ -56,7 +56,7 @@ final class RecoveryXAResource implements XAResource {
             try {
                 connection.close();
             } catch (JMSException e) {
-                LOG.log(Level.FINE, "closing the recovery connection", e);
+                LOG.debug("closing the recovery connection", e);
             }
             connection = null;
         }
@@ -81,7 +81,7 @@ final class RecoveryXAResource implements XAResource {
     public Xid[] recover(int flag) throws XAException {
         Xid[] prepared = call(r -> r.recover(flag));
         if ((flag & TMSTARTRSCAN) != 0) {
-            LOG.info("HeraldMQ recovery scan of " + url + ": " + prepared.length + " prepared branch(es)");
+            LOG.info("HeraldMQ recovery scan of {}: {} prepared branch(es)", url, prepared.length);
         }
         return prepared;
     }
@@ -92,7 +92,7 @@ final class RecoveryXAResource implements XAResource {
             r.commit(xid, onePhase);
             return null;
         });
-        LOG.info("HeraldMQ XA branch " + xid + " committed through the recovery connection to " + url);
+        LOG.info("HeraldMQ XA branch {} committed through the recovery connection to {}", xid, url);
     }
 
     @Override
@@ -101,7 +101,7 @@ final class RecoveryXAResource implements XAResource {
             r.rollback(xid);
             return null;
         });
-        LOG.info("HeraldMQ XA branch " + xid + " rolled back through the recovery connection to " + url);
+        LOG.info("HeraldMQ XA branch {} rolled back through the recovery connection to {}", xid, url);
     }
 
     @Override

@@ -202,6 +202,7 @@ public final class Broker {
             }
             brokerId = config.cluster() == null ? UUID.randomUUID().toString().substring(0, 8)
                     : BrokerIdentity.load(config.dataDir(), config.cluster().brokerId());
+            io.heraldmq.server.logging.BrokerLogging.brokerId(brokerId);
             // on a worker: registering an MBean per meter is slow while the JVM is cold
             if (metrics.enabled() && config.monitoring().jmxEnabled()) {
                 mbeans = MeterMBeans.expose(metrics.registry(), brokerId);

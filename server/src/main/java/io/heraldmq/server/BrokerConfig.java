@@ -99,7 +99,8 @@ public record BrokerConfig(String host, int port, Path dataDir, int maxMessageBy
             ClusterSettings.SECRET_KEY, MonitoringSettings.HTTP_HOST_KEY, MonitoringSettings.HTTP_PORT_KEY,
             MonitoringSettings.JMX_ENABLED_KEY, MonitoringSettings.DESTINATIONS_KEY,
             MonitoringSettings.DESTINATIONS_MAX_KEY, MonitoringSettings.CONSOLE_ENABLED_KEY), TlsSettings.KEYS,
-            LimitSettings.KEYS, io.heraldmq.server.cluster.ClusterTlsSettings.KEYS);
+            LimitSettings.KEYS, io.heraldmq.server.cluster.ClusterTlsSettings.KEYS,
+            io.heraldmq.server.logging.LoggingSettings.KEYS);
     /** Suffixes of per-destination keys, {@code topic.<name><suffix>} or {@code queue.<name><suffix>}. */
     static final List<String> DESTINATION_SUFFIXES = List.of(".partitions", ".retention.ms", ".retention.bytes");
 

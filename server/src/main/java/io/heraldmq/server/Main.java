@@ -7,6 +7,8 @@ import io.heraldmq.server.cli.ProduceCommand;
 import io.heraldmq.server.cli.SubscriptionCommand;
 import io.heraldmq.server.cli.TopicCommand;
 import io.heraldmq.server.cli.TxCommand;
+import io.heraldmq.server.logging.BrokerLogging;
+import io.heraldmq.server.logging.LoggingSettings;
 import io.heraldmq.server.spi.BrokerPlugins;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -53,6 +55,8 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, String> file = configFile == null ? Map.of() : BrokerConfig.readProperties(configFile);
+        // first, so that everything the broker logs is written as logging.* asks
+        BrokerLogging.apply(LoggingSettings.from(file));
         Map<String, String> brokerKeys = new HashMap<>();
         Map<String, String> pluginKeys = new HashMap<>();
         file.forEach((k, v) -> (BrokerPlugins.isPluginKey(k) ? pluginKeys : brokerKeys).put(k, v));

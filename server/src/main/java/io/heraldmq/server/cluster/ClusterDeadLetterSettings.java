@@ -6,11 +6,12 @@ import io.heraldmq.server.subscription.DeadLetters;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Logger;
 
 /**
  * Dead-letter and redelivery settings are a destination's configuration, like its definition in the
@@ -24,7 +25,7 @@ import java.util.logging.Logger;
  * changes nothing here: deleting the destination deleted its settings row.
  */
 public final class ClusterDeadLetterSettings {
-    private static final Logger LOG = Logger.getLogger(ClusterDeadLetterSettings.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterDeadLetterSettings.class);
     static final String MAP = "heraldmq.dead-letter-settings";
 
     private final Vertx vertx;
@@ -70,11 +71,11 @@ public final class ClusterDeadLetterSettings {
         try {
             s = decode(key, value);
         } catch (RuntimeException e) {
-            LOG.warning(() -> "ignoring unreadable dead-letter settings of " + key + ": " + e);
+            LOG.warn("ignoring unreadable dead-letter settings of {}: {}", key, String.valueOf(e));
             return Future.succeededFuture();
         }
-        return deadLetters.applyReplicated(s).onFailure(e -> LOG.warning(() -> "could not apply the dead-letter"
-                + " settings of " + key + ": " + e));
+        return deadLetters.applyReplicated(s).onFailure(e -> LOG.warn("could not apply the dead-letter settings of "
+                + "{}: {}", key, String.valueOf(e)));
     }
 
     static String encode(DeadLetterSettings s) {

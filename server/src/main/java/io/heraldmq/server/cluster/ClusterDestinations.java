@@ -7,12 +7,13 @@ import io.heraldmq.server.subscription.DeadLetters;
 import io.heraldmq.server.subscription.SubscriptionRegistry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Logger;
 
 /**
  * Keeps this broker's queues and topics and the cluster's {@link DestinationCatalog} in step: a destination this
@@ -27,7 +28,7 @@ import java.util.logging.Logger;
  * count stays (data exists under it) and a warning says so.
  */
 public final class ClusterDestinations implements TopicRegistry.ClusterHook {
-    private static final Logger LOG = Logger.getLogger(ClusterDestinations.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterDestinations.class);
 
     private final DestinationCatalog catalog;
     private final ReplicaStates states;
@@ -58,9 +59,9 @@ public final class ClusterDestinations implements TopicRegistry.ClusterHook {
                 DestinationDefinition local = definition(e.record());
                 defined.add(catalog.define(local).onSuccess(d -> {
                     if (d.partitions() != local.partitions()) {
-                        LOG.warning(() -> kindName(d.queue()) + " " + d.name() + " has " + local.partitions()
-                                + " partition(s) here but " + d.partitions() + " in the cluster's catalog; the local"
-                                + " count stays (its data exists)");
+                        LOG.warn("{} {} has {} partition(s) here but {} in the cluster's catalog; the local count "
+                                + "stays (its data exists)", kindName(d.queue()), d.name(), local.partitions(),
+                                d.partitions());
                     }
                 }));
             }
@@ -85,8 +86,8 @@ public final class ClusterDestinations implements TopicRegistry.ClusterHook {
         if (deletingFromCatalog.remove(DestinationDefinition.key(queue, name))) {
             return;
         }
-        catalog.remove(queue, name).compose(v -> states.remove(queue, name)).onFailure(e -> LOG.warning(() ->
-                "could not remove " + kindName(queue) + " " + name + " from the cluster's catalog: " + e));
+        catalog.remove(queue, name).compose(v -> states.remove(queue, name)).onFailure(e -> LOG.warn("could not "
+                + "remove {} {} from the cluster's catalog: {}", kindName(queue), name, String.valueOf(e)));
     }
 
     private void added(DestinationDefinition d) {
@@ -99,8 +100,8 @@ public final class ClusterDestinations implements TopicRegistry.ClusterHook {
         if (local != null) {
             return Future.succeededFuture();
         }
-        return topics.get(kind, d.name()).onFailure(e -> LOG.warning(() -> "could not create " + kindName(d.queue())
-                + " " + d.name() + " defined by the cluster: " + e));
+        return topics.get(kind, d.name()).onFailure(e -> LOG.warn("could not create {} {} defined by the cluster: {}",
+                kindName(d.queue()), d.name(), String.valueOf(e)));
     }
 
     private void removed(DestinationDefinition d) {
@@ -116,8 +117,8 @@ public final class ClusterDestinations implements TopicRegistry.ClusterHook {
                 .onSuccess(v -> deadLetters.forget(d.queue(), d.name()))
                 .onFailure(e -> {
                     deletingFromCatalog.remove(key);
-                    LOG.warning(() -> "could not delete " + kindName(d.queue()) + " " + d.name()
-                            + " removed from the cluster: " + e);
+                    LOG.warn("could not delete {} {} removed from the cluster: {}", kindName(d.queue()), d.name(),
+                            String.valueOf(e));
                 });
     }
 

@@ -14,13 +14,14 @@ import com.hazelcast.cluster.InitialMembershipListener;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import java.util.logging.Logger;
 
 /**
  * This broker's membership in the cluster: an embedded Hazelcast member that joins the configured members over
@@ -36,23 +37,12 @@ import java.util.logging.Logger;
  * and never calls Hazelcast.
  */
 public final class ClusterMembership {
-    private static final Logger LOG = Logger.getLogger(ClusterMembership.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterMembership.class);
     static final int HEARTBEAT_SECONDS = 1;
     static final int MAX_NO_HEARTBEAT_SECONDS = 5;
     static final String ATTR_ID = "brokerId";
     static final String ATTR_CLIENT = "clientAddress";
     static final String ATTR_REPLICATION = "replicationAddress";
-    /**
-     * Hazelcast's start-up lines; its "Cluster name:" line is dropped, since with a secret the name is what admits a
-     * member ({@link ClusterSettings#hazelcastClusterName}). Held here: JUL keeps loggers (and their filters) only
-     * while someone references them.
-     */
-    private static final Logger HAZELCAST_SYSTEM = Logger.getLogger("com.hazelcast.system");
-
-    static {
-        HAZELCAST_SYSTEM.setFilter(r -> r.getMessage() == null || !r.getMessage().startsWith("Cluster name: "));
-    }
-
     /** The maps of the cluster package; two backups, so the table outlives two members lost at once. */
     static final String MAPS = "heraldmq.*";
 
@@ -87,7 +77,7 @@ public final class ClusterMembership {
         return vertx.executeBlocking(() -> {
             m.hazelcast = Hazelcast.newHazelcastInstance(config);
             m.update(m.hazelcast.getCluster().getMembers());
-            LOG.info(() -> "broker " + brokerId + " joined cluster " + settings.name() + ": " + m.members);
+            LOG.info("broker {} joined cluster {}: {}", brokerId, settings.name(), m.members);
             return m;
         }, false);
     }
@@ -101,7 +91,9 @@ public final class ClusterMembership {
             c.setProperty("hazelcast.logging.details.enabled", "false");
         }
         c.setInstanceName("heraldmq-" + brokerId);
-        c.setProperty("hazelcast.logging.type", "jdk");
+        // Through SLF4J to the broker's Logback, where BrokerLogging drops Hazelcast's "Cluster name:" line (with a
+        // secret the name is what admits a member, ClusterSettings#hazelcastClusterName).
+        c.setProperty("hazelcast.logging.type", "slf4j");
         c.setProperty("hazelcast.phone.home.enabled", "false");
         c.setProperty("hazelcast.shutdownhook.enabled", "false");
         c.setProperty("hazelcast.heartbeat.interval.seconds", String.valueOf(HEARTBEAT_SECONDS));
@@ -233,13 +225,13 @@ public final class ClusterMembership {
 
         @Override
         public void memberAdded(MembershipEvent event) {
-            LOG.info(() -> "member joined: " + event.getMember().getAttribute(ATTR_ID));
+            LOG.info("member joined: {}", event.getMember().getAttribute(ATTR_ID));
             update(event.getMembers());
         }
 
         @Override
         public void memberRemoved(MembershipEvent event) {
-            LOG.info(() -> "member left: " + event.getMember().getAttribute(ATTR_ID));
+            LOG.info("member left: {}", event.getMember().getAttribute(ATTR_ID));
             update(event.getMembers());
         }
     }

@@ -6,6 +6,8 @@ import com.hazelcast.core.HazelcastInstanceAware;
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -14,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.logging.Logger;
 
 /**
  * Keeps the {@link PartitionTable} assigned: runs on every broker, acts only on the oldest member (and takes over
@@ -36,7 +37,7 @@ public final class Coordinator extends AbstractVerticle {
     static final long ELECTION_TIMEOUT_MS = 5000;
     static final String EXECUTOR = "heraldmq.coordinator";
     static final String USER_CONTEXT_KEY = "heraldmq.coordinator";
-    private static final Logger LOG = Logger.getLogger(Coordinator.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
     private static final long REQUEST_TIMEOUT_MS = 30_000;
     private static final int COMMAND_ATTEMPTS = 5;
 
@@ -99,9 +100,9 @@ public final class Coordinator extends AbstractVerticle {
         if (!membership.hasQuorum()) {
             if (!minorityLogged) {
                 minorityLogged = true;
-                LOG.warning(() -> "coordinator sees " + membership.members().size() + " of the "
-                        + membership.configuredMembers() + " members in cluster.members, not a majority: the"
-                        + " partition table is left as it is until more members are back");
+                LOG.warn("coordinator sees {} of the {} members in cluster.members, not a majority: the partition "
+                        + "table is left as it is until more members are back", membership.members().size(),
+                        membership.configuredMembers());
             }
             return;
         }
@@ -126,7 +127,7 @@ public final class Coordinator extends AbstractVerticle {
                     known.result());
             java.util.Set<PartitionKey> stuck = stuck(existing.result(), known.result());
             if (!stuck.isEmpty()) {
-                LOG.info(() -> "elections not won within " + ELECTION_TIMEOUT_MS + " ms: " + stuck);
+                LOG.info("elections not won within {} ms: {}", ELECTION_TIMEOUT_MS, stuck);
                 Map<PartitionKey, PartitionAssignment> current = new java.util.TreeMap<>(existing.result());
                 current.putAll(planned);
                 planned.putAll(AssignmentPlanner.unstick(current, stuck, liveIds(), known.result()));
@@ -138,7 +139,7 @@ public final class Coordinator extends AbstractVerticle {
             return write(existing.result(), changes);
         }).onComplete(ar -> {
             if (ar.failed()) {
-                LOG.warning(() -> "coordinator pass failed: " + ar.cause());
+                LOG.warn("coordinator pass failed: {}", String.valueOf(ar.cause()));
             }
             running = false;
             if (again) {
@@ -202,8 +203,8 @@ public final class Coordinator extends AbstractVerticle {
             writes.add(w.onSuccess(applied -> {
                 if (applied && (before == null || after == null || !java.util.Objects.equals(before.leader(),
                         after.leader()) || !before.replicas().equals(after.replicas()))) {
-                    LOG.info(() -> "partition " + key + ": " + (before == null ? "-" : before.encode()) + " -> "
-                            + (after == null ? "removed" : after.encode()));
+                    LOG.info("partition {}: {} -> {}", key, (before == null ? "-" : before.encode()),
+                            (after == null ? "removed" : after.encode()));
                 }
             }));
         }

@@ -4,13 +4,14 @@ import com.hazelcast.map.IMap;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
-import java.util.logging.Logger;
 
 /**
  * The cluster's partition table: for every partition of every destination, its {@link PartitionAssignment}, in the
@@ -26,7 +27,7 @@ import java.util.logging.Logger;
  */
 public final class PartitionTable {
     static final String MAP = "heraldmq.partitions";
-    private static final Logger LOG = Logger.getLogger(PartitionTable.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionTable.class);
     private static final int CAS_ATTEMPTS = 10;
 
     private final Vertx vertx;
@@ -111,7 +112,7 @@ public final class PartitionTable {
                     return true;
                 }
             }
-            LOG.warning(() -> "ISR update of " + key + " lost " + CAS_ATTEMPTS + " races in a row");
+            LOG.warn("ISR update of {} lost {} races in a row", key, CAS_ATTEMPTS);
             return false;
         }, false);
     }

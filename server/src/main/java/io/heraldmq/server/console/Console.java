@@ -5,8 +5,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-import java.util.logging.Logger;
 
 /**
  * The web console under {@code /console/} on the monitoring port: server-rendered HTML pages, one handler class per
@@ -22,7 +23,7 @@ public final class Console {
     static final int WORKERS = 2;
     /** A form is a few fields: anything larger is refused before it is read. */
     static final long MAX_FORM_BYTES = 16 * 1024;
-    private static final Logger LOG = Logger.getLogger(Console.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Console.class);
 
     private final Vertx vertx;
     private final WorkerExecutor workers;
@@ -42,7 +43,7 @@ public final class Console {
                       java.util.function.IntSupplier connections, io.micrometer.core.instrument.MeterRegistry registry,
                       java.nio.file.Path dataDir) {
         backend = new ConsoleBackend(authenticator, authorizer, adminUrl, connections, registry, dataDir);
-        LOG.fine("console ready, administering through " + adminUrl);
+        LOG.debug("console ready, administering through {}", adminUrl);
     }
 
     /** Adds the console's routes to the monitoring port's router. */

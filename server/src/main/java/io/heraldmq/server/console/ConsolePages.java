@@ -4,10 +4,10 @@ import io.heraldmq.admin.HeraldAdminException;
 import io.heraldmq.protocol.ErrorCode;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.Callable;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Answers of the console's handlers: a page rendered on the console's workers (administrative calls block, so they
@@ -16,7 +16,7 @@ import java.util.logging.Logger;
  * refusals 409, the broker not answering 502.
  */
 final class ConsolePages {
-    private static final Logger LOG = Logger.getLogger(ConsolePages.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ConsolePages.class);
 
     private ConsolePages() {
     }
@@ -66,7 +66,7 @@ final class ConsolePages {
         if (e instanceof IllegalArgumentException) {
             return new ConsoleRefusal(400, e.getMessage());
         }
-        LOG.log(Level.WARNING, "console: request failed", e);
+        LOG.warn("console: request failed", e);
         return new ConsoleRefusal(500, String.valueOf(e));
     }
 

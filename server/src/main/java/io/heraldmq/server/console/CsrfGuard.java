@@ -2,10 +2,11 @@ package io.heraldmq.server.console;
 
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.logging.Logger;
 
 /**
  * Refuses (403) every POST whose form field {@value #FIELD} is not the session's CSRF token (a synchronizer token:
@@ -14,7 +15,7 @@ import java.util.logging.Logger;
  */
 final class CsrfGuard implements Handler<RoutingContext> {
     static final String FIELD = "csrf";
-    private static final Logger LOG = Logger.getLogger(CsrfGuard.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(CsrfGuard.class);
 
     @Override
     public void handle(RoutingContext rc) {
@@ -22,8 +23,8 @@ final class CsrfGuard implements Handler<RoutingContext> {
         String given = rc.request().getFormAttribute(FIELD);
         if (given == null || !MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8),
                 session.csrfToken().getBytes(StandardCharsets.UTF_8))) {
-            LOG.warning("console: POST " + rc.request().path() + " from " + rc.request().remoteAddress()
-                    + " refused: " + (given == null ? "no" : "a wrong") + " CSRF token");
+            LOG.warn("console: POST {} from {} refused: {} CSRF token", rc.request().path(),
+                    rc.request().remoteAddress(), (given == null ? "no" : "a wrong"));
             ConsolePages.refuse(rc, session, new ConsoleRefusal(403, "the form's CSRF token is missing or wrong:"
                     + " reload the page and try again"));
             return;

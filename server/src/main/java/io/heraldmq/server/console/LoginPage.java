@@ -6,9 +6,10 @@ import io.heraldmq.server.security.LoginBackoff;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.function.Supplier;
-import java.util.logging.Logger;
 
 /**
  * {@code GET /console/login}: the login form; {@code POST /console/login}: checks the user name and password with
@@ -17,7 +18,7 @@ import java.util.logging.Logger;
  * port's do ({@link LoginBackoff} per address) and is logged with the address.
  */
 final class LoginPage {
-    private static final Logger LOG = Logger.getLogger(LoginPage.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(LoginPage.class);
 
     private final Vertx vertx;
     private final WorkerExecutor workers;
@@ -96,7 +97,7 @@ final class LoginPage {
                 form(rc, r.status(), r.getMessage());
             } else if (ar.result() == null) {
                 backoff.failed(address);
-                LOG.warning("console: login of user '" + printable(user) + "' from " + address + " refused");
+                LOG.warn("console: login of user '{}' from {} refused", printable(user), address);
                 form(rc, 401, "wrong user name or password");
             } else {
                 backoff.succeeded(address);

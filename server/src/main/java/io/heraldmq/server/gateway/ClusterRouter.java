@@ -19,6 +19,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.SocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,8 +42,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * </ul>
  */
 public final class ClusterRouter {
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(
-            ClusterRouter.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterRouter.class);
     /** How long a relay whose leader was lost waits for the table to name another one. */
     static final long NEW_LEADER_WAIT_MS = 10_000;
     /** How long requests for a new destination wait for the table to name its leader. */
@@ -503,9 +504,8 @@ public final class ClusterRouter {
             }
         }
         destinations.remove(null);
-        LOG.info(() -> "relay of " + connection.connectionId() + " to " + dead.brokerId() + " lost; "
-                + moved.size() + " consumer(s) and " + unanswered.size() + " request(s) move to the new leader(s) of "
-                + destinations);
+        LOG.info("relay of {} to {} lost; {} consumer(s) and {} request(s) move to the new leader(s) of {}",
+                connection.connectionId(), dead.brokerId(), moved.size(), unanswered.size(), destinations);
         Future<Void> ready = awaitNewLeaders(destinations, dead.brokerId(), System.currentTimeMillis());
         Future<Void> before = r.barrier == null ? Future.succeededFuture() : r.barrier;
         r.barrier = before.eventually(() -> ready).eventually(() -> {

@@ -11,12 +11,13 @@ import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.core.parsetools.RecordParser;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
-import java.util.logging.Logger;
 
 /**
  * A client-protocol connection from this broker to the leader of some destinations, on behalf of one client
@@ -30,7 +31,7 @@ import java.util.logging.Logger;
  * is lost (the leader died, or stopped leading and closed it) the router can send them again to the new leader.
  */
 final class Upstream {
-    private static final Logger LOG = Logger.getLogger(Upstream.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Upstream.class);
     private static final int CONNECT_ID = -1;
 
     private final String brokerId;
@@ -71,8 +72,8 @@ final class Upstream {
                         // A consumer the relay subscribed again, or the relay itself, was refused: rather than
                         // leave a consumer silently dead, close the client's connection; its client fails over
                         // and subscribes again itself.
-                        LOG.warning(() -> "leader " + brokerId + " refused a request of the relay for "
-                                + client.connectionId() + "; closing that connection");
+                        LOG.warn("leader {} refused a request of the relay for {}; closing that connection", brokerId,
+                                client.connectionId());
                         client.close();
                     }
                     return;

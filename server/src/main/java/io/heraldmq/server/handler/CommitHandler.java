@@ -12,11 +12,11 @@ import io.heraldmq.server.tx.TransactionLog;
 import io.heraldmq.server.txlog.DecisionLogClient;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * COMMIT: applies a transaction's sends and consumed acks as one unit. First everything that can refuse it is
@@ -36,7 +36,7 @@ import java.util.logging.Logger;
  * client's commit reports as TransactionRolledBackException caused by a JMSSecurityException) applies nothing.
  */
 public final class CommitHandler implements RequestHandler {
-    private static final Logger LOG = Logger.getLogger(CommitHandler.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(CommitHandler.class);
 
     private final TxPlanner planner;
     private final TransactionLog txLog;
@@ -102,8 +102,8 @@ public final class CommitHandler implements RequestHandler {
                     txLog.applied(index);
                     connection.send(Ok.encode(correlationId));
                 } else {
-                    LOG.log(Level.WARNING, what + " " + index + " is journaled but could not be applied; the next"
-                            + " start applies it", done.cause());
+                    LOG.warn("{} {} is journaled but could not be applied; the next start applies it", what, index,
+                            done.cause());
                     connection.replyError(correlationId, ErrorCode.INTERNAL, "the transaction is committed but "
                             + "could not be applied yet (" + done.cause().getMessage() + "); the broker applies it "
                             + "when it restarts");

@@ -15,6 +15,8 @@ import io.heraldmq.server.security.LoginBackoff;
 import io.heraldmq.server.security.Authorizer;
 import io.heraldmq.server.security.ConnectionAccess;
 import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import javax.security.auth.x500.X500Principal;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +25,6 @@ import java.util.Collections;
 import java.util.Set;
 import java.util.WeakHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.logging.Logger;
 
 /**
  * CONNECT: checks the protocol version, the user's credentials and the client id, and names the connection.
@@ -44,7 +45,7 @@ import java.util.logging.Logger;
  * closed. A password check from an address with recent failures waits for {@link LoginBackoff} first, on a timer.
  */
 public final class ConnectHandler implements RequestHandler {
-    private static final Logger LOG = Logger.getLogger(ConnectHandler.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ConnectHandler.class);
     /** Heartbeat intervals below this are raised to it: a client cannot make the broker run timers at will. */
     public static final int MIN_HEARTBEAT_MS = 100;
     private final String brokerId;
@@ -179,7 +180,7 @@ public final class ConnectHandler implements RequestHandler {
         }
         if (problem != null) {
             authorizer.audit().authenticationFailed(user, connection.remoteAddress(), problem);
-            LOG.warning("refused " + connection.remoteAddress() + ": " + problem);
+            LOG.warn("refused {}: {}", connection.remoteAddress(), problem);
             connection.send(new ErrorFrame(ErrorCode.AUTHENTICATION_FAILED, problem).encode(correlationId));
             connection.close();
             return;
@@ -189,8 +190,8 @@ public final class ConnectHandler implements RequestHandler {
 
     /** A connection limit refused the CONNECT: error naming the limit, log line, socket closed. */
     private void refuseByLimit(ClientConnection connection, int correlationId, String user, String reason) {
-        LOG.warning("refused a connection from " + connection.remoteAddress()
-                + (user == null ? "" : " (user '" + user + "')") + ": " + reason);
+        LOG.warn("refused a connection from {}{}: {}", connection.remoteAddress(),
+                (user == null ? "" : " (user '" + user + "')"), reason);
         connection.send(new ErrorFrame(ErrorCode.RESOURCE_EXHAUSTED, "connection refused: " + reason)
                 .encode(correlationId));
         connection.close();

@@ -14,6 +14,8 @@ import io.heraldmq.server.txlog.TxId;
 import io.heraldmq.server.txlog.TxLogResult;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,8 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * COMMIT on a clustered broker, the coordinator's side: the checked transaction ({@link TxPlanner}) becomes a
@@ -40,7 +40,7 @@ import java.util.logging.Logger;
  * doubt (INTERNAL: the client reports the outcome unknown).
  */
 final class ReplicatedCommit {
-    private static final Logger LOG = Logger.getLogger(ReplicatedCommit.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicatedCommit.class);
 
     /**
      * Fault injection for ClusterTransactionsIT: the broker halts (as kill -9 would stop it) once a decision with a
@@ -222,7 +222,7 @@ final class ReplicatedCommit {
                        List<Part> parts, int total, String what) {
         if (HALT_AFTER_DECISION != null && parts.stream().anyMatch(p -> p.key().contains(":" + HALT_AFTER_DECISION
                 + ":"))) {
-            LOG.severe("heraldmq.test.haltAfterDecisionTo: halting after deciding " + decision.id());
+            LOG.error("heraldmq.test.haltAfterDecisionTo: halting after deciding {}", decision.id());
             Runtime.getRuntime().halt(137);
         }
         // parts that failed here for a reason other than a leadership change: applied only at a later gate
@@ -273,8 +273,8 @@ final class ReplicatedCommit {
                 (failed.contains(p.key()) ? stuck : mine).add(p.key());
             }
             if (!stuck.isEmpty()) {
-                LOG.log(Level.WARNING, what + " " + decision.id() + " is decided but could not be applied to "
-                        + stuck + " here; it is applied when they change leader", done.cause());
+                LOG.warn("{} {} is decided but could not be applied to {} here; it is applied when they change leader",
+                        what, decision.id(), stuck, done.cause());
                 connection.replyError(correlationId, ErrorCode.INTERNAL, "the " + what + " is committed but could"
                         + " not be applied to " + stuck + " yet (" + (done.cause() == null ? "" : done.cause()
                         .getMessage()) + "); it is applied when they change leader");
@@ -285,9 +285,11 @@ final class ReplicatedCommit {
             if (!mine.isEmpty()) {
                 decisions.applied(decision.id(), mine).onComplete(a -> {
                     if (a.failed() || !a.result().ok()) {
-                        LOG.fine(() -> what + " " + decision.id() + ": applied, but the decision log was not told ("
-                                + (a.failed() ? a.cause() : a.result().message()) + "); a later gate applies it"
-                                + " again, harmlessly");
+                        if (LOG.isDebugEnabled()) {
+                            LOG.debug("{} {}: applied, but the decision log was not told ({}); a later gate applies it "
+                                    + "again, harmlessly", what, decision.id(),
+                                    String.valueOf(a.failed() ? a.cause() : a.result().message()));
+                        }
                     }
                 });
             }

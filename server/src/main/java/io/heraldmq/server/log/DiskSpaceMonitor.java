@@ -2,13 +2,13 @@ package io.heraldmq.server.log;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Watches the usable space of the file system holding the data directory, so that producers are refused while it is
@@ -21,7 +21,7 @@ import java.util.logging.Logger;
  */
 public final class DiskSpaceMonitor {
     public static final long CHECK_INTERVAL_MS = 5000;
-    private static final Logger LOG = Logger.getLogger(DiskSpaceMonitor.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(DiskSpaceMonitor.class);
 
     private final Vertx vertx;
     private final Path dir;
@@ -60,8 +60,8 @@ public final class DiskSpaceMonitor {
         return vertx.executeBlocking(() -> {
             FileStore store = Files.getFileStore(dir);
             return store.getUsableSpace();
-        }, false).onSuccess(this::update).onFailure(e -> LOG.log(Level.WARNING,
-                "cannot read the free space of " + dir + ": " + e.getMessage(), e instanceof IOException ? null : e))
+        }, false).onSuccess(this::update).onFailure(e -> LOG.warn("cannot read the free space of {}: {}", dir,
+                e.getMessage(), e instanceof IOException ? null : e))
                 .<Void>mapEmpty().otherwiseEmpty();
     }
 
@@ -71,13 +71,13 @@ public final class DiskSpaceMonitor {
             refusal = "disk almost full: " + usable + " bytes free for " + dir.toAbsolutePath() + ", below "
                     + "disk.min.free.bytes=" + minFreeBytes + "; producing is refused until space is freed";
             if (was == null) {
-                LOG.warning(refusal);
+                LOG.warn(refusal);
             }
         } else {
             refusal = null;
             if (was != null) {
-                LOG.info("disk space back above disk.min.free.bytes=" + minFreeBytes + " (" + usable
-                        + " bytes free): producing resumes");
+                LOG.info("disk space back above disk.min.free.bytes={} ({} bytes free): producing resumes",
+                        minFreeBytes, usable);
             }
         }
     }

@@ -3,6 +3,8 @@ package io.heraldmq.server.log;
 import io.heraldmq.protocol.RecordBatch;
 import io.netty.buffer.Unpooled;
 import io.vertx.core.buffer.Buffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -50,7 +52,7 @@ final class LogSegment implements AutoCloseable {
     static final int PREALLOCATE_STEP = 1 << 20;
     /** Zeros written per hold of {@link #fillLock}: the longest an appender that outran the fill waits for. */
     static final int FILL_CHUNK = 64 * 1024;
-    private static final System.Logger LOG = System.getLogger(LogSegment.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(LogSegment.class);
     static final String LOG_SUFFIX = ".log";
     static final String INDEX_SUFFIX = ".index";
     static final String TIME_INDEX_SUFFIX = ".timeindex";
@@ -210,7 +212,7 @@ final class LogSegment implements AutoCloseable {
                 allocated = position;
             } catch (IOException e) {
                 // the next append overwrites from position anyway; a longer leftover is cut by recovery or trim
-                LOG.log(System.Logger.Level.WARNING, "cannot truncate " + logFile + " to " + position, e);
+                LOG.warn("cannot truncate {} to {}", logFile, position, e);
             }
         }
     }
@@ -255,7 +257,7 @@ final class LogSegment implements AutoCloseable {
         } catch (IOException e) {
             if (!closedForAppend && !deleted && channel.isOpen()) {
                 // e.g. a full disk: appends go on extending the file themselves
-                LOG.log(System.Logger.Level.WARNING, "preallocation of " + logFile + " failed: " + e);
+                LOG.warn("preallocation of {} failed: {}", logFile, String.valueOf(e));
             }
         } finally {
             filling = false;

@@ -3,6 +3,8 @@ package io.heraldmq.server.meta;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -39,7 +41,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * and closing must be asynchronous (it flushes positions).
  */
 public final class MetaStore {
-    private static final System.Logger LOG = System.getLogger(MetaStore.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(MetaStore.class);
 
     private final Vertx vertx;
     private final MetaStoreOptions options;
@@ -293,8 +295,8 @@ public final class MetaStore {
             }, JdbcThread.Durability.COMMIT);
         }
         f.onFailure(e -> {
-            LOG.log(System.Logger.Level.WARNING, "writing " + batch.size() + " subscription positions failed;"
-                    + " retrying in " + options.commitIntervalMs() + " ms", e);
+            LOG.warn("writing {} subscription positions failed; retrying in {} ms", batch.size(),
+                    options.commitIntervalMs(), e);
             if (!isClosed() && buffer.restore(batch)) {
                 armTimer();
             }

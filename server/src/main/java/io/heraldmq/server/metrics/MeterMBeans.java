@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Measurement;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import javax.management.Attribute;
 import javax.management.AttributeList;
@@ -22,8 +24,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Every meter of a broker's registry as an MBean of the platform MBean server, so JConsole, VisualVM and JMX
@@ -40,7 +40,7 @@ import java.util.logging.Logger;
  * one hierarchical name; and no Dropwizard dependency comes along.
  */
 public final class MeterMBeans {
-    private static final Logger LOG = Logger.getLogger(MeterMBeans.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(MeterMBeans.class);
     public static final String DOMAIN = "io.heraldmq";
 
     private final MBeanServer server = ManagementFactory.getPlatformMBeanServer();
@@ -88,7 +88,9 @@ public final class MeterMBeans {
         } catch (InstanceAlreadyExistsException e) {
             // the same id again (a meter replaced): the old MBean is removed with the old meter
         } catch (JMException | RuntimeException e) {
-            LOG.log(Level.FINE, "meter " + meter.getId() + " not registered as an MBean", e);
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("meter {} not registered as an MBean", meter.getId(), e);
+            }
         }
     }
 
@@ -100,7 +102,7 @@ public final class MeterMBeans {
             } catch (InstanceNotFoundException e) {
                 // gone already
             } catch (JMException e) {
-                LOG.log(Level.FINE, "MBean " + name + " not unregistered", e);
+                LOG.debug("MBean {} not unregistered", name, e);
             }
         }
     }

@@ -14,6 +14,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.security.auth.x500.X500Principal;
@@ -29,8 +31,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * One client socket: reassembles frames, hands each to the handler for its type, and keeps the connection's state
@@ -45,7 +45,7 @@ import java.util.logging.Logger;
  * PING is answered with PONG.
  */
 public final class ClientConnection {
-    private static final Logger LOG = Logger.getLogger(ClientConnection.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
     /** Produced bytes on their way to partitions above which this socket is no longer read. */
     static final long PRODUCING_PAUSE_BYTES = 8L << 20;
     /** ... and below which it is read again. */
@@ -106,8 +106,8 @@ public final class ClientConnection {
             connectTimer = -1;
             // not connected: no CONNECT, or one refused without closing (a client id in use), or still checked
             if (connectionId == null && !closed) {
-                LOG.warning("closing " + describe() + ": not connected within " + limits.connectTimeoutMs()
-                        + " ms (" + LimitSettings.CONNECT_TIMEOUT_KEY + ")");
+                LOG.warn("closing {}: not connected within {} ms ({})", describe(), limits.connectTimeoutMs(),
+                        LimitSettings.CONNECT_TIMEOUT_KEY);
                 close();
             }
         });
@@ -120,7 +120,7 @@ public final class ClientConnection {
             }
         });
         socket.closeHandler(v -> cleanUp());
-        socket.exceptionHandler(e -> LOG.log(Level.FINE, "socket error on " + describe(), e));
+        socket.exceptionHandler(e -> LOG.debug("socket error on {}", describe(), e));
     }
 
     private void onFrame(Frame frame) {
@@ -170,7 +170,7 @@ public final class ClientConnection {
         if (closed) {
             return;
         }
-        LOG.warning("closing " + describe() + ": " + e.getMessage());
+        LOG.warn("closing {}: {}", describe(), e.getMessage());
         socket.write(new ErrorFrame(e.code(), e.getMessage()).encode(0));
         socket.close();
         cleanUp();
@@ -240,7 +240,7 @@ public final class ClientConnection {
                 replyError(correlationId, pe.code(), pe.getMessage());
             }
         } else {
-            LOG.log(Level.WARNING, "request failed on " + describe(), cause);
+            LOG.warn("request failed on {}", describe(), cause);
             replyError(correlationId, ErrorCode.INTERNAL, String.valueOf(cause.getMessage()));
         }
     }
@@ -310,9 +310,9 @@ public final class ClientConnection {
                 }
                 long silent = System.nanoTime() - lastRead;
                 if (silent > limitNanos && !closed) {
-                    LOG.warning("closing " + describe() + ": nothing received for " + silent / 1_000_000 + " ms, "
-                            + limits.heartbeatMissedMax() + " heartbeats of " + intervalMs + " ms missed ("
-                            + LimitSettings.HEARTBEAT_MISSED_KEY + ")");
+                    LOG.warn("closing {}: nothing received for {} ms, {} heartbeats of {} ms missed ({})", describe(),
+                            silent / 1_000_000, limits.heartbeatMissedMax(), intervalMs,
+                            LimitSettings.HEARTBEAT_MISSED_KEY);
                     close();
                 }
             });
@@ -328,8 +328,8 @@ public final class ClientConnection {
     public void reserveConsumer() {
         int max = limits.maxConsumersPerConnection();
         if (max > 0 && consumers.size() + consumersPending >= max) {
-            LOG.warning("refused a consumer on " + describe() + " of user " + user + ": "
-                    + LimitSettings.MAX_CONSUMERS_KEY + " = " + max + " reached");
+            LOG.warn("refused a consumer on {} of user {}: {} = {} reached", describe(), user,
+                    LimitSettings.MAX_CONSUMERS_KEY, max);
             throw new ProtocolException(ErrorCode.RESOURCE_EXHAUSTED, "this connection has " + max
                     + " consumers already, the broker's limit (" + LimitSettings.MAX_CONSUMERS_KEY + " = " + max
                     + "); close one first");

@@ -3,6 +3,8 @@ package io.heraldmq.server.net;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SSLOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -11,8 +13,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Certificate rotation without a restart: every {@link TlsSettings#reloadIntervalMs} it compares the key and trust
@@ -24,7 +24,7 @@ import java.util.logging.Logger;
  * the listener keeps the material it had.
  */
 public final class TlsReloader {
-    private static final Logger LOG = Logger.getLogger(TlsReloader.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(TlsReloader.class);
 
     private final Vertx vertx;
     private final TlsSettings tls;
@@ -74,11 +74,11 @@ public final class TlsReloader {
                 checking = false;
                 if (up.succeeded()) {
                     stamps = now;
-                    LOG.info("TLS key material of " + what + " reloaded from " + tls.watchedFiles());
+                    LOG.info("TLS key material of {} reloaded from {}", what, tls.watchedFiles());
                 } else {
                     stamps = now; // tried with these files; the next change is tried again
-                    LOG.log(Level.WARNING, "TLS key material of " + what + " in " + tls.watchedFiles() + " changed"
-                            + " but cannot be loaded; " + what + " keeps the previous one", up.cause());
+                    LOG.warn("TLS key material of {} in {} changed but cannot be loaded; {} keeps the previous one",
+                            what, tls.watchedFiles(), what, up.cause());
                 }
             });
         });

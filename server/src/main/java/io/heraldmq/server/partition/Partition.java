@@ -18,6 +18,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -26,8 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * One partition of a topic: its log, its tail cache and the subscriptions reading it. Deployed as a verticle only to
@@ -35,7 +35,7 @@ import java.util.logging.Logger;
  * dispatch need no locks. Callers on other contexts hop with {@link #run}.
  */
 public final class Partition extends AbstractVerticle {
-    private static final Logger LOG = Logger.getLogger(Partition.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Partition.class);
 
     /** Receives a call after every append, on the partition's context. */
     public interface AppendListener {
@@ -141,7 +141,7 @@ public final class Partition extends AbstractVerticle {
                 .onFailure(e -> {
                     // A corrupt partition is fenced, not fatal: the broker serves every other partition.
                     fenced = e.getMessage();
-                    LOG.log(Level.SEVERE, "partition " + topic + "-" + id + " fenced: " + e.getMessage(), e);
+                    LOG.error("partition {}-{} fenced: {}", topic, id, e.getMessage(), e);
                     started.complete();
                 });
     }
@@ -240,7 +240,7 @@ public final class Partition extends AbstractVerticle {
         try {
             base = log.append(batch, 0);
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "append to " + topic + "-" + id + " failed", e);
+            LOG.warn("append to {}-{} failed", topic, id, e);
             return Future.failedFuture(new ProtocolException(ErrorCode.RESOURCE_EXHAUSTED,
                     "cannot append to " + topic + "-" + id + ": " + e.getMessage()));
         }
@@ -276,7 +276,7 @@ public final class Partition extends AbstractVerticle {
         try {
             base = log.append(batch, leaderEpoch);
         } catch (IOException e) {
-            LOG.log(Level.WARNING, "append to " + topic + "-" + id + " failed", e);
+            LOG.warn("append to {}-{} failed", topic, id, e);
             return Future.failedFuture(new ProtocolException(ErrorCode.RESOURCE_EXHAUSTED,
                     "cannot append to " + topic + "-" + id + ": " + e.getMessage()));
         }
@@ -293,8 +293,10 @@ public final class Partition extends AbstractVerticle {
      */
     private Future<Long> answerDuplicate(Buffer batch, long storedBase, boolean waitDurable) {
         long storedLast = producers.duplicateLastOffset(batch);
-        LOG.fine(() -> "partition " + topic + "-" + id + ": batch " + RecordBatch.baseSequence(batch) + " of producer "
-                + RecordBatch.producerId(batch) + " is already stored at " + storedBase + "; not appended again");
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("partition {}-{}: batch {} of producer {} is already stored at {}; not appended again", topic, id,
+                    RecordBatch.baseSequence(batch), RecordBatch.producerId(batch), storedBase);
+        }
         return waitDurable && storedLast >= 0
                 ? commit.awaitDurable(Math.min(storedLast, logEndOffset() - 1)).map(storedBase)
                 : Future.succeededFuture(storedBase);
@@ -492,11 +494,11 @@ public final class Partition extends AbstractVerticle {
             if (ar.succeeded()) {
                 figures.retentionSegments.add(retired.count());
                 figures.retentionBytes.add(retired.bytes());
-                LOG.info(() -> "retention deleted " + retired.count() + " segment(s), " + retired.bytes()
-                        + " bytes, of " + topic + "-" + id + "; log start offset now " + retired.logStartOffset());
+                LOG.info("retention deleted {} segment(s), {} bytes, of {}-{}; log start offset now {}",
+                        retired.count(), retired.bytes(), topic, id, retired.logStartOffset());
             } else {
-                LOG.log(Level.WARNING, "retention of " + topic + "-" + id + " could not delete the files of "
-                        + retired.count() + " retired segment(s); the next start finds them in the log again", ar.cause());
+                LOG.warn("retention of {}-{} could not delete the files of {} retired segment(s); the next start "
+                        + "finds them in the log again", topic, id, retired.count(), ar.cause());
             }
         });
     }

@@ -12,6 +12,8 @@ import io.heraldmq.server.meta.TopicRecord;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.URLDecoder;
@@ -27,7 +29,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.stream.Stream;
-import java.util.logging.Logger;
 
 /**
  * Every queue and topic of the broker. Destinations are created on first use (as Artemis auto-creates addresses),
@@ -36,7 +37,7 @@ import java.util.logging.Logger;
  * any context: creation is idempotent through a map of futures.
  */
 public final class TopicRegistry {
-    private static final Logger LOG = Logger.getLogger(TopicRegistry.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(TopicRegistry.class);
 
     /**
      * The retention holds of a destination's subscriptions that are not open on a partition: durable subscriptions
@@ -368,8 +369,8 @@ public final class TopicRegistry {
                     System.currentTimeMillis());
         }
         if (configured.partitions() > 0 && configured.partitions() != stored.partitions()) {
-            LOG.warning(() -> what + " is configured with " + configured.partitions() + " partitions but exists"
-                    + " with " + stored.partitions() + "; the existing count stays");
+            LOG.warn("{} is configured with {} partitions but exists with {}; the existing count stays", what,
+                    configured.partitions(), stored.partitions());
         }
         long retentionMs = configured.retentionMs() >= 0 ? configured.retentionMs() : stored.retentionMs();
         long retentionBytes = configured.retentionBytes() >= 0 ? configured.retentionBytes()
@@ -377,8 +378,8 @@ public final class TopicRegistry {
         if (retentionMs == stored.retentionMs() && retentionBytes == stored.retentionBytes()) {
             return stored;
         }
-        LOG.info(() -> what + ": retention now " + retentionMs + " ms, " + retentionBytes + " bytes (was "
-                + stored.retentionMs() + " ms, " + stored.retentionBytes() + " bytes; -1 = broker default)");
+        LOG.info("{}: retention now {} ms, {} bytes (was {} ms, {} bytes; -1 = broker default)", what, retentionMs,
+                retentionBytes, stored.retentionMs(), stored.retentionBytes());
         return new TopicRecord(name, queue, stored.partitions(), retentionMs, retentionBytes, stored.createdAt());
     }
 

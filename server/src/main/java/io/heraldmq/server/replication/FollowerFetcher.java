@@ -5,11 +5,11 @@ import io.heraldmq.server.log.LeaderEpochCache;
 import io.heraldmq.server.partition.Partition;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The follower's side of a {@link PartitionReplica}: fetches from the leader it promised, appends what it gets (with
@@ -18,7 +18,7 @@ import java.util.logging.Logger;
  * the replica's role changes. Runs on the partition's context, like its replica.
  */
 final class FollowerFetcher {
-    private static final Logger LOG = Logger.getLogger(FollowerFetcher.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(FollowerFetcher.class);
 
     private final PartitionReplica replica;
     private final Partition partition;
@@ -82,7 +82,7 @@ final class FollowerFetcher {
                     } else {
                         appendFetched(result).onComplete(done -> {
                             if (done.failed()) {
-                                LOG.log(Level.WARNING, key + ": append of fetched batches failed", done.cause());
+                                LOG.warn("{}: append of fetched batches failed", key, done.cause());
                                 retryFetch(gen);
                             } else {
                                 fetchLoop(gen);
@@ -92,7 +92,7 @@ final class FollowerFetcher {
                 }
                 case FetchResult.DIVERGING -> truncateDiverged(result).onComplete(done -> {
                     if (done.failed()) {
-                        LOG.log(Level.SEVERE, key + ": truncation failed", done.cause());
+                        LOG.error("{}: truncation failed", key, done.cause());
                         retryFetch(gen);
                     } else {
                         fetchLoop(gen);
@@ -183,8 +183,8 @@ final class FollowerFetcher {
                     : Math.min(result.divergingEndOffset(), mine.endOffset());
         }
         long to = Math.max(target, partition.logStartOffset());
-        LOG.info(() -> key + ": log diverges from leader " + replica.leader() + " of epoch " + replica.epoch()
-                + "; truncating " + logEnd + " -> " + to);
+        LOG.info("{}: log diverges from leader {} of epoch {}; truncating {} -> {}", key, replica.leader(),
+                replica.epoch(), logEnd, to);
         return partition.truncateTo(to).compose(v -> vertx().executeBlocking(() -> {
             epochs.truncateFromEnd(to);
             return null;

@@ -1,7 +1,9 @@
 package io.heraldmq.server.replication;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.List;
-import java.util.logging.Logger;
 
 /**
  * A leadership transfer between two live replicas (Raft's leadership transfer, adapted to a table that only
@@ -27,7 +29,7 @@ import java.util.logging.Logger;
  * are unchanged. Runs on the partition's context, like its replica.
  */
 final class Handover {
-    private static final Logger LOG = Logger.getLogger(Handover.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Handover.class);
     /** The longest a leader stays fenced, and a proposed follower keeps fetching, for a transfer. */
     static final long MAX_WAIT_MS = 2_000;
 
@@ -79,12 +81,11 @@ final class Handover {
         outgoingEpoch = epoch;
         outgoingReplicas = List.copyOf(replicas);
         int gen = replica.generation();
-        LOG.info(() -> replica.key() + ": handing over to " + to + " for epoch " + epoch);
+        LOG.info("{}: handing over to {} for epoch {}", replica.key(), to, epoch);
         outgoingTimer = vertx().setTimer(MAX_WAIT_MS, t -> replica.partition().run(() -> {
             outgoingTimer = -1;
             if (gen == replica.generation() && outgoing()) {
-                LOG.info(() -> replica.key() + ": " + to + " did not catch up within " + MAX_WAIT_MS
-                        + " ms; following it anyway");
+                LOG.info("{}: {} did not catch up within {} ms; following it anyway", replica.key(), to, MAX_WAIT_MS);
                 finishOutgoing();
             }
         }));

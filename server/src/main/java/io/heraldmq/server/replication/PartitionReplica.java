@@ -9,10 +9,10 @@ import io.heraldmq.server.partition.Partition;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The replication state of one partition on this broker: leader, candidate or follower of an epoch. Every method runs
@@ -45,7 +45,7 @@ import java.util.logging.Logger;
  * {@link FollowerFetcher}, and a send to a broker that does not lead goes on through {@link ProduceForwarder}.
  */
 public final class PartitionReplica {
-    private static final Logger LOG = Logger.getLogger(PartitionReplica.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionReplica.class);
 
     /** What this broker is for the partition. */
     public enum Role { NONE, CANDIDATE, LEADER, FOLLOWER }
@@ -287,8 +287,8 @@ public final class PartitionReplica {
         boolean same = tableEpoch == promisedEpoch && newLeader.equals(promisedLeader);
         if (tableEpoch == promisedEpoch && localId.equals(promisedLeader) && !newLeader.equals(localId)
                 && role != Role.LEADER) {
-            LOG.info(() -> key + ": epoch " + tableEpoch + " is " + newLeader + "'s in the table; this broker's"
-                    + " candidacy for it ends");
+            LOG.info("{}: epoch {} is {}'s in the table; this broker's candidacy for it ends", key, tableEpoch,
+                    newLeader);
             follow(tableEpoch, newLeader, newReplicas, true);
             return;
         }
@@ -328,7 +328,7 @@ public final class PartitionReplica {
                 return;
             }
             if (ar.failed()) {
-                LOG.log(Level.SEVERE, key + ": cannot record the promise of epoch " + newEpoch, ar.cause());
+                LOG.error("{}: cannot record the promise of epoch {}", key, newEpoch, ar.cause());
                 role = Role.NONE;
                 return;
             }
@@ -362,8 +362,8 @@ public final class PartitionReplica {
                         becomeLeader(gen);
                     }
                 } else if (vote.promisedEpoch() > epoch) {
-                    LOG.info(() -> key + ": " + r + " promised epoch " + vote.promisedEpoch() + " to "
-                            + vote.promisedLeader() + "; candidacy for " + epoch + " ends");
+                    LOG.info("{}: {} promised epoch {} to {}; candidacy for {} ends", key, r, vote.promisedEpoch(),
+                            vote.promisedLeader(), epoch);
                     stepDown();
                     role = Role.NONE;
                 }
@@ -390,7 +390,7 @@ public final class PartitionReplica {
                 return;
             }
             if (ar.failed()) {
-                LOG.log(Level.SEVERE, key + ": cannot record epoch " + e, ar.cause());
+                LOG.error("{}: cannot record epoch {}", key, e, ar.cause());
                 stepDown();
                 role = Role.NONE;
                 return;
@@ -403,7 +403,7 @@ public final class PartitionReplica {
                     return;
                 }
                 if (appended.failed()) {
-                    LOG.log(Level.SEVERE, key + ": cannot append the marker of epoch " + e, appended.cause());
+                    LOG.error("{}: cannot append the marker of epoch {}", key, e, appended.cause());
                     stepDown();
                     role = Role.NONE;
                     return;
@@ -412,8 +412,7 @@ public final class PartitionReplica {
                 // The previous leader may have delivered any of these without an acknowledgement reaching us:
                 // their first delivery from here counts as a redelivery (JMSRedelivered).
                 partition.possiblyDeliveredBelow(start);
-                LOG.info(() -> key + ": leader of epoch " + e + " from offset " + start + " (replicas "
-                        + replicas + ")");
+                LOG.info("{}: leader of epoch {} from offset {} (replicas {})", key, e, start, replicas);
                 leading.advanceHighWatermark();
                 partition.visibleEndAdvanced();
             });
@@ -564,7 +563,7 @@ public final class PartitionReplica {
         int gen = generation;
         promise(newEpoch, newLeader, givingUpOwn).onComplete(ar -> {
             if (ar.failed()) {
-                LOG.log(Level.SEVERE, key + ": cannot record the promise of epoch " + newEpoch, ar.cause());
+                LOG.error("{}: cannot record the promise of epoch {}", key, newEpoch, ar.cause());
                 if (gen == generation) {
                     role = Role.NONE;
                 }

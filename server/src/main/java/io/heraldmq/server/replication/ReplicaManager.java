@@ -10,14 +10,14 @@ import io.heraldmq.server.partition.Topic;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Every replicated partition of this broker: makes each partition of a clustered destination a
@@ -26,7 +26,7 @@ import java.util.logging.Logger;
  * the in-sync set. Temporary destinations are not replicated: they live with their connection.
  */
 public final class ReplicaManager {
-    private static final Logger LOG = Logger.getLogger(ReplicaManager.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicaManager.class);
     static final long PUBLISH_INTERVAL_MS = 1_000;
     static final long RESYNC_INTERVAL_MS = 5_000;
 
@@ -119,7 +119,7 @@ public final class ReplicaManager {
                     } catch (java.nio.file.NoSuchFileException e) {
                         // the partition's directory went with its destination, deleted meanwhile
                     } catch (java.io.IOException e) {
-                        LOG.warning(() -> r.key() + ": could not write the metadata checkpoint: " + e);
+                        LOG.warn("{}: could not write the metadata checkpoint: {}", r.key(), String.valueOf(e));
                     }
                 });
             });

@@ -2,15 +2,16 @@ package io.heraldmq.server.replication;
 
 import io.heraldmq.server.subscription.SubscriptionRegistry;
 import io.heraldmq.server.subscription.SubscriptionRegistry.DefinitionChange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-import java.util.logging.Logger;
 
 /**
  * Applies the metadata a follower finds in its leader's log, once committed: subscription positions and durable
  * subscription definitions go into this broker's own store, so that it resumes them if it becomes the leader.
  */
 public final class ReplicatedMetadata {
-    private static final Logger LOG = Logger.getLogger(ReplicatedMetadata.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicatedMetadata.class);
 
     private final SubscriptionRegistry subscriptions;
 
@@ -29,11 +30,11 @@ public final class ReplicatedMetadata {
             subscriptions.applyReplicatedPosition(p.subscription(), partition, p.position());
         } else if (record instanceof ControlRecord.Definition d) {
             subscriptions.applyReplicated(new DefinitionChange(d.subscription().topic(), d.subscription().id(),
-                    d.subscription())).onFailure(e -> LOG.warning(() -> "could not store the replicated definition of "
-                    + d.subscription().id() + ": " + e));
+                    d.subscription())).onFailure(e -> LOG.warn("could not store the replicated definition of {}: {}",
+                            d.subscription().id(), String.valueOf(e)));
         } else if (record instanceof ControlRecord.Deletion d) {
             subscriptions.applyReplicated(new DefinitionChange(d.topic(), d.id(), null)).onFailure(e ->
-                    LOG.warning(() -> "could not delete the replicated subscription " + d.id() + ": " + e));
+                    LOG.warn("could not delete the replicated subscription {}: {}", d.id(), String.valueOf(e)));
         }
     }
 }

@@ -10,12 +10,13 @@ import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.logging.Logger;
 
 /**
  * This broker's replication connections to the other brokers: one TCP connection per peer, made on first use and
@@ -26,7 +27,7 @@ import java.util.logging.Logger;
  * logged at most every {@value #REFUSAL_LOG_INTERVAL_MS} ms per peer (each request tries again).
  */
 public final class ReplicationPeers {
-    private static final Logger LOG = Logger.getLogger(ReplicationPeers.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicationPeers.class);
     /** Longer than a leader holds a fetch ({@link PartitionReplica#FETCH_WAIT_MS}). */
     static final long REQUEST_TIMEOUT_MS = 3_000;
     static final long REFUSAL_LOG_INTERVAL_MS = 30_000;
@@ -110,11 +111,10 @@ public final class ReplicationPeers {
         Long last = refusalsLogged.get(brokerId);
         if (last == null || now - last >= REFUSAL_LOG_INTERVAL_MS) {
             refusalsLogged.put(brokerId, now);
-            LOG.warning(() -> "replication connection to broker " + brokerId + " at " + address + " refused: "
-                    + ReplicationServer.describe(e) + " (its certificate must be issued by a CA of "
-                    + ClusterTlsSettings.PREFIX + "tls.caFile or " + ClusterTlsSettings.PREFIX
-                    + "tls.trustStorePath and, with " + ClusterTlsSettings.VERIFY_HOST_KEY + ", name "
-                    + address.host() + "; and it must accept ours)");
+            LOG.warn("replication connection to broker {} at {} refused: {} (its certificate must be issued by a CA "
+                    + "of {}tls.caFile or {}tls.trustStorePath and, with {}, name {}; and it must accept ours)",
+                    brokerId, address, ReplicationServer.describe(e), ClusterTlsSettings.PREFIX,
+                    ClusterTlsSettings.PREFIX, ClusterTlsSettings.VERIFY_HOST_KEY, address.host());
         }
     }
 
@@ -157,7 +157,9 @@ public final class ReplicationPeers {
                 }
             }));
             socket.exceptionHandler(e -> {
-                LOG.fine(() -> "replication connection to " + brokerId + " failed: " + e);
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("replication connection to {} failed: {}", brokerId, String.valueOf(e));
+                }
                 close();
             });
             socket.closeHandler(v -> failAll());

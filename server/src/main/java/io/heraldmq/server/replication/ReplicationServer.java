@@ -7,12 +7,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The broker-to-broker replication port: answers BEGIN_EPOCH, FETCH and FORWARD_PRODUCE from other brokers. A
@@ -21,7 +21,7 @@ import java.util.logging.Logger;
  * handshake (plain text, no certificate, an unknown CA) is logged and costs nothing else.
  */
 public final class ReplicationServer {
-    private static final Logger LOG = Logger.getLogger(ReplicationServer.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicationServer.class);
 
     private final Vertx vertx;
     // added to after the port is bound (the decision log's handlers): read by the connections' event loops
@@ -55,9 +55,9 @@ public final class ReplicationServer {
         server.connectHandler(this::serve);
         if (tls.enabled()) {
             // Called for what fails before a connection is handed to serve: here, refused TLS handshakes.
-            server.exceptionHandler(e -> LOG.warning(() -> "refused a replication connection: " + describe(e)
-                    + " (a broker must present a certificate issued by a CA of " + ClusterTlsSettings.PREFIX
-                    + "tls.caFile or " + ClusterTlsSettings.PREFIX + "tls.trustStorePath)"));
+            server.exceptionHandler(e -> LOG.warn("refused a replication connection: {} (a broker must present a "
+                    + "certificate issued by a CA of {}tls.caFile or {}tls.trustStorePath)", describe(e),
+                    ClusterTlsSettings.PREFIX, ClusterTlsSettings.PREFIX));
         }
         return server.listen().map(NetServer::actualPort);
     }
@@ -104,13 +104,13 @@ public final class ReplicationServer {
             }
             ReplicationRequestHandler handler = handlers.get(frame.type());
             if (handler == null) {
-                LOG.warning(() -> "replication request of type " + frame.type() + " from " + socket.remoteAddress()
-                        + " is not a request; closing");
+                LOG.warn("replication request of type {} from {} is not a request; closing", frame.type(),
+                        socket.remoteAddress());
                 socket.close();
                 return;
             }
             handler.handle(frame).onSuccess(socket::write).onFailure(e -> {
-                LOG.log(Level.WARNING, "replication request " + frame.type() + " failed; closing", e);
+                LOG.warn("replication request {} failed; closing", frame.type(), e);
                 socket.close();
             });
         });
@@ -118,7 +118,7 @@ public final class ReplicationServer {
             try {
                 parser.handle(chunk);
             } catch (RuntimeException e) {
-                LOG.warning(() -> "malformed replication frame from " + socket.remoteAddress() + ": " + e.getMessage());
+                LOG.warn("malformed replication frame from {}: {}", socket.remoteAddress(), e.getMessage());
                 socket.close();
             }
         });

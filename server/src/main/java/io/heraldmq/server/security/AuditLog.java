@@ -1,5 +1,8 @@
 package io.heraldmq.server.security;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -8,13 +11,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.Map;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The audit trail: one line per authentication (success or failure), refused permission, administrative operation
  * and destination created or deleted, separate from the broker's log. Lines go to {@code audit.file} when set
- * (appended, written through at once, not fsynced), else to the JUL logger {@value #LOGGER} at INFO; with
+ * (appended, written through at once, not fsynced), else to the logger {@value #LOGGER} at INFO (the broker's
+ * log, or a file of its own as the distribution's {@code config/logback.xml} routes it); with
  * {@code audit.enabled = false} nowhere.
  * <p>
  * Line format: {@code <ISO-8601 UTC time> <EVENT> key=value key=value ...}, events {@code AUTH_OK},
@@ -25,13 +27,13 @@ import java.util.logging.Logger;
  */
 public final class AuditLog implements AutoCloseable {
     public static final String LOGGER = "io.heraldmq.audit";
-    private static final Logger JUL = Logger.getLogger(LOGGER);
-    private static final Logger LOG = Logger.getLogger(AuditLog.class.getName());
+    private static final Logger AUDIT = LoggerFactory.getLogger(LOGGER);
+    private static final Logger LOG = LoggerFactory.getLogger(AuditLog.class);
     /** Writes nothing. */
     public static final AuditLog OFF = new AuditLog(false, null);
 
     private final boolean enabled;
-    /** Null: the JUL logger. */
+    /** Null: the logger {@value #LOGGER}. */
     private final Writer file;
 
     private AuditLog(boolean enabled, Writer file) {
@@ -109,7 +111,7 @@ public final class AuditLog implements AutoCloseable {
     private void write(Line line) {
         String text = line.toString();
         if (file == null) {
-            JUL.info(text);
+            AUDIT.info(text);
             return;
         }
         synchronized (this) {
@@ -120,7 +122,7 @@ public final class AuditLog implements AutoCloseable {
                 file.write('\n');
                 file.flush();
             } catch (IOException e) {
-                LOG.log(Level.SEVERE, "cannot write the audit file; lost audit line: " + text, e);
+                LOG.error("cannot write the audit file; lost audit line: {}", text, e);
             }
         }
     }
@@ -131,7 +133,7 @@ public final class AuditLog implements AutoCloseable {
             try {
                 file.close();
             } catch (IOException e) {
-                LOG.log(Level.WARNING, "closing the audit file", e);
+                LOG.warn("closing the audit file", e);
             }
         }
     }

@@ -1,7 +1,9 @@
 package io.heraldmq.server.security;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.Set;
-import java.util.logging.Logger;
 
 /**
  * The broker's authorization: hands every accepted connection its {@link ConnectionAccess} from the configured
@@ -9,7 +11,7 @@ import java.util.logging.Logger;
  * whatever no permission grants is refused (default deny).
  */
 public final class Authorizer {
-    private static final Logger LOG = Logger.getLogger(Authorizer.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(Authorizer.class);
 
     private final SecuritySettings settings;
     private final boolean enforced;
@@ -26,8 +28,8 @@ public final class Authorizer {
         this.audit = audit;
         this.roles = settings.roles();
         if (enforced && settings.permissions().isEmpty()) {
-            LOG.warning("users are configured but no permission.* line grants anything: every request but CONNECT"
-                    + " will be refused (default deny). Grant with e.g. permission.send.# = <role>");
+            LOG.warn("users are configured but no permission.* line grants anything: every request but CONNECT will "
+                    + "be refused (default deny). Grant with e.g. permission.send.# = <role>");
         }
     }
 

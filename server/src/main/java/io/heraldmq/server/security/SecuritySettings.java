@@ -15,7 +15,7 @@ import java.util.Set;
  *                       to the sending connection's user (the one CONNECT authenticated), whatever the client put
  *                       there; absent for anonymous clients
  * @param auditEnabled   {@code audit.enabled}: audit lines are written at all
- * @param auditFile      {@code audit.file}: the file audit lines go to (appended); null = the JUL logger
+ * @param auditFile      {@code audit.file}: the file audit lines go to (appended); null = the logger
  *                       {@code io.heraldmq.audit}, i.e. the broker's own log unless the logging configuration
  *                       routes it elsewhere
  * @param usersFile      {@code security.users.file}: more {@code user.<name>} and {@code user.<name>.roles} lines in

@@ -1,6 +1,8 @@
 package io.heraldmq.server.security;
 
 import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -11,7 +13,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
-import java.util.logging.Logger;
 
 /**
  * {@code security.users.file}: users and roles in a file of their own, in the broker configuration's syntax
@@ -23,7 +24,7 @@ import java.util.logging.Logger;
  * already open keep the roles they had.
  */
 public final class UsersFile {
-    private static final Logger LOG = Logger.getLogger(UsersFile.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(UsersFile.class);
     static final long CHECK_INTERVAL_MS = 1_000;
 
     /** The users and roles in force: the configuration's and the file's. */
@@ -83,11 +84,11 @@ public final class UsersFile {
             return now == null || now.equals(seen) ? null : read();
         }, true).onComplete(ar -> {
             if (ar.failed()) {
-                LOG.warning("users file " + path + " not applied, the users and roles in force stay: "
-                        + ar.cause().getMessage());
+                LOG.warn("users file {} not applied, the users and roles in force stay: {}", path,
+                        ar.cause().getMessage());
                 seen = safeStamp();
             } else if (ar.result() != null) {
-                LOG.info("users file " + path + " read again: " + ar.result().users().size() + " user(s)");
+                LOG.info("users file {} read again: {} user(s)", path, ar.result().users().size());
                 changed.accept(ar.result());
             }
         }));

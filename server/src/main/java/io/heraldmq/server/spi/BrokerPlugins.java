@@ -1,13 +1,14 @@
 package io.heraldmq.server.spi;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The {@link BrokerPlugin}s of one broker process: which configuration keys each takes, starting them in class-path
@@ -16,7 +17,7 @@ import java.util.logging.Logger;
  * as if it worked.
  */
 public final class BrokerPlugins implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(BrokerPlugins.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(BrokerPlugins.class);
     /** Prefixes of plugins that HeraldMQ ships, and the jar each comes in, for the refusal's message. */
     private static final Map<String, String> KNOWN = Map.of("connector.", "heraldmq-connect.jar");
 
@@ -88,7 +89,7 @@ public final class BrokerPlugins implements AutoCloseable {
             try {
                 started.get(i).close();
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "a plugin did not stop cleanly", e);
+                LOG.warn("a plugin did not stop cleanly", e);
             }
         }
         started.clear();

@@ -13,11 +13,11 @@ import io.heraldmq.server.partition.TopicRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Redelivery policies by destination and the writing of dead letters. A destination's policy comes from its
@@ -28,7 +28,7 @@ import java.util.logging.Logger;
  * encoded again for that, which is fine because dead letters are rare. Safe from any context.
  */
 public final class DeadLetters {
-    private static final Logger LOG = Logger.getLogger(DeadLetters.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetters.class);
     /** Where the message was when it died, as {@code queue://name} or {@code topic://name}. */
     public static final String ORIGINAL_DESTINATION = "JMS_HeraldOriginalDestination";
     /** How many times the message had been delivered. */
@@ -205,8 +205,7 @@ public final class DeadLetters {
             message = m.encode();
         } catch (ProtocolException | IllegalArgumentException e) {
             // Unreadable (a consumer rejected it for that): kept byte for byte, without the added properties.
-            LOG.log(Level.WARNING, "dead letter from " + source + " cannot be decoded; stored as it is ("
-                    + reason + ")", e);
+            LOG.warn("dead letter from {} cannot be decoded; stored as it is ({})", source, reason, e);
             persistent = message.length() < 2 || WireMessage.isPersistent(message);
         }
         RecordBatch.Builder builder = new RecordBatch.Builder(persistent ? RecordBatch.ATTR_PERSISTENT : 0,

@@ -5,9 +5,9 @@ import io.heraldmq.protocol.WireMessage;
 import io.heraldmq.server.partition.Partition;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * A queue browser's private cursor in one partition of the queue: it reads from the queue's committed position up
@@ -18,7 +18,7 @@ import java.util.logging.Logger;
  * partition is done. Runs on the partition's context.
  */
 final class PartitionBrowser {
-    private static final Logger LOG = Logger.getLogger(PartitionBrowser.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionBrowser.class);
 
     private final PartitionSubscription queue;
     private final Partition partition;
@@ -65,8 +65,8 @@ final class PartitionBrowser {
                             cursor.reset(ar.result());
                             dispatch();
                         } else {
-                            LOG.log(Level.WARNING, "browse read of " + partition.topic() + "-" + partition.id()
-                                    + " at " + readOffset + " failed", ar.cause());
+                            LOG.warn("browse read of {}-{} at {} failed", partition.topic(), partition.id(), readOffset,
+                                    ar.cause());
                             finish();
                         }
                     });

@@ -11,6 +11,8 @@ import io.heraldmq.server.metrics.SubscriptionFigures;
 import io.heraldmq.server.partition.Partition;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,8 +21,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * A subscription's cursor in one partition and the dispatcher that feeds its consumers. Everything here runs on the
@@ -53,7 +53,7 @@ import java.util.logging.Logger;
  * among the records held in the window (the specification asks for a best effort), not across the whole log.
  */
 final class PartitionSubscription implements Partition.AppendListener {
-    private static final Logger LOG = Logger.getLogger(PartitionSubscription.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionSubscription.class);
     /** Records read ahead of delivery, so that a higher priority can overtake a lower one. */
     static final int LOOKAHEAD = 256;
     /** Records set aside for consumers without credit while others starve; past this the window waits for them. */
@@ -404,8 +404,8 @@ final class PartitionSubscription implements Partition.AppendListener {
                 markSettled(offset);
                 return;
             }
-            LOG.log(Level.WARNING, "cannot store the dead letter of " + partition.topic() + "-" + partition.id()
-                    + " at " + offset + " in " + subscription.redelivery().deadLetterQueue(), ar.cause());
+            LOG.warn("cannot store the dead letter of {}-{} at {} in {}", partition.topic(), partition.id(), offset,
+                    subscription.redelivery().deadLetterQueue(), ar.cause());
             delayed.add(PendingDelivery.of(offset, deliveries, record, queue)
                     .notBefore(System.currentTimeMillis() + DEAD_LETTER_RETRY_MS));
             if (!consumers.isEmpty()) {
@@ -500,8 +500,7 @@ final class PartitionSubscription implements Partition.AppendListener {
                 read.onComplete(ar -> {
                     loading = false;
                     if (ar.failed()) {
-                        LOG.log(Level.WARNING, "read of " + partition.topic() + "-" + partition.id() + " at "
-                                + requested + " failed", ar.cause());
+                        LOG.warn("read of {}-{} at {} failed", partition.topic(), partition.id(), requested, ar.cause());
                         return;
                     }
                     if (requested == readOffset) {
@@ -648,8 +647,8 @@ final class PartitionSubscription implements Partition.AppendListener {
     /** Retention deleted the segments where this subscription was: it continues at the log start. */
     private void skipToLogStart() {
         long start = partition.logStartOffset();
-        LOG.info(() -> "subscription " + subscription.id() + " in " + partition.topic() + "-" + partition.id()
-                + " skips offsets " + readOffset + " to " + (start - 1) + ", deleted by retention");
+        LOG.info("subscription {} in {}-{} skips offsets {} to {}, deleted by retention", subscription.id(),
+                partition.topic(), partition.id(), readOffset, (start - 1));
         readOffset = start;
         boolean moved = acks.skipTo(start);
         figures.settled.set(acks.committed() + acks.settledAbove());

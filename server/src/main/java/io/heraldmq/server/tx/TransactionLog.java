@@ -6,12 +6,12 @@ import io.heraldmq.server.partition.TopicRegistry;
 import io.heraldmq.server.subscription.SubscriptionRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The broker's transaction log: a COMMIT is journaled here ({@link #journal}) before it is applied, and marked
@@ -27,7 +27,7 @@ import java.util.logging.Logger;
  * branch does not keep the whole journal behind it.
  */
 public final class TransactionLog {
-    private static final Logger LOG = Logger.getLogger(TransactionLog.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(TransactionLog.class);
     static final long CHECKPOINT_INTERVAL_MS = 1000;
     public static final long DEFAULT_ROLL_BYTES = 64L << 20;
 
@@ -119,7 +119,7 @@ public final class TransactionLog {
             Future<Void> last = through > checkpointed
                     ? meta.syncPositions().compose(v -> writer.checkpoint(through)) : Future.succeededFuture();
             closed = last.recover(e -> {
-                LOG.log(Level.WARNING, "last transaction checkpoint failed; the next start re-checks the journal", e);
+                LOG.warn("last transaction checkpoint failed; the next start re-checks the journal", e);
                 return Future.succeededFuture();
             }).compose(v -> writer.close());
         }
@@ -141,7 +141,7 @@ public final class TransactionLog {
             if (ar.succeeded()) {
                 checkpointed = through;
             } else {
-                LOG.log(Level.WARNING, "transaction checkpoint at " + through + " failed; retried", ar.cause());
+                LOG.warn("transaction checkpoint at {} failed; retried", through, ar.cause());
             }
         });
     }

@@ -1,6 +1,8 @@
 package io.heraldmq.server.tx;
 
 import io.vertx.core.buffer.Buffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,7 +13,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
@@ -26,7 +27,7 @@ import java.util.stream.Stream;
  * Blocking file I/O and not thread-safe: used by one thread at a time (recovery, then {@link TxJournalWriter}'s).
  */
 final class TxJournal implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(TxJournal.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(TxJournal.class);
     static final String SUFFIX = ".txlog";
 
     private final Path dir;
@@ -68,7 +69,7 @@ final class TxJournal implements AutoCloseable {
         for (var e : found.entrySet()) {
             Path file = e.getValue();
             if (ended) {
-                LOG.severe("transaction journal file " + file + " follows a damaged record; deleted");
+                LOG.error("transaction journal file {} follows a damaged record; deleted", file);
                 Files.delete(file);
                 continue;
             }
@@ -93,8 +94,8 @@ final class TxJournal implements AutoCloseable {
                 continue;
             }
             if (pos < bytes.length()) {
-                LOG.warning("transaction journal " + file + ": " + (bytes.length() - pos) + " bytes after position "
-                        + pos + " are not a whole record (a write cut short by a crash); cut off");
+                LOG.warn("transaction journal {}: {} bytes after position {} are not a whole record (a write cut "
+                        + "short by a crash); cut off", file, (bytes.length() - pos), pos);
                 try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
                     ch.truncate(pos);
                     ch.force(true);

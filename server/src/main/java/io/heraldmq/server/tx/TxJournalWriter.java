@@ -5,6 +5,8 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -13,8 +15,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Writes journal records on a thread of its own (never an event loop) with group commit: every record queued while
@@ -26,7 +26,7 @@ import java.util.logging.Logger;
  * needs a restart; recovery then decides from what is on disk).
  */
 final class TxJournalWriter {
-    private static final Logger LOG = Logger.getLogger(TxJournalWriter.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(TxJournalWriter.class);
 
     private record Pending(TxRecord record, Context context, Promise<Long> promise) {
     }
@@ -89,7 +89,7 @@ final class TxJournalWriter {
             try {
                 journal.close();
             } catch (IOException e) {
-                LOG.log(Level.WARNING, "closing the transaction journal failed", e);
+                LOG.warn("closing the transaction journal failed", e);
             }
             promise.complete();
         });
@@ -128,13 +128,13 @@ final class TxJournalWriter {
             }
             journal.force();
         } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "writing " + group.size() + " record(s) to the transaction journal failed", e);
+            LOG.warn("writing {} record(s) to the transaction journal failed", group.size(), e);
             if (mark != null) {
                 try {
                     journal.rewind(mark);
                 } catch (IOException | RuntimeException again) {
                     broken = "the transaction journal cannot be written since: " + again.getMessage();
-                    LOG.log(Level.SEVERE, broken, again);
+                    LOG.error(broken, again);
                 }
             }
             for (Pending p : group) {

@@ -8,13 +8,13 @@ import io.heraldmq.server.partition.Partition;
 import io.heraldmq.server.partition.TopicRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * Finishes the journaled transactions after the last checkpoint, at broker start: after the partitions are
@@ -31,7 +31,7 @@ import java.util.logging.Logger;
  * A target whose destination or partition no longer exists is skipped with a warning.
  */
 final class TxRecovery {
-    private static final Logger LOG = Logger.getLogger(TxRecovery.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(TxRecovery.class);
 
     private record Target(DestinationKind kind, String destination, int partition) {
     }
@@ -89,9 +89,9 @@ final class TxRecovery {
         int checked = transactions;
         return chain.compose(v -> meta.syncPositions()).map(v -> {
             if (!records.isEmpty()) {
-                LOG.info("transaction journal: " + checked + " transaction(s) after the checkpoint checked, "
-                        + appended + " batch(es) appended that a crash had left out; " + prepared.size()
-                        + " XA branch(es) prepared and undecided, " + heuristic.size() + " decided by an operator");
+                LOG.info("transaction journal: {} transaction(s) after the checkpoint checked, {} batch(es) appended "
+                        + "that a crash had left out; {} XA branch(es) prepared and undecided, {} decided by an "
+                        + "operator", checked, appended, prepared.size(), heuristic.size());
             }
             return new Open(prepared, heuristic);
         });
@@ -102,8 +102,10 @@ final class TxRecovery {
         TxRecord p = prepared.remove(outcome.xid());
         if (p == null) {
             // applied before the checkpoint passed it: the checkpoint never passes an undecided PREPARED record
-            LOG.fine(() -> "XA branch " + outcome.xid() + ": " + outcome.kind() + " without PREPARED after the"
-                    + " checkpoint; applied before");
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("XA branch {}: {} without PREPARED after the checkpoint; applied before", outcome.xid(),
+                        outcome.kind());
+            }
         }
         return p;
     }
@@ -131,8 +133,8 @@ final class TxRecovery {
     private Future<Void> applyBatches(TxRecord r, Target target, List<TxRecord.Batch> batches) {
         return topics.get(target.kind(), target.destination()).compose(topic -> {
             if (target.partition() < 0 || target.partition() >= topic.partitions().size()) {
-                LOG.warning("transaction " + r.index() + ": " + topic + " has no partition " + target.partition()
-                        + " any more; its batches there are skipped");
+                LOG.warn("transaction {}: {} has no partition {} any more; its batches there are skipped", r.index(),
+                        topic, target.partition());
                 return Future.succeededFuture();
             }
             Partition partition = topic.partitions().get(target.partition());
@@ -141,8 +143,8 @@ final class TxRecovery {
                     .compose(found -> appendMissing(partition, batches.subList(Math.min(found, batches.size()),
                             batches.size())));
         }).recover(e -> {
-            LOG.log(Level.WARNING, "transaction " + r.index() + ": cannot re-apply its batches to "
-                    + target.destination() + "-" + target.partition() + ": " + e.getMessage(), e);
+            LOG.warn("transaction {}: cannot re-apply its batches to {}-{}: {}", r.index(), target.destination(),
+                    target.partition(), e.getMessage(), e);
             return Future.succeededFuture();
         });
     }

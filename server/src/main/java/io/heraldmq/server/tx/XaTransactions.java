@@ -12,13 +12,13 @@ import io.heraldmq.server.subscription.Subscription;
 import io.heraldmq.server.subscription.SubscriptionRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The broker's XA branches between prepare and forget, and the journal records that keep them. States:
@@ -45,7 +45,7 @@ import java.util.logging.Logger;
  * Only an operator decides heuristically; the broker never ends a prepared branch on its own (no timeout).
  */
 public final class XaTransactions {
-    private static final Logger LOG = Logger.getLogger(XaTransactions.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(XaTransactions.class);
     /** A living branch's newest record is copied forward once it is this old and later records exist. */
     static final long CARRY_AFTER_MS = 10_000;
     /** {@link #CARRY_AFTER_MS}, shortened by tests. */
@@ -112,8 +112,8 @@ public final class XaTransactions {
             for (TxRecord.Ack a : r.acks()) {
                 SubscriptionRegistry.DestinationRef d = subscriptions.destinationOf(a.subscriptionId());
                 if (d == null) {
-                    LOG.warning("XA branch " + r.xid() + ": subscription " + a.subscriptionId() + " no longer exists;"
-                            + " its consumed offset " + a.offset() + " is not held");
+                    LOG.warn("XA branch {}: subscription {} no longer exists; its consumed offset {} is not held",
+                            r.xid(), a.subscriptionId(), a.offset());
                     continue;
                 }
                 subscriptions.held().restore(a.subscriptionId(), a.partition(), a.offset());
@@ -134,8 +134,8 @@ public final class XaTransactions {
             retained.add(r.index());
         }
         if (!branches.isEmpty()) {
-            LOG.warning(branches.size() + " XA branch(es) wait for their transaction manager (or `heraldmq tx`): "
-                    + branches.keySet());
+            LOG.warn("{} XA branch(es) wait for their transaction manager (or `heraldmq tx`): {}", branches.size(),
+                    branches.keySet());
         }
         return retained;
     }
@@ -264,8 +264,8 @@ public final class XaTransactions {
             if (failure != null) {
                 // Decided in the journal: the next start finishes it, so its records stay after the checkpoint.
                 branches.remove(b.xid);
-                LOG.log(Level.WARNING, "XA branch " + b.xid + " is " + kind + " in the journal but could not be"
-                        + " applied; the next start applies it", failure);
+                LOG.warn("XA branch {} is {} in the journal but could not be applied; the next start applies it", b.xid,
+                        kind, failure);
                 return Future.failedFuture(new ProtocolException(ErrorCode.INTERNAL, "the XA branch is decided"
                         + " but could not be applied yet (" + failure.getMessage() + "); the broker applies it when"
                         + " it restarts"));
@@ -281,7 +281,7 @@ public final class XaTransactions {
                 b.writtenAtMs = System.currentTimeMillis();
                 b.work = null;
                 b.holds = List.of();
-                LOG.warning("XA branch " + b.xid + " " + kind + " by an operator");
+                LOG.warn("XA branch {} {} by an operator", b.xid, kind);
             } else {
                 log.applied(outcomeIndex);
                 branches.remove(b.xid);
@@ -432,8 +432,8 @@ public final class XaTransactions {
                 TxRecord.Batch b = work.batches().get(i);
                 Topic topic = resolved.get(i).result();
                 if (b.partition() < 0 || b.partition() >= topic.partitions().size()) {
-                    LOG.warning("XA branch " + work.xid() + ": " + topic + " has no partition " + b.partition()
-                            + " any more; its batch there is dropped");
+                    LOG.warn("XA branch {}: {} has no partition {} any more; its batch there is dropped", work.xid(),
+                            topic, b.partition());
                     continue;
                 }
                 Partition p = topic.partitions().get(b.partition());
@@ -464,8 +464,10 @@ public final class XaTransactions {
             done.add(topics.get(h.kind(), h.destination()).compose(topic -> {
                 Future<Subscription> sub = subscriptions.openForHolds(h.subscriptionId(), topic);
                 if (sub == null) {
-                    LOG.fine(() -> "XA: subscription " + h.subscriptionId() + " is gone; nothing to "
-                            + (commit ? "settle" : "release"));
+                    if (LOG.isDebugEnabled()) {
+                        LOG.debug("XA: subscription {} is gone; nothing to {}", h.subscriptionId(),
+                                (commit ? "settle" : "release"));
+                    }
                     e.getValue().keySet().forEach(p -> subscriptions.held().forget(h.subscriptionId(), p));
                     return Future.succeededFuture();
                 }

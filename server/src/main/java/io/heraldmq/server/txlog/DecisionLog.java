@@ -9,6 +9,8 @@ import io.heraldmq.server.replication.PartitionReplica;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,8 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * The cluster's transaction decisions, kept by the leader of the one partition of the internal topic
@@ -46,7 +46,7 @@ import java.util.logging.Logger;
  * that whose parts are not all applied would be lost with its segment: see the note in the architecture document.
  */
 public final class DecisionLog {
-    private static final Logger LOG = Logger.getLogger(DecisionLog.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(DecisionLog.class);
 
     /** The internal topic whose partition 0 holds the decisions. Clients cannot use names starting {@code __heraldmq.}. */
     public static final String TOPIC = "__heraldmq.transactions";
@@ -218,9 +218,9 @@ public final class DecisionLog {
             Partition p = r.partition();
             long end = p.logEndOffset();
             long start = p.logStartOffset();
-            loading = scan(p, start, end).onSuccess(v -> LOG.info(() -> KEY + ": decision log of epoch "
-                    + loadedEpoch + " read from offset " + start + " to " + end + ": " + pending.size()
-                    + " transaction(s) not wholly applied, " + gates.size() + " gate(s)"));
+            loading = scan(p, start, end).onSuccess(v -> LOG.info("{}: decision log of epoch {} read from offset {} "
+                    + "to {}: {} transaction(s) not wholly applied, {} gate(s)", KEY, loadedEpoch, start, end,
+                    pending.size(), gates.size()));
         }
         return loading;
     }
@@ -242,8 +242,7 @@ public final class DecisionLog {
                     try {
                         TxLogRecord.decode(batch).forEach(this::replay);
                     } catch (RuntimeException e) {
-                        LOG.log(Level.WARNING, KEY + ": unreadable batch at offset " + RecordBatch.baseOffset(batch)
-                                + " skipped", e);
+                        LOG.warn("{}: unreadable batch at offset {} skipped", KEY, RecordBatch.baseOffset(batch), e);
                     }
                 }
                 next = Math.max(next, RecordBatch.nextOffset(batch));

@@ -3,10 +3,11 @@ package io.heraldmq.server.txlog;
 import io.heraldmq.server.replication.PartitionReplica;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.function.Function;
-import java.util.logging.Logger;
 
 /**
  * What a partition's new leader does once its epoch is committed and before it serves consumers or transactions:
@@ -16,7 +17,7 @@ import java.util.logging.Logger;
  * message that a decided transaction consumed. The decision log's own partition has no gate.
  */
 public final class LeaderGate implements Function<PartitionReplica, Future<Void>> {
-    private static final Logger LOG = Logger.getLogger(LeaderGate.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(LeaderGate.class);
 
     private final DecisionLogClient decisions;
     private final TxPartApplier applier;
@@ -40,8 +41,8 @@ public final class LeaderGate implements Function<PartitionReplica, Future<Void>
             Future<Void> chain = Future.succeededFuture();
             for (TxDecision d : result.decisions()) {
                 chain = chain.compose(v -> applier.apply(d, replica)).compose(v -> {
-                    LOG.info(() -> replica.key() + ": transaction " + d.id() + " decided by " + d.coordinator()
-                            + " applied here as the new leader (epoch " + epoch + ")");
+                    LOG.info("{}: transaction {} decided by {} applied here as the new leader (epoch {})",
+                            replica.key(), d.id(), d.coordinator(), epoch);
                     return onContext(replica, decisions.applied(d.id(), List.of(replica.key()))).compose(r ->
                             r.ok() ? Future.succeededFuture() : Future.failedFuture(r.message()));
                 });

@@ -1,5 +1,8 @@
 package io.heraldmq.server.replication;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import io.heraldmq.server.cluster.ClusterCertificates;
 import io.heraldmq.server.cluster.ClusterTlsSettings;
 import io.vertx.core.Future;
@@ -9,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,18 +42,10 @@ class ReplicationTlsIT {
     private ClusterCertificates cluster;
     private ClusterCertificates other;
     private final List<String> logged = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
+    private final AppenderBase<ILoggingEvent> capture = new AppenderBase<>() {
         @Override
-        public void publish(LogRecord record) {
-            logged.add(record.getLoggerName() + ": " + record.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
+        protected void append(ILoggingEvent event) {
+            logged.add(event.getLoggerName() + ": " + event.getFormattedMessage());
         }
     };
 
@@ -62,14 +55,15 @@ class ReplicationTlsIT {
         cluster = new ClusterCertificates(dir, "cluster-ca").issue("a", "b");
         other = new ClusterCertificates(dir, "other-ca").issue("rogue", "a-renewed");
         vertx = Vertx.vertx();
-        Logger.getLogger(ReplicationServer.class.getName()).addHandler(capture);
-        Logger.getLogger(ReplicationPeers.class.getName()).addHandler(capture);
+        capture.start();
+        ((Logger) LoggerFactory.getLogger(ReplicationServer.class)).addAppender(capture);
+        ((Logger) LoggerFactory.getLogger(ReplicationPeers.class)).addAppender(capture);
     }
 
     @AfterEach
     void stop() throws Exception {
-        Logger.getLogger(ReplicationServer.class.getName()).removeHandler(capture);
-        Logger.getLogger(ReplicationPeers.class.getName()).removeHandler(capture);
+        ((Logger) LoggerFactory.getLogger(ReplicationServer.class)).detachAppender(capture);
+        ((Logger) LoggerFactory.getLogger(ReplicationPeers.class)).detachAppender(capture);
         if (vertx != null) {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         }
