@@ -296,7 +296,16 @@ public final class HeraldAdmin implements AutoCloseable {
      * @return how many were deleted
      */
     public int deleteDeadLetters(String destination) {
-        return new DeadLetterQueue(this, dlqName(destination)).take(null, false, (m, t) -> { });
+        return deleteDeadLetters(destination, (deleted, total) -> { });
+    }
+
+    /**
+     * As {@link #deleteDeadLetters(String)}, telling {@code progress} after each message deleted how many have been
+     * deleted and how many the dead-letter queue held when the deletion began. {@code progress} runs on the calling
+     * thread.
+     */
+    public int deleteDeadLetters(String destination, BiConsumer<Integer, Integer> progress) {
+        return new DeadLetterQueue(this, dlqName(destination)).take(null, false, progress);
     }
 
     /**

@@ -4,6 +4,7 @@ import io.heraldmq.admin.DeadLetter;
 import io.heraldmq.admin.RedeliverySettings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -11,6 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -18,11 +20,11 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code heraldmq dlq list|retry|settings}: dead-letter queues ({@code DLQ.<destination>}) of a running broker, and
+ * {@code heraldmq dlq list|retry|delete|settings}: dead-letter queues ({@code DLQ.<destination>}) of a running broker, and
  * each destination's redelivery and dead-letter settings.
  */
 @Command(name = "dlq", mixinStandardHelpOptions = true,
-        description = "Inspect dead-letter queues, move their messages back, and show or change redelivery settings.")
+        description = "Inspect dead-letter queues, move their messages back or delete them, and show or change redelivery settings.")
 public final class DeadLetterCommand {
     @Spec
     CommandSpec spec;
@@ -66,6 +68,50 @@ public final class DeadLetterCommand {
             int moved = admin.retryDeadLetters(destination, progress::at);
             out.println("moved " + moved + " message(s) from " + (destination.startsWith("DLQ.") ? destination
                     : "DLQ." + destination));
+            return AdminCall.OK;
+        });
+    }
+
+    /** One message of a dead-letter queue: by its offset there or by its JMSMessageID. */
+    static final class OneMessage {
+        @Option(names = "--offset", paramLabel = "N", required = true,
+                description = "only the message at this offset (the OFFSET column of dlq list)")
+        Long offset;
+
+        @Option(names = "--message-id", paramLabel = "ID", required = true,
+                description = "only the message with this JMSMessageID (the MESSAGE-ID column of dlq list)")
+        String messageId;
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true,
+            description = {"Deletes the messages now in DLQ.<DESTINATION>, or only the one --offset or --message-id"
+                    + " names; they are not sent anywhere.", "Progress goes to stderr every 2 s."})
+    int delete(@Parameters(paramLabel = "DESTINATION", description = "e.g. orders for DLQ.orders") String destination,
+               @ArgGroup(exclusive = true) OneMessage one, @Mixin OutputOption output, @Mixin AdminOptions options) {
+        return AdminCall.run(spec, options, (admin, out) -> {
+            String queue = destination.startsWith("DLQ.") ? destination : "DLQ." + destination;
+            int deleted;
+            if (one == null) {
+                Progress progress = new Progress(spec.commandLine().getErr(), "deleted");
+                deleted = admin.deleteDeadLetters(destination, progress::at);
+            } else {
+                Long offset = one.offset != null ? one.offset : admin.listDeadLetters(destination).stream()
+                        .filter(d -> one.messageId.equals(d.messageId())).map(DeadLetter::offset).findFirst()
+                        .orElse(null);
+                deleted = offset == null ? 0 : admin.deleteDeadLetter(destination, offset);
+                if (deleted == 0) {
+                    PrintWriter err = spec.commandLine().getErr();
+                    err.println("error: " + queue + " holds no message " + (one.offset != null
+                            ? "at offset " + one.offset : "with JMSMessageID " + one.messageId));
+                    err.flush();
+                    return AdminCall.REFUSED;
+                }
+            }
+            if (output.json()) {
+                out.println(new JsonObject().put("deadLetterQueue", queue).put("deleted", deleted).encode());
+            } else {
+                out.println("deleted " + deleted + " message(s) from " + queue);
+            }
             return AdminCall.OK;
         });
     }

@@ -235,6 +235,40 @@ class ConsoleToolsIT {
         assertTrue(cluster.err().contains("not clustered"), cluster.toString());
     }
 
+    @Test
+    void dlqDeleteTakesOneByOffsetOrMessageIdOrAll() {
+        ok("", "topic", "create", "DLQ.ct-del", "--queue");
+        ok("one\ntwo\nthree\nfour\n", "produce", "queue://DLQ.ct-del", "--property",
+                "JMS_HeraldOriginalDestination=queue://ct-del");
+        JsonArray letters = new JsonArray(ok("", "dlq", "list", "ct-del", "-o", "json").out());
+        assertEquals(4, letters.size(), letters.encode());
+
+        Run byOffset = ok("", "dlq", "delete", "ct-del", "--offset", letters.getJsonObject(0).getLong("offset")
+                .toString());
+        assertEquals("deleted 1 message(s) from DLQ.ct-del", byOffset.out().strip());
+        Run byId = ok("", "dlq", "delete", "DLQ.ct-del", "--message-id",
+                letters.getJsonObject(1).getString("messageId"), "-o", "json");
+        assertEquals(new JsonObject().put("deadLetterQueue", "DLQ.ct-del").put("deleted", 1),
+                new JsonObject(byId.out()));
+        JsonArray left = new JsonArray(ok("", "dlq", "list", "ct-del", "-o", "json").out());
+        assertEquals(List.of("three", "four"), left.stream().map(o -> ((JsonObject) o).getString("text")).toList());
+
+        Run gone = cli("", "dlq", "delete", "ct-del", "--offset", letters.getJsonObject(0).getLong("offset")
+                .toString());
+        assertEquals(1, gone.code(), gone.toString());
+        assertTrue(gone.err().contains("DLQ.ct-del holds no message at offset"), gone.toString());
+        Run both = cli("", "dlq", "delete", "ct-del", "--offset", "1", "--message-id", "ID:x");
+        assertEquals(2, both.code(), both.toString());
+        assertTrue(both.err().contains("mutually exclusive"), both.toString());
+
+        Run all = ok("", "dlq", "delete", "ct-del");
+        assertEquals("deleted 2 message(s) from DLQ.ct-del", all.out().strip());
+        assertEquals("[]", ok("", "dlq", "list", "ct-del", "-o", "json").out().strip());
+        Run none = cli("", "dlq", "delete", "ct-nope");
+        assertEquals(1, none.code(), none.toString());
+        assertTrue(none.err().contains("'DLQ.ct-nope' does not exist"), none.toString());
+    }
+
     private static String numbers(int from, int to) {
         return IntStream.rangeClosed(from, to).mapToObj(Integer::toString).collect(Collectors.joining("\n", "", "\n"));
     }
