@@ -424,14 +424,13 @@ public final class Broker {
 
     /**
      * The console administers through this broker's own client port, as the CLI does: the plain one (on the
-     * loopback address when it listens on every address), else the TLS one.
+     * loopback address when it listens on every address), else the TLS one trusting this broker's certificate.
      */
     private void consoleReady() {
         if (console == null) {
             return;
         }
-        String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "127.0.0.1" : config.host();
-        String adminUrl = port >= 0 ? "tcp://" + host + ":" + port : "ssl://" + host + ":" + tlsPort;
+        String adminUrl = io.heraldmq.server.console.AdminUrl.of(config.host(), port, tlsPort, config.tls());
         console.ready(consoleAuth, consoleAuthz, adminUrl, this::connectionCount, metrics.registry(),
                 config.dataDir());
     }

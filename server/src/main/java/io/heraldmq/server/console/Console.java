@@ -43,7 +43,7 @@ public final class Console {
                       java.util.function.IntSupplier connections, io.micrometer.core.instrument.MeterRegistry registry,
                       java.nio.file.Path dataDir) {
         backend = new ConsoleBackend(authenticator, authorizer, adminUrl, connections, registry, dataDir);
-        LOG.debug("console ready, administering through {}", adminUrl);
+        LOG.debug("console ready, administering through {}", AdminUrl.withoutOptions(adminUrl));
     }
 
     /** Adds the console's routes to the monitoring port's router. */

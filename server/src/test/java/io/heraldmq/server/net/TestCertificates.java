@@ -20,12 +20,12 @@ import java.util.concurrent.TimeUnit;
  * parallel), then turned into what the tests need with the JDK's own KeyStore API: PKCS12 key stores, PKCS12 trust
  * stores, and PEM certificate and PKCS8 key files. Nothing is checked in.
  */
-final class TestCertificates {
-    static final String PASSWORD = "changeit";
+public final class TestCertificates {
+    public static final String PASSWORD = "changeit";
 
     private final Path dir;
 
-    TestCertificates(Path dir) {
+    public TestCertificates(Path dir) {
         this.dir = dir;
     }
 
@@ -35,7 +35,7 @@ final class TestCertificates {
      *
      * @param namesAndSubjects name, subject DN, name, subject DN, ...
      */
-    void generate(String... namesAndSubjects) throws IOException, InterruptedException {
+    public void generate(String... namesAndSubjects) throws IOException, InterruptedException {
         List<Process> running = new ArrayList<>();
         for (int i = 0; i < namesAndSubjects.length; i += 2) {
             Path store = keyStore(namesAndSubjects[i]);
@@ -54,7 +54,7 @@ final class TestCertificates {
         }
     }
 
-    Path keyStore(String name) {
+    public Path keyStore(String name) {
         return dir.resolve(name + ".p12");
     }
 
@@ -73,12 +73,12 @@ final class TestCertificates {
     }
 
     /** {@code <name>.crt}: the certificate, PEM. */
-    Path pemCertificate(String name) throws IOException, GeneralSecurityException {
+    public Path pemCertificate(String name) throws IOException, GeneralSecurityException {
         return writePem(dir.resolve(name + ".crt"), "CERTIFICATE", certificate(name).getEncoded());
     }
 
     /** {@code <name>.key}: the private key, PKCS8 PEM. */
-    Path pemKey(String name) throws IOException, GeneralSecurityException {
+    public Path pemKey(String name) throws IOException, GeneralSecurityException {
         Key key = load(name).getKey("key", PASSWORD.toCharArray());
         return writePem(dir.resolve(name + ".key"), "PRIVATE KEY", key.getEncoded());
     }
