@@ -20,11 +20,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code heraldmq dlq list|retry|delete|settings}: dead-letter queues ({@code DLQ.<destination>}) of a running broker, and
- * each destination's redelivery and dead-letter settings.
+ * {@code heraldmq dlq list|retry|delete|settings}: dead-letter queues ({@code DLQ.<destination>}) of a running broker,
+ * and each destination's redelivery and dead-letter settings.
  */
 @Command(name = "dlq", mixinStandardHelpOptions = true,
-        description = "Inspect dead-letter queues, move their messages back or delete them, and show or change redelivery settings.")
+        description = "Inspect dead-letter queues, move their messages back or delete them, and show or change"
+                + " redelivery settings.")
 public final class DeadLetterCommand {
     @Spec
     CommandSpec spec;

@@ -500,7 +500,8 @@ final class PartitionSubscription implements Partition.AppendListener {
                 read.onComplete(ar -> {
                     loading = false;
                     if (ar.failed()) {
-                        LOG.warn("read of {}-{} at {} failed", partition.topic(), partition.id(), requested, ar.cause());
+                        LOG.warn("read of {}-{} at {} failed", partition.topic(), partition.id(), requested,
+                                ar.cause());
                         return;
                     }
                     if (requested == readOffset) {

@@ -1,6 +1,7 @@
 package io.heraldmq.server.logging;
 
 import io.heraldmq.jms.HeraldConnectionFactory;
+import io.heraldmq.server.BrokerConfig;
 import io.heraldmq.server.BrokerProcess;
 import io.heraldmq.server.security.PasswordHash;
 import io.vertx.core.json.JsonObject;
@@ -12,6 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,14 +33,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The broker's logging in a real broker process ({@code target/heraldmq-server.jar}): text lines with the broker id,
- * {@code logging.format = json} as one JSON object per line, and the distribution's {@code config/logback.xml} with
- * its rolling log file and the audit lines in a file of their own. A refused login makes the lines looked for: a WARN
+ * {@code logging.format = json} as one JSON object per line, the distribution's {@code config/logback.xml} with its
+ * rolling log file and the audit lines in a file of their own, and Hazelcast's lines (a cluster of one) in the same
+ * format without the cluster name a secret derives. A refused login makes the lines looked for: a WARN
  * of the connect handler and an AUTH_FAILED audit line (see {@link #refusedLogin}).
  */
 class LoggingIT {
     /** A text line of the default pattern: time, level, [broker id], logger, message. */
-    private static final Pattern TEXT_LINE = Pattern.compile(
-            "^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,\\d{3} (TRACE|DEBUG|INFO |WARN |ERROR) \\[([^\\]]+)\\] \\S+ - .*");
+    private static final Pattern TEXT_LINE = Pattern.compile("^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d,\\d{3} "
+            + "(TRACE|DEBUG|INFO |WARN |ERROR) \\[([^\\]]+)\\] \\S+ - .*");
     /** The repository's config/, from this module's directory (the tests' working directory). */
     private static final Path CONFIG = Path.of("..", "config");
 
@@ -122,6 +126,33 @@ class LoggingIT {
                 auditLine);
         // the console still shows the broker's lines
         assertTrue(Files.readString(console).contains("refused a connection"));
+    }
+
+    @Test
+    void hazelcastLogsInTheSameLinesWithoutTheClusterNameOfTheSecret() throws Exception {
+        int clusterPort;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            clusterPort = free.getLocalPort();
+        }
+        String cluster = "host = 127.0.0.1\ncluster.members = 127.0.0.1:" + clusterPort + "\ncluster.port = "
+                + clusterPort + "\ncluster.secret = " + "logging-it-secret-0123456789" + "\nbroker.id = logging-b1\n";
+        Path log = dir.resolve("broker.log");
+        Path config = config(cluster);
+        start(config, log, List.of());
+        String secretName = BrokerConfig.defaults().with(BrokerConfig.readProperties(config)).cluster()
+                .hazelcastClusterName();
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(log).contains("is STARTED"));
+        int hazelcast = 0;
+        for (String line : logLines(log)) {
+            Matcher m = TEXT_LINE.matcher(line);
+            if (m.matches() && line.contains(" c.h")) {
+                hazelcast++;
+                assertEquals("logging-b1", m.group(2), line);
+            }
+        }
+        assertTrue(hazelcast > 3, Files.readString(log));
+        assertFalse(Files.readString(log).contains("Cluster name"), "ClusterNameFilter");
+        assertFalse(Files.readString(log).contains(secretName), "the name that admits a member");
     }
 
     @Test
