@@ -51,8 +51,9 @@ class LoggingIT {
 
     @AfterEach
     void stop() throws Exception {
+        // killed: nothing here needs a clean stop, and the data directories are temporary
         for (BrokerProcess b : brokers) {
-            b.process().destroy();
+            b.process().destroyForcibly();
             b.process().waitFor(30, TimeUnit.SECONDS);
         }
     }
