@@ -116,9 +116,8 @@ final class FollowerFetcher {
             failureLoggedAtMs = now;
             int failures = failedInARow;
             long forMs = now - failingSinceMs;
-            LOG.warning(() -> key + ": " + failures + " fetches in a row from leader " + replica.leader()
-                    + " (epoch " + fetch.epoch() + ", offset " + fetch.fetchOffset() + ") failed over " + forMs
-                    + " ms; last: " + why);
+            LOG.warn("{}: {} fetches in a row from leader {} (epoch {}, offset {}) failed over {} ms; last: {}", key,
+                    failures, replica.leader(), fetch.epoch(), fetch.fetchOffset(), forMs, why);
         }
     }
 

@@ -1,9 +1,10 @@
 package io.heraldmq.server.replication;
 
 import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.function.Function;
-import java.util.logging.Logger;
 
 /**
  * What a new leader of a {@link PartitionReplica} does once its epoch is committed and before it serves consumers or
@@ -16,7 +17,7 @@ import java.util.logging.Logger;
  * then be delivered again, never lost) and the gate goes on trying in the background.
  */
 final class TransactionsGate {
-    private static final Logger LOG = Logger.getLogger(TransactionsGate.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(TransactionsGate.class);
     /** A gate that could not reach the decision log tries again after this long. */
     static final long RETRY_MS = 250;
     /** How long a new leader waits for its gate before it serves anyway. */
@@ -58,9 +59,9 @@ final class TransactionsGate {
         if (gate != null) {
             replica.partition().context().owner().setTimer(MAX_WAIT_MS, t -> replica.partition().run(() -> {
                 if (current(gen) && !passed) {
-                    LOG.warning(replica.key() + ": the transactions gate of epoch " + replica.epoch()
-                            + " did not pass within " + MAX_WAIT_MS + " ms (decision log unreachable?); serving"
-                            + " without it, still trying");
+                    LOG.warn("{}: the transactions gate of epoch {} did not pass within {} ms (decision log "
+                            + "unreachable?); serving without it, still trying", replica.key(), replica.epoch(),
+                            MAX_WAIT_MS);
                     passed = true;
                 }
             }));
@@ -85,14 +86,18 @@ final class TransactionsGate {
             }
             if (ar.succeeded()) {
                 if (passed) {
-                    LOG.info(() -> replica.key() + ": transactions gate of epoch " + replica.epoch() + " passed late");
+                    LOG.info("{}: transactions gate of epoch {} passed late", replica.key(), replica.epoch());
                 }
                 passed = true;
-                LOG.fine(() -> replica.key() + ": transactions gate of epoch " + replica.epoch() + " passed");
+                if (LOG.isDebugEnabled()) {
+                    LOG.debug("{}: transactions gate of epoch {} passed", replica.key(), replica.epoch());
+                }
                 return;
             }
-            LOG.fine(() -> replica.key() + ": transactions gate of epoch " + replica.epoch() + " not passed yet: "
-                    + ar.cause().getMessage());
+            if (LOG.isDebugEnabled()) {
+                LOG.debug("{}: transactions gate of epoch {} not passed yet: {}", replica.key(), replica.epoch(),
+                        ar.cause().getMessage());
+            }
             replica.partition().context().owner().setTimer(RETRY_MS, t -> replica.partition().run(() -> pass(gen)));
         }));
     }
