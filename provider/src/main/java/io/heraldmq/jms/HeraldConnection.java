@@ -240,7 +240,7 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
                 // counted by the new broker too; it may refuse one (its limit is lower): sends work regardless
                 temps.add(broker.resumeRequest(new OpenProducer(id)::encode).handle((f, e) -> {
                     if (e != null && !(JmsExceptions.of(e).getCause() instanceof ConnectionLostException)) {
-                        LOG.log(Level.WARNING, "producer " + id + " could not be opened again after failover", e);
+                        LOG.warn("producer {} could not be opened again after failover", id, e);
                     }
                     return null;
                 }));

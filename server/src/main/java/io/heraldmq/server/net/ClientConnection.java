@@ -356,8 +356,8 @@ public final class ClientConnection {
         }
         int max = limits.maxProducersPerConnection();
         if (max > 0 && producers.size() >= max) {
-            LOG.warning("refused a producer on " + describe() + " of user " + user + ": "
-                    + LimitSettings.MAX_PRODUCERS_KEY + " = " + max + " reached");
+            LOG.warn("refused a producer on {} of user {}: {} = {} reached", describe(), user,
+                    LimitSettings.MAX_PRODUCERS_KEY, max);
             throw new ProtocolException(ErrorCode.RESOURCE_EXHAUSTED, "this connection has " + max
                     + " producers already, the broker's limit (" + LimitSettings.MAX_PRODUCERS_KEY + " = " + max
                     + "); close one first");

@@ -1,5 +1,8 @@
 package io.heraldmq.server.net;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import javax.net.ssl.CertPathTrustManagerParameters;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.TrustManager;
@@ -31,7 +34,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.logging.Logger;
 
 /**
  * Trust anchors with certificate revocation lists ({@code tls.crlFile}, {@code cluster.tls.crlFile}) and/or an OCSP
@@ -48,7 +50,7 @@ import java.util.logging.Logger;
  * Built on a worker, at start and at every reload ({@link TlsReloader}): the files are read here, not by Vert.x.
  */
 final class RevocationTrust {
-    private static final Logger LOG = Logger.getLogger(RevocationTrust.class.getName());
+    private static final Logger LOG = LoggerFactory.getLogger(RevocationTrust.class);
 
     private RevocationTrust() {
     }
@@ -180,11 +182,10 @@ final class RevocationTrust {
                 boolean revoked = v.getReason() == CertPathValidatorException.BasicReason.REVOKED;
                 boolean unknown = v.getReason() == CertPathValidatorException.BasicReason.UNDETERMINED_REVOCATION_STATUS;
                 if (revoked || unknown) {
-                    LOG.warning("refused the " + role + " certificate " + chain[0].getSubjectX500Principal()
-                            + " (serial " + chain[0].getSerialNumber().toString(16) + ", issuer "
-                            + chain[0].getIssuerX500Principal() + "): " + (revoked ? "revoked" : "its revocation status"
-                            + " is unknown (no current CRL of its issuer, or no answer)") + " by " + source + ": "
-                            + v.getMessage());
+                    LOG.warn("refused the {} certificate {} (serial {}, issuer {}): {} by {}: {}", role,
+                            chain[0].getSubjectX500Principal(), chain[0].getSerialNumber().toString(16),
+                            chain[0].getIssuerX500Principal(), revoked ? "revoked" : "its revocation status is unknown"
+                            + " (no current CRL of its issuer, or no answer)", source, v.getMessage());
                 }
             }
             return e;

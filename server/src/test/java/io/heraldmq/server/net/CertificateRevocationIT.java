@@ -1,5 +1,8 @@
 package io.heraldmq.server.net;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.AppenderBase;
 import io.heraldmq.jms.HeraldConnectionFactory;
 import io.heraldmq.server.cluster.ClusterCertificates;
 import jakarta.jms.JMSContext;
@@ -8,6 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +19,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -35,34 +36,27 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class CertificateRevocationIT {
     /** RevocationTrust's refusals and TlsReloader's reloads. */
-    private static final Logger NET_LOG = Logger.getLogger("io.heraldmq.server.net");
+    private static final Logger NET_LOG = (Logger) LoggerFactory.getLogger("io.heraldmq.server.net");
 
     @TempDir
     Path dir;
     private final List<String> logged = new CopyOnWriteArrayList<>();
-    private final Handler capture = new Handler() {
+    private final AppenderBase<ILoggingEvent> capture = new AppenderBase<>() {
         @Override
-        public void publish(LogRecord r) {
-            logged.add(r.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
+        protected void append(ILoggingEvent event) {
+            logged.add(event.getFormattedMessage());
         }
     };
 
     @BeforeEach
     void captureLog() {
-        NET_LOG.addHandler(capture);
+        capture.start();
+        NET_LOG.addAppender(capture);
     }
 
     @AfterEach
     void releaseLog() {
-        NET_LOG.removeHandler(capture);
+        NET_LOG.detachAppender(capture);
     }
 
     @Test
