@@ -298,9 +298,8 @@ public final class Broker {
             handlers.put(FrameType.CLOSE, new CloseHandler(clientIds));
             handlers.put(FrameType.SET_CLIENT_ID, new SetClientIdHandler(clientIds));
             handlers.put(FrameType.CREATE_TEMP, new CreateTempHandler(temporaries));
-            io.heraldmq.server.handler.ProducerHandler producers = new io.heraldmq.server.handler.ProducerHandler();
-            handlers.put(FrameType.OPEN_PRODUCER, producers);
-            handlers.put(FrameType.CLOSE_PRODUCER, producers);
+            handlers.put(FrameType.OPEN_PRODUCER, new io.heraldmq.server.handler.OpenProducerHandler());
+            handlers.put(FrameType.CLOSE_PRODUCER, new io.heraldmq.server.handler.CloseProducerHandler());
             handlers.put(FrameType.DELETE_TEMP, new DeleteTempHandler(temporaries));
             handlers.put(FrameType.UNSUBSCRIBE, new UnsubscribeHandler(subscriptions));
             handlers.put(FrameType.ADMIN, new AdminHandler(adminCommands(), audit, id -> {
