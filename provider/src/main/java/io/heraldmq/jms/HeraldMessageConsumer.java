@@ -269,7 +269,8 @@ public class HeraldMessageConsumer implements MessageConsumer, QueueReceiver, To
             if (session.ackMode() != Session.SESSION_TRANSACTED) {
                 unacknowledged.clear();
             }
-            pendingAcks.clear();
+            // AUTO_ACKNOWLEDGE's pending acks still go: the broker passes one-way ACKs of an earlier move on, and
+            // the new leader settling the new copies of what the application had saves redelivering them.
             consumedSinceCredit = 0;
         }
     }

@@ -21,9 +21,9 @@ import io.vertx.core.buffer.Buffer;
  *                   given each of these messages, where the client redelivered them itself (recover, rollback)
  *                   and the broker's count is behind; the next delivery counts one more. 0 = as the broker knows.
  * int32 move        optional (the body may end before it): the oldest {@link ConsumerMoved} move under which these
- *                   messages were delivered; 0 = the consumer never moved. A broker relaying the consumer drops
- *                   (answers TRANSACTION_ROLLED_BACK to, with a correlation id) an ACK of an earlier move than the
- *                   consumer's; a leader ignores it.
+ *                   messages were delivered; 0 = the consumer never moved. A broker relaying the consumer answers
+ *                   TRANSACTION_ROLLED_BACK to an ACK with a correlation id of an earlier move than the consumer's
+ *                   (passing a one-way one on); a leader ignores it.
  * </pre>
  * Older clients end the body after the entries; the broker reads what is there.
  */

@@ -7,9 +7,9 @@ import io.vertx.core.buffer.Buffer;
  * destination's leader, lost that leader, and subscribed the consumer again where the destination is led now. Every
  * delivery of this consumer that came before this frame is void: the new leader gives those messages out again
  * (marked redelivered). From now on the client names its deliveries' {@code move} in ACK and COMMIT; the broker
- * drops an ACK, and refuses a COMMIT (TRANSACTION_ROLLED_BACK), that names a delivery of an earlier move, since the
- * new leader may have given the same offset to this consumer again and settling one copy would let the other
- * through. The broker subscribed the consumer again with its first credit (its prefetch), so the client credits
+ * refuses (TRANSACTION_ROLLED_BACK) a COMMIT, and an ACK with a correlation id, that names a delivery of an earlier
+ * move, since the new leader may have given the same offset to this consumer again and the client is about to take
+ * that copy. The broker subscribed the consumer again with its first credit (its prefetch), so the client credits
  * only what it takes from now on. Body:
  * <pre>
  * int32 consumerId

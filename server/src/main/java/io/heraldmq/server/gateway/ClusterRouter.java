@@ -249,12 +249,12 @@ public final class ClusterRouter {
             }
             case ACK -> {
                 Ack ack = Ack.decode(frame.body());
-                if (ack.move() != currentMove(connection, ack.consumerId())) {
-                    // Sent before the client learnt of the move: the new leader gives these messages out again,
-                    // maybe to this very consumer, so settling them now could settle its new copies.
-                    if (frame.correlationId() != 0) {
-                        connection.replyError(frame.correlationId(), ErrorCode.TRANSACTION_ROLLED_BACK, MOVED);
-                    }
+                if (frame.correlationId() != 0 && ack.move() != currentMove(connection, ack.consumerId())) {
+                    // A transaction's (or CLIENT_ACKNOWLEDGE's) settlement of messages of the old leader: the new
+                    // leader gives them out again, maybe to this very consumer, and settling them now would settle
+                    // the new copies the client is about to take. A one-way ACK (AUTO_ACKNOWLEDGE) goes on: the
+                    // application had those messages once, and settling their new copies saves redelivering them.
+                    connection.replyError(frame.correlationId(), ErrorCode.TRANSACTION_ROLLED_BACK, MOVED);
                     return true;
                 }
                 return relay(connection, consumerRoute(connection, ack.consumerId()), frame);

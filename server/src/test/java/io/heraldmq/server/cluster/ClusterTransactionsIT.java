@@ -130,7 +130,8 @@ class ClusterTransactionsIT {
                 m = last.receive(2_000);
             }
         }
-        assertEquals(10, new HashSet<>(arrived).size(), "every message is moved: " + arrived);
+        assertEquals(10, new HashSet<>(arrived).size(), "every message is moved: " + arrived + "; committed after the"
+                + " kill " + committed + ", refused " + refused + "; logs in " + dir);
         assertEquals(10, arrived.size(), "once: " + arrived + "; committed after the kill " + committed);
         assertEquals(List.of(), refused, "no commit after the move is refused");
     }
