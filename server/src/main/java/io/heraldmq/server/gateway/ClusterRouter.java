@@ -44,7 +44,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ClusterRouter {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterRouter.class);
     /** How long a relay whose leader was lost waits for the table to name another one. */
-    static final long NEW_LEADER_WAIT_MS = 10_000;
+    static final long NEW_LEADER_WAIT_MS = 20_000;
     /** How long requests for a new destination wait for the table to name its leader. */
     static final long LEADER_WAIT_MS = 10_000;
 
@@ -249,7 +249,7 @@ public final class ClusterRouter {
             }
             case ACK -> {
                 Ack ack = Ack.decode(frame.body());
-                if (frame.correlationId() != 0 && ack.move() != currentMove(connection, ack.consumerId())) {
+                if (frame.correlationId() != 0 && staleMove(connection, ack.consumerId(), ack.move())) {
                     // A transaction's (or CLIENT_ACKNOWLEDGE's) settlement of messages of the old leader: the new
                     // leader gives them out again, maybe to this very consumer, and settling them now would settle
                     // the new copies the client is about to take. A one-way ACK (AUTO_ACKNOWLEDGE) goes on: the
@@ -350,7 +350,7 @@ public final class ClusterRouter {
     private boolean routeCommit(ClientConnection connection, Frame frame) {
         Commit commit = Commit.decode(frame.body());
         for (Commit.Consumed c : commit.consumed()) {
-            if (c.move() != currentMove(connection, c.consumerId())) {
+            if (staleMove(connection, c.consumerId(), c.move())) {
                 connection.replyError(frame.correlationId(), ErrorCode.TRANSACTION_ROLLED_BACK, MOVED);
                 return true;
             }
@@ -392,10 +392,16 @@ public final class ClusterRouter {
     private static final String MOVED = "the transaction was rolled back: a destination it consumed from got a new"
             + " leader while it was open; the messages it received come again";
 
-    /** How many times a consumer of this connection was moved to a new leader (0: never). */
-    private int currentMove(ClientConnection connection, int consumerId) {
+    /**
+     * Whether a client's ACK or COMMIT names a delivery of a consumer from before this broker last moved it. Moves
+     * are counted by the broker the client is connected to: a leader ignores them on the relays that pass them on.
+     */
+    private boolean staleMove(ClientConnection connection, int consumerId, int move) {
+        if (connection.isRelay()) {
+            return false;
+        }
         Routes r = routes.get(connection);
-        return r == null ? 0 : r.moves.getOrDefault(consumerId, 0);
+        return move != (r == null ? 0 : r.moves.getOrDefault(consumerId, 0));
     }
 
     private Upstream consumerRoute(ClientConnection connection, int consumerId) {
@@ -544,6 +550,15 @@ public final class ClusterRouter {
             // from now on. Credit in the same frame, since a SUBSCRIBE this broker handles itself (it leads now) may
             // still be opening when a CREDIT behind it is handled.
             Subscribe s = Subscribe.decode(frame(subscribe).body());
+            if (leaders.liveLeaderOf(s.kind().isQueue(), s.destination()) == null) {
+                // No live leader yet after the wait: handled here, the SUBSCRIBE would be refused (NOT_LEADER) with
+                // an id of this broker's own, unseen by the client, and the consumer would be dead without anyone
+                // knowing. Closing the connection makes the client fail over and subscribe again itself.
+                LOG.warn("no live leader for {} {} after {} ms; closing {} so that its client subscribes again",
+                        s.kind(), s.destination(), NEW_LEADER_WAIT_MS, connection.connectionId());
+                connection.close();
+                return;
+            }
             int ownId = r.ownIds.decrementAndGet();
             Buffer again = new Subscribe(s.consumerId(), s.kind(), s.destination(), s.subscriptionName(), s.flags(),
                     s.selector(), r.firstCredits.getOrDefault(id, 0)).encode(ownId);
@@ -585,7 +600,7 @@ public final class ClusterRouter {
     /** Completes once none of {@code destinations} is led by {@code dead} any more, or after a few seconds. */
     private Future<Void> awaitNewLeaders(java.util.Set<String> destinations, String dead, long since) {
         boolean moved = destinations.stream().allMatch(d -> {
-            String leader = leaders.leaderOf(d.startsWith("q:"), d.substring(2));
+            String leader = leaders.liveLeaderOf(d.startsWith("q:"), d.substring(2));
             return leader != null && !leader.equals(dead);
         });
         if (moved || System.currentTimeMillis() - since > NEW_LEADER_WAIT_MS) {
