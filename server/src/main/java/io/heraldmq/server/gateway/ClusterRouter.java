@@ -389,8 +389,9 @@ public final class ClusterRouter {
         return true;
     }
 
-    private static final String MOVED = "the transaction was rolled back: a destination it consumed from got a new"
-            + " leader while it was open; the messages it received come again";
+    /** The client says "the transaction was rolled back: " before it. */
+    private static final String MOVED = "a destination it consumed from got a new leader while it was open; the"
+            + " messages it received come again";
 
     /**
      * Whether a client's ACK or COMMIT names a delivery of a consumer from before this broker last moved it. Moves
