@@ -44,6 +44,8 @@ public final class BenchClient {
         switch (key) {
             case LATENCY -> new LatencyScenario(settings, jndi).run();
             case BACKLOG -> new BacklogScenario(settings, jndi).run();
+            case REPLAY -> new ReplayScenario(key, false, settings, jndi).run();
+            case REPLAY_COLD -> new ReplayScenario(key, true, settings, jndi).run();
             default -> new ThroughputScenario(ThroughputScenario.shapeOf(key), settings, jndi).run();
         }
     }

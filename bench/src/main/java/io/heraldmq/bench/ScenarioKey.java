@@ -1,6 +1,6 @@
 package io.heraldmq.bench;
 
-/** The seven scenarios of the comparison, in table order; the key names them on command lines and in results. */
+/** The scenarios of the comparison, in table order; the key names them on command lines and in results. */
 public enum ScenarioKey {
     FANOUT("fanout"),
     DURABLE("durable"),
@@ -8,7 +8,9 @@ public enum ScenarioKey {
     LATENCY("latency"),
     TRANSACTED("transacted"),
     MANY_PRODUCERS("many-producers"),
-    BACKLOG("backlog");
+    BACKLOG("backlog"),
+    REPLAY("replay"),
+    REPLAY_COLD("replay-cold");
 
     private final String key;
 
@@ -27,6 +29,6 @@ public enum ScenarioKey {
             }
         }
         throw new IllegalArgumentException("unknown scenario '" + key + "'; known: fanout, durable, queue, latency,"
-                + " transacted, many-producers, backlog");
+                + " transacted, many-producers, backlog, replay, replay-cold");
     }
 }

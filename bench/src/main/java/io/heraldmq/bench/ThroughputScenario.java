@@ -16,7 +16,8 @@ import java.util.List;
  * Producers send as fast as they can while consumers verify and count: a warm-up, then a measured window whose
  * rates are reported ({@code sent}: messages per second the provider accepted; {@code delivered}: deliveries per
  * second over all consumers), then the producers stop and the scenario waits until every consumer has every
- * message. A lost, repeated or reordered message fails the scenario instead of giving a number.
+ * message. A lost, repeated or reordered message fails the scenario instead of giving a number. PERSISTENT scenarios
+ * also report {@code disk-ratio} over the whole scenario ({@link DiskWrites}).
  */
 public final class ThroughputScenario {
 
@@ -65,6 +66,8 @@ public final class ThroughputScenario {
                 producers.add(new ProducerLoop(factory, destination, p, shape.persistent(), shape.commitEvery(),
                         payload));
             }
+            DiskWrites disk = DiskWrites.fromSystemProperties();
+            DiskWrites.Mark written = disk.mark();
             producers.forEach(ProducerLoop::start);
 
             Thread.sleep(settings.warmupMs());
@@ -94,6 +97,9 @@ public final class ThroughputScenario {
             ResultLine.number(shape.key(), "sent", (sent1 - sent0) / seconds);
             ResultLine.number(shape.key(), "delivered", (received1 - received0) / seconds);
             ResultLine.number(shape.key(), "messages", sum(sent));
+            if (shape.persistent()) {
+                disk.report(shape.key(), written, sum(sent) * settings.messageBytes());
+            }
         } finally {
             producers.forEach(ProducerLoop::close);
             for (Connection connection : consumerConnections) {

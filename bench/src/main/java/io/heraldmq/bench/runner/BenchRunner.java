@@ -1,6 +1,7 @@
 package io.heraldmq.bench.runner;
 
 import io.heraldmq.bench.BenchSettings;
+import io.heraldmq.bench.DiskWrites;
 import io.heraldmq.bench.ResultLine;
 import io.heraldmq.bench.ScenarioKey;
 
@@ -127,6 +128,16 @@ public final class BenchRunner {
             List<String> clientJvm = new ArrayList<>(List.of(JVM_HEAP,
                     "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
             clientJvm.addAll(extraOptions("bench.client.jvm"));
+            StringBuilder pids = new StringBuilder();
+            for (ChildJvm server : servers) {
+                pids.append(pids.length() == 0 ? "" : ",").append(server.pid());
+            }
+            clientJvm.add("-D" + DiskWrites.PROPERTY + "=" + pids);
+            StringBuilder storeList = new StringBuilder();
+            for (Path store : stores) {
+                storeList.append(storeList.length() == 0 ? "" : ",").append(store.toAbsolutePath());
+            }
+            clientJvm.add("-D" + DiskWrites.STORES_PROPERTY + "=" + storeList);
             for (String property : BenchSettings.propertyNames()) {
                 String value = System.getProperty(property);
                 if (value != null) {
@@ -226,6 +237,20 @@ public final class BenchRunner {
                     100 * rate / limits.messagesPerSecond()));
         } else {
             out.append("HeraldMQ's single synchronous PERSISTENT producer (scenario 2): no number.\n");
+        }
+        String coldRead = results.getOrDefault(BrokerKind.HERALDMQ, Map.of())
+                .get(ScenarioKey.REPLAY_COLD.key() + ".read-mbps");
+        if (!Double.isNaN(limits.sequentialReadMBps())) {
+            out.append(String.format(Locale.ROOT, "The disk's sequential read rate (a %d MiB file, page cache"
+                    + " dropped, 1 MiB reads): %.0f MB/s.", PhysicalLimits.READ_PROBE_MIB,
+                    limits.sequentialReadMBps()));
+            if (coldRead != null) {
+                double rate = Double.parseDouble(coldRead);
+                out.append(String.format(Locale.ROOT, " HeraldMQ's replay from disk (scenario 9) read its backlog"
+                        + " at %.0f MB/s = %.0f %% of that (target ≥ 80 %%).", rate,
+                        100 * rate / limits.sequentialReadMBps()));
+            }
+            out.append('\n');
         }
         Map<String, String> single = results.get(BrokerKind.HERALDMQ);
         Map<String, String> bare = results.get(BrokerKind.HERALDMQ_NO_METRICS);

@@ -65,6 +65,11 @@ final class ChildJvm implements AutoCloseable {
         return child;
     }
 
+    /** The process id, for reading its I/O counters ({@code /proc/<pid>/io}). */
+    long pid() {
+        return process.pid();
+    }
+
     /** True once the ready marker was printed; false when the process died or the time ran out first. */
     boolean awaitReady(long timeoutSeconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);

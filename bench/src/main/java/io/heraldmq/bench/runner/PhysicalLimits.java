@@ -1,5 +1,7 @@
 package io.heraldmq.bench.runner;
 
+import io.heraldmq.bench.PageCache;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,19 +20,26 @@ import java.util.Arrays;
  * What this machine allows a single synchronous PERSISTENT producer at best: one loopback round trip (a TCP echo
  * of 64 bytes with TCP_NODELAY) plus one fdatasync of 4 KiB ({@code FileChannel.force(false)} after a 4 KiB write
  * into a preallocated file on the disk the brokers' stores are on). Medians, so one stall does not decide it.
- * {@code 1 / (rtt + fsync)} messages per second is the ceiling a send-then-wait-for-disk protocol can reach.
+ * {@code 1 / (rtt + fsync)} messages per second is the ceiling a send-then-wait-for-disk protocol can reach. And
+ * the disk's sequential read rate, as {@code dd bs=1M} would show it: a {@value #READ_PROBE_MIB} MiB file written,
+ * synced, the page cache dropped ({@link PageCache}, root only; NaN otherwise), then read in 1 MiB blocks; the
+ * ceiling of a replay from disk.
  */
-record PhysicalLimits(double rttMicros, double fsyncMicros) {
+record PhysicalLimits(double rttMicros, double fsyncMicros, double sequentialReadMBps) {
     private static final int ECHO_BYTES = 64;
     private static final int BLOCK = 4096;
     private static final int PREALLOCATED_BLOCKS = 1024;
+    static final int READ_PROBE_MIB = 512;
 
     /**
      * The better of two measurements, component by component: a ceiling is what the machine showed it can do, and
      * other processes' disk traffic only ever makes one measurement worse.
      */
     PhysicalLimits best(PhysicalLimits other) {
-        return new PhysicalLimits(Math.min(rttMicros, other.rttMicros), Math.min(fsyncMicros, other.fsyncMicros));
+        return new PhysicalLimits(Math.min(rttMicros, other.rttMicros), Math.min(fsyncMicros, other.fsyncMicros),
+                Double.isNaN(sequentialReadMBps) ? other.sequentialReadMBps
+                        : Math.max(sequentialReadMBps, Double.isNaN(other.sequentialReadMBps) ? 0
+                        : other.sequentialReadMBps));
     }
 
     double messagesPerSecond() {
@@ -38,7 +47,8 @@ record PhysicalLimits(double rttMicros, double fsyncMicros) {
     }
 
     static PhysicalLimits measure(Path directory) throws IOException, InterruptedException {
-        return new PhysicalLimits(loopbackRoundTripMicros(), fdatasyncMicros(directory));
+        return new PhysicalLimits(loopbackRoundTripMicros(), fdatasyncMicros(directory),
+                sequentialReadMBps(directory));
     }
 
     private static double loopbackRoundTripMicros() throws IOException, InterruptedException {
@@ -109,6 +119,42 @@ record PhysicalLimits(double rttMicros, double fsyncMicros) {
                 samples[taken++] = System.nanoTime() - start;
             }
             return median(Arrays.copyOf(samples, taken)) / 1000.0;
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    private static double sequentialReadMBps(Path directory) throws IOException {
+        Path file = directory.resolve("read-probe.dat");
+        try {
+            ByteBuffer block = ByteBuffer.allocateDirect(1 << 20);
+            for (int i = 0; i < block.capacity(); i++) {
+                block.put(i, (byte) (i * 31 + 7)); // not zeros: a virtual disk may store zeros as holes
+            }
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                for (int i = 0; i < READ_PROBE_MIB; i++) {
+                    block.clear();
+                    while (block.hasRemaining()) {
+                        channel.write(block);
+                    }
+                }
+                channel.force(true);
+            }
+            if (PageCache.drop() != null) {
+                return Double.NaN;
+            }
+            long start = System.nanoTime();
+            long read = 0;
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+                int n;
+                do {
+                    block.clear();
+                    n = channel.read(block);
+                    read += Math.max(n, 0);
+                } while (n >= 0);
+            }
+            return read / ((System.nanoTime() - start) / 1e9) / 1e6;
         } finally {
             Files.deleteIfExists(file);
         }

@@ -43,8 +43,34 @@ class ResultTableTest {
         results.put(BrokerKind.CLASSIC, Map.of("transacted.sent", "1000"));
         String table = ResultTable.render(List.of(BrokerKind.values()), results);
         String line = row(table, "5.");
-        assertTrue(line.contains("| unsupported | FAILED | 1,000 | n/a |"), line);
+        assertTrue(line.contains("| unsupported | — | — | FAILED | 1,000 | n/a |"), line);
         assertTrue(line.endsWith("| missed |"), line);
         assertTrue(table.contains("- Artemis, transacted: FAILED lost messages"), table);
+    }
+
+    @Test
+    void replayMustReachBothItsRatioAndItsAbsoluteFigure() {
+        Map<BrokerKind, Map<String, String>> results = new EnumMap<>(BrokerKind.class);
+        results.put(BrokerKind.HERALDMQ, Map.of("replay.delivered", "500000"));
+        results.put(BrokerKind.ARTEMIS, Map.of("replay.delivered", "100000"));
+        String line = row(ResultTable.render(List.of(BrokerKind.values()), results), "8. replay: ");
+        assertTrue(line.contains("| 5.00x | ≥ 3.00x and ≥ 600,000 deliveries/s | missed |"), line);
+
+        results.put(BrokerKind.HERALDMQ, Map.of("replay.delivered", "700000"));
+        line = row(ResultTable.render(List.of(BrokerKind.values()), results), "8. replay: ");
+        assertTrue(line.endsWith("| met |"), line);
+    }
+
+    @Test
+    void diskRatioIsHeraldsOwnFigureAgainstItsCeiling() {
+        Map<BrokerKind, Map<String, String>> results = new EnumMap<>(BrokerKind.class);
+        results.put(BrokerKind.HERALDMQ, Map.of("transacted.disk-ratio", "1.25", "transacted.disk-ratio-log", "1.05"));
+        results.put(BrokerKind.ARTEMIS, Map.of("transacted.disk-ratio", "2.5"));
+        String table = ResultTable.render(List.of(BrokerKind.values()), results);
+        String perBody = row(table, "disk bytes written per body byte stored: 5.");
+        assertTrue(perBody.contains("| 1.25 | — | — | 2.50 |"), perBody);
+        String perLog = row(table, "disk bytes written per byte of HeraldMQ's log: 5.");
+        assertTrue(perLog.contains("| 1.05 |"), perLog);
+        assertTrue(perLog.endsWith("| ≤ 1.20 | met |"), perLog);
     }
 }

@@ -29,7 +29,10 @@ import java.util.concurrent.RejectedExecutionException;
  * {@link #PREALLOCATE_STEP} (capped at the segment size). Java cannot call fallocate, and a sparse extension
  * ({@code setLength}) or unwritten extents still make the next fdatasync commit block allocation; overwriting blocks
  * that already hold zeros does not. The price is writing each byte twice, once as zero, in exchange for syncs that
- * touch data blocks only. Recovery stops at the zeros: a zero length field is no valid batch.
+ * touch data blocks only. Recovery stops at the zeros: a zero length field is no valid batch. Zeros are written one
+ * page (4 KiB) per write: Linux sizes page-cache folios by the write that creates them, and an append into a 64 KiB
+ * folio made by a 64 KiB write of zeros dirtied, and accounted, all 64 KiB at every sync (measured on Linux 6.18,
+ * ext4: 54 bytes of {@code write_bytes} per byte appended, and syncs slower than into single pages).
  * <p>
  * The zeros are written by the {@code filler} executor (a worker in the broker), not by the owner thread, which is an
  * event loop. The invariant that keeps the filler off the appender's bytes: <b>the filler writes only at or above
@@ -40,10 +43,15 @@ import java.util.concurrent.RejectedExecutionException;
  * itself, and a fill still running goes on above it. Only the owner thread lowers {@code allocated} (trim on
  * {@link #closeForAppend}, discarding a failed append, {@link #finishCut}), under the lock, and {@code closeForAppend}
  * and {@code finishCut} also end any fill. A fill starts, at most one at a time, when an append leaves less than
- * half a step of zeros ahead and the segment was flushed since the last fill started: zeros pay off only for
- * fdatasync (it then commits no new file size), so a log nobody syncs (NON_PERSISTENT traffic) grows by its appends
- * alone instead of being written twice, zeros first (that doubled the page-cache writes of a fan-out and took 12 %
- * of the broker's CPU, issue 7).
+ * half a step of zeros ahead, the segment was flushed since the last fill started, and its flushes are small (on
+ * average under {@link #FILL_WORTH_FLUSH_BYTES} each). Zeros pay off only for fdatasync, which then commits no new
+ * file size; they cost a second write of every byte. So a log nobody syncs (NON_PERSISTENT traffic) grows by its
+ * appends alone (zeros first doubled the page-cache writes of a fan-out and took 12 % of the broker's CPU, issue 7),
+ * and so does one whose syncs each carry many appends (transactions, asynchronous sends, many producers in one
+ * group commit): the size commit is then shared by many messages while the zeros would still double every byte
+ * written (issue 19: "one write per byte"). Synchronous producers that sync one small message at a time keep the
+ * zeros: there the sync is the send's cost, and the page each message lands in is written again on every sync
+ * anyway.
  * <p>
  * A failed append (a full disk: ENOSPC, or any I/O error) truncates the file back to where the batch started, so the
  * segment ends after the last whole batch, its indexes untouched, and the next append starts at the same place.
@@ -52,13 +60,20 @@ final class LogSegment implements AutoCloseable {
     static final int PREALLOCATE_STEP = 1 << 20;
     /** Zeros written per hold of {@link #fillLock}: the longest an appender that outran the fill waits for. */
     static final int FILL_CHUNK = 64 * 1024;
+    /**
+     * Average bytes appended per flush below which zero-filling ahead pays: a sync of a few pages is slowed by the
+     * file-size commit by about a quarter (issue 7, 258 against 327 µs), one of 32 KiB or more shares it.
+     */
+    static final int FILL_WORTH_FLUSH_BYTES = 32 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(LogSegment.class);
     static final String LOG_SUFFIX = ".log";
     static final String INDEX_SUFFIX = ".index";
     static final String TIME_INDEX_SUFFIX = ".timeindex";
     /** Bytes of a batch header that seeking needs: up to and including maxTimestamp. */
     private static final int SEEK_HEADER_BYTES = 43;
-    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(FILL_CHUNK).asReadOnlyBuffer();
+    /** The unit zeros are written in: a page of the page cache. */
+    private static final int PAGE = 4096;
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(PAGE).asReadOnlyBuffer();
 
     private final long baseOffset;
     private final Path logFile;
@@ -86,6 +101,9 @@ final class LogSegment implements AutoCloseable {
     private long fillEnd;
     /** Set by {@link #flushActive} (flush thread), cleared by the owner when it starts a fill. */
     private volatile boolean flushedSinceFill;
+    /** Flush threads only (one at a time per segment): the size at the last flush, and bytes per flush (moving mean). */
+    private volatile int sizeAtLastFlush;
+    private volatile int bytesPerFlush;
     /** A fill is queued or running: set by the owner, cleared by the filler when it ends. */
     private volatile boolean filling;
 
@@ -219,7 +237,8 @@ final class LogSegment implements AutoCloseable {
 
     private void maybeFillAhead(long end) {
         long ahead = allocated;
-        if (!config.preallocate() || !flushedSinceFill || filling || closedForAppend
+        if (!config.preallocate() || !flushedSinceFill || bytesPerFlush >= FILL_WORTH_FLUSH_BYTES || filling
+                || closedForAppend
                 || ahead >= config.segmentBytes() || ahead - end >= PREALLOCATE_STEP / 2) {
             return;
         }
@@ -245,9 +264,16 @@ final class LogSegment implements AutoCloseable {
                     if (from >= to) {
                         break;
                     }
-                    ByteBuffer zeros = ZEROS.duplicate();
-                    zeros.limit((int) (to - from));
-                    IoUtil.writeFully(channel, zeros, from);
+                    // One page per write: the page cache sizes its folios by the write, and a folio made by a
+                    // 64 KiB write is dirtied whole by each small append into it and written back whole by each
+                    // sync (Linux 6.18, ext4: 54 bytes written per byte appended, and slower syncs).
+                    for (long at = from; at < to; ) {
+                        long pageEnd = Math.min(to, (at / PAGE + 1) * PAGE);
+                        ByteBuffer zeros = ZEROS.duplicate();
+                        zeros.limit((int) (pageEnd - at));
+                        IoUtil.writeFully(channel, zeros, at);
+                        at = pageEnd;
+                    }
                     allocated = to;
                 }
             }
@@ -301,9 +327,18 @@ final class LogSegment implements AutoCloseable {
     /** Forces the data appended so far; metadata too on the first sync of a new file. */
     void flushActive() throws IOException {
         boolean metadata = created;
+        int flushing = size;
         channel.force(metadata);
         if (metadata) {
             created = false;
+        }
+        int bytes = flushing - sizeAtLastFlush;
+        if (bytes != 0) {
+            sizeAtLastFlush = flushing; // below it after a cut
+        }
+        if (bytes > 0) {
+            int mean = bytesPerFlush;
+            bytesPerFlush = mean == 0 ? bytes : (int) ((7L * mean + bytes) / 8);
         }
         flushedSinceFill = true;
     }
@@ -622,6 +657,7 @@ final class LogSegment implements AutoCloseable {
         if (!reindex) {
             bytesSinceIndexEntry = pos - start;
         }
+        sizeAtLastFlush = pos; // what was there at open is no flush's bytes
         return pos;
     }
 

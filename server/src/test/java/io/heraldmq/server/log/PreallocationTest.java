@@ -13,9 +13,11 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.heraldmq.server.log.TestBatches.batch;
 import static io.heraldmq.server.log.TestBatches.split;
@@ -67,6 +69,52 @@ class PreallocationTest {
         }
     }
 
+    /** Syncs of 64 KiB each share the size commit among many messages: zeros would only double the bytes written. */
+    @Test
+    void aLogSyncedInLargeStepsIsNotZeroFilled() throws Exception {
+        ArrayDeque<Runnable> queued = new ArrayDeque<>();
+        try (PartitionLog log = PartitionLog.open(dir, CONFIG, clock, queued::add)) {
+            long bytes = 0;
+            for (int i = 0; i < 40; i++) {
+                Buffer b = batch(64, 1000, 1000 + i);
+                log.append(b, 0);
+                bytes += b.length();
+                log.flush();
+            }
+            assertEquals(0, queued.size(), "no fill for large flushes");
+            assertEquals(bytes, Files.size(dir.resolve(LogSegment.fileName(0, LogSegment.LOG_SUFFIX))));
+        }
+    }
+
+    /** A log that turns from one small sync per message to large syncs stops filling once the mean follows. */
+    @Test
+    void fillingFollowsTheSizeOfTheSyncs() throws Exception {
+        ArrayDeque<Runnable> queued = new ArrayDeque<>();
+        try (PartitionLog log = PartitionLog.open(dir, CONFIG, clock, queued::add)) {
+            long bytes = 0;
+            for (int i = 0; i < 20; i++) {
+                bytes += appendAndFlush(log, batch(1, 1000, 1000 + i), queued);
+            }
+            Path file = dir.resolve(LogSegment.fileName(0, LogSegment.LOG_SUFFIX));
+            assertTrue(Files.size(file) >= bytes + LogSegment.PREALLOCATE_STEP / 2,
+                    "small syncs are zero-filled ahead: " + Files.size(file));
+            for (int i = 0; i < 60; i++) {
+                bytes += appendAndFlush(log, batch(100, 1000, 2000 + i), queued);
+            }
+            assertEquals(bytes, Files.size(file), "no zeros ahead once the syncs are large");
+        }
+    }
+
+    private static int appendAndFlush(PartitionLog log, Buffer batch, ArrayDeque<Runnable> queued) throws Exception {
+        int length = batch.length();
+        log.append(batch, 0);
+        log.flush();
+        while (!queued.isEmpty()) {
+            queued.poll().run();
+        }
+        return length;
+    }
+
     @Test
     void anAppendThatOutrunsAPendingFillIsNotOverwrittenByIt() throws Exception {
         ArrayDeque<Runnable> queued = new ArrayDeque<>();
@@ -106,27 +154,33 @@ class PreallocationTest {
      */
     @Test
     void concurrentFillsAndAppendsRecoverIntact() throws Exception {
-        ExecutorService filler = Executors.newFixedThreadPool(2);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        AtomicInteger fills = new AtomicInteger();
+        Executor filler = task -> {
+            fills.incrementAndGet();
+            pool.execute(task);
+        };
         List<Buffer> written = new ArrayList<>();
         Random random = new Random(42);
         try {
             try (PartitionLog log = PartitionLog.open(dir, CONFIG, clock, filler)) {
-                for (int i = 0; i < 400; i++) {
-                    int payload = random.nextInt(4) == 0 ? 100_000 + random.nextInt(600_000) : 10 + random.nextInt(20_000);
+                for (int i = 0; i < 1200; i++) {
+                    // mostly small flushes, so that fills run (only those start them), and now and then a batch
+                    // bigger than a fill step, which outruns the fill
+                    int payload = random.nextInt(24) == 0 ? 100_000 + random.nextInt(600_000) : 10 + random.nextInt(8_000);
                     Buffer b = batch(1 + random.nextInt(3), payload, 1000 + i);
                     log.append(b, 0);
                     written.add(b.copy());
-                    if (i % 3 == 0) {
-                        log.flush(); // fills start only after a flush
-                    }
+                    log.flush();
                 }
                 assertTrue(log.segmentCount() > 3, "segments: " + log.segmentCount());
+                assertTrue(fills.get() > 10, "fills: " + fills.get());
                 assertEquals(written, readAll(log));
                 log.abandon();
             }
         } finally {
-            filler.shutdown();
-            assertTrue(filler.awaitTermination(60, TimeUnit.SECONDS));
+            pool.shutdown();
+            assertTrue(pool.awaitTermination(60, TimeUnit.SECONDS));
         }
         try (PartitionLog log = PartitionLog.open(dir, CONFIG, clock)) {
             assertTrue(log.recoveredOnOpen());
