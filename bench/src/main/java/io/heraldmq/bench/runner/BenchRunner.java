@@ -112,7 +112,7 @@ public final class BenchRunner {
                         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
                 brokerJvm.addAll(extraOptions("bench.broker.jvm"));
                 servers.add(ChildJvm.start(broker + "-broker" + suffix, brokerJvm, classpath, broker.mainClass(),
-                        broker.brokerArguments(ports[i], data, config), dir.resolve("broker" + suffix + ".log"),
+                        broker.brokerArguments(i, ports, data, config), dir.resolve("broker" + suffix + ".log"),
                         broker.readyMarker(), line -> { }));
             }
             for (int i = 0; i < n; i++) {
@@ -278,6 +278,21 @@ public final class BenchRunner {
                     {"many producers", "many-producers.sent"}, {"backlog drain", "backlog.drain"}}) {
                 String a = cluster.get(m[1]);
                 String b = single.get(m[1]);
+                if (a != null && b != null && Double.parseDouble(b) > 0) {
+                    out.append(String.format(Locale.ROOT, " %s %.2fx;", m[0],
+                            Double.parseDouble(a) / Double.parseDouble(b)));
+                }
+            }
+            out.append('\n');
+        }
+        Map<String, String> pair = results.get(BrokerKind.ARTEMIS_PAIR);
+        if (cluster != null && pair != null) {
+            out.append("HeraldMQ x3 / Artemis pair (replicated primary and backup), same run (target ≥ 2x):");
+            for (String[] m : new String[][]{{"fan-out", "fanout.delivered"}, {"durable", "durable.sent"},
+                    {"queue", "queue.sent"}, {"transacted", "transacted.sent"},
+                    {"many producers", "many-producers.sent"}, {"backlog drain", "backlog.drain"}}) {
+                String a = cluster.get(m[1]);
+                String b = pair.get(m[1]);
                 if (a != null && b != null && Double.parseDouble(b) > 0) {
                     out.append(String.format(Locale.ROOT, " %s %.2fx;", m[0],
                             Double.parseDouble(a) / Double.parseDouble(b)));

@@ -28,6 +28,13 @@ enum BrokerKind {
     HERALDMQ_NO_METRICS("HeraldMQ no metrics", "heraldmq-nometrics", "heraldmq", "io.heraldmq.server.Main",
             "HeraldMQ ready on", 1),
     ARTEMIS("Artemis", "artemis", "artemis", "io.heraldmq.bench.artemis.ArtemisLauncher", "BENCH-BROKER-READY", 1),
+    /**
+     * Artemis' replicated pair (shared-nothing high availability): a primary that replicates its journal to a
+     * backup, which takes over when the primary dies; clients are given both addresses with {@code ha=true}. The
+     * peer of {@link #HERALDMQ_CLUSTER}.
+     */
+    ARTEMIS_PAIR("Artemis pair", "artemis-pair", "artemis", "io.heraldmq.bench.artemis.ArtemisLauncher",
+            "BENCH-BROKER-READY", 2),
     CLASSIC("Classic", "classic", "classic", "io.heraldmq.bench.classic.ClassicLauncher", "BENCH-BROKER-READY", 1);
 
     private final String displayName;
@@ -73,13 +80,16 @@ enum BrokerKind {
         return readyMarker;
     }
 
-    List<String> brokerArguments(int port, Path dataDir, Path config) {
+    /** The command-line arguments of broker {@code index} of this kind, whose client ports are {@code ports}. */
+    List<String> brokerArguments(int index, int[] ports, Path dataDir, Path config) {
+        String port = Integer.toString(ports[index]);
         return switch (this) {
-            case HERALDMQ -> List.of("--port", Integer.toString(port), "--http-port", "0", "--data-dir",
-                    dataDir.toString());
-            case HERALDMQ_CLUSTER, HERALDMQ_NO_METRICS -> List.of("--port", Integer.toString(port), "--data-dir", dataDir.toString(),
+            case HERALDMQ -> List.of("--port", port, "--http-port", "0", "--data-dir", dataDir.toString());
+            case HERALDMQ_CLUSTER, HERALDMQ_NO_METRICS -> List.of("--port", port, "--data-dir", dataDir.toString(),
                     "--config", config.toString());
-            case ARTEMIS, CLASSIC -> List.of(Integer.toString(port), dataDir.toString());
+            case ARTEMIS, CLASSIC -> List.of(port, dataDir.toString());
+            case ARTEMIS_PAIR -> List.of(port, dataDir.toString(), index == 0 ? "primary" : "backup",
+                    Integer.toString(ports[1 - index]));
         };
     }
 
@@ -109,7 +119,7 @@ enum BrokerKind {
             }
         }
         throw new IllegalArgumentException("unknown broker '" + name + "'; known: heraldmq, heraldmq-cluster,"
-                + " heraldmq-nometrics, artemis, classic");
+                + " heraldmq-nometrics, artemis, artemis-pair, classic");
     }
 
     /**
@@ -138,15 +148,15 @@ enum BrokerKind {
                             + "?clientID=" + clientId(i));
                 }
             }
-            case ARTEMIS -> {
+            case ARTEMIS, ARTEMIS_PAIR -> {
                 lines.add("java.naming.factory.initial = "
                         + "org.apache.activemq.artemis.jndi.ActiveMQInitialContextFactory");
-                lines.add("connectionFactory." + JndiNames.FACTORY + " = " + url);
-                lines.add("connectionFactory." + JndiNames.ASYNC_FACTORY + " = " + url
-                        + "?confirmationWindowSize=1048576");
+                lines.add("connectionFactory." + JndiNames.FACTORY + " = " + artemisUrl(ports, null));
+                lines.add("connectionFactory." + JndiNames.ASYNC_FACTORY + " = "
+                        + artemisUrl(ports, "confirmationWindowSize=1048576"));
                 for (int i = 0; i < JndiNames.SUBSCRIBER_FACTORIES; i++) {
-                    lines.add("connectionFactory." + JndiNames.SUBSCRIBER_FACTORY_PREFIX + i + " = " + url
-                            + "?clientID=" + clientId(i));
+                    lines.add("connectionFactory." + JndiNames.SUBSCRIBER_FACTORY_PREFIX + i + " = "
+                            + artemisUrl(ports, "clientID=" + clientId(i)));
                 }
             }
             case CLASSIC -> {
@@ -167,6 +177,19 @@ enum BrokerKind {
             lines.add(kind + JndiNames.destination(scenario) + " = bench." + scenario.key());
         }
         return String.join("\n", lines) + "\n";
+    }
+
+    /** One address, or a pair as Artemis writes it: {@code (tcp://a,tcp://b)?ha=true}, and the given option. */
+    private static String artemisUrl(int[] ports, String option) {
+        if (ports.length == 1) {
+            return "tcp://127.0.0.1:" + ports[0] + (option == null ? "" : "?" + option);
+        }
+        StringBuilder url = new StringBuilder("(");
+        for (int i = 0; i < ports.length; i++) {
+            url.append(i == 0 ? "" : ",").append("tcp://127.0.0.1:").append(ports[i]);
+        }
+        url.append(")?ha=true&reconnectAttempts=-1");
+        return option == null ? url.toString() : url + "&" + option;
     }
 
     private static String clientId(int index) {

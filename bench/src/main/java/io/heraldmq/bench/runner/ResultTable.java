@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The comparison as one markdown table: a row per reported number, a column per broker, HeraldMQ's ratio to the
+ * The comparison as one markdown table: a row per reported number, a column per broker that ran, HeraldMQ's ratio to the
  * better of the other two, the issue's target for that row and whether it is met. A broker that failed or does not
  * support a scenario shows FAILED or unsupported instead of a number, and is left out of "better peer".
  */
@@ -97,17 +97,23 @@ final class ResultTable {
      */
     static String render(List<BrokerKind> brokers, Map<BrokerKind, Map<String, String>> results) {
         StringBuilder out = new StringBuilder();
-        out.append("| scenario | unit |");
+        List<BrokerKind> columns = new ArrayList<>();
         for (BrokerKind broker : BrokerKind.values()) {
+            if (brokers.contains(broker)) {
+                columns.add(broker);
+            }
+        }
+        out.append("| scenario | unit |");
+        for (BrokerKind broker : columns) {
             out.append(' ').append(broker.displayName()).append(" |");
         }
         out.append(" HeraldMQ / better peer | target | met |\n");
-        out.append("| --- | --- |").append(" ---: |".repeat(BrokerKind.values().length))
+        out.append("| --- | --- |").append(" ---: |".repeat(columns.size()))
                 .append(" ---: | --- | --- |\n");
         for (Row row : ROWS) {
             out.append("| ").append(row.label()).append(" | ").append(row.unit()).append(" |");
-            for (BrokerKind broker : BrokerKind.values()) {
-                out.append(' ').append(cell(brokers.contains(broker) ? results.get(broker) : null, row)).append(" |");
+            for (BrokerKind broker : columns) {
+                out.append(' ').append(cell(results.get(broker), row)).append(" |");
             }
             Double herald = number(results.get(BrokerKind.HERALDMQ), row);
             Double peer = betterPeer(results, row);
