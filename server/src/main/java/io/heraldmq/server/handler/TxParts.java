@@ -44,7 +44,7 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class TxParts {
     private static final Logger LOG = LoggerFactory.getLogger(TxParts.class);
     /** How long a prepared part waits for its coordinator before it asks the decision log. */
-    static final long RESOLVE_AFTER_MS = 10_000;
+    static final long RESOLVE_AFTER_MS = 30_000;
     /** How often a part whose outcome the decision log could not give asks again. */
     static final long RESOLVE_RETRY_MS = 1_000;
     /**
