@@ -48,9 +48,18 @@ public enum FrameType {
     /** A producer is closed ({@link CloseProducer}); one-way. */
     CLOSE_PRODUCER(29),
     /** Broker to client: a relayed consumer was subscribed again at its destination's new leader ({@link ConsumerMoved}). */
-    CONSUMER_MOVED(31);
+    CONSUMER_MOVED(31),
+    /**
+     * Broker to broker, on a relay only: prepare one leader's part of a transaction that spans brokers
+     * ({@link TxPrepare}); answered by TX_PREPARED or ERROR.
+     */
+    TX_PREPARE(32),
+    /** The answer to TX_PREPARE: what the decision needs of the prepared part (server-side layout). */
+    TX_PREPARED(33),
+    /** Broker to broker, on a relay only: apply or release a prepared part ({@link TxFinish}); answered by OK. */
+    TX_FINISH(34);
 
-    private static final FrameType[] BY_CODE = new FrameType[32];
+    private static final FrameType[] BY_CODE = new FrameType[35];
 
     static {
         for (FrameType t : values()) {
@@ -70,7 +79,7 @@ public enum FrameType {
 
     /** Whether a frame of this type carries a whole transaction and may be up to {@link Commit#MAX_FRAME_BYTES}. */
     public boolean carriesTransaction() {
-        return this == COMMIT || this == XA_PREPARE || this == XA_COMMIT;
+        return this == COMMIT || this == XA_PREPARE || this == XA_COMMIT || this == TX_PREPARE;
     }
 
     /** @return the type, or null if the code is unknown */

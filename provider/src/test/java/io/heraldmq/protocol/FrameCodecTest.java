@@ -395,7 +395,10 @@ class FrameCodecTest {
         assertEquals(FrameType.CLOSE_PRODUCER, FrameType.of((byte) 29));
         assertEquals(FrameType.TX_OUTCOME, FrameType.of((byte) 30));
         assertEquals(FrameType.CONSUMER_MOVED, FrameType.of((byte) 31));
-        assertNull(FrameType.of((byte) 32));
+        assertEquals(FrameType.TX_PREPARE, FrameType.of((byte) 32));
+        assertEquals(FrameType.TX_PREPARED, FrameType.of((byte) 33));
+        assertEquals(FrameType.TX_FINISH, FrameType.of((byte) 34));
+        assertNull(FrameType.of((byte) 35));
         assertNull(FrameType.of((byte) -1));
         assertNull(FrameType.of(Byte.MAX_VALUE));
     }

@@ -58,6 +58,9 @@ class FrameDecoderTest {
         all.appendBuffer(new ProducerOpened(1, 1, 0).encode(20));
         all.appendBuffer(new CloseProducer(1).encode(0));
         all.appendBuffer(new ConsumerMoved(3, 1).encode());
+        all.appendBuffer(new TxPrepare(commit).encode(-2));
+        all.appendBuffer(Frame.finish(Frame.start(FrameType.TX_PREPARED, -2, 1).appendByte((byte) 0)));
+        all.appendBuffer(new TxFinish(1, 2, true).encode(-3));
         return all;
     }
 
@@ -68,9 +71,11 @@ class FrameDecoderTest {
         }
         assertEquals(new Connect((short) 1, "c", "u", "p"), Connect.decode(frames.get(0).body()));
         assertEquals(new TxOutcome(1, 2), TxOutcome.decode(frames.get(FrameType.TX_OUTCOME.ordinal()).body()));
-        assertEquals(new CloseProducer(1), CloseProducer.decode(frames.get(frames.size() - 2).body()));
-        assertEquals(new ConsumerMoved(3, 1), ConsumerMoved.decode(frames.get(frames.size() - 1).body()));
+        assertEquals(new CloseProducer(1), CloseProducer.decode(frames.get(FrameType.CLOSE_PRODUCER.ordinal()).body()));
+        assertEquals(new ConsumerMoved(3, 1), ConsumerMoved.decode(frames.get(FrameType.CONSUMER_MOVED.ordinal()).body()));
         assertEquals(new Connected((short) 1, "b", "conn", 1000), Connected.decode(frames.get(1).body()));
+        assertEquals(1, TxPrepare.decode(frames.get(FrameType.TX_PREPARE.ordinal()).body()).part().sends().size());
+        assertEquals(new TxFinish(1, 2, true), TxFinish.decode(frames.get(FrameType.TX_FINISH.ordinal()).body()));
         Produce p = Produce.decode(frames.get(2).body());
         RecordBatch.validate(p.batch(), MAX);
         assertEquals(2, RecordBatch.recordCount(p.batch()));
@@ -269,7 +274,7 @@ class FrameDecoderTest {
 
     @Test
     void unknownType() {
-        for (byte code : new byte[]{0, 32, -1, 127}) {
+        for (byte code : new byte[]{0, 35, -1, 127}) {
             FrameDecoder d = new FrameDecoder(MAX, frames::add);
             ProtocolException e = assertThrows(ProtocolException.class,
                     () -> d.feed(Buffer.buffer().appendInt(5).appendByte(code).appendInt(0)));

@@ -148,6 +148,7 @@ class XaFramesTest {
         assertTrue(FrameType.XA_PREPARE.carriesTransaction());
         assertTrue(FrameType.XA_COMMIT.carriesTransaction());
         assertFalse(FrameType.XA_ROLLBACK.carriesTransaction());
-        assertNull(FrameType.of((byte) 32));
+        assertTrue(FrameType.TX_PREPARE.carriesTransaction());
+        assertNull(FrameType.of((byte) 35));
     }
 }

@@ -101,6 +101,8 @@ public final class Broker {
     private volatile ClusterNode cluster;
     /** Null on a single node. */
     private volatile ReplicationNode replication;
+    /** A clustered broker's prepared parts of transactions spanning brokers; null on a single node. */
+    private volatile io.heraldmq.server.handler.TxParts txParts;
     private ConnectHandler connect;
     private TemporaryDestinations temporaries;
     private volatile Map<AdminOperation, AdminCommand> clusterCommands;
@@ -237,6 +239,10 @@ public final class Broker {
                 if (replication != null) {
                     replication.router().connectionClosed(closed);
                 }
+                io.heraldmq.server.handler.TxParts parts = txParts;
+                if (parts != null) {
+                    parts.connectionClosed(closed);
+                }
             });
             if (metrics.enabled()) {
                 connectionMeters = new ConnectionMeters(vertx, metrics.registry(), listener::connections);
@@ -288,6 +294,13 @@ public final class Broker {
                     replication == null ? null : replication.transactions().client(), brokerId);
             boolean clustered = config.cluster() != null;
             handlers.put(FrameType.COMMIT, commits);
+            if (replication != null) {
+                txParts = new io.heraldmq.server.handler.TxParts(vertx, commits,
+                        replication.transactions().client(), brokerId);
+                handlers.put(FrameType.TX_PREPARE, new io.heraldmq.server.handler.TxPrepareHandler(txParts));
+                handlers.put(FrameType.TX_FINISH, new io.heraldmq.server.handler.TxFinishHandler(txParts));
+                replication.router().coordinateWith(txParts);
+            }
             handlers.put(FrameType.TX_OUTCOME, new io.heraldmq.server.handler.TxOutcomeHandler(
                     replication == null ? null : replication.transactions().client()));
             handlers.put(FrameType.XA_PREPARE, new XaPrepareHandler(commits, txLog.xa(), clustered));

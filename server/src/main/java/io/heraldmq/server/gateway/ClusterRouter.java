@@ -36,7 +36,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <li>PRODUCE and SUBSCRIBE go where their destination's leader is; CREDIT, ACK and consumer CLOSE follow their
  * consumer.</li>
  * <li>COMMIT goes up whole when every batch and every acknowledged consumer belongs to one other broker; a
- * transaction spanning brokers is refused (TransactionRolledBackException) until it can be made atomic.</li>
+ * transaction spanning brokers is coordinated here ({@link SpanningCommit}: each leader prepares its part, the
+ * decision log decides, each leader applies).</li>
  * <li>SET_CLIENT_ID is handled here and repeated on every upstream; temporary destinations, UNSUBSCRIBE and ADMIN
  * stay here.</li>
  * </ul>
@@ -112,6 +113,17 @@ public final class ClusterRouter {
         this.overReplication = tls.enabled();
         this.net = vertx.createNetClient((overReplication ? io.heraldmq.server.net.TlsOptions.client(tls.tls(),
                 tls.verifyHost()) : new NetClientOptions()).setTcpNoDelay(true).setConnectTimeout(5_000));
+    }
+
+    /** Coordinates transactions spanning brokers; until set, they are refused. */
+    private volatile SpanningCommit spanning;
+
+    /**
+     * Turns on transactions whose destinations are led by different brokers, coordinated here with this broker's
+     * own part prepared by {@code parts}.
+     */
+    public void coordinateWith(io.heraldmq.server.handler.TxParts parts) {
+        this.spanning = new SpanningCommit(leaders.localId(), decisions, parts);
     }
 
     /** For certificate reloads ({@link io.heraldmq.server.net.TlsReloader}). */
@@ -355,32 +367,37 @@ public final class ClusterRouter {
                 return true;
             }
         }
-        Upstream target = null;
-        boolean local = false;
+        // each leader's part: this broker's (key null) and each upstream's, in the commit's order
+        Map<Upstream, List<Commit.Send>> sends = new java.util.LinkedHashMap<>();
+        Map<Upstream, List<Commit.Consumed>> consumed = new java.util.LinkedHashMap<>();
         for (Commit.Send s : commit.sends()) {
-            Upstream up = upstreamFor(connection, s.kind(), s.destination());
-            if (up == null) {
-                local = true;
-            } else if (target != null && target != up) {
-                return refuseSpanning(connection, frame);
-            } else {
-                target = up;
-            }
+            sends.computeIfAbsent(upstreamFor(connection, s.kind(), s.destination()), u -> new ArrayList<>()).add(s);
         }
         for (Commit.Consumed c : commit.consumed()) {
-            Upstream up = consumerRoute(connection, c.consumerId());
-            if (up == null) {
-                local = true;
-            } else if (target != null && target != up) {
-                return refuseSpanning(connection, frame);
-            } else {
-                target = up;
-            }
+            consumed.computeIfAbsent(consumerRoute(connection, c.consumerId()), u -> new ArrayList<>()).add(c);
         }
-        if (target != null && local) {
+        java.util.Set<Upstream> leadersOf = new java.util.LinkedHashSet<>(sends.keySet());
+        leadersOf.addAll(consumed.keySet());
+        if (leadersOf.size() <= 1) {
+            // one leader: relayed whole (or handled here, when it is this broker)
+            return relay(connection, leadersOf.isEmpty() ? null : leadersOf.iterator().next(), frame);
+        }
+        if (spanning == null) {
             return refuseSpanning(connection, frame);
         }
-        return relay(connection, target, frame);
+        Commit localPart = null;
+        Map<Upstream, Commit> remote = new java.util.LinkedHashMap<>();
+        for (Upstream up : leadersOf) {
+            Commit part = new Commit(commit.producerId(), commit.sequence(), sends.getOrDefault(up, List.of()),
+                    consumed.getOrDefault(up, List.of()));
+            if (up == null) {
+                localPart = part;
+            } else {
+                remote.put(up, part);
+            }
+        }
+        spanning.commit(connection, frame.correlationId(), commit, localPart, remote);
+        return true;
     }
 
     private static boolean refuseSpanning(ClientConnection connection, Frame frame) {

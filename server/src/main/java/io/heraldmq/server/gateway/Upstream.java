@@ -40,6 +40,9 @@ final class Upstream {
     /** Client requests sent up and not answered yet, by correlation id, in sending order. */
     private final Map<Integer, Buffer> unanswered = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger ownIds;
+    /** This broker's own requests that want their answer ({@link #request}), by their (negative) correlation id. */
+    private final Map<Integer, io.vertx.core.Promise<io.heraldmq.protocol.Frame>> ownAnswers =
+            new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     /**
@@ -68,6 +71,12 @@ final class Upstream {
                 parser.fixedSizeMode(4);
                 int correlationId = chunk.getInt(1);
                 if (correlationId < 0) {
+                    io.vertx.core.Promise<io.heraldmq.protocol.Frame> asked = ownAnswers.remove(correlationId);
+                    if (asked != null) {
+                        asked.tryComplete(new io.heraldmq.protocol.Frame(FrameType.of(chunk.getByte(0)),
+                                correlationId, chunk.slice(5, chunk.length()).copy()));
+                        return;
+                    }
                     if (chunk.getByte(0) == FrameType.ERROR.code()) {
                         // A consumer the relay subscribed again, or the relay itself, was refused: rather than
                         // leave a consumer silently dead, close the client's connection; its client fails over
@@ -85,6 +94,7 @@ final class Upstream {
             });
             s.handler(parser);
             s.closeHandler(v -> {
+                failOwnRequests();
                 if (!closed) {
                     closed = true;
                     lost.accept(this);
@@ -95,6 +105,7 @@ final class Upstream {
                     client.connectionId()).encode(CONNECT_ID)).map(s);
         });
         socket.onFailure(e -> {
+            failOwnRequests();
             if (!closed) {
                 closed = true;
                 lost.accept(this);
@@ -120,6 +131,32 @@ final class Upstream {
         socket.onSuccess(s -> s.write(frame));
     }
 
+    /**
+     * Sends one of this broker's own requests ({@code frame} built with {@link #nextOwnId}) and completes with its
+     * answer; fails when the connection is lost or closed first (the answer may then have been lost: the leader
+     * may have done the request).
+     */
+    io.vertx.core.Future<io.heraldmq.protocol.Frame> request(Buffer frame) {
+        io.vertx.core.Promise<io.heraldmq.protocol.Frame> answer = io.vertx.core.Promise.promise();
+        int correlationId = frame.getInt(5);
+        ownAnswers.put(correlationId, answer);
+        if (closed) {
+            failOwnRequests();
+        } else {
+            socket.onSuccess(s -> s.write(frame));
+        }
+        return answer.future();
+    }
+
+    private void failOwnRequests() {
+        for (Integer id : List.copyOf(ownAnswers.keySet())) {
+            io.vertx.core.Promise<io.heraldmq.protocol.Frame> p = ownAnswers.remove(id);
+            if (p != null) {
+                p.tryFail("the connection to broker " + brokerId + " was lost");
+            }
+        }
+    }
+
     int nextOwnId() {
         return ownIds.decrementAndGet();
     }
@@ -137,6 +174,7 @@ final class Upstream {
 
     void close() {
         closed = true;
+        failOwnRequests();
         socket.onSuccess(NetSocket::close);
     }
 

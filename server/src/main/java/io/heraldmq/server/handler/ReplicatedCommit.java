@@ -56,10 +56,6 @@ final class ReplicatedCommit {
         this.localId = localId;
     }
 
-    /** A partition the transaction touches, its replica, and the epoch its part was planned in. */
-    private record Part(String key, Partition partition, PartitionReplica replica, int epoch) {
-    }
-
     void commit(ClientConnection connection, int correlationId, TxPlanner.Plan plan, String what) {
         commit(connection, correlationId, plan, what, System.currentTimeMillis() + LEADERSHIP_WAIT_MS);
     }
@@ -69,28 +65,10 @@ final class ReplicatedCommit {
 
     private void commit(ClientConnection connection, int correlationId, TxPlanner.Plan plan, String what,
                         long deadline) {
-        Map<String, Integer> index = new LinkedHashMap<>();
-        List<Part> parts = new ArrayList<>();
-        List<TxDecision.Batch> batches = new ArrayList<>();
-        List<TxDecision.Ack> acks = new ArrayList<>();
+        TxPartWork.Described described;
         try {
-            for (TxPlanner.Routed r : plan.routed()) {
-                int i = part(index, parts, r.batch().kind().isQueue(), r.batch().destination(), r.partition());
-                batches.add(new TxDecision.Batch(i, r.batch().lowerBound(), r.batch().batch()));
-            }
-            for (TxPlanner.Consumed c : plan.consumed()) {
-                if (!c.consumer().subscription().durable()) {
-                    continue; // dies with the broker: settled through its consumer only
-                }
-                Topic topic = c.consumer().subscription().topic();
-                String subscription = c.consumer().subscription().id();
-                for (int k = 0; k < c.ack().count(); k++) {
-                    int i = part(index, parts, topic.isQueue(), topic.name(),
-                            topic.partitions().get(c.ack().partitions()[k]));
-                    acks.add(new TxDecision.Ack(i, subscription, c.ack().offsets()[k]));
-                }
-            }
-        } catch (NotReadyYet notYet) {
+            described = TxPartWork.describe(plan);
+        } catch (TxPartWork.NotReadyYet notYet) {
             if (System.currentTimeMillis() >= deadline) {
                 connection.replyError(correlationId, ErrorCode.TRANSACTION_ROLLED_BACK, notYet.getMessage()
                         + " after " + LEADERSHIP_WAIT_MS + " ms; nothing of the transaction was applied");
@@ -104,85 +82,33 @@ final class ReplicatedCommit {
             connection.replyFailure(correlationId, refused);
             return;
         }
-        List<TxDecision.Participant> participants = new ArrayList<>(parts.size());
-        for (Part p : parts) {
-            participants.add(new TxDecision.Participant(p.key(), p.epoch()));
-        }
         TxDecision decision = new TxDecision(new TxId(plan.commit().producerId(), plan.commit().sequence()), localId,
-                participants, batches, acks);
+                described.participants(), described.batches(), described.acks());
         int total = plan.bytes();
         connection.producing(total);
-        hold(plan).onComplete(held -> connection.context().runOnContext(h -> {
+        TxPartWork.hold(plan).onComplete(held -> connection.context().runOnContext(h -> {
             if (held.failed()) {
                 connection.produced(total);
                 connection.replyFailure(correlationId, held.cause());
                 return;
             }
-            decide(connection, correlationId, plan, decision, parts, total, what);
+            decide(connection, correlationId, plan, decision, described, total, what);
         }));
     }
 
-    /**
-     * Takes every delivery the transaction consumed out of its consumer's in-flight set and holds it for the
-     * transaction: from then on no other consumer can be given it, and the decision's acks are exactly what is
-     * held. A delivery that is no longer in flight to its consumer (returned after a relay moved the consumer to a
-     * new leader, or after the consumer closed) cannot be consumed by this transaction: what was held is released
-     * and the transaction is refused (TRANSACTION_ROLLED_BACK), its messages come again. Without this a commit
-     * whose acks missed would still apply its sends: a message processed twice.
-     */
-    private static Future<Void> hold(TxPlanner.Plan plan) {
-        List<Future<List<long[]>>> holds = new ArrayList<>();
-        for (TxPlanner.Consumed c : plan.consumed()) {
-            holds.add(c.consumer().hold(c.ack()));
-        }
-        return Future.join(holds).transform(ar -> {
-            List<long[]> missed = new ArrayList<>();
-            for (Future<List<long[]>> h : holds) {
-                if (h.succeeded()) {
-                    missed.addAll(h.result());
-                }
-            }
-            if (ar.succeeded() && missed.isEmpty()) {
-                return Future.succeededFuture();
-            }
-            return endHolds(plan, false).transform(x -> Future.failedFuture(new ProtocolException(
-                    ErrorCode.TRANSACTION_ROLLED_BACK, missed.size() + " message(s) the transaction consumed are no"
-                    + " longer delivered to its consumer (moved to a new leader, or the consumer closed); they come"
-                    + " again")));
-        });
-    }
-
-    /** Settles ({@code commit}) or releases every delivery {@link #hold} held for the transaction. */
-    private static Future<Void> endHolds(TxPlanner.Plan plan, boolean commit) {
-        List<Future<Void>> ended = new ArrayList<>();
-        for (TxPlanner.Consumed c : plan.consumed()) {
-            Map<Integer, List<Long>> byPartition = new LinkedHashMap<>();
-            for (int k = 0; k < c.ack().count(); k++) {
-                byPartition.computeIfAbsent(c.ack().partitions()[k], p -> new ArrayList<>()).add(c.ack().offsets()[k]);
-            }
-            byPartition.forEach((partition, offsets) -> {
-                if (partition >= 0 && partition < c.consumer().subscription().topic().partitions().size()) {
-                    ended.add(c.consumer().subscription().endHold(partition,
-                            offsets.stream().mapToLong(Long::longValue).toArray(), commit));
-                }
-            });
-        }
-        return Future.join(ended).mapEmpty();
-    }
-
     private void decide(ClientConnection connection, int correlationId, TxPlanner.Plan plan, TxDecision decision,
-                        List<Part> parts, int total, String what) {
+                        TxPartWork.Described described, int total, String what) {
         decisions.decide(decision).onComplete(ar -> connection.context().runOnContext(v -> {
             TxLogResult result = ar.succeeded() ? ar.result()
                     : TxLogResult.error(ErrorCode.INTERNAL, String.valueOf(ar.cause().getMessage()));
             if (result.ok()) {
-                apply(connection, correlationId, plan, decision, parts, total, what);
+                apply(connection, correlationId, plan, decision, described, total, what);
                 return;
             }
             connection.produced(total);
             ErrorCode refusedCode = ErrorCode.of(result.errorCode());
             if (refusedCode != ErrorCode.NOT_LEADER && refusedCode != ErrorCode.INTERNAL) {
-                endHolds(plan, false); // refused: nothing applied, the messages come again
+                TxPartWork.endHolds(plan, false); // refused: nothing applied, the messages come again
             }
             // in doubt: the holds stay until the consumer closes (its deliveries then return to the queue); the
             // partitions' next leaders settle them if the transaction was decided
@@ -196,82 +122,17 @@ final class ReplicatedCommit {
         }));
     }
 
-    /** The index of {@code partition}'s part, added if new. */
-    private static int part(Map<String, Integer> index, List<Part> parts, boolean queue, String destination,
-                            Partition partition) {
-        String key = new PartitionKey(queue, destination, partition.id()).encode();
-        Integer i = index.get(key);
-        if (i != null) {
-            return i;
-        }
-        PartitionReplica replica = partition.replication();
-        if (replica == null || replica.role() == PartitionReplica.Role.FOLLOWER) {
-            throw new ProtocolException(ErrorCode.TRANSACTION_ROLLED_BACK, "partition " + key + " is not led by"
-                    + " this broker (its leader is " + (replica == null ? "unknown" : replica.leader()) + "); nothing"
-                    + " of the transaction was applied");
-        }
-        if (!replica.gatePassed()) {
-            throw new NotReadyYet("partition " + key + " is not yet served by this broker");
-        }
-        parts.add(new Part(key, partition, replica, replica.epoch()));
-        index.put(key, parts.size() - 1);
-        return parts.size() - 1;
-    }
-
     private void apply(ClientConnection connection, int correlationId, TxPlanner.Plan plan, TxDecision decision,
-                       List<Part> parts, int total, String what) {
-        if (HALT_AFTER_DECISION != null && parts.stream().anyMatch(p -> p.key().contains(":" + HALT_AFTER_DECISION
-                + ":"))) {
+                       TxPartWork.Described described, int total, String what) {
+        if (TxPartWork.touches(described, HALT_AFTER_DECISION)) {
             LOG.error("heraldmq.test.haltAfterDecisionTo: halting after deciding {}", decision.id());
             Runtime.getRuntime().halt(137);
         }
-        // parts that failed here for a reason other than a leadership change: applied only at a later gate
-        Set<String> failed = ConcurrentHashMap.newKeySet();
-        List<Future<?>> applied = new ArrayList<>();
-        for (int b = 0; b < plan.routed().size(); b++) {
-            TxPlanner.Routed r = plan.routed().get(b);
-            Part part = parts.get(decision.batches().get(b).participant());
-            Promise<Void> appended = Promise.promise();
-            // run() keeps submission order per partition: the batches land in decision order
-            part.partition().run(() -> {
-                if (!ledAsPlanned(part)) {
-                    appended.complete();
-                } else {
-                    part.replica().produceAsLeader(r.batch().batch(), true).<Void>mapEmpty()
-                            .onComplete(appended);
-                }
-            });
-            applied.add(appended.future().onFailure(e -> failed.add(part.key())));
-        }
-        Set<Integer> withAcks = new LinkedHashSet<>();
-        for (TxDecision.Ack a : decision.acks()) {
-            withAcks.add(a.participant());
-        }
-        Future<Void> settledAll = endHolds(plan, true);
-        for (int i : withAcks) {
-            Part part = parts.get(i);
-            Promise<Void> done = Promise.promise();
-            settledAll.onComplete(s -> part.partition().run(() -> {
-                if (!ledAsPlanned(part)) {
-                    done.complete();
-                } else if (s.failed()) {
-                    done.fail(s.cause());
-                } else {
-                    part.replica().positionsCommitted().onComplete(done);
-                }
-            }));
-            applied.add(done.future().onFailure(e -> failed.add(part.key())));
-        }
-        Future.join(applied).onComplete(done -> connection.context().runOnContext(v -> {
+        TxPartWork.apply(plan, described).onComplete(ar -> connection.context().runOnContext(v -> {
             connection.produced(total);
-            List<String> mine = new ArrayList<>();
-            List<String> stuck = new ArrayList<>();
-            for (Part p : parts) {
-                if (!ledAsPlanned(p)) {
-                    continue; // its next leader applies the part at its gate
-                }
-                (failed.contains(p.key()) ? stuck : mine).add(p.key());
-            }
+            TxPartWork.Applied done = ar.result();
+            List<String> mine = done.mine();
+            List<String> stuck = done.stuck();
             if (!stuck.isEmpty()) {
                 LOG.warn("{} {} is decided but could not be applied to {} here; it is applied when they change leader",
                         what, decision.id(), stuck, done.cause());
@@ -294,17 +155,5 @@ final class ReplicatedCommit {
                 });
             }
         }));
-    }
-
-    /** A partition is being elected here, or is passing its gate: the commit waits. */
-    private static final class NotReadyYet extends RuntimeException {
-        NotReadyYet(String message) {
-            super(message, null, false, false);
-        }
-    }
-
-    /** Whether this broker still leads the part's partition in the epoch the transaction was planned in. */
-    private static boolean ledAsPlanned(Part part) {
-        return part.replica().isEstablishedLeader() && part.replica().epoch() == part.epoch();
     }
 }

@@ -53,6 +53,18 @@ class TxLogCodecTest {
     }
 
     @Test
+    void aPreparedPartRoundTripsAsAClientProtocolFrame() {
+        TxDecision d = decision();
+        Buffer frame = new TxPrepared(d).encode(-5);
+        assertEquals(io.heraldmq.protocol.FrameType.TX_PREPARED.code(), frame.getByte(4));
+        assertEquals(-5, frame.getInt(5));
+        assertEquals(frame.length() - 4, frame.getInt(0));
+        assertSame(d, TxPrepared.decode(frame.slice(io.heraldmq.protocol.Frame.HEADER_BYTES, frame.length())).part());
+        assertThrows(RuntimeException.class, () -> TxPrepared.decode(frame.slice(io.heraldmq.protocol.Frame.HEADER_BYTES,
+                frame.length() - 1)));
+    }
+
+    @Test
     void partsOfAParticipant() {
         TxDecision d = decision();
         assertEquals(1, d.indexOf("t:audit:1"));
