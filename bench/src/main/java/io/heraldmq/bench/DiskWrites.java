@@ -1,8 +1,11 @@
 package io.heraldmq.bench;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -55,9 +58,9 @@ public final class DiskWrites {
     }
 
     /**
-     * HeraldMQ's own stored bytes: the sizes of its segment files ({@code <store>/log/.../*.log}) summed over the
-     * brokers, or -1 for a broker that keeps no such files. The active segment may carry zeros written ahead of its
-     * data (at most a mebibyte per partition), which this counts as stored.
+     * HeraldMQ's own stored bytes: the sizes of its segment files ({@code <store>/log/.../*.log}) without the zeros
+     * an active segment carries ahead of its data, summed over the brokers, or -1 for a broker that keeps no such
+     * files. (A batch whose own last bytes are zeros is counted a few bytes short.)
      */
     public long logBytes() {
         if (stores.isEmpty()) {
@@ -80,8 +83,23 @@ public final class DiskWrites {
     }
 
     private static long sizeOf(Path file) {
-        try {
-            return Files.size(file);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long end = channel.size();
+            ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+            while (end > 0) {
+                long from = Math.max(0, end - chunk.capacity());
+                chunk.clear().limit((int) (end - from));
+                while (chunk.hasRemaining() && channel.read(chunk, from + chunk.position()) >= 0) {
+                    // read the whole chunk
+                }
+                for (int i = chunk.position() - 1; i >= 0; i--) {
+                    if (chunk.get(i) != 0) {
+                        return from + i + 1;
+                    }
+                }
+                end = from;
+            }
+            return 0;
         } catch (IOException e) {
             return 0; // deleted by retention meanwhile
         }
