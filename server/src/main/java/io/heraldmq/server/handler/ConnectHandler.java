@@ -239,7 +239,7 @@ public final class ConnectHandler implements RequestHandler {
                 return;
             }
             ConnectionAccess access = authorizer.access(user, connectionId);
-            connection.connected(connectionId, clientId, user, relay, access);
+            connection.connected(connectionId, clientId, user, connect.relayFor(), access);
             if (connection.isClosed()) {
                 clientIds.release(connection);
                 return;

@@ -63,7 +63,7 @@ public final class SubscribeHandler implements RequestHandler {
         }
         checkPermissions(connection, s);
         MessageFilter filter = MessageFilters.create(s.selector(),
-                s.noLocal() ? WireMessage.origin(connection.clientId(), connection.connectionId()) : null);
+                s.noLocal() ? WireMessage.origin(connection.clientId(), connection.clientConnectionId()) : null);
         connection.reserveConsumer();
         Future<io.heraldmq.server.partition.Topic> destination;
         try {

@@ -261,7 +261,17 @@ public final class ClientConnection {
         return clientId;
     }
 
+    /**
+     * The connection id the client itself was given: on a relay connection, its connection at the broker that
+     * relays it (CONNECT's relayFor), which is what the client stamps on the messages it sends (noLocal compares
+     * them); otherwise this connection's id.
+     */
+    public String clientConnectionId() {
+        return relayFor != null ? relayFor : connectionId;
+    }
+
     private boolean relay;
+    private String relayFor;
 
     public String user() {
         return user;
@@ -283,6 +293,17 @@ public final class ClientConnection {
     /** As {@link #connected(String, String, String, boolean)}, with what the user may do. */
     public void connected(String connectionId, String clientId, String user, boolean relay,
                           ConnectionAccess access) {
+        connected(connectionId, clientId, user, relay ? "" : null, access);
+    }
+
+    /**
+     * As {@link #connected(String, String, String, boolean, ConnectionAccess)}; {@code relayFor}: the relayed
+     * client's connection id at the broker relaying it, null for a client's own connection.
+     */
+    public void connected(String connectionId, String clientId, String user, String relayFor,
+                          ConnectionAccess access) {
+        boolean relay = relayFor != null;
+        this.relayFor = relayFor == null || relayFor.isEmpty() ? null : relayFor;
         this.connectionId = connectionId;
         this.clientId = clientId;
         this.user = user;
