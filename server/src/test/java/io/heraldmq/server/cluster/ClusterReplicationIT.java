@@ -37,7 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * acknowledged message.
  * <p>
  * The tests share one cluster (a three-broker start is a third of their time); each uses its own destinations and
- * begins with every broker up: the broker an earlier test killed is restarted ({@link ClusterProcesses#reviveKilled()}).
+ * begins with every broker up: the broker an earlier test killed is restarted
+ * ({@link ClusterProcesses#reviveKilled()}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterReplicationIT {
