@@ -10,8 +10,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -29,9 +32,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * id once, not once per broker.
  * <p>
  * The tests share one cluster (a three-broker start is most of their time); each uses its own client ids, and each
- * begins with every broker up ({@link ClusterProcesses#reviveKilled()}).
+ * begins with every broker up ({@link ClusterProcesses#reviveKilled()}). The test that kills a broker runs last, which
+ * spares that restart.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterClientIdsIT {
     private static final Duration AFTER_CLOSE = Duration.ofSeconds(10);
 
@@ -71,6 +76,7 @@ class ClusterClientIdsIT {
     }
 
     @Test
+    @Order(2)
     void aClientIdIsHeldOnceAcrossTheCluster() throws Exception {
         Connection first = connect(cluster.url(0), "app-1");
         assertThrows(InvalidClientIDException.class, () -> connect(cluster.url(1), "app-1"),
@@ -93,6 +99,7 @@ class ClusterClientIdsIT {
     }
 
     @Test
+    @Order(1)
     void aRelayedDurableSubscriberHoldsItsIdOnce() throws Exception {
         try (HeraldAdmin admin = HeraldAdmin.connect(cluster.url(0))) {
             admin.createTopic("ids-t", 3, -1, -1);
