@@ -148,6 +148,7 @@ class DistributionIT {
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
         builder.environment().remove("HERALDMQ_JAR");
         builder.environment().remove("HERALDMQ_CONNECT_JAR");
-        builder.environment().put("JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC");
+        // a quoted value with a space: the script splits JAVA_OPTS as the shell does (StartScriptTest)
+        builder.environment().put("JAVA_OPTS", "-Xmx256m -XX:+UseSerialGC -Dheraldmq.test.title=\"a b\"");
     }
 }

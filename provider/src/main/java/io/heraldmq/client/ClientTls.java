@@ -21,7 +21,9 @@ import java.util.Set;
  *   <li>{@code trustStorePath}, {@code trustStorePassword}, {@code trustStoreType}: the certificates the broker's is
  *       checked against (default: the JDK's trusted CAs);</li>
  *   <li>{@code keyStorePath}, {@code keyStorePassword}, {@code keyStoreType}: this client's own certificate and key,
- *       for brokers that want or need one (mutual TLS);</li>
+ *       for brokers that want or need one (mutual TLS); {@code keyPath}: for a PEM key store, the private key's file
+ *       when {@code keyStorePath} holds the certificate chain alone (as a broker's {@code tls.certFile} and
+ *       {@code tls.keyFile});</li>
  *   <li>{@code verifyHost} (default true, as Artemis's clients since 2.18): the broker's certificate must name the
  *       host of the URL; {@code trustAll} (default false): trust any broker certificate, for tests only;</li>
  *   <li>{@code enabledProtocols} (default TLSv1.3,TLSv1.2), {@code enabledCipherSuites} (default: the JDK's).</li>
@@ -59,7 +61,7 @@ final class ClientTls {
         }
         String keyPath = o.get("keyStorePath");
         if (keyPath != null) {
-            options.setKeyCertOptions(key(keyPath, o.get("keyStorePassword"), o.get("keyStoreType")));
+            options.setKeyCertOptions(key(keyPath, o.get("keyStorePassword"), o.get("keyStoreType"), o.get("keyPath")));
         }
         Set<String> protocols = list(o.get("enabledProtocols"));
         options.setEnabledSecureTransportProtocols(protocols.isEmpty()
@@ -78,9 +80,9 @@ final class ClientTls {
         };
     }
 
-    private static KeyCertOptions key(String path, String password, String type) {
+    private static KeyCertOptions key(String path, String password, String type, String pemKeyPath) {
         return switch (type(path, type)) {
-            case "PEM" -> new PemKeyCertOptions().addCertPath(path).addKeyPath(path);
+            case "PEM" -> new PemKeyCertOptions().addCertPath(path).addKeyPath(pemKeyPath != null ? pemKeyPath : path);
             case "JKS" -> new JksOptions().setPath(path).setPassword(password);
             default -> new PfxOptions().setPath(path).setPassword(password);
         };

@@ -9,10 +9,12 @@ import io.heraldmq.server.cli.TopicCommand;
 import io.heraldmq.server.cli.TxCommand;
 import io.heraldmq.server.logging.BrokerLogging;
 import io.heraldmq.server.logging.LoggingSettings;
+import io.heraldmq.server.logging.OnStdoutFilter;
 import io.heraldmq.server.spi.BrokerPlugins;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 import java.io.InputStream;
@@ -98,15 +100,23 @@ public final class Main implements Callable<Integer> {
         if (broker.httpUrl() != null) {
             System.out.println("HeraldMQ monitoring on " + broker.httpUrl() + " (/metrics, /health/live, /health/ready)");
         }
-        System.out.println("HeraldMQ ready on " + broker.url()
-                + (broker.port() >= 0 && broker.tlsPort() >= 0
-                ? " and ssl://" + config.host() + ":" + broker.tlsPort() : ""));
+        // stdout for people and for whatever waits for this line (tests, the bench runner, scripts: keep its text);
+        // logged too, for the log files (OnStdoutFilter keeps it off the console, where it is already)
+        String ready = "HeraldMQ ready on " + broker.url()
+                + (broker.port() >= 0 && broker.tlsPort() >= 0 ? " and ssl://" + config.host() + ":" + broker.tlsPort()
+                : "");
+        System.out.println(ready);
         System.out.flush();
+        // not a static field: the CLI commands load this class too, and need no logging set up
+        org.slf4j.Logger log = LoggerFactory.getLogger(Main.class);
+        log.info(OnStdoutFilter.ON_STDOUT, ready);
         stop.await();
         plugins.close();
         System.out.print(plugins.report());
         broker.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         System.out.println("HeraldMQ stopped");
+        System.out.flush();
+        log.info(OnStdoutFilter.ON_STDOUT, "HeraldMQ stopped");
         return 0;
     }
 

@@ -60,15 +60,28 @@ public final class DeadLetterCommand {
     }
 
     @Command(name = "retry", mixinStandardHelpOptions = true,
-            description = {"Moves the messages now in DLQ.<DESTINATION> back to where each came from.",
-                    "Progress goes to stderr every 2 s."})
+            description = {"Moves the messages now in DLQ.<DESTINATION>, or only the one --offset or --message-id"
+                    + " names, back to where each came from.", "Progress goes to stderr every 2 s."})
     int retry(@Parameters(paramLabel = "DESTINATION", description = "e.g. orders for DLQ.orders") String destination,
-              @Mixin AdminOptions options) {
+              @ArgGroup(exclusive = true) OneMessage one, @Mixin OutputOption output, @Mixin AdminOptions options) {
         return AdminCall.run(spec, options, (admin, out) -> {
-            Progress progress = new Progress(spec.commandLine().getErr(), "moved");
-            int moved = admin.retryDeadLetters(destination, progress::at);
-            out.println("moved " + moved + " message(s) from " + (destination.startsWith("DLQ.") ? destination
-                    : "DLQ." + destination));
+            String queue = deadLetterQueue(destination);
+            int moved;
+            if (one == null) {
+                Progress progress = new Progress(spec.commandLine().getErr(), "moved");
+                moved = admin.retryDeadLetters(destination, progress::at);
+            } else {
+                Long offset = one.offsetIn(admin, destination);
+                moved = offset == null ? 0 : admin.retryDeadLetter(destination, offset);
+                if (moved == 0) {
+                    return noSuchMessage(queue, one);
+                }
+            }
+            if (output.json()) {
+                out.println(new JsonObject().put("deadLetterQueue", queue).put("moved", moved).encode());
+            } else {
+                out.println("moved " + moved + " message(s) from " + queue);
+            }
             return AdminCall.OK;
         });
     }
@@ -82,6 +95,27 @@ public final class DeadLetterCommand {
         @Option(names = "--message-id", paramLabel = "ID", required = true,
                 description = "only the message with this JMSMessageID (the MESSAGE-ID column of dlq list)")
         String messageId;
+
+        /** Its offset in the dead-letter queue of {@code destination}; null: no message has this JMSMessageID. */
+        Long offsetIn(io.heraldmq.admin.HeraldAdmin admin, String destination) {
+            return offset != null ? offset : admin.listDeadLetters(destination).stream()
+                    .filter(d -> messageId.equals(d.messageId())).map(DeadLetter::offset).findFirst().orElse(null);
+        }
+
+        String describe() {
+            return offset != null ? "at offset " + offset : "with JMSMessageID " + messageId;
+        }
+    }
+
+    private static String deadLetterQueue(String destination) {
+        return destination.startsWith("DLQ.") ? destination : "DLQ." + destination;
+    }
+
+    private int noSuchMessage(String queue, OneMessage one) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("error: " + queue + " holds no message " + one.describe());
+        err.flush();
+        return AdminCall.REFUSED;
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
@@ -90,22 +124,16 @@ public final class DeadLetterCommand {
     int delete(@Parameters(paramLabel = "DESTINATION", description = "e.g. orders for DLQ.orders") String destination,
                @ArgGroup(exclusive = true) OneMessage one, @Mixin OutputOption output, @Mixin AdminOptions options) {
         return AdminCall.run(spec, options, (admin, out) -> {
-            String queue = destination.startsWith("DLQ.") ? destination : "DLQ." + destination;
+            String queue = deadLetterQueue(destination);
             int deleted;
             if (one == null) {
                 Progress progress = new Progress(spec.commandLine().getErr(), "deleted");
                 deleted = admin.deleteDeadLetters(destination, progress::at);
             } else {
-                Long offset = one.offset != null ? one.offset : admin.listDeadLetters(destination).stream()
-                        .filter(d -> one.messageId.equals(d.messageId())).map(DeadLetter::offset).findFirst()
-                        .orElse(null);
+                Long offset = one.offsetIn(admin, destination);
                 deleted = offset == null ? 0 : admin.deleteDeadLetter(destination, offset);
                 if (deleted == 0) {
-                    PrintWriter err = spec.commandLine().getErr();
-                    err.println("error: " + queue + " holds no message " + (one.offset != null
-                            ? "at offset " + one.offset : "with JMSMessageID " + one.messageId));
-                    err.flush();
-                    return AdminCall.REFUSED;
+                    return noSuchMessage(queue, one);
                 }
             }
             if (output.json()) {

@@ -12,9 +12,13 @@ import java.nio.file.Path;
  * certificate (its {@code tls.certFile}, or the key store of {@code tls.keyStorePath}, whose key entry's certificate
  * a trust manager takes as trusted) with host verification off: the console talks to itself over the loopback
  * address, which the certificate need not name, and any other certificate is refused. The files are read again for
- * each connection, so a reloaded certificate is trusted as soon as the broker uses it. The console sends no client
- * certificate (its connections log in with the console user's password), so with {@code tls.clientAuth = need} it
- * cannot administer.
+ * each connection, so a reloaded certificate is trusted as soon as the broker uses it.
+ * <p>
+ * With {@code tls.clientAuth = need} the connections present the broker's own key material as their client
+ * certificate: the broker takes its own certificate as no user's ({@code ClientConnection#presentsOwnCertificate}),
+ * so they still log in with the console user's password. For that the broker's trust anchors ({@code tls.caFile} or
+ * {@code tls.trustStorePath}) must trust its own certificate (issued by the clients' CA, or itself listed). With
+ * {@code want} they present none: a password login needs none, and an untrusted certificate would fail the handshake.
  */
 public final class AdminUrl {
     private AdminUrl() {
@@ -38,6 +42,17 @@ public final class AdminUrl {
             option(url, "trustStorePath", tls.keyStorePath()).append("&trustStoreType=PKCS12");
             if (tls.keyStorePassword() != null) {
                 url.append("&trustStorePassword=").append(encode(tls.keyStorePassword()));
+            }
+        }
+        if (tls.clientAuth() == TlsSettings.ClientAuthMode.NEED) {
+            if (tls.certFile() != null) {
+                option(url, "keyStorePath", tls.certFile()).append("&keyStoreType=PEM");
+                option(url, "keyPath", tls.keyFile());
+            } else if (tls.keyStorePath() != null) {
+                option(url, "keyStorePath", tls.keyStorePath()).append("&keyStoreType=PKCS12");
+                if (tls.keyStorePassword() != null) {
+                    url.append("&keyStorePassword=").append(encode(tls.keyStorePassword()));
+                }
             }
         }
         return url.toString();

@@ -124,7 +124,8 @@ public final class ConnectHandler implements RequestHandler {
             return;
         }
         X500Principal certificate = connection.peerPrincipal();
-        if (certificate != null) {
+        // the broker's own certificate is its console's (AdminUrl): not a user's, the password below logs in
+        if (certificate != null && !connection.presentsOwnCertificate()) {
             certificateLogin(connection, frame.correlationId(), connect, certificate);
             return;
         }

@@ -112,6 +112,10 @@ public final class BrokerLogging {
         encoder.setContext(context);
         encoder.start();
         console.setEncoder(encoder);
+        OnStdoutFilter onStdout = new OnStdoutFilter();
+        onStdout.setContext(context);
+        onStdout.start();
+        console.addFilter(onStdout);
         console.start();
         ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.INFO);

@@ -423,6 +423,24 @@ public final class ClientConnection {
         }
     }
 
+    /**
+     * Whether the client presented this broker's own certificate: the one the broker presented in this very handshake
+     * (so the current one after a reload). The console's administrative connections do, to get through
+     * {@code tls.clientAuth = need}; such a certificate names no user, the CONNECT's password logs in.
+     */
+    public boolean presentsOwnCertificate() {
+        if (!socket.isSsl()) {
+            return false;
+        }
+        try {
+            List<Certificate> peer = socket.peerCertificates();
+            Certificate[] own = socket.sslSession().getLocalCertificates();
+            return peer != null && !peer.isEmpty() && own != null && own.length > 0 && peer.get(0).equals(own[0]);
+        } catch (SSLPeerUnverifiedException e) {
+            return false;
+        }
+    }
+
     /** The user this connection is counted under in the meters; null before CONNECT and for relays. Any thread. */
     public String meteredUser() {
         return meteredUser;

@@ -269,6 +269,41 @@ class ConsoleToolsIT {
         assertTrue(none.err().contains("'DLQ.ct-nope' does not exist"), none.toString());
     }
 
+    @Test
+    void dlqRetryTakesOneByOffsetOrMessageIdOrAll() {
+        ok("", "topic", "create", "ct-retry", "--queue");
+        ok("", "topic", "create", "DLQ.ct-retry", "--queue");
+        ok("one\ntwo\nthree\nfour\n", "produce", "queue://DLQ.ct-retry", "--property",
+                "JMS_HeraldOriginalDestination=queue://ct-retry");
+        JsonArray letters = new JsonArray(ok("", "dlq", "list", "ct-retry", "-o", "json").out());
+        assertEquals(4, letters.size(), letters.encode());
+
+        Run byOffset = ok("", "dlq", "retry", "ct-retry", "--offset", letters.getJsonObject(1).getLong("offset")
+                .toString());
+        assertEquals("moved 1 message(s) from DLQ.ct-retry", byOffset.out().strip());
+        assertEquals(List.of("two"), ok("", "consume", "queue://ct-retry", "--max", "1").lines());
+        Run byId = ok("", "dlq", "retry", "DLQ.ct-retry", "--message-id",
+                letters.getJsonObject(3).getString("messageId"), "-o", "json");
+        assertEquals(new JsonObject().put("deadLetterQueue", "DLQ.ct-retry").put("moved", 1),
+                new JsonObject(byId.out()));
+        assertEquals(List.of("four"), ok("", "consume", "queue://ct-retry", "--max", "1").lines());
+        JsonArray left = new JsonArray(ok("", "dlq", "list", "ct-retry", "-o", "json").out());
+        assertEquals(List.of("one", "three"), left.stream().map(o -> ((JsonObject) o).getString("text")).toList());
+
+        Run gone = cli("", "dlq", "retry", "ct-retry", "--message-id", letters.getJsonObject(3).getString("messageId"));
+        assertEquals(1, gone.code(), gone.toString());
+        assertTrue(gone.err().contains("DLQ.ct-retry holds no message with JMSMessageID"), gone.toString());
+        Run both = cli("", "dlq", "retry", "ct-retry", "--offset", "1", "--message-id", "ID:x");
+        assertEquals(2, both.code(), both.toString());
+        assertTrue(both.err().contains("mutually exclusive"), both.toString());
+
+        Run all = ok("", "dlq", "retry", "ct-retry", "-o", "json");
+        assertEquals(new JsonObject().put("deadLetterQueue", "DLQ.ct-retry").put("moved", 2),
+                new JsonObject(all.out()));
+        assertEquals(List.of("one", "three"), ok("", "consume", "queue://ct-retry", "--max", "2").lines());
+        assertEquals("[]", ok("", "dlq", "list", "ct-retry", "-o", "json").out().strip());
+    }
+
     private static String numbers(int from, int to) {
         return IntStream.rangeClosed(from, to).mapToObj(Integer::toString).collect(Collectors.joining("\n", "", "\n"));
     }

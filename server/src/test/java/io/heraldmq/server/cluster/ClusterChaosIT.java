@@ -6,8 +6,14 @@ import io.heraldmq.server.cluster.ClusterLoad.Producer;
 import io.heraldmq.server.cluster.ClusterLoad.Received;
 import io.heraldmq.server.cluster.ClusterLoad.Send;
 import io.heraldmq.server.cluster.ClusterLoad.Target;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -30,12 +36,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * nothing acknowledged may be lost, and the first deliveries of each key come in send order. Duplicates (stored and
  * delivered) are counted and reported: sends in doubt may legitimately leave one.
  * <p>
- * {@code -Dchaos.rounds=N} (default 10; the {@code chaos} Maven profile runs 100), {@code -Dchaos.seed=S} to replay a
- * run (the seed is printed). The brokers are processes on 127.0.0.1 ({@link ClusterProcesses}): no root needed.
+ * {@code -Dchaos.rounds=N} (default 3, in the default suite; the {@code chaos} Maven profile runs 100),
+ * {@code -Dchaos.seed=S} to replay a run (the seed is printed). The brokers are processes on 127.0.0.1
+ * ({@link ClusterProcesses}): no root needed.
+ * <p>
+ * The two tests share one cluster (one three-broker start): the baseline has its own topic, subscriptions and client
+ * ids, runs first, and each test begins with every broker up ({@link ClusterProcesses#reviveKilled()}).
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterChaosIT {
     private static final String QUEUE = "chaos-q";
     private static final String TOPIC = "chaos-t";
+    /** The baseline's topic: not {@link #TOPIC}, so that the chaos test starts on fresh destinations. */
+    private static final String BASELINE_TOPIC = "chaos-baseline-t";
     private static final int PARTITIONS = 3;
     private static final int SUBSCRIPTIONS = 3;
     private static final int KEYS = 4;
@@ -43,12 +57,23 @@ class ClusterChaosIT {
     /** Sends per second per producer. */
     private static final int RATE = Integer.getInteger("chaos.rate", 100);
 
-    @TempDir
-    Path dir;
+    /** The cluster's directory, for the whole class (a {@code @TempDir} parameter of {@link #startCluster}). */
+    private Path dir;
     private ClusterProcesses cluster;
 
-    @AfterEach
-    void stop() {
+    @BeforeAll
+    void startCluster(@TempDir Path dir) throws Exception {
+        this.dir = dir;
+        cluster = new ClusterProcesses(dir, 3, "log.flush.policy = always\n").start();
+    }
+
+    @BeforeEach
+    void allBrokersUp() {
+        cluster.reviveKilled();
+    }
+
+    @AfterAll
+    void stopCluster() {
         if (cluster != null) {
             cluster.close();
         }
@@ -68,14 +93,14 @@ class ClusterChaosIT {
     }
 
     @Test
+    @Order(2)
     void leaderKilledAtRandomLosesNoAcknowledgedMessage() throws Exception {
-        int rounds = Integer.getInteger("chaos.rounds", 6);
+        int rounds = Integer.getInteger("chaos.rounds", 3);
         long seed = Long.getLong("chaos.seed", System.nanoTime());
         System.out.println("ClusterChaosIT: seed=" + seed + " rounds=" + rounds + " (replay: -Dchaos.seed=" + seed
                 + ")");
         Random random = new Random(seed);
 
-        cluster = new ClusterProcesses(dir, 3, "log.flush.policy = always\n").start();
         try (HeraldAdmin admin = HeraldAdmin.connect(cluster.url(0))) {
             admin.createQueue(QUEUE, PARTITIONS, -1, -1);
             admin.createTopic(TOPIC, PARTITIONS, -1, -1);
@@ -224,26 +249,26 @@ class ClusterChaosIT {
      * same way, without any failover, get every message. So a loss in the chaos test is the failover's doing.
      */
     @Test
+    @Order(1)
     void durableSubscriptionsGetEverythingWithoutFailover() throws Exception {
-        cluster = new ClusterProcesses(dir, 3, "log.flush.policy = always\n").start();
         try (HeraldAdmin admin = HeraldAdmin.connect(cluster.url(0))) {
-            admin.createTopic(TOPIC, PARTITIONS, -1, -1);
+            admin.createTopic(BASELINE_TOPIC, PARTITIONS, -1, -1);
         }
-        leaderOf(false, TOPIC);
+        leaderOf(false, BASELINE_TOPIC);
         for (int i = 0; i < SUBSCRIPTIONS; i++) {
-            ClusterLoad.subscribe(cluster.url(i), TOPIC, "chaos-client-" + i, "sub" + i);
+            ClusterLoad.subscribe(cluster.url(i), BASELINE_TOPIC, "baseline-client-" + i, "sub" + i);
         }
         Random random = new Random(1);
         List<Send> acked;
-        try (Producer p = new Producer("t0", true, TOPIC, KEYS, anyLive(random), REQUEST_TIMEOUT_MS).rate(RATE)
+        try (Producer p = new Producer("t0", true, BASELINE_TOPIC, KEYS, anyLive(random), REQUEST_TIMEOUT_MS).rate(RATE)
                 .start()) {
             await("sends").atMost(Duration.ofSeconds(30)).until(() -> p.ackedCount() >= 100);
             p.close();
             acked = p.acked();
         }
         for (int i = 0; i < SUBSCRIPTIONS; i++) {
-            List<Received> got = ClusterLoad.drain(cluster.url(i), true, TOPIC, "chaos-client-" + i, "sub" + i,
-                    20_000, 3_000);
+            List<Received> got = ClusterLoad.drain(cluster.url(i), true, BASELINE_TOPIC, "baseline-client-" + i,
+                    "sub" + i, 20_000, 3_000);
             assertEquals(List.of(), ClusterLoad.lost(acked, got), "sub" + i + " without any failover");
             assertEquals(0, ClusterLoad.duplicates(got), "sub" + i + " duplicates without any failover");
         }

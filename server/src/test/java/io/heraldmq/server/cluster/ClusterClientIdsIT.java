@@ -6,8 +6,15 @@ import jakarta.jms.Connection;
 import jakarta.jms.InvalidClientIDException;
 import jakarta.jms.JMSException;
 import jakarta.jms.Session;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -23,17 +30,34 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * refused on another, freed when its connection closes, and taken over once its broker is gone. A client whose frames
  * a broker relays to the leader of its topic (a durable subscription through a broker that does not lead) holds its
  * id once, not once per broker.
+ * <p>
+ * The tests share one cluster (a three-broker start is most of their time); each uses its own client ids, and each
+ * begins with every broker up ({@link ClusterProcesses#reviveKilled()}). The test that kills a broker runs last, which
+ * spares that restart.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterClientIdsIT {
     private static final Duration AFTER_CLOSE = Duration.ofSeconds(10);
 
-    @TempDir
-    Path dir;
+    /** The cluster's directory, for the whole class (a {@code @TempDir} parameter of {@link #startCluster}). */
+    private Path dir;
     private ClusterProcesses cluster;
     private final List<Connection> open = new ArrayList<>();
 
+    @BeforeAll
+    void startCluster(@TempDir Path dir) throws Exception {
+        this.dir = dir;
+        cluster = new ClusterProcesses(dir, 3, "log.flush.policy = never\n").start();
+    }
+
+    @BeforeEach
+    void allBrokersUp() {
+        cluster.reviveKilled();
+    }
+
     @AfterEach
-    void stop() {
+    void closeConnections() {
         for (Connection c : open) {
             try {
                 c.close();
@@ -41,15 +65,19 @@ class ClusterClientIdsIT {
                 // the broker may be gone
             }
         }
+        open.clear();
+    }
+
+    @AfterAll
+    void stopCluster() {
         if (cluster != null) {
             cluster.close();
         }
     }
 
     @Test
+    @Order(2)
     void aClientIdIsHeldOnceAcrossTheCluster() throws Exception {
-        cluster = new ClusterProcesses(dir, 3, "log.flush.policy = never\n").start();
-
         Connection first = connect(cluster.url(0), "app-1");
         assertThrows(InvalidClientIDException.class, () -> connect(cluster.url(1), "app-1"),
                 "an id held on b0 is refused on b1 (id set on the factory)");
@@ -71,8 +99,8 @@ class ClusterClientIdsIT {
     }
 
     @Test
+    @Order(1)
     void aRelayedDurableSubscriberHoldsItsIdOnce() throws Exception {
-        cluster = new ClusterProcesses(dir, 3, "log.flush.policy = never\n").start();
         try (HeraldAdmin admin = HeraldAdmin.connect(cluster.url(0))) {
             admin.createTopic("ids-t", 3, -1, -1);
         }

@@ -98,13 +98,36 @@ final class ClusterProcesses implements AutoCloseable {
         for (int i = 0; i < brokers.length; i++) {
             brokers[i] = starting.get(i).join();
         }
+        awaitMembers();
+        return this;
+    }
+
+    /**
+     * Restarts every killed broker and waits until each broker sees all the others. A class whose tests share one
+     * cluster (one start instead of one per test) calls this before each test, so that every test begins with all
+     * brokers up whatever an earlier one killed.
+     */
+    ClusterProcesses reviveKilled() {
+        boolean revived = false;
+        for (int i = 0; i < brokers.length; i++) {
+            if (brokers[i] == null) {
+                restart(i);
+                revived = true;
+            }
+        }
+        if (revived) {
+            awaitMembers();
+        }
+        return this;
+    }
+
+    private void awaitMembers() {
         for (int i = 0; i < brokers.length; i++) {
             try (HeraldAdmin admin = admin(i)) {
                 await("members").atMost(Duration.ofSeconds(30))
                         .until(() -> admin.clusterStatus().members().size() == brokers.length);
             }
         }
-        return this;
     }
 
     /** (Re)starts broker n on its data directory. */

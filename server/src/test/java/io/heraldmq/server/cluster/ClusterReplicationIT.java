@@ -11,8 +11,11 @@ import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -32,17 +35,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Three broker processes replicating a queue: messages sent through a broker that does not lead the queue are
  * consumed through another that does not lead it either; the leader is SIGKILLed; a survivor takes over with every
  * acknowledged message.
+ * <p>
+ * The tests share one cluster (a three-broker start is a third of their time); each uses its own destinations and
+ * begins with every broker up: the broker an earlier test killed is restarted
+ * ({@link ClusterProcesses#reviveKilled()}).
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClusterReplicationIT {
     private static final int PARTITIONS = 3;
     private static final int GROUPS = 10;
 
-    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
-    Path dir;
+    /** The cluster's directory, for the whole class (a {@code @TempDir} parameter of {@link #startCluster}). */
+    private Path dir;
     private ClusterProcesses cluster;
 
-    @AfterEach
-    void stop() {
+    @BeforeAll
+    void startCluster(@TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) Path dir) throws Exception {
+        this.dir = dir;
+        cluster = new ClusterProcesses(dir, 3, "log.flush.policy = always\n").start();
+    }
+
+    @BeforeEach
+    void allBrokersUp() {
+        cluster.reviveKilled();
+    }
+
+    @AfterAll
+    void stopCluster() {
         if (cluster != null) {
             cluster.close();
         }
@@ -50,7 +69,6 @@ class ClusterReplicationIT {
 
     @Test
     void acknowledgedMessagesSurviveTheLeadersKillAndFlowThroughBrokersThatDoNotLead() throws Exception {
-        cluster = new ClusterProcesses(dir, 3, "log.flush.policy = always\n").start();
         try (HeraldAdmin admin = HeraldAdmin.connect(cluster.url(0))) {
             admin.createQueue("orders", PARTITIONS, -1, -1);
         }
@@ -117,7 +135,6 @@ class ClusterReplicationIT {
 
     @Test
     void aDurableSubscriptionResumesOnTheNewLeaderWithItsDefinitionAndPosition() throws Exception {
-        cluster = new ClusterProcesses(dir, 3, "log.flush.policy = always\n").start();
         try (HeraldAdmin admin = HeraldAdmin.connect(cluster.url(0))) {
             admin.createTopic("prices", PARTITIONS, -1, -1);
         }

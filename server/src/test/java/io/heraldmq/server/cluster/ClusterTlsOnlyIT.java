@@ -3,6 +3,8 @@ package io.heraldmq.server.cluster;
 import io.heraldmq.admin.ClusterStatus;
 import io.heraldmq.admin.HeraldAdmin;
 import io.heraldmq.jms.HeraldConnectionFactory;
+import io.heraldmq.server.BrokerConfig;
+import io.heraldmq.server.BrokerProcess;
 import io.heraldmq.server.Main;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
@@ -32,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -43,8 +46,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * the client fails over over TLS and consumes every message, and sends more through a broker that relays them to
  * the new leader; the admin API and the CLI work over {@code ssl://}; plain text is refused on the client and
  * replication ports, and a broker certificate revoked by the CRL is refused on the replication port and logged.
+ * Membership is admitted by {@code cluster.secret}: a broker with the cluster's CA and a wrong secret stays out while
+ * the three go on. The replication port logs the plain-text and certificate-less connections it refuses and speaks
+ * TLS 1.3 to a broker's certificate, and no log line names the Hazelcast cluster name (the join credential).
  * (Hazelcast's member port has no TLS in its open-source edition and the monitoring HTTP port is plain text: see
- * README "TLS between brokers".)
+ * README "TLS between brokers".) One test, so one three-broker start, for all of it.
  */
 class ClusterTlsOnlyIT {
     private static final String SECRET = "cluster-tls-only-secret-0123456789";
@@ -54,9 +60,13 @@ class ClusterTlsOnlyIT {
     @TempDir
     Path dir;
     private ClusterProcesses cluster;
+    private BrokerProcess outsider;
 
     @AfterEach
     void stop() {
+        if (outsider != null) {
+            outsider.process().destroyForcibly();
+        }
         if (cluster != null) {
             cluster.close();
         }
@@ -66,7 +76,7 @@ class ClusterTlsOnlyIT {
     void aTlsOnlyClusterFailsOverOverTls() throws Exception {
         assumeTrue(ClusterCertificates.opensslAvailable(), "the openssl binary is not installed");
         ClusterCertificates ca = new ClusterCertificates(dir, "cluster-ca")
-                .issue("broker0", "broker1", "broker2", "revoked-broker");
+                .issue("broker0", "broker1", "broker2", "revoked-broker", "outsider");
         Path crl = ca.crl(dir.resolve("cluster-ca.crl"), false, "revoked-broker");
         int[] replicationPorts = ClusterProcesses.freePorts(3);
         int[] tlsPorts = ClusterProcesses.freePorts(3);
@@ -81,6 +91,7 @@ class ClusterTlsOnlyIT {
             assertTrue(log(i).contains("HeraldMQ ready on ssl://127.0.0.1:" + tlsPorts[i] + "\n"),
                     "broker " + i + " serves TLS only: " + log(i));
         }
+        outsiderWithAWrongSecretStaysOut(ca);
 
         String leader;
         try (HeraldAdmin admin = cluster.admin(0)) {
@@ -153,18 +164,62 @@ class ClusterTlsOnlyIT {
                 assertTrue(readsNothing(plain.getInputStream()), "a plain-text request got an answer");
             }
         }
+        int survivorIdx = survivor;
+        await("the plain-text connection is logged").atMost(Duration.ofSeconds(5)).until(() ->
+                log(survivorIdx).contains("refused a replication connection: not TLS"));
+        // a TLS client without a certificate: refused at the handshake, and logged
+        sClient(replicationPorts[survivor], "-CAfile", ca.caFile().toString());
+        await("the handshake without a certificate is logged").atMost(Duration.ofSeconds(5)).until(() ->
+                log(survivorIdx).contains("refused a replication connection: TLS handshake failed"));
         // a certificate of the cluster's CA, revoked: refused at the replication port's handshake, and logged
         sClient(replicationPorts[survivor], "-CAfile", ca.caFile().toString(), "-cert",
                 ca.cert("revoked-broker").toString(), "-key", ca.key("revoked-broker").toString());
-        int survivorIdx = survivor;
         await("the revoked certificate is logged").atMost(Duration.ofSeconds(5)).until(() ->
                 log(survivorIdx).contains("refused the client certificate CN=revoked-broker"));
         String valid = sClient(replicationPorts[survivor], "-CAfile", ca.caFile().toString(), "-cert",
                 ca.cert("broker" + survivor).toString(), "-key", ca.key("broker" + survivor).toString(),
                 "-verify_return_error");
-        assertTrue(valid.contains("Verify return code: 0 (ok)"), valid);
+        assertTrue(valid.contains("TLSv1.3") && valid.contains("Verify return code: 0 (ok)"), valid);
+
+        // The Hazelcast cluster name is what admits a member: it stays out of the logs.
+        String admission = BrokerConfig.load(cluster.config(0)).cluster().hazelcastClusterName();
+        for (int i = 0; i < 3; i++) {
+            String log = log(i);
+            int at = log.indexOf(admission);
+            assertFalse(at >= 0, "broker " + i + "'s log shows the Hazelcast cluster name: "
+                    + (at < 0 ? "" : log.substring(Math.max(0, at - 300), Math.min(log.length(), at + 100))));
+        }
         System.out.println("ClusterTlsOnlyIT: " + (BEFORE_KILL + AFTER_KILL) + " messages consumed over TLS, the"
                 + " last " + failedOver + " ms after the leader's SIGKILL");
+    }
+
+    /**
+     * An outsider: the members' list and a certificate of the cluster's CA, but a wrong secret (and a plain client
+     * port, to ask it). It starts, a cluster of its own, and never joins the three. (A broker with the right secret and
+     * cluster TLS off is kept out the same way, by another cluster name: BrokerConfigClusterTest.)
+     */
+    private void outsiderWithAWrongSecretStaysOut(ClusterCertificates ca) throws Exception {
+        String base = Files.readString(cluster.config(0)).replaceAll("(?m)^(cluster\\.(port|secret)"
+                + "|cluster\\.tls\\.[A-Za-z.]+|replication\\.port|plain\\.enabled|tls\\.[A-Za-z.]+) = .*$", "");
+        Path wrongSecret = dir.resolve("outsider.properties");
+        Files.writeString(wrongSecret, base + "cluster.port = " + ClusterProcesses.freePorts(1)[0]
+                + "\ncluster.secret = not-the-cluster-secret-0123\n" + ca.config("outsider"));
+        outsider = BrokerProcess.start(wrongSecret, dir.resolve("outsider-data"), dir.resolve("outsider.log"));
+        try (HeraldAdmin admin = cluster.admin(0)) {
+            // Hazelcast's split-brain merge asks again every 5 s: the membership stays the three across one
+            await("the three stay among themselves").during(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(10))
+                    .until(() -> admin.clusterStatus().members().size() == 3);
+        }
+        // Hazelcast says so on both sides
+        await("the refused join is logged on both sides").atMost(Duration.ofSeconds(5)).until(() ->
+                Files.readString(dir.resolve("outsider.log")).contains("the target cluster has a different"
+                        + " cluster-name") && java.util.stream.IntStream.range(0, 3).anyMatch(i -> log(i)
+                        .contains("Received an invalid join request")));
+        try (HeraldAdmin admin = HeraldAdmin.connect("tcp://127.0.0.1:" + outsider.port())) {
+            assertEquals(1, admin.clusterStatus().members().size(), "the outsider is alone in its cluster");
+        }
+        outsider.process().destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        outsider = null;
     }
 
     private static List<String> missing(Set<String> received) {

@@ -34,8 +34,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The broker's logging in a real broker process ({@code target/heraldmq-server.jar}): text lines with the broker id,
  * {@code logging.format = json} as one JSON object per line, the distribution's {@code config/logback.xml} with its
- * rolling log file and the audit lines in a file of their own, and Hazelcast's lines (a cluster of one) in the same
- * format without the cluster name a secret derives. A refused login makes the lines looked for: a WARN
+ * rolling log file (with the ready and stopped lines, which the console has on stdout only) and the audit lines in a
+ * file of their own, that file rolled over at its size cap (the distribution's file with a 2 KB cap), and Hazelcast's
+ * lines (a cluster of one) in the same format without the cluster name a secret derives. A refused login makes the lines looked for: a WARN
  * of the connect handler and an AUTH_FAILED audit line (see {@link #refusedLogin}).
  */
 class LoggingIT {
@@ -127,6 +128,56 @@ class LoggingIT {
                 auditLine);
         // the console still shows the broker's lines
         assertTrue(Files.readString(console).contains("refused a connection"));
+
+        // the ready and stopped lines: in the file too, on the console once (stdout; the console appender skips them)
+        String ready = "HeraldMQ ready on tcp://127.0.0.1:" + broker.port();
+        assertTrue(Files.readAllLines(file).stream().anyMatch(l -> TEXT_LINE.matcher(l).matches()
+                && l.contains(" INFO ") && l.endsWith(" - " + ready)), Files.readString(file));
+        broker.process().destroy(); // SIGTERM: a clean stop
+        assertTrue(broker.process().waitFor(30, TimeUnit.SECONDS), "the broker stops on SIGTERM");
+        assertTrue(Files.readAllLines(file).stream().anyMatch(l -> TEXT_LINE.matcher(l).matches()
+                && l.endsWith(" - HeraldMQ stopped")), Files.readString(file));
+        assertEquals(1, Files.readAllLines(console).stream().filter(l -> l.contains(ready)).count(),
+                Files.readString(console));
+        assertEquals(List.of("HeraldMQ stopped"), Files.readAllLines(console).stream()
+                .filter(l -> l.contains("HeraldMQ stopped")).toList(), Files.readString(console));
+    }
+
+    @Test
+    void theLogFileRollsOverAtItsSizeCap() throws Exception {
+        String distribution = Files.readString(CONFIG.resolve("logback.xml"));
+        String cap = "<maxFileSize>100MB</maxFileSize>";
+        assertTrue(distribution.contains(cap), "the distribution's cap changed: update this test");
+        Path logback = Files.writeString(dir.resolve("logback.xml"),
+                distribution.replace(cap, "<maxFileSize>2KB</maxFileSize>"));
+        Path logs = dir.resolve("logs");
+        BrokerProcess broker = start(config(""), dir.resolve("console.log"), List.of(
+                "-Dlogback.configurationFile=" + logback.toAbsolutePath(), "-Dheraldmq.log.dir=" + logs));
+        for (int i = 0; i < 20; i++) {
+            refusedLogin(broker); // a WARN line each, about 150 bytes
+        }
+        // rolled as heraldmq.<day>.<index>.log.gz (compressed by Logback's own thread, hence the wait)
+        Pattern rolledName = Pattern.compile("heraldmq\\.\\d{4}-\\d\\d-\\d\\d\\.\\d+\\.log\\.gz");
+        List<Path> rolled = new ArrayList<>();
+        await("a rolled log file in " + logs).atMost(Duration.ofSeconds(30)).until(() -> {
+            rolled.clear();
+            try (var files = Files.list(logs)) {
+                files.filter(f -> rolledName.matcher(f.getFileName().toString()).matches()).forEach(rolled::add);
+            }
+            return !rolled.isEmpty() && rolled.stream().allMatch(f -> gunzip(f) != null);
+        });
+        String first = gunzip(rolled.stream().sorted().findFirst().orElseThrow());
+        assertTrue(first.lines().findFirst().map(l -> TEXT_LINE.matcher(l).matches()).orElse(false), first);
+        assertTrue(Files.isRegularFile(logs.resolve("heraldmq.log")), "the broker goes on in a new heraldmq.log");
+    }
+
+    /** A gzipped file's text; null while it is still being written. */
+    private static String gunzip(Path gz) {
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(gz))) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException incomplete) {
+            return null;
+        }
     }
 
     @Test
