@@ -13,7 +13,8 @@ import java.util.List;
  * (DUPS_OK_ACKNOWLEDGE, as a reader catching up on a log would) and each must get every message, in order, once.
  * Reported: {@code delivered} (deliveries per second over all subscriptions, from their start until every one has
  * everything), {@code publish}, {@code read-mbps} (the backlog's bytes over that time, in MB/s: what reading the
- * log once had to deliver) and {@code disk-ratio}. The cold variant drops the page cache between publishing and
+ * log once had to deliver), {@code broker-cpu-us} (broker CPU per delivery while reading, {@link BrokerCpu}) and
+ * {@code disk-ratio}. The cold variant drops the page cache between publishing and
  * reading ({@link PageCache}), so the backlog comes from the disk.
  */
 public final class ReplayScenario {
@@ -67,6 +68,8 @@ public final class ReplayScenario {
                 connection.createSession(false, Session.DUPS_OK_ACKNOWLEDGE)
                         .createDurableSubscriber(topic, subscription(i)).setMessageListener(verifier);
             }
+            BrokerCpu cpu = BrokerCpu.fromSystemProperties();
+            double cpuBefore = cpu.seconds();
             long start = System.nanoTime();
             for (Connection connection : connections) {
                 connection.start();
@@ -88,6 +91,7 @@ public final class ReplayScenario {
             ResultLine.number(key, "publish", total / publishSeconds);
             ResultLine.number(key, "read-mbps", total * (double) settings.messageBytes() / seconds / 1e6);
             ResultLine.number(key, "messages", total);
+            cpu.report(key, cpuBefore, SUBSCRIPTIONS * total);
             disk.report(key, written, total * settings.messageBytes());
         } finally {
             for (Connection connection : connections) {

@@ -61,6 +61,8 @@ final class ResultTable {
                     "msg/s", Goal.HIGHER, null, null),
             new Row("8. replay: 4 durable subs opened at once on a backlog in the page cache", ScenarioKey.REPLAY,
                     "delivered", "deliveries/s", Goal.HIGHER, 3.0, 600_000.0),
+            new Row("8. replay: broker CPU per delivery", ScenarioKey.REPLAY, "broker-cpu-us", "µs", Goal.LOWER,
+                    null, null),
             new Row("8. replay publish (async PERSISTENT sends, subs closed)", ScenarioKey.REPLAY, "publish",
                     "msg/s", Goal.HIGHER, null, null),
             new Row("9. replay from disk (page cache dropped first)", ScenarioKey.REPLAY_COLD, "delivered",

@@ -101,9 +101,7 @@ public final class ServerConsumer {
             boolean putBack = ack.outcome() == Ack.RELEASED || ack.outcome() == Ack.RETURNED;
             Promise<Void> done = Promise.promise();
             link.subscription.partition().run(() -> {
-                for (long offset : mine) {
-                    link.subscription.settle(link, offset, ack);
-                }
+                link.subscription.settle(link, mine, ack);
                 if (putBack) {
                     link.subscription.dispatch();
                 }
