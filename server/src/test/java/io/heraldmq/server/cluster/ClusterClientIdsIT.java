@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * JMS allows one connection per client id, and in a cluster that holds across brokers: an id held on one broker is
  * refused on another, freed when its connection closes, and taken over once its broker is gone. A client whose frames
  * a broker relays to the leader of its topic (a durable subscription through a broker that does not lead) holds its
- * id once, not once per broker.
+ * id once, not once per broker, and its noLocal consumers still tell its own messages from others'.
  * <p>
  * The tests share one cluster (a three-broker start is most of their time); each uses its own client ids, and each
  * begins with every broker up ({@link ClusterProcesses#reviveKilled()}). The test that kills a broker runs last, which
@@ -73,6 +73,51 @@ class ClusterClientIdsIT {
         if (cluster != null) {
             cluster.close();
         }
+    }
+
+    /**
+     * noLocal through a relay: the leader sees the relay's connection, not the client's, so it must compare the
+     * origin the client stamps on its messages with the relayed client's own connection (the official TCK's noLocal
+     * tests failed against a cluster before). Through every broker, without a client id (the origin is then the
+     * connection) and with one.
+     */
+    @Test
+    @Order(0)
+    void aRelayedNoLocalConsumerGetsOnlyOtherConnectionsMessages() throws Exception {
+        try (HeraldAdmin admin = HeraldAdmin.connect(cluster.url(0))) {
+            admin.createTopic("nolocal-t", 1, -1, -1);
+        }
+        for (int i = 0; i < 3; i++) {
+            for (String clientId : new String[] {null, "nolocal-" + i}) {
+                Connection own = clientId == null ? plain(cluster.url(i)) : connect(cluster.url(i), clientId);
+                Connection other = plain(cluster.url((i + 1) % 3));
+                Session s = own.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                jakarta.jms.Topic topic = s.createTopic("nolocal-t");
+                jakarta.jms.MessageConsumer noLocal = s.createConsumer(topic, null, true);
+                jakarta.jms.MessageConsumer all = s.createConsumer(topic);
+                own.start();
+                String tag = "b" + i + (clientId == null ? "" : " with a client id");
+                s.createProducer(topic).send(s.createTextMessage("own " + tag));
+                Session os = other.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                os.createProducer(os.createTopic("nolocal-t")).send(os.createTextMessage("other " + tag));
+
+                jakarta.jms.TextMessage first = (jakarta.jms.TextMessage) noLocal.receive(15_000);
+                org.junit.jupiter.api.Assertions.assertNotNull(first, "noLocal consumer through " + tag);
+                org.junit.jupiter.api.Assertions.assertEquals("other " + tag, first.getText(),
+                        "a noLocal consumer through " + tag + " got its own connection's message");
+                org.junit.jupiter.api.Assertions.assertEquals("own " + tag,
+                        ((jakarta.jms.TextMessage) all.receive(15_000)).getText());
+                org.junit.jupiter.api.Assertions.assertEquals("other " + tag,
+                        ((jakarta.jms.TextMessage) all.receive(15_000)).getText());
+                closeConnections();
+            }
+        }
+    }
+
+    private Connection plain(String url) throws JMSException {
+        Connection c = new HeraldConnectionFactory(url + "?requestTimeout=15000").createConnection();
+        open.add(c);
+        return c;
     }
 
     @Test
