@@ -6,7 +6,6 @@ import io.heraldmq.server.BrokerProcess;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -226,38 +225,7 @@ final class ClusterProcesses implements AutoCloseable {
         }
     }
 
-    /**
-     * Free ports for brokers' member and replication ports, which a restarted broker binds again: taken below the
-     * kernel's ephemeral range (32768 and up on Linux), where a client socket's local port, picked by the kernel
-     * while the broker was down, cannot take it first (a restart once failed with "port already in use").
-     */
     static int[] freePorts(int n) throws IOException {
-        int[] ports = new int[n];
-        java.util.Random random = new java.util.Random();
-        List<ServerSocket> open = new ArrayList<>();
-        try {
-            for (int i = 0; i < n; i++) {
-                for (int attempt = 0; ; attempt++) {
-                    int candidate = 20_000 + random.nextInt(12_000);
-                    try {
-                        ServerSocket s = new ServerSocket();
-                        s.setReuseAddress(true);
-                        s.bind(new java.net.InetSocketAddress("127.0.0.1", candidate));
-                        open.add(s);
-                        ports[i] = candidate;
-                        break;
-                    } catch (IOException taken) {
-                        if (attempt > 100) {
-                            throw taken;
-                        }
-                    }
-                }
-            }
-        } finally {
-            for (ServerSocket s : open) {
-                s.close();
-            }
-        }
-        return ports;
+        return io.heraldmq.server.junit.MemberPorts.free(n);
     }
 }

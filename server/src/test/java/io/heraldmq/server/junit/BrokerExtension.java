@@ -124,12 +124,7 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
 
     private void startCluster() throws IOException {
         if (clusterConfigs == null) {
-            int[] ports = new int[CLUSTER_SIZE];
-            for (int i = 0; i < CLUSTER_SIZE; i++) {
-                try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-                    ports[i] = s.getLocalPort();
-                }
-            }
+            int[] ports = MemberPorts.free(CLUSTER_SIZE);
             StringBuilder members = new StringBuilder();
             for (int p : ports) {
                 members.append(members.length() == 0 ? "" : ",").append("127.0.0.1:").append(p);

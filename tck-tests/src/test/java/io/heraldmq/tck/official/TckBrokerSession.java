@@ -68,12 +68,9 @@ public final class TckBrokerSession implements LauncherSessionListener {
     }
 
     private void startCluster(Map<String, String> settings) throws Exception {
-        int[] ports = new int[CLUSTER_SIZE];
+        int[] ports = io.heraldmq.server.junit.MemberPorts.free(CLUSTER_SIZE);
         StringBuilder members = new StringBuilder();
         for (int i = 0; i < CLUSTER_SIZE; i++) {
-            try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-                ports[i] = s.getLocalPort();
-            }
             members.append(members.length() == 0 ? "" : ",").append("127.0.0.1:").append(ports[i]);
         }
         List<io.vertx.core.Future<Broker>> starting = new java.util.ArrayList<>();
