@@ -139,10 +139,7 @@ public final class ClusterRouter {
         Routes r = routes.get(connection);
         if (r != null && r.barrier != null) {
             if (!r.barrier.isComplete()) {
-                r.barrier = r.barrier.eventually(() -> {
-                    dispatch(connection, frame);
-                    return Future.succeededFuture();
-                });
+                r.barrier = r.barrier.eventually(() -> dispatch(connection, frame));
                 return true;
             }
             r.barrier = null;
@@ -165,29 +162,32 @@ public final class ClusterRouter {
                         .map(x -> (Object) x).recover(e -> Future.succeededFuture()));
             }
             Routes routes = routes(connection);
-            routes.barrier = Future.join(known).<Void>mapEmpty().eventually(() -> {
-                dispatch(connection, frame);
-                return Future.succeededFuture();
-            });
+            routes.barrier = Future.join(known).<Void>mapEmpty().eventually(() -> dispatch(connection, frame));
             return true;
         }
         return routeNow(connection, frame);
     }
 
-    /** Routes or handles a held-back request, on the connection's event loop. */
-    private void dispatch(ClientConnection connection, Frame frame) {
+    /**
+     * Routes or handles a held-back request, on the connection's event loop. The barrier completes only with the
+     * returned future, once the frame is handled: completing it when the task was merely queued let a request that
+     * came meanwhile see the barrier done and go first (a queue got one producer's later batch before its first
+     * message, through a relay).
+     */
+    private Future<Void> dispatch(ClientConnection connection, Frame frame) {
+        Promise<Void> handled = Promise.promise();
         connection.context().runOnContext(v -> {
-            if (connection.isClosed()) {
-                return;
-            }
             try {
-                if (!routeNow(connection, frame)) {
+                if (!connection.isClosed() && !routeNow(connection, frame)) {
                     connection.handleLocally(frame);
                 }
             } catch (io.heraldmq.protocol.ProtocolException e) {
                 connection.fail(e);
+            } finally {
+                handled.complete();
             }
         });
+        return handled.future();
     }
 
     /**
