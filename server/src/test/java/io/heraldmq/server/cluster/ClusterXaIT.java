@@ -115,6 +115,11 @@ class ClusterXaIT {
         List<String> others = drain(other, l.a());
         assertEquals(2, others.size(), "the two messages the branch did not consume: " + others);
         assertFalse(others.contains(moved.get(0)), "the prepared branch's message went to another consumer");
+        assertTrue(java.nio.file.Files.readString(dir.resolve("broker" + other + ".log"))
+                        .contains("consumed message(s) here are held")
+                        || java.nio.file.Files.readString(dir.resolve("broker" + l.z() + ".log"))
+                        .contains("consumed message(s) here are held"),
+                "A's new leader restored the branch's hold at its gate");
 
         XAConnection xc = new HeraldXAConnectionFactory(cluster.url(other)).createXAConnection();
         try {
