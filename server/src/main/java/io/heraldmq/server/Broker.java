@@ -300,6 +300,9 @@ public final class Broker {
                 handlers.put(FrameType.TX_PREPARE, new io.heraldmq.server.handler.TxPrepareHandler(txParts));
                 handlers.put(FrameType.TX_FINISH, new io.heraldmq.server.handler.TxFinishHandler(txParts));
                 replication.router().coordinateWith(txParts);
+                io.heraldmq.server.handler.XaPartFinisher xaFinisher = new io.heraldmq.server.handler.XaPartFinisher(
+                        txParts, key -> replication.replicas().find(key));
+                replication.transactions().finishXaPartsWith(xaFinisher::finish);
             }
             handlers.put(FrameType.TX_OUTCOME, new io.heraldmq.server.handler.TxOutcomeHandler(
                     replication == null ? null : replication.transactions().client()));

@@ -124,7 +124,11 @@ public final class ClusterRouter {
      */
     public void coordinateWith(io.heraldmq.server.handler.TxParts parts) {
         this.spanning = new SpanningCommit(leaders.localId(), decisions, parts);
+        this.xa = new XaCoordinator(vertx, leaders, decisions, spanning);
     }
+
+    /** XA on this clustered broker; until set, the local handlers refuse it. */
+    private volatile XaCoordinator xa;
 
     /** For certificate reloads ({@link io.heraldmq.server.net.TlsReloader}). */
     public Future<Boolean> updateSSLOptions(io.vertx.core.net.SSLOptions options) {
@@ -219,9 +223,11 @@ public final class ClusterRouter {
             Subscribe s = Subscribe.decode(f.body());
             return List.of(new Target(s.kind(), s.destination()));
         }
-        if (f.type() == FrameType.COMMIT) {
+        if (f.type() == FrameType.COMMIT || f.type() == FrameType.XA_PREPARE) {
             List<Target> out = new ArrayList<>();
-            for (Commit.Send send : Commit.decode(f.body()).sends()) {
+            Commit work = f.type() == FrameType.COMMIT ? Commit.decode(f.body())
+                    : io.heraldmq.protocol.XaPrepare.decode(f.body()).work();
+            for (Commit.Send send : work.sends()) {
                 out.add(new Target(send.kind(), send.destination()));
             }
             return out;
@@ -287,6 +293,9 @@ public final class ClusterRouter {
             }
             case COMMIT -> {
                 return routeCommit(connection, frame);
+            }
+            case XA_PREPARE, XA_COMMIT, XA_ROLLBACK, XA_RECOVER, XA_FORGET -> {
+                return routeXa(connection, frame);
             }
             case UNSUBSCRIBE -> {
                 // to the leader of the subscription's topic: the definition is deleted there and replicated
@@ -361,13 +370,33 @@ public final class ClusterRouter {
 
     private boolean routeCommit(ClientConnection connection, Frame frame) {
         Commit commit = Commit.decode(frame.body());
+        Parts parts = split(connection, commit);
+        if (parts == null) {
+            connection.replyError(frame.correlationId(), ErrorCode.TRANSACTION_ROLLED_BACK, MOVED);
+            return true;
+        }
+        if (parts.leaders().size() <= 1) {
+            // one leader: relayed whole (or handled here, when it is this broker)
+            return relay(connection, parts.leaders().isEmpty() ? null : parts.leaders().iterator().next(), frame);
+        }
+        if (spanning == null) {
+            return refuseSpanning(connection, frame);
+        }
+        spanning.commit(connection, frame.correlationId(), commit, parts.local(), parts.remote());
+        return true;
+    }
+
+    /** A transaction's parts by leader: this broker's (or null) and each upstream's, in the commit's order. */
+    private record Parts(java.util.Set<Upstream> leaders, Commit local, Map<Upstream, Commit> remote) {
+    }
+
+    /** Splits {@code commit} by leader; null when it names a delivery of an earlier move (refused). */
+    private Parts split(ClientConnection connection, Commit commit) {
         for (Commit.Consumed c : commit.consumed()) {
             if (staleMove(connection, c.consumerId(), c.move())) {
-                connection.replyError(frame.correlationId(), ErrorCode.TRANSACTION_ROLLED_BACK, MOVED);
-                return true;
+                return null;
             }
         }
-        // each leader's part: this broker's (key null) and each upstream's, in the commit's order
         Map<Upstream, List<Commit.Send>> sends = new java.util.LinkedHashMap<>();
         Map<Upstream, List<Commit.Consumed>> consumed = new java.util.LinkedHashMap<>();
         for (Commit.Send s : commit.sends()) {
@@ -378,13 +407,6 @@ public final class ClusterRouter {
         }
         java.util.Set<Upstream> leadersOf = new java.util.LinkedHashSet<>(sends.keySet());
         leadersOf.addAll(consumed.keySet());
-        if (leadersOf.size() <= 1) {
-            // one leader: relayed whole (or handled here, when it is this broker)
-            return relay(connection, leadersOf.isEmpty() ? null : leadersOf.iterator().next(), frame);
-        }
-        if (spanning == null) {
-            return refuseSpanning(connection, frame);
-        }
         Commit localPart = null;
         Map<Upstream, Commit> remote = new java.util.LinkedHashMap<>();
         for (Upstream up : leadersOf) {
@@ -396,8 +418,64 @@ public final class ClusterRouter {
                 remote.put(up, part);
             }
         }
-        spanning.commit(connection, frame.correlationId(), commit, localPart, remote);
-        return true;
+        return new Parts(leadersOf, localPart, remote);
+    }
+
+    /**
+     * XA on a clustered broker ({@link XaCoordinator}): prepare, two-phase commit, rollback and recover through the
+     * decision log; a one-phase commit is a COMMIT; forget knows no branch (no heuristic outcomes in a cluster).
+     */
+    private boolean routeXa(ClientConnection connection, Frame frame) {
+        XaCoordinator c = xa;
+        if (c == null || connection.isRelay()) {
+            return false; // refused by the local handler
+        }
+        int correlationId = frame.correlationId();
+        switch (frame.type()) {
+            case XA_PREPARE -> {
+                io.heraldmq.protocol.XaPrepare prepare = io.heraldmq.protocol.XaPrepare.decode(frame.body());
+                Parts parts = split(connection, prepare.work());
+                if (parts == null) {
+                    connection.replyError(correlationId, ErrorCode.TRANSACTION_ROLLED_BACK, MOVED);
+                    return true;
+                }
+                Commit local = parts.local();
+                if (local == null && parts.remote().isEmpty()) {
+                    local = prepare.work(); // nothing in it: prepared here, recorded all the same
+                }
+                c.prepare(connection, correlationId, prepare.xid(), prepare.work(), local, parts.remote());
+                return true;
+            }
+            case XA_COMMIT -> {
+                io.heraldmq.protocol.XaCommit commit = io.heraldmq.protocol.XaCommit.decode(frame.body());
+                if (!commit.onePhase()) {
+                    c.finish(connection, correlationId, commit.xid(), true);
+                    return true;
+                }
+                // one phase: a plain commit of the work it carries
+                Frame asCommit = frame(commit.work().encode(correlationId));
+                if (!route(connection, asCommit)) {
+                    connection.handleLocally(asCommit);
+                }
+                return true;
+            }
+            case XA_ROLLBACK -> {
+                c.finish(connection, correlationId, io.heraldmq.protocol.XaRollback.decode(frame.body()).xid(), false);
+                return true;
+            }
+            case XA_RECOVER -> {
+                c.recover(connection, correlationId);
+                return true;
+            }
+            case XA_FORGET -> {
+                connection.replyError(correlationId, ErrorCode.XA_UNKNOWN_XID, "a clustered broker keeps no"
+                        + " heuristically completed XA branches");
+                return true;
+            }
+            default -> {
+                return false;
+            }
+        }
     }
 
     private static boolean refuseSpanning(ClientConnection connection, Frame frame) {

@@ -63,7 +63,7 @@ final class SpanningCommit {
     }
 
     /** One leader's part: prepared and finished here, or over a relay. */
-    private interface Leader {
+    interface Leader {
         Future<TxDecision> prepare();
 
         /** Completes with null when done, else why the part could not be applied there yet. */
@@ -151,7 +151,7 @@ final class SpanningCommit {
     }
 
     /** The parts as one decision, this broker its coordinator; batches of one partition keep their order. */
-    private TxDecision merge(TxId id, List<Future<TxDecision>> parts) {
+    TxDecision merge(TxId id, List<Future<TxDecision>> parts) {
         List<TxDecision.Participant> participants = new ArrayList<>();
         List<TxDecision.Batch> batches = new ArrayList<>();
         List<TxDecision.Ack> acks = new ArrayList<>();
@@ -169,7 +169,7 @@ final class SpanningCommit {
         return new TxDecision(id, localId, participants, batches, acks);
     }
 
-    private Leader here(ClientConnection connection, Commit part, TxId id) {
+    Leader here(ClientConnection connection, Commit part, TxId id) {
         return new Leader() {
             @Override
             public Future<TxDecision> prepare() {
@@ -183,7 +183,7 @@ final class SpanningCommit {
         };
     }
 
-    private static Leader relayed(Upstream up, Commit part, TxId id) {
+    static Leader relayed(Upstream up, Commit part, TxId id) {
         return new Leader() {
             @Override
             public Future<TxDecision> prepare() {

@@ -36,6 +36,11 @@ import java.util.concurrent.atomic.AtomicReference;
  *       nor release came within {@link #RESOLVE_AFTER_MS}, the part asks the decision log (TX_RESOLVE): decided =>
  *       applied; undecided => recorded ABORTED (its coordinator can no longer decide it) => released. A decision
  *       log out of reach is asked again every {@link #RESOLVE_RETRY_MS}.</li>
+ *   <li><b>A part of a prepared XA branch waits for its transaction manager indefinitely</b>: once the branch's
+ *       PREPARED record is committed, TX_RESOLVE answers XA_WRONG_STATE (never ABORTED), and the part stays held,
+ *       asking again every {@link #RESOLVE_AFTER_MS} only to catch a lost TX_XA_FINISH. Before that record is
+ *       committed a silent coordinator's part is rolled back as any other (the PREPARED record is then refused).
+ *       Heuristic outcomes are not offered in a cluster.</li>
  *   <li><b>A part is finished once</b>: apply and release race (coordinator, timer, closed relay) through one
  *       outcome; a finish of a part no longer prepared here (finished, or lost with a restart) answers OK, since a
  *       decided part not applied here is applied by its partition's next leader at its gate.</li>
@@ -208,6 +213,11 @@ public final class TxParts {
         }
     }
 
+    /** Whether a part of {@code id} is prepared here. */
+    public boolean has(TxId id) {
+        return prepared.containsKey(id);
+    }
+
     /** Whether anything is prepared here: for tests and administration. */
     public int count() {
         return prepared.size();
@@ -228,6 +238,13 @@ public final class TxParts {
                 LOG.info("transaction {}: its coordinator went silent; it was not decided (now rolled back for"
                         + " good): releasing its part here", p.id);
                 p.finish(false);
+            } else if (r != null && ErrorCode.of(r.errorCode()) == ErrorCode.XA_WRONG_STATE) {
+                // a prepared XA branch: it waits for its transaction manager (XA_COMMIT or XA_ROLLBACK through any
+                // broker finishes it with TX_XA_FINISH); asking again only catches a lost TX_XA_FINISH
+                if (p.outcome.get() == null) {
+                    LOG.debug("transaction {}: a prepared XA branch; its part here stays held", p.id);
+                    p.timer = vertx.setTimer(RESOLVE_AFTER_MS, t -> resolve(p));
+                }
             } else if (p.outcome.get() == null) {
                 LOG.warn("transaction {}: its outcome could not be learned ({}); asking again", p.id,
                         r != null ? r.message() : String.valueOf(ar.cause()));

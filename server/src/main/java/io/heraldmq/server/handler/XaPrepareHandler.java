@@ -24,8 +24,9 @@ import java.util.Set;
  * consumer (closed, returned) cannot be held: the prepare is refused with TRANSACTION_ROLLED_BACK and what was held
  * comes again, counted, as after a rollback.
  * <p>
- * A clustered broker refuses XA for now: prepared branches are not yet replicated with the transaction log, so a
- * failover would lose them.
+ * On a clustered broker XA is handled by the cluster router ({@code io.heraldmq.server.gateway.XaCoordinator}),
+ * with the branch recorded in the replicated decision log; what reaches these handlers there (a relay connection,
+ * or a request before the broker is ready) is refused.
  */
 public final class XaPrepareHandler implements RequestHandler {
     private final TxPlanner planner;
@@ -39,8 +40,8 @@ public final class XaPrepareHandler implements RequestHandler {
     }
 
     /** The refusal of every XA request on a clustered broker. */
-    static final String CLUSTERED = "XA transactions are not supported by a clustered broker yet (prepared branches"
-            + " are not replicated); use a single-node broker";
+    static final String CLUSTERED = "XA requests are handled by the client's own broker once it has joined the"
+            + " cluster; not on this connection";
 
     @Override
     public void handle(ClientConnection connection, Frame frame) {

@@ -33,7 +33,11 @@ public enum ReplicationFrameType {
      */
     RELAY(12),
     /** The answer to RELAY (empty body): from the next byte on, the connection speaks the client protocol. */
-    RELAY_ACCEPTED(13);
+    RELAY_ACCEPTED(13),
+    /** An XA request to the decision log: record a prepared branch, its outcome, or list them ({@code TxXa}). */
+    TX_XA(14),
+    /** A partition's leader is told to finish its part of a decided XA branch ({@code TxXaFinish}); TX_RESULT. */
+    TX_XA_FINISH(15);
 
     private static final ReplicationFrameType[] BY_CODE = new ReplicationFrameType[16];
 

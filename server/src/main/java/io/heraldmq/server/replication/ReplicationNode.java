@@ -105,7 +105,7 @@ public final class ReplicationNode {
         transactions = new ClusterTransactions(vertx, localId, key -> {
             ReplicaManager r = replicas;
             return r == null ? null : r.find(key);
-        }, table, peers, subscriptions);
+        }, table, peers, subscriptions, topics);
         transactions.serveOn(server);
         replicas = new ReplicaManager(vertx, localId, peers, table, states, new ReplicatedMetadata(subscriptions),
                 leadershipLost, transactions.gate());

@@ -27,13 +27,19 @@ public final class ClusterTransactions {
     private final DecisionLog log;
     private final DecisionLogClient client;
     private final LeaderGate gate;
+    private final XaHeldParts held;
+    private final String localId;
 
     /** @param replicas this broker's replica of a partition key, or null */
     public ClusterTransactions(Vertx vertx, String localId, Function<String, PartitionReplica> replicas,
-                               PartitionTable table, ReplicationPeers peers, SubscriptionRegistry subscriptions) {
+                               PartitionTable table, ReplicationPeers peers, SubscriptionRegistry subscriptions,
+                               TopicRegistry topics) {
+        this.localId = localId;
         this.log = new DecisionLog(replicas);
         this.client = new DecisionLogClient(vertx, localId, replicas, table, peers, log);
-        this.gate = new LeaderGate(client, new TxPartApplier(subscriptions));
+        TxPartApplier applier = new TxPartApplier(subscriptions);
+        this.held = new XaHeldParts(vertx, client, applier, subscriptions, topics, replicas);
+        this.gate = new LeaderGate(client, applier, held);
     }
 
     /** Answers the decision log's requests on the replication port. */
@@ -42,6 +48,25 @@ public final class ClusterTransactions {
         server.handle(ReplicationFrameType.TX_GATE, new TxGateHandler(log));
         server.handle(ReplicationFrameType.TX_APPLIED, new TxAppliedHandler(log));
         server.handle(ReplicationFrameType.TX_RESOLVE, new TxResolveHandler(log));
+        server.handle(ReplicationFrameType.TX_XA, new TxXaHandler(log));
+        server.handle(ReplicationFrameType.TX_XA_FINISH, request -> {
+            TxXaFinish m = TxXaFinish.decode(request.body());
+            return client.finishXaPart(localId, m).map(result -> result.encode(request.correlationId()));
+        });
+    }
+
+    /**
+     * How this broker finishes its part of a decided XA branch (TX_XA_FINISH): {@code live} is tried first for a
+     * part prepared here and still held by its consumers' subscriptions; else the holds restored at a gate
+     * ({@link XaHeldParts}).
+     */
+    public void finishXaPartsWith(java.util.function.BiFunction<TxXaFinish, XaHeldParts, Future<TxLogResult>> live) {
+        client.localFinisher(f -> live.apply(f, held));
+    }
+
+    /** The XA parts whose holds this broker restored at its partitions' gates. */
+    public XaHeldParts held() {
+        return held;
     }
 
     public DecisionLogClient client() {

@@ -74,6 +74,22 @@ public final class DecisionLog {
         }
     };
     private final Map<String, Integer> gates = new HashMap<>();
+    /** XA branches prepared and not yet decided either way. */
+    private final Map<TxId, XaBranch> xaPrepared = new LinkedHashMap<>();
+    /** The transaction id of each prepared XA branch, by xid. */
+    private final Map<io.heraldmq.protocol.WireXid, TxId> xaIds = new HashMap<>();
+    /** Recently finished XA branches (true = committed), by xid: a repeated XA_COMMIT or XA_ROLLBACK is answered. */
+    private final Map<io.heraldmq.protocol.WireXid, XaFinished> xaFinished = new LinkedHashMap<>(64, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<io.heraldmq.protocol.WireXid, XaFinished> eldest) {
+            return size() > XA_FINISHED_KEPT;
+        }
+    };
+    /** How many finished XA branches are remembered for repeated outcomes. */
+    static final int XA_FINISHED_KEPT = 10_000;
+
+    private record XaFinished(boolean committed, XaBranch branch) {
+    }
 
     /** A decided transaction and its partitions whose parts are not recorded applied. */
     private static final class Pending {
@@ -142,9 +158,15 @@ public final class DecisionLog {
                     bytes += p.decision.sizeEstimate();
                 }
             }
+            List<XaBranch> held = new ArrayList<>();
+            for (XaBranch x : xaPrepared.values()) {
+                if (x.decision().indexOf(partition) >= 0) {
+                    held.add(x);
+                }
+            }
             TxLogRecord.Gate record = new TxLogRecord.Gate(partition, leaderEpoch);
             replay(record);
-            TxLogResult answer = new TxLogResult((short) 0, null, more, due);
+            TxLogResult answer = new TxLogResult((short) 0, null, more, due, held);
             return append(r, record).map(ok -> ok.ok() ? answer : ok);
         });
     }
@@ -170,6 +192,13 @@ public final class DecisionLog {
      */
     public Future<TxLogResult> resolve(TxId id) {
         return onLeader(r -> {
+            XaBranch branch = xaPrepared.get(id);
+            if (branch != null) {
+                // an XA branch waits for its transaction manager's XA_COMMIT or XA_ROLLBACK, however long
+                return committed(r).map(ok -> ok.ok() ? new TxLogResult(ErrorCode.XA_WRONG_STATE.code(), "XA branch "
+                        + branch.xid() + " is prepared; its transaction manager decides it", false, List.of(),
+                        List.of(branch)) : ok);
+            }
             Boolean known = decided.get(id);
             if (Boolean.TRUE.equals(known)) {
                 return committed(r);
@@ -183,6 +212,80 @@ public final class DecisionLog {
             replay(record);
             return append(r, record).map(ok -> ok.ok() ? rolledBack : ok);
         });
+    }
+
+    /**
+     * Records a prepared XA branch (PREPARED), fenced as a decision is: refused if a partition it touches has passed
+     * a gate of a newer leader (that leader would not hold its consumed offsets), or if its transaction was rolled
+     * back by an outcome query (a part whose coordinator went silent asked first). Answers once committed; a repeat
+     * of the same prepare answers OK. Context: any.
+     */
+    public Future<TxLogResult> prepareXa(XaBranch branch) {
+        TxDecision decision = branch.decision();
+        return onLeader(r -> {
+            XaBranch same = xaPrepared.get(decision.id());
+            if (same != null) {
+                return same.xid().equals(branch.xid()) ? committed(r) : Future.succeededFuture(TxLogResult.error(
+                        ErrorCode.XA_DUPLICATE_XID, "transaction " + decision.id() + " is prepared as XA branch "
+                                + same.xid() + " already"));
+            }
+            if (xaIds.containsKey(branch.xid())) {
+                return Future.succeededFuture(TxLogResult.error(ErrorCode.XA_DUPLICATE_XID, "XA branch "
+                        + branch.xid() + " is prepared already"));
+            }
+            Boolean known = decided.get(decision.id());
+            if (known != null) {
+                return Future.succeededFuture(TxLogResult.error(ErrorCode.TRANSACTION_ROLLED_BACK, "XA branch "
+                        + branch.xid() + " was rolled back: its outcome was asked for before it was prepared"));
+            }
+            for (TxDecision.Participant p : decision.participants()) {
+                Integer gate = gates.get(p.partition());
+                if (gate != null && gate > p.leaderEpoch()) {
+                    return Future.succeededFuture(TxLogResult.error(ErrorCode.TRANSACTION_ROLLED_BACK,
+                            "partition " + p.partition() + " changed leader (epoch " + gate + ", the branch was"
+                                    + " prepared in epoch " + p.leaderEpoch() + ") before it was recorded prepared"));
+                }
+            }
+            TxLogRecord.XaPrepared record = new TxLogRecord.XaPrepared(branch);
+            replay(record);
+            return append(r, record);
+        });
+    }
+
+    /**
+     * XA_COMMIT (two-phase) or XA_ROLLBACK of a prepared branch, from any broker: records its DECISION (not fenced:
+     * the gates since its PREPARED record hold its offsets and learn the outcome) or ABORTED, and answers, once
+     * committed, with the branch (its work, for the partitions' leaders to finish). A repeat of the same outcome
+     * answers the same; the other outcome of a finished branch is XA_WRONG_STATE; an unknown xid XA_UNKNOWN_XID.
+     * Context: any.
+     */
+    public Future<TxLogResult> finishXa(io.heraldmq.protocol.WireXid xid, boolean commit) {
+        return onLeader(r -> {
+            TxId id = xaIds.get(xid);
+            XaBranch branch = id == null ? null : xaPrepared.get(id);
+            if (branch == null) {
+                XaFinished done = xaFinished.get(xid);
+                if (done == null) {
+                    return Future.succeededFuture(TxLogResult.error(ErrorCode.XA_UNKNOWN_XID, "no prepared XA"
+                            + " branch " + xid + " in the cluster"));
+                }
+                if (done.committed() != commit) {
+                    return Future.succeededFuture(TxLogResult.error(ErrorCode.XA_WRONG_STATE, "XA branch " + xid
+                            + " was " + (done.committed() ? "committed" : "rolled back") + " already"));
+                }
+                return committed(r).map(ok -> ok.ok() ? TxLogResult.prepared(List.of(done.branch())) : ok);
+            }
+            TxLogRecord record = commit ? new TxLogRecord.Decision(branch.decision())
+                    : new TxLogRecord.Aborted(branch.decision().id());
+            replay(record);
+            return append(r, record).map(ok -> ok.ok() ? TxLogResult.prepared(List.of(branch)) : ok);
+        });
+    }
+
+    /** The prepared, undecided XA branches of the whole cluster (XA_RECOVER). Context: any. */
+    public Future<TxLogResult> recoverXa() {
+        return onLeader(r -> committed(r).map(ok -> ok.ok()
+                ? TxLogResult.prepared(new ArrayList<>(xaPrepared.values())) : ok));
     }
 
     // ------------------------------------------------------------------ leadership and state
@@ -215,6 +318,9 @@ public final class DecisionLog {
             pending.clear();
             decided.clear();
             gates.clear();
+            xaPrepared.clear();
+            xaIds.clear();
+            xaFinished.clear();
             Partition p = r.partition();
             long end = p.logEndOffset();
             long start = p.logStartOffset();
@@ -258,6 +364,7 @@ public final class DecisionLog {
             if (decided.putIfAbsent(id, Boolean.TRUE) == null) {
                 pending.put(id, new Pending(d.decision()));
             }
+            xaFinished(id, true);
         } else if (record instanceof TxLogRecord.Applied a) {
             Pending p = pending.get(a.id());
             if (p != null) {
@@ -268,8 +375,24 @@ public final class DecisionLog {
             }
         } else if (record instanceof TxLogRecord.Aborted a) {
             decided.putIfAbsent(a.id(), Boolean.FALSE);
+            xaFinished(a.id(), false);
+        } else if (record instanceof TxLogRecord.XaPrepared x) {
+            TxId id = x.branch().decision().id();
+            if (!decided.containsKey(id) && !xaIds.containsKey(x.branch().xid())) {
+                xaPrepared.put(id, x.branch());
+                xaIds.put(x.branch().xid(), id);
+            }
         } else if (record instanceof TxLogRecord.Gate g) {
             gates.merge(g.partition(), g.leaderEpoch(), Math::max);
+        }
+    }
+
+    /** A prepared XA branch's outcome is recorded: it is no longer prepared, and remembered as finished. */
+    private void xaFinished(TxId id, boolean committed) {
+        XaBranch branch = xaPrepared.remove(id);
+        if (branch != null) {
+            xaIds.remove(branch.xid());
+            xaFinished.put(branch.xid(), new XaFinished(committed, branch));
         }
     }
 

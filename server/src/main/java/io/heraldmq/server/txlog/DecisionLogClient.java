@@ -62,6 +62,45 @@ public final class DecisionLogClient {
         return call(log -> log.resolve(id), c -> new TxResolve(id).encode(c), deadline());
     }
 
+    /** TX_XA PREPARE: records a prepared XA branch. */
+    public Future<TxLogResult> prepareXa(XaBranch branch) {
+        return call(log -> log.prepareXa(branch), c -> new TxXa(TxXa.PREPARE, branch.xid(), branch.decision())
+                .encode(c), deadline());
+    }
+
+    /** TX_XA COMMIT or ROLLBACK: records a prepared XA branch's outcome; answers with the branch. */
+    public Future<TxLogResult> finishXa(io.heraldmq.protocol.WireXid xid, boolean commit) {
+        return call(log -> log.finishXa(xid, commit), c -> new TxXa(commit ? TxXa.COMMIT : TxXa.ROLLBACK, xid, null)
+                .encode(c), deadline());
+    }
+
+    /** TX_XA RECOVER: the prepared, undecided XA branches. */
+    public Future<TxLogResult> recoverXa() {
+        return call(DecisionLog::recoverXa, c -> new TxXa(TxXa.RECOVER, null, null).encode(c), deadline());
+    }
+
+    /**
+     * TX_XA_FINISH to {@code brokerId}: finish the branch's part in {@code partition} there (only after its outcome
+     * is committed). One attempt: NOT_LEADER, or a failure, means ask that partition's current leader.
+     */
+    public Future<TxLogResult> finishXaPart(String brokerId, TxXaFinish finish) {
+        if (brokerId.equals(localId)) {
+            java.util.function.Function<TxXaFinish, Future<TxLogResult>> f = localFinisher;
+            return f == null ? Future.succeededFuture(TxLogResult.error(ErrorCode.NOT_LEADER, "not ready"))
+                    : f.apply(finish);
+        }
+        return peers.request(brokerId, finish.encode(peers.nextCorrelationId()))
+                .map(answer -> TxLogResult.decode(answer.body()))
+                .otherwise(e -> TxLogResult.error(ErrorCode.NOT_LEADER, String.valueOf(e.getMessage())));
+    }
+
+    /** This broker's handler of TX_XA_FINISH (set once the client handlers exist). */
+    private volatile java.util.function.Function<TxXaFinish, Future<TxLogResult>> localFinisher;
+
+    void localFinisher(java.util.function.Function<TxXaFinish, Future<TxLogResult>> finisher) {
+        this.localFinisher = finisher;
+    }
+
     private static long deadline() {
         return System.currentTimeMillis() + DEADLINE_MS;
     }

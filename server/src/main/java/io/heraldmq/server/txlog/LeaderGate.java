@@ -13,7 +13,8 @@ import java.util.function.Function;
  * What a partition's new leader does once its epoch is committed and before it serves consumers or transactions:
  * asks the decision log for the decided transactions with a part here not yet applied (TX_GATE, which also fences
  * decisions planned under an older leader of the partition), applies each part ({@link TxPartApplier}) and reports
- * them applied. Until it completes, {@link PartitionReplica#servesConsumers} is false, so no consumer is given a
+ * them applied; the prepared XA branches touching the partition have their consumed offsets held here
+ * ({@link XaHeldParts}) until their transaction manager decides. Until it completes, {@link PartitionReplica#servesConsumers} is false, so no consumer is given a
  * message that a decided transaction consumed. The decision log's own partition has no gate.
  */
 public final class LeaderGate implements Function<PartitionReplica, Future<Void>> {
@@ -21,10 +22,12 @@ public final class LeaderGate implements Function<PartitionReplica, Future<Void>
 
     private final DecisionLogClient decisions;
     private final TxPartApplier applier;
+    private final XaHeldParts held;
 
-    LeaderGate(DecisionLogClient decisions, TxPartApplier applier) {
+    LeaderGate(DecisionLogClient decisions, TxPartApplier applier, XaHeldParts held) {
         this.decisions = decisions;
         this.applier = applier;
+        this.held = held;
     }
 
     /** Context: the replica's partition's; completes on it. */
@@ -37,6 +40,10 @@ public final class LeaderGate implements Function<PartitionReplica, Future<Void>
         return onContext(replica, decisions.gate(replica.key(), epoch)).compose(result -> {
             if (!result.ok()) {
                 return Future.failedFuture(result.message());
+            }
+            // prepared XA branches: their consumed offsets are held here before the partition serves anyone
+            for (XaBranch x : result.prepared()) {
+                held.restore(x, replica);
             }
             Future<Void> chain = Future.succeededFuture();
             for (TxDecision d : result.decisions()) {

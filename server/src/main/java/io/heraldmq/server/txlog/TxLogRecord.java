@@ -19,7 +19,10 @@ import java.util.List;
  * 18 GATE      string partition, int32 leaderEpoch: a leader of the partition in that epoch took over the
  *              transactions decided for it so far; a decision planned with an older epoch of it is refused
  * 19 ABORTED   int64 producerId, int32 sequence: the transaction was asked about before it was decided (its
- *              commit's answer was lost): it is rolled back, and a decision for it coming later is refused
+ *              commit's answer was lost): it is rolled back, and a decision for it coming later is refused;
+ *              for a prepared XA branch: XA_ROLLBACK
+ * 20 XA_PREPARED {@link XaBranch} layout (xid, then the TxDecision layout): an XA branch prepared, nothing applied;
+ *              undecided until its DECISION (XA_COMMIT, the same TxDecision) or ABORTED (XA_ROLLBACK)
  * </pre>
  */
 public sealed interface TxLogRecord {
@@ -27,6 +30,14 @@ public sealed interface TxLogRecord {
     byte APPLIED = 17;
     byte GATE = 18;
     byte ABORTED = 19;
+    byte XA_PREPARED = 20;
+
+    /**
+     * An XA branch prepared on a clustered broker ({@link XaBranch}): nothing of it is applied; its DECISION (XA
+     * commit) or ABORTED (XA rollback, or an outcome query before it was prepared) follows, from any broker.
+     */
+    record XaPrepared(XaBranch branch) implements TxLogRecord {
+    }
 
     /** A transaction committed. */
     record Decision(TxDecision decision) implements TxLogRecord {
@@ -59,6 +70,9 @@ public sealed interface TxLogRecord {
             for (String p : a.partitions()) {
                 Wire.writeString(b, p);
             }
+        } else if (this instanceof XaPrepared x) {
+            b = Buffer.buffer(x.branch().sizeEstimate() + 1).appendByte(XA_PREPARED);
+            x.branch().write(b);
         } else if (this instanceof Aborted a) {
             b = Buffer.buffer(16).appendByte(ABORTED).appendLong(a.id().producerId()).appendInt(a.id().sequence());
         } else {
@@ -97,6 +111,7 @@ public sealed interface TxLogRecord {
                     out.add(new Applied(id, partitions));
                 }
                 case GATE -> out.add(new Gate(c.readString(), c.readInt()));
+                case XA_PREPARED -> out.add(new XaPrepared(XaBranch.read(c)));
                 case ABORTED -> out.add(new Aborted(new TxId(c.readLong(), c.readInt())));
                 default -> { } // the replication layer's own records, or a type from a newer broker
             }

@@ -18,13 +18,28 @@ import java.util.List;
  * byte   more        TX_GATE: 1 if more decisions wait than fit in this answer (ask again after applying these)
  * int32  n           TX_GATE: the decisions to apply; else 0
  * n times: int32 length, bytes {@link TxDecision} layout
+ * int32  m           prepared XA branches: TX_GATE, those touching the partition (to hold); TX_XA RECOVER, all of
+ *                    them; TX_XA COMMIT/ROLLBACK, the branch finished; TX_RESOLVE of a prepared branch, it
+ * m times: int32 length, bytes {@link XaBranch} layout
  * </pre>
+ * (A body without {@code m}, from an older broker, has no prepared branches.)
  */
-public record TxLogResult(short errorCode, String message, boolean more, List<TxDecision> decisions) {
+public record TxLogResult(short errorCode, String message, boolean more, List<TxDecision> decisions,
+                          List<XaBranch> prepared) {
     public static final TxLogResult OK = new TxLogResult((short) 0, null, false, List.of());
 
     public TxLogResult {
         decisions = List.copyOf(decisions);
+        prepared = List.copyOf(prepared);
+    }
+
+    public TxLogResult(short errorCode, String message, boolean more, List<TxDecision> decisions) {
+        this(errorCode, message, more, decisions, List.of());
+    }
+
+    /** OK with prepared branches. */
+    public static TxLogResult prepared(List<XaBranch> branches) {
+        return new TxLogResult((short) 0, null, false, List.of(), branches);
     }
 
     public static TxLogResult error(ErrorCode code, String message) {
@@ -40,6 +55,9 @@ public record TxLogResult(short errorCode, String message, boolean more, List<Tx
         for (TxDecision d : decisions) {
             size += 4 + d.sizeEstimate();
         }
+        for (XaBranch x : prepared) {
+            size += 4 + x.sizeEstimate();
+        }
         Buffer b = ReplicationFrame.start(ReplicationFrameType.TX_RESULT, correlationId, size);
         b.appendShort(errorCode);
         Wire.writeString(b, message);
@@ -48,6 +66,13 @@ public record TxLogResult(short errorCode, String message, boolean more, List<Tx
             int at = b.length();
             b.appendInt(0);
             d.write(b);
+            b.setInt(at, b.length() - at - 4);
+        }
+        b.appendInt(prepared.size());
+        for (XaBranch x : prepared) {
+            int at = b.length();
+            b.appendInt(0);
+            x.write(b);
             b.setInt(at, b.length() - at - 4);
         }
         return ReplicationFrame.finish(b);
@@ -68,7 +93,19 @@ public record TxLogResult(short errorCode, String message, boolean more, List<Tx
             decisions.add(TxDecision.read(d));
             d.expectEnd();
         }
+        List<XaBranch> prepared = new ArrayList<>();
+        if (c.remaining() > 0) {
+            int m = c.readInt();
+            if (m < 0 || m > c.remaining() / 4) {
+                throw new IllegalArgumentException("bad prepared branch count " + m + " in TX_RESULT");
+            }
+            for (int i = 0; i < m; i++) {
+                Wire.Cursor x = new Wire.Cursor(c.readSlice(c.readInt()));
+                prepared.add(XaBranch.read(x));
+                x.expectEnd();
+            }
+        }
         c.expectEnd();
-        return new TxLogResult(code, message, more, decisions);
+        return new TxLogResult(code, message, more, decisions, prepared);
     }
 }

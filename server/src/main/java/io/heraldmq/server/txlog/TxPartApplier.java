@@ -43,7 +43,7 @@ final class TxPartApplier {
         return applyBatches(decision, index, replica).compose(v -> applyAcks(decision, index, replica));
     }
 
-    private Future<Void> applyBatches(TxDecision decision, int index, PartitionReplica replica) {
+    Future<Void> applyBatches(TxDecision decision, int index, PartitionReplica replica) {
         List<TxDecision.Batch> batches = decision.batchesOf(index);
         if (batches.isEmpty()) {
             return Future.succeededFuture();

@@ -94,6 +94,51 @@ class TxLogCodecTest {
     }
 
     @Test
+    void xaRecordsAndFramesRoundTrip() {
+        TxDecision d = decision();
+        io.heraldmq.protocol.WireXid xid = new io.heraldmq.protocol.WireXid(0x4842, new byte[]{9, 8, 7},
+                new byte[]{1});
+        XaBranch branch = new XaBranch(xid, d);
+        RecordBatch.Builder builder = new RecordBatch.Builder(RecordBatch.ATTR_CONTROL, 256);
+        builder.add(1L, null, new TxLogRecord.XaPrepared(branch).encode());
+        builder.add(2L, null, new TxLogRecord.Aborted(d.id()).encode());
+        List<TxLogRecord> read = TxLogRecord.decode(builder.build());
+        assertEquals(2, read.size());
+        XaBranch back = ((TxLogRecord.XaPrepared) read.get(0)).branch();
+        assertEquals(xid, back.xid());
+        assertSame(d, back.decision());
+
+        TxXa prepare = TxXa.decode(body(new TxXa(TxXa.PREPARE, xid, d).encode(3), ReplicationFrameType.TX_XA));
+        assertEquals(TxXa.PREPARE, prepare.op());
+        assertEquals(xid, prepare.xid());
+        assertSame(d, prepare.decision());
+        TxXa recover = TxXa.decode(body(new TxXa(TxXa.RECOVER, null, null).encode(4), ReplicationFrameType.TX_XA));
+        assertEquals(new TxXa(TxXa.RECOVER, null, null), recover);
+
+        TxXaFinish finish = TxXaFinish.decode(body(new TxXaFinish("q:orders:0", true, d).encode(5),
+                ReplicationFrameType.TX_XA_FINISH));
+        assertEquals("q:orders:0", finish.partition());
+        assertTrue(finish.apply());
+        assertSame(d, finish.decision());
+
+        TxLogResult r = TxLogResult.decode(body(new TxLogResult((short) 0, null, false, List.of(d),
+                List.of(branch, branch)).encode(6), ReplicationFrameType.TX_RESULT));
+        assertEquals(1, r.decisions().size());
+        assertEquals(2, r.prepared().size());
+        assertEquals(xid, r.prepared().get(1).xid());
+        assertSame(d, r.prepared().get(1).decision());
+    }
+
+    @Test
+    void aResultWithoutPreparedBranchesFromAnOlderBrokerIsRead() {
+        Buffer frame = TxLogResult.error(ErrorCode.NOT_LEADER, "x").encode(1);
+        Buffer body = body(frame, ReplicationFrameType.TX_RESULT);
+        TxLogResult old = TxLogResult.decode(body.slice(0, body.length() - 4)); // without the prepared count
+        assertEquals(ErrorCode.NOT_LEADER.code(), old.errorCode());
+        assertEquals(List.of(), old.prepared());
+    }
+
+    @Test
     void aDamagedDecisionIsRefused() {
         Buffer frame = new TxDecide(decision()).encode(1);
         Buffer body = body(frame, ReplicationFrameType.TX_DECIDE);
