@@ -14,6 +14,7 @@ import io.heraldmq.server.security.ConnectionAccess;
 import io.heraldmq.server.security.Permission;
 import io.heraldmq.server.security.UserIdStamp;
 import io.micrometer.core.instrument.Timer;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 
 import java.util.concurrent.TimeUnit;
@@ -63,12 +64,13 @@ public final class ProduceHandler implements RequestHandler {
         ConnectionAccess access = connection.access();
         access.check(Permission.SEND, produce.kind(), produce.destination());
         Buffer batch = access.stampsUserId() ? UserIdStamp.apply(produce.batch(), access.user()) : produce.batch();
-        destinations.get(connection, produce.kind(), produce.destination()).onComplete(ar -> {
-            if (ar.failed()) {
-                connection.replyFailure(correlationId, ar.cause());
+        Future<Topic> lookup = destinations.get(connection, produce.kind(), produce.destination());
+        connection.inOrder(lookup, () -> {
+            if (lookup.failed()) {
+                connection.replyFailure(correlationId, lookup.cause());
                 return;
             }
-            Topic topic = ar.result();
+            Topic topic = lookup.result();
             Partition partition = topic.partitionFor(produce.partition(), batch);
             if (partition == null) {
                 connection.replyError(correlationId, ErrorCode.INVALID_DESTINATION, "partition "

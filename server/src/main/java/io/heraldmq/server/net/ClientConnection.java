@@ -249,6 +249,17 @@ public final class ClientConnection {
         return context;
     }
 
+    /**
+     * Runs {@code then} once {@code ready} is complete, after every request of this connection that waits before it
+     * ({@link InOrder}). Event loop of this connection.
+     */
+    public void inOrder(io.vertx.core.Future<?> ready, Runnable then) {
+        if (inOrder == null) {
+            inOrder = new InOrder(context);
+        }
+        inOrder.run(ready, then);
+    }
+
     public boolean isClosed() {
         return closed;
     }
@@ -272,6 +283,7 @@ public final class ClientConnection {
 
     private boolean relay;
     private String relayFor;
+    private InOrder inOrder;
 
     public String user() {
         return user;
