@@ -122,8 +122,10 @@ final class XaCoordinator {
                     : TxLogResult.error(ErrorCode.INTERNAL, String.valueOf(ar.cause().getMessage()));
             ErrorCode code = ErrorCode.of(r.errorCode());
             if (!r.ok()) {
-                connection.replyError(correlationId, code == ErrorCode.NOT_LEADER ? ErrorCode.INTERNAL : code,
-                        r.message());
+                // Out of reach (no decision-log leader yet, or no answer): the client's XAER_RMFAIL, which a
+                // transaction manager retries, rather than XAER_RMERR.
+                connection.replyError(correlationId, code == ErrorCode.NOT_LEADER || code == ErrorCode.INTERNAL
+                        ? ErrorCode.RESOURCE_EXHAUSTED : code, r.message());
                 return;
             }
             TxDecision decision = r.prepared().get(0).decision();
@@ -169,7 +171,8 @@ final class XaCoordinator {
             TxLogResult r = ar.succeeded() ? ar.result()
                     : TxLogResult.error(ErrorCode.INTERNAL, String.valueOf(ar.cause().getMessage()));
             if (!r.ok()) {
-                connection.replyError(correlationId, ErrorCode.INTERNAL, "the decision log did not answer ("
+                // XAER_RMFAIL at the client: the transaction manager's recovery scan tries again later
+                connection.replyError(correlationId, ErrorCode.RESOURCE_EXHAUSTED, "the decision log did not answer ("
                         + r.message() + ")");
                 return;
             }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.transaction.xa.XAException;
 import javax.transaction.xa.XAResource;
 import javax.transaction.xa.Xid;
 import java.nio.charset.StandardCharsets;
@@ -131,8 +132,13 @@ class ClusterXaIT {
         XAConnection xc = new HeraldXAConnectionFactory(cluster.url(other)).createXAConnection();
         try {
             XAResource r = xc.createXASession().getXAResource();
-            assertTrue(contains(r.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN), xid),
-                    "XA_RECOVER through another broker lists the branch");
+            // As a transaction manager's recovery does: XAER_RMFAIL (the decision log has no leader yet when the
+            // killed broker led it too) means "try again later".
+            Xid[] listed = await("XA_RECOVER through another broker").atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .ignoreExceptionsMatching(e -> e instanceof XAException x && x.errorCode == XAException.XAER_RMFAIL)
+                    .until(() -> r.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN), x -> x != null);
+            assertTrue(contains(listed, xid), "XA_RECOVER through another broker lists the branch");
             r.commit(xid, false);
             assertFalse(contains(r.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN), xid),
                     "a committed branch is no longer listed");
@@ -157,8 +163,13 @@ class ClusterXaIT {
         XAConnection xc = new HeraldXAConnectionFactory(cluster.url(l.x())).createXAConnection();
         try {
             XAResource r = xc.createXASession().getXAResource();
-            assertTrue(contains(r.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN), xid),
-                    "XA_RECOVER through another broker lists the branch");
+            // As a transaction manager's recovery does: XAER_RMFAIL (the decision log has no leader yet when the
+            // killed broker led it too) means "try again later".
+            Xid[] listed = await("XA_RECOVER through another broker").atMost(Duration.ofSeconds(90))
+                    .pollInterval(Duration.ofSeconds(1))
+                    .ignoreExceptionsMatching(e -> e instanceof XAException x && x.errorCode == XAException.XAER_RMFAIL)
+                    .until(() -> r.recover(XAResource.TMSTARTRSCAN | XAResource.TMENDRSCAN), x -> x != null);
+            assertTrue(contains(listed, xid), "XA_RECOVER through another broker lists the branch");
             long t1 = System.nanoTime();
             r.rollback(xid);
             System.out.println("ClusterXaIT: preparing broker killed; recover " + (t1 - t0) / 1_000_000
