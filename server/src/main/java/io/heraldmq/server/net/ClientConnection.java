@@ -281,7 +281,7 @@ public final class ClientConnection {
         return relayFor != null ? relayFor : connectionId;
     }
 
-    private boolean relay;
+    /** The relayed client's connection id at the broker relaying it; null on a client's own connection. */
     private String relayFor;
     private InOrder inOrder;
 
@@ -289,39 +289,19 @@ public final class ClientConnection {
         return user;
     }
 
-    /** Called once by the CONNECT handler. */
-    public void connected(String connectionId, String clientId, String user) {
-        connected(connectionId, clientId, user, false);
-    }
-
     /**
-     * Called once by the CONNECT handler; {@code relay}: another broker of the cluster relays a client's frames
-     * over this connection, and holds that client's id itself.
-     */
-    public void connected(String connectionId, String clientId, String user, boolean relay) {
-        connected(connectionId, clientId, user, relay, ConnectionAccess.UNRESTRICTED);
-    }
-
-    /** As {@link #connected(String, String, String, boolean)}, with what the user may do. */
-    public void connected(String connectionId, String clientId, String user, boolean relay,
-                          ConnectionAccess access) {
-        connected(connectionId, clientId, user, relay ? "" : null, access);
-    }
-
-    /**
-     * As {@link #connected(String, String, String, boolean, ConnectionAccess)}; {@code relayFor}: the relayed
-     * client's connection id at the broker relaying it, null for a client's own connection.
+     * Called once by the CONNECT handler. {@code relayFor}: on a connection another broker of the cluster opened to
+     * relay one of its clients (which holds that client's id itself), the client's connection id at that broker;
+     * null for a client's own connection.
      */
     public void connected(String connectionId, String clientId, String user, String relayFor,
                           ConnectionAccess access) {
-        boolean relay = relayFor != null;
-        this.relayFor = relayFor == null || relayFor.isEmpty() ? null : relayFor;
+        this.relayFor = relayFor;
         this.connectionId = connectionId;
         this.clientId = clientId;
         this.user = user;
-        this.relay = relay;
         this.access = access;
-        this.meteredUser = relay ? null : user == null ? "anonymous" : user;
+        this.meteredUser = relayFor != null ? null : user == null ? "anonymous" : user;
         decoder.limits(maxFrameBytes, Commit.MAX_FRAME_BYTES);
     }
 
@@ -475,7 +455,7 @@ public final class ClientConnection {
 
     /** Whether this connection relays a client of another broker of the cluster (see {@link #connected}). */
     public boolean isRelay() {
-        return relay;
+        return relayFor != null;
     }
 
     /** Called by the SET_CLIENT_ID handler on a connection that connected without a client id. */
