@@ -85,22 +85,24 @@ public final class ClusterRouter {
         final java.util.concurrent.atomic.AtomicInteger ownIds = new java.util.concurrent.atomic.AtomicInteger(-1);
     }
 
-    /**
-     * @param durableTopics the topic of a client id's durable subscription of a name, as this broker knows it (the
-     *                      definitions are replicated), or null
-     * @param relaySecret   {@code cluster.secret}, or null
-     */
     /** Where a relayed COMMIT whose leader was lost learns its outcome. */
     private final io.heraldmq.server.txlog.DecisionLogClient decisions;
     /** Relays go over the replication link (cluster TLS), upgraded, rather than to the leaders' client ports. */
     private final boolean overReplication;
 
+    /**
+     * @param durableTopics the topic of a client id's durable subscription of a name, as this broker knows it (the
+     *                      definitions are replicated), or null
+     * @param relaySecret   {@code cluster.secret}, or null
+     * @param relayTls      with cluster TLS, the options of relays to the leaders' replication ports (built on a
+     *                      worker: they may have read CRL files); null: relays go in plain text to client ports
+     */
     public ClusterRouter(Vertx vertx, LeaderDirectory leaders,
                          java.util.function.BiFunction<String, String, String> durableTopics,
                          io.heraldmq.server.handler.AutoCreation create,
                          java.util.function.Function<String, String> subscriptionTopics, String relaySecret,
                          io.heraldmq.server.txlog.DecisionLogClient decisions,
-                         io.heraldmq.server.cluster.ClusterTlsSettings tls) {
+                         NetClientOptions relayTls) {
         this.decisions = decisions;
         this.durableTopics = durableTopics;
         this.create = create;
@@ -110,9 +112,9 @@ public final class ClusterRouter {
         this.leaders = leaders;
         // With cluster TLS, relays go to the leaders' replication ports, as brokers: the directory has those
         // addresses then (ReplicationNode).
-        this.overReplication = tls.enabled();
-        this.net = vertx.createNetClient((overReplication ? io.heraldmq.server.net.TlsOptions.client(tls.tls(),
-                tls.verifyHost()) : new NetClientOptions()).setTcpNoDelay(true).setConnectTimeout(5_000));
+        this.overReplication = relayTls != null;
+        this.net = vertx.createNetClient((overReplication ? new NetClientOptions(relayTls) : new NetClientOptions())
+                .setTcpNoDelay(true).setConnectTimeout(5_000));
     }
 
     /** Coordinates transactions spanning brokers; until set, they are refused. */

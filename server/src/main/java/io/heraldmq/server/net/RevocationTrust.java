@@ -38,7 +38,9 @@ import java.util.List;
 /**
  * Trust anchors with certificate revocation lists ({@code tls.crlFile}, {@code cluster.tls.crlFile}) and/or an OCSP
  * responder ({@code tls.ocspResponder}): the JDK's PKIX trust manager, given the CRLs as a certificate store and a
- * revocation checker for the end certificate only. Without a responder, from the CRLs only (no fetching of
+ * revocation checker for every certificate of the presented chain below the trust anchor: the end certificate and
+ * each intermediate CA, as Artemis's {@code crlPath} and the JDK's default PKIX validation check them (a revoked
+ * intermediate CA must take every certificate it issued with it). Without a responder, from the CRLs only (no fetching of
  * distribution points: nothing leaves the broker during a handshake); with one, OCSP first (the configured responder,
  * whatever the certificate names; the answer must be signed by the CA or a responder it delegated to), the CRLs
  * when it cannot answer, and without CRLs no answer refuses (fail closed). The handshake tasks run on Vert.x's
@@ -98,7 +100,7 @@ final class RevocationTrust {
             params.addCertStore(CertStore.getInstance("Collection", new CollectionCertStoreParameters(crls)));
             PKIXRevocationChecker revocation = (PKIXRevocationChecker) CertPathBuilder.getInstance("PKIX")
                     .getRevocationChecker();
-            EnumSet<PKIXRevocationChecker.Option> options = EnumSet.of(PKIXRevocationChecker.Option.ONLY_END_ENTITY);
+            EnumSet<PKIXRevocationChecker.Option> options = EnumSet.noneOf(PKIXRevocationChecker.Option.class);
             if (tls.ocspResponder() == null) {
                 options.addAll(EnumSet.of(PKIXRevocationChecker.Option.PREFER_CRLS,
                         PKIXRevocationChecker.Option.NO_FALLBACK));
@@ -182,13 +184,28 @@ final class RevocationTrust {
                 boolean revoked = v.getReason() == CertPathValidatorException.BasicReason.REVOKED;
                 boolean unknown = v.getReason() == CertPathValidatorException.BasicReason.UNDETERMINED_REVOCATION_STATUS;
                 if (revoked || unknown) {
+                    String state = revoked ? "revoked" : "its revocation status is unknown"
+                            + " (no current CRL of its issuer, or no answer)";
+                    X509Certificate failed = failedCertificate(v);
+                    if (failed != null && !failed.equals(chain[0])) {
+                        // the end certificate is refused for the CA above it: say which one
+                        state = "its issuing CA " + failed.getSubjectX500Principal() + " (serial "
+                                + failed.getSerialNumber().toString(16) + "): " + state;
+                    }
                     LOG.warn("refused the {} certificate {} (serial {}, issuer {}): {} by {}: {}", role,
                             chain[0].getSubjectX500Principal(), chain[0].getSerialNumber().toString(16),
-                            chain[0].getIssuerX500Principal(), revoked ? "revoked" : "its revocation status is unknown"
-                            + " (no current CRL of its issuer, or no answer)", source, v.getMessage());
+                            chain[0].getIssuerX500Principal(), state, source, v.getMessage());
                 }
             }
             return e;
+        }
+
+        /** The certificate of the path that failed the check, or null when the exception does not say. */
+        private static X509Certificate failedCertificate(CertPathValidatorException v) {
+            if (v.getCertPath() == null || v.getIndex() < 0 || v.getIndex() >= v.getCertPath().getCertificates().size()) {
+                return null;
+            }
+            return v.getCertPath().getCertificates().get(v.getIndex()) instanceof X509Certificate x ? x : null;
         }
 
         @Override

@@ -98,8 +98,20 @@ public final class ReplicationNode {
                               java.util.function.Consumer<Topic> leadershipLost,
                               io.heraldmq.server.handler.AutoCreation autoCreation, String relaySecret) {
         Context ctx = vertx.getOrCreateContext();
+        // on a worker: with CRLs the TLS options read the trust anchors and CRL files themselves
+        return vertx.executeBlocking(() -> new io.vertx.core.net.NetClientOptions[]{ReplicationPeers.options(tls),
+                        tls.enabled() ? io.heraldmq.server.net.TlsOptions.client(tls.tls(), tls.verifyHost()) : null},
+                false).compose(options -> start(ctx, options[0], options[1], membership, table, states, topics,
+                subscriptions, leadershipLost, autoCreation, relaySecret));
+    }
+
+    private Future<Void> start(Context ctx, io.vertx.core.net.NetClientOptions peerOptions,
+                               io.vertx.core.net.NetClientOptions relayOptions, ClusterMembership membership,
+                               PartitionTable table, ReplicaStates states, TopicRegistry topics,
+                               SubscriptionRegistry subscriptions, java.util.function.Consumer<Topic> leadershipLost,
+                               io.heraldmq.server.handler.AutoCreation autoCreation, String relaySecret) {
         this.table = table;
-        peers = new ReplicationPeers(vertx, replicationAddresses::get, tls);
+        peers = new ReplicationPeers(vertx, replicationAddresses::get, peerOptions);
         membersChanged(membership.members());
         membership.onMembersChanged(ctx, this::membersChanged);
         transactions = new ClusterTransactions(vertx, localId, key -> {
@@ -123,7 +135,7 @@ public final class ReplicationNode {
         router = new ClusterRouter(vertx, leaders, subscriptions::topicOfDurable, autoCreation, id -> {
             io.heraldmq.server.meta.SubscriptionRecord r = subscriptions.definition(id);
             return r == null ? null : r.topic();
-        }, relaySecret, transactions.client(), tls);
+        }, relaySecret, transactions.client(), relayOptions);
         if (tls.enabled()) {
             reloader = new io.heraldmq.server.net.TlsReloader(vertx, tls.tls(), "the replication link",
                     List.of(server::updateSSLOptions, peers::updateSSLOptions, router::updateSSLOptions));

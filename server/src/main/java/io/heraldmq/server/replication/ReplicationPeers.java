@@ -43,15 +43,22 @@ public final class ReplicationPeers {
 
     /**
      * @param addresses a broker id's replication address, or null while it is not a member
-     * @param tls       the cluster's TLS
+     * @param options   the connections' options, from {@link #options}
      */
-    public ReplicationPeers(Vertx vertx, Function<String, SocketAddress> addresses, ClusterTlsSettings tls) {
+    public ReplicationPeers(Vertx vertx, Function<String, SocketAddress> addresses, NetClientOptions options) {
         this.vertx = vertx;
         this.addresses = addresses;
+        this.client = vertx.createNetClient(options);
+    }
+
+    /**
+     * The options of the connections to the other brokers under the cluster's TLS. With CRLs this reads the trust
+     * anchors and CRL files: call on a worker.
+     */
+    public static NetClientOptions options(ClusterTlsSettings tls) {
         NetClientOptions options = tls.enabled() ? TlsOptions.client(tls.tls(), tls.verifyHost())
                 : new NetClientOptions();
-        this.client = vertx.createNetClient(options.setTcpNoDelay(true).setConnectTimeout(2_000)
-                .setReconnectAttempts(0));
+        return options.setTcpNoDelay(true).setConnectTimeout(2_000).setReconnectAttempts(0);
     }
 
     /** For certificate reloads ({@link io.heraldmq.server.net.TlsReloader}). */

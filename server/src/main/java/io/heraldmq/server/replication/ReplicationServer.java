@@ -49,8 +49,13 @@ public final class ReplicationServer {
      * @return the port bound (useful with port 0)
      */
     public Future<Integer> listen(String host, int port, ClusterTlsSettings tls) {
-        NetServerOptions options = tls.enabled() ? TlsOptions.server(tls.tls(), host, port)
-                : new NetServerOptions().setHost(host).setPort(port).setTcpNoDelay(true);
+        // on a worker: with CRLs the options read the trust anchors and CRL files themselves
+        return vertx.executeBlocking(() -> tls.enabled() ? TlsOptions.server(tls.tls(), host, port)
+                : new NetServerOptions().setHost(host).setPort(port).setTcpNoDelay(true), false)
+                .compose(options -> listen(options, tls));
+    }
+
+    private Future<Integer> listen(NetServerOptions options, ClusterTlsSettings tls) {
         server = vertx.createNetServer(options);
         server.connectHandler(this::serve);
         if (tls.enabled()) {

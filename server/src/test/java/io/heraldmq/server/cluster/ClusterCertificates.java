@@ -11,20 +11,40 @@ import java.util.concurrent.TimeUnit;
 /**
  * A test CA and the brokers' certificates it issues, made with the openssl binary (installed by .ci/run): PEM files
  * {@code <ca>.crt}, and per broker {@code <name>.crt} and {@code <name>.key} (PKCS8), naming 127.0.0.1 and localhost,
- * usable as TLS server and client. Nothing is checked in.
+ * usable as TLS server and client; and intermediate CAs below it. Nothing is checked in.
  */
 public final class ClusterCertificates {
     private final Path dir;
     private final String ca;
+    /** An intermediate CA's issuer: its certificates' key stores carry this CA's certificate too. Null: a root. */
+    private final ClusterCertificates issuer;
 
-    /** Makes the CA {@code ca} in {@code dir}. */
+    /** Makes the root CA {@code ca} in {@code dir}. */
     public ClusterCertificates(Path dir, String ca) throws IOException, InterruptedException {
         this.dir = dir;
         this.ca = ca;
+        this.issuer = null;
         run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
                 "-nodes", "-keyout", dir.resolve(ca + ".key").toString(), "-out", caFile().toString(),
                 "-subj", "/CN=" + ca, "-days", "2", "-addext", "basicConstraints=critical,CA:TRUE",
                 "-addext", "keyUsage=critical,keyCertSign,cRLSign"));
+    }
+
+    private ClusterCertificates(ClusterCertificates issuer, String ca) {
+        this.dir = issuer.dir;
+        this.ca = ca;
+        this.issuer = issuer;
+    }
+
+    /**
+     * Makes the intermediate CA {@code name}, issued by this CA (its certificate is also {@code cert(name)} here, so
+     * this CA's {@link #crl} can revoke it).
+     */
+    public ClusterCertificates intermediate(String name) throws IOException, InterruptedException {
+        Path ext = dir.resolve(name + "-ca-ext.cnf");
+        Files.writeString(ext, "basicConstraints = critical, CA:TRUE\nkeyUsage = critical, keyCertSign, cRLSign\n");
+        sign(name, ext);
+        return new ClusterCertificates(this, name);
     }
 
     public static boolean opensslAvailable() {
@@ -46,18 +66,26 @@ public final class ClusterCertificates {
                 + "keyUsage = critical, digitalSignature\nextendedKeyUsage = serverAuth, clientAuth\n");
         List<Process> running = new ArrayList<>();
         for (String name : names) {
-            // one shell per certificate: key and request, then the CA's signature
-            String script = "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout '" + key(name)
-                    + "' -out '" + dir.resolve(name + ".csr") + "' -subj '/CN=" + name + "' && openssl x509 -req -in '"
-                    + dir.resolve(name + ".csr") + "' -CA '" + caFile() + "' -CAkey '" + dir.resolve(ca + ".key")
-                    + "' -set_serial " + (System.nanoTime() & 0xffffffL) + " -days 2 -extfile '" + ext + "' -out '"
-                    + cert(name) + "'";
-            running.add(new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).start());
+            running.add(signing(name, ext));
         }
         for (Process p : running) {
             wait(p);
         }
         return this;
+    }
+
+    private void sign(String name, Path ext) throws IOException, InterruptedException {
+        wait(signing(name, ext));
+    }
+
+    /** One shell per certificate: key and request, then this CA's signature with the extensions of {@code ext}. */
+    private Process signing(String name, Path ext) throws IOException {
+        String script = "openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout '" + key(name)
+                + "' -out '" + dir.resolve(name + ".csr") + "' -subj '/CN=" + name + "' && openssl x509 -req -in '"
+                + dir.resolve(name + ".csr") + "' -CA '" + caFile() + "' -CAkey '" + dir.resolve(ca + ".key")
+                + "' -set_serial " + (System.nanoTime() & 0xffffffL) + " -days 2 -extfile '" + ext + "' -out '"
+                + cert(name) + "'";
+        return new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).start();
     }
 
     /**
@@ -114,10 +142,17 @@ public final class ClusterCertificates {
                 .redirectErrorStream(true).redirectOutput(cnf.resolveSibling("ocsp.log").toFile()).start();
     }
 
-    /** {@code <name>.pem}: the certificate and its key in one file, a PEM key store for the JMS client. */
+    /**
+     * {@code <name>.pem}: the certificate, the intermediate CAs' certificates above it (the chain a TLS peer
+     * presents) and its key in one file, a PEM key store for the JMS client.
+     */
     public Path keyStore(String name) throws IOException {
         Path out = dir.resolve(name + ".pem");
-        Files.writeString(out, Files.readString(cert(name)) + Files.readString(key(name)));
+        StringBuilder chain = new StringBuilder(Files.readString(cert(name)));
+        for (ClusterCertificates above = this; above.issuer != null; above = above.issuer) {
+            chain.append(Files.readString(above.caFile()));
+        }
+        Files.writeString(out, chain + Files.readString(key(name)));
         return out;
     }
 

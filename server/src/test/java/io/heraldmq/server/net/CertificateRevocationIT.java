@@ -32,7 +32,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * not revoked passes; a CRL file replaced (PEM by DER) is read again and the next handshake sees it, while a
  * connection already open stays; a CRL file that is not one keeps the CRL in force. And OCSP
  * ({@code tls.ocspResponder}) with {@code openssl ocsp} as the responder: a revoked certificate refused, a good one
- * passes, and no answer refuses all (fail closed).
+ * passes, and no answer refuses all (fail closed). Intermediate CAs are checked as well: one revoked by its root
+ * refuses the certificates it issued, and without the root's CRL their status is unknown (refused).
  */
 class CertificateRevocationIT {
     /** RevocationTrust's refusals and TlsReloader's reloads. */
@@ -132,6 +133,38 @@ class CertificateRevocationIT {
         }
     }
 
+    @Test
+    void anIntermediateCaRevokedByItsRootTakesTheCertificatesItIssuedWithIt() throws Exception {
+        assumeTrue(ClusterCertificates.opensslAvailable(), "the openssl binary is not installed");
+        ClusterCertificates root = new ClusterCertificates(dir, "root-ca").issue("broker");
+        ClusterCertificates issuing = root.intermediate("issuing-ca").issue("carol");
+        Path rootCrl = root.crl(dir.resolve("root.crl"), false);
+        Path issuingCrl = issuing.crl(dir.resolve("issuing.crl"), false);
+        HeraldConnectionFactory carol;
+        try (TestBroker b = new TestBroker(Map.of("tls.port", "0", "tls.certFile", root.cert("broker").toString(),
+                "tls.keyFile", root.key("broker").toString(), "tls.clientAuth", "need",
+                "tls.caFile", root.caFile().toString(), "tls.crlFile", rootCrl + "," + issuingCrl,
+                "tls.reload.interval.ms", "100"))) {
+            carol = factory(root, issuing, b.tlsPort(), "carol");
+            TestBroker.roundTrip(carol, null, null);
+            // the root revokes the issuing CA; carol's own certificate is in no CRL
+            root.crl(rootCrl, false, "issuing-ca");
+            // (a refusal alone could be Vert.x dropping a handshake while it swaps SSL contexts)
+            await("the issuing CA's revocation in force").atMost(Duration.ofSeconds(10)).until(() -> refused(carol)
+                    && logged.stream().anyMatch(l -> l.contains("CN=carol")
+                    && l.contains("issuing CA CN=issuing-ca") && l.contains("revoked")));
+        }
+        // fail closed on the chain too: without the root's CRL the issuing CA's status is unknown
+        logged.clear();
+        try (TestBroker b = new TestBroker(Map.of("tls.port", "0", "tls.certFile", root.cert("broker").toString(),
+                "tls.keyFile", root.key("broker").toString(), "tls.clientAuth", "need",
+                "tls.caFile", root.caFile().toString(), "tls.crlFile", issuingCrl.toString()))) {
+            assertTrue(refused(factory(root, issuing, b.tlsPort(), "carol")), "no CRL of the root");
+            await("the unknown status logged").atMost(Duration.ofSeconds(5)).until(() -> logged.stream()
+                    .anyMatch(l -> l.contains("CN=carol") && l.contains("status is unknown")));
+        }
+    }
+
     private static boolean refused(HeraldConnectionFactory f) {
         try (JMSContext ctx = f.createContext()) {
             ctx.createProducer().send(ctx.createQueue("crl.check"), "x");
@@ -142,7 +175,13 @@ class CertificateRevocationIT {
     }
 
     private static HeraldConnectionFactory factory(ClusterCertificates ca, int port, String name) throws Exception {
-        return new HeraldConnectionFactory("ssl://127.0.0.1:" + port + "?trustStorePath=" + ca.caFile()
-                + "&keyStorePath=" + ca.keyStore(name) + "&reconnectTimeoutMs=0");
+        return factory(ca, ca, port, name);
+    }
+
+    /** A client trusting {@code root}, presenting {@code name}'s certificate from {@code issuer} with its chain. */
+    private static HeraldConnectionFactory factory(ClusterCertificates root, ClusterCertificates issuer, int port,
+                                                   String name) throws Exception {
+        return new HeraldConnectionFactory("ssl://127.0.0.1:" + port + "?trustStorePath=" + root.caFile()
+                + "&keyStorePath=" + issuer.keyStore(name) + "&reconnectTimeoutMs=0");
     }
 }

@@ -68,7 +68,7 @@ class ReplicationProtocolIT {
                     new RetentionPolicy(-1, -1, Long.MAX_VALUE), Clock.systemUTC(), List::of);
             join(vertx.deployVerticle(partition));
             peers = new ReplicationPeers(vertx, other -> cut.contains(other) ? null : addresses.get(other),
-                    ClusterTlsSettings.DEFAULTS);
+                    ReplicationPeers.options(ClusterTlsSettings.DEFAULTS));
             server = new ReplicationServer(vertx, k -> KEY.equals(k) ? replica : null);
             int port = join(server.listen("127.0.0.1", 0, ClusterTlsSettings.DEFAULTS));
             addresses.put(id, SocketAddress.inetSocketAddress(port, "127.0.0.1"));

@@ -169,7 +169,7 @@ class ReplicationTlsIT {
     }
 
     private ReplicationPeers peers(SocketAddress a, ClusterTlsSettings tls) {
-        return new ReplicationPeers(vertx, id -> id.equals("a") ? a : null, tls);
+        return new ReplicationPeers(vertx, id -> id.equals("a") ? a : null, ReplicationPeers.options(tls));
     }
 
     private static Future<ReplicationFrame> fetch(ReplicationPeers peers) {
