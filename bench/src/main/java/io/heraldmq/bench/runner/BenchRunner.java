@@ -44,6 +44,8 @@ public final class BenchRunner {
     private final Path home;
     private final Path runDir;
     private final BenchSettings settings;
+    /** The TLS brokers' key material, made once per run when one of them runs. */
+    private BenchTls tls;
 
     private BenchRunner(Path home, BenchSettings settings) {
         this.home = home;
@@ -67,6 +69,9 @@ public final class BenchRunner {
         System.out.println("Physical limit: measuring loopback round trip and 4 KiB fdatasync under " + runDir);
         PhysicalLimits before = PhysicalLimits.measure(runDir);
 
+        if (brokers.stream().anyMatch(BrokerKind::tls)) {
+            tls = BenchTls.create(runDir);
+        }
         Map<BrokerKind, Map<String, String>> results = new EnumMap<>(BrokerKind.class);
         for (BrokerKind broker : brokers) {
             results.put(broker, runBroker(broker));
@@ -102,7 +107,7 @@ public final class BenchRunner {
                 Path data = dir.resolve("data" + suffix);
                 stores.add(data);
                 Path config = null;
-                String text = broker.config(i, memberPorts);
+                String text = broker.config(i, memberPorts, ports, tls);
                 if (text != null) {
                     config = dir.resolve("broker" + suffix + ".properties");
                     Files.writeString(config, text, StandardCharsets.UTF_8);
@@ -112,7 +117,7 @@ public final class BenchRunner {
                         "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
                 brokerJvm.addAll(extraOptions("bench.broker.jvm"));
                 servers.add(ChildJvm.start(broker + "-broker" + suffix, brokerJvm, classpath, broker.mainClass(),
-                        broker.brokerArguments(i, ports, data, config), dir.resolve("broker" + suffix + ".log"),
+                        broker.brokerArguments(i, ports, data, config, tls), dir.resolve("broker" + suffix + ".log"),
                         broker.readyMarker(), line -> { }));
             }
             for (int i = 0; i < n; i++) {
@@ -123,7 +128,7 @@ public final class BenchRunner {
                 }
             }
             Path jndiDir = Files.createDirectories(dir.resolve("jndi"));
-            Files.writeString(jndiDir.resolve("jndi.properties"), broker.jndiProperties(ports));
+            Files.writeString(jndiDir.resolve("jndi.properties"), broker.jndiProperties(ports, broker.tls() ? tls : null));
             String clientClasspath = codeLocation() + File.pathSeparator + jndiDir + File.pathSeparator + classpath;
             List<String> clientJvm = new ArrayList<>(List.of(JVM_HEAP,
                     "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"));
@@ -253,54 +258,45 @@ public final class BenchRunner {
             out.append('\n');
         }
         Map<String, String> single = results.get(BrokerKind.HERALDMQ);
-        Map<String, String> bare = results.get(BrokerKind.HERALDMQ_NO_METRICS);
-        if (single != null && bare != null) {
-            out.append("Metrics on (/metrics served) / metrics off (http.port=-1, jmx.enabled=false), same run:");
-            for (String[] m : new String[][]{{"fan-out", "fanout.delivered"}, {"durable (sync)", "durable.sent"},
-                    {"queue (sync)", "queue.sent"}, {"transacted", "transacted.sent"},
-                    {"many producers", "many-producers.sent"}, {"backlog publish (async)", "backlog.publish"},
-                    {"backlog drain", "backlog.drain"}, {"latency p50", "latency.p50"},
-                    {"latency p99", "latency.p99"}}) {
-                String a = single.get(m[1]);
-                String b = bare.get(m[1]);
-                if (a != null && b != null && Double.parseDouble(b) > 0) {
-                    out.append(String.format(Locale.ROOT, " %s %.3fx;", m[0],
-                            Double.parseDouble(a) / Double.parseDouble(b)));
-                }
-            }
-            out.append('\n');
-        }
         Map<String, String> cluster = results.get(BrokerKind.HERALDMQ_CLUSTER);
-        if (single != null && cluster != null) {
-            out.append("Replicated (3 brokers, every partition on all three) / single node, same run:");
-            for (String[] m : new String[][]{{"fan-out", "fanout.delivered"}, {"durable", "durable.sent"},
-                    {"queue", "queue.sent"}, {"transacted", "transacted.sent"},
-                    {"many producers", "many-producers.sent"}, {"backlog drain", "backlog.drain"}}) {
-                String a = cluster.get(m[1]);
-                String b = single.get(m[1]);
-                if (a != null && b != null && Double.parseDouble(b) > 0) {
-                    out.append(String.format(Locale.ROOT, " %s %.2fx;", m[0],
-                            Double.parseDouble(a) / Double.parseDouble(b)));
-                }
-            }
-            out.append('\n');
-        }
-        Map<String, String> pair = results.get(BrokerKind.ARTEMIS_PAIR);
-        if (cluster != null && pair != null) {
-            out.append("HeraldMQ x3 / Artemis pair (replicated primary and backup), same run (target ≥ 2x):");
-            for (String[] m : new String[][]{{"fan-out", "fanout.delivered"}, {"durable", "durable.sent"},
-                    {"queue", "queue.sent"}, {"transacted", "transacted.sent"},
-                    {"many producers", "many-producers.sent"}, {"backlog drain", "backlog.drain"}}) {
-                String a = cluster.get(m[1]);
-                String b = pair.get(m[1]);
-                if (a != null && b != null && Double.parseDouble(b) > 0) {
-                    out.append(String.format(Locale.ROOT, " %s %.2fx;", m[0],
-                            Double.parseDouble(a) / Double.parseDouble(b)));
-                }
-            }
-            out.append('\n');
-        }
+        String[][] everyScenario = {{"fan-out", "fanout.delivered"}, {"durable (sync)", "durable.sent"},
+                {"queue (sync)", "queue.sent"}, {"transacted", "transacted.sent"},
+                {"many producers", "many-producers.sent"}, {"backlog publish (async)", "backlog.publish"},
+                {"backlog drain", "backlog.drain"}, {"latency p50", "latency.p50"}, {"latency p99", "latency.p99"}};
+        String[][] replicated = {{"fan-out", "fanout.delivered"}, {"durable", "durable.sent"},
+                {"queue", "queue.sent"}, {"transacted", "transacted.sent"},
+                {"many producers", "many-producers.sent"}, {"backlog drain", "backlog.drain"}};
+        ratios(out, "Metrics on (/metrics served) / metrics off (http.port=-1, jmx.enabled=false), same run:",
+                single, results.get(BrokerKind.HERALDMQ_NO_METRICS), everyScenario, "%.3f");
+        ratios(out, "Replicated (3 brokers, every partition on all three) / single node, same run:", cluster, single,
+                replicated, "%.2f");
+        ratios(out, "HeraldMQ x3 / Artemis pair (replicated primary and backup), same run (target ≥ 2x):", cluster,
+                results.get(BrokerKind.ARTEMIS_PAIR), replicated, "%.2f");
+        Map<String, String> tlsHerald = results.get(BrokerKind.HERALDMQ_TLS);
+        Map<String, String> tlsArtemis = results.get(BrokerKind.ARTEMIS_TLS);
+        ratios(out, "HeraldMQ: TLS / plain TCP, same run:", tlsHerald, single, everyScenario, "%.2f");
+        ratios(out, "Artemis: TLS / plain TCP, same run:", tlsArtemis, results.get(BrokerKind.ARTEMIS),
+                everyScenario, "%.2f");
+        ratios(out, "HeraldMQ TLS / Artemis TLS, same run:", tlsHerald, tlsArtemis, everyScenario, "%.2f");
         return out.toString();
+    }
+
+    /** One line of {@code a / b} per metric that both have, when both brokers ran. */
+    private static void ratios(StringBuilder out, String title, Map<String, String> a, Map<String, String> b,
+                               String[][] metrics, String format) {
+        if (a == null || b == null) {
+            return;
+        }
+        out.append(title);
+        for (String[] m : metrics) {
+            String x = a.get(m[1]);
+            String y = b.get(m[1]);
+            if (x != null && y != null && Double.parseDouble(y) > 0) {
+                out.append(String.format(Locale.ROOT, " %s " + format + "x;", m[0],
+                        Double.parseDouble(x) / Double.parseDouble(y)));
+            }
+        }
+        out.append('\n');
     }
 
     /** The broker library versions, read from the jar names on each broker's classpath. */

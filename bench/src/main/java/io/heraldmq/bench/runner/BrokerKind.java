@@ -27,7 +27,15 @@ enum BrokerKind {
      */
     HERALDMQ_NO_METRICS("HeraldMQ no metrics", "heraldmq-nometrics", "heraldmq", "io.heraldmq.server.Main",
             "HeraldMQ ready on", 1),
+    /**
+     * The single node with only a TLS port (TLS 1.3, the {@link BenchTls} key): next to {@link #ARTEMIS_TLS}, and to
+     * {@link #HERALDMQ} for what TLS costs.
+     */
+    HERALDMQ_TLS("HeraldMQ TLS", "heraldmq-tls", "heraldmq", "io.heraldmq.server.Main", "HeraldMQ ready on", 1),
     ARTEMIS("Artemis", "artemis", "artemis", "io.heraldmq.bench.artemis.ArtemisLauncher", "BENCH-BROKER-READY", 1),
+    /** Artemis with a TLS acceptor only, the same key as {@link #HERALDMQ_TLS}. */
+    ARTEMIS_TLS("Artemis TLS", "artemis-tls", "artemis", "io.heraldmq.bench.artemis.ArtemisLauncher",
+            "BENCH-BROKER-READY", 1),
     /**
      * Artemis' replicated pair (shared-nothing high availability): a primary that replicates its journal to a
      * backup, which takes over when the primary dies; clients are given both addresses with {@code ha=true}. The
@@ -80,14 +88,27 @@ enum BrokerKind {
         return readyMarker;
     }
 
-    /** The command-line arguments of broker {@code index} of this kind, whose client ports are {@code ports}. */
-    List<String> brokerArguments(int index, int[] ports, Path dataDir, Path config) {
+    /** Whether this kind's clients connect over TLS (and {@link BenchTls} must exist). */
+    boolean tls() {
+        return this == HERALDMQ_TLS || this == ARTEMIS_TLS;
+    }
+
+    /**
+     * The command-line arguments of broker {@code index} of this kind, whose client ports are {@code ports}.
+     *
+     * @param tls the key material, for the TLS kinds; else null
+     */
+    List<String> brokerArguments(int index, int[] ports, Path dataDir, Path config, BenchTls tls) {
         String port = Integer.toString(ports[index]);
         return switch (this) {
             case HERALDMQ -> List.of("--port", port, "--http-port", "0", "--data-dir", dataDir.toString());
+            // the plain port on any free port, unused: the clients are given the TLS port (config)
+            case HERALDMQ_TLS -> List.of("--port", "0", "--http-port", "0", "--data-dir", dataDir.toString(),
+                    "--config", config.toString());
             case HERALDMQ_CLUSTER, HERALDMQ_NO_METRICS -> List.of("--port", port, "--data-dir", dataDir.toString(),
                     "--config", config.toString());
             case ARTEMIS, CLASSIC -> List.of(port, dataDir.toString());
+            case ARTEMIS_TLS -> List.of(port, dataDir.toString(), "tls", tls.keyStore().toString(), tls.password());
             case ARTEMIS_PAIR -> List.of(port, dataDir.toString(), index == 0 ? "primary" : "backup",
                     Integer.toString(ports[1 - index]));
         };
@@ -97,7 +118,11 @@ enum BrokerKind {
      * The configuration file of broker {@code index}: a cluster member's, the same for all but the member port, as a
      * user writes them; the one that turns metrics off. Null for the others.
      */
-    String config(int index, int[] memberPorts) {
+    String config(int index, int[] memberPorts, int[] ports, BenchTls tls) {
+        if (this == HERALDMQ_TLS) {
+            return "tls.port = " + ports[index] + "\ntls.keyStorePath = " + tls.keyStore() + "\ntls.keyStorePassword = "
+                    + tls.password() + "\n";
+        }
         if (this == HERALDMQ_NO_METRICS) {
             return "http.port = -1\njmx.enabled = false\n";
         }
@@ -119,7 +144,7 @@ enum BrokerKind {
             }
         }
         throw new IllegalArgumentException("unknown broker '" + name + "'; known: heraldmq, heraldmq-cluster,"
-                + " heraldmq-nometrics, artemis, artemis-pair, classic");
+                + " heraldmq-nometrics, heraldmq-tls, artemis, artemis-pair, artemis-tls, classic");
     }
 
     /**
@@ -129,34 +154,42 @@ enum BrokerKind {
      * to send PERSISTENT messages without waiting for each one: Artemis' {@code confirmationWindowSize} (without
      * it Artemis does not confirm sends asynchronously to a CompletionListener), and Classic's
      * {@code jms.useAsyncSend} (Classic 6.1 refuses {@code send(Message, CompletionListener)}, so the backlog is
-     * sent with plain {@code send}, which this option makes asynchronous).
+     * sent with plain {@code send}, which this option makes asynchronous). Over TLS, the clients trust exactly the
+     * broker's certificate ({@link BenchTls}) and check that it names 127.0.0.1 where the provider does by default.
+     *
+     * @param tls the key material, for the TLS kinds; else null
      */
-    String jndiProperties(int[] ports) {
-        StringBuilder all = new StringBuilder("tcp://127.0.0.1:" + ports[0]);
+    String jndiProperties(int[] ports, BenchTls tls) {
+        StringBuilder all = new StringBuilder((this == HERALDMQ_TLS ? "ssl" : "tcp") + "://127.0.0.1:" + ports[0]);
         for (int i = 1; i < ports.length; i++) {
             all.append(",127.0.0.1:").append(ports[i]);
         }
-        String url = all.toString();
+        // HeraldMQ's trust store options are Artemis's names
+        String trust = tls == null ? null : "trustStorePath=" + tls.trustStore() + "&trustStorePassword="
+                + tls.password();
+        String url = this == HERALDMQ_TLS ? all + "?" + trust : all.toString();
+        String clientIdOption = url.contains("?") ? "&clientID=" : "?clientID=";
+        String artemisTls = this == ARTEMIS_TLS ? "sslEnabled=true&" + trust + "&trustStoreType=PKCS12" : null;
         List<String> lines = new ArrayList<>();
         switch (this) {
-            case HERALDMQ, HERALDMQ_CLUSTER, HERALDMQ_NO_METRICS -> {
+            case HERALDMQ, HERALDMQ_CLUSTER, HERALDMQ_NO_METRICS, HERALDMQ_TLS -> {
                 lines.add("java.naming.factory.initial = io.heraldmq.jndi.HeraldInitialContextFactory");
                 lines.add("connectionFactory." + JndiNames.FACTORY + " = " + url);
                 lines.add("connectionFactory." + JndiNames.ASYNC_FACTORY + " = " + url);
                 for (int i = 0; i < JndiNames.SUBSCRIBER_FACTORIES; i++) {
                     lines.add("connectionFactory." + JndiNames.SUBSCRIBER_FACTORY_PREFIX + i + " = " + url
-                            + "?clientID=" + clientId(i));
+                            + clientIdOption + clientId(i));
                 }
             }
-            case ARTEMIS, ARTEMIS_PAIR -> {
+            case ARTEMIS, ARTEMIS_PAIR, ARTEMIS_TLS -> {
                 lines.add("java.naming.factory.initial = "
                         + "org.apache.activemq.artemis.jndi.ActiveMQInitialContextFactory");
-                lines.add("connectionFactory." + JndiNames.FACTORY + " = " + artemisUrl(ports, null));
+                lines.add("connectionFactory." + JndiNames.FACTORY + " = " + artemisUrl(ports, artemisTls, null));
                 lines.add("connectionFactory." + JndiNames.ASYNC_FACTORY + " = "
-                        + artemisUrl(ports, "confirmationWindowSize=1048576"));
+                        + artemisUrl(ports, artemisTls, "confirmationWindowSize=1048576"));
                 for (int i = 0; i < JndiNames.SUBSCRIBER_FACTORIES; i++) {
                     lines.add("connectionFactory." + JndiNames.SUBSCRIBER_FACTORY_PREFIX + i + " = "
-                            + artemisUrl(ports, "clientID=" + clientId(i)));
+                            + artemisUrl(ports, artemisTls, "clientID=" + clientId(i)));
                 }
             }
             case CLASSIC -> {
@@ -179,10 +212,15 @@ enum BrokerKind {
         return String.join("\n", lines) + "\n";
     }
 
-    /** One address, or a pair as Artemis writes it: {@code (tcp://a,tcp://b)?ha=true}, and the given option. */
-    private static String artemisUrl(int[] ports, String option) {
+    /**
+     * One address, or a pair as Artemis writes it: {@code (tcp://a,tcp://b)?ha=true}, and the given options.
+     *
+     * @param tls the TLS options of a single address, or null
+     */
+    private static String artemisUrl(int[] ports, String tls, String option) {
         if (ports.length == 1) {
-            return "tcp://127.0.0.1:" + ports[0] + (option == null ? "" : "?" + option);
+            String options = tls == null ? option : option == null ? tls : tls + "&" + option;
+            return "tcp://127.0.0.1:" + ports[0] + (options == null ? "" : "?" + options);
         }
         StringBuilder url = new StringBuilder("(");
         for (int i = 0; i < ports.length; i++) {

@@ -25,6 +25,9 @@ import java.util.concurrent.TimeUnit;
  * (static connector to the peer, a cluster user and password) and answers a durable send once the backup has
  * received it (the backup does not sync it to its own disk first); the backup takes over when the primary dies.
  * The primary is ready when active, the backup once its copy is in sync.
+ * <p>
+ * {@code ArtemisLauncher PORT DATA_DIR tls KEY_STORE PASSWORD}: alone, with a TLS acceptor only (a PKCS12 key store),
+ * as Artemis documents {@code sslEnabled}.
  */
 public final class ArtemisLauncher {
     static final String READY = "BENCH-BROKER-READY";
@@ -47,9 +50,14 @@ public final class ArtemisLauncher {
         config.setBindingsDirectory(new File(dir, "bindings").getPath());
         config.setPagingDirectory(new File(dir, "paging").getPath());
         config.setLargeMessagesDirectory(new File(dir, "large-messages").getPath());
-        config.addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + port);
         String role = args.length > 2 ? args[2] : "alone";
-        if (!role.equals("alone")) {
+        if (role.equals("tls")) {
+            config.addAcceptorConfiguration("tls", "tcp://127.0.0.1:" + port + "?sslEnabled=true;keyStoreType=PKCS12"
+                    + ";keyStorePath=" + args[3] + ";keyStorePassword=" + args[4]);
+        } else {
+            config.addAcceptorConfiguration("tcp", "tcp://127.0.0.1:" + port);
+        }
+        if (role.equals("primary") || role.equals("backup")) {
             int peerPort = Integer.parseInt(args[3]);
             config.addConnectorConfiguration("self", "tcp://127.0.0.1:" + port);
             config.addConnectorConfiguration("peer", "tcp://127.0.0.1:" + peerPort);
