@@ -10,6 +10,7 @@ import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Queue;
+import jakarta.jms.ResourceAllocationException;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
 import org.junit.jupiter.api.AfterEach;
@@ -32,6 +33,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -39,7 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * under a synchronous PERSISTENT producer and a consumer on a single-address URL: the application sees a pause and no
  * exception, every acknowledged send is received, and none is stored twice (the send in flight at the kill is sent
  * again on the new connection and the broker's idempotent-producer state, rebuilt from its log, recognises it if it
- * was stored).
+ * was stored). The producers of a connection are registered with the new broker again
+ * ({@code max.producers.per.connection} counts them there).
  */
 class ClientFailoverIT {
     private static final int MESSAGES = 1500;
@@ -59,7 +62,8 @@ class ClientFailoverIT {
     void aBrokerKilledAndRestartedIsAPauseNotAnException(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir)
             throws Exception {
         Path config = dir.resolve("broker.properties");
-        java.nio.file.Files.writeString(config, "");
+        // two producers per connection: the restarted broker must learn the producing connection's two again
+        java.nio.file.Files.writeString(config, "max.producers.per.connection = 2\n");
         Path data = dir.resolve("data");
         BrokerProcess first = BrokerProcess.start(config, data, dir.resolve("broker-1.out"));
         processes.add(first.process());
@@ -81,6 +85,7 @@ class ClientFailoverIT {
             Queue queue = ps.createQueue("failover-restart");
             MessageProducer producer = ps.createProducer(queue);
             producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            MessageProducer idle = ps.createProducer(null);
             Session cs = consuming.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageConsumer consumer = cs.createConsumer(queue);
             consuming.start();
@@ -133,6 +138,14 @@ class ClientFailoverIT {
             try (HeraldAdmin admin = HeraldAdmin.connect("tcp://127.0.0.1:" + port)) {
                 assertEquals(MESSAGES, stored(admin, "failover-restart"), "every message stored exactly once");
             }
+
+            // the producers were registered again on the new connection: a third is one too many, until one closes
+            ResourceAllocationException third = assertThrows(ResourceAllocationException.class,
+                    () -> ps.createProducer(queue));
+            assertTrue(third.getMessage().contains("max.producers.per.connection"), third.getMessage());
+            idle.close();
+            ps.createProducer(queue).send(ps.createTextMessage("after the idle producer closed"));
+            assertEquals("after the idle producer closed", ((TextMessage) consumer.receive(10_000)).getText());
         }
     }
 
