@@ -201,7 +201,9 @@ class ConsoleBrowserIT {
         assertTrue(driver.findElement(By.id("single-node")).getText().contains("not clustered"));
         shot("cluster");
         driver.findElement(By.id("logout")).click();
-        assertTrue(driver.getCurrentUrl().endsWith("/console/login"));
+        // the click returns before a loaded machine's browser has followed the redirect
+        await("back at the login page").atMost(Duration.ofSeconds(10))
+                .until(() -> driver.getCurrentUrl().endsWith("/console/login"));
         driver.get(base + "destinations");
         assertTrue(driver.getCurrentUrl().endsWith("/console/login"), "the session ended");
     }
