@@ -21,8 +21,17 @@ import java.util.function.Function;
  * replicated partition passes when this broker becomes its leader.
  */
 public final class ClusterTransactions {
-    /** Retention of the decision log's topic: a decision is needed until every part is applied, minutes at most. */
+    /**
+     * Retention of the decision log's topic: a decision is needed until every part is applied, minutes at most; a
+     * prepared XA branch until its transaction manager decides it, however long: such records are carried forward.
+     */
     static final long RETENTION_MS = 24L * 60 * 60 * 1000;
+    /**
+     * How often every broker asks its decision log to carry forward the records older than half the retention (only
+     * the log's leader acts): a record is copied between 12 and 13 hours of age, 11 hours before retention could take
+     * its segment, which a leaderless decision log would have to outlast.
+     */
+    static final long CARRY_CHECK_MS = 60L * 60 * 1000;
 
     private final DecisionLog log;
     private final DecisionLogClient client;
@@ -40,6 +49,7 @@ public final class ClusterTransactions {
         TxPartApplier applier = new TxPartApplier(subscriptions);
         this.held = new XaHeldParts(vertx, client, applier, subscriptions, topics, replicas);
         this.gate = new LeaderGate(client, applier, held);
+        vertx.setPeriodic(CARRY_CHECK_MS, t -> log.carryForward(System.currentTimeMillis(), RETENTION_MS / 2));
     }
 
     /** Answers the decision log's requests on the replication port. */

@@ -42,8 +42,15 @@ import java.util.function.Function;
  *   <li><b>Idempotent.</b> Deciding a transaction already decided answers OK and records nothing: a coordinator
  *       that lost its answer asks again, at this leader or the next.</li>
  * </ul>
- * Runs on the partition's context. The log keeps the broker's retention ({@code retention.ms}); a decision older than
- * that whose parts are not all applied would be lost with its segment: see the note in the architecture document.
+ * Runs on the partition's context. The log keeps its topic's retention ({@link ClusterTransactions#RETENTION_MS}):
+ * <ul>
+ *   <li><b>Carried forward.</b> A record still needed (a prepared XA branch not yet decided, a decision whose parts
+ *       are not all applied) is appended again once it is {@link #carryForward older} than half the retention, so its
+ *       newest copy always lies in a segment retention keeps, on every replica (the copy is replicated like any
+ *       record). Replaying a copy is idempotent: a branch or decision already known is not known twice, and a
+ *       decision's copy is followed by an APPLIED record of the parts applied before it, so a new leader that reads
+ *       only the copy still knows which parts are open (a part applied again is harmless).</li>
+ * </ul>
  */
 public final class DecisionLog {
     private static final Logger LOG = LoggerFactory.getLogger(DecisionLog.class);
@@ -74,6 +81,11 @@ public final class DecisionLog {
         }
     };
     private final Map<String, Integer> gates = new HashMap<>();
+    /**
+     * When the newest record of each prepared XA branch and each decision not wholly applied was written (its batch's
+     * timestamp; ms since the epoch), for {@link #carryForward}.
+     */
+    private final Map<TxId, Long> recordedAt = new HashMap<>();
     /** XA branches prepared and not yet decided either way. */
     private final Map<TxId, XaBranch> xaPrepared = new LinkedHashMap<>();
     /** The transaction id of each prepared XA branch, by xid. */
@@ -129,7 +141,7 @@ public final class DecisionLog {
                 }
             }
             TxLogRecord.Decision record = new TxLogRecord.Decision(decision);
-            replay(record);
+            replay(record, System.currentTimeMillis());
             return append(r, record);
         });
     }
@@ -165,7 +177,7 @@ public final class DecisionLog {
                 }
             }
             TxLogRecord.Gate record = new TxLogRecord.Gate(partition, leaderEpoch);
-            replay(record);
+            replay(record, System.currentTimeMillis());
             TxLogResult answer = new TxLogResult((short) 0, null, more, due, held);
             return append(r, record).map(ok -> ok.ok() ? answer : ok);
         });
@@ -209,7 +221,7 @@ public final class DecisionLog {
                 return committed(r).map(ok -> ok.ok() ? rolledBack : ok);
             }
             TxLogRecord.Aborted record = new TxLogRecord.Aborted(id);
-            replay(record);
+            replay(record, System.currentTimeMillis());
             return append(r, record).map(ok -> ok.ok() ? rolledBack : ok);
         });
     }
@@ -247,7 +259,7 @@ public final class DecisionLog {
                 }
             }
             TxLogRecord.XaPrepared record = new TxLogRecord.XaPrepared(branch);
-            replay(record);
+            replay(record, System.currentTimeMillis());
             return append(r, record);
         });
     }
@@ -277,7 +289,7 @@ public final class DecisionLog {
             }
             TxLogRecord record = commit ? new TxLogRecord.Decision(branch.decision())
                     : new TxLogRecord.Aborted(branch.decision().id());
-            replay(record);
+            replay(record, System.currentTimeMillis());
             return append(r, record).map(ok -> ok.ok() ? TxLogResult.prepared(List.of(branch)) : ok);
         });
     }
@@ -286,6 +298,58 @@ public final class DecisionLog {
     public Future<TxLogResult> recoverXa() {
         return onLeader(r -> committed(r).map(ok -> ok.ok()
                 ? TxLogResult.prepared(new ArrayList<>(xaPrepared.values())) : ok));
+    }
+
+    /**
+     * Appends again every prepared XA branch and every decision not wholly applied whose newest record was written
+     * {@code olderThanMs} or more before {@code now}: a branch as its PREPARED record, a decision as its DECISION
+     * record followed by an APPLIED record of the parts applied already. Called periodically on every broker; does
+     * nothing where this broker does not lead the decision log (answers NOT_LEADER). Context: any.
+     *
+     * @return OK with how many records were carried in {@link TxLogResult#message()} ("carried N")
+     */
+    public Future<TxLogResult> carryForward(long now, long olderThanMs) {
+        return onLeader(r -> {
+            List<TxLogRecord> copies = new ArrayList<>();
+            List<TxId> carried = new ArrayList<>();
+            for (Map.Entry<TxId, XaBranch> e : xaPrepared.entrySet()) {
+                if (now - recordedAt.getOrDefault(e.getKey(), 0L) >= olderThanMs) {
+                    copies.add(new TxLogRecord.XaPrepared(e.getValue()));
+                    carried.add(e.getKey());
+                }
+            }
+            for (Map.Entry<TxId, Pending> e : pending.entrySet()) {
+                if (now - recordedAt.getOrDefault(e.getKey(), 0L) >= olderThanMs) {
+                    TxDecision d = e.getValue().decision;
+                    copies.add(new TxLogRecord.Decision(d));
+                    List<String> applied = new ArrayList<>();
+                    for (TxDecision.Participant p : d.participants()) {
+                        if (!e.getValue().open.contains(p.partition())) {
+                            applied.add(p.partition());
+                        }
+                    }
+                    if (!applied.isEmpty()) {
+                        copies.add(new TxLogRecord.Applied(e.getKey(), applied));
+                    }
+                    carried.add(e.getKey());
+                }
+            }
+            if (copies.isEmpty()) {
+                return Future.succeededFuture(new TxLogResult((short) 0, "carried 0", false, List.of(), List.of()));
+            }
+            // the state is unchanged by a copy (replay is idempotent); only its age starts again
+            long written = System.currentTimeMillis();
+            carried.forEach(id -> recordedAt.put(id, written));
+            LOG.info("{}: carrying {} record(s) forward ({} prepared XA branch(es) or decision(s) older than {} ms)",
+                    KEY, copies.size(), carried.size(), olderThanMs);
+            Future<TxLogResult> chain = Future.succeededFuture(TxLogResult.OK);
+            for (TxLogRecord copy : copies) {
+                chain = chain.compose(ok -> ok.ok() ? append(r, copy) : Future.succeededFuture(ok));
+            }
+            int count = copies.size();
+            return chain.map(ok -> ok.ok() ? new TxLogResult((short) 0, "carried " + count, false, List.of(),
+                    List.of()) : ok);
+        });
     }
 
     // ------------------------------------------------------------------ leadership and state
@@ -318,6 +382,7 @@ public final class DecisionLog {
             pending.clear();
             decided.clear();
             gates.clear();
+            recordedAt.clear();
             xaPrepared.clear();
             xaIds.clear();
             xaFinished.clear();
@@ -346,7 +411,8 @@ public final class DecisionLog {
                 Buffer batch = batches.slice(pos, pos + size);
                 if (RecordBatch.nextOffset(batch) > from) {
                     try {
-                        TxLogRecord.decode(batch).forEach(this::replay);
+                        long written = RecordBatch.maxTimestamp(batch);
+                        TxLogRecord.decode(batch).forEach(record -> replay(record, written));
                     } catch (RuntimeException e) {
                         LOG.warn("{}: unreadable batch at offset {} skipped", KEY, RecordBatch.baseOffset(batch), e);
                     }
@@ -358,19 +424,24 @@ public final class DecisionLog {
         });
     }
 
-    private void replay(TxLogRecord record) {
+    /** @param written when the record was written (ms since the epoch) */
+    private void replay(TxLogRecord record, long written) {
         if (record instanceof TxLogRecord.Decision d) {
             TxId id = d.decision().id();
             if (decided.putIfAbsent(id, Boolean.TRUE) == null) {
                 pending.put(id, new Pending(d.decision()));
             }
             xaFinished(id, true);
+            if (pending.containsKey(id)) {
+                recordedAt.put(id, written); // the original or a copy carried forward: the newest counts
+            }
         } else if (record instanceof TxLogRecord.Applied a) {
             Pending p = pending.get(a.id());
             if (p != null) {
                 p.open.removeAll(a.partitions());
                 if (p.open.isEmpty()) {
                     pending.remove(a.id());
+                    recordedAt.remove(a.id());
                 }
             }
         } else if (record instanceof TxLogRecord.Aborted a) {
@@ -382,6 +453,9 @@ public final class DecisionLog {
                 xaPrepared.put(id, x.branch());
                 xaIds.put(x.branch().xid(), id);
             }
+            if (xaPrepared.containsKey(id)) {
+                recordedAt.put(id, written);
+            }
         } else if (record instanceof TxLogRecord.Gate g) {
             gates.merge(g.partition(), g.leaderEpoch(), Math::max);
         }
@@ -390,6 +464,9 @@ public final class DecisionLog {
     /** A prepared XA branch's outcome is recorded: it is no longer prepared, and remembered as finished. */
     private void xaFinished(TxId id, boolean committed) {
         XaBranch branch = xaPrepared.remove(id);
+        if (!pending.containsKey(id)) {
+            recordedAt.remove(id);
+        }
         if (branch != null) {
             xaIds.remove(branch.xid());
             xaFinished.put(branch.xid(), new XaFinished(committed, branch));
