@@ -409,7 +409,7 @@ public final class PartitionReplica {
                     return;
                 }
                 leading.establish();
-                forwarder.leaderChanged();
+                forwarder.retryNow();
                 // The previous leader may have delivered any of these without an acknowledgement reaching us:
                 // their first delivery from here counts as a redelivery (JMSRedelivered).
                 partition.possiblyDeliveredBelow(start);
@@ -575,7 +575,7 @@ public final class PartitionReplica {
             }
             following.fetchLoop(gen);
         });
-        forwarder.leaderChanged();
+        forwarder.retryNow();
     }
 
     // ------------------------------------------------------------------ common

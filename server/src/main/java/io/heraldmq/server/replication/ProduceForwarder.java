@@ -63,7 +63,7 @@ final class ProduceForwarder {
      * The partition's leadership changed (this broker was established as leader, or learnt of another leader): the
      * waiting sends go on now rather than at their retry.
      */
-    void leaderChanged() {
+    void retryNow() {
         if (retryTimer >= 0) {
             replica.partition().context().owner().cancelTimer(retryTimer);
             retryTimer = -1;
