@@ -153,34 +153,70 @@ public final class ClusterRouter {
         List<Target> unknown = unknownLeaders(frame);
         if (!unknown.isEmpty()) {
             // Until the table names the new destinations' leaders, this connection's requests wait in order.
-            // A destination used for the first time is created here first (defined in the cluster's catalog, so
-            // that the coordinator assigns it); one that cannot be created is left to the local handler's error,
-            // as is one the user may not create (the handler refuses it, with the audit line).
-            List<Future<Object>> known = new ArrayList<>();
-            for (Target t : unknown) {
-                if (!create.mayGet(connection, t.kind(), t.name())) {
-                    return false;
-                }
-                boolean queue = t.kind().isQueue();
-                known.add(create.get(connection, t.kind(), t.name())
-                        .transform(created -> created.failed() ? Future.succeededFuture()
-                                : leaders.leaderWhenKnown(vertx, queue, t.name(), LEADER_WAIT_MS))
-                        .map(x -> (Object) x).recover(e -> Future.succeededFuture()));
+            Future<Void> known = leadersKnown(connection, unknown);
+            if (known == null) {
+                return false;
             }
-            Routes routes = routes(connection);
-            routes.barrier = Future.join(known).<Void>mapEmpty().eventually(() -> dispatch(connection, frame));
+            routes(connection).barrier = known.eventually(() -> handleHeld(connection, frame));
             return true;
         }
         return routeNow(connection, frame);
     }
 
     /**
-     * Routes or handles a held-back request, on the connection's event loop. The barrier completes only with the
-     * returned future, once the frame is handled: completing it when the task was merely queued let a request that
-     * came meanwhile see the barrier done and go first (a queue got one producer's later batch before its first
-     * message, through a relay).
+     * Completes once the table names a live leader for each of {@code unknown}, or after {@link #LEADER_WAIT_MS}. A
+     * destination used for the first time is created here first (defined in the cluster's catalog, so that the
+     * coordinator assigns it); one that cannot be created is left to the local handler's error. Null when the user
+     * may not create one of them: the local handler refuses it now, with the audit line. Event loop.
+     */
+    private Future<Void> leadersKnown(ClientConnection connection, List<Target> unknown) {
+        List<Future<Object>> known = new ArrayList<>();
+        for (Target t : unknown) {
+            if (!create.mayGet(connection, t.kind(), t.name())) {
+                return null;
+            }
+            boolean queue = t.kind().isQueue();
+            known.add(create.get(connection, t.kind(), t.name())
+                    .transform(created -> created.failed() ? Future.succeededFuture()
+                            : leaders.leaderWhenKnown(vertx, queue, t.name(), LEADER_WAIT_MS))
+                    .map(x -> (Object) x).recover(e -> Future.succeededFuture()));
+        }
+        return Future.join(known).mapEmpty();
+    }
+
+    /**
+     * A request that waited behind earlier ones, whose turn came. If its own destination's leader is not known yet
+     * either, it waits for it here, still before everything behind it: routed at once, it would be handled by this
+     * broker (which does not lead the destination and forwards the send) while the requests behind it, once the
+     * leader is known, go up the relay and overtake it. So a queue got m94 before m1 from one producer whose first
+     * send went to a topic: the queue's first sends waited behind the topic's leader only (issue 14). Runs on the
+     * connection's event loop; completes once the request is handled (never stays incomplete: the barrier waits).
      */
     private Future<Void> dispatch(ClientConnection connection, Frame frame) {
+        Promise<Void> handled = Promise.promise();
+        connection.context().runOnContext(v -> {
+            Future<Void> known = null;
+            try {
+                if (!connection.isClosed()) {
+                    List<Target> unknown = unknownLeaders(frame);
+                    known = unknown.isEmpty() ? null : leadersKnown(connection, unknown);
+                }
+            } catch (RuntimeException e) {
+                known = null; // a malformed frame: handled now, its handling closes the connection
+            }
+            (known == null ? handleHeld(connection, frame) : known.eventually(() -> handleHeld(connection, frame)))
+                    .onComplete(handled);
+        });
+        return handled.future();
+    }
+
+    /**
+     * Routes or handles a held-back request, on the connection's event loop, once no leader is waited for. The
+     * barrier completes only with the returned future, once the frame is handled: completing it when the task was
+     * merely queued let a request that came meanwhile see the barrier done and go first (a queue got one producer's
+     * later batch before its first message, through a relay).
+     */
+    private Future<Void> handleHeld(ClientConnection connection, Frame frame) {
         Promise<Void> handled = Promise.promise();
         connection.context().runOnContext(v -> {
             try {

@@ -409,6 +409,7 @@ public final class PartitionReplica {
                     return;
                 }
                 leading.establish();
+                forwarder.retryNow();
                 // The previous leader may have delivered any of these without an acknowledgement reaching us:
                 // their first delivery from here counts as a redelivery (JMSRedelivered).
                 partition.possiblyDeliveredBelow(start);
@@ -442,14 +443,17 @@ public final class PartitionReplica {
     // ------------------------------------------------------------------ sends and fetches
 
     /**
-     * A client's batch (from this broker's client or forwarded by another broker). Appended only by the established
-     * leader; anyone else answers NOT_LEADER, and the batch was not stored.
+     * A client's batch (or a transaction's, or a dead letter), in the order of the calls: appended at once by the
+     * established leader when no earlier batch waits; otherwise it waits behind those in the {@link ProduceForwarder}
+     * for a leader, and is appended here or forwarded to it (a forwarded batch reaches the leader's
+     * {@link #produceAsLeader}, which stores it only if that broker is the established leader).
      *
      * @param waitCommitted complete once the batch is committed (on a majority) and durable here; else after the
      *                      append (a non-persistent send; consumers still see it only once committed)
      */
     public Future<Long> produce(Buffer batch, boolean waitCommitted) {
-        if (isEstablishedLeader() && !handover.outgoing()) {
+        // Not while earlier sends wait in the forwarder: this one would be stored before them (issue 14).
+        if (forwarder.isIdle() && isEstablishedLeader() && !handover.outgoing()) {
             return produceAsLeader(batch, waitCommitted);
         }
         return forwarder.forward(batch, waitCommitted, System.currentTimeMillis() + FORWARD_DEADLINE_MS);
@@ -571,6 +575,7 @@ public final class PartitionReplica {
             }
             following.fetchLoop(gen);
         });
+        forwarder.retryNow();
     }
 
     // ------------------------------------------------------------------ common

@@ -174,6 +174,66 @@ class ClusterReplicationIT {
         assertTrue(errors.isEmpty(), "the application noticed the failover: " + errors);
     }
 
+    /**
+     * Issue 14: one producer's sends reach a new queue in the order they were made (m94 came before m1 through a
+     * broker that leads nothing), with asynchronous sends alternating with sends to a new topic, as the conformance
+     * suite's AsyncSendIT does: many PRODUCEs in flight (one destination alone would gather them into one batch per
+     * round trip), sent until the first is answered, so that they span the queue's creation and its leader's election.
+     * Two holes: the queue's first sends, held behind the topic's first (whose leader was not known yet), were handled
+     * by the broker the client is connected to, which forwarded them, while the later ones went up the relay once the
+     * queue's leader was known ({@code ClusterRouter.dispatch}); and sends reaching the leader before its election
+     * was over waited for a retry 100 ms later while those arriving after it were appended at once
+     * ({@code ProduceForwarder}). The later ones, of a higher sequence, also made the earlier batches look like
+     * duplicates. Through every broker, so that the leader is reached both directly and through a relay.
+     */
+    @Test
+    void sendsArrivingWhileANewQueuesLeaderIsElectedKeepTheirOrder() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            String name = "fresh-order-" + i;
+            java.util.concurrent.atomic.AtomicInteger completed = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.List<Exception> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+            jakarta.jms.CompletionListener listener = new jakarta.jms.CompletionListener() {
+                @Override
+                public void onCompletion(Message message) {
+                    completed.incrementAndGet();
+                }
+
+                @Override
+                public void onException(Message message, Exception exception) {
+                    failures.add(exception);
+                }
+            };
+            try (Connection c = new HeraldConnectionFactory(cluster.url(i) + "?requestTimeout=30000")
+                    .createConnection()) {
+                Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                Queue queue = s.createQueue(name);
+                MessageProducer toQueue = s.createProducer(queue);
+                MessageProducer toTopic = s.createProducer(s.createTopic(name + "-other"));
+                int sent = 0;
+                int afterFirstAnswer = 0;
+                while (sent < 5_000 && afterFirstAnswer < 100) {
+                    toTopic.send(s.createTextMessage("other " + sent), listener);
+                    toQueue.send(s.createTextMessage("m" + sent), listener);
+                    sent++;
+                    if (completed.get() > 0) {
+                        afterFirstAnswer++;
+                    }
+                }
+                int total = 2 * sent;
+                await("answers through b" + i).atMost(Duration.ofSeconds(60))
+                        .until(() -> completed.get() + failures.size() >= total);
+                assertEquals(java.util.List.of(), failures);
+                c.start();
+                MessageConsumer consumer = s.createConsumer(queue);
+                for (int n = 0; n < sent; n++) {
+                    Message m = consumer.receive(15_000);
+                    assertTrue(m instanceof TextMessage, "message " + n + " of " + sent + " through b" + i + ": " + m);
+                    assertEquals("m" + n, ((TextMessage) m).getText(), "through b" + i + ", " + sent + " sent");
+                }
+            }
+        }
+    }
+
     /** The queue's leader as seen through broker {@code via}, once it is live and not {@code not}. */
     private String awaitLeader(int via, String not) {
         return awaitLeader(via, not, true, "orders");
