@@ -18,6 +18,7 @@ import static org.awaitility.Awaitility.await;
 public record BrokerProcess(Process process, int port, Path log) {
     // port: the plain client port, or the TLS one of a broker without a plain port (plain.enabled = false)
     private static final Pattern READY = Pattern.compile("HeraldMQ ready on (?:tcp|ssl)://127\\.0\\.0\\.1:(\\d+)");
+    /** Generous: on a loaded 2-core machine (load average 30-50) three brokers starting at once took over a minute. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
 
     /** The packaged jar; it exists once the {@code package} phase ran, before failsafe's integration tests. */

@@ -9,6 +9,7 @@ import io.heraldmq.protocol.Ok;
 import io.heraldmq.protocol.ProtocolException;
 import io.heraldmq.protocol.TxFinish;
 import io.heraldmq.protocol.TxPrepare;
+import io.heraldmq.server.handler.TestHalt;
 import io.heraldmq.server.handler.TxParts;
 import io.heraldmq.server.net.ClientConnection;
 import io.heraldmq.server.txlog.DecisionLogClient;
@@ -17,8 +18,6 @@ import io.heraldmq.server.txlog.TxId;
 import io.heraldmq.server.txlog.TxLogResult;
 import io.heraldmq.server.txlog.TxPrepared;
 import io.vertx.core.Future;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -45,13 +44,6 @@ import java.util.Map;
  * deadline leaves the commit in doubt (INTERNAL), the parts prepared until they resolve themselves.
  */
 final class SpanningCommit {
-    private static final Logger LOG = LoggerFactory.getLogger(SpanningCommit.class);
-    /**
-     * Fault injection for the cluster ITs: the coordinator halts (as kill -9 would stop it) once a decision with a
-     * part in this destination is committed, before any part is applied. Unset in production.
-     */
-    private static final String HALT_AFTER_DECISION = System.getProperty("heraldmq.test.haltAfterDecisionTo");
-
     private final String localId;
     private final DecisionLogClient decisions;
     private final TxParts local;
@@ -123,11 +115,7 @@ final class SpanningCommit {
                 connection.replyError(correlationId, code, result.message());
                 return;
             }
-            if (HALT_AFTER_DECISION != null && decision.participants().stream()
-                    .anyMatch(p -> p.partition().contains(":" + HALT_AFTER_DECISION + ":"))) {
-                LOG.error("heraldmq.test.haltAfterDecisionTo: halting after deciding {}", id);
-                Runtime.getRuntime().halt(137);
-            }
+            TestHalt.AFTER_DECISION.haltIfTouched(decision.participants().stream().map(p -> p.partition()), id);
             List<Future<String>> finished = new ArrayList<>();
             for (Leader l : leaders) {
                 finished.add(l.finish(true));

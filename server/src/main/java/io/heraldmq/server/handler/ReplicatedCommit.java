@@ -42,12 +42,6 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ReplicatedCommit {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicatedCommit.class);
 
-    /**
-     * Fault injection for ClusterTransactionsIT: the broker halts (as kill -9 would stop it) once a decision with a
-     * part in this destination is committed, before anything of it is applied. Unset in production.
-     */
-    private static final String HALT_AFTER_DECISION = System.getProperty("heraldmq.test.haltAfterDecisionTo");
-
     private final DecisionLogClient decisions;
     private final String localId;
 
@@ -124,10 +118,7 @@ final class ReplicatedCommit {
 
     private void apply(ClientConnection connection, int correlationId, TxPlanner.Plan plan, TxDecision decision,
                        TxPartWork.Described described, int total, String what) {
-        if (TxPartWork.touches(described, HALT_AFTER_DECISION)) {
-            LOG.error("heraldmq.test.haltAfterDecisionTo: halting after deciding {}", decision.id());
-            Runtime.getRuntime().halt(137);
-        }
+        TestHalt.AFTER_DECISION.haltIfTouched(described.parts().stream().map(TxPartWork.Part::key), decision.id());
         TxPartWork.apply(plan, described).onComplete(ar -> connection.context().runOnContext(v -> {
             connection.produced(total);
             TxPartWork.Applied done = ar.result();

@@ -16,6 +16,7 @@ import io.heraldmq.server.security.ConnectionAccess;
 import io.heraldmq.server.security.Permission;
 import io.heraldmq.server.subscription.MessageFilter;
 import io.heraldmq.server.subscription.MessageFilters;
+import io.heraldmq.server.subscription.ServerConsumer;
 import io.heraldmq.server.subscription.Subscription;
 import io.heraldmq.server.subscription.SubscriptionRegistry;
 import io.heraldmq.server.subscription.TemporaryDestinations;
@@ -72,28 +73,69 @@ public final class SubscribeHandler implements RequestHandler {
             connection.consumerCreated();
             throw e;
         }
+        // The futures complete on whatever context finished the last step (a partition's, the metadata store's):
+        // the rest runs on the connection's event loop, which owns its consumers.
         destination
                 .compose(topic -> ledHere(connection, topic, System.currentTimeMillis() + LEADERSHIP_WAIT_MS))
-                .compose(topic -> subscription(connection, s, topic, filter).compose(sub -> {
-                    if (s.browse()) {
-                        return sub.browse(s.consumerId(), connection.sender(), s.initialCredit(), filter);
-                    }
-                    // A queue consumer's selector is its own; a topic subscription's selector is the subscription's.
-                    return sub.attach(s.consumerId(), connection.sender(), s.initialCredit(),
-                            topic.isQueue() ? filter : MessageFilter.ALL);
-                }))
-                .onComplete(ar -> {
-                    connection.consumerCreated();
+                .compose(topic -> subscription(connection, s, topic, filter))
+                .onComplete(ar -> connection.context().runOnContext(v -> {
                     if (ar.failed()) {
+                        connection.consumerCreated();
                         connection.replyFailure(correlationId, ar.cause());
-                    } else if (connection.isClosed()) {
-                        ar.result().close(false);
                     } else {
-                        connection.addConsumer(ar.result());
-                        connection.send(s.browse() ? Ok.encode(correlationId) : Ok.encodeSubscribed(correlationId,
-                                ar.result().subscription().redelivery().forConsumer()));
+                        attach(connection, s, correlationId, ar.result(), filter);
                     }
-                });
+                }));
+    }
+
+    /**
+     * Attaches the consumer, on the connection's event loop. It is in the connection's table before any partition
+     * can deliver to it: a consumer its broker's router subscribed again at a new leader (after a failover; the
+     * client does not wait for that SUBSCRIBE's answer) may have its first message committed at once, and a COMMIT
+     * naming a consumer the connection does not know yet is refused ("consumer n is closed"). Registered when the
+     * answer came, the consumer was unknown for as long as the answer took to reach the event loop (25 ms measured
+     * under load), and was added from whichever thread completed the attach.
+     */
+    private static void attach(ClientConnection connection, Subscribe s, int correlationId, Subscription sub,
+                               MessageFilter filter) {
+        boolean[] made = {false}; // the consumer was made: the connection's pending count is settled
+        boolean[] registered = {false}; // and it is in the connection's table
+        java.util.function.Consumer<ServerConsumer> register = consumer -> {
+            made[0] = true;
+            connection.consumerCreated();
+            if (!connection.isClosed()) {
+                connection.addConsumer(consumer);
+                registered[0] = true;
+            }
+        };
+        Future<ServerConsumer> attached;
+        try {
+            // A queue consumer's selector is its own; a topic subscription's selector is the subscription's.
+            attached = s.browse()
+                    ? sub.browse(s.consumerId(), connection.sender(), s.initialCredit(), filter, register)
+                    : sub.attach(s.consumerId(), connection.sender(), s.initialCredit(),
+                            sub.topic().isQueue() ? filter : MessageFilter.ALL, register);
+        } catch (RuntimeException e) {
+            if (!made[0]) {
+                connection.consumerCreated();
+            }
+            attached = Future.failedFuture(e);
+        }
+        attached.onComplete(ar -> connection.context().runOnContext(v -> {
+            if (ar.failed()) {
+                ServerConsumer consumer = registered[0] ? connection.removeConsumer(s.consumerId()) : null;
+                if (consumer != null) { // else never registered, or closed with its connection
+                    consumer.close(false);
+                }
+                connection.replyFailure(correlationId, ar.cause());
+            } else if (!registered[0]) {
+                ar.result().close(false); // the connection closed before it was attached
+            } else if (!connection.isClosed()) {
+                connection.send(s.browse() ? Ok.encode(correlationId) : Ok.encodeSubscribed(correlationId,
+                        ar.result().subscription().redelivery().forConsumer()));
+            }
+            // else: closed since, which closed the consumer with the connection's others
+        }));
     }
 
     /** @throws ProtocolException NOT_AUTHORIZED when the user lacks a permission the request needs */

@@ -220,10 +220,4 @@ final class TxPartWork {
     static boolean ledAsPlanned(Part part) {
         return part.replica().isEstablishedLeader() && part.replica().epoch() == part.epoch();
     }
-
-    /** Whether the part touches a partition of {@code destination} (for the tests' fault injection). */
-    static boolean touches(Described described, String destination) {
-        return destination != null && described.parts().stream()
-                .anyMatch(p -> p.key().contains(":" + destination + ":"));
-    }
 }

@@ -52,11 +52,6 @@ public final class TxParts {
     static final long RESOLVE_AFTER_MS = 30_000;
     /** How often a part whose outcome the decision log could not give asks again. */
     static final long RESOLVE_RETRY_MS = 1_000;
-    /**
-     * Fault injection for ClusterCrossTransactionsIT: the broker halts (as kill -9 would stop it) once it has
-     * prepared a part in this destination, before it answers. Unset in production.
-     */
-    private static final String HALT_AFTER_PREPARE = System.getProperty("heraldmq.test.haltAfterPrepareOf");
 
     private final Vertx vertx;
     private final TxPlanner planner;
@@ -178,10 +173,7 @@ public final class TxParts {
                         + " is prepared here already"));
                 return;
             }
-            if (TxPartWork.touches(described, HALT_AFTER_PREPARE)) {
-                LOG.error("heraldmq.test.haltAfterPrepareOf: halting after preparing {}", id);
-                Runtime.getRuntime().halt(137);
-            }
+            TestHalt.AFTER_PREPARE.haltIfTouched(described.parts().stream().map(TxPartWork.Part::key), id);
             p.timer = vertx.setTimer(RESOLVE_AFTER_MS, t -> resolve(p));
             if (connection.isClosed()) {
                 resolve(p); // its coordinator's relay closed meanwhile: connectionClosed saw nothing to resolve

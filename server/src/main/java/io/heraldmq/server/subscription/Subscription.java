@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -191,20 +192,34 @@ public final class Subscription {
      * accepts; records no consumer accepts stay in the queue.
      */
     public Future<ServerConsumer> attach(int consumerId, Function<Buffer, Future<Void>> out, int credit, MessageFilter filter) {
+        return attach(consumerId, out, credit, filter, consumer -> { });
+    }
+
+    /**
+     * As {@link #attach(int, Function, int, MessageFilter)}, telling {@code made} of the consumer, on the caller's
+     * thread, before any partition may deliver to it: its handler registers it there, so that a request naming it
+     * (a COMMIT of its first delivery, a CREDIT) finds it however soon it comes.
+     */
+    public Future<ServerConsumer> attach(int consumerId, Function<Buffer, Future<Void>> out, int credit,
+                                         MessageFilter filter, Consumer<ServerConsumer> made) {
         consumers.incrementAndGet();
         topic.consumerAttached();
-        return link(new ServerConsumer(consumerId, this, out, parts.length, false), credit, filter, false);
+        return link(new ServerConsumer(consumerId, this, out, parts.length, false), credit, filter, false, made);
     }
 
     /**
      * Attaches a queue browser: each partition is read on a private cursor from the queue's committed position to
-     * the log end of now, without consuming; after the last message an empty DELIVER marks the end.
+     * the log end of now, without consuming; after the last message an empty DELIVER marks the end. {@code made}
+     * as for {@link #attach(int, Function, int, MessageFilter, Consumer)}.
      */
-    public Future<ServerConsumer> browse(int consumerId, Function<Buffer, Future<Void>> out, int credit, MessageFilter filter) {
-        return link(new ServerConsumer(consumerId, this, out, parts.length, true), credit, filter, true);
+    public Future<ServerConsumer> browse(int consumerId, Function<Buffer, Future<Void>> out, int credit,
+                                         MessageFilter filter, Consumer<ServerConsumer> made) {
+        return link(new ServerConsumer(consumerId, this, out, parts.length, true), credit, filter, true, made);
     }
 
-    private Future<ServerConsumer> link(ServerConsumer consumer, int credit, MessageFilter filter, boolean browse) {
+    private Future<ServerConsumer> link(ServerConsumer consumer, int credit, MessageFilter filter, boolean browse,
+                                        Consumer<ServerConsumer> made) {
+        made.accept(consumer);
         List<Future<Void>> attached = new ArrayList<>();
         for (PartitionSubscription ps : parts) {
             ConsumerLink link = new ConsumerLink(consumer, ps, credit, filter);

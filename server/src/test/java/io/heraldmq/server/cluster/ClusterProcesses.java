@@ -87,17 +87,26 @@ final class ClusterProcesses implements AutoCloseable {
         return adminUser == null ? HeraldAdmin.connect(url(n)) : HeraldAdmin.connect(url(n), adminUser, adminPassword);
     }
 
-    /** Starts every broker (in parallel) and waits until each sees all the others. */
+    /**
+     * Starts every broker (in parallel) and waits until each sees all the others. If one fails to start, the others
+     * are stopped too (else they outlive the test, which has no cluster to close).
+     */
     ClusterProcesses start() {
         List<CompletableFuture<BrokerProcess>> starting = new ArrayList<>();
         for (int i = 0; i < brokers.length; i++) {
             int n = i;
             starting.add(CompletableFuture.supplyAsync(() -> launch(n)));
         }
-        for (int i = 0; i < brokers.length; i++) {
-            brokers[i] = starting.get(i).join();
+        try {
+            for (int i = 0; i < brokers.length; i++) {
+                brokers[i] = starting.get(i).join();
+            }
+            awaitMembers();
+        } catch (RuntimeException | Error e) {
+            starting.forEach(f -> f.thenAccept(b -> b.process().destroyForcibly()));
+            close();
+            throw e;
         }
-        awaitMembers();
         return this;
     }
 

@@ -10,8 +10,15 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
@@ -31,37 +38,55 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * decision is committed (the broker halts itself there, {@code heraldmq.test.haltAfterDecisionTo}) is applied whole by
  * the queues' new leaders before they serve anyone: its messages are in the target queue once, the ones it consumed
  * do not come back, and its client is told it committed (by the relaying broker, or after failover by TX_OUTCOME).
+ * <p>
+ * The tests share one cluster ({@link TxCluster}): each uses queues of its own and makes broker 0 lead them
+ * ({@link TxCluster#leadAllFrom}); killed brokers are restarted before the next test. Broker 0 halts after deciding
+ * a transaction that sends to one of {@link #HALT_AFTER_DECISION_TO} only.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterTransactionsIT {
-    @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS)
-    Path dir;
-    private ClusterProcesses cluster;
+    /** The queues whose transactions broker 0 halts after deciding: one per test that needs it. */
+    private static final String HALT_AFTER_DECISION_TO = "crash-dst-via0,crash-dst-via1";
 
-    @AfterEach
-    void stop() {
+    private TxCluster cluster;
+
+    @BeforeAll
+    void startCluster(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) throws Exception {
+        cluster = TxCluster.start(dir, new String[][]{
+                {"-Dheraldmq.test.haltAfterDecisionTo=" + HALT_AFTER_DECISION_TO}, {}, {}});
+    }
+
+    @BeforeEach
+    void allBrokersUp() {
+        cluster.reviveKilled();
+    }
+
+    @AfterAll
+    void stopCluster() {
         if (cluster != null) {
             cluster.close();
         }
     }
 
     @Test
+    @Order(1) // kills nothing: first, so that no test waits for a broker to be restarted after it
     void aTransactionThroughABrokerThatLeadsNeitherQueueCommitsAndRollsBack() throws Exception {
-        cluster = new ClusterProcesses(dir, 3, "log.flush.policy = always\n").start();
-        leadAllFrom(0, "tx-src", "tx-dst");
-        produce(1, "tx-src", 20);
-        try (Connection c = new HeraldConnectionFactory(cluster.url(1)).createConnection()) {
+        cluster.leadAllFrom(0, "tx-src", "tx-dst");
+        cluster.produce(1, "tx-src", 20);
+        try (Connection c = new HeraldConnectionFactory(cluster.processes().url(1)).createConnection()) {
             c.start();
             Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
             MessageConsumer in = tx.createConsumer(tx.createQueue("tx-src"));
             MessageProducer out = tx.createProducer(tx.createQueue("tx-dst"));
-            List<String> moved = move(in, out, 5);
+            List<String> moved = TxCluster.move(in, out, 5);
             tx.commit();
-            List<String> rolledBack = move(in, out, 5);
+            List<String> rolledBack = TxCluster.move(in, out, 5);
             tx.rollback();
             in.close();
-            List<String> dst = drain(1, "tx-dst");
+            List<String> dst = cluster.drain(1, "tx-dst");
             assertEquals(moved, dst, "the committed transaction's messages, once, in order");
-            List<String> src = drain(2, "tx-src");
+            List<String> src = cluster.drain(2, "tx-src");
             assertEquals(15, src.size(), "the 5 consumed by the commit are gone, the rolled back ones are back");
             assertTrue(src.containsAll(rolledBack));
             assertTrue(src.stream().noneMatch(moved::contains));
@@ -78,9 +103,8 @@ class ClusterTransactionsIT {
      */
     @Test
     void messagesReceivedFromALeaderThatDiedAreMovedOnceThroughItsSuccessor() throws Exception {
-        cluster = new ClusterProcesses(dir, 3, "log.flush.policy = always\n").start();
-        leadAllFrom(0, "mv");
-        try (Connection c = new HeraldConnectionFactory(cluster.url(1)).createConnection()) {
+        cluster.leadAllFrom(0, "mv");
+        try (Connection c = new HeraldConnectionFactory(cluster.processes().url(1)).createConnection()) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer p = s.createProducer(s.createQueue("mv"));
             p.setDeliveryMode(DeliveryMode.PERSISTENT);
@@ -92,7 +116,7 @@ class ClusterTransactionsIT {
         }
         List<String> committed = new ArrayList<>();
         List<String> refused = new ArrayList<>();
-        try (Connection c = new HeraldConnectionFactory(cluster.url(1)).createConnection()) {
+        try (Connection c = new HeraldConnectionFactory(cluster.processes().url(1)).createConnection()) {
             c.start();
             Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
             MessageConsumer in = tx.createConsumer(tx.createQueue("mv"), "hop = 0");
@@ -101,10 +125,10 @@ class ClusterTransactionsIT {
             for (int i = 0; i < 2; i++) { // the other 8 wait in the consumer's buffer
                 hop(in.receive(10_000), tx, out);
             }
+            long mark = cluster.logMark(1);
             cluster.kill(0);
-            Path log = dir.resolve("broker1.log");
             await("broker 1 moves the consumer").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                    .until(() -> java.nio.file.Files.readString(log).contains("lost; 1 consumer(s)"));
+                    .until(() -> cluster.loggedSince(1, mark).contains("lost; 1 consumer(s)"));
             org.junit.jupiter.api.Assertions.assertThrows(jakarta.jms.TransactionRolledBackException.class,
                     tx::commit, "the messages it received came from the dead leader");
             Message m = in.receive(30_000);
@@ -120,7 +144,7 @@ class ClusterTransactionsIT {
             }
         }
         List<String> arrived = new ArrayList<>();
-        try (Connection c = new HeraldConnectionFactory(cluster.clusterUrl(2)).createConnection()) {
+        try (Connection c = new HeraldConnectionFactory(cluster.processes().clusterUrl(2)).createConnection()) {
             c.start();
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageConsumer last = s.createConsumer(s.createQueue("mv"), "hop = 1");
@@ -131,7 +155,7 @@ class ClusterTransactionsIT {
             }
         }
         assertEquals(10, new HashSet<>(arrived).size(), "every message is moved: " + arrived + "; committed after the"
-                + " kill " + committed + ", refused " + refused + "; logs in " + dir);
+                + " kill " + committed + ", refused " + refused + "; logs in " + cluster.dir());
         assertEquals(10, arrived.size(), "once: " + arrived + "; committed after the kill " + committed);
         assertEquals(List.of(), refused, "no commit after the move is refused");
     }
@@ -162,17 +186,17 @@ class ClusterTransactionsIT {
      * failover TX_OUTCOME, asks the decision log), and the new leaders apply the transaction whole.
      */
     private void coordinatorDiesAfterDeciding(int via) throws Exception {
-        cluster = new ClusterProcesses(dir, 3, "log.flush.policy = always\n")
-                .jvmOptions(0, "-Dheraldmq.test.haltAfterDecisionTo=crash-dst").start();
-        leadAllFrom(0, "crash-src", "crash-dst");
-        produce(1, "crash-src", 20);
+        String src = "crash-src-via" + via;
+        String dst = "crash-dst-via" + via; // in HALT_AFTER_DECISION_TO
+        cluster.leadAllFrom(0, src, dst);
+        cluster.produce(1, src, 20);
         List<String> moved;
-        try (Connection c = new HeraldConnectionFactory(cluster.clusterUrl(via)).createConnection()) {
+        try (Connection c = new HeraldConnectionFactory(cluster.processes().clusterUrl(via)).createConnection()) {
             c.start();
             Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
-            MessageConsumer in = tx.createConsumer(tx.createQueue("crash-src"));
-            MessageProducer out = tx.createProducer(tx.createQueue("crash-dst"));
-            moved = move(in, out, 5);
+            MessageConsumer in = tx.createConsumer(tx.createQueue(src));
+            MessageProducer out = tx.createProducer(tx.createQueue(dst));
+            moved = TxCluster.move(in, out, 5);
             long t0 = System.nanoTime();
             // broker 0 decides and halts before applying anything: the answer comes from the decision log
             tx.commit();
@@ -180,11 +204,11 @@ class ClusterTransactionsIT {
                     + (System.nanoTime() - t0) / 1_000_000 + " ms, its coordinator dead");
         }
         cluster.kill(0);
-        List<String> dst = drain(1, "crash-dst");
-        assertEquals(moved, dst, "the decided transaction's messages, once, in order, applied by the new leader");
-        List<String> src = drain(2, "crash-src");
-        assertEquals(15, src.size(), "the messages the decided transaction consumed do not come back: " + src);
-        assertTrue(src.stream().noneMatch(moved::contains));
+        List<String> arrived = cluster.drain(1, dst);
+        assertEquals(moved, arrived, "the decided transaction's messages, once, in order, applied by the new leader");
+        List<String> left = cluster.drain(2, src);
+        assertEquals(15, left.size(), "the messages the decided transaction consumed do not come back: " + left);
+        assertTrue(left.stream().noneMatch(moved::contains));
     }
 
     /**
@@ -204,11 +228,11 @@ class ClusterTransactionsIT {
     void messagesMovedByTransactionsArriveOnceAcrossLeaderKills() throws Exception {
         int messages = 150;
         int hops = 3;
-        cluster = new ClusterProcesses(dir, 3, "log.flush.policy = always\n").start();
-        try (HeraldAdmin admin = cluster.admin(0)) {
+        ClusterProcesses brokers = cluster.processes();
+        try (HeraldAdmin admin = brokers.admin(0)) {
             admin.createQueue("hops", 3, -1, -1);
         }
-        try (Connection c = new HeraldConnectionFactory(cluster.clusterUrl(0)).createConnection()) {
+        try (Connection c = new HeraldConnectionFactory(brokers.clusterUrl(0)).createConnection()) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer p = s.createProducer(s.createQueue("hops"));
             p.setDeliveryMode(DeliveryMode.PERSISTENT);
@@ -226,7 +250,7 @@ class ClusterTransactionsIT {
         for (int w = 0; w < 2; w++) {
             int first = w;
             Thread t = new Thread(() -> {
-                try (Connection c = new HeraldConnectionFactory(cluster.clusterUrl(first)).createConnection()) {
+                try (Connection c = new HeraldConnectionFactory(brokers.clusterUrl(first)).createConnection()) {
                     c.start();
                     Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
                     MessageConsumer in = tx.createConsumer(tx.createQueue("hops"), "hop < " + hops);
@@ -264,21 +288,22 @@ class ClusterTransactionsIT {
                 } catch (org.awaitility.core.ConditionTimeoutException e) {
                     throw new AssertionError("moves before kill " + round + ": moved " + moved.get() + " of "
                             + target + ", failed " + failed.get() + ", last failure " + lastFailure.get()
-                            + "; brokers' logs in " + dir, e);
+                            + "; brokers' logs in " + cluster.dir(), e);
                 }
                 String leader;
-                try (HeraldAdmin admin = cluster.admin(firstAlive())) {
+                try (HeraldAdmin admin = brokers.admin(cluster.firstAlive())) {
                     leader = ClusterProcesses.leaderOf(admin.clusterStatus(), true, "hops", 3);
                 }
                 if (leader == null) {
                     continue; // between leaders already
                 }
-                int l = cluster.indexOf(leader);
+                int l = brokers.indexOf(leader);
                 cluster.kill(l);
-                cluster.restart(l);
+                brokers.restart(l);
             }
             List<String> arrived = new ArrayList<>();
-            try (Connection c = new HeraldConnectionFactory(cluster.clusterUrl(firstAlive())).createConnection()) {
+            String url = brokers.clusterUrl(cluster.firstAlive());
+            try (Connection c = new HeraldConnectionFactory(url).createConnection()) {
                 c.start();
                 Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
                 MessageConsumer last = s.createConsumer(s.createQueue("hops"), "hop = " + hops);
@@ -299,7 +324,7 @@ class ClusterTransactionsIT {
                     missing.removeAll(arrived);
                     throw new AssertionError(arrived.size() + " of " + messages + " arrived after " + moved.get()
                             + " transactions committed and " + failed.get() + " failed (" + lastFailure.get()
-                            + "); missing " + missing + "; logs in " + dir, e);
+                            + "); missing " + missing + "; logs in " + cluster.dir(), e);
                 }
                 stop.set(true);
                 Message extra = last.receive(2_000);
@@ -322,92 +347,4 @@ class ClusterTransactionsIT {
         }
     }
 
-    private int firstAlive() {
-        for (int i = 0; i < cluster.size(); i++) {
-            if (cluster.alive(i)) {
-                return i;
-            }
-        }
-        throw new IllegalStateException("no broker alive");
-    }
-
-    /** Drains brokers other than {@code n} so that it leads every partition of the destinations (created here). */
-    private void leadAllFrom(int n, String... queues) throws Exception {
-        try (HeraldAdmin admin = cluster.admin(n)) {
-            for (String q : queues) {
-                admin.createQueue(q, 1, -1, -1);
-            }
-            String lead = cluster.brokerId(n);
-            // Only a replica that is not behind can win the election a drain starts (a new partition's followers may
-            // not have fetched its first leader's epoch marker yet).
-            try {
-                await("every replica caught up").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                        .until(() -> admin.clusterStatus().partitions().stream()
-                                .filter(p -> p.queue() && List.of(queues).contains(p.destination()))
-                                .allMatch(p -> p.lag().size() == cluster.size()
-                                        && p.lag().values().stream().allMatch(v -> v == 0)));
-            } catch (org.awaitility.core.ConditionTimeoutException e) {
-                throw new AssertionError("replicas not caught up: " + admin.clusterStatus().partitions()
-                        + "; brokers' logs in " + dir, e);
-            }
-            for (int i = 0; i < cluster.size(); i++) {
-                if (i != n) {
-                    admin.drainBroker(cluster.brokerId(i), false);
-                }
-            }
-            await("broker " + n + " leads " + List.of(queues)).atMost(Duration.ofSeconds(30))
-                    .pollInterval(Duration.ofMillis(100)).until(() -> {
-                        var status = admin.clusterStatus();
-                        for (String q : queues) {
-                            if (!lead.equals(ClusterProcesses.leaderOf(status, true, q, 1))) {
-                                return false;
-                            }
-                        }
-                        return true;
-                    });
-        }
-    }
-
-    private void produce(int via, String queue, int count) throws JMSException {
-        try (Connection c = new HeraldConnectionFactory(cluster.url(via)).createConnection()) {
-            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            MessageProducer p = s.createProducer(s.createQueue(queue));
-            p.setDeliveryMode(DeliveryMode.PERSISTENT);
-            for (int i = 0; i < count; i++) {
-                p.send(s.createTextMessage("m" + i));
-            }
-        }
-    }
-
-    /** Receives {@code count} messages and sends a copy of each, in the consumer's transacted session. */
-    private static List<String> move(MessageConsumer in, MessageProducer out, int count) throws JMSException {
-        List<String> moved = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            Message m = in.receive(10_000);
-            assertTrue(m != null, "message " + i + " not received");
-            String body = ((TextMessage) m).getText();
-            moved.add(body);
-            out.send(m, DeliveryMode.PERSISTENT, Message.DEFAULT_PRIORITY, 0);
-        }
-        return moved;
-    }
-
-    /** Everything left in the queue, received through broker {@code via} (the first receive waits for a leader). */
-    private List<String> drain(int via, String queue) throws JMSException {
-        List<String> out = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        try (Connection c = new HeraldConnectionFactory(cluster.clusterUrl(via)).createConnection()) {
-            c.start();
-            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            MessageConsumer consumer = s.createConsumer(s.createQueue(queue));
-            Message m = consumer.receive(30_000);
-            while (m != null) {
-                String body = ((TextMessage) m).getText();
-                assertTrue(seen.add(body), "delivered twice: " + body);
-                out.add(body);
-                m = consumer.receive(2_000);
-            }
-        }
-        return out;
-    }
 }

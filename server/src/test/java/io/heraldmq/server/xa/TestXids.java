@@ -5,18 +5,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Xids as a transaction manager makes them: its own class, compared by value only through HeraldMQ's copy. */
-final class TestXids {
+public final class TestXids {
     private static final AtomicInteger NEXT = new AtomicInteger();
 
     private TestXids() {
     }
 
-    static Xid next() {
+    public static Xid next() {
         int n = NEXT.incrementAndGet();
         return of("gtrid-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + "-" + n, "b" + n);
     }
 
-    static Xid of(String gtrid, String bqual) {
+    public static Xid of(String gtrid, String bqual) {
         byte[] g = gtrid.getBytes(StandardCharsets.US_ASCII);
         byte[] b = bqual.getBytes(StandardCharsets.US_ASCII);
         return new Xid() {
@@ -40,5 +40,17 @@ final class TestXids {
                 return gtrid + "/" + bqual;
             }
         };
+    }
+
+    /** Whether {@code listed} (an XA_RECOVER's answer: HeraldMQ's own Xid objects) has {@code wanted}, by value. */
+    public static boolean contains(Xid[] listed, Xid wanted) {
+        for (Xid x : listed) {
+            if (x.getFormatId() == wanted.getFormatId()
+                    && java.util.Arrays.equals(x.getGlobalTransactionId(), wanted.getGlobalTransactionId())
+                    && java.util.Arrays.equals(x.getBranchQualifier(), wanted.getBranchQualifier())) {
+                return true;
+            }
+        }
+        return false;
     }
 }
