@@ -12,7 +12,7 @@ import java.util.StringJoiner;
 /**
  * LIST_TOPICS: every queue and topic with its partitions, retention in effect (its own limits, else the broker's
  * defaults; -1 = no limit), size on disk and message count (log end minus log start, summed over partitions: what
- * the log holds, consumed or not), and per partition ("0=12,1=3") its log start and end offsets and size.
+ * the log holds, consumed or not, less the control records a clustered broker writes into it), and per partition ("0=12,1=3") its log start and end offsets and size.
  */
 public final class ListTopicsCommand implements AdminCommand {
     private final TopicRegistry topics;
@@ -42,7 +42,9 @@ public final class ListTopicsCommand implements AdminCommand {
                 for (Partition p : topic.partitions()) {
                     long size = p.sizeInBytes();
                     bytes += size;
-                    messages += p.logEndOffset() - p.logStartOffset();
+                    long start = p.logStartOffset();
+                    long end = p.logEndOffset();
+                    messages += end - start - p.controlRecords(start, end);
                     starts.add(p.id() + "=" + p.logStartOffset());
                     ends.add(p.id() + "=" + p.logEndOffset());
                     sizes.add(p.id() + "=" + size);
