@@ -11,7 +11,8 @@ package io.heraldmq.protocol;
  * LIST_TOPICS          (none)
  *                      → name, kind, partitions, retention.ms, retention.bytes, size.bytes, messages,
  *                        log.start.by.partition, log.end.by.partition, size.by.partition ("0=12,1=3")
- * LIST_SUBSCRIPTIONS   topic (optional: only that topic's)
+ * LIST_SUBSCRIPTIONS   topic (optional: only that topic's); leader (optional, {@code here}: only destinations
+ *                      no other live broker leads; a clustered broker asks each leader so for its part)
  *                      → id, kind, topic, name, client.id, durable, shared, selector, consumers, backlog,
  *                        backlog.by.partition ("0=12,1=3"), expired (messages skipped as expired since the
  *                        subscription opened; not persisted), retention.ms

@@ -318,7 +318,11 @@ public final class Broker {
             handlers.put(FrameType.CLOSE_PRODUCER, new io.heraldmq.server.handler.CloseProducerHandler());
             handlers.put(FrameType.DELETE_TEMP, new DeleteTempHandler(temporaries));
             handlers.put(FrameType.UNSUBSCRIBE, new UnsubscribeHandler(subscriptions));
-            handlers.put(FrameType.ADMIN, new AdminHandler(adminCommands(), audit, id -> {
+            Map<AdminOperation, AdminCommand> commands = adminCommands();
+            if (replication != null) {
+                replication.router().listSubscriptionsWith(commands.get(AdminOperation.LIST_SUBSCRIPTIONS));
+            }
+            handlers.put(FrameType.ADMIN, new AdminHandler(commands, audit, id -> {
                 io.heraldmq.server.meta.SubscriptionRecord r = subscriptions.definition(id);
                 return r == null ? null : r.topic();
             }));
@@ -480,7 +484,12 @@ public final class Broker {
         commands.put(AdminOperation.DELETE_TOPIC, new DeleteTopicCommand(topics, subscriptions, deadLetters));
         commands.put(AdminOperation.LIST_TOPICS, new ListTopicsCommand(topics, config.retentionMs(),
                 config.retentionBytes()));
-        commands.put(AdminOperation.LIST_SUBSCRIPTIONS, new ListSubscriptionsCommand(topics, subscriptions, meta));
+        commands.put(AdminOperation.LIST_SUBSCRIPTIONS, new ListSubscriptionsCommand(topics, subscriptions, meta,
+                (kind, name) -> {
+                    ReplicationNode r = replication;
+                    String leader = r == null ? null : r.leaders().liveLeaderOf(kind.isQueue(), name);
+                    return leader != null && !leader.equals(r.leaders().localId());
+                }));
         commands.put(AdminOperation.SEEK_SUBSCRIPTION, new SeekSubscriptionCommand(topics, subscriptions));
         commands.put(AdminOperation.DELETE_SUBSCRIPTION, new DeleteSubscriptionCommand(subscriptions));
         commands.put(AdminOperation.DEAD_LETTER_SETTINGS, new DeadLetterSettingsCommand(topics, deadLetters));

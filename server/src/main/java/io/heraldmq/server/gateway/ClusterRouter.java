@@ -38,8 +38,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <li>COMMIT goes up whole when every batch and every acknowledged consumer belongs to one other broker; a
  * transaction spanning brokers is coordinated here ({@link SpanningCommit}: each leader prepares its part, the
  * decision log decides, each leader applies).</li>
- * <li>SET_CLIENT_ID is handled here and repeated on every upstream; temporary destinations, UNSUBSCRIBE and ADMIN
- * stay here.</li>
+ * <li>SET_CLIENT_ID is handled here and repeated on every upstream; temporary destinations stay here; UNSUBSCRIBE
+ * goes to the subscription's topic's leader, ADMIN operations on a destination's state to its leader, and a
+ * listing of every subscription is gathered from all leaders ({@link SubscriptionListing}).</li>
  * </ul>
  */
 public final class ClusterRouter {
@@ -60,6 +61,8 @@ public final class ClusterRouter {
     private final java.util.function.BiFunction<String, String, String> durableTopics;
     private final NetClient net;
     private final Map<ClientConnection, Routes> routes = new ConcurrentHashMap<>();
+    /** Gathers LIST_SUBSCRIPTIONS of every destination from the leaders; null until {@link #listSubscriptionsWith}. */
+    private volatile SubscriptionListing subscriptionListing;
 
     /** One client connection's upstreams and where its consumers live. Its event loop only. */
     private static final class Routes {
@@ -133,6 +136,14 @@ public final class ClusterRouter {
     /** For certificate reloads ({@link io.heraldmq.server.net.TlsReloader}). */
     public Future<Boolean> updateSSLOptions(io.vertx.core.net.SSLOptions options) {
         return net.updateSSLOptions(options, true);
+    }
+
+    /**
+     * Answers a client's LIST_SUBSCRIPTIONS of every destination with each leader's part
+     * ({@link SubscriptionListing}); {@code local} is this broker's command, which gives its own part.
+     */
+    public void listSubscriptionsWith(io.heraldmq.server.admin.AdminCommand local) {
+        subscriptionListing = new SubscriptionListing(leaders, local);
     }
 
     /**
@@ -317,7 +328,13 @@ public final class ClusterRouter {
                 return false;
             }
             case ADMIN -> {
-                Target t = adminTarget(io.heraldmq.protocol.Admin.decode(frame.body()));
+                io.heraldmq.protocol.Admin admin = io.heraldmq.protocol.Admin.decode(frame.body());
+                SubscriptionListing listing = subscriptionListing;
+                if (listing != null && SubscriptionListing.isFullListing(admin)) {
+                    return listing.answer(connection, frame.correlationId(), admin,
+                            (kind, name) -> upstreamFor(connection, kind, name));
+                }
+                Target t = adminTarget(admin);
                 return t != null && relay(connection, upstreamFor(connection, t.kind(), t.name()), frame);
             }
             default -> {

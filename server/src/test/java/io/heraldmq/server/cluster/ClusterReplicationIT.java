@@ -174,6 +174,55 @@ class ClusterReplicationIT {
         assertTrue(errors.isEmpty(), "the application noticed the failover: " + errors);
     }
 
+    /**
+     * Listings through every broker show what a single node shows: a destination's message count and a
+     * subscription's backlog leave out the control records the leader writes into the log (epoch marker, positions),
+     * and a full subscription listing through a broker that does not lead the queue gives the leader's live figures
+     * (consumers, messages skipped as expired), which only the leader knows.
+     */
+    @Test
+    void listingsThroughEveryBrokerCountMessagesAndExpiredAsTheLeaderDoes() throws Exception {
+        try (HeraldAdmin admin = HeraldAdmin.connect(cluster.url(0))) {
+            admin.createQueue("listed", 1, -1, -1);
+        }
+        awaitLeader(0, null, true, "listed");
+        try (Connection c = new HeraldConnectionFactory(cluster.url(1)).createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = s.createProducer(s.createQueue("listed"));
+            p.setTimeToLive(1);
+            for (int i = 0; i < 3; i++) {
+                p.send(s.createTextMessage("expires"));
+            }
+            long sentAt = System.currentTimeMillis();
+            p.setTimeToLive(0);
+            for (int i = 0; i < 4; i++) {
+                p.send(s.createTextMessage("kept"));
+            }
+            // the broker expires by wall clock: wait until the time to live has certainly passed
+            await().atMost(Duration.ofSeconds(10)).until(() -> System.currentTimeMillis() > sentAt + 50);
+            c.start();
+            MessageConsumer consumer = s.createConsumer(s.createQueue("listed"));
+            for (int i = 0; i < 4; i++) {
+                assertEquals("kept", ((TextMessage) consumer.receive(20_000)).getText());
+            }
+            for (int b = 0; b < 3; b++) {
+                try (HeraldAdmin admin = HeraldAdmin.connect(cluster.url(b))) {
+                    String through = "through b" + b;
+                    await(through).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                            .untilAsserted(() -> {
+                        assertEquals(7, admin.listTopics().stream().filter(t -> t.name().equals("listed"))
+                                .findFirst().orElseThrow().messages(), through + ": messages");
+                        io.heraldmq.admin.SubscriptionInfo q = admin.listSubscriptions().stream()
+                                .filter(i -> i.id().equals("queue:listed")).findFirst().orElseThrow();
+                        assertEquals(0, q.backlog(), through + ": backlog");
+                        assertEquals(3, q.expired(), through + ": expired");
+                        assertEquals(1, q.consumers(), through + ": consumers");
+                    });
+                }
+            }
+        }
+    }
+
     /** The queue's leader as seen through broker {@code via}, once it is live and not {@code not}. */
     private String awaitLeader(int via, String not) {
         return awaitLeader(via, not, true, "orders");
