@@ -335,6 +335,11 @@ public final class Broker {
             return cluster.serve(topics, subscriptions, deadLetters)
                     .compose(x -> io.heraldmq.server.txlog.ClusterTransactions.createTopic(topics))
                     .compose(x -> io.heraldmq.server.cluster.ClusterClientIds.start(cluster.membership()))
+                    .compose(ids -> io.heraldmq.server.cluster.ClusterDurableNames.start(cluster.membership())
+                            .map(names -> {
+                                subscriptions.checkNamesInCluster(names);
+                                return ids;
+                            }))
                     .map(ids -> {
                         clientIds.claimInCluster(ids);
                         clusterCommands = cluster.adminCommands();
