@@ -320,7 +320,8 @@ public final class Broker {
             handlers.put(FrameType.UNSUBSCRIBE, new UnsubscribeHandler(subscriptions));
             Map<AdminOperation, AdminCommand> commands = adminCommands();
             if (replication != null) {
-                replication.router().listSubscriptionsWith(commands.get(AdminOperation.LIST_SUBSCRIPTIONS));
+                replication.router().answerAdminWith(commands.get(AdminOperation.LIST_SUBSCRIPTIONS),
+                        (kind, name) -> topics.find(kind, name) != null);
             }
             handlers.put(FrameType.ADMIN, new AdminHandler(commands, audit, id -> {
                 io.heraldmq.server.meta.SubscriptionRecord r = subscriptions.definition(id);

@@ -63,6 +63,8 @@ public final class ClusterRouter {
     private final Map<ClientConnection, Routes> routes = new ConcurrentHashMap<>();
     /** Gathers LIST_SUBSCRIPTIONS of every destination from the leaders; null until {@link #listSubscriptionsWith}. */
     private volatile SubscriptionListing subscriptionListing;
+    /** Relays DELETE_TOPIC and waits for the local deletion; null until {@link #answerAdminWith}. */
+    private volatile DeletionRelay deletions;
 
     /** One client connection's upstreams and where its consumers live. Its event loop only. */
     private static final class Routes {
@@ -140,10 +142,14 @@ public final class ClusterRouter {
 
     /**
      * Answers a client's LIST_SUBSCRIPTIONS of every destination with each leader's part
-     * ({@link SubscriptionListing}); {@code local} is this broker's command, which gives its own part.
+     * ({@link SubscriptionListing}; {@code listing} is this broker's command, which gives its own part), and passes
+     * a relayed DELETE_TOPIC's answer down once this broker has dropped the destination too ({@link DeletionRelay};
+     * {@code existsHere}: whether this broker has a destination).
      */
-    public void listSubscriptionsWith(io.heraldmq.server.admin.AdminCommand local) {
-        subscriptionListing = new SubscriptionListing(leaders, local);
+    public void answerAdminWith(io.heraldmq.server.admin.AdminCommand listing,
+                                java.util.function.BiPredicate<DestinationKind, String> existsHere) {
+        subscriptionListing = new SubscriptionListing(leaders, listing);
+        deletions = new DeletionRelay(vertx, existsHere);
     }
 
     /**
@@ -335,6 +341,15 @@ public final class ClusterRouter {
                             (kind, name) -> upstreamFor(connection, kind, name));
                 }
                 Target t = adminTarget(admin);
+                DeletionRelay deleting = deletions;
+                if (t != null && deleting != null
+                        && admin.operation() == io.heraldmq.protocol.AdminOperation.DELETE_TOPIC) {
+                    Upstream up = upstreamFor(connection, t.kind(), t.name());
+                    if (up != null) {
+                        deleting.relay(connection, frame.correlationId(), admin, up, t.kind(), t.name());
+                        return true;
+                    }
+                }
                 return t != null && relay(connection, upstreamFor(connection, t.kind(), t.name()), frame);
             }
             default -> {

@@ -178,14 +178,15 @@ class ClusterReplicationIT {
      * Listings through every broker show what a single node shows: a destination's message count and a
      * subscription's backlog leave out the control records the leader writes into the log (epoch marker, positions),
      * and a full subscription listing through a broker that does not lead the queue gives the leader's live figures
-     * (consumers, messages skipped as expired), which only the leader knows.
+     * (consumers, messages skipped as expired), which only the leader knows. A deletion through a broker that does
+     * not lead is answered once that broker has dropped the destination too.
      */
     @Test
     void listingsThroughEveryBrokerCountMessagesAndExpiredAsTheLeaderDoes() throws Exception {
         try (HeraldAdmin admin = HeraldAdmin.connect(cluster.url(0))) {
             admin.createQueue("listed", 1, -1, -1);
         }
-        awaitLeader(0, null, true, "listed");
+        int notLeading = (cluster.indexOf(awaitLeader(0, null, true, "listed")) + 1) % 3;
         try (Connection c = new HeraldConnectionFactory(cluster.url(1)).createConnection()) {
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer p = s.createProducer(s.createQueue("listed"));
@@ -220,6 +221,12 @@ class ClusterReplicationIT {
                     });
                 }
             }
+        }
+        // Deleted through a broker that does not lead it: gone from that broker's listing at once, as on one node.
+        try (HeraldAdmin admin = HeraldAdmin.connect(cluster.url(notLeading))) {
+            admin.deleteQueue("listed", false);
+            assertTrue(admin.listTopics().stream().noneMatch(t -> t.name().equals("listed")),
+                    "listed after its deletion through b" + notLeading);
         }
     }
 
