@@ -65,6 +65,8 @@ public final class ClusterRouter {
     private volatile SubscriptionListing subscriptionListing;
     /** Relays DELETE_TOPIC and waits for the local deletion; null until {@link #answerAdminWith}. */
     private volatile DeletionRelay deletions;
+    /** Whether this broker has a destination; a relayed consumer's destination gone here was deleted. */
+    private volatile java.util.function.BiPredicate<DestinationKind, String> existsHere = (kind, name) -> true;
 
     /** One client connection's upstreams and where its consumers live. Its event loop only. */
     private static final class Routes {
@@ -150,6 +152,7 @@ public final class ClusterRouter {
                                 java.util.function.BiPredicate<DestinationKind, String> existsHere) {
         subscriptionListing = new SubscriptionListing(leaders, listing);
         deletions = new DeletionRelay(vertx, existsHere);
+        this.existsHere = existsHere;
     }
 
     /**
@@ -678,6 +681,14 @@ public final class ClusterRouter {
             // from now on. Credit in the same frame, since a SUBSCRIBE this broker handles itself (it leads now) may
             // still be opening when a CREDIT behind it is handled.
             Subscribe s = Subscribe.decode(frame(subscribe).body());
+            if (!s.kind().isTemporary() && !existsHere.test(s.kind(), s.destination())) {
+                // Its destination was deleted (with force, while it consumed): it ends here as on a single node,
+                // where the consumer stays open and gets nothing; its CLOSE is answered here.
+                r.subscribes.remove(id);
+                r.moves.remove(id);
+                r.firstCredits.remove(id);
+                continue;
+            }
             if (leaders.liveLeaderOf(s.kind().isQueue(), s.destination()) == null) {
                 // No live leader yet after the wait: handled here, the SUBSCRIBE would be refused (NOT_LEADER) with
                 // an id of this broker's own, unseen by the client, and the consumer would be dead without anyone
@@ -729,7 +740,7 @@ public final class ClusterRouter {
     private Future<Void> awaitNewLeaders(java.util.Set<String> destinations, String dead, long since) {
         boolean moved = destinations.stream().allMatch(d -> {
             String leader = leaders.liveLeaderOf(d.startsWith("q:"), d.substring(2));
-            return leader != null && !leader.equals(dead);
+            return leader != null && !leader.equals(dead) || deleted(d);
         });
         if (moved || System.currentTimeMillis() - since > NEW_LEADER_WAIT_MS) {
             return Future.succeededFuture();
@@ -737,6 +748,11 @@ public final class ClusterRouter {
         Promise<Void> p = Promise.promise();
         vertx.setTimer(50, t -> awaitNewLeaders(destinations, dead, since).onComplete(p));
         return p.future();
+    }
+
+    /** Whether the destination {@code q:name} / {@code t:name} is gone here: deleted (its leader let it go). */
+    private boolean deleted(String key) {
+        return !existsHere.test(key.startsWith("q:") ? DestinationKind.QUEUE : DestinationKind.TOPIC, key.substring(2));
     }
 
     /** {@code q:name} / {@code t:name} of a PRODUCE or SUBSCRIBE; null for anything else. */
