@@ -364,8 +364,10 @@ public final class ClusterRouter {
     /**
      * The destination an administrative operation acts on, when its state lives with the destination's leader
      * (consumers, open subscriptions, positions being moved): deleting a destination, moving, deleting or changing a
-     * subscription, listing one destination's subscriptions. Null for the others, which any broker answers from its
-     * own copy (listing destinations, dead-letter settings, cluster operations).
+     * subscription, listing one destination's subscriptions; and its dead-letter settings, which the leader applies
+     * to its open subscriptions before it answers (a change made elsewhere reaches it through the cluster's map a
+     * moment later, and a message given back meanwhile went by the old limit). Null for the others, which any broker
+     * answers from its own copy (listing destinations, cluster operations).
      */
     private Target adminTarget(io.heraldmq.protocol.Admin admin) {
         if (admin.operation() == null) {
@@ -373,7 +375,8 @@ public final class ClusterRouter {
         }
         Map<String, String> args = admin.arguments();
         return switch (admin.operation()) {
-            case DELETE_TOPIC -> args.get("name") == null ? null : new Target("queue".equals(args.get("kind"))
+            case DELETE_TOPIC, DEAD_LETTER_SETTINGS -> args.get("name") == null ? null
+                    : new Target("queue".equals(args.get("kind"))
                     ? DestinationKind.QUEUE : DestinationKind.TOPIC, args.get("name"));
             case SET_SUBSCRIPTION_RETENTION -> args.get("topic") == null ? null
                     : new Target(DestinationKind.TOPIC, args.get("topic"));
