@@ -114,7 +114,7 @@ public final class SubscriptionRegistry {
         // Without noLocal: an idle dispatcher filters nothing, and the first consumer with noLocal reopens it.
         return open.computeIfAbsent(id, k -> Subscription.open(k, topic, true,
                 MessageFilters.create(r.selector(), null), Subscription.Start.LOG_START, meta, deadLetters, held,
-                () -> { }, retentionFor(k)));
+                () -> lastConsumerGone(k, topic), retentionFor(k)));
     }
 
     /** Id of an unshared durable subscription: client id and name. */
@@ -323,7 +323,10 @@ public final class SubscriptionRegistry {
                 .compose(sub -> names.inUse(id, wanted.topic()).map(sub));
     }
 
-    /** A durable subscription's last consumer here closed: in a cluster its name is free for other topics again. */
+    /**
+     * A durable subscription's (or a queue's) last consumer here closed: in a cluster its name is free for other
+     * topics again. Every open of a durable subscription passes this, whoever opened it first.
+     */
     private void lastConsumerGone(String id, Topic topic) {
         ClusterDurableNames names = clusterNames;
         if (names != null) {
@@ -499,7 +502,8 @@ public final class SubscriptionRegistry {
             });
             return committed.transform(ar -> {
                 Subscription.open(id, topic, true, filter, topic.isQueue() ? Subscription.Start.LOG_START
-                        : Subscription.Start.LOG_END, meta, deadLetters, held, () -> { }, retentionFor(id))
+                        : Subscription.Start.LOG_END, meta, deadLetters, held, () -> lastConsumerGone(id, topic),
+                        retentionFor(id))
                         .onComplete(replacement);
                 return ar.succeeded() ? Future.succeededFuture(moved) : Future.failedFuture(ar.cause());
             });

@@ -96,7 +96,13 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
                 dataDir = Files.createTempDirectory("heraldmq-test-");
             }
             if (CLUSTER_SIZE > 1) {
-                startCluster();
+                if (others.isEmpty()) {
+                    startCluster();
+                } else {
+                    // only the gateway was shut down: the other members run on (their Hazelcast instances too)
+                    broker = await(Broker.start(clusterConfigs.get(0), clock));
+                    drainGateway();
+                }
                 return;
             }
             BrokerConfig config = customizer.apply(TEST_DEFAULTS).withPort(0).withDataDir(dataDir);
@@ -186,6 +192,26 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
             broker = null;
             await(b.close());
         }
+    }
+
+    /**
+     * Stops every broker, keeping their data directories: this one, and in a cluster every member;
+     * {@link #start()} starts them all again.
+     */
+    public void shutdownAll() {
+        shutdown();
+        for (Broker b : others) {
+            await(b.close());
+        }
+        others.clear();
+    }
+
+    /** The data directory of every broker: this one's, or in a cluster each member's. */
+    public java.util.List<Path> dataDirs() {
+        if (CLUSTER_SIZE <= 1) {
+            return java.util.List.of(dataDir);
+        }
+        return clusterConfigs.stream().map(BrokerConfig::dataDir).toList();
     }
 
     /** Stops the broker and starts it again with the same data directory and port. */
