@@ -320,7 +320,8 @@ public final class Broker {
             handlers.put(FrameType.UNSUBSCRIBE, new UnsubscribeHandler(subscriptions));
             Map<AdminOperation, AdminCommand> commands = adminCommands();
             if (replication != null) {
-                replication.router().answerAdminWith(commands.get(AdminOperation.LIST_SUBSCRIPTIONS),
+                replication.router().answerAdminWith(commands.get(AdminOperation.LIST_TOPICS),
+                        commands.get(AdminOperation.LIST_SUBSCRIPTIONS),
                         (kind, name) -> topics.find(kind, name) != null);
             }
             handlers.put(FrameType.ADMIN, new AdminHandler(commands, audit, id -> {
@@ -488,14 +489,15 @@ public final class Broker {
         Map<AdminOperation, AdminCommand> commands = new EnumMap<>(AdminOperation.class);
         commands.put(AdminOperation.CREATE_TOPIC, new CreateTopicCommand(topics, config.defaultPartitions()));
         commands.put(AdminOperation.DELETE_TOPIC, new DeleteTopicCommand(topics, subscriptions, deadLetters));
+        java.util.function.BiPredicate<io.heraldmq.protocol.DestinationKind, String> ledElsewhere = (kind, name) -> {
+            ReplicationNode r = replication;
+            String leader = r == null ? null : r.leaders().liveLeaderOf(kind.isQueue(), name);
+            return leader != null && !leader.equals(r.leaders().localId());
+        };
         commands.put(AdminOperation.LIST_TOPICS, new ListTopicsCommand(topics, config.retentionMs(),
-                config.retentionBytes()));
+                config.retentionBytes(), ledElsewhere));
         commands.put(AdminOperation.LIST_SUBSCRIPTIONS, new ListSubscriptionsCommand(topics, subscriptions, meta,
-                (kind, name) -> {
-                    ReplicationNode r = replication;
-                    String leader = r == null ? null : r.leaders().liveLeaderOf(kind.isQueue(), name);
-                    return leader != null && !leader.equals(r.leaders().localId());
-                }));
+                ledElsewhere));
         commands.put(AdminOperation.SEEK_SUBSCRIPTION, new SeekSubscriptionCommand(topics, subscriptions));
         commands.put(AdminOperation.DELETE_SUBSCRIPTION, new DeleteSubscriptionCommand(subscriptions));
         commands.put(AdminOperation.DEAD_LETTER_SETTINGS, new DeadLetterSettingsCommand(topics, deadLetters));

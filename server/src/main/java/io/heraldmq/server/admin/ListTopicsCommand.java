@@ -16,10 +16,18 @@ import java.util.StringJoiner;
  */
 public final class ListTopicsCommand implements AdminCommand {
     private final TopicRegistry topics;
+    private final java.util.function.BiPredicate<io.heraldmq.protocol.DestinationKind, String> ledElsewhere;
     private final long defaultRetentionMs;
     private final long defaultRetentionBytes;
 
-    public ListTopicsCommand(TopicRegistry topics, long defaultRetentionMs, long defaultRetentionBytes) {
+    /**
+     * @param ledElsewhere whether another live broker leads a destination (kind, name): with argument
+     *                     {@code leader} = {@code here} (one broker's part of a clustered broker's full listing) it is
+     *                     left out, since that broker answers for it; always false on a single node
+     */
+    public ListTopicsCommand(TopicRegistry topics, long defaultRetentionMs, long defaultRetentionBytes,
+                             java.util.function.BiPredicate<io.heraldmq.protocol.DestinationKind, String> ledElsewhere) {
+        this.ledElsewhere = ledElsewhere;
         this.topics = topics;
         this.defaultRetentionMs = defaultRetentionMs;
         this.defaultRetentionBytes = defaultRetentionBytes;
@@ -28,10 +36,14 @@ public final class ListTopicsCommand implements AdminCommand {
     @Override
     public Future<AdminResult> run(AdminArgs args) {
         List<TopicRegistry.Entry> entries = topics.list();
+        boolean ledHereOnly = "here".equals(args.optional("leader"));
         List<Future<List<Object>>> rows = new ArrayList<>();
         for (TopicRegistry.Entry e : entries) {
             if (io.heraldmq.server.txlog.ClusterTransactions.reserved(e.record().name())) {
                 continue; // the broker's own (the transaction decision log)
+            }
+            if (ledHereOnly && ledElsewhere.test(e.kind(), e.record().name())) {
+                continue; // that broker answers for it
             }
             rows.add(e.topic().map(topic -> {
                 long bytes = 0;

@@ -40,7 +40,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * decision log decides, each leader applies).</li>
  * <li>SET_CLIENT_ID is handled here and repeated on every upstream; temporary destinations stay here; UNSUBSCRIBE
  * goes to the subscription's topic's leader, ADMIN operations on a destination's state to its leader, and a
- * listing of every subscription is gathered from all leaders ({@link SubscriptionListing}).</li>
+ * listing of every subscription is gathered from all leaders ({@link LeaderListing}).</li>
  * </ul>
  */
 public final class ClusterRouter {
@@ -61,8 +61,8 @@ public final class ClusterRouter {
     private final java.util.function.BiFunction<String, String, String> durableTopics;
     private final NetClient net;
     private final Map<ClientConnection, Routes> routes = new ConcurrentHashMap<>();
-    /** Gathers LIST_SUBSCRIPTIONS of every destination from the leaders; null until {@link #listSubscriptionsWith}. */
-    private volatile SubscriptionListing subscriptionListing;
+    /** Gather LIST_TOPICS and LIST_SUBSCRIPTIONS from the leaders; empty until {@link #answerAdminWith}. */
+    private volatile List<LeaderListing> listings = List.of();
     /** Relays DELETE_TOPIC and waits for the local deletion; null until {@link #answerAdminWith}. */
     private volatile DeletionRelay deletions;
     /** Whether this broker has a destination; a relayed consumer's destination gone here was deleted. */
@@ -143,14 +143,18 @@ public final class ClusterRouter {
     }
 
     /**
-     * Answers a client's LIST_SUBSCRIPTIONS of every destination with each leader's part
-     * ({@link SubscriptionListing}; {@code listing} is this broker's command, which gives its own part), and passes
-     * a relayed DELETE_TOPIC's answer down once this broker has dropped the destination too ({@link DeletionRelay};
-     * {@code existsHere}: whether this broker has a destination).
+     * Answers a client's LIST_TOPICS and LIST_SUBSCRIPTIONS of every destination with each leader's part
+     * ({@link LeaderListing}; {@code topics} and {@code subscriptions} are this broker's commands, which give its own
+     * part), and passes a relayed DELETE_TOPIC's answer down once this broker has dropped the destination too
+     * ({@link DeletionRelay}; {@code existsHere}: whether this broker has a destination).
      */
-    public void answerAdminWith(io.heraldmq.server.admin.AdminCommand listing,
+    public void answerAdminWith(io.heraldmq.server.admin.AdminCommand topics,
+                                io.heraldmq.server.admin.AdminCommand subscriptions,
                                 java.util.function.BiPredicate<DestinationKind, String> existsHere) {
-        subscriptionListing = new SubscriptionListing(leaders, listing);
+        listings = List.of(
+                new LeaderListing(leaders, io.heraldmq.protocol.AdminOperation.LIST_TOPICS, topics, "name", "kind"),
+                new LeaderListing(leaders, io.heraldmq.protocol.AdminOperation.LIST_SUBSCRIPTIONS, subscriptions,
+                        "id"));
         deletions = new DeletionRelay(vertx, existsHere);
         this.existsHere = existsHere;
     }
@@ -338,10 +342,11 @@ public final class ClusterRouter {
             }
             case ADMIN -> {
                 io.heraldmq.protocol.Admin admin = io.heraldmq.protocol.Admin.decode(frame.body());
-                SubscriptionListing listing = subscriptionListing;
-                if (listing != null && SubscriptionListing.isFullListing(admin)) {
-                    return listing.answer(connection, frame.correlationId(), admin,
-                            (kind, name) -> upstreamFor(connection, kind, name));
+                for (LeaderListing listing : listings) {
+                    if (listing.isFullListing(admin)) {
+                        return listing.answer(connection, frame.correlationId(), admin,
+                                (kind, name) -> upstreamFor(connection, kind, name));
+                    }
                 }
                 Target t = adminTarget(admin);
                 DeletionRelay deleting = deletions;

@@ -14,35 +14,45 @@ import io.vertx.core.Future;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 
 /**
- * LIST_SUBSCRIPTIONS of every destination on a clustered broker: a subscription's consumers, live backlog and expired
- * count are known only where its destination is led, so the broker the client is connected to asks every other
- * live leader for the subscriptions of the destinations it leads (the same request with argument
- * {@value #LEADER_ARG} = {@code here}, sent over the client's relay to that broker, so it is authorized as the
- * client's user) and adds its own for the rest, merged by subscription id and sorted as a single node sorts them.
- * If a leader does not answer (it died meanwhile), the answer is this broker's own copy of everything, as before.
+ * A listing of every destination (LIST_TOPICS) or of every subscription (LIST_SUBSCRIPTIONS without a topic) on a
+ * clustered broker: a destination's log end, a subscription's consumers, live backlog and expired count are known
+ * for certain only where the destination is led (a follower's copy lags, and consumers and expired counts live on
+ * the leader), so the broker the client is connected to asks every other live leader for the rows of the
+ * destinations it leads (the same request with argument {@value #LEADER_ARG} = {@code here}, sent over the client's
+ * relay to that broker, so it is authorized as the client's user) and adds its own for the rest, merged by the
+ * rows' key and sorted by it as a single node sorts them. If a leader does not answer (it died meanwhile), the answer
+ * is this broker's own copy of everything, as before.
  */
-final class SubscriptionListing {
+final class LeaderListing {
     /** The argument that asks a broker for its part of a full listing only. */
     static final String LEADER_ARG = "leader";
 
     private final LeaderDirectory leaders;
+    private final AdminOperation operation;
     private final AdminCommand local;
+    /** The columns that identify a row (subscription id; destination name and kind). */
+    private final List<String> key;
 
-    /** @param local this broker's LIST_SUBSCRIPTIONS */
-    SubscriptionListing(LeaderDirectory leaders, AdminCommand local) {
+    /**
+     * @param operation LIST_TOPICS or LIST_SUBSCRIPTIONS
+     * @param local     this broker's command of that operation
+     * @param key       the columns that identify a row
+     */
+    LeaderListing(LeaderDirectory leaders, AdminOperation operation, AdminCommand local, String... key) {
         this.leaders = leaders;
+        this.operation = operation;
         this.local = local;
+        this.key = List.of(key);
     }
 
-    /** Whether {@code admin} is a full listing a client asked for (not one broker's part of one). */
-    static boolean isFullListing(Admin admin) {
-        return admin.operation() == AdminOperation.LIST_SUBSCRIPTIONS && admin.arguments().get("topic") == null
+    /** Whether {@code admin} is a full listing of this kind a client asked for (not one broker's part of one). */
+    boolean isFullListing(Admin admin) {
+        return admin.operation() == operation && admin.arguments().get("topic") == null
                 && admin.arguments().get(LEADER_ARG) == null;
     }
 
@@ -60,7 +70,7 @@ final class SubscriptionListing {
             return false;
         }
         try {
-            connection.access().checkBrokerWide(Permission.MANAGE, AdminOperation.LIST_SUBSCRIPTIONS.name());
+            connection.access().checkBrokerWide(Permission.MANAGE, operation.name());
         } catch (RuntimeException refused) {
             return false;
         }
@@ -70,13 +80,13 @@ final class SubscriptionListing {
         for (LeaderDirectory.Led led : others.values()) {
             Upstream up = upstreams.apply(led.queue() ? DestinationKind.QUEUE : DestinationKind.TOPIC, led.name());
             if (up != null) {
-                parts.add(up.request(new Admin(AdminOperation.LIST_SUBSCRIPTIONS, args).encode(up.nextOwnId()))
-                        .compose(SubscriptionListing::result));
+                parts.add(up.request(new Admin(operation, args).encode(up.nextOwnId()))
+                        .compose(LeaderListing::result));
             }
         }
         parts.add(local.run(new AdminArgs(args)));
         Future.all(parts)
-                .map(v -> merge(parts.stream().map(Future::result).toList()))
+                .map(v -> merge(parts.stream().map(Future::result).toList(), key))
                 .recover(e -> local.run(new AdminArgs(admin.arguments())))
                 .onComplete(ar -> {
                     if (ar.succeeded()) {
@@ -90,24 +100,26 @@ final class SubscriptionListing {
 
     private static Future<AdminResult> result(Frame frame) {
         return frame.type() == FrameType.ADMIN_RESULT ? Future.succeededFuture(AdminResult.decode(frame.body()))
-                : Future.failedFuture("a leader refused its part of the subscription listing: " + frame.type());
+                : Future.failedFuture("a leader refused its part of the listing: " + frame.type());
     }
 
-    /** One row per subscription id (the first part naming it wins; the local part comes last), sorted by id. */
-    private static AdminResult merge(List<AdminResult> parts) {
+    /** One row per key (the first part naming it wins; the local part comes last), sorted by key. */
+    private static AdminResult merge(List<AdminResult> parts, List<String> key) {
         AdminResult own = parts.get(parts.size() - 1);
-        int id = own.columns().indexOf("id");
-        Map<String, List<String>> rows = new LinkedHashMap<>();
+        int[] columns = key.stream().mapToInt(own.columns()::indexOf).toArray();
+        java.util.TreeMap<String, List<String>> rows = new java.util.TreeMap<>();
         for (AdminResult part : parts) {
             if (!part.columns().equals(own.columns())) {
                 throw new IllegalStateException("a leader answered other columns: " + part.columns());
             }
             for (List<String> row : part.rows()) {
-                rows.putIfAbsent(row.get(id), row);
+                StringBuilder k = new StringBuilder();
+                for (int c : columns) {
+                    k.append(row.get(c)).append('\u0000');
+                }
+                rows.putIfAbsent(k.toString(), row);
             }
         }
-        List<List<String>> sorted = new ArrayList<>(rows.values());
-        sorted.sort((a, b) -> a.get(id).compareTo(b.get(id)));
-        return new AdminResult(own.columns(), sorted);
+        return new AdminResult(own.columns(), new ArrayList<>(rows.values()));
     }
 }
