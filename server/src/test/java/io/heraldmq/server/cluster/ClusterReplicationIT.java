@@ -184,7 +184,7 @@ class ClusterReplicationIT {
     @Test
     void listingsThroughEveryBrokerCountMessagesAndExpiredAsTheLeaderDoes() throws Exception {
         try (HeraldAdmin admin = HeraldAdmin.connect(cluster.url(0))) {
-            admin.createQueue("listed", 1, -1, -1);
+            admin.createQueue("listed", PARTITIONS, -1, -1);
         }
         int notLeading = (cluster.indexOf(awaitLeader(0, null, true, "listed")) + 1) % 3;
         try (Connection c = new HeraldConnectionFactory(cluster.url(1)).createConnection()) {
