@@ -322,7 +322,7 @@ public final class Broker {
             if (replication != null) {
                 replication.router().answerAdminWith(commands.get(AdminOperation.LIST_TOPICS),
                         commands.get(AdminOperation.LIST_SUBSCRIPTIONS),
-                        (kind, name) -> topics.find(kind, name) != null);
+                        (kind, name) -> topics.find(kind, name) != null || topics.isDeleting(kind, name));
             }
             handlers.put(FrameType.ADMIN, new AdminHandler(commands, audit, id -> {
                 io.heraldmq.server.meta.SubscriptionRecord r = subscriptions.definition(id);
