@@ -8,7 +8,8 @@ import java.util.Map;
  * @param retentionMs    the time limit in effect (its own, else the broker's default); -1: none
  * @param retentionBytes the size limit per partition in effect; -1: none
  * @param sizeBytes      bytes of its log segments on disk
- * @param messages       messages its log holds (log end minus log start, all partitions), consumed or not
+ * @param messages       messages its log holds (log end minus log start, all partitions, less a cluster's control
+ *                       records), consumed or not
  * @param partitionLogs  each partition's log, by partition id (empty from a broker that does not tell)
  */
 public record TopicInfo(String name, boolean queue, int partitions, long retentionMs, long retentionBytes,

@@ -8,10 +8,12 @@ package io.heraldmq.protocol;
  *                      retention.ms, retention.bytes (default -1: the broker's default)
  *                      → one row: name, kind, partitions, retention.ms, retention.bytes
  * DELETE_TOPIC         name, kind, force (true: even with consumers attached)        → no rows
- * LIST_TOPICS          (none)
+ * LIST_TOPICS          leader (optional, {@code here}: only destinations no other live broker leads; a clustered
+ *                      broker asks each leader so for its part)
  *                      → name, kind, partitions, retention.ms, retention.bytes, size.bytes, messages,
  *                        log.start.by.partition, log.end.by.partition, size.by.partition ("0=12,1=3")
- * LIST_SUBSCRIPTIONS   topic (optional: only that topic's)
+ * LIST_SUBSCRIPTIONS   topic (optional: only that topic's); leader (optional, {@code here}: only destinations
+ *                      no other live broker leads; a clustered broker asks each leader so for its part)
  *                      → id, kind, topic, name, client.id, durable, shared, selector, consumers, backlog,
  *                        backlog.by.partition ("0=12,1=3"), expired (messages skipped as expired since the
  *                        subscription opened; not persisted), retention.ms

@@ -318,7 +318,13 @@ public final class Broker {
             handlers.put(FrameType.CLOSE_PRODUCER, new io.heraldmq.server.handler.CloseProducerHandler());
             handlers.put(FrameType.DELETE_TEMP, new DeleteTempHandler(temporaries));
             handlers.put(FrameType.UNSUBSCRIBE, new UnsubscribeHandler(subscriptions));
-            handlers.put(FrameType.ADMIN, new AdminHandler(adminCommands(), audit, id -> {
+            Map<AdminOperation, AdminCommand> commands = adminCommands();
+            if (replication != null) {
+                replication.router().answerAdminWith(commands.get(AdminOperation.LIST_TOPICS),
+                        commands.get(AdminOperation.LIST_SUBSCRIPTIONS),
+                        (kind, name) -> topics.find(kind, name) != null || topics.isDeleting(kind, name));
+            }
+            handlers.put(FrameType.ADMIN, new AdminHandler(commands, audit, id -> {
                 io.heraldmq.server.meta.SubscriptionRecord r = subscriptions.definition(id);
                 return r == null ? null : r.topic();
             }));
@@ -331,6 +337,11 @@ public final class Broker {
             return cluster.serve(topics, subscriptions, deadLetters)
                     .compose(x -> io.heraldmq.server.txlog.ClusterTransactions.createTopic(topics))
                     .compose(x -> io.heraldmq.server.cluster.ClusterClientIds.start(cluster.membership()))
+                    .compose(ids -> io.heraldmq.server.cluster.ClusterDurableNames.start(cluster.membership())
+                            .map(names -> {
+                                subscriptions.checkNamesInCluster(names);
+                                return ids;
+                            }))
                     .map(ids -> {
                         clientIds.claimInCluster(ids);
                         clusterCommands = cluster.adminCommands();
@@ -478,9 +489,15 @@ public final class Broker {
         Map<AdminOperation, AdminCommand> commands = new EnumMap<>(AdminOperation.class);
         commands.put(AdminOperation.CREATE_TOPIC, new CreateTopicCommand(topics, config.defaultPartitions()));
         commands.put(AdminOperation.DELETE_TOPIC, new DeleteTopicCommand(topics, subscriptions, deadLetters));
+        java.util.function.BiPredicate<io.heraldmq.protocol.DestinationKind, String> ledElsewhere = (kind, name) -> {
+            ReplicationNode r = replication;
+            String leader = r == null ? null : r.leaders().liveLeaderOf(kind.isQueue(), name);
+            return leader != null && !leader.equals(r.leaders().localId());
+        };
         commands.put(AdminOperation.LIST_TOPICS, new ListTopicsCommand(topics, config.retentionMs(),
-                config.retentionBytes()));
-        commands.put(AdminOperation.LIST_SUBSCRIPTIONS, new ListSubscriptionsCommand(topics, subscriptions, meta));
+                config.retentionBytes(), ledElsewhere));
+        commands.put(AdminOperation.LIST_SUBSCRIPTIONS, new ListSubscriptionsCommand(topics, subscriptions, meta,
+                ledElsewhere));
         commands.put(AdminOperation.SEEK_SUBSCRIPTION, new SeekSubscriptionCommand(topics, subscriptions));
         commands.put(AdminOperation.DELETE_SUBSCRIPTION, new DeleteSubscriptionCommand(subscriptions));
         commands.put(AdminOperation.DEAD_LETTER_SETTINGS, new DeadLetterSettingsCommand(topics, deadLetters));

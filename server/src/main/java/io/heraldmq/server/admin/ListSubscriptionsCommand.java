@@ -19,7 +19,7 @@ import java.util.Map;
 /**
  * LIST_SUBSCRIPTIONS: queues' implicit subscriptions, durable and shared topic subscriptions and the private ones of
  * non-durable consumers, with their consumers and backlog: messages behind (not yet settled up to the log end), per
- * partition and summed, and how many messages they skipped as expired (counted in memory since the subscription
+ * partition and summed (control records, which a cluster writes into the log, left out), and how many messages they skipped as expired (counted in memory since the subscription
  * opened). An open subscription is asked on each partition's context; a durable one nobody has opened since the start
  * is computed from its stored position (and has skipped nothing). Each row also gives the subscription's retention.
  */
@@ -27,8 +27,17 @@ public final class ListSubscriptionsCommand implements AdminCommand {
     private final TopicRegistry topics;
     private final SubscriptionRegistry subscriptions;
     private final MetaStore meta;
+    private final java.util.function.BiPredicate<DestinationKind, String> ledElsewhere;
 
-    public ListSubscriptionsCommand(TopicRegistry topics, SubscriptionRegistry subscriptions, MetaStore meta) {
+    /**
+     * @param ledElsewhere whether another live broker leads a destination (kind, name): with argument
+     *                     {@code leader} = {@code here} (one broker's part of a clustered broker's full listing) its
+     *                     subscriptions are left out, since that broker answers for them; always false on a single
+     *                     node
+     */
+    public ListSubscriptionsCommand(TopicRegistry topics, SubscriptionRegistry subscriptions, MetaStore meta,
+                                    java.util.function.BiPredicate<DestinationKind, String> ledElsewhere) {
+        this.ledElsewhere = ledElsewhere;
         this.topics = topics;
         this.subscriptions = subscriptions;
         this.meta = meta;
@@ -58,6 +67,9 @@ public final class ListSubscriptionsCommand implements AdminCommand {
             rows.add(new Row(s.id(), s.topic().kind(), s.topic().name(), null, null, false, false, null));
         }
         rows.removeIf(r -> only != null && !r.topic().equals(only));
+        if ("here".equals(args.optional("leader"))) {
+            rows.removeIf(r -> ledElsewhere.test(r.kind(), r.topic()));
+        }
         rows.sort((a, b) -> a.id().compareTo(b.id()));
         List<Future<List<Object>>> described = new ArrayList<>();
         for (Row r : rows) {
@@ -127,14 +139,7 @@ public final class ListSubscriptionsCommand implements AdminCommand {
             // Without a stored position a queue starts at its oldest message, a topic subscription at the end.
             long committed = pos != null ? pos.committedOffset()
                     : topic.isQueue() ? p.logStartOffset() : p.logEndOffset();
-            long settledAbove = 0;
-            if (pos != null) {
-                long[] ranges = pos.ackedRanges();
-                for (int i = 0; i + 1 < ranges.length; i += 2) {
-                    settledAbove += ranges[i + 1] - ranges[i];
-                }
-            }
-            out[p.id()] = Math.max(0, p.logEndOffset() - committed - settledAbove);
+            out[p.id()] = p.backlog(committed, pos != null ? pos.ackedRanges() : new long[0]);
         }
         return out;
     }

@@ -38,8 +38,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * <li>COMMIT goes up whole when every batch and every acknowledged consumer belongs to one other broker; a
  * transaction spanning brokers is coordinated here ({@link SpanningCommit}: each leader prepares its part, the
  * decision log decides, each leader applies).</li>
- * <li>SET_CLIENT_ID is handled here and repeated on every upstream; temporary destinations, UNSUBSCRIBE and ADMIN
- * stay here.</li>
+ * <li>SET_CLIENT_ID is handled here and repeated on every upstream; temporary destinations stay here; UNSUBSCRIBE
+ * goes to the subscription's topic's leader, ADMIN operations on a destination's state to its leader, and a
+ * listing of every subscription is gathered from all leaders ({@link LeaderListing}).</li>
  * </ul>
  */
 public final class ClusterRouter {
@@ -60,6 +61,12 @@ public final class ClusterRouter {
     private final java.util.function.BiFunction<String, String, String> durableTopics;
     private final NetClient net;
     private final Map<ClientConnection, Routes> routes = new ConcurrentHashMap<>();
+    /** Gather LIST_TOPICS and LIST_SUBSCRIPTIONS from the leaders; empty until {@link #answerAdminWith}. */
+    private volatile List<LeaderListing> listings = List.of();
+    /** Relays DELETE_TOPIC and waits for the local deletion; null until {@link #answerAdminWith}. */
+    private volatile DeletionRelay deletions;
+    /** Whether this broker has a destination; a relayed consumer's destination gone here was deleted. */
+    private volatile java.util.function.BiPredicate<DestinationKind, String> existsHere = (kind, name) -> true;
 
     /** One client connection's upstreams and where its consumers live. Its event loop only. */
     private static final class Routes {
@@ -135,6 +142,23 @@ public final class ClusterRouter {
     /** For certificate reloads ({@link io.heraldmq.server.net.TlsReloader}). */
     public Future<Boolean> updateSSLOptions(io.vertx.core.net.SSLOptions options) {
         return net.updateSSLOptions(options, true);
+    }
+
+    /**
+     * Answers a client's LIST_TOPICS and LIST_SUBSCRIPTIONS of every destination with each leader's part
+     * ({@link LeaderListing}; {@code topics} and {@code subscriptions} are this broker's commands, which give its own
+     * part), and passes a relayed DELETE_TOPIC's answer down once this broker has dropped the destination too
+     * ({@link DeletionRelay}; {@code existsHere}: whether this broker has a destination).
+     */
+    public void answerAdminWith(io.heraldmq.server.admin.AdminCommand topics,
+                                io.heraldmq.server.admin.AdminCommand subscriptions,
+                                java.util.function.BiPredicate<DestinationKind, String> existsHere) {
+        listings = List.of(
+                new LeaderListing(leaders, io.heraldmq.protocol.AdminOperation.LIST_TOPICS, topics, "name", "kind"),
+                new LeaderListing(leaders, io.heraldmq.protocol.AdminOperation.LIST_SUBSCRIPTIONS, subscriptions,
+                        "id"));
+        deletions = new DeletionRelay(vertx, existsHere);
+        this.existsHere = existsHere;
     }
 
     /**
@@ -355,7 +379,23 @@ public final class ClusterRouter {
                 return false;
             }
             case ADMIN -> {
-                Target t = adminTarget(io.heraldmq.protocol.Admin.decode(frame.body()));
+                io.heraldmq.protocol.Admin admin = io.heraldmq.protocol.Admin.decode(frame.body());
+                for (LeaderListing listing : listings) {
+                    if (listing.isFullListing(admin)) {
+                        return listing.answer(connection, frame.correlationId(), admin,
+                                (kind, name) -> upstreamFor(connection, kind, name));
+                    }
+                }
+                Target t = adminTarget(admin);
+                DeletionRelay deleting = deletions;
+                if (t != null && deleting != null
+                        && admin.operation() == io.heraldmq.protocol.AdminOperation.DELETE_TOPIC) {
+                    Upstream up = upstreamFor(connection, t.kind(), t.name());
+                    if (up != null) {
+                        deleting.relay(connection, frame.correlationId(), admin, up, t.kind(), t.name());
+                        return true;
+                    }
+                }
                 return t != null && relay(connection, upstreamFor(connection, t.kind(), t.name()), frame);
             }
             default -> {
@@ -367,8 +407,10 @@ public final class ClusterRouter {
     /**
      * The destination an administrative operation acts on, when its state lives with the destination's leader
      * (consumers, open subscriptions, positions being moved): deleting a destination, moving, deleting or changing a
-     * subscription, listing one destination's subscriptions. Null for the others, which any broker answers from its
-     * own copy (listing destinations, dead-letter settings, cluster operations).
+     * subscription, listing one destination's subscriptions; and its dead-letter settings, which the leader applies
+     * to its open subscriptions before it answers (a change made elsewhere reaches it through the cluster's map a
+     * moment later, and a message given back meanwhile went by the old limit). Null for the others, which any broker
+     * answers from its own copy (listing destinations, cluster operations).
      */
     private Target adminTarget(io.heraldmq.protocol.Admin admin) {
         if (admin.operation() == null) {
@@ -376,7 +418,8 @@ public final class ClusterRouter {
         }
         Map<String, String> args = admin.arguments();
         return switch (admin.operation()) {
-            case DELETE_TOPIC -> args.get("name") == null ? null : new Target("queue".equals(args.get("kind"))
+            case DELETE_TOPIC, DEAD_LETTER_SETTINGS -> args.get("name") == null ? null
+                    : new Target("queue".equals(args.get("kind"))
                     ? DestinationKind.QUEUE : DestinationKind.TOPIC, args.get("name"));
             case SET_SUBSCRIPTION_RETENTION -> args.get("topic") == null ? null
                     : new Target(DestinationKind.TOPIC, args.get("topic"));
@@ -684,6 +727,14 @@ public final class ClusterRouter {
             // from now on. Credit in the same frame, since a SUBSCRIBE this broker handles itself (it leads now) may
             // still be opening when a CREDIT behind it is handled.
             Subscribe s = Subscribe.decode(frame(subscribe).body());
+            if (!s.kind().isTemporary() && !existsHere.test(s.kind(), s.destination())) {
+                // Its destination was deleted (with force, while it consumed): it ends here as on a single node,
+                // where the consumer stays open and gets nothing; its CLOSE is answered here.
+                r.subscribes.remove(id);
+                r.moves.remove(id);
+                r.firstCredits.remove(id);
+                continue;
+            }
             if (leaders.liveLeaderOf(s.kind().isQueue(), s.destination()) == null) {
                 // No live leader yet after the wait: handled here, the SUBSCRIBE would be refused (NOT_LEADER) with
                 // an id of this broker's own, unseen by the client, and the consumer would be dead without anyone
@@ -735,7 +786,7 @@ public final class ClusterRouter {
     private Future<Void> awaitNewLeaders(java.util.Set<String> destinations, String dead, long since) {
         boolean moved = destinations.stream().allMatch(d -> {
             String leader = leaders.liveLeaderOf(d.startsWith("q:"), d.substring(2));
-            return leader != null && !leader.equals(dead);
+            return leader != null && !leader.equals(dead) || deleted(d);
         });
         if (moved || System.currentTimeMillis() - since > NEW_LEADER_WAIT_MS) {
             return Future.succeededFuture();
@@ -743,6 +794,11 @@ public final class ClusterRouter {
         Promise<Void> p = Promise.promise();
         vertx.setTimer(50, t -> awaitNewLeaders(destinations, dead, since).onComplete(p));
         return p.future();
+    }
+
+    /** Whether the destination {@code q:name} / {@code t:name} is gone here: deleted (its leader let it go). */
+    private boolean deleted(String key) {
+        return !existsHere.test(key.startsWith("q:") ? DestinationKind.QUEUE : DestinationKind.TOPIC, key.substring(2));
     }
 
     /** {@code q:name} / {@code t:name} of a PRODUCE or SUBSCRIBE; null for anything else. */

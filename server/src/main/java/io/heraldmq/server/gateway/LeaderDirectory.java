@@ -104,6 +104,21 @@ public final class LeaderDirectory {
         }
     }
 
+    /** A destination, by kind and name. */
+    public record Led(boolean queue, String name) {
+    }
+
+    /** For every live broker other than this one that leads some destination: one of them, by broker id. */
+    public Map<String, Led> oneDestinationPerOtherLiveLeader() {
+        Map<String, Led> out = new java.util.HashMap<>();
+        leaders.forEach((key, leader) -> {
+            if (!leader.equals(localId) && clientAddresses.containsKey(leader)) {
+                out.putIfAbsent(leader, new Led(key.startsWith("q:"), key.substring(2)));
+            }
+        });
+        return out;
+    }
+
     public SocketAddress clientAddressOf(String brokerId) {
         return clientAddresses.get(brokerId);
     }

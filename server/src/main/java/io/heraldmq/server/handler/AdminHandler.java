@@ -5,6 +5,7 @@ import io.heraldmq.protocol.AdminOperation;
 import io.heraldmq.protocol.AdminResult;
 import io.heraldmq.protocol.DestinationKind;
 import io.heraldmq.protocol.ErrorCode;
+import io.heraldmq.protocol.ErrorFrame;
 import io.heraldmq.protocol.Frame;
 import io.heraldmq.protocol.ProtocolException;
 import io.heraldmq.server.admin.AdminArgs;
@@ -75,7 +76,13 @@ public final class AdminHandler implements RequestHandler {
                     audit.deleted(user, what);
                 }
             }
-            if (ar.failed()) {
+            if (correlationId < 0) {
+                // Another broker's own request over its relay (its part of a subscription listing, a deletion it
+                // waits for): answered, where send() drops what answers this broker's own requests.
+                connection.write(ar.failed() ? new ErrorFrame(ar.cause() instanceof ProtocolException pe ? pe.code()
+                        : ErrorCode.INTERNAL, String.valueOf(ar.cause().getMessage())).encode(correlationId)
+                        : ar.result().encode(correlationId));
+            } else if (ar.failed()) {
                 connection.replyFailure(correlationId, ar.cause());
             } else {
                 connection.send(ar.result().encode(correlationId));

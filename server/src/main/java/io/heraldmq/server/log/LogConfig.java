@@ -9,8 +9,17 @@ package io.heraldmq.server.log;
  * @param indexIntervalBytes bytes of log between two sparse index entries; smaller = faster seeks, bigger indexes
  * @param preallocate        zero-fill segment files ahead of the write position, so that an fdatasync after an
  *                           append does not also have to commit a new file size and block allocation
+ * @param controlRecords     the log may hold control records (a clustered broker's): an open without a valid
+ *                           {@code control-offsets} file finds them by reading every batch header
+ *                           ({@link ControlOffsets}); a single node's logs never hold any and skip that
  */
-public record LogConfig(long segmentBytes, long segmentMs, int indexIntervalBytes, boolean preallocate) {
+public record LogConfig(long segmentBytes, long segmentMs, int indexIntervalBytes, boolean preallocate,
+        boolean controlRecords) {
+
+    /** A log without control records (a single node's). */
+    public LogConfig(long segmentBytes, long segmentMs, int indexIntervalBytes, boolean preallocate) {
+        this(segmentBytes, segmentMs, indexIntervalBytes, preallocate, false);
+    }
 
     public LogConfig {
         if (segmentBytes < io.heraldmq.protocol.RecordBatch.HEADER_BYTES || segmentBytes > Integer.MAX_VALUE) {

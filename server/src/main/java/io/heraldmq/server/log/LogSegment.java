@@ -459,6 +459,26 @@ final class LogSegment implements AutoCloseable {
         return batchSize;
     }
 
+    /**
+     * Adds the offsets of every control batch in this segment to {@code into}, reading each batch header (base
+     * offset, length, attributes, last offset delta: the first 27 bytes); the batches themselves are not read.
+     */
+    void collectControlBatches(ControlOffsets into) throws IOException {
+        int limit = size;
+        ByteBuffer header = ByteBuffer.allocate(27);
+        int pos = 0;
+        while (pos < limit) {
+            int batchSize = batchSizeAt(pos, limit);
+            header.clear();
+            IoUtil.readFully(channel, header, pos);
+            if ((header.getShort(21) & RecordBatch.ATTR_CONTROL) != 0) {
+                long base = header.getLong(0);
+                into.add(base, base + header.getInt(23) + 1);
+            }
+            pos += batchSize;
+        }
+    }
+
     // ---------------------------------------------------------------- truncation (owner thread, no flush running)
 
     /**

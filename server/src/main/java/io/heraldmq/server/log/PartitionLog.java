@@ -42,6 +42,9 @@ import java.util.stream.Stream;
  * below this offset is counted as possibly delivered before ({@link #possiblyDeliveredBelow}). Kept across later
  * clean restarts: what was in the log at the crash stays "possibly delivered" until it is consumed.</li>
  * </ul>
+ * And {@code control-offsets} ({@link ControlOffsets}): where the control records are, written at close before
+ * {@code .clean-shutdown}; trusted only by a clean open, rebuilt from the batch headers otherwise (clustered logs).
+ * <p>
  * How far back an unclean start scans: every segment whose base offset is at or above the recovery point, which is
  * normally only the active segment (or the active segment and the one rolled just before the crash). Older segments
  * are trusted (tail checked only), because the recovery point proves they were synced whole; scanning them would
@@ -78,6 +81,8 @@ public final class PartitionLog implements AutoCloseable {
     /** Whether open() ran a recovery scan; for tests and metrics. */
     private final boolean recovered;
     private final long possiblyDeliveredBelow;
+    /** Offsets of control records, left out of user-visible counts. */
+    private final ControlOffsets controls;
 
     /** Where the active segment's zero-filling runs (see {@link LogSegment}). */
     private final Executor filler;
@@ -86,8 +91,9 @@ public final class PartitionLog implements AutoCloseable {
     private LogSegment active;
 
     private PartitionLog(Path dir, LogConfig config, Clock clock, List<LogSegment> segments, boolean recovered,
-            long possiblyDeliveredBelow, Executor filler) {
+            long possiblyDeliveredBelow, ControlOffsets controls, Executor filler) {
         this.dir = dir;
+        this.controls = controls;
         this.filler = filler;
         this.config = config;
         this.clock = clock;
@@ -125,6 +131,7 @@ public final class PartitionLog implements AutoCloseable {
         List<LogSegment> segments = new ArrayList<>();
         boolean recovered = false;
         long possiblyDeliveredBelow;
+        ControlOffsets controls;
         try {
             if (bases.isEmpty()) {
                 segments.add(LogSegment.create(dir, 0, config, clock.millis()));
@@ -165,13 +172,22 @@ public final class PartitionLog implements AutoCloseable {
                 possiblyDelivered.write(end);
                 possiblyDeliveredBelow = end;
             }
+            controls = recovered ? null : ControlOffsets.read(dir, end);
+            if (controls == null) {
+                controls = new ControlOffsets();
+                if (config.controlRecords()) {
+                    for (LogSegment segment : segments) {
+                        segment.collectControlBatches(controls);
+                    }
+                }
+            }
             recoveryPoint.write(segments.get(segments.size() - 1).baseOffset());
             cleanShutdown.delete();
         } catch (IOException | RuntimeException e) {
             closeAll(segments);
             throw e;
         }
-        return new PartitionLog(dir, config, clock, segments, recovered, possiblyDeliveredBelow, filler);
+        return new PartitionLog(dir, config, clock, segments, recovered, possiblyDeliveredBelow, controls, filler);
     }
 
     private static boolean loadClean(Path dir, LogConfig config, List<Long> bases, List<LogSegment> out, long end)
@@ -337,6 +353,9 @@ public final class PartitionLog implements AutoCloseable {
             segment = roll(base);
         }
         segment.append(batch);
+        if (RecordBatch.isControl(batch)) {
+            controls.add(base, last + 1);
+        }
         logEndOffset = last + 1;
     }
 
@@ -614,6 +633,7 @@ public final class PartitionLog implements AutoCloseable {
             }
             // readers move past the doomed segments before their files close
             logStartOffset = current[n].baseOffset();
+            controls.dropBelow(logStartOffset);
             segments = Arrays.copyOfRange(current, n, current.length);
             return new RetiredSegments(List.of(Arrays.copyOf(current, n)), current[n].baseOffset());
         }
@@ -696,6 +716,7 @@ public final class PartitionLog implements AutoCloseable {
                         durableOffset = offset;
                     }
                     segments = Arrays.copyOf(current, keep + 1);
+                    controls.truncateTo(offset);
                     cutSegment.applyCut(cut);
                     truncations++;
                 }
@@ -756,6 +777,14 @@ public final class PartitionLog implements AutoCloseable {
         return logEndOffset;
     }
 
+    /**
+     * How many offsets in [from, to) belong to control records (not messages: see {@link ControlOffsets}). Any
+     * thread.
+     */
+    public long controlRecords(long from, long to) {
+        return controls.count(from, to);
+    }
+
     public long durableOffset() {
         return durableOffset;
     }
@@ -813,6 +842,7 @@ public final class PartitionLog implements AutoCloseable {
                     last.closeForAppend();
                     last.flushClosed();
                     recoveryPoint.write(last.baseOffset());
+                    controls.write(dir, logEndOffset); // before the marker: a clean open may trust it
                     cleanShutdown.write(logEndOffset);
                     durableOffset = logEndOffset;
                 } finally {

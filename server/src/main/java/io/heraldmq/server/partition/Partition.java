@@ -109,7 +109,8 @@ public final class Partition extends AbstractVerticle {
         cache = new TailCache(config.tailCacheBytes());
         pacing = new ProducerPacing(context, listeners);
         LogConfig logConfig = new LogConfig(config.segmentBytes(), LogConfig.defaults().segmentMs(),
-                LogConfig.defaults().indexIntervalBytes(), LogConfig.defaults().preallocate());
+                LogConfig.defaults().indexIntervalBytes(), LogConfig.defaults().preallocate(),
+                config.cluster() != null);
         // Zero-filling ahead of the write position is a blocking write: on a worker, not on this event loop.
         Executor filler = task -> vertx.executeBlocking(() -> {
             task.run();
@@ -556,6 +557,27 @@ public final class Partition extends AbstractVerticle {
 
     public long logEndOffset() {
         return log == null ? 0 : log.logEndOffset();
+    }
+
+    /** How many offsets in [from, to) hold control records, not messages. Any thread. */
+    public long controlRecords(long from, long to) {
+        return log == null ? 0 : log.controlRecords(from, to);
+    }
+
+    /**
+     * Messages behind a position: the offsets from {@code committed} to the log end that are neither settled (the
+     * acknowledged {@code ranges} above it, [start, end) pairs) nor control records. Any thread.
+     */
+    public long backlog(long committed, long[] ranges) {
+        long end = logEndOffset();
+        long behind = end - committed - controlRecords(committed, end);
+        for (int i = 0; i + 1 < ranges.length; i += 2) {
+            long to = Math.min(ranges[i + 1], end);
+            if (to > ranges[i]) {
+                behind -= to - ranges[i] - controlRecords(ranges[i], to);
+            }
+        }
+        return Math.max(0, behind);
     }
 
     public void addListener(AppendListener listener) {

@@ -78,6 +78,13 @@ public final class TopicRegistry {
     private volatile ClusterHook clusterHook;
 
     /**
+     * Destinations whose deletion has begun and not ended ({@link #isDeleting}), completing when it has: a new
+     * destination of that name opens only then, not in a directory being deleted (in a cluster a replica's
+     * deletion, told by the catalog, could meet the name's re-creation, told a moment later).
+     */
+    private final Map<Key, Future<Void>> deleting = new ConcurrentHashMap<>();
+
+    /**
      * @param clock       the time of retention checks
      * @param closedHolds what subscriptions not open on a partition keep of its log
      */
@@ -133,6 +140,10 @@ public final class TopicRegistry {
         Future<Topic> f = topics.get(key);
         if (f != null) {
             return f;
+        }
+        Future<Void> deletion = deleting.get(key);
+        if (deletion != null) {
+            return deletion.compose(v -> get(kind, name));
         }
         return topics.computeIfAbsent(key, k -> open(kind, name, k));
     }
@@ -229,6 +240,15 @@ public final class TopicRegistry {
                 .onFailure(e -> known.remove(key, record));
     }
 
+    /**
+     * Whether the destination is being deleted here: forgotten already ({@link #find} says null), its partitions
+     * closing or its files being removed. A clustered broker that relayed a deletion answers only after this, so
+     * that the client's next use of the name does not open a partition in a directory still being deleted.
+     */
+    public boolean isDeleting(DestinationKind kind, String name) {
+        return deleting.containsKey(new Key(kind.isQueue(), name));
+    }
+
     /** The destination if it exists (defined or opened), else null; never creates one. */
     public Entry find(DestinationKind kind, String name) {
         TopicRecord record = known.get(new Key(kind.isQueue(), name));
@@ -260,6 +280,8 @@ public final class TopicRegistry {
             return Future.failedFuture(new ProtocolException(ErrorCode.INVALID_DESTINATION,
                     (kind.isQueue() ? "queue '" : "topic '") + name + "' does not exist"));
         }
+        Promise<Void> deleted = Promise.promise();
+        deleting.put(key, deleted.future());
         Future<Topic> topic = opened == null ? Future.succeededFuture() : opened;
         return topic.compose(t -> {
             List<Future<Void>> undeployed = new ArrayList<>();
@@ -276,7 +298,11 @@ public final class TopicRegistry {
         }, e -> Future.succeededFuture()).compose(v -> vertx.executeBlocking(() -> {
             deleteTree(config.dataDir().resolve("log").resolve(key.directory()));
             return null;
-        }, false)).compose(v -> meta.deleteTopic(kind.isQueue(), name)).onSuccess(v -> {
+        }, false)).compose(v -> meta.deleteTopic(kind.isQueue(), name)).andThen(v -> {
+                    deleting.remove(key, deleted.future());
+                    deleted.complete();
+                })
+                .onSuccess(v -> {
             ClusterHook hook = clusterHook;
             if (hook != null) {
                 hook.deleted(kind.isQueue(), name);

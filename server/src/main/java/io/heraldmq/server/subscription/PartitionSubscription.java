@@ -339,9 +339,12 @@ final class PartitionSubscription implements Partition.AppendListener {
         return new RetentionHold(acks.committed(), subscription.retentionMs());
     }
 
-    /** Messages behind: records up to the log end that are not settled yet (in flight ones included). */
+    /**
+     * Messages behind: records up to the log end that are not settled yet (in flight ones included), control records
+     * left out (a subscription settles them only as it reads them).
+     */
     long backlog() {
-        return Math.max(0, partition.logEndOffset() - acks.committed() - acks.settledAbove());
+        return partition.backlog(acks.committed(), acks.ranges());
     }
 
     /** Records skipped as expired since this cursor opened. */

@@ -3,6 +3,7 @@ package io.heraldmq.server.subscription;
 import io.heraldmq.protocol.DestinationKind;
 import io.heraldmq.protocol.ErrorCode;
 import io.heraldmq.protocol.ProtocolException;
+import io.heraldmq.server.cluster.ClusterDurableNames;
 import io.heraldmq.server.log.RetentionHold;
 import io.heraldmq.server.meta.MetaStore;
 import io.heraldmq.server.meta.Position;
@@ -51,6 +52,8 @@ public final class SubscriptionRegistry {
      * replicas), completing once committed there; null on a single node.
      */
     private volatile Function<DefinitionChange, Future<Void>> replicator;
+    /** Clustered: durable subscription names in use on each broker; null on a single node. */
+    private volatile ClusterDurableNames clusterNames;
 
     /** A durable subscription created or changed ({@code record} set) or deleted ({@code record} null). */
     public record DefinitionChange(String topic, String id, SubscriptionRecord record) {
@@ -111,7 +114,7 @@ public final class SubscriptionRegistry {
         // Without noLocal: an idle dispatcher filters nothing, and the first consumer with noLocal reopens it.
         return open.computeIfAbsent(id, k -> Subscription.open(k, topic, true,
                 MessageFilters.create(r.selector(), null), Subscription.Start.LOG_START, meta, deadLetters, held,
-                () -> { }, retentionFor(k)));
+                () -> lastConsumerGone(k, topic), retentionFor(k)));
     }
 
     /** Id of an unshared durable subscription: client id and name. */
@@ -306,6 +309,40 @@ public final class SubscriptionRegistry {
      * kind of durable subscription of this client id already uses (SUBSCRIPTION_CONFLICT when a shared one is wanted).
      */
     public Future<Subscription> durable(Topic topic, SubscriptionRecord wanted, MessageFilter filter) {
+        ClusterDurableNames names = clusterNames;
+        if (names == null) {
+            return durableHere(topic, wanted, filter);
+        }
+        // Another broker may have the name open on another topic: this broker cannot see its consumers.
+        String id = wanted.id();
+        return names.inUseOnOtherTopic(id, wanted.topic()).compose(other -> other == null
+                ? durableHere(topic, wanted, filter)
+                : Future.<Subscription>failedFuture(new ProtocolException(conflict(wanted), "durable subscription '"
+                        + wanted.name() + "' has an active consumer on topic '" + other + "'; it cannot change its"
+                        + " topic now")))
+                .compose(sub -> names.inUse(id, wanted.topic()).map(sub));
+    }
+
+    /**
+     * A durable subscription's (or a queue's) last consumer here closed: in a cluster its name is free for other
+     * topics again. Every open of a durable subscription passes this, whoever opened it first.
+     */
+    private void lastConsumerGone(String id, Topic topic) {
+        ClusterDurableNames names = clusterNames;
+        if (names != null) {
+            names.unused(id, topic.name());
+        }
+    }
+
+    /**
+     * Clustered brokers: a durable subscription name in use on one topic is refused on another cluster-wide
+     * ({@link ClusterDurableNames}), not only on this broker.
+     */
+    public void checkNamesInCluster(ClusterDurableNames names) {
+        this.clusterNames = names;
+    }
+
+    private Future<Subscription> durableHere(Topic topic, SubscriptionRecord wanted, MessageFilter filter) {
         String id = wanted.id();
         String other = wanted.shared() ? durableId(wanted.clientId(), wanted.name())
                 : sharedDurableId(wanted.clientId(), wanted.name());
@@ -329,14 +366,15 @@ public final class SubscriptionRegistry {
                     Future<Void> closed = ar.succeeded() ? ar.result().close() : Future.succeededFuture();
                     return closed.compose(v -> open.computeIfAbsent(id,
                             k -> Subscription.open(k, topic, true, filter, Subscription.Start.LOG_START, meta,
-                                    deadLetters, held, () -> { }, retentionFor(k))));
+                                    deadLetters, held, () -> lastConsumerGone(k, topic), retentionFor(k))));
                 });
             } else {
                 // An existing subscription resumes at its stored positions. A partition without one (its start was
                 // lost, or the partition is younger than the subscription) starts at the log start: a redelivery
                 // can be told apart by the application, a loss cannot.
                 subscription = open.computeIfAbsent(id, k -> Subscription.open(k, topic, true, filter,
-                        Subscription.Start.LOG_START, meta, deadLetters, held, () -> { }, retentionFor(k)));
+                        Subscription.Start.LOG_START, meta, deadLetters, held, () -> lastConsumerGone(k, topic),
+                        retentionFor(k)));
             }
         } else {
             Future<Void> cleared = stored == null ? Future.succeededFuture() : deleteIfIdle(id,
@@ -349,7 +387,8 @@ public final class SubscriptionRegistry {
                 definitions.put(id, created);
                 return meta.saveSubscription(created);
             }).compose(v -> replicate(new DefinitionChange(created.topic(), id, created))).compose(v -> open.computeIfAbsent(id, k -> Subscription.open(k, topic, true, filter,
-                    Subscription.Start.LOG_END, meta, deadLetters, held, () -> { }, retentionFor(k))));
+                    Subscription.Start.LOG_END, meta, deadLetters, held, () -> lastConsumerGone(k, topic),
+                    retentionFor(k))));
         }
         if (wanted.shared()) {
             return subscription;
@@ -463,7 +502,8 @@ public final class SubscriptionRegistry {
             });
             return committed.transform(ar -> {
                 Subscription.open(id, topic, true, filter, topic.isQueue() ? Subscription.Start.LOG_START
-                        : Subscription.Start.LOG_END, meta, deadLetters, held, () -> { }, retentionFor(id))
+                        : Subscription.Start.LOG_END, meta, deadLetters, held, () -> lastConsumerGone(id, topic),
+                        retentionFor(id))
                         .onComplete(replacement);
                 return ar.succeeded() ? Future.succeededFuture(moved) : Future.failedFuture(ar.cause());
             });

@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * JMS allows one connection per client id, and in a cluster that holds across brokers: an id held on one broker is
  * refused on another, freed when its connection closes, and taken over once its broker is gone. A client whose frames
  * a broker relays to the leader of its topic (a durable subscription through a broker that does not lead) holds its
- * id once, not once per broker, and its noLocal consumers still tell its own messages from others'.
+ * id once, not once per broker, and its noLocal consumers still tell its own messages from others'. Durable
+ * subscription names, which belong to a client id, are one per cluster in the same way while in use.
  * <p>
  * The tests share one cluster (a three-broker start is most of their time); each uses its own client ids, and each
  * begins with every broker up ({@link ClusterProcesses#reviveKilled()}). The test that kills a broker runs last, which
@@ -121,7 +122,7 @@ class ClusterClientIdsIT {
     }
 
     @Test
-    @Order(2)
+    @Order(9)
     void aClientIdIsHeldOnceAcrossTheCluster() throws Exception {
         Connection first = connect(cluster.url(0), "app-1");
         assertThrows(InvalidClientIDException.class, () -> connect(cluster.url(1), "app-1"),
@@ -165,6 +166,50 @@ class ClusterClientIdsIT {
             c.close();
             open.remove(c);
         }
+    }
+
+    /**
+     * A durable subscription name is one per client id (or shared) across the cluster too: while a consumer is active
+     * on it, using it on a topic another broker leads is refused (JMS: a JMSException for a shared one, an
+     * IllegalStateException for an unshared one), though that broker cannot see the consumer
+     * ({@code ClusterDurableNames}); once the consumer closes, the name moves to the other topic.
+     */
+    @Test
+    @Order(2)
+    void aDurableNameInUseOnOneTopicIsRefusedOnATopicAnotherBrokerLeads() throws Exception {
+        java.util.Map<String, String> leaders = new java.util.HashMap<>();
+        try (HeraldAdmin admin = HeraldAdmin.connect(cluster.url(0))) {
+            for (int n = 0; n < 6 && leaders.values().stream().distinct().count() < 2; n++) {
+                String name = "names-t" + n;
+                admin.createTopic(name, 1, -1, -1);
+                await("leader of " + name).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> ClusterProcesses.leaderOf(admin.clusterStatus(), false, name, 1) != null);
+                leaders.put(name, ClusterProcesses.leaderOf(admin.clusterStatus(), false, name, 1));
+            }
+        }
+        String first = leaders.keySet().iterator().next();
+        String second = leaders.entrySet().stream().filter(e -> !e.getValue().equals(leaders.get(first)))
+                .map(java.util.Map.Entry::getKey).findFirst().orElseThrow();
+        Connection c = connect(cluster.url(0), "names-app");
+        Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+        jakarta.jms.MessageConsumer shared = s.createSharedDurableConsumer(s.createTopic(first), "shared-name");
+        JMSException refused = assertThrows(JMSException.class,
+                () -> s.createSharedDurableConsumer(s.createTopic(second), "shared-name"));
+        org.junit.jupiter.api.Assertions.assertTrue(refused.getMessage().contains(first), refused.getMessage());
+        jakarta.jms.MessageConsumer unshared = s.createDurableConsumer(s.createTopic(first), "unshared-name");
+        assertThrows(jakarta.jms.IllegalStateException.class,
+                () -> s.createDurableConsumer(s.createTopic(second), "unshared-name"));
+
+        shared.close();
+        unshared.close();
+        await("the names are free once their consumers closed").atMost(AFTER_CLOSE)
+                .pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() -> {
+            s.createSharedDurableConsumer(s.createTopic(second), "shared-name").close();
+            s.createDurableConsumer(s.createTopic(second), "unshared-name").close();
+            return true;
+        });
+        s.unsubscribe("shared-name");
+        s.unsubscribe("unshared-name");
     }
 
     private Connection connect(String url, String clientId) throws JMSException {

@@ -234,6 +234,62 @@ class ClusterReplicationIT {
         }
     }
 
+    /**
+     * Listings through every broker show what a single node shows: a destination's message count and a
+     * subscription's backlog leave out the control records the leader writes into the log (epoch marker, positions),
+     * and a full subscription listing through a broker that does not lead the queue gives the leader's live figures
+     * (consumers, messages skipped as expired), which only the leader knows. A deletion through a broker that does
+     * not lead is answered once that broker has dropped the destination too.
+     */
+    @Test
+    void listingsThroughEveryBrokerCountMessagesAndExpiredAsTheLeaderDoes() throws Exception {
+        try (HeraldAdmin admin = HeraldAdmin.connect(cluster.url(0))) {
+            admin.createQueue("listed", PARTITIONS, -1, -1);
+        }
+        int notLeading = (cluster.indexOf(awaitLeader(0, null, true, "listed")) + 1) % 3;
+        try (Connection c = new HeraldConnectionFactory(cluster.url(1)).createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer p = s.createProducer(s.createQueue("listed"));
+            p.setTimeToLive(1);
+            for (int i = 0; i < 3; i++) {
+                p.send(s.createTextMessage("expires"));
+            }
+            long sentAt = System.currentTimeMillis();
+            p.setTimeToLive(0);
+            for (int i = 0; i < 4; i++) {
+                p.send(s.createTextMessage("kept"));
+            }
+            // the broker expires by wall clock: wait until the time to live has certainly passed
+            await().atMost(Duration.ofSeconds(10)).until(() -> System.currentTimeMillis() > sentAt + 50);
+            c.start();
+            MessageConsumer consumer = s.createConsumer(s.createQueue("listed"));
+            for (int i = 0; i < 4; i++) {
+                assertEquals("kept", ((TextMessage) consumer.receive(20_000)).getText());
+            }
+            for (int b = 0; b < 3; b++) {
+                try (HeraldAdmin admin = HeraldAdmin.connect(cluster.url(b))) {
+                    String through = "through b" + b;
+                    await(through).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                            .untilAsserted(() -> {
+                        assertEquals(7, admin.listTopics().stream().filter(t -> t.name().equals("listed"))
+                                .findFirst().orElseThrow().messages(), through + ": messages");
+                        io.heraldmq.admin.SubscriptionInfo q = admin.listSubscriptions().stream()
+                                .filter(i -> i.id().equals("queue:listed")).findFirst().orElseThrow();
+                        assertEquals(0, q.backlog(), through + ": backlog");
+                        assertEquals(3, q.expired(), through + ": expired");
+                        assertEquals(1, q.consumers(), through + ": consumers");
+                    });
+                }
+            }
+        }
+        // Deleted through a broker that does not lead it: gone from that broker's listing at once, as on one node.
+        try (HeraldAdmin admin = HeraldAdmin.connect(cluster.url(notLeading))) {
+            admin.deleteQueue("listed", false);
+            assertTrue(admin.listTopics().stream().noneMatch(t -> t.name().equals("listed")),
+                    "listed after its deletion through b" + notLeading);
+        }
+    }
+
     /** The queue's leader as seen through broker {@code via}, once it is live and not {@code not}. */
     private String awaitLeader(int via, String not) {
         return awaitLeader(via, not, true, "orders");

@@ -96,7 +96,13 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
                 dataDir = Files.createTempDirectory("heraldmq-test-");
             }
             if (CLUSTER_SIZE > 1) {
-                startCluster();
+                if (others.isEmpty()) {
+                    startCluster();
+                } else {
+                    // only the gateway was shut down: the other members run on (their Hazelcast instances too)
+                    broker = await(Broker.start(clusterConfigs.get(0), clock));
+                    drainGateway();
+                }
                 return;
             }
             BrokerConfig config = customizer.apply(TEST_DEFAULTS).withPort(0).withDataDir(dataDir);
@@ -132,9 +138,9 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
             clusterConfigs = new java.util.ArrayList<>();
             for (int i = 0; i < CLUSTER_SIZE; i++) {
                 // cluster.secret: a clustered broker with users needs it (its relays authenticate with it)
-                clusterConfigs.add(customizer.apply(TEST_DEFAULTS.with(Map.of("cluster.members",
+                clusterConfigs.add(withDrainUser(customizer.apply(TEST_DEFAULTS.with(Map.of("cluster.members",
                         members.toString(), "cluster.port", String.valueOf(ports[i]), "cluster.host", "127.0.0.1",
-                        "cluster.secret", "test-cluster-secret-0123456789")))
+                        "cluster.secret", "test-cluster-secret-0123456789"))))
                         .withPort(0).withDataDir(dataDir.resolve("broker" + i)));
             }
         }
@@ -150,8 +156,29 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
         drainGateway();
     }
 
+    /** The user the extension drains the gateway as when the test configures users (anonymous is refused then). */
+    private static final String DRAIN_USER = "heraldmq-test-drain";
+    private static final String DRAIN_PASSWORD = "drain-0123456789";
+
+    /**
+     * With users configured, a user of the extension's own that may manage everything, so that it can drain the
+     * gateway: the test's users and permissions stay as they are, except a {@code permission.manage.#} of the test's
+     * own, which this replaces (no test sets one).
+     */
+    private static BrokerConfig withDrainUser(BrokerConfig config) {
+        if (config.users().isEmpty()) {
+            return config;
+        }
+        return config.with(Map.of("user." + DRAIN_USER, io.heraldmq.server.security.PasswordHash
+                        .create(DRAIN_PASSWORD.toCharArray(), 1_000).encoded(),
+                "user." + DRAIN_USER + ".roles", DRAIN_USER, "permission.manage.#", DRAIN_USER));
+    }
+
     private void drainGateway() {
-        try (io.heraldmq.admin.HeraldAdmin admin = io.heraldmq.admin.HeraldAdmin.connect(broker.url())) {
+        boolean users = !clusterConfigs.get(0).users().isEmpty();
+        try (io.heraldmq.admin.HeraldAdmin admin = users
+                ? io.heraldmq.admin.HeraldAdmin.connect(broker.url(), DRAIN_USER, DRAIN_PASSWORD)
+                : io.heraldmq.admin.HeraldAdmin.connect(broker.url())) {
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).ignoreExceptions()
                     .until(() -> admin.clusterStatus().members().size() == CLUSTER_SIZE);
             admin.drainBroker(broker.brokerId(), false);
@@ -165,6 +192,26 @@ public final class BrokerExtension implements BeforeAllCallback, AfterAllCallbac
             broker = null;
             await(b.close());
         }
+    }
+
+    /**
+     * Stops every broker, keeping their data directories: this one, and in a cluster every member;
+     * {@link #start()} starts them all again.
+     */
+    public void shutdownAll() {
+        shutdown();
+        for (Broker b : others) {
+            await(b.close());
+        }
+        others.clear();
+    }
+
+    /** The data directory of every broker: this one's, or in a cluster each member's. */
+    public java.util.List<Path> dataDirs() {
+        if (CLUSTER_SIZE <= 1) {
+            return java.util.List.of(dataDir);
+        }
+        return clusterConfigs.stream().map(BrokerConfig::dataDir).toList();
     }
 
     /** Stops the broker and starts it again with the same data directory and port. */

@@ -120,7 +120,9 @@ class ReplayIT {
             awaitBacklog(admin, id, 0);
 
             Map<Integer, Long> moved = admin.seekToTimestamp(id, Instant.ofEpochMilli(stamps.get(3)));
-            assertEquals(Map.of(0, 3L), moved);
+            // the offset itself is the log's: 3 on a single node, more in a cluster, whose leader writes control
+            // records (epoch marker, positions) between the messages; what it selects is checked below
+            assertEquals(java.util.Set.of(0), moved.keySet());
             assertEquals(3, admin.listSubscriptions("replay-ts").get(0).backlog());
 
             try (Connection c = connect()) {
@@ -178,17 +180,29 @@ class ReplayIT {
             admin.createQueue("replay-q", 1, -1, -1);
             Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
             MessageProducer p = s.createProducer(s.createQueue("replay-q"));
+            long stampOfTwo = 0;
             for (int n = 0; n < 4; n++) {
+                if (n == 2) {
+                    long last = System.currentTimeMillis();
+                    await().atMost(Duration.ofSeconds(5)).until(() -> System.currentTimeMillis() > last);
+                }
                 Message m = s.createMessage();
                 m.setIntProperty("n", n);
                 p.send(m);
+                if (n == 2) {
+                    stampOfTwo = m.getJMSTimestamp();
+                }
             }
             MessageConsumer consumer = s.createConsumer(s.createQueue("replay-q"));
             assertEquals(List.of(0, 1, 2, 3), numbers(receive(consumer, 4)));
             consumer.close();
             awaitBacklog(admin, "queue:replay-q", 0);
 
-            assertEquals(Map.of(0, 2L), admin.seekToOffset("queue:replay-q", 0, 2));
+            // Where message 2 is: offset 2 on a single node; in a cluster the leader's control records (epoch
+            // marker, positions) take offsets too. Its timestamp finds it; the seek to its offset is the test.
+            long offsetOfTwo = admin.seekToTimestamp("queue:replay-q", Instant.ofEpochMilli(stampOfTwo)).get(0);
+            admin.seekToEnd("queue:replay-q");
+            assertEquals(Map.of(0, offsetOfTwo), admin.seekToOffset("queue:replay-q", 0, offsetOfTwo));
             consumer = s.createConsumer(s.createQueue("replay-q"));
             assertEquals(List.of(2, 3), numbers(receive(consumer, 2)));
         }

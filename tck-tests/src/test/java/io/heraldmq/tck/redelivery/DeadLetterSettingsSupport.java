@@ -11,21 +11,25 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Writes destinations' rows of {@code dead_letter_settings} (the broker's per-destination source of truth) while the
- * broker is stopped, then starts it again: what an administration command will do on a running broker.
+ * broker is stopped (every member of a cluster), then starts it again: what an administration command does on a
+ * running broker.
  */
 final class DeadLetterSettingsSupport {
     private DeadLetterSettingsSupport() {
     }
 
     static void store(BrokerExtension broker, DeadLetterSettings... settings) throws Exception {
-        broker.shutdown();
+        // In a cluster every member keeps the settings (the leader of each destination applies them): all stop.
+        broker.shutdownAll();
         Vertx vertx = Vertx.vertx();
         try {
-            MetaStore meta = await(MetaStore.open(vertx, broker.dataDir(), MetaStoreOptions.defaults()));
-            for (DeadLetterSettings s : settings) {
-                await(meta.saveDeadLetterSettings(s));
+            for (java.nio.file.Path dir : broker.dataDirs()) {
+                MetaStore meta = await(MetaStore.open(vertx, dir, MetaStoreOptions.defaults()));
+                for (DeadLetterSettings s : settings) {
+                    await(meta.saveDeadLetterSettings(s));
+                }
+                await(meta.close());
             }
-            await(meta.close());
         } finally {
             await(vertx.close());
         }
