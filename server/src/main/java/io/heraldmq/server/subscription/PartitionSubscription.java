@@ -109,6 +109,8 @@ final class PartitionSubscription implements Partition.AppendListener {
     private final SubscriptionFigures figures = new SubscriptionFigures();
     private final PartitionFigures partitionFigures;
     private final DestinationMeters.Registration registration;
+    /** Durable subscriptions only (the ones with meters): the age of the oldest unsettled record. */
+    private final BacklogAge age;
 
     /** Context: the partition's. */
     PartitionSubscription(Subscription subscription, Partition partition, Position start,
@@ -120,11 +122,12 @@ final class PartitionSubscription implements Partition.AppendListener {
         this.readOffset = start.committedOffset();
         this.held = heldDeliveries.entry(subscription.id(), partition.id());
         this.partitionFigures = partition.figures();
-        figures.settled.set(acks.committed() + acks.settledAbove());
         // Durable subscriptions only: a non-durable one lives as long as its consumer, and a series per consumer
         // would grow without bound.
         this.registration = subscription.durable() ? partition.meters().subscription(subscription.id(),
                 partition.id(), figures, partition::logEndOffset) : null;
+        this.age = subscription.durable() ? new BacklogAge(partition, figures.oldestTimestamp) : null;
+        settledMoved();
     }
 
     Partition partition() {
@@ -137,6 +140,9 @@ final class PartitionSubscription implements Partition.AppendListener {
      */
     @Override
     public void appended() {
+        if (age != null && age.stale(acks.committed())) {
+            settledMoved();
+        }
         if (!consumers.isEmpty() && !dispatchQueued) {
             dispatchQueued = true;
             partition.run(() -> {
@@ -438,7 +444,7 @@ final class PartitionSubscription implements Partition.AppendListener {
 
     private void markSettled(long offset) {
         acks.settle(offset);
-        figures.settled.set(acks.committed() + acks.settledAbove());
+        settledMoved();
         if (subscription.durable()) {
             if (settlingMany) {
                 positionMoved = true;
@@ -446,6 +452,31 @@ final class PartitionSubscription implements Partition.AppendListener {
                 subscription.commit(partition.id(), new Position(acks.committed(), acks.ranges()));
             }
         }
+    }
+
+    /**
+     * Settled offsets changed: updates the figures the meters read (records settled, and the age of the oldest
+     * unsettled record, looked up only when the committed offset moved).
+     */
+    private void settledMoved() {
+        figures.settled.set(acks.committed() + acks.settledAbove());
+        long committed = acks.committed();
+        if (age != null && age.stale(committed)) {
+            age.track(committed, heldRecord(committed));
+        }
+    }
+
+    /** The record at {@code offset} if this dispatcher holds it in memory (in flight or read ahead), else null. */
+    private Buffer heldRecord(long offset) {
+        InFlight f = inFlight.get(offset);
+        if (f != null) {
+            return f.record;
+        }
+        PendingDelivery p = window.get(offset);
+        if (p == null) {
+            p = blocked.get(offset);
+        }
+        return p != null ? p.record : null;
     }
 
     /** Moves the read position back to {@code offset} so that the records from there on are examined again. */
@@ -551,6 +582,7 @@ final class PartitionSubscription implements Partition.AppendListener {
                 // the broker's own record (epoch marker, replicated metadata): takes an offset, is no message
                 if (!acks.isSettled(offset)) {
                     acks.settle(offset);
+                    settledMoved();
                     if (subscription.durable()) {
                         subscription.commit(partition.id(), new Position(acks.committed(), acks.ranges()), false);
                     }
@@ -566,6 +598,9 @@ final class PartitionSubscription implements Partition.AppendListener {
     private void admit(long offset, Buffer record, long now) {
         if (acks.isSettled(offset) || held.isHeld(offset)) {
             return;
+        }
+        if (age != null) {
+            age.read(offset, record);
         }
         if (offset < highWater) {
             if (inFlight.containsKey(offset) || window.contains(offset) || blocked.contains(offset)
@@ -678,7 +713,7 @@ final class PartitionSubscription implements Partition.AppendListener {
                 partition.topic(), partition.id(), readOffset, (start - 1));
         readOffset = start;
         boolean moved = acks.skipTo(start);
-        figures.settled.set(acks.committed() + acks.settledAbove());
+        settledMoved();
         if (moved && subscription.durable()) {
             subscription.commit(partition.id(), new Position(acks.committed(), acks.ranges()));
         }

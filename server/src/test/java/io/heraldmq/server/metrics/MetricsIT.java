@@ -80,6 +80,11 @@ class MetricsIT {
             assertEquals(1, inFlight.value("heraldmq_consumers", "user", "anonymous"));
             assertEquals(1, inFlight.value("heraldmq_subscription_consumers", q));
             assertTrue(inFlight.value("heraldmq_subscription_in_flight_messages", q) >= 1);
+            // the oldest unsettled message ages while nobody settles it
+            double lag = await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Scrape.of(url).value("heraldmq_subscription_lag_seconds", q), l -> l > 0);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Scrape.of(url).value("heraldmq_subscription_lag_seconds", q), l -> l > lag);
             first.close();
             Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
             MessageConsumer consumer = tx.createConsumer(queue);
@@ -94,6 +99,7 @@ class MetricsIT {
                 Scrape after = Scrape.of(url);
                 assertEquals(0, after.value("heraldmq_subscription_backlog_messages", q), after.text);
                 assertEquals(0, after.value("heraldmq_subscription_in_flight_messages", q));
+                assertEquals(0, after.value("heraldmq_subscription_lag_seconds", q), "nothing behind: no lag");
                 assertTrue(after.value("heraldmq_messages_out_total", q) >= MESSAGES + 1,
                         "out " + after.value("heraldmq_messages_out_total", q));
                 assertTrue(after.value("heraldmq_bytes_out_total", q) > MESSAGES * 100);
