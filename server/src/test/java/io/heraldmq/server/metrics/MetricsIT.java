@@ -32,7 +32,9 @@ class MetricsIT {
 
     @RegisterExtension
     final BrokerExtension broker = BrokerExtension.withSettings(Map.of("metrics.destinations.max", "3",
-            "log.segment.bytes", "8192", "max.delivery.attempts", "2"));
+            "log.segment.bytes", "8192", "max.delivery.attempts", "2",
+            // one topic nobody subscribes to keeps nothing but its active segment
+            "log.retention.check.interval.ms", "100", "topic.metrics.retained.retention.bytes", "0"));
 
     @Test
     void countersMoveWithProduceAndConsume() throws Exception {
@@ -134,6 +136,27 @@ class MetricsIT {
                 assertEquals(1, after.value("heraldmq_messages_in_total", "destination", "DLQ.metrics.poison"));
             });
         }
+    }
+
+    @Test
+    void retentionDeletionsAndTheLogStartAreShown() throws Exception {
+        String url = broker.broker().httpUrl();
+        try (Connection c = new HeraldConnectionFactory(broker.url()).createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = s.createProducer(s.createTopic("metrics.retained"));
+            for (int i = 0; i < MESSAGES; i++) {
+                producer.send(s.createTextMessage("event " + i + " " + "x".repeat(100)));
+            }
+        }
+        String[] t = {"kind", "topic", "destination", "metrics.retained", "partition", "0"};
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            Scrape after = Scrape.of(url);
+            assertTrue(after.value("heraldmq_retention_deleted_segments_total", t) >= 1, after.text);
+            assertTrue(after.value("heraldmq_retention_deleted_bytes_total", t) > 8192 / 2);
+            assertTrue(after.value("heraldmq_log_start_offset", t) > 0);
+            assertEquals(1, after.value("heraldmq_log_segments", t), "the active segment stays");
+            assertEquals(MESSAGES, after.value("heraldmq_log_end_offset", t));
+        });
     }
 
     @Test
