@@ -109,7 +109,7 @@ final class PartitionSubscription implements Partition.AppendListener {
     private final SubscriptionFigures figures = new SubscriptionFigures();
     private final PartitionFigures partitionFigures;
     private final DestinationMeters.Registration registration;
-    /** Durable subscriptions only (the ones with meters): the age of the oldest unsettled record. */
+    /** Subscriptions with meters only (durable, of a destination with series): the oldest unsettled record's age. */
     private final BacklogAge age;
 
     /** Context: the partition's. */
@@ -126,7 +126,8 @@ final class PartitionSubscription implements Partition.AppendListener {
         // would grow without bound.
         this.registration = subscription.durable() ? partition.meters().subscription(subscription.id(),
                 partition.id(), figures, partition::logEndOffset) : null;
-        this.age = subscription.durable() ? new BacklogAge(partition, figures.oldestTimestamp) : null;
+        this.age = subscription.durable() && partition.meters() != DestinationMeters.NONE
+                ? new BacklogAge(partition, figures.oldestTimestamp) : null;
         settledMoved();
     }
 
@@ -140,9 +141,7 @@ final class PartitionSubscription implements Partition.AppendListener {
      */
     @Override
     public void appended() {
-        if (age != null && age.stale(acks.committed())) {
-            settledMoved();
-        }
+        trackAge();
         if (!consumers.isEmpty() && !dispatchQueued) {
             dispatchQueued = true;
             partition.run(() -> {
@@ -270,6 +269,7 @@ final class PartitionSubscription implements Partition.AppendListener {
             }
         } finally {
             settlingMany = false;
+            trackAge();
             if (positionMoved) {
                 positionMoved = false;
                 subscription.commit(partition.id(), new Position(acks.committed(), acks.ranges()));
@@ -456,10 +456,17 @@ final class PartitionSubscription implements Partition.AppendListener {
 
     /**
      * Settled offsets changed: updates the figures the meters read (records settled, and the age of the oldest
-     * unsettled record, looked up only when the committed offset moved).
+     * unsettled record, once at the end of an ACK that settles many).
      */
     private void settledMoved() {
         figures.settled.set(acks.committed() + acks.settledAbove());
+        if (!settlingMany) {
+            trackAge();
+        }
+    }
+
+    /** Looks the oldest unsettled record's timestamp up, only if the committed offset moved (or records came). */
+    private void trackAge() {
         long committed = acks.committed();
         if (age != null && age.stale(committed)) {
             age.track(committed, heldRecord(committed));
