@@ -66,7 +66,7 @@ final class BacklogAge {
         oldestTimestamp.set(partition.timestampBound(committed));
     }
 
-    /** The dispatcher read the record at {@code readOffset}: if it is the oldest unsettled one, its timestamp is exact. */
+    /** The dispatcher read the record at {@code readOffset}: if it is the oldest unsettled one, its time is exact. */
     void read(long readOffset, Buffer record) {
         if (!exact && readOffset == offset) {
             exact = true;
