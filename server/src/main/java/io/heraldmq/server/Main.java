@@ -101,7 +101,8 @@ public final class Main implements Callable<Integer> {
             System.out.println("HeraldMQ monitoring on " + broker.httpUrl() + " (/metrics, /health/live, /health/ready)");
         }
         // stdout for people and for whatever waits for this line (tests, the bench runner, scripts: keep its text);
-        // logged too, for the log files (OnStdoutFilter keeps it off the console, where it is already)
+        // logged too, for the log files (OnStdoutFilter keeps it off the console appenders, whatever the logging
+        // configuration: the line is on the console already)
         String ready = "HeraldMQ ready on " + broker.url()
                 + (broker.port() >= 0 && broker.tlsPort() >= 0 ? " and ssl://" + config.host() + ":" + broker.tlsPort()
                 : "");
@@ -109,6 +110,7 @@ public final class Main implements Callable<Integer> {
         System.out.flush();
         // not a static field: the CLI commands load this class too, and need no logging set up
         org.slf4j.Logger log = LoggerFactory.getLogger(Main.class);
+        OnStdoutFilter.addToConsoleAppenders();
         log.info(OnStdoutFilter.ON_STDOUT, ready);
         stop.await();
         plugins.close();
@@ -116,6 +118,7 @@ public final class Main implements Callable<Integer> {
         broker.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         System.out.println("HeraldMQ stopped");
         System.out.flush();
+        OnStdoutFilter.addToConsoleAppenders();
         log.info(OnStdoutFilter.ON_STDOUT, "HeraldMQ stopped");
         return 0;
     }

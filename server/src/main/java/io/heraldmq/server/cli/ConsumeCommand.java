@@ -94,7 +94,7 @@ public final class ConsumeCommand implements Callable<Integer> {
                     // the JVM keeps this signal (-Xrs): it ends the process as it would anyway
                 }
             }
-            long received = consume(out);
+            long received = consume(out, err);
             err.println(String.format(Locale.ROOT, "consumed %,d message(s) from %s", received, destination));
             return AdminCall.OK;
         } catch (CommandFailure f) {
@@ -118,7 +118,7 @@ public final class ConsumeCommand implements Callable<Integer> {
         }
     }
 
-    private long consume(PrintWriter out) throws CommandFailure {
+    private long consume(PrintWriter out, PrintWriter err) throws CommandFailure {
         String clientId = fromBeginning ? "heraldmq-consume-" + UUID.randomUUID() : null;
         Connection connection = JmsConnections.open(options, factory -> {
             if (max != null) {
@@ -135,7 +135,7 @@ public final class ConsumeCommand implements Callable<Integer> {
                     : session.createConsumer(destination.create(session), selector);
             connection.start();
             try {
-                return receive(consumer, out);
+                return receive(consumer, out, new Progress(err, "received"));
             } finally {
                 if (fromBeginning) {
                     consumer.close();
@@ -161,7 +161,8 @@ public final class ConsumeCommand implements Callable<Integer> {
         return session.createDurableConsumer(topic, REPLAY_SUBSCRIPTION, selector, false);
     }
 
-    private long receive(MessageConsumer consumer, PrintWriter out) throws JMSException {
+    /** Prints what arrives; a long run reports its count on stderr now and then ({@link Progress}). */
+    private long receive(MessageConsumer consumer, PrintWriter out, Progress progress) throws JMSException {
         long received = 0;
         Message unacknowledged = null;
         while ((max == null || received < max) && !stopRequested) {
@@ -178,6 +179,7 @@ public final class ConsumeCommand implements Callable<Integer> {
                     : MessageFormat.text(m, properties));
             unacknowledged = m;
             received++;
+            progress.at(received, max == null ? -1 : max);
         }
         acknowledge(unacknowledged, out);
         return received;

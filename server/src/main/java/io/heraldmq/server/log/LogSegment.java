@@ -166,6 +166,14 @@ final class LogSegment implements AutoCloseable {
         return maxTimestamp;
     }
 
+    /**
+     * The newest timestamp this segment's time index records for a batch starting at or before {@code offset}, or -1
+     * if it records none that early. Memory only; any thread.
+     */
+    long indexedTimestampAtOrBefore(long offset) {
+        return timeIndex.timestampAtOrBefore((int) Math.min(Integer.MAX_VALUE, offset - baseOffset));
+    }
+
     long rollTimeMs() {
         return rollTimeMs;
     }

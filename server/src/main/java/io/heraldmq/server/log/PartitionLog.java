@@ -789,6 +789,33 @@ public final class PartitionLog implements AutoCloseable {
         return durableOffset;
     }
 
+    /**
+     * A cheap stand-in for the timestamp of the record at {@code offset}, from memory only (no read): the newest
+     * timestamp the time index of its segment records for a batch starting at or before it; if that index has none
+     * so early, the newest timestamp of the segment before (all of whose batches come before it); if there is none,
+     * the newest timestamp of its own segment. While producers' clocks agree, the first two are no later than the
+     * newest timestamp of the record's batch, the last is no earlier than the record's. -1 if the log holds no such
+     * record or no timestamp at all. Any thread.
+     */
+    public long timestampBound(long offset) {
+        LogSegment[] current = segments;
+        if (offset < logStartOffset || offset >= logEndOffset) {
+            return -1;
+        }
+        int i = floor(current, offset);
+        if (i < 0) {
+            return -1;
+        }
+        long indexed = current[i].indexedTimestampAtOrBefore(offset);
+        if (indexed >= 0) {
+            return indexed;
+        }
+        if (i > 0 && current[i - 1].maxTimestamp() >= 0) {
+            return current[i - 1].maxTimestamp();
+        }
+        return current[i].maxTimestamp();
+    }
+
     public long sizeInBytes() {
         long total = 0;
         for (LogSegment segment : segments) {

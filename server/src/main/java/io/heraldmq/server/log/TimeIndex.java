@@ -139,6 +139,28 @@ final class TimeIndex implements AutoCloseable {
         return found < 0 ? -1 : e.relativeOffsets[found];
     }
 
+    /**
+     * @return the timestamp of the last entry whose batch starts at or before {@code relativeOffset} (the running
+     *         maximum up to that batch), or -1 if none does. Memory only; any thread.
+     */
+    long timestampAtOrBefore(int relativeOffset) {
+        int n = count;
+        Entries e = entries;
+        int lo = 0;
+        int hi = n - 1;
+        long found = -1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            if (e.relativeOffsets[mid] <= relativeOffset) {
+                found = e.timestamps[mid];
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return found;
+    }
+
     void clear() throws IOException {
         count = 0;
         channel.truncate(0);

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Tags;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 
 /**
@@ -83,6 +84,8 @@ public final class DestinationMeters {
         List<Meter> meters = new ArrayList<>();
         meters.add(gauge("subscription.backlog", "records not yet settled (in flight included)", "messages", t,
                 () -> Math.max(0, logEnd.getAsLong() - f.settled.get())));
+        meters.add(gauge("subscription.lag", "age of the oldest record not yet settled; 0 without backlog",
+                "seconds", t, () -> f.lagSeconds(logEnd.getAsLong(), System.currentTimeMillis())));
         meters.add(gauge("subscription.in.flight", "deliveries not yet settled", "messages", t, f.inFlight::get));
         meters.add(gauge("subscription.consumers", "consumers attached", null, t, f.consumers::get));
         meters.add(counter("subscription.redelivered", "deliveries that were not the first", t, f.redelivered));
@@ -100,9 +103,13 @@ public final class DestinationMeters {
     }
 
     private Meter gauge(String name, String description, String unit, Tags t, LongSupplier value) {
+        return gauge(name, description, unit, t, (DoubleSupplier) value::getAsLong);
+    }
+
+    private Meter gauge(String name, String description, String unit, Tags t, DoubleSupplier value) {
         Meter.Id id = new Meter.Id(BrokerMetrics.PREFIX + name, t, unit, description, Meter.Type.GAUGE);
         registry.remove(id);
-        return Gauge.builder(id.getName(), value, v -> v.getAsLong()).tags(t).description(description)
+        return Gauge.builder(id.getName(), value, DoubleSupplier::getAsDouble).tags(t).description(description)
                 .baseUnit(unit).strongReference(true).register(registry);
     }
 }

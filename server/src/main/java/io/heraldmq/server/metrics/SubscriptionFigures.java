@@ -17,4 +17,28 @@ public final class SubscriptionFigures {
     public final OwnedLong consumers = new OwnedLong();
     /** Records settled: the committed offset plus those settled above it; the backlog is the log end minus this. */
     public final OwnedLong settled = new OwnedLong();
+    /**
+     * Timestamp (ms since the epoch) of the oldest record not yet settled, the one at the committed offset, or of a
+     * cheap bound of it (see {@code BacklogAge}); -1 when unknown or when nothing is behind.
+     */
+    public final OwnedLong oldestTimestamp = new OwnedLong();
+
+    public SubscriptionFigures() {
+        oldestTimestamp.set(-1);
+    }
+
+    /**
+     * The lag in time: how long ago the oldest record not yet settled was stamped, 0 with no backlog (or no timestamp
+     * known, or a producer clock ahead of the broker's). Any thread.
+     *
+     * @param logEnd the partition's log end offset
+     * @param nowMs  the broker's clock
+     */
+    public double lagSeconds(long logEnd, long nowMs) {
+        long oldest = oldestTimestamp.get();
+        if (oldest < 0 || logEnd <= settled.get()) {
+            return 0;
+        }
+        return Math.max(0, nowMs - oldest) / 1000.0;
+    }
 }

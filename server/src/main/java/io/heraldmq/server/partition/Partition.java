@@ -527,6 +527,11 @@ public final class Partition extends AbstractVerticle {
         return vertx.executeBlocking(() -> log.offsetForTimestamp(timestampMs), false);
     }
 
+    /** {@link PartitionLog#timestampBound}: memory only, no read. Context: any. */
+    public long timestampBound(long offset) {
+        return log == null ? -1 : log.timestampBound(offset);
+    }
+
     /** Bytes of the log's segments. Context: any (the log keeps its segment list and sizes visible). */
     public long sizeInBytes() {
         return log == null ? 0 : log.sizeInBytes();

@@ -109,6 +109,8 @@ final class PartitionSubscription implements Partition.AppendListener {
     private final SubscriptionFigures figures = new SubscriptionFigures();
     private final PartitionFigures partitionFigures;
     private final DestinationMeters.Registration registration;
+    /** Subscriptions with meters only (durable, of a destination with series): the oldest unsettled record's age. */
+    private final BacklogAge age;
 
     /** Context: the partition's. */
     PartitionSubscription(Subscription subscription, Partition partition, Position start,
@@ -120,11 +122,13 @@ final class PartitionSubscription implements Partition.AppendListener {
         this.readOffset = start.committedOffset();
         this.held = heldDeliveries.entry(subscription.id(), partition.id());
         this.partitionFigures = partition.figures();
-        figures.settled.set(acks.committed() + acks.settledAbove());
         // Durable subscriptions only: a non-durable one lives as long as its consumer, and a series per consumer
         // would grow without bound.
         this.registration = subscription.durable() ? partition.meters().subscription(subscription.id(),
                 partition.id(), figures, partition::logEndOffset) : null;
+        this.age = subscription.durable() && partition.meters() != DestinationMeters.NONE
+                ? new BacklogAge(partition, figures.oldestTimestamp) : null;
+        settledMoved();
     }
 
     Partition partition() {
@@ -137,6 +141,7 @@ final class PartitionSubscription implements Partition.AppendListener {
      */
     @Override
     public void appended() {
+        trackAge();
         if (!consumers.isEmpty() && !dispatchQueued) {
             dispatchQueued = true;
             partition.run(() -> {
@@ -264,6 +269,7 @@ final class PartitionSubscription implements Partition.AppendListener {
             }
         } finally {
             settlingMany = false;
+            trackAge();
             if (positionMoved) {
                 positionMoved = false;
                 subscription.commit(partition.id(), new Position(acks.committed(), acks.ranges()));
@@ -441,7 +447,7 @@ final class PartitionSubscription implements Partition.AppendListener {
 
     private void markSettled(long offset) {
         acks.settle(offset);
-        figures.settled.set(acks.committed() + acks.settledAbove());
+        settledMoved();
         if (subscription.durable()) {
             if (settlingMany) {
                 positionMoved = true;
@@ -449,6 +455,38 @@ final class PartitionSubscription implements Partition.AppendListener {
                 subscription.commit(partition.id(), new Position(acks.committed(), acks.ranges()));
             }
         }
+    }
+
+    /**
+     * Settled offsets changed: updates the figures the meters read (records settled, and the age of the oldest
+     * unsettled record, once at the end of an ACK that settles many).
+     */
+    private void settledMoved() {
+        figures.settled.set(acks.committed() + acks.settledAbove());
+        if (!settlingMany) {
+            trackAge();
+        }
+    }
+
+    /** Looks the oldest unsettled record's timestamp up, only if the committed offset moved (or records came). */
+    private void trackAge() {
+        long committed = acks.committed();
+        if (age != null && age.stale(committed)) {
+            age.track(committed, heldRecord(committed));
+        }
+    }
+
+    /** The record at {@code offset} if this dispatcher holds it in memory (in flight or read ahead), else null. */
+    private Buffer heldRecord(long offset) {
+        InFlight f = inFlight.get(offset);
+        if (f != null) {
+            return f.record;
+        }
+        PendingDelivery p = window.get(offset);
+        if (p == null) {
+            p = blocked.get(offset);
+        }
+        return p != null ? p.record : null;
     }
 
     /** Moves the read position back to {@code offset} so that the records from there on are examined again. */
@@ -554,6 +592,7 @@ final class PartitionSubscription implements Partition.AppendListener {
                 // the broker's own record (epoch marker, replicated metadata): takes an offset, is no message
                 if (!acks.isSettled(offset)) {
                     acks.settle(offset);
+                    settledMoved();
                     if (subscription.durable()) {
                         subscription.commit(partition.id(), new Position(acks.committed(), acks.ranges()), false);
                     }
@@ -569,6 +608,9 @@ final class PartitionSubscription implements Partition.AppendListener {
     private void admit(long offset, Buffer record, long now) {
         if (acks.isSettled(offset) || held.isHeld(offset)) {
             return;
+        }
+        if (age != null) {
+            age.read(offset, record);
         }
         if (offset < highWater) {
             if (inFlight.containsKey(offset) || window.contains(offset) || blocked.contains(offset)
@@ -681,7 +723,7 @@ final class PartitionSubscription implements Partition.AppendListener {
                 partition.topic(), partition.id(), readOffset, (start - 1));
         readOffset = start;
         boolean moved = acks.skipTo(start);
-        figures.settled.set(acks.committed() + acks.settledAbove());
+        settledMoved();
         if (moved && subscription.durable()) {
             subscription.commit(partition.id(), new Position(acks.committed(), acks.ranges()));
         }

@@ -102,6 +102,26 @@ class PartitionLogTest {
     }
 
     @Test
+    void timestampBoundIsNoLaterThanTheRecordsAndCloseToIt() throws Exception {
+        try (PartitionLog log = PartitionLog.open(dir, SMALL, clock)) {
+            List<Long> bases = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                bases.add(log.append(batch(2, 40, 10_000 + i * 10L), 0));
+            }
+            assertTrue(log.segmentCount() > 3);
+            // the oldest segment's first interval has no entry and no segment before it: its own newest timestamp
+            assertTrue(log.timestampBound(0) >= 10_000);
+            for (int i = 2; i < 100; i++) {
+                long stamped = 10_000 + i * 10L;
+                long bound = log.timestampBound(bases.get(i) + 1);
+                // one index interval (256 bytes) is about two of these batches; a segment's start adds one
+                assertTrue(bound <= stamped && bound >= stamped - 40, "batch " + i + ": " + bound);
+            }
+            assertEquals(-1, log.timestampBound(log.logEndOffset()));
+        }
+    }
+
+    @Test
     void offsetForTimestampWithClockGoingBack() throws Exception {
         try (PartitionLog log = PartitionLog.open(dir, SMALL, clock)) {
             log.append(batch(1, 10, 500), 0);

@@ -35,7 +35,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The broker's logging in a real broker process ({@code target/heraldmq-server.jar}): text lines with the broker id,
  * {@code logging.format = json} as one JSON object per line, the distribution's {@code config/logback.xml} with its
  * rolling log file (with the ready and stopped lines, which the console has on stdout only) and the audit lines in a
- * file of their own, that file rolled over at its size cap (the distribution's file with a 2 KB cap), and Hazelcast's
+ * file of their own, that file rolled over at its size cap (the distribution's file with a 2 KB cap), a user's own
+ * {@code logback.xml} without {@link OnStdoutFilter} still showing the ready and stopped lines once, and Hazelcast's
  * lines (a cluster of one) in the same format without the cluster name a secret derives. A refused login makes the lines looked for: a WARN
  * of the connect handler and an AUTH_FAILED audit line (see {@link #refusedLogin}).
  */
@@ -138,6 +139,40 @@ class LoggingIT {
         assertTrue(Files.readAllLines(file).stream().anyMatch(l -> TEXT_LINE.matcher(l).matches()
                 && l.endsWith(" - HeraldMQ stopped")), Files.readString(file));
         assertEquals(1, Files.readAllLines(console).stream().filter(l -> l.contains(ready)).count(),
+                Files.readString(console));
+        assertEquals(List.of("HeraldMQ stopped"), Files.readAllLines(console).stream()
+                .filter(l -> l.contains("HeraldMQ stopped")).toList(), Files.readString(console));
+    }
+
+    @Test
+    void aUsersOwnLogbackXmlWithoutTheFilterShowsTheReadyAndStoppedLinesOnce() throws Exception {
+        // a console appender on stdout (Logback's default target) without OnStdoutFilter, and a file
+        Path file = dir.resolve("own.log");
+        Path logback = Files.writeString(dir.resolve("own-logback.xml"), """
+                <configuration>
+                  <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
+                    <encoder><pattern>OWN %level %logger{0} - %msg%n</pattern></encoder>
+                  </appender>
+                  <appender name="FILE" class="ch.qos.logback.core.FileAppender">
+                    <file>OWN_LOG</file>
+                    <encoder><pattern>OWN %level %logger{0} - %msg%n</pattern></encoder>
+                  </appender>
+                  <root level="INFO"><appender-ref ref="OUT"/><appender-ref ref="FILE"/></root>
+                </configuration>
+                """.replace("OWN_LOG", file.toAbsolutePath().toString()));
+        Path console = dir.resolve("console.log");
+        BrokerProcess broker = start(config(""), console,
+                List.of("-Dlogback.configurationFile=" + logback.toAbsolutePath()));
+        String ready = "HeraldMQ ready on tcp://127.0.0.1:" + broker.port();
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(file).contains("OWN INFO Main - " + ready));
+        refusedLogin(broker);
+        await("the user's console appender writes").atMost(Duration.ofSeconds(10))
+                .until(() -> Files.readString(console).contains("OWN WARN ConnectHandler - refused a connection"));
+        broker.process().destroy(); // SIGTERM: a clean stop
+        assertTrue(broker.process().waitFor(30, TimeUnit.SECONDS), "the broker stops on SIGTERM");
+        assertTrue(Files.readString(file).contains("OWN INFO Main - HeraldMQ stopped"), Files.readString(file));
+        // once each, as Main prints them: the console appender skips them
+        assertEquals(List.of(ready), Files.readAllLines(console).stream().filter(l -> l.contains(ready)).toList(),
                 Files.readString(console));
         assertEquals(List.of("HeraldMQ stopped"), Files.readAllLines(console).stream()
                 .filter(l -> l.contains("HeraldMQ stopped")).toList(), Files.readString(console));

@@ -1,18 +1,26 @@
 package io.heraldmq.server.metrics;
 
 import io.heraldmq.admin.HeraldAdmin;
+import io.heraldmq.jms.HeraldConnectionFactory;
 import io.heraldmq.server.Broker;
 import io.heraldmq.server.BrokerConfig;
 import io.heraldmq.server.junit.BrokerExtension;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import jakarta.jms.Connection;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.ConnectException;
+import java.net.CookieManager;
+import java.net.URI;
 import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -100,7 +109,9 @@ class HealthIT {
         Future<Broker> starting = Broker.start(configs.get(0));
         HttpResponse<String> early = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20))
                 .ignoreExceptionsInstanceOf(ConnectException.class)
-                .until(() -> Scrape.get(first + "/health/ready"), r -> r != null);
+                // earlier phases (the metadata store loading) may answer first: wait for the cluster's
+                .until(() -> Scrape.get(first + "/health/ready"), r -> r != null
+                        && (r.statusCode() != 503 || r.body().contains("cluster")));
         assertEquals(503, early.statusCode(), early.body());
         JsonObject reason = new JsonObject(early.body());
         assertEquals("DOWN", reason.getString("status"));
@@ -131,6 +142,40 @@ class HealthIT {
             }
             assertEquals(4, led, "every partition led once");
         });
+
+        // followers copy what the leaders append, and catch up
+        try (Connection c = new HeraldConnectionFactory(cluster.get(0).url()).createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = s.createProducer(s.createQueue("health.orders"));
+            for (int i = 0; i < 30; i++) {
+                producer.send(s.createTextMessage("m" + i));
+            }
+        }
+        String[] orders = {"destination", "health.orders"};
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            double replicated = 0;
+            for (int i = 0; i < 3; i++) {
+                Scrape s = Scrape.of("http://127.0.0.1:" + httpPorts[i]);
+                replicated += s.value("heraldmq_messages_replicated_total", orders);
+                assertEquals(0, s.value("heraldmq_cluster_replication_lag_max"), "broker " + i);
+                if (s.value("heraldmq_cluster_partitions_led") > 0) {
+                    assertEquals(0, s.value("heraldmq_replication_lag_messages"), "broker " + i);
+                }
+            }
+            assertTrue(replicated >= 2 * 30, "each message copied by two followers: " + replicated);
+        });
+
+        // the console's cluster page (no users: open) shows the members and the partitions' leaders
+        HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager())
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        String page = browser.send(HttpRequest.newBuilder(URI.create(first + "/console/cluster")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(page.contains("<table id=\"members\">"), page);
+        for (Broker b : cluster) {
+            assertTrue(page.contains(b.brokerId()), "member " + b.brokerId() + " in " + page);
+        }
+        assertEquals(3, page.split("queue health\\.orders", -1).length - 1, "one row per partition: " + page);
+        assertFalse(page.contains("<strong>offline</strong>"), page);
 
         // the broker leading the most leaves; the other two take over and stay ready
         int leaving = 0;

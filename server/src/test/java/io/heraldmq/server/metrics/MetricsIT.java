@@ -32,7 +32,9 @@ class MetricsIT {
 
     @RegisterExtension
     final BrokerExtension broker = BrokerExtension.withSettings(Map.of("metrics.destinations.max", "3",
-            "log.segment.bytes", "8192", "max.delivery.attempts", "2"));
+            "log.segment.bytes", "8192", "max.delivery.attempts", "2",
+            // one topic nobody subscribes to keeps nothing but its active segment
+            "log.retention.check.interval.ms", "100", "topic.metrics.retained.retention.bytes", "0"));
 
     @Test
     void countersMoveWithProduceAndConsume() throws Exception {
@@ -80,6 +82,11 @@ class MetricsIT {
             assertEquals(1, inFlight.value("heraldmq_consumers", "user", "anonymous"));
             assertEquals(1, inFlight.value("heraldmq_subscription_consumers", q));
             assertTrue(inFlight.value("heraldmq_subscription_in_flight_messages", q) >= 1);
+            // the oldest unsettled message ages while nobody settles it
+            double lag = await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Scrape.of(url).value("heraldmq_subscription_lag_seconds", q), l -> l > 0);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Scrape.of(url).value("heraldmq_subscription_lag_seconds", q), l -> l > lag);
             first.close();
             Session tx = c.createSession(true, Session.SESSION_TRANSACTED);
             MessageConsumer consumer = tx.createConsumer(queue);
@@ -94,6 +101,7 @@ class MetricsIT {
                 Scrape after = Scrape.of(url);
                 assertEquals(0, after.value("heraldmq_subscription_backlog_messages", q), after.text);
                 assertEquals(0, after.value("heraldmq_subscription_in_flight_messages", q));
+                assertEquals(0, after.value("heraldmq_subscription_lag_seconds", q), "nothing behind: no lag");
                 assertTrue(after.value("heraldmq_messages_out_total", q) >= MESSAGES + 1,
                         "out " + after.value("heraldmq_messages_out_total", q));
                 assertTrue(after.value("heraldmq_bytes_out_total", q) > MESSAGES * 100);
@@ -128,6 +136,27 @@ class MetricsIT {
                 assertEquals(1, after.value("heraldmq_messages_in_total", "destination", "DLQ.metrics.poison"));
             });
         }
+    }
+
+    @Test
+    void retentionDeletionsAndTheLogStartAreShown() throws Exception {
+        String url = broker.broker().httpUrl();
+        try (Connection c = new HeraldConnectionFactory(broker.url()).createConnection()) {
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            MessageProducer producer = s.createProducer(s.createTopic("metrics.retained"));
+            for (int i = 0; i < MESSAGES; i++) {
+                producer.send(s.createTextMessage("event " + i + " " + "x".repeat(100)));
+            }
+        }
+        String[] t = {"kind", "topic", "destination", "metrics.retained", "partition", "0"};
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            Scrape after = Scrape.of(url);
+            assertTrue(after.value("heraldmq_retention_deleted_segments_total", t) >= 1, after.text);
+            assertTrue(after.value("heraldmq_retention_deleted_bytes_total", t) > 8192 / 2);
+            assertTrue(after.value("heraldmq_log_start_offset", t) > 0);
+            assertEquals(1, after.value("heraldmq_log_segments", t), "the active segment stays");
+            assertEquals(MESSAGES, after.value("heraldmq_log_end_offset", t));
+        });
     }
 
     @Test
