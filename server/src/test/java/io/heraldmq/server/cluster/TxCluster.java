@@ -118,20 +118,27 @@ final class TxCluster implements AutoCloseable {
             }
             String lead = cluster.brokerId(n);
             // Only a replica that is not behind can win the election a drain starts (a new partition's followers may
-            // not have fetched its first leader's epoch marker yet).
-            try {
-                await("every replica caught up").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                        .until(() -> admin.clusterStatus().partitions().stream()
-                                .filter(p -> p.queue() && List.of(queues).contains(p.destination()))
-                                .allMatch(p -> p.lag().size() == cluster.size()
-                                        && p.lag().values().stream().allMatch(v -> v == 0)));
-            } catch (org.awaitility.core.ConditionTimeoutException e) {
-                throw new AssertionError("replicas not caught up: " + admin.clusterStatus().partitions()
-                        + "; brokers' logs in " + dir, e);
-            }
+            // not have fetched its first leader's epoch marker yet). One drain at a time, each after the last one's
+            // leader is caught up: a drain of a leader elected a moment before hands nothing over, and its successor,
+            // behind that leader's epoch marker, cannot win its election (the coordinator then gave the partition
+            // back to a drained broker after 5 s: a failed run of session 13).
+            awaitCaughtUp(admin, queues);
             for (int i = 0; i < cluster.size(); i++) {
                 if (i != n) {
-                    admin.drainBroker(cluster.brokerId(i), false);
+                    String drained = cluster.brokerId(i);
+                    admin.drainBroker(drained, false);
+                    await(drained + " leads none of " + List.of(queues)).atMost(Duration.ofSeconds(30))
+                            .pollInterval(Duration.ofMillis(100)).until(() -> {
+                                var status = admin.clusterStatus();
+                                for (String q : queues) {
+                                    String leader = ClusterProcesses.leaderOf(status, true, q, 1);
+                                    if (leader == null || leader.equals(drained)) {
+                                        return false;
+                                    }
+                                }
+                                return true;
+                            });
+                    awaitCaughtUp(admin, queues);
                 }
             }
             await("broker " + n + " leads " + List.of(queues)).atMost(Duration.ofSeconds(30))
@@ -144,6 +151,20 @@ final class TxCluster implements AutoCloseable {
                         }
                         return true;
                     });
+        }
+    }
+
+    /** Waits until every replica of the queues is at its leader's log end. */
+    private void awaitCaughtUp(HeraldAdmin admin, String... queues) {
+        try {
+            await("every replica caught up").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> admin.clusterStatus().partitions().stream()
+                            .filter(p -> p.queue() && List.of(queues).contains(p.destination()))
+                            .allMatch(p -> p.lag().size() == cluster.size()
+                                    && p.lag().values().stream().allMatch(v -> v == 0)));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("replicas not caught up: " + admin.clusterStatus().partitions()
+                    + "; brokers' logs in " + dir, e);
         }
     }
 
