@@ -122,21 +122,26 @@ final class TimeIndex implements AutoCloseable {
      *         for the first batch with {@code maxTimestamp >= timestamp} may start), or -1 to scan from the start
      */
     int lookupBelow(long timestamp) {
-        int n = count;
         Entries e = entries;
+        int found = lastWhere(count, i -> e.timestamps[i] < timestamp);
+        return found < 0 ? -1 : e.relativeOffsets[found];
+    }
+
+    /** The last of the first {@code n} entries for which {@code holds} is true (it holds for a prefix), or -1. */
+    private static int lastWhere(int n, java.util.function.IntPredicate holds) {
         int lo = 0;
         int hi = n - 1;
         int found = -1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            if (e.timestamps[mid] < timestamp) {
+            if (holds.test(mid)) {
                 found = mid;
                 lo = mid + 1;
             } else {
                 hi = mid - 1;
             }
         }
-        return found < 0 ? -1 : e.relativeOffsets[found];
+        return found;
     }
 
     /**
@@ -144,21 +149,9 @@ final class TimeIndex implements AutoCloseable {
      *         maximum up to that batch), or -1 if none does. Memory only; any thread.
      */
     long timestampAtOrBefore(int relativeOffset) {
-        int n = count;
         Entries e = entries;
-        int lo = 0;
-        int hi = n - 1;
-        long found = -1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            if (e.relativeOffsets[mid] <= relativeOffset) {
-                found = e.timestamps[mid];
-                lo = mid + 1;
-            } else {
-                hi = mid - 1;
-            }
-        }
-        return found;
+        int found = lastWhere(count, i -> e.relativeOffsets[i] <= relativeOffset);
+        return found < 0 ? -1 : e.timestamps[found];
     }
 
     void clear() throws IOException {
