@@ -74,19 +74,17 @@ final class BacklogAge {
         }
     }
 
-    /** The timestamp of the record at {@code recordOffset} in one batch, walking its records; -1 if it holds none. */
+    /** The timestamp of the record at {@code recordOffset} in one batch; -1 if it holds none. */
     private static long timestampIn(Buffer batch, long recordOffset) {
-        long base = RecordBatch.baseOffset(batch);
-        if (recordOffset < base || recordOffset > RecordBatch.lastOffset(batch)) {
+        if (recordOffset < RecordBatch.baseOffset(batch) || recordOffset > RecordBatch.lastOffset(batch)) {
             return -1;
         }
-        int end = RecordBatch.sizeAt(batch, 0);
-        for (int pos = RecordBatch.HEADER_BYTES; pos + RecordBatch.RECORD_HEADER_BYTES <= end;
-             pos += 4 + batch.getInt(pos)) {
-            if (base + batch.getInt(pos + 4) == recordOffset) {
-                return batch.getLong(pos + 8);
+        long[] found = {-1};
+        RecordBatch.forEachRecord(batch, (offset, record) -> {
+            if (offset == recordOffset) {
+                found[0] = RecordBatch.recordTimestamp(record);
             }
-        }
-        return -1;
+        });
+        return found[0];
     }
 }
