@@ -559,6 +559,19 @@ public final class BrokerConnection {
         }
     }
 
+    /**
+     * A one-way frame that restores state, so it may go while the listener restores the rest
+     * ({@link ConnectionListener#onResumed}): written on the current socket when connected or resuming, dropped
+     * otherwise, as the listener sends it again on the next resume.
+     */
+    public void resumeSend(Buffer frame) {
+        synchronized (lock) {
+            if ((state == State.CONNECTED || state == State.RESUMING) && current != null) {
+                current.write(frame);
+            }
+        }
+    }
+
     /** A correlation id for a one-way frame whose failure should still be reported. */
     public int nextCorrelationId() {
         int id = correlationIds.incrementAndGet();

@@ -8,10 +8,12 @@ import io.heraldmq.protocol.Close;
 import io.heraldmq.protocol.WireMessage;
 import io.heraldmq.protocol.Connect;
 import io.heraldmq.protocol.CloseProducer;
+import io.heraldmq.protocol.CloseSession;
 import io.heraldmq.protocol.CreateTemp;
 import io.heraldmq.protocol.Deliver;
 import io.heraldmq.protocol.DeleteTemp;
 import io.heraldmq.protocol.OpenProducer;
+import io.heraldmq.protocol.OpenSession;
 import io.heraldmq.protocol.DestinationKind;
 import io.heraldmq.protocol.ErrorFrame;
 import io.heraldmq.protocol.SetClientId;
@@ -72,6 +74,7 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
     private final Map<Integer, DeliveryTarget> consumers = new ConcurrentHashMap<>();
     private final AtomicInteger consumerIds = new AtomicInteger();
     private final AtomicInteger producerIds = new AtomicInteger();
+    private final AtomicInteger sessionIds = new AtomicInteger();
     private final AtomicLong messageIds = new AtomicLong();
     private final AtomicLong temporaryIds = new AtomicLong();
     /** Temporary destinations this connection made and has not deleted: made again after failover. */
@@ -236,6 +239,7 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
             }));
         }
         for (HeraldSession s : sessions) {
+            broker.resumeSend(new OpenSession(s.sessionId()).encode(0)); // one-way: counted by the new broker
             for (int id : s.producerIds()) {
                 // counted by the new broker too; it may refuse one (its limit is lower): sends work regardless
                 temps.add(broker.resumeRequest(new OpenProducer(id)::encode).handle((f, e) -> {
@@ -368,7 +372,24 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
     }
 
     void sessionClosed(HeraldSession session) {
-        sessions.remove(session);
+        if (sessions.remove(session) && !closed) {
+            broker.send(new CloseSession(session.sessionId()).encode(0));
+        }
+    }
+
+    int nextSessionId() {
+        return sessionIds.incrementAndGet();
+    }
+
+    /**
+     * A session joins the connection, and the broker counts it (OPEN_SESSION, one-way: the broker keeps nothing per
+     * session, so creating one costs the application no round trip).
+     */
+    private <S extends HeraldSession> S track(S session) {
+        sessions.add(session);
+        // after the add: a failover that misses this frame finds the session in the list when it resumes
+        broker.resumeSend(new OpenSession(session.sessionId()).encode(0));
+        return session;
     }
 
     boolean isStarted() {
@@ -459,9 +480,7 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
                 && mode != Session.DUPS_OK_ACKNOWLEDGE) {
             throw new JMSException("invalid acknowledge mode " + acknowledgeMode);
         }
-        HeraldSession s = new HeraldSession(this, mode);
-        sessions.add(s);
-        return s;
+        return track(new HeraldSession(this, mode));
     }
 
     @Override
@@ -578,8 +597,7 @@ public class HeraldConnection implements Connection, QueueConnection, TopicConne
     /** XA sessions are made outside; they join the connection's sessions here. */
     <S extends HeraldSession> S addSession(S session) throws IllegalStateException {
         checkClosed();
-        sessions.add(session);
-        return session;
+        return track(session);
     }
 
     /**

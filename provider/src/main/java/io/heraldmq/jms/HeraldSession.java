@@ -106,11 +106,15 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
     /** Set for a QueueSession or TopicSession, whose methods of the other domain throw IllegalStateException. */
     private Domain domain = Domain.ANY;
 
+    /** This session's id on its connection (OPEN_SESSION), for the broker's count of sessions. */
+    private final int sessionId;
+
     /** The messaging domain a session was created for (see the QueueSession and TopicSession Javadoc). */
     enum Domain { ANY, QUEUE, TOPIC }
 
     HeraldSession(HeraldConnection connection, int acknowledgeMode) {
         this.connection = connection;
+        this.sessionId = connection.nextSessionId();
         this.acknowledgeMode = acknowledgeMode;
         this.transactedSends = acknowledgeMode == SESSION_TRANSACTED
                 ? new TransactedSends(connection.maxMessageBytes()) : null;
@@ -283,6 +287,10 @@ public class HeraldSession implements Session, QueueSession, TopicSession {
     }
 
     /** The broker-side ids of this session's open producers, opened again after failover. */
+    int sessionId() {
+        return sessionId;
+    }
+
     List<Integer> producerIds() {
         List<Integer> ids = new ArrayList<>(producers.size());
         for (HeraldMessageProducer p : producers) {

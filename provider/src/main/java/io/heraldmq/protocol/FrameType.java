@@ -57,9 +57,13 @@ public enum FrameType {
     /** The answer to TX_PREPARE: what the decision needs of the prepared part (server-side layout). */
     TX_PREPARED(33),
     /** Broker to broker, on a relay only: apply or release a prepared part ({@link TxFinish}); answered by OK. */
-    TX_FINISH(34);
+    TX_FINISH(34),
+    /** A session is created ({@link OpenSession}); one-way, counted for the meters only. */
+    OPEN_SESSION(35),
+    /** A session is closed ({@link CloseSession}); one-way. */
+    CLOSE_SESSION(36);
 
-    private static final FrameType[] BY_CODE = new FrameType[35];
+    private static final FrameType[] BY_CODE = new FrameType[37];
 
     static {
         for (FrameType t : values()) {

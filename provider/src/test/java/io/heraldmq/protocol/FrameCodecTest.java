@@ -367,6 +367,16 @@ class FrameCodecTest {
     }
 
     @Test
+    void sessionFramesRoundTrip() {
+        Frame f = decodeOne(new OpenSession(3).encode(0));
+        assertEquals(FrameType.OPEN_SESSION, f.type());
+        assertEquals(new OpenSession(3), OpenSession.decode(f.body()));
+        f = decodeOne(new CloseSession(3).encode(0));
+        assertEquals(FrameType.CLOSE_SESSION, f.type());
+        assertEquals(new CloseSession(3), CloseSession.decode(f.body()));
+    }
+
+    @Test
     void temporaryDestinationAndUnsubscribeFramesNeedAName() {
         assertThrows(ProtocolException.class, () -> CreateTemp.decode(decodeOne(
                 new CreateTemp(DestinationKind.TEMPORARY_QUEUE, null).encode(1)).body()));
@@ -398,7 +408,9 @@ class FrameCodecTest {
         assertEquals(FrameType.TX_PREPARE, FrameType.of((byte) 32));
         assertEquals(FrameType.TX_PREPARED, FrameType.of((byte) 33));
         assertEquals(FrameType.TX_FINISH, FrameType.of((byte) 34));
-        assertNull(FrameType.of((byte) 35));
+        assertEquals(FrameType.OPEN_SESSION, FrameType.of((byte) 35));
+        assertEquals(FrameType.CLOSE_SESSION, FrameType.of((byte) 36));
+        assertNull(FrameType.of((byte) 37));
         assertNull(FrameType.of((byte) -1));
         assertNull(FrameType.of(Byte.MAX_VALUE));
     }
@@ -498,6 +510,8 @@ class FrameCodecTest {
                 new OpenProducer(1).encode(1),
                 new ProducerOpened(1, 1, 0).encode(1),
                 new CloseProducer(1).encode(1),
+                new OpenSession(1).encode(0),
+                new CloseSession(1).encode(0),
                 new ErrorFrame(ErrorCode.INTERNAL, "x").encode(1),
                 new Deliver.Builder(1, 0).build(),
         };
@@ -525,6 +539,8 @@ class FrameCodecTest {
             case OPEN_PRODUCER -> OpenProducer.decode(f.body());
             case PRODUCER_OPENED -> ProducerOpened.decode(f.body());
             case CLOSE_PRODUCER -> CloseProducer.decode(f.body());
+            case OPEN_SESSION -> OpenSession.decode(f.body());
+            case CLOSE_SESSION -> CloseSession.decode(f.body());
             case ERROR -> ErrorFrame.decode(f.body());
             case OK -> { }
         }
@@ -544,6 +560,8 @@ class FrameCodecTest {
                 new OpenProducer(1).encode(1),
                 new ProducerOpened(1, 1, 0).encode(1),
                 new CloseProducer(1).encode(1),
+                new OpenSession(1).encode(0),
+                new CloseSession(1).encode(0),
                 new ErrorFrame(ErrorCode.INTERNAL, "message").encode(1),
                 deliverWithOneRecord(),
         };

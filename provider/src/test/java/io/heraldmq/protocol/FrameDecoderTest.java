@@ -61,6 +61,8 @@ class FrameDecoderTest {
         all.appendBuffer(new TxPrepare(commit).encode(-2));
         all.appendBuffer(Frame.finish(Frame.start(FrameType.TX_PREPARED, -2, 1).appendByte((byte) 0)));
         all.appendBuffer(new TxFinish(1, 2, true).encode(-3));
+        all.appendBuffer(new OpenSession(4).encode(0));
+        all.appendBuffer(new CloseSession(4).encode(0));
         return all;
     }
 
@@ -76,6 +78,8 @@ class FrameDecoderTest {
         assertEquals(new Connected((short) 1, "b", "conn", 1000), Connected.decode(frames.get(1).body()));
         assertEquals(1, TxPrepare.decode(frames.get(FrameType.TX_PREPARE.ordinal()).body()).part().sends().size());
         assertEquals(new TxFinish(1, 2, true), TxFinish.decode(frames.get(FrameType.TX_FINISH.ordinal()).body()));
+        assertEquals(new OpenSession(4), OpenSession.decode(frames.get(FrameType.OPEN_SESSION.ordinal()).body()));
+        assertEquals(new CloseSession(4), CloseSession.decode(frames.get(FrameType.CLOSE_SESSION.ordinal()).body()));
         Produce p = Produce.decode(frames.get(2).body());
         RecordBatch.validate(p.batch(), MAX);
         assertEquals(2, RecordBatch.recordCount(p.batch()));
@@ -274,7 +278,7 @@ class FrameDecoderTest {
 
     @Test
     void unknownType() {
-        for (byte code : new byte[]{0, 35, -1, 127}) {
+        for (byte code : new byte[]{0, 37, -1, 127}) {
             FrameDecoder d = new FrameDecoder(MAX, frames::add);
             ProtocolException e = assertThrows(ProtocolException.class,
                     () -> d.feed(Buffer.buffer().appendInt(5).appendByte(code).appendInt(0)));

@@ -149,6 +149,6 @@ class XaFramesTest {
         assertTrue(FrameType.XA_COMMIT.carriesTransaction());
         assertFalse(FrameType.XA_ROLLBACK.carriesTransaction());
         assertTrue(FrameType.TX_PREPARE.carriesTransaction());
-        assertNull(FrameType.of((byte) 35));
+        assertNull(FrameType.of((byte) 37));
     }
 }

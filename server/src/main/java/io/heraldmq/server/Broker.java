@@ -316,6 +316,8 @@ public final class Broker {
             handlers.put(FrameType.CREATE_TEMP, new CreateTempHandler(temporaries));
             handlers.put(FrameType.OPEN_PRODUCER, new io.heraldmq.server.handler.OpenProducerHandler());
             handlers.put(FrameType.CLOSE_PRODUCER, new io.heraldmq.server.handler.CloseProducerHandler());
+            handlers.put(FrameType.OPEN_SESSION, new io.heraldmq.server.handler.OpenSessionHandler());
+            handlers.put(FrameType.CLOSE_SESSION, new io.heraldmq.server.handler.CloseSessionHandler());
             handlers.put(FrameType.DELETE_TEMP, new DeleteTempHandler(temporaries));
             handlers.put(FrameType.UNSUBSCRIBE, new UnsubscribeHandler(subscriptions));
             Map<AdminOperation, AdminCommand> commands = adminCommands();

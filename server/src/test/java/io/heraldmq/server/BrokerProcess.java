@@ -15,8 +15,10 @@ import static org.awaitility.Awaitility.await;
  * The packaged broker ({@code target/heraldmq-server.jar}) run as a process of its own, for tests that kill it with
  * SIGKILL ({@link Process#destroyForcibly}). Its output goes to a file, which also serves the failure messages.
  */
-public record BrokerProcess(Process process, int port, Path log) {
+/** @param httpUrl the monitoring port's URL ({@code --http-port 0}: any free port) */
+public record BrokerProcess(Process process, int port, Path log, String httpUrl) {
     // port: the plain client port, or the TLS one of a broker without a plain port (plain.enabled = false)
+    private static final Pattern MONITORING = Pattern.compile("HeraldMQ monitoring on (http://\\S+)");
     private static final Pattern READY = Pattern.compile("HeraldMQ ready on (?:tcp|ssl)://127\\.0\\.0\\.1:(\\d+)");
     /** Generous: on a loaded 2-core machine (load average 30-50) three brokers starting at once took over a minute. */
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
@@ -72,6 +74,7 @@ public record BrokerProcess(Process process, int port, Path log) {
         long from = Files.exists(log) ? Files.size(log) : 0;
         Process process = launch(config, data, log, clientPort, jvmOptions);
         AtomicInteger port = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<String> http = new java.util.concurrent.atomic.AtomicReference<>();
         try {
             await("broker ready line in " + log).atMost(START_TIMEOUT).pollInterval(Duration.ofMillis(50))
                     .until(() -> {
@@ -81,6 +84,8 @@ public record BrokerProcess(Process process, int port, Path log) {
                         Matcher m = READY.matcher(written);
                         if (m.find()) {
                             port.set(Integer.parseInt(m.group(1)));
+                            Matcher h = MONITORING.matcher(written);
+                            http.set(h.find() ? h.group(1) : null);
                             return true;
                         }
                         if (!process.isAlive()) {
@@ -92,6 +97,6 @@ public record BrokerProcess(Process process, int port, Path log) {
             process.destroyForcibly();
             throw e;
         }
-        return new BrokerProcess(process, port.get(), log);
+        return new BrokerProcess(process, port.get(), log, http.get());
     }
 }

@@ -3,6 +3,7 @@ package io.heraldmq.server;
 import io.heraldmq.admin.HeraldAdmin;
 import io.heraldmq.admin.TopicInfo;
 import io.heraldmq.jms.HeraldConnectionFactory;
+import io.heraldmq.server.metrics.Scrape;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
 import jakarta.jms.JMSException;
@@ -138,6 +139,10 @@ class ClientFailoverIT {
             try (HeraldAdmin admin = HeraldAdmin.connect("tcp://127.0.0.1:" + port)) {
                 assertEquals(MESSAGES, stored(admin, "failover-restart"), "every message stored exactly once");
             }
+
+            // the sessions were counted again by the new broker: the producing and the consuming connection's
+            Scrape sessions = Scrape.of(second.httpUrl());
+            assertEquals(2, sessions.value("heraldmq_sessions", "user", "anonymous"), sessions.text());
 
             // the producers were registered again on the new connection: a third is one too many, until one closes
             ResourceAllocationException third = assertThrows(ResourceAllocationException.class,

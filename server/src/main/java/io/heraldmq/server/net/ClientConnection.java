@@ -22,10 +22,8 @@ import javax.security.auth.x500.X500Principal;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiPredicate;
@@ -68,7 +66,9 @@ public final class ClientConnection {
     private int consumersPending;
     private final Map<Integer, ServerConsumer> consumers = new HashMap<>();
     /** The ids of the producers the client opened (OPEN_PRODUCER), for max.producers.per.connection. */
-    private final Set<Integer> producers = new HashSet<>();
+    private final OpenIds producers = new OpenIds();
+    /** The ids of the sessions the client opened (OPEN_SESSION), for the meters. */
+    private final OpenIds sessions = new OpenIds();
     private final Function<Buffer, Future<Void>> sender;
     /** Bytes of batches handed to partitions and not yet appended: bounds what one producer can queue up there. */
     private final AtomicLong producing = new AtomicLong();
@@ -81,7 +81,6 @@ public final class ClientConnection {
     private boolean closed;
     /** For the meters, read from any thread: consumers, and the user counted (null before CONNECT and for relays). */
     private volatile int consumerCount;
-    private volatile int producerCount;
     private volatile String meteredUser;
 
     ClientConnection(NetSocket socket, Context context, Map<FrameType, RequestHandler> handlers,
@@ -365,25 +364,37 @@ public final class ClientConnection {
      */
     public int openProducer(int producerId) {
         if (producers.contains(producerId)) {
-            return producers.size();
+            return producers.count();
         }
         int max = limits.maxProducersPerConnection();
-        if (max > 0 && producers.size() >= max) {
+        if (max > 0 && producers.count() >= max) {
             LOG.warn("refused a producer on {} of user {}: {} = {} reached", describe(), user,
                     LimitSettings.MAX_PRODUCERS_KEY, max);
             throw new ProtocolException(ErrorCode.RESOURCE_EXHAUSTED, "this connection has " + max
                     + " producers already, the broker's limit (" + LimitSettings.MAX_PRODUCERS_KEY + " = " + max
                     + "); close one first");
         }
-        producers.add(producerId);
-        producerCount = producers.size();
-        return producerCount;
+        return producers.add(producerId);
     }
 
     /** The client closed a producer; an unknown id is ignored. Event loop. */
     public void closeProducer(int producerId) {
         producers.remove(producerId);
-        producerCount = producers.size();
+    }
+
+    /** The client opened a session (again, after failover: counted once). Event loop. */
+    public void openSession(int sessionId) {
+        sessions.add(sessionId);
+    }
+
+    /** The client closed a session; an unknown id is ignored. Event loop. */
+    public void closeSession(int sessionId) {
+        sessions.remove(sessionId);
+    }
+
+    /** Sessions open on this connection (OPEN_SESSION minus CLOSE_SESSION). Any thread. */
+    public int sessionCount() {
+        return sessions.count();
     }
 
     /** The broker's {@code max.producers.per.connection}, 0 = none. */
@@ -393,7 +404,7 @@ public final class ClientConnection {
 
     /** Producers open on this connection (OPEN_PRODUCER minus CLOSE_PRODUCER). Any thread. */
     public int producerCount() {
-        return producerCount;
+        return producers.count();
     }
 
     /** The client's IP address, without the port: what {@code max.connections.per.address} counts. */
@@ -517,7 +528,7 @@ public final class ClientConnection {
         consumers.clear();
         consumerCount = 0;
         producers.clear();
-        producerCount = 0;
+        sessions.clear();
         onClose.accept(this);
     }
 

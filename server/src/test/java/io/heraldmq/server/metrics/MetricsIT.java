@@ -72,6 +72,7 @@ class MetricsIT {
             assertTrue(produced.has("heraldmq_produce_latency_seconds_bucket", "le", "0.001"), "histogram buckets");
             assertEquals(1, produced.value("heraldmq_connections", "user", "anonymous"));
             assertEquals(1, produced.value("heraldmq_producers", "user", "anonymous"));
+            assertEquals(1, produced.value("heraldmq_sessions", "user", "anonymous"));
 
             // one message comes back once (its session closes without committing), then everything is consumed
             Session first = c.createSession(true, Session.SESSION_TRANSACTED);
@@ -80,6 +81,7 @@ class MetricsIT {
             Scrape inFlight = Scrape.of(url);
             assertEquals(MESSAGES, inFlight.value("heraldmq_subscription_backlog_messages", q), inFlight.text);
             assertEquals(1, inFlight.value("heraldmq_consumers", "user", "anonymous"));
+            assertEquals(2, inFlight.value("heraldmq_sessions", "user", "anonymous"));
             assertEquals(1, inFlight.value("heraldmq_subscription_consumers", q));
             assertTrue(inFlight.value("heraldmq_subscription_in_flight_messages", q) >= 1);
             // the oldest unsettled message ages while nobody settles it
@@ -102,6 +104,7 @@ class MetricsIT {
                 assertEquals(0, after.value("heraldmq_subscription_backlog_messages", q), after.text);
                 assertEquals(0, after.value("heraldmq_subscription_in_flight_messages", q));
                 assertEquals(0, after.value("heraldmq_subscription_lag_seconds", q), "nothing behind: no lag");
+                assertEquals(2, after.value("heraldmq_sessions", "user", "anonymous"), "the first one closed");
                 assertTrue(after.value("heraldmq_messages_out_total", q) >= MESSAGES + 1,
                         "out " + after.value("heraldmq_messages_out_total", q));
                 assertTrue(after.value("heraldmq_bytes_out_total", q) > MESSAGES * 100);

@@ -14,7 +14,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** One scrape of {@code /metrics} over HTTP, parsed from the Prometheus text format (enough of it for tests). */
-final class Scrape {
+public final class Scrape {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(\\{(.*)})?\\s+(\\S+)$");
     private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
@@ -52,7 +52,11 @@ final class Scrape {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    static Scrape of(String baseUrl) throws IOException, InterruptedException {
+    public String text() {
+        return text;
+    }
+
+    public static Scrape of(String baseUrl) throws IOException, InterruptedException {
         HttpResponse<String> r = get(baseUrl + "/metrics");
         if (r.statusCode() != 200) {
             throw new IllegalStateException("/metrics answered " + r.statusCode() + ": " + r.body());
@@ -64,7 +68,7 @@ final class Scrape {
     }
 
     /** The sum of the samples of {@code name} whose labels include {@code labels}; NaN if there is none. */
-    double value(String name, String... labels) {
+    public double value(String name, String... labels) {
         double sum = 0;
         boolean found = false;
         for (Sample s : samples) {
