@@ -40,6 +40,8 @@ public final class ClusterMembership {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterMembership.class);
     static final int HEARTBEAT_SECONDS = 1;
     static final int MAX_NO_HEARTBEAT_SECONDS = 5;
+    /** Hazelcast's partitions (not HeraldMQ's): see {@link #config}. */
+    static final int HAZELCAST_PARTITIONS = 31;
     static final String ATTR_ID = "brokerId";
     static final String ATTR_CLIENT = "clientAddress";
     static final String ATTR_REPLICATION = "replicationAddress";
@@ -100,6 +102,12 @@ public final class ClusterMembership {
         c.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(MAX_NO_HEARTBEAT_SECONDS));
         c.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
         c.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+        // Hazelcast's 271 partitions are for data grids: ours hold a few maps of metadata. A member joining or leaving
+        // starts a migration of most of them, and map operations on a migrating partition wait for it; a broker lost
+        // while the partitions were still moving to a restarted one held the coordinator's reads, so the new
+        // leaders, for 3 to 4 s (ClusterChaosIT). With 31 a migration is over in a fraction of that. Every member of
+        // a cluster must use the same count.
+        c.setProperty("hazelcast.partition.count", String.valueOf(HAZELCAST_PARTITIONS));
         c.setProperty("hazelcast.wait.seconds.before.join", "1");
         c.setProperty("hazelcast.max.wait.seconds.before.join", "5");
         // Bind and advertise cluster.host only: brokers on one machine differ by port alone.

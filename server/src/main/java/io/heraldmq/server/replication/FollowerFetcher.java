@@ -90,14 +90,15 @@ final class FollowerFetcher {
                         });
                     }
                 }
-                case FetchResult.DIVERGING -> truncateDiverged(result).onComplete(done -> {
-                    if (done.failed()) {
-                        LOG.error("{}: truncation failed", key, done.cause());
-                        retryFetch(gen);
-                    } else {
-                        fetchLoop(gen);
-                    }
-                });
+                case FetchResult.DIVERGING -> truncateDiverged(result, "leader " + replica.leader())
+                        .onComplete(done -> {
+                            if (done.failed()) {
+                                LOG.error("{}: truncation failed", key, done.cause());
+                                retryFetch(gen);
+                            } else {
+                                fetchLoop(gen);
+                            }
+                        });
                 default -> retryFetch(gen);
             }
         }));
@@ -137,9 +138,10 @@ final class FollowerFetcher {
     /**
      * Records the epochs that begin in the fetched batches (durably, before the batches: a history that knows an
      * epoch the log lacks is repaired at open, a log holding an epoch the history lacks would vote wrongly), then
-     * appends them and waits until they are durable.
+     * appends them and waits until they are durable. Also a candidate's, copying a voter's log
+     * ({@link CandidateCatchUp}).
      */
-    private Future<Void> appendFetched(FetchResult result) {
+    Future<Void> appendFetched(FetchResult result) {
         Buffer batches = result.batches();
         List<long[]> newEpochs = new ArrayList<>();
         int latest = replica.lastEpoch();
@@ -169,8 +171,11 @@ final class FollowerFetcher {
         });
     }
 
-    /** Cuts the log where its history leaves the leader's (the smaller of the two ends of the common epoch). */
-    private Future<Void> truncateDiverged(FetchResult result) {
+    /**
+     * Cuts the log where its history leaves the answering replica's (the smaller of the two ends of the common epoch):
+     * the leader's, or for a candidate the voter's it copies.
+     */
+    Future<Void> truncateDiverged(FetchResult result, String source) {
         LeaderEpochCache epochs = replica.epochs();
         long logEnd = partition.logEndOffset();
         long target;
@@ -182,8 +187,8 @@ final class FollowerFetcher {
                     : Math.min(result.divergingEndOffset(), mine.endOffset());
         }
         long to = Math.max(target, partition.logStartOffset());
-        LOG.info("{}: log diverges from leader {} of epoch {}; truncating {} -> {}", key, replica.leader(),
-                replica.epoch(), logEnd, to);
+        LOG.info("{}: log diverges from {} (epoch {}); truncating {} -> {}", key, source, replica.epoch(), logEnd,
+                to);
         return partition.truncateTo(to).compose(v -> vertx().executeBlocking(() -> {
             epochs.truncateFromEnd(to);
             return null;

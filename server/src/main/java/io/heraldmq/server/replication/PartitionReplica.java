@@ -96,6 +96,7 @@ public final class PartitionReplica {
     private volatile boolean underReplicated;
     private final io.heraldmq.server.metrics.OwnedLong leaderChanges = new io.heraldmq.server.metrics.OwnedLong();
     private final FollowerFetcher following;
+    private final CandidateCatchUp catchUp;
     private final UnappliedMetadata unapplied;
     private final ProduceForwarder forwarder;
     private final Handover handover;
@@ -125,6 +126,7 @@ public final class PartitionReplica {
         this.leading = new LeaderState(this);
         this.unapplied = unapplied;
         this.following = new FollowerFetcher(this, metadata, unapplied);
+        this.catchUp = new CandidateCatchUp(this, following);
         this.forwarder = new ProduceForwarder(this);
         this.handover = new Handover(this, (e, l, r) -> follow(e, l, r, false), (e, l, r) -> startCandidacy(e, r));
         this.gate = new TransactionsGate(this);
@@ -366,6 +368,11 @@ public final class PartitionReplica {
                             vote.promisedLeader(), epoch);
                     stepDown();
                     role = Role.NONE;
+                } else if (catchUp.isAhead(vote.lastEpoch(), vote.logEnd())) {
+                    catchUp.copyFrom(r, vote.lastEpoch(), vote.logEnd(), gen, () -> {
+                        cancelVoteTimer();
+                        requestVotes(gen);
+                    });
                 }
             }));
         }

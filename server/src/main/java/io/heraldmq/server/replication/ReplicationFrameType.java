@@ -37,9 +37,14 @@ public enum ReplicationFrameType {
     /** An XA request to the decision log: record a prepared branch, its outcome, or list them ({@code TxXa}). */
     TX_XA(14),
     /** A partition's leader is told to finish its part of a decided XA branch ({@code TxXaFinish}); TX_RESULT. */
-    TX_XA_FINISH(15);
+    TX_XA_FINISH(15),
+    /**
+     * A candidate refused as behind asks the replica that refused it for the batches it lacks ({@link CatchUpFetch});
+     * answered by FETCH_RESULT.
+     */
+    CATCH_UP_FETCH(16);
 
-    private static final ReplicationFrameType[] BY_CODE = new ReplicationFrameType[16];
+    private static final ReplicationFrameType[] BY_CODE = new ReplicationFrameType[17];
 
     static {
         for (ReplicationFrameType t : values()) {

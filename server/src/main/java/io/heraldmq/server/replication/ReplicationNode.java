@@ -173,8 +173,9 @@ public final class ReplicationNode {
         }
         leaders.membersChanged(clients);
         if (replicas != null && table != null) {
-            // a member came back (or went): the table may have changed in ways no event told us of
-            replicas.resync();
+            // a member came back (or went): the table may have changed in ways no event told us of, and the
+            // coordinator's answer to it is written while events can still be lost
+            replicas.resyncForAWhile();
         }
     }
 

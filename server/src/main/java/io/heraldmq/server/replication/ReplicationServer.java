@@ -15,7 +15,8 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The broker-to-broker replication port: answers BEGIN_EPOCH, FETCH and FORWARD_PRODUCE from other brokers. A
+ * The broker-to-broker replication port: answers BEGIN_EPOCH, FETCH, CATCH_UP_FETCH and FORWARD_PRODUCE from other
+ * brokers. A
  * malformed frame closes that connection only. Record batches travel as stored, never re-encoded. With cluster TLS
  * the port speaks TLS only and serves only peers whose certificate the cluster's trust anchors verify; a refused
  * handshake (plain text, no certificate, an unknown CA) is logged and costs nothing else.
@@ -36,6 +37,7 @@ public final class ReplicationServer {
         this.vertx = vertx;
         handlers.put(ReplicationFrameType.BEGIN_EPOCH, new BeginEpochHandler(replicas));
         handlers.put(ReplicationFrameType.FETCH, new FetchHandler(replicas));
+        handlers.put(ReplicationFrameType.CATCH_UP_FETCH, new CatchUpFetchHandler(replicas));
         handlers.put(ReplicationFrameType.FORWARD_PRODUCE, new ForwardProduceHandler(replicas));
     }
 

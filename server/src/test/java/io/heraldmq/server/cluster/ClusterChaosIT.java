@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * nothing acknowledged may be lost, and the first deliveries of each key come in send order. Duplicates (stored and
  * delivered) are counted and reported: sends in doubt may legitimately leave one.
  * <p>
- * {@code -Dchaos.rounds=N} (default 3, in the default suite; the {@code chaos} Maven profile runs 100),
+ * {@code -Dchaos.rounds=N} (default 10, in the default suite; the {@code chaos} Maven profile runs 100),
  * {@code -Dchaos.seed=S} to replay a run (the seed is printed). The brokers are processes on 127.0.0.1
  * ({@link ClusterProcesses}): no root needed.
  * <p>
@@ -95,7 +95,7 @@ class ClusterChaosIT {
     @Test
     @Order(2)
     void leaderKilledAtRandomLosesNoAcknowledgedMessage() throws Exception {
-        int rounds = Integer.getInteger("chaos.rounds", 3);
+        int rounds = Integer.getInteger("chaos.rounds", 10);
         long seed = Long.getLong("chaos.seed", System.nanoTime());
         System.out.println("ClusterChaosIT: seed=" + seed + " rounds=" + rounds + " (replay: -Dchaos.seed=" + seed
                 + ")");
@@ -142,6 +142,8 @@ class ClusterChaosIT {
                 long killAt = System.currentTimeMillis();
                 cluster.kill(victim);
                 kills.add("r" + r + ":b" + victim + "@" + killAt);
+                System.out.println("ClusterChaosIT: round " + r + " killed b" + victim + " at "
+                        + java.time.Instant.ofEpochMilli(killAt)); // to find the round in the brokers' logs
                 // Restarted at once, as a supervisor would: the JVM start overlaps the failover.
                 long restartAt = System.currentTimeMillis();
                 java.util.concurrent.CompletableFuture<Void> restarting =
@@ -150,6 +152,11 @@ class ClusterChaosIT {
                         .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
                         .until(() -> firstAckAfter(affected, killAt) != null);
                 long failoverMs = firstAckAfter(affected, killAt).endMs() - killAt;
+                if (failoverMs > 2_000) {
+                    // relative to the kill: which send waited, through which broker
+                    String round = "ClusterChaosIT: round " + r + " slow failover, ";
+                    affected.forEach(p -> System.out.println(round + p.sendsAround(killAt)));
+                }
                 restarting.join();
                 try {
                     awaitCaughtUp(Duration.ofSeconds(90));

@@ -235,6 +235,23 @@ final class ClusterLoad {
         Send firstAckStartedAfter(long ms) {
             return sends().stream().filter(s -> s.acked() && s.startMs() >= ms).findFirst().orElse(null);
         }
+
+        /** The sends around {@code ms}: the last one started before it and the first two after, for a report. */
+        String sendsAround(long ms) {
+            List<Send> all = sends();
+            int first = 0;
+            while (first < all.size() && all.get(first).startMs() < ms) {
+                first++;
+            }
+            StringBuilder out = new StringBuilder(name + ":");
+            for (int i = Math.max(0, first - 1); i < Math.min(all.size(), first + 2); i++) {
+                Send x = all.get(i);
+                out.append(' ').append(x.id()).append(" via ").append(x.via()).append(" started ")
+                        .append(x.startMs() - ms).append(" ms took ").append(x.endMs() - x.startMs()).append(" ms")
+                        .append(x.acked() ? "" : " failed").append(';');
+            }
+            return out.toString();
+        }
     }
 
     /**

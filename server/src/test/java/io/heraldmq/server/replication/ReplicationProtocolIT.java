@@ -290,6 +290,79 @@ class ReplicationProtocolIT {
     }
 
     @Test
+    void aCandidateBehindTheReplicaThatRefusedItCopiesThatLogAndWins() throws Exception {
+        Node a = start("a");
+        Node b = start("b");
+        Node c = start("c");
+        for (Node n : List.of(a, b, c)) {
+            n.propose("a", 1);
+        }
+        awaitLeader(a, 1);
+        join(a.send(2));
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.logEnd() == a.logEnd() && c.logEnd() == a.logEnd());
+        // b falls behind (it follows a dead broker for a while), and a acknowledges more with c alone
+        b.propose("z", 5);
+        for (int i = 0; i < 5; i++) {
+            join(a.send(3));
+        }
+        long acknowledgedEnd = a.logEnd();
+        await().atMost(Duration.ofSeconds(10)).until(() -> c.logEnd() == acknowledgedEnd);
+        assertTrue(b.logEnd() < acknowledgedEnd);
+        a.kill();
+        nodes.remove("a");
+        // the table proposes b, as a coordinator reading a moment-old published state would: c refuses it as behind,
+        // b copies c's log and is elected with c's vote, without another proposal
+        c.propose("b", 6);
+        b.propose("b", 6);
+        awaitLeader(b, 6);
+        assertTrue(b.logEnd() > acknowledgedEnd, "every acknowledged record and b's epoch marker");
+        join(b.send(1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> c.logEnd() == b.logEnd());
+        assertEquals(b.readAll(), c.readAll());
+    }
+
+    @Test
+    void aCandidateWithATailTheVoterLacksTruncatesItWhileCopying() throws Exception {
+        Node a = start("a");
+        Node b = start("b");
+        Node c = start("c");
+        for (Node n : List.of(a, b, c)) {
+            n.propose("c", 1);
+        }
+        awaitLeader(c, 1);
+        join(c.send(2));
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.logEnd() == c.logEnd() && b.logEnd() == c.logEnd());
+        long common = c.logEnd();
+        // c is cut off and appends a batch nobody else gets: never acknowledged
+        c.cutFrom(a);
+        c.cutFrom(b);
+        Future<Long> neverAcknowledged = c.send(4);
+        await().atMost(Duration.ofSeconds(10)).until(() -> c.logEnd() > common);
+        // a leads epoch 2 with b's vote and acknowledges more
+        a.propose("a", 2);
+        b.propose("a", 2);
+        awaitLeader(a, 2);
+        join(a.send(3));
+        long acknowledgedEnd = a.logEnd();
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.logEnd() == acknowledgedEnd);
+        // healed, the table proposes c, whose log ends in a tail of epoch 1 that a's history does not have: refused
+        // as behind, c truncates that tail, copies a's epoch 2 and is elected
+        c.heal(a);
+        c.heal(b);
+        for (Node n : List.of(a, b, c)) {
+            n.propose("c", 3);
+        }
+        awaitLeader(c, 3);
+        assertTrue(c.logEnd() > acknowledgedEnd, "every acknowledged record and c's epoch marker");
+        await().atMost(Duration.ofSeconds(10)).until(neverAcknowledged::isComplete);
+        assertTrue(neverAcknowledged.failed(), "the cut-off leader's send was acknowledged");
+        join(c.send(1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.logEnd() == c.logEnd() && b.logEnd() == c.logEnd());
+        assertEquals(c.readAll(), a.readAll());
+        assertEquals(c.readAll(), b.readAll());
+    }
+
+    @Test
     void aCandidateGivesUpItsEpochWhenTheTableNamesAnotherLeaderOfIt() throws Exception {
         Node a = start("a");
         Node b = start("b");
