@@ -1,6 +1,5 @@
 package io.heraldmq.server.replication;
 
-import io.heraldmq.server.log.LeaderEpochCache;
 import io.heraldmq.server.partition.Partition;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -40,17 +39,13 @@ final class CatchUpFetchHandler implements ReplicationRequestHandler {
         if (replica.closed()) {
             return Future.succeededFuture(FetchResult.error(FetchResult.UNKNOWN_PARTITION, -1));
         }
-        Partition partition = replica.partition();
-        long logEnd = partition.logEndOffset();
-        int epoch = replica.epoch();
-        if (fetch.lastFetchedEpoch() >= 0 || fetch.fetchOffset() > partition.logStartOffset()) {
-            LeaderEpochCache.EpochEnd end = replica.epochs().endOffsetFor(fetch.lastFetchedEpoch(), logEnd);
-            if (end.epoch() != fetch.lastFetchedEpoch() || end.endOffset() < fetch.fetchOffset()) {
-                return Future.succeededFuture(new FetchResult(FetchResult.DIVERGING, epoch, replica.highWatermark(),
-                        partition.logStartOffset(), end.epoch(), end.endOffset(), Buffer.buffer(0)));
-            }
+        FetchResult diverging = Divergence.check(replica, fetch.lastFetchedEpoch(), fetch.fetchOffset());
+        if (diverging != null) {
+            return Future.succeededFuture(diverging);
         }
-        if (fetch.fetchOffset() >= logEnd) {
+        Partition partition = replica.partition();
+        int epoch = replica.epoch();
+        if (fetch.fetchOffset() >= partition.logEndOffset()) {
             return Future.succeededFuture(new FetchResult(FetchResult.NONE, epoch, replica.highWatermark(),
                     partition.logStartOffset(), -1, -1, Buffer.buffer(0)));
         }

@@ -1,7 +1,6 @@
 package io.heraldmq.server.replication;
 
 import io.heraldmq.protocol.RecordBatch;
-import io.heraldmq.server.log.LeaderEpochCache;
 import io.heraldmq.server.meta.Position;
 import io.heraldmq.server.partition.Partition;
 import io.vertx.core.Future;
@@ -166,12 +165,9 @@ final class LeaderState {
             return Future.succeededFuture(FetchResult.error(FetchResult.FENCED, epoch));
         }
         long logEnd = partition.logEndOffset();
-        if (fetch.lastFetchedEpoch() >= 0 || fetch.fetchOffset() > partition.logStartOffset()) {
-            LeaderEpochCache.EpochEnd end = replica.epochs().endOffsetFor(fetch.lastFetchedEpoch(), logEnd);
-            if (end.epoch() != fetch.lastFetchedEpoch() || end.endOffset() < fetch.fetchOffset()) {
-                return Future.succeededFuture(new FetchResult(FetchResult.DIVERGING, epoch, replica.highWatermark(),
-                        partition.logStartOffset(), end.epoch(), end.endOffset(), Buffer.buffer(0)));
-            }
+        FetchResult diverging = Divergence.check(replica, fetch.lastFetchedEpoch(), fetch.fetchOffset());
+        if (diverging != null) {
+            return Future.succeededFuture(diverging);
         }
         FetchResult handedOver = replica.handover().fetchedAtEnd(fetch, logEnd);
         if (handedOver != null) {
