@@ -67,7 +67,38 @@ public final class AssignmentPlanner {
         apply(changes, current, assignNew(live, missing, current, states));
         apply(changes, current, failover(live, current, states));
         apply(changes, current, topUp(live, current));
+        apply(changes, current, completeMoves(live, current));
         return changes;
+    }
+
+    /**
+     * The second step of replica moves: a destination whose partitions all have a replica {@code leaving} loses it
+     * once, in every partition, the leader is live and not the leaving one and every other replica is in the ISR (so
+     * every acknowledged record is on every replica that stays, and a majority of the smaller set holds it). Per
+     * destination, as leadership and replicas are ({@link #alignDestinations}). A move whose new replica never
+     * catches up stays half done: the partition then needs a majority of the larger set.
+     */
+    public Map<PartitionKey, PartitionAssignment> completeMoves(List<String> live,
+                                                                Map<PartitionKey, PartitionAssignment> existing) {
+        Map<String, List<Map.Entry<PartitionKey, PartitionAssignment>>> byDestination = new TreeMap<>();
+        for (Map.Entry<PartitionKey, PartitionAssignment> e : existing.entrySet()) {
+            byDestination.computeIfAbsent((e.getKey().queue() ? "q:" : "t:") + e.getKey().destination(),
+                    d -> new ArrayList<>()).add(e);
+        }
+        Map<PartitionKey, PartitionAssignment> out = new TreeMap<>();
+        for (List<Map.Entry<PartitionKey, PartitionAssignment>> partitions : byDestination.values()) {
+            boolean done = partitions.stream().map(Map.Entry::getValue).allMatch(a -> a.leaving() != null
+                    && online(a, live) && !a.leader().equals(a.leaving()) && a.isr().containsAll(a.staying()));
+            if (!done) {
+                continue;
+            }
+            for (Map.Entry<PartitionKey, PartitionAssignment> e : partitions) {
+                PartitionAssignment a = e.getValue();
+                out.put(e.getKey(), new PartitionAssignment(a.staying(), a.leader(), a.leaderEpoch(),
+                        a.isr().stream().filter(b -> !b.equals(a.leaving())).toList()));
+            }
+        }
+        return out;
     }
 
     /**
@@ -97,7 +128,7 @@ public final class AssignmentPlanner {
             if (first != null && first.leader() != null) {
                 // leadership is per destination: the other partitions follow partition 0
                 PartitionAssignment a = new PartitionAssignment(first.replicas(), first.leader(),
-                        nextEpoch(0, known), first.replicas());
+                        nextEpoch(0, known), first.replicas(), first.leaving());
                 loads.add(a);
                 out.put(key, a);
                 continue;
@@ -161,7 +192,7 @@ public final class AssignmentPlanner {
                 }
             }
             out.put(e.getKey(), new PartitionAssignment(a.replicas(), best, nextEpoch(a.leaderEpoch(), known),
-                    liveIsr.contains(best) ? liveIsr : List.of(best)));
+                    liveIsr.contains(best) ? liveIsr : List.of(best), a.leaving()));
         }
         return out;
     }
@@ -187,7 +218,8 @@ public final class AssignmentPlanner {
                 loads.replicas.merge(add, 1, Integer::sum);
             }
             if (replicas.size() > a.replicas().size()) {
-                out.put(e.getKey(), new PartitionAssignment(replicas, a.leader(), a.leaderEpoch(), a.isr()));
+                out.put(e.getKey(), new PartitionAssignment(replicas, a.leader(), a.leaderEpoch(), a.isr(),
+                        a.leaving()));
             }
         }
         return out;
@@ -195,10 +227,11 @@ public final class AssignmentPlanner {
 
     /**
      * (c) Takes leadership off {@code broker}: each online partition it leads goes to the live ISR member (other than
-     * it) leading fewest partitions, epoch raised. With {@code moveReplicas} it also leaves every replica set: the
-     * least loaded live broker not yet a replica takes its place (same position; not in the ISR until caught up),
-     * leaders other than it unchanged. A partition with no other live ISR member keeps {@code broker} as leader, and
-     * a replica with no broker to take it stays.
+     * it) leading fewest partitions, epoch raised. With {@code moveReplicas} it also leaves every replica set, in
+     * two steps: the least loaded live broker not yet a replica is added and {@code broker} marked leaving (not in the
+     * ISR until caught up), and {@link #completeMoves} removes {@code broker} once the others are in sync; leaders
+     * other than it unchanged. A partition with no other live ISR member keeps {@code broker} as leader, a replica
+     * with no broker to take it stays, and a partition with a move under way keeps that move.
      */
     public Map<PartitionKey, PartitionAssignment> drain(String broker, boolean moveReplicas, List<String> live,
                                                         Map<PartitionKey, PartitionAssignment> existing) {
@@ -221,13 +254,14 @@ public final class AssignmentPlanner {
                 epoch++;
             }
             List<String> replicas = a.replicas();
-            List<String> isr = a.isr();
-            String replacement = moveReplicas ? loads.leastReplicas(live, withBroker(replicas, broker)) : null;
+            String leaving = a.leaving();
+            // one move at a time: a partition whose replica is already leaving keeps that move
+            String replacement = moveReplicas && leaving == null ? loads.leastReplicas(live, replicas) : null;
             if (replacement != null) {
-                replicas = replaced(replicas, broker, replacement);
-                isr = isr.stream().filter(b -> !b.equals(broker)).toList();
+                replicas = withBroker(replicas, replacement);
+                leaving = broker;
             }
-            PartitionAssignment next = new PartitionAssignment(replicas, leader, epoch, isr);
+            PartitionAssignment next = new PartitionAssignment(replicas, leader, epoch, a.isr(), leaving);
             if (!next.equals(a)) {
                 loads.remove(a);
                 loads.add(next);
@@ -240,9 +274,10 @@ public final class AssignmentPlanner {
     /**
      * (d) Spreads replicas, then leaderships, evenly over the live brokers (typically onto a newly added one), after
      * topping up under-replicated partitions. Replicas move from the broker holding most to the one holding fewest
-     * while they differ by more than one, only where the moving replica is not the leader (in place; the newcomer
-     * joins the ISR once caught up); then leaderships move the same way, only to a live ISR member, each raising
-     * the epoch. Every move lowers the imbalance, so this ends.
+     * while they differ by more than one, only where the moving replica is not the leader and no move is under way
+     * (the newcomer is added and the old one marked leaving, removed by {@link #completeMoves} once the others are
+     * in sync; a leaving replica no longer counts as held); then leaderships move the same way, only to a live ISR
+     * member that is not leaving, each raising the epoch. Every move lowers the imbalance, so this ends.
      */
     public Map<PartitionKey, PartitionAssignment> rebalance(List<String> live,
                                                             Map<PartitionKey, PartitionAssignment> existing) {
@@ -276,10 +311,10 @@ public final class AssignmentPlanner {
                 }
                 for (Map.Entry<PartitionKey, PartitionAssignment> e : current.entrySet()) {
                     PartitionAssignment a = e.getValue();
-                    if (online(a, live) && a.replicas().contains(from) && !a.leader().equals(from)
-                            && !a.replicas().contains(to)) {
-                        return Map.entry(e.getKey(), new PartitionAssignment(replaced(a.replicas(), from, to),
-                                a.leader(), a.leaderEpoch(), a.isr().stream().filter(b -> !b.equals(from)).toList()));
+                    if (online(a, live) && a.leaving() == null && a.replicas().contains(from)
+                            && !a.leader().equals(from) && !a.replicas().contains(to)) {
+                        return Map.entry(e.getKey(), new PartitionAssignment(withBroker(a.replicas(), to),
+                                a.leader(), a.leaderEpoch(), a.isr(), from));
                     }
                 }
             }
@@ -297,7 +332,8 @@ public final class AssignmentPlanner {
                 }
                 for (Map.Entry<PartitionKey, PartitionAssignment> e : current.entrySet()) {
                     PartitionAssignment a = e.getValue();
-                    if (online(a, live) && a.leader().equals(from) && a.isr().contains(to)) {
+                    if (online(a, live) && a.leader().equals(from) && a.isr().contains(to)
+                            && !to.equals(a.leaving())) {
                         return Map.entry(e.getKey(), a.withLeader(to, a.leaderEpoch() + 1));
                     }
                 }
@@ -338,7 +374,8 @@ public final class AssignmentPlanner {
                 String chosen = best;
                 List<String> isr = a.isr().contains(chosen) ? a.isr() : a.replicas().stream()
                         .filter(r -> r.equals(chosen) || a.isr().contains(r)).toList();
-                out.put(key, new PartitionAssignment(a.replicas(), chosen, nextEpoch(a.leaderEpoch(), known), isr));
+                out.put(key, new PartitionAssignment(a.replicas(), chosen, nextEpoch(a.leaderEpoch(), known), isr,
+                        a.leaving()));
             }
         }
         Map<PartitionKey, PartitionAssignment> firsts = new TreeMap<>();
@@ -408,7 +445,7 @@ public final class AssignmentPlanner {
             PartitionAssignment before = existing.get(e.getKey());
             boolean wasLed = before != null && before.leader() != null;
             int epoch = wasLed ? Math.max(a.leaderEpoch(), before.leaderEpoch()) + 1 : a.leaderEpoch();
-            out.put(e.getKey(), new PartitionAssignment(a.replicas(), to, epoch, a.isr()));
+            out.put(e.getKey(), new PartitionAssignment(a.replicas(), to, epoch, a.isr(), a.leaving()));
         }
         return out;
     }
@@ -458,7 +495,8 @@ public final class AssignmentPlanner {
             PartitionAssignment first = after.get(new PartitionKey(key.queue(), key.destination(), 0));
             PartitionAssignment a = e.getValue();
             if (first == null || (first.replicas().equals(a.replicas())
-                    && java.util.Objects.equals(first.leader(), a.leader()))) {
+                    && java.util.Objects.equals(first.leader(), a.leader())
+                    && java.util.Objects.equals(first.leaving(), a.leaving()))) {
                 continue;
             }
             boolean leaderMoves = !java.util.Objects.equals(first.leader(), a.leader());
@@ -482,7 +520,7 @@ public final class AssignmentPlanner {
             if (isr.isEmpty() || (first.leader() != null && !isr.contains(first.leader()))) {
                 isr = first.replicas();
             }
-            out.put(key, new PartitionAssignment(first.replicas(), first.leader(), epoch, isr));
+            out.put(key, new PartitionAssignment(first.replicas(), first.leader(), epoch, isr, first.leaving()));
         }
         return out;
     }
@@ -507,11 +545,6 @@ public final class AssignmentPlanner {
         current.putAll(step);
     }
 
-    private static List<String> replaced(List<String> replicas, String out, String in) {
-        List<String> r = new ArrayList<>(replicas);
-        r.set(r.indexOf(out), in);
-        return r;
-    }
 
     private static List<String> withBroker(List<String> replicas, String broker) {
         List<String> r = new ArrayList<>(replicas);
@@ -548,7 +581,8 @@ public final class AssignmentPlanner {
             if (a.leader() != null) {
                 leaders.computeIfPresent(a.leader(), (k, v) -> v + delta);
             }
-            for (String r : a.replicas()) {
+            // a leaving replica counts as gone: it is removed once the others are in sync
+            for (String r : a.staying()) {
                 replicas.computeIfPresent(r, (k, v) -> v + delta);
             }
         }

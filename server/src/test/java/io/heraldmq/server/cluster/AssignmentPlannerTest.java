@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -136,15 +137,64 @@ class AssignmentPlannerTest {
     }
 
     @Test
-    void drainWithReplicasReplacesTheBrokerByTheLeastLoaded() {
+    void drainWithReplicasAddsTheLeastLoadedThenRemovesTheBrokerOnceTheOthersAreInSync() {
         Map<PartitionKey, PartitionAssignment> plan = planner.drain("b1", true, FOUR, threeOnThree());
+        // first step: b4 added, b1 still a replica (and in sync) but leaving; a majority is now 3 of 4
         assertEquals(Map.of(
-                q(0), a(List.of("b4", "b2", "b3"), "b2", 2, List.of("b2", "b3")),
-                q(1), a(List.of("b2", "b4", "b3"), "b2", 1, List.of("b2", "b3")),
-                q(2), a(List.of("b3", "b4", "b2"), "b3", 1, List.of("b3", "b2"))), plan);
+                q(0), new PartitionAssignment(List.of("b1", "b2", "b3", "b4"), "b2", 2, List.of("b1", "b2", "b3"),
+                        "b1"),
+                q(1), new PartitionAssignment(List.of("b2", "b1", "b3", "b4"), "b2", 1, List.of("b2", "b1", "b3"),
+                        "b1"),
+                q(2), new PartitionAssignment(List.of("b3", "b1", "b2", "b4"), "b3", 1, List.of("b3", "b1", "b2"),
+                        "b1")), plan);
+        Map<PartitionKey, PartitionAssignment> moving = new TreeMap<>(threeOnThree());
+        moving.putAll(plan);
+        assertTrue(planner.drain("b1", true, FOUR, moving).isEmpty(), "a move under way is kept");
+        // second step: nothing while b4 is not in sync ...
+        assertTrue(planner.completeMoves(FOUR, moving).isEmpty());
+        // ... then b1 leaves the partitions where b4 caught up
+        moving.put(q(0), moving.get(q(0)).withIsr(List.of("b2", "b3", "b4", "b1")));
+        assertEquals(Map.of(q(0), a(List.of("b2", "b3", "b4"), "b2", 2, List.of("b2", "b3", "b4"))),
+                planner.completeMoves(FOUR, moving));
+        // a replica that stays but is out of sync holds the move back too: b2 may lack acknowledged records
+        moving.put(q(1), moving.get(q(1)).withIsr(List.of("b1", "b3", "b4")));
+        assertEquals(Set.of(q(0)), planner.completeMoves(FOUR, moving).keySet());
+        // and the plan of every pass completes what it can
+        assertEquals(a(List.of("b2", "b3", "b4"), "b2", 2, List.of("b2", "b3", "b4")),
+                planner.plan(FOUR, moving.keySet(), moving, Map.of()).get(q(0)));
         // no broker left to take the replicas: only the leadership moves
         assertEquals(Map.of(q(0), a(List.of("b1", "b2", "b3"), "b2", 2, List.of("b1", "b2", "b3"))),
                 planner.drain("b1", true, THREE, threeOnThree()));
+    }
+
+    @Test
+    void aMoveCompletesForAWholeDestinationOnly() {
+        PartitionKey p0 = new PartitionKey(true, "orders", 0);
+        PartitionKey p1 = new PartitionKey(true, "orders", 1);
+        Map<PartitionKey, PartitionAssignment> t = new TreeMap<>();
+        t.put(p0, new PartitionAssignment(List.of("b1", "b2", "b3", "b4"), "b2", 2, List.of("b2", "b3", "b4"),
+                "b1"));
+        t.put(p1, new PartitionAssignment(List.of("b1", "b2", "b3", "b4"), "b2", 2, List.of("b2", "b3"), "b1"));
+        assertTrue(planner.completeMoves(FOUR, t).isEmpty(), "partition 1's b4 is behind");
+        t.put(p1, t.get(p1).withIsr(List.of("b2", "b3", "b4")));
+        assertEquals(Set.of(p0, p1), planner.completeMoves(FOUR, t).keySet());
+        // the leaving broker still leads: it must hand the leadership over first
+        t.put(p0, t.get(p0).withLeader("b1", 3));
+        assertTrue(planner.completeMoves(FOUR, t).isEmpty());
+    }
+
+    @Test
+    void theLeavingReplicaSurvivesTheTable() {
+        PartitionAssignment moving = new PartitionAssignment(List.of("b1", "b2", "b3", "b4"), "b2", 2,
+                List.of("b2", "b3"), "b1");
+        assertEquals(moving, PartitionAssignment.decode(moving.encode()));
+        assertEquals("2|b2|b1,b2,b3,b4|b2,b3|b1", moving.encode());
+        PartitionAssignment settled = a(THREE, "b1", 1, THREE);
+        assertEquals("1|b1|b1,b2,b3|b1,b2,b3", settled.encode(), "the four-field form stays as it was");
+        assertEquals(settled, PartitionAssignment.decode(settled.encode()));
+        assertEquals(List.of("b2", "b3", "b4"), moving.staying());
+        assertEquals(moving, moving.withIsr(List.of("b2", "b3")));
+        assertEquals("b1", moving.withLeader("b3", 3).leaving());
     }
 
     // ------------------------------------------------------------------ (d) rebalance
@@ -152,13 +202,19 @@ class AssignmentPlannerTest {
     @Test
     void rebalanceSpreadsReplicasOntoANewBroker() {
         Map<PartitionKey, PartitionAssignment> plan = planner.rebalance(FOUR, threeOnThree());
+        // added and marked leaving, one move per partition; the leaving replicas no longer count as held
         assertEquals(Map.of(
-                q(0), a(List.of("b1", "b4", "b3"), "b1", 1, List.of("b1", "b3")),
-                q(1), a(List.of("b2", "b4", "b3"), "b2", 1, List.of("b2", "b3"))), plan);
+                q(0), new PartitionAssignment(List.of("b1", "b2", "b3", "b4"), "b1", 1, List.of("b1", "b2", "b3"),
+                        "b2"),
+                q(1), new PartitionAssignment(List.of("b2", "b1", "b3", "b4"), "b2", 1, List.of("b2", "b1", "b3"),
+                        "b1")), plan);
         assertEquals(plan, planner.rebalance(FOUR, threeOnThree()), "deterministic");
         Map<PartitionKey, PartitionAssignment> after = new TreeMap<>(threeOnThree());
         after.putAll(plan);
         assertTrue(planner.rebalance(FOUR, after).isEmpty(), "balanced is a fixed point");
+        after.put(q(0), after.get(q(0)).withIsr(List.of("b1", "b2", "b3", "b4")));
+        assertEquals(Map.of(q(0), a(List.of("b1", "b3", "b4"), "b1", 1, List.of("b1", "b3", "b4"))),
+                planner.completeMoves(FOUR, after));
     }
 
     @Test
