@@ -58,7 +58,8 @@ class BrokerCrashIT {
         assertTrue(Files.exists(jar), jar + " is missing: build through the reactor (mvn -pl connectors -am verify)");
         Path log = dir.resolve("broker-" + brokers.size() + ".log");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString(), "--port", Integer.toString(port),
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
+                "--port", Integer.toString(port),
                 "--http-port", "0", "--data-dir", data.toString()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         brokers.add(p);
         int[] bound = new int[1];

@@ -38,7 +38,8 @@ final class BrokerProcess {
         }
         long from = Files.exists(log) ? Files.size(log) : 0;
         process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-jar", jar.toString(), "--port", Integer.toString(port),
+                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", jar.toString(),
+                "--port", Integer.toString(port),
                 "--data-dir", data.toString(), "--config", config.toString())
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         Process p = process;

@@ -46,7 +46,10 @@ public record BrokerProcess(Process process, int port, Path log, String httpUrl)
     public static Process launch(Path config, Path data, Path log, int port, java.util.List<String> jvmOptions)
             throws IOException {
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:+UseSerialGC"));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:+UseSerialGC",
+                // C1 only: a test's brokers live seconds, and C2's compiler threads took the CPU three or four of
+                // them and the test need on two cores (the process-based ITs ran a fifth faster without them)
+                "-XX:TieredStopAtLevel=1"));
         command.addAll(jvmOptions);
         command.addAll(java.util.List.of("-jar", jar().toString(), "--port", Integer.toString(port),
                 "--http-port", "0", "--data-dir", data.toString(), "--config", config.toString()));

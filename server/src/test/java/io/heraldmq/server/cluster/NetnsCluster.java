@@ -168,7 +168,8 @@ final class NetnsCluster implements AutoCloseable {
             // ip netns exec execs java in place: the Process's pid is the broker's, so signals reach the broker.
             Process p = new ProcessBuilder("ip", "netns", "exec", namespace(n),
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx256m", "-XX:+UseSerialGC", "-jar", BrokerProcess.jar().toAbsolutePath().toString(),
+                    "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                    "-jar", BrokerProcess.jar().toAbsolutePath().toString(),
                     "--port", String.valueOf(CLIENT_PORT), "--data-dir", data[n].toString(),
                     "--config", configs[n].toString())
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

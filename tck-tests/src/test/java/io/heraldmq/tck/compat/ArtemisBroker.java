@@ -55,7 +55,8 @@ public final class ArtemisBroker implements BeforeAllCallback, AfterAllCallback 
         port = freePort();
         String cp = home.resolve("classes") + java.io.File.pathSeparator + String.join(java.io.File.pathSeparator, jars);
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        process = new ProcessBuilder(java.toString(), "-Xmx512m", "-XX:+UseSerialGC", "-cp", cp,
+        process = new ProcessBuilder(java.toString(), "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-cp", cp,
                 "io.heraldmq.bench.artemis.ArtemisLauncher", Integer.toString(port), dataDir.toString())
                 .redirectErrorStream(true).start();
         Process started = process;
