@@ -75,15 +75,19 @@ public final class DestinationMeters {
         return new Registration(registry, meters);
     }
 
-    /** The series of one durable subscription (a queue's, or a durable topic subscription) in one partition. */
-    public Registration subscription(String subscription, int partition, SubscriptionFigures f, LongSupplier logEnd) {
+    /**
+     * The series of one durable subscription (a queue's, or a durable topic subscription) in one partition.
+     * {@code controlRecords} counts the control records in [from, to), from any thread.
+     */
+    public Registration subscription(String subscription, int partition, SubscriptionFigures f, LongSupplier logEnd,
+                                     java.util.function.LongBinaryOperator controlRecords) {
         if (registry == null) {
             return Registration.NONE;
         }
         Tags t = tags.and("subscription", subscription, "partition", Integer.toString(partition));
         List<Meter> meters = new ArrayList<>();
-        meters.add(gauge("subscription.backlog", "records not yet settled (in flight included)", "messages", t,
-                () -> Math.max(0, logEnd.getAsLong() - f.settled.get())));
+        meters.add(gauge("subscription.backlog", "messages not yet settled (in flight included)", "messages", t,
+                () -> f.backlog(logEnd.getAsLong(), controlRecords)));
         meters.add(gauge("subscription.lag", "age of the oldest record not yet settled; 0 without backlog",
                 "seconds", t, () -> f.lagSeconds(logEnd.getAsLong(), System.currentTimeMillis())));
         meters.add(gauge("subscription.in.flight", "deliveries not yet settled", "messages", t, f.inFlight::get));

@@ -15,8 +15,13 @@ public final class SubscriptionFigures {
     /** Deliveries not yet settled by their consumer. */
     public final OwnedLong inFlight = new OwnedLong();
     public final OwnedLong consumers = new OwnedLong();
-    /** Records settled: the committed offset plus those settled above it; the backlog is the log end minus this. */
+    /** Records settled: the committed offset plus those settled above it. */
     public final OwnedLong settled = new OwnedLong();
+    /**
+     * The next offset the dispatcher reads. It settles the control records it passes (epoch markers, replicated
+     * positions), so those from here to the log end are the only ones not settled yet.
+     */
+    public final OwnedLong readOffset = new OwnedLong();
     /**
      * Timestamp (ms since the epoch) of the oldest record not yet settled, the one at the committed offset, or of a
      * cheap bound of it (see {@code BacklogAge}); -1 when unknown or when nothing is behind.
@@ -25,6 +30,19 @@ public final class SubscriptionFigures {
 
     public SubscriptionFigures() {
         oldestTimestamp.set(-1);
+    }
+
+    /**
+     * Messages not yet settled (in flight included): the log end minus what is settled, without the control records
+     * the dispatcher has not reached, which are no messages (a clustered partition holds many: the leader writes
+     * subscription positions into its log). Any thread.
+     *
+     * @param logEnd         the partition's log end offset
+     * @param controlRecords how many control records lie in [from, to), from any thread
+     */
+    public long backlog(long logEnd, java.util.function.LongBinaryOperator controlRecords) {
+        long from = Math.min(readOffset.get(), logEnd);
+        return Math.max(0, logEnd - settled.get() - controlRecords.applyAsLong(from, logEnd));
     }
 
     /**

@@ -120,12 +120,13 @@ final class PartitionSubscription implements Partition.AppendListener {
         this.queue = subscription.queue();
         this.acks = new AckTracker(start.committedOffset(), start.ackedRanges());
         this.readOffset = start.committedOffset();
+        figures.readOffset.set(readOffset);
         this.held = heldDeliveries.entry(subscription.id(), partition.id());
         this.partitionFigures = partition.figures();
         // Durable subscriptions only: a non-durable one lives as long as its consumer, and a series per consumer
         // would grow without bound.
         this.registration = subscription.durable() ? partition.meters().subscription(subscription.id(),
-                partition.id(), figures, partition::logEndOffset) : null;
+                partition.id(), figures, partition::logEndOffset, partition::controlRecords) : null;
         this.age = subscription.durable() && partition.meters() != DestinationMeters.NONE
                 ? new BacklogAge(partition, figures.oldestTimestamp) : null;
         settledMoved();
@@ -493,6 +494,7 @@ final class PartitionSubscription implements Partition.AppendListener {
     private void rewind(long offset) {
         if (offset < readOffset) {
             readOffset = offset;
+            figures.readOffset.set(readOffset);
             cursor.reset(EMPTY);
         }
         if (lowestParked >= offset) {
@@ -588,6 +590,7 @@ final class PartitionSubscription implements Partition.AppendListener {
             long offset = cursor.offset();
             Buffer record = cursor.record();
             readOffset = offset + 1;
+            figures.readOffset.set(readOffset);
             if (cursor.control()) {
                 // the broker's own record (epoch marker, replicated metadata): takes an offset, is no message
                 if (!acks.isSettled(offset)) {
@@ -722,6 +725,7 @@ final class PartitionSubscription implements Partition.AppendListener {
         LOG.info("subscription {} in {}-{} skips offsets {} to {}, deleted by retention", subscription.id(),
                 partition.topic(), partition.id(), readOffset, (start - 1));
         readOffset = start;
+        figures.readOffset.set(readOffset);
         boolean moved = acks.skipTo(start);
         settledMoved();
         if (moved && subscription.durable()) {

@@ -155,6 +155,11 @@ final class ClusterProcesses implements AutoCloseable {
         }
     }
 
+    /** Broker n's monitoring URL ({@code /metrics}, {@code /health}). */
+    String httpUrl(int n) {
+        return brokers[n].httpUrl();
+    }
+
     /** SIGKILL. */
     void kill(int n) {
         brokers[n].process().destroyForcibly();

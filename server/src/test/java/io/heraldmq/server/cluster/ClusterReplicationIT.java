@@ -291,6 +291,45 @@ class ClusterReplicationIT {
     }
 
     /** The queue's leader as seen through broker {@code via}, once it is live and not {@code not}. */
+    /**
+     * A clustered partition holds control records besides the messages (the leader's epoch marker, and the positions
+     * it writes into its log for the followers). A durable subscription read to the end and then left alone has no
+     * backlog: the position records its last acknowledgements wrote, which nobody reads, are no messages.
+     */
+    @Test
+    void aConsumedSubscriptionOnAClusteredTopicShowsNoBacklog() throws Exception {
+        String topic = "metered";
+        try (HeraldAdmin admin = HeraldAdmin.connect(cluster.url(0))) {
+            admin.createTopic(topic, PARTITIONS, -1, -1);
+        }
+        String leader = awaitLeader(0, null, false, topic);
+        int via = (cluster.indexOf(leader) + 1) % 3;
+        try (Connection c = new HeraldConnectionFactory(cluster.url(via)).createConnection()) {
+            c.setClientID("metered-client");
+            c.start();
+            Session s = c.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            jakarta.jms.Topic t = s.createTopic(topic);
+            MessageConsumer consumer = s.createDurableSubscriber(t, "metered-sub");
+            MessageProducer producer = s.createProducer(t);
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            for (int i = 0; i < 30; i++) {
+                producer.send(s.createTextMessage("m" + i));
+            }
+            for (int i = 0; i < 30; i++) {
+                assertNotEquals(null, consumer.receive(10_000), "message " + i);
+            }
+            consumer.close();
+        }
+        String metrics = cluster.httpUrl(cluster.indexOf(leader));
+        String[] sub = {"kind", "topic", "destination", topic};
+        await("no backlog on the leader").atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            io.heraldmq.server.metrics.Scrape scrape = io.heraldmq.server.metrics.Scrape.of(metrics);
+            double end = scrape.value("heraldmq_log_end_offset", sub);
+            assertTrue(end > 30, "control records besides the 30 messages: log ends " + end);
+            assertEquals(0.0, scrape.value("heraldmq_subscription_backlog_messages", sub), scrape.text());
+        });
+    }
+
     private String awaitLeader(int via, String not) {
         return awaitLeader(via, not, true, "orders");
     }
