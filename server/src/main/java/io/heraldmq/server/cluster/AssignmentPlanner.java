@@ -545,7 +545,6 @@ public final class AssignmentPlanner {
         current.putAll(step);
     }
 
-
     private static List<String> withBroker(List<String> replicas, String broker) {
         List<String> r = new ArrayList<>(replicas);
         if (!r.contains(broker)) {

@@ -18,8 +18,8 @@ public final class SubscriptionFigures {
     /** Records settled: the committed offset plus those settled above it. */
     public final OwnedLong settled = new OwnedLong();
     /**
-     * The next offset the dispatcher reads. It settles the control records it passes (epoch markers, replicated
-     * positions), so those from here to the log end are the only ones not settled yet.
+     * Just past the last control record the dispatcher passed (epoch markers, replicated positions; it settles them
+     * as it passes them), so those from here to the log end are the only ones not settled yet.
      */
     public final OwnedLong readOffset = new OwnedLong();
     /**

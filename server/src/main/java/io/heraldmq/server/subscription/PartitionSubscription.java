@@ -494,7 +494,6 @@ final class PartitionSubscription implements Partition.AppendListener {
     private void rewind(long offset) {
         if (offset < readOffset) {
             readOffset = offset;
-            figures.readOffset.set(readOffset);
             cursor.reset(EMPTY);
         }
         if (lowestParked >= offset) {
@@ -590,9 +589,11 @@ final class PartitionSubscription implements Partition.AppendListener {
             long offset = cursor.offset();
             Buffer record = cursor.record();
             readOffset = offset + 1;
-            figures.readOffset.set(readOffset);
             if (cursor.control()) {
-                // the broker's own record (epoch marker, replicated metadata): takes an offset, is no message
+                // the broker's own record (epoch marker, replicated metadata): takes an offset, is no message.
+                // The gauge counts the control records from here on as not settled: none lies between this one and
+                // the real read offset, so the figure moves here only, not per record, nor back on a rewind.
+                figures.readOffset.set(readOffset);
                 if (!acks.isSettled(offset)) {
                     acks.settle(offset);
                     settledMoved();
